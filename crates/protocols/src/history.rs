@@ -1,0 +1,33 @@
+//! What clients saw: invocations and completions, reported by client actors as
+//! observations and turned into a history for the linearizability checker.
+//!
+//! The JSON form of a [`ClientEvent`] is one line of faultline's JSON Lines history
+//! format (`{"process":3,"type":"invoke","f":"put","key":"k1","value":"<3.7>"}`),
+//! which `faultline check` reads.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientEventKind {
+    Invoke,
+    /// Completed and took effect.
+    Ok,
+    /// Completed and certainly did not take effect.
+    Fail,
+    /// Outcome unknown (crashed or timed out).
+    Info,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct ClientEvent {
+    pub process: u64,
+    #[serde(rename = "type")]
+    pub kind: ClientEventKind,
+    /// The operation: `get`, `put`, `append`, `read`, `write`, `cas`, `acquire`, `release`.
+    pub f: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}

@@ -1,0 +1,245 @@
+//! The key-value client actor, shared by every protocol with a `kv` workload.
+//!
+//! A client runs its operations one at a time, paced over the fault period so that
+//! faults hit operations in flight. It sends each command to the server it believes
+//! leads, follows `NotLeader` hints, and on a timeout retries the same command (same
+//! session sequence number, so it applies at most once) on the next server. It keeps
+//! retrying until the command completes: with sessions a retry is always safe, so the
+//! history has no indeterminate operations except those cut off by the end of a run.
+//! Every invocation and completion is reported as a [`ClientEvent`] observation.
+
+use crate::history::{ClientEvent, ClientEventKind};
+use crate::kv::op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
+use crate::protocol::Workload;
+use faultline_sim::context::TimerId;
+use faultline_sim::{Actor, Context, Nanos, NodeId, MILLISECOND};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientTimer {
+    /// Time to invoke the next operation.
+    NextOp,
+    /// No answer for the command with this sequence number: try again.
+    Retry { seq: u64 },
+}
+
+/// How a client behaves; the same for every client of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientConfig {
+    pub servers: u32,
+    pub keys: usize,
+    pub read_ratio: f64,
+    /// Mean pause between one operation's completion and the next invocation.
+    pub think_ns_mean: Nanos,
+    /// How long to wait for an answer before retrying elsewhere.
+    pub retry_ns: Nanos,
+}
+
+impl ClientConfig {
+    /// Paces `workload` so each client's operations spread over `fault_period_ns`.
+    pub fn for_workload(workload: &Workload, servers: usize, fault_period_ns: Nanos) -> Self {
+        let per_client = (workload.ops / workload.clients.max(1)).max(1) as u64;
+        ClientConfig {
+            servers: servers as u32,
+            keys: workload.keys.max(1),
+            read_ratio: workload.read_ratio,
+            think_ns_mean: (fault_period_ns / per_client).max(MILLISECOND),
+            retry_ns: 100 * MILLISECOND,
+        }
+    }
+
+    /// How many operations client number `index` (0-based among clients) runs.
+    pub fn ops_for(workload: &Workload, index: usize) -> usize {
+        let clients = workload.clients.max(1);
+        workload.ops / clients + usize::from(index < workload.ops % clients)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct KvClient {
+    config: ClientConfig,
+    process: u64,
+    ops_left: usize,
+    seq: u64,
+    in_flight: Option<Command>,
+    leader_guess: u32,
+    retry_timer: Option<TimerId>,
+}
+
+impl KvClient {
+    pub fn new(id: NodeId, config: ClientConfig, ops: usize) -> Self {
+        let leader_guess = id.0 % config.servers.max(1);
+        KvClient {
+            config,
+            process: u64::from(id.0),
+            ops_left: ops,
+            seq: 0,
+            in_flight: None,
+            leader_guess,
+            retry_timer: None,
+        }
+    }
+
+    /// Operations not yet completed (including the one in flight).
+    pub fn unfinished(&self) -> usize {
+        self.ops_left
+    }
+
+    pub fn on_start<A>(&mut self, ctx: &mut Context<'_, A>)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        self.schedule_next(ctx);
+    }
+
+    pub fn on_timer<A>(&mut self, ctx: &mut Context<'_, A>, timer: ClientTimer)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        match timer {
+            ClientTimer::NextOp => self.invoke(ctx),
+            ClientTimer::Retry { seq } => {
+                if self.in_flight.as_ref().is_some_and(|c| c.seq == seq) {
+                    self.leader_guess = (self.leader_guess + 1) % self.config.servers;
+                    self.send(ctx);
+                }
+            }
+        }
+    }
+
+    pub fn on_response<A>(&mut self, ctx: &mut Context<'_, A>, response: KvResponse)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        let Some(command) = &self.in_flight else {
+            return; // a late answer to an operation already completed
+        };
+        match response {
+            KvResponse::Applied { seq, output } if seq == command.seq => {
+                self.complete(ctx, output);
+            }
+            KvResponse::NotLeader { seq, leader_hint } if seq == command.seq => {
+                let next = (self.leader_guess + 1) % self.config.servers;
+                let hinted = leader_hint.filter(|&h| h < self.config.servers);
+                self.leader_guess = hinted.unwrap_or(next);
+                if hinted.is_none() {
+                    // Nobody knows a leader yet: back off a little before asking again.
+                    self.arm_retry(ctx, self.config.retry_ns / 4);
+                } else {
+                    self.send(ctx);
+                }
+            }
+            _ => {} // an answer to an older sequence number
+        }
+    }
+
+    fn schedule_next<A>(&mut self, ctx: &mut Context<'_, A>)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        if self.ops_left == 0 {
+            return;
+        }
+        let think = ctx.rng().exponential(self.config.think_ns_mean as f64) as Nanos;
+        ctx.set_timer(think.max(1), ClientTimer::NextOp.into());
+    }
+
+    fn invoke<A>(&mut self, ctx: &mut Context<'_, A>)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        debug_assert!(self.in_flight.is_none(), "one operation at a time");
+        self.seq += 1;
+        let op = self.random_op(ctx);
+        ctx.observe(ClientEvent {
+            process: self.process,
+            kind: ClientEventKind::Invoke,
+            f: op.name(),
+            key: Some(op.key().to_string()),
+            value: op.written().map(str::to_string),
+        });
+        self.in_flight = Some(Command {
+            client: self.process,
+            seq: self.seq,
+            op,
+        });
+        self.send(ctx);
+    }
+
+    fn random_op<A: Actor>(&self, ctx: &mut Context<'_, A>) -> KvOp {
+        let rng = ctx.rng();
+        let key = format!("k{}", rng.below(self.config.keys as u64));
+        if rng.chance(self.config.read_ratio) {
+            return KvOp::Get { key };
+        }
+        // Unique and self-delimiting, so no written value is a substring of another.
+        let value = format!("<{}.{}>", self.process, self.seq);
+        if rng.chance(0.5) {
+            KvOp::Put { key, value }
+        } else {
+            KvOp::Append { key, value }
+        }
+    }
+
+    fn send<A>(&mut self, ctx: &mut Context<'_, A>)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        let Some(command) = self.in_flight.clone() else {
+            return;
+        };
+        ctx.send(NodeId(self.leader_guess), KvRequest { command }.into());
+        self.arm_retry(ctx, self.config.retry_ns);
+    }
+
+    fn arm_retry<A>(&mut self, ctx: &mut Context<'_, A>, delay_ns: Nanos)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        if let Some(old) = self.retry_timer.take() {
+            ctx.cancel_timer(old);
+        }
+        let seq = self.seq;
+        self.retry_timer = Some(ctx.set_timer(delay_ns, ClientTimer::Retry { seq }.into()));
+    }
+
+    fn complete<A>(&mut self, ctx: &mut Context<'_, A>, output: KvOutput)
+    where
+        A: Actor<Observation = ClientEvent>,
+        A::Msg: From<KvRequest>,
+        A::Timer: From<ClientTimer>,
+    {
+        let command = self.in_flight.take().expect("completing the operation in flight");
+        if let Some(timer) = self.retry_timer.take() {
+            ctx.cancel_timer(timer);
+        }
+        let value = match output {
+            KvOutput::Value(v) => Some(v),
+            KvOutput::Done => command.op.written().map(str::to_string),
+        };
+        ctx.observe(ClientEvent {
+            process: self.process,
+            kind: ClientEventKind::Ok,
+            f: command.op.name(),
+            key: Some(command.op.key().to_string()),
+            value,
+        });
+        self.ops_left -= 1;
+        self.schedule_next(ctx);
+    }
+}

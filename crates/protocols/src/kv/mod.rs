@@ -1,0 +1,18 @@
+//! The replicated key-value workload shared by the consensus protocols.
+//!
+//! - [`op`]: operations, commands (operation + client session) and results.
+//! - [`store`]: the deterministic state machine with client sessions, so a retried
+//!   command applies at most once.
+//! - [`client`]: the client actor: finds the leader, retries across leader changes and
+//!   partitions, records every operation for the linearizability checker.
+//!
+//! A protocol embeds [`client::KvClient`] as its client node and [`store::KvStore`]
+//! behind its log; it only moves [`op::Command`]s and [`op::KvResponse`]s.
+
+pub mod client;
+pub mod op;
+pub mod store;
+
+pub use client::{ClientTimer, KvClient};
+pub use op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
+pub use store::{ApplyOutcome, KvStore};

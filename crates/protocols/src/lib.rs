@@ -1,0 +1,18 @@
+//! Protocol actors for faultline: each protocol's nodes, client workload, invariants
+//! and named bugs, behind the [`Protocol`] trait the harness drives.
+//!
+//! - [`examples`]: tiny protocols (broadcast, ping-pong) that show the Actor API and
+//!   benchmark the kernel.
+//! - [`kv`]: the replicated key-value workload shared by the consensus protocols:
+//!   operations, a deduplicating state machine, and the client actor.
+
+pub mod bugs;
+pub mod examples;
+pub mod history;
+pub mod kv;
+pub mod protocol;
+pub mod registry;
+
+pub use bugs::{BugInfo, Bugs};
+pub use history::{ClientEvent, ClientEventKind};
+pub use protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};

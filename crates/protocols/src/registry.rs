@@ -1,0 +1,67 @@
+//! The protocols faultline knows, by scenario name, and a way to run code generic over
+//! whichever one a scenario names (the harness's single point of dispatch).
+
+use crate::bugs::BugInfo;
+use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
+use crate::protocol::{OptionInfo, Protocol};
+
+/// Code that runs for one protocol type, chosen at run time by name.
+pub trait ProtocolVisitor {
+    type Output;
+    fn visit<P: Protocol>(self) -> Self::Output;
+}
+
+/// Runs `visitor` for the protocol called `name`; `None` if there is none.
+pub fn with_protocol<V: ProtocolVisitor>(name: &str, visitor: V) -> Option<V::Output> {
+    Some(match name {
+        Broadcast::NAME => visitor.visit::<Broadcast>(),
+        PingPong::NAME => visitor.visit::<PingPong>(),
+        _ => return None,
+    })
+}
+
+/// What `faultline list` shows about a protocol.
+#[derive(Clone, Debug)]
+pub struct ProtocolInfo {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub history_model: Option<&'static str>,
+    pub bugs: &'static [BugInfo],
+    pub options: &'static [OptionInfo],
+}
+
+struct Describe;
+
+impl ProtocolVisitor for Describe {
+    type Output = ProtocolInfo;
+    fn visit<P: Protocol>(self) -> ProtocolInfo {
+        ProtocolInfo {
+            name: P::NAME,
+            summary: P::SUMMARY,
+            history_model: P::HISTORY_MODEL,
+            bugs: P::bugs(),
+            options: P::options(),
+        }
+    }
+}
+
+/// Every protocol's name, in the order `faultline list` shows them.
+pub const PROTOCOL_NAMES: &[&str] = &[Broadcast::NAME, PingPong::NAME];
+
+/// Every protocol's description.
+pub fn all_protocols() -> Vec<ProtocolInfo> {
+    PROTOCOL_NAMES
+        .iter()
+        .filter_map(|name| with_protocol(name, Describe))
+        .collect()
+}
+
+/// The protocol that owns a bug name (`raft.stale_read` → raft), if any.
+pub fn bug(name: &str) -> Option<(&'static str, BugInfo)> {
+    all_protocols().into_iter().find_map(|p| {
+        p.bugs
+            .iter()
+            .find(|b| b.name == name)
+            .map(|b| (p.name, *b))
+    })
+}

@@ -1,0 +1,76 @@
+//! The Context: everything an actor may touch while it handles an event.
+//!
+//! A protocol sees the world only through this: its own id and clock, its random
+//! stream, sending, timers, its disk, and observations for the checkers. Effects go
+//! straight into the World's queue; the network decides latency, loss and cuts.
+
+use crate::actor::Actor;
+use crate::disk::Disk;
+use crate::node::NodeId;
+use crate::rng::SimRng;
+use crate::time::Nanos;
+use crate::world::Kernel;
+
+/// Names a pending timer so it can be cancelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimerId(pub u64);
+
+pub struct Context<'a, A: Actor> {
+    pub(crate) node: NodeId,
+    pub(crate) kernel: &'a mut Kernel<A>,
+}
+
+impl<A: Actor> Context<'_, A> {
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.node
+    }
+
+    /// This node's clock reading (skewed and drifting if the scenario says so).
+    pub fn now(&self) -> Nanos {
+        self.kernel.clocks[self.node.index()].local(self.kernel.now)
+    }
+
+    /// All nodes, servers first, then clients.
+    pub fn node_count(&self) -> usize {
+        self.kernel.nodes.len()
+    }
+
+    /// Servers are nodes `0..server_count`.
+    pub fn server_count(&self) -> usize {
+        self.kernel.server_count
+    }
+
+    /// This node's own random stream.
+    pub fn rng(&mut self) -> &mut SimRng {
+        &mut self.kernel.node_rngs[self.node.index()]
+    }
+
+    /// Hands a message to the network.
+    #[inline]
+    pub fn send(&mut self, to: NodeId, msg: A::Msg) {
+        self.kernel.send(self.node, to, msg);
+    }
+
+    /// Fires `timer` after `delay_ns` of this node's clock.
+    #[inline]
+    pub fn set_timer(&mut self, delay_ns: Nanos, timer: A::Timer) -> TimerId {
+        self.kernel.set_timer(self.node, delay_ns, timer)
+    }
+
+    /// Cancels a pending timer; cancelling one that already fired is harmless.
+    #[inline]
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.kernel.pending_timers.remove(&id.0);
+    }
+
+    /// This node's disk.
+    pub fn disk(&mut self) -> &mut Disk<A::Record> {
+        &mut self.kernel.disks[self.node.index()]
+    }
+
+    /// Reports something for the checkers (a client invoking or completing an operation).
+    pub fn observe(&mut self, observation: A::Observation) {
+        self.kernel.observe(self.node, observation);
+    }
+}

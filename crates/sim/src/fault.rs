@@ -1,0 +1,131 @@
+//! The fault model: what can go wrong, whom it hits, and what was actually applied.
+//!
+//! A [`FaultAction`] names its victims by [`Target`]: a node index, `random` (drawn
+//! from the fault stream among the servers it can apply to), or a role a node reports
+//! (`leader`). Partition shapes (halves, isolate, majority/minority, bridge, ring) are
+//! drawn over the servers; clients keep their links unless named explicitly. When the
+//! World applies a fault it resolves every target and records an [`AppliedFault`]
+//! whose action names concrete nodes only, so the applied timeline can be replayed or
+//! turned into an explicit scenario by the shrinker.
+
+use crate::time::Nanos;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Who a fault hits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    Node(u32),
+    Random,
+    Role(String),
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Node(n) => write!(f, "n{n}"),
+            Target::Random => write!(f, "random"),
+            Target::Role(role) => write!(f, "{role}"),
+        }
+    }
+}
+
+/// How a partition divides the nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PartitionShape {
+    /// Explicit groups; links between different groups are cut both ways.
+    Groups(Vec<Vec<u32>>),
+    /// Links from every node of `from` to every node of `to` are cut, not the reverse.
+    OneWay { from: Vec<u32>, to: Vec<u32> },
+    /// Explicit directed links that are cut (the resolved form of a ring).
+    Links(Vec<[u32; 2]>),
+    /// The servers split into two random halves.
+    Halves,
+    /// One server cut off from every other server.
+    Isolate(Target),
+    /// A random majority and minority of servers; `minority` (if given) is in the minority.
+    MajorityMinority { minority: Option<Target> },
+    /// Two halves that cannot talk to each other, and one node that talks to both.
+    Bridge,
+    /// Servers in a random ring, each talking only to its two neighbours.
+    Ring,
+}
+
+/// One fault.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FaultAction {
+    Partition(PartitionShape),
+    /// Restore every link.
+    Heal,
+    /// Crash a node; it restarts by itself after `restart_after_ns` if given.
+    Crash {
+        target: Target,
+        restart_after_ns: Option<Nanos>,
+    },
+    Restart(Target),
+    /// Pause a node's process; it resumes by itself after `resume_after_ns` if given.
+    Pause {
+        target: Target,
+        resume_after_ns: Option<Nanos>,
+    },
+    Resume(Target),
+    /// Move a node's clock by `by_ns` (forwards or backwards).
+    ClockJump { target: Target, by_ns: i64 },
+    /// Make a node's clock run fast (positive) or slow (negative).
+    ClockDrift { target: Target, drift_ppm: i64 },
+    /// Heal the network, restart every crashed node and resume every paused one:
+    /// the end of the fault period, before the quiet period.
+    RecoverAll,
+}
+
+impl FaultAction {
+    /// A short name for the fault kind, as used in scenarios and reports.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            FaultAction::Partition(_) => "partition",
+            FaultAction::Heal => "heal",
+            FaultAction::Crash { .. } => "crash",
+            FaultAction::Restart(_) => "restart",
+            FaultAction::Pause { .. } => "pause",
+            FaultAction::Resume(_) => "resume",
+            FaultAction::ClockJump { .. } => "clock_jump",
+            FaultAction::ClockDrift { .. } => "clock_drift",
+            FaultAction::RecoverAll => "recover_all",
+        }
+    }
+}
+
+impl fmt::Display for FaultAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultAction::Partition(shape) => write!(f, "partition {shape:?}"),
+            FaultAction::Heal => write!(f, "heal"),
+            FaultAction::Crash {
+                target,
+                restart_after_ns: Some(d),
+            } => write!(f, "crash {target} for {}", crate::time::format_nanos(*d)),
+            FaultAction::Crash { target, .. } => write!(f, "crash {target}"),
+            FaultAction::Restart(t) => write!(f, "restart {t}"),
+            FaultAction::Pause {
+                target,
+                resume_after_ns: Some(d),
+            } => write!(f, "pause {target} for {}", crate::time::format_nanos(*d)),
+            FaultAction::Pause { target, .. } => write!(f, "pause {target}"),
+            FaultAction::Resume(t) => write!(f, "resume {t}"),
+            FaultAction::ClockJump { target, by_ns } => write!(f, "clock jump {target} by {by_ns}ns"),
+            FaultAction::ClockDrift { target, drift_ppm } => {
+                write!(f, "clock drift {target} {drift_ppm}ppm")
+            }
+            FaultAction::RecoverAll => write!(f, "recover all"),
+        }
+    }
+}
+
+/// A fault as the World applied it: time, the action with every target resolved to
+/// concrete nodes, and, if it could not apply (no leader to crash, say), why not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppliedFault {
+    pub at_ns: Nanos,
+    pub action: FaultAction,
+    pub skipped: Option<String>,
+}

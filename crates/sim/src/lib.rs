@@ -1,0 +1,34 @@
+//! The faultline simulation kernel.
+//!
+//! One single-threaded [`World`] drives a set of [`Actor`]s over a seeded virtual
+//! network ([`network`]), per-node virtual disks ([`disk`]) and per-node clocks
+//! ([`clock`]), and injects the faults of [`fault`] at the times the caller schedules.
+//! Everything that happens is folded into a running trace hash ([`trace`]) and, when
+//! asked, recorded for export. The kernel performs no I/O and never reads the wall
+//! clock: the same seed, actors and fault plan always produce the same events.
+
+pub mod actor;
+pub mod clock;
+pub mod context;
+pub mod disk;
+pub mod fault;
+pub mod hash;
+pub mod nemesis;
+pub mod network;
+pub mod node;
+pub mod queue;
+pub mod rng;
+pub mod time;
+pub mod trace;
+pub mod world;
+
+pub use actor::Actor;
+pub use context::Context;
+pub use disk::Disk;
+pub use fault::{AppliedFault, FaultAction, PartitionShape, Target};
+pub use network::{LatencyShape, NetworkConfig};
+pub use node::NodeId;
+pub use rng::SimRng;
+pub use time::{Nanos, MICROSECOND, MILLISECOND, SECOND};
+pub use trace::{TraceEvent, TraceKind};
+pub use world::{World, WorldConfig};

@@ -1,0 +1,163 @@
+//! The random nemesis: turns per-kind fault rates into a concrete fault plan.
+//!
+//! Each fault kind runs as its own renewal process on the nemesis stream: wait an
+//! exponential time with the configured mean, inject the fault for a random window,
+//! undo it, repeat until the fault period ends. Kinds are independent, so they
+//! overlap the way real failures do (a partition during a crash during a pause).
+//! The plan names targets abstractly (`random`, `leader`); the World resolves them
+//! when each fault fires.
+
+use crate::fault::{FaultAction, PartitionShape, Target};
+use crate::rng::SimRng;
+use crate::time::Nanos;
+
+/// Mean time between faults of each kind (`None`: that kind is off) and how long each lasts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NemesisConfig {
+    pub partition_every_ns: Option<Nanos>,
+    pub partition_for_ns_max: Nanos,
+    pub crash_every_ns: Option<Nanos>,
+    pub crash_for_ns_max: Nanos,
+    pub pause_every_ns: Option<Nanos>,
+    pub pause_for_ns_max: Nanos,
+    pub clock_every_ns: Option<Nanos>,
+    pub clock_jump_ns_max: Nanos,
+    pub clock_drift_ppm_max: i64,
+    /// Probability that a crash, pause or isolation targets the current leader
+    /// rather than a random server.
+    pub leader_bias: f64,
+}
+
+/// A fault and when it fires.
+pub type PlannedFault = (Nanos, FaultAction);
+
+/// The faults to inject during `[0, fault_period_ns)`, in time order.
+pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) -> Vec<PlannedFault> {
+    let mut faults = Vec::new();
+    if let Some(every) = config.partition_every_ns {
+        renewal(rng, every, config.partition_for_ns_max, fault_period_ns, |rng, at, window| {
+            let shape = partition_shape(rng, config.leader_bias);
+            faults.push((at, FaultAction::Partition(shape)));
+            faults.push((at + window, FaultAction::Heal));
+        });
+    }
+    if let Some(every) = config.crash_every_ns {
+        renewal(rng, every, config.crash_for_ns_max, fault_period_ns, |rng, at, window| {
+            let target = victim(rng, config.leader_bias);
+            let restart_after_ns = Some(window);
+            faults.push((at, FaultAction::Crash { target, restart_after_ns }));
+        });
+    }
+    if let Some(every) = config.pause_every_ns {
+        renewal(rng, every, config.pause_for_ns_max, fault_period_ns, |rng, at, window| {
+            let target = victim(rng, config.leader_bias);
+            let resume_after_ns = Some(window);
+            faults.push((at, FaultAction::Pause { target, resume_after_ns }));
+        });
+    }
+    if let Some(every) = config.clock_every_ns {
+        renewal(rng, every, 0, fault_period_ns, |rng, at, _| {
+            faults.push((at, clock_fault(rng, config)));
+        });
+    }
+    faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
+    faults
+}
+
+/// Calls `inject(rng, at, window)` at exponential intervals with mean `every_ns`,
+/// never starting a new fault of this kind before the previous window closed.
+fn renewal(
+    rng: &mut SimRng,
+    every_ns: Nanos,
+    window_ns_max: Nanos,
+    period_ns: Nanos,
+    mut inject: impl FnMut(&mut SimRng, Nanos, Nanos),
+) {
+    let mut at = 0;
+    loop {
+        at += rng.exponential(every_ns.max(1) as f64) as Nanos;
+        if at >= period_ns {
+            return;
+        }
+        let window = if window_ns_max == 0 {
+            0
+        } else {
+            rng.range_inclusive(window_ns_max / 10, window_ns_max)
+        };
+        inject(rng, at, window);
+        at += window;
+    }
+}
+
+fn victim(rng: &mut SimRng, leader_bias: f64) -> Target {
+    if rng.chance(leader_bias) {
+        Target::Role("leader".into())
+    } else {
+        Target::Random
+    }
+}
+
+fn partition_shape(rng: &mut SimRng, leader_bias: f64) -> PartitionShape {
+    match rng.below(5) {
+        0 => PartitionShape::Halves,
+        1 => PartitionShape::Isolate(victim(rng, leader_bias)),
+        2 => PartitionShape::MajorityMinority {
+            minority: Some(victim(rng, leader_bias)),
+        },
+        3 => PartitionShape::Bridge,
+        _ => PartitionShape::Ring,
+    }
+}
+
+fn clock_fault(rng: &mut SimRng, config: &NemesisConfig) -> FaultAction {
+    let target = Target::Random;
+    if rng.chance(0.5) && config.clock_drift_ppm_max > 0 {
+        let max = config.clock_drift_ppm_max as u64;
+        let drift_ppm = rng.range_inclusive(0, 2 * max) as i64 - max as i64;
+        FaultAction::ClockDrift { target, drift_ppm }
+    } else {
+        let max = config.clock_jump_ns_max;
+        let by_ns = rng.range_inclusive(0, 2 * max) as i64 - max as i64;
+        FaultAction::ClockJump { target, by_ns }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Stream;
+    use crate::time::SECOND;
+
+    fn config() -> NemesisConfig {
+        NemesisConfig {
+            partition_every_ns: Some(2 * SECOND),
+            partition_for_ns_max: SECOND,
+            crash_every_ns: Some(3 * SECOND),
+            crash_for_ns_max: SECOND,
+            pause_every_ns: None,
+            clock_every_ns: Some(5 * SECOND),
+            clock_jump_ns_max: SECOND,
+            clock_drift_ppm_max: 1_000,
+            ..NemesisConfig::default()
+        }
+    }
+
+    #[test]
+    fn plan_is_ordered_inside_the_period_and_repeatable() {
+        let a = plan(&config(), 30 * SECOND, &mut SimRng::new(9, Stream::Nemesis));
+        let b = plan(&config(), 30 * SECOND, &mut SimRng::new(9, Stream::Nemesis));
+        assert_eq!(a, b);
+        assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert!(a.iter().any(|(_, f)| matches!(f, FaultAction::Crash { .. })));
+        assert!(a.iter().any(|(_, f)| matches!(f, FaultAction::Partition(_))));
+        assert!(!a.iter().any(|(_, f)| matches!(f, FaultAction::Pause { .. })));
+    }
+
+    #[test]
+    fn every_partition_is_healed() {
+        let faults = plan(&config(), 30 * SECOND, &mut SimRng::new(4, Stream::Nemesis));
+        let cuts = faults.iter().filter(|(_, f)| matches!(f, FaultAction::Partition(_))).count();
+        let heals = faults.iter().filter(|(_, f)| matches!(f, FaultAction::Heal)).count();
+        assert_eq!(cuts, heals);
+    }
+}

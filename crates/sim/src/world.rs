@@ -1,0 +1,724 @@
+//! The World: one single-threaded simulation of actors, network, disks, clocks and faults.
+//!
+//! `step` pops the earliest event and runs it; everything an actor does goes back into
+//! the queue through its [`Context`]. The World alone owns randomness (one stream per
+//! purpose), keeps true time, applies faults and records what happened.
+//!
+//! Architecture invariant: a run is a pure function of (actors, config, seed, fault
+//! plan). Nothing here reads the wall clock, spawns a thread or iterates a hash map.
+
+use crate::actor::{Actor, Role};
+use crate::clock::NodeClock;
+use crate::context::{Context, TimerId};
+use crate::disk::{Disk, UnsyncedOnCrash};
+use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
+use crate::network::{NetworkConfig, Partitions};
+use crate::node::{NodeId, NodeRuntime, NodeStatus};
+use crate::queue::EventQueue;
+use crate::rng::{SimRng, Stream};
+use crate::time::Nanos;
+use crate::trace::{DropReason, Recorder, TraceEvent};
+use std::collections::BTreeSet;
+
+/// How to build a World.
+#[derive(Clone, Debug)]
+pub struct WorldConfig {
+    pub seed: u64,
+    /// Servers are nodes `0..server_count`; the rest are clients.
+    pub server_count: usize,
+    pub client_count: usize,
+    pub network: NetworkConfig,
+    pub unsynced_on_crash: UnsyncedOnCrash,
+    /// Keep every event in memory for export (costs memory; the hash is always kept).
+    pub keep_trace: bool,
+}
+
+/// Something a node reported for the checkers, stamped with true time.
+#[derive(Clone, Debug)]
+pub struct Observed<O> {
+    pub time_ns: Nanos,
+    pub node: NodeId,
+    pub value: O,
+}
+
+/// Counters for reports and benchmarks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub messages_sent: u64,
+    pub messages_delivered: u64,
+    pub messages_duplicated: u64,
+    pub messages_dropped: u64,
+    pub timers_fired: u64,
+    pub faults_applied: u64,
+}
+
+pub(crate) enum Event<A: Actor> {
+    Start {
+        node: NodeId,
+    },
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        incarnation: u32,
+        msg: A::Msg,
+    },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        id: u64,
+        timer: A::Timer,
+    },
+    Fault {
+        index: u32,
+    },
+}
+
+/// Everything but the actors, so a handler can hold its actor and a Context at once.
+pub struct Kernel<A: Actor> {
+    pub(crate) now: Nanos,
+    pub(crate) server_count: usize,
+    pub(crate) queue: EventQueue<Event<A>>,
+    pub(crate) network: NetworkConfig,
+    pub(crate) partitions: Partitions,
+    pub(crate) network_rng: SimRng,
+    pub(crate) nodes: Vec<NodeRuntime>,
+    pub(crate) clocks: Vec<NodeClock>,
+    pub(crate) disks: Vec<Disk<A::Record>>,
+    pub(crate) node_rngs: Vec<SimRng>,
+    /// Deferred events of paused nodes, replayed in order when they resume.
+    pub(crate) deferred: Vec<Vec<Event<A>>>,
+    pub(crate) pending_timers: BTreeSet<u64>,
+    pub(crate) next_timer_id: u64,
+    pub(crate) recorder: Recorder<A::Msg, A::Timer, A::Observation>,
+    pub(crate) observations: Vec<Observed<A::Observation>>,
+    pub(crate) stats: Stats,
+}
+
+impl<A: Actor> Kernel<A> {
+    #[inline]
+    pub(crate) fn send(&mut self, from: NodeId, to: NodeId, msg: A::Msg) {
+        assert!(to.index() < self.nodes.len(), "send to unknown node {to}");
+        self.stats.messages_sent += 1;
+        if self.partitions.is_blocked(from, to) {
+            self.drop_message(to, from, &msg, DropReason::Partitioned);
+            return;
+        }
+        let network = &self.network;
+        let rng = &mut self.network_rng;
+        if rng.chance(network.drop_probability) {
+            self.drop_message(to, from, &msg, DropReason::Lost);
+            return;
+        }
+        let incarnation = self.nodes[to.index()].incarnation;
+        if rng.chance(network.duplicate_probability) {
+            self.stats.messages_duplicated += 1;
+            let at = self.now + network.sample_latency(rng);
+            let copy = Event::Deliver {
+                from,
+                to,
+                incarnation,
+                msg: msg.clone(),
+            };
+            self.queue.push(at, copy);
+        }
+        let at = self.now + self.network.sample_latency(&mut self.network_rng);
+        let event = Event::Deliver {
+            from,
+            to,
+            incarnation,
+            msg,
+        };
+        self.queue.push(at, event);
+    }
+
+    fn drop_message(&mut self, to: NodeId, from: NodeId, msg: &A::Msg, reason: DropReason) {
+        self.stats.messages_dropped += 1;
+        self.recorder.drop(self.now, to, from, msg, reason);
+    }
+
+    #[inline]
+    pub(crate) fn set_timer(&mut self, node: NodeId, delay_ns: Nanos, timer: A::Timer) -> TimerId {
+        let id = self.next_timer_id;
+        self.next_timer_id += 1;
+        self.pending_timers.insert(id);
+        let at = self.now + self.clocks[node.index()].true_delay(delay_ns);
+        let incarnation = self.nodes[node.index()].incarnation;
+        self.queue.push(
+            at,
+            Event::Timer {
+                node,
+                incarnation,
+                id,
+                timer,
+            },
+        );
+        TimerId(id)
+    }
+
+    pub(crate) fn observe(&mut self, node: NodeId, value: A::Observation) {
+        self.recorder.observe(self.now, node, &value);
+        self.observations.push(Observed {
+            time_ns: self.now,
+            node,
+            value,
+        });
+    }
+
+    fn status(&self, node: NodeId) -> NodeStatus {
+        self.nodes[node.index()].status
+    }
+}
+
+/// A simulation of one actor type. See the module docs.
+pub struct World<A: Actor> {
+    kernel: Kernel<A>,
+    actors: Vec<Option<A>>,
+    factory: Box<dyn FnMut(NodeId) -> A>,
+    fault_plan: Vec<FaultAction>,
+    fault_rng: SimRng,
+    unsynced_on_crash: UnsyncedOnCrash,
+    applied: Vec<AppliedFault>,
+}
+
+impl<A: Actor> World<A> {
+    /// Builds the nodes with `factory` and schedules their start at time zero.
+    pub fn new(config: WorldConfig, mut factory: impl FnMut(NodeId) -> A + 'static) -> Self {
+        let node_count = config.server_count + config.client_count;
+        assert!(node_count > 0, "a world needs at least one node");
+        let node_ids = (0..node_count as u32).map(NodeId);
+        let actors = node_ids.clone().map(|id| Some(factory(id))).collect();
+        let mut kernel = Kernel {
+            now: 0,
+            server_count: config.server_count,
+            queue: EventQueue::default(),
+            network: config.network,
+            partitions: Partitions::new(node_count),
+            network_rng: SimRng::new(config.seed, Stream::Network),
+            nodes: node_ids.clone().map(|_| NodeRuntime::new()).collect(),
+            clocks: vec![NodeClock::default(); node_count],
+            disks: node_ids.clone().map(|_| Disk::default()).collect(),
+            node_rngs: node_ids
+                .clone()
+                .map(|id| SimRng::new(config.seed, Stream::Node(id.0)))
+                .collect(),
+            deferred: node_ids.clone().map(|_| Vec::new()).collect(),
+            pending_timers: BTreeSet::new(),
+            next_timer_id: 0,
+            recorder: Recorder::new(config.keep_trace),
+            observations: Vec::new(),
+            stats: Stats::default(),
+        };
+        for id in node_ids {
+            kernel.queue.push(0, Event::Start { node: id });
+        }
+        World {
+            kernel,
+            actors,
+            factory: Box::new(factory),
+            fault_plan: Vec::new(),
+            fault_rng: SimRng::new(config.seed, Stream::Faults),
+            unsynced_on_crash: config.unsynced_on_crash,
+            applied: Vec::new(),
+        }
+    }
+
+    /// Schedules a fault at true time `at_ns`.
+    pub fn schedule_fault(&mut self, at_ns: Nanos, action: FaultAction) {
+        let index = u32::try_from(self.fault_plan.len()).expect("fewer than 2^32 faults");
+        self.fault_plan.push(action);
+        self.kernel.queue.push(at_ns.max(self.kernel.now), Event::Fault { index });
+    }
+
+    /// True time.
+    pub fn now(&self) -> Nanos {
+        self.kernel.now
+    }
+
+    pub fn peek_time(&self) -> Option<Nanos> {
+        self.kernel.queue.peek_time()
+    }
+
+    /// Runs every event up to and including `until_ns`, then sets the time to it.
+    pub fn run_until(&mut self, until_ns: Nanos) {
+        while self.peek_time().is_some_and(|t| t <= until_ns) {
+            self.step();
+        }
+        self.kernel.now = self.kernel.now.max(until_ns);
+    }
+
+    /// Processes the earliest event. Returns `false` when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        let Some((time, event)) = self.kernel.queue.pop() else {
+            return false;
+        };
+        debug_assert!(time >= self.kernel.now, "time never goes backwards");
+        self.kernel.now = time;
+        match event {
+            Event::Start { node } => self.start(node),
+            Event::Deliver { .. } => self.deliver(event),
+            Event::Timer { .. } => self.fire_timer(event),
+            Event::Fault { index } => {
+                let action = self.fault_plan[index as usize].clone();
+                self.apply_fault(action);
+            }
+        }
+        true
+    }
+
+    fn start(&mut self, node: NodeId) {
+        if self.kernel.status(node) != NodeStatus::Up {
+            return;
+        }
+        self.kernel.recorder.start(self.kernel.now, node);
+        self.with_actor(node, |actor, ctx| actor.on_start(ctx));
+    }
+
+    #[inline]
+    fn deliver(&mut self, event: Event<A>) {
+        let Event::Deliver {
+            from,
+            to,
+            incarnation,
+            msg,
+        } = event
+        else {
+            unreachable!("deliver takes deliveries")
+        };
+        let runtime = &self.kernel.nodes[to.index()];
+        if runtime.status == NodeStatus::Crashed || runtime.incarnation != incarnation {
+            self.kernel.drop_message(to, from, &msg, DropReason::NodeDown);
+            return;
+        }
+        if self.kernel.partitions.is_blocked(from, to) {
+            self.kernel
+                .drop_message(to, from, &msg, DropReason::Partitioned);
+            return;
+        }
+        if runtime.status == NodeStatus::Paused {
+            let event = Event::Deliver {
+                from,
+                to,
+                incarnation,
+                msg,
+            };
+            self.kernel.deferred[to.index()].push(event);
+            return;
+        }
+        self.kernel.stats.messages_delivered += 1;
+        self.kernel.recorder.deliver(self.kernel.now, to, from, &msg);
+        self.with_actor(to, |actor, ctx| actor.on_message(ctx, from, msg));
+    }
+
+    #[inline]
+    fn fire_timer(&mut self, event: Event<A>) {
+        let Event::Timer {
+            node,
+            incarnation,
+            id,
+            ..
+        } = &event
+        else {
+            unreachable!("fire_timer takes timers")
+        };
+        let (node, incarnation, id) = (*node, *incarnation, *id);
+        let runtime = &self.kernel.nodes[node.index()];
+        if runtime.incarnation != incarnation || runtime.status == NodeStatus::Crashed {
+            self.kernel.pending_timers.remove(&id);
+            return;
+        }
+        if runtime.status == NodeStatus::Paused {
+            self.kernel.deferred[node.index()].push(event);
+            return;
+        }
+        if !self.kernel.pending_timers.remove(&id) {
+            return; // cancelled
+        }
+        let Event::Timer { timer, .. } = event else {
+            unreachable!()
+        };
+        self.kernel.stats.timers_fired += 1;
+        self.kernel.recorder.timer(self.kernel.now, node, &timer);
+        self.with_actor(node, |actor, ctx| actor.on_timer(ctx, timer));
+    }
+
+    #[inline]
+    fn with_actor(&mut self, node: NodeId, handler: impl FnOnce(&mut A, &mut Context<'_, A>)) {
+        let actor = self.actors[node.index()]
+            .as_mut()
+            .expect("an up node has an actor");
+        let mut ctx = Context {
+            node,
+            kernel: &mut self.kernel,
+        };
+        handler(actor, &mut ctx);
+    }
+
+    // ----- faults -----
+
+    /// Applies a fault now, resolving its targets, and records what was applied.
+    pub fn apply_fault(&mut self, action: FaultAction) {
+        let (resolved, node, skipped) = match self.resolve_and_apply(action.clone()) {
+            Ok((resolved, node)) => (resolved, node, None),
+            Err(why) => (action, None, Some(why)),
+        };
+        if skipped.is_none() {
+            self.kernel.stats.faults_applied += 1;
+        }
+        let applied = AppliedFault {
+            at_ns: self.kernel.now,
+            action: resolved,
+            skipped,
+        };
+        self.kernel.recorder.fault(self.kernel.now, node, &applied);
+        self.applied.push(applied);
+    }
+
+    fn resolve_and_apply(
+        &mut self,
+        action: FaultAction,
+    ) -> Result<(FaultAction, Option<NodeId>), String> {
+        use FaultAction as F;
+        let node_of = |n: NodeId| Target::Node(n.0);
+        match action {
+            F::Partition(shape) => {
+                let resolved = self.resolve_partition(shape)?;
+                self.apply_partition(&resolved);
+                Ok((F::Partition(resolved), None))
+            }
+            F::Heal => {
+                self.kernel.partitions.heal();
+                Ok((F::Heal, None))
+            }
+            F::Crash {
+                target,
+                restart_after_ns,
+            } => {
+                let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
+                self.crash(node);
+                if let Some(delay) = restart_after_ns {
+                    self.schedule_fault(self.kernel.now + delay, F::Restart(node_of(node)));
+                }
+                let resolved = F::Crash {
+                    target: node_of(node),
+                    restart_after_ns,
+                };
+                Ok((resolved, Some(node)))
+            }
+            F::Restart(target) => {
+                let node = self.resolve(&target, |s| s == NodeStatus::Crashed)?;
+                self.restart(node);
+                Ok((F::Restart(node_of(node)), Some(node)))
+            }
+            F::Pause {
+                target,
+                resume_after_ns,
+            } => {
+                let node = self.resolve(&target, |s| s == NodeStatus::Up)?;
+                self.kernel.nodes[node.index()].status = NodeStatus::Paused;
+                if let Some(delay) = resume_after_ns {
+                    self.schedule_fault(self.kernel.now + delay, F::Resume(node_of(node)));
+                }
+                let resolved = F::Pause {
+                    target: node_of(node),
+                    resume_after_ns,
+                };
+                Ok((resolved, Some(node)))
+            }
+            F::Resume(target) => {
+                let node = self.resolve(&target, |s| s == NodeStatus::Paused)?;
+                self.resume(node);
+                Ok((F::Resume(node_of(node)), Some(node)))
+            }
+            F::ClockJump { target, by_ns } => {
+                let node = self.resolve(&target, |_| true)?;
+                self.kernel.clocks[node.index()].jump(by_ns);
+                let resolved = F::ClockJump {
+                    target: node_of(node),
+                    by_ns,
+                };
+                Ok((resolved, Some(node)))
+            }
+            F::ClockDrift { target, drift_ppm } => {
+                let node = self.resolve(&target, |_| true)?;
+                self.kernel.clocks[node.index()].set_drift(drift_ppm);
+                let resolved = F::ClockDrift {
+                    target: node_of(node),
+                    drift_ppm,
+                };
+                Ok((resolved, Some(node)))
+            }
+            F::RecoverAll => {
+                self.recover_all();
+                Ok((F::RecoverAll, None))
+            }
+        }
+    }
+
+    fn crash(&mut self, node: NodeId) {
+        let i = node.index();
+        self.actors[i] = None;
+        let runtime = &mut self.kernel.nodes[i];
+        runtime.status = NodeStatus::Crashed;
+        runtime.incarnation += 1;
+        self.kernel.deferred[i].clear();
+        self.kernel.disks[i].crash(self.unsynced_on_crash, &mut self.fault_rng);
+    }
+
+    fn restart(&mut self, node: NodeId) {
+        let i = node.index();
+        debug_assert_eq!(self.kernel.nodes[i].status, NodeStatus::Crashed);
+        self.actors[i] = Some((self.factory)(node));
+        self.kernel.nodes[i].status = NodeStatus::Up;
+        self.start(node);
+    }
+
+    fn resume(&mut self, node: NodeId) {
+        let i = node.index();
+        self.kernel.nodes[i].status = NodeStatus::Up;
+        let now = self.kernel.now;
+        for event in std::mem::take(&mut self.kernel.deferred[i]) {
+            self.kernel.queue.push(now, event);
+        }
+    }
+
+    fn recover_all(&mut self) {
+        self.kernel.partitions.heal();
+        for i in 0..self.actors.len() {
+            let node = NodeId(i as u32);
+            match self.kernel.status(node) {
+                NodeStatus::Crashed => self.restart(node),
+                NodeStatus::Paused => self.resume(node),
+                NodeStatus::Up => {}
+            }
+        }
+    }
+
+    fn servers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.kernel.server_count as u32).map(NodeId)
+    }
+
+    /// Resolves a target to one node whose status passes `eligible`.
+    fn resolve(
+        &mut self,
+        target: &Target,
+        eligible: impl Fn(NodeStatus) -> bool,
+    ) -> Result<NodeId, String> {
+        match target {
+            Target::Node(n) => {
+                let node = NodeId(*n);
+                if node.index() >= self.actors.len() {
+                    return Err(format!("no node {n}"));
+                }
+                if !eligible(self.kernel.status(node)) {
+                    let status = self.kernel.status(node);
+                    return Err(format!("{node} is {status:?}"));
+                }
+                Ok(node)
+            }
+            Target::Random => {
+                let candidates: Vec<NodeId> = self
+                    .servers()
+                    .filter(|&n| eligible(self.kernel.status(n)))
+                    .collect();
+                self.fault_rng
+                    .pick(&candidates)
+                    .copied()
+                    .ok_or_else(|| "no server to pick".to_string())
+            }
+            Target::Role(name) => self
+                .holder_of(name)
+                .filter(|&n| eligible(self.kernel.status(n)))
+                .ok_or_else(|| format!("no {name}")),
+        }
+    }
+
+    /// The live server claiming `role` with the highest rank (lowest index on ties).
+    pub fn holder_of(&self, role: &str) -> Option<NodeId> {
+        let mut best: Option<(Role, NodeId)> = None;
+        for node in self.servers() {
+            let Some(claimed) = self.actor(node).and_then(|a| a.role()) else {
+                continue;
+            };
+            if claimed.name != role {
+                continue;
+            }
+            if best.is_none_or(|(b, _)| claimed.rank > b.rank) {
+                best = Some((claimed, node));
+            }
+        }
+        best.map(|(_, node)| node)
+    }
+
+    fn resolve_partition(&mut self, shape: PartitionShape) -> Result<PartitionShape, String> {
+        let mut servers: Vec<u32> = self.servers().map(|n| n.0).collect();
+        if servers.len() < 2 {
+            return Err("fewer than two servers".into());
+        }
+        let resolved = match shape {
+            explicit @ (PartitionShape::Groups(_)
+            | PartitionShape::OneWay { .. }
+            | PartitionShape::Links(_)) => {
+                self.check_nodes_exist(&explicit)?;
+                explicit
+            }
+            PartitionShape::Halves => {
+                self.fault_rng.shuffle(&mut servers);
+                let (a, b) = servers.split_at(servers.len() / 2);
+                PartitionShape::Groups(vec![sorted(a), sorted(b)])
+            }
+            PartitionShape::Isolate(target) => {
+                let node = self.resolve(&target, |_| true)?;
+                let rest: Vec<u32> = servers.into_iter().filter(|&n| n != node.0).collect();
+                PartitionShape::Groups(vec![vec![node.0], rest])
+            }
+            PartitionShape::MajorityMinority { minority } => {
+                self.fault_rng.shuffle(&mut servers);
+                if let Some(target) = minority {
+                    let node = self.resolve(&target, |_| true)?;
+                    let at = servers.iter().position(|&n| n == node.0).expect("a server");
+                    servers.swap(0, at);
+                }
+                let (small, large) = servers.split_at((servers.len() - 1) / 2);
+                if small.is_empty() {
+                    return Err("too few servers for a minority".into());
+                }
+                PartitionShape::Groups(vec![sorted(small), sorted(large)])
+            }
+            PartitionShape::Bridge => {
+                if servers.len() < 3 {
+                    return Err("a bridge needs three servers".into());
+                }
+                self.fault_rng.shuffle(&mut servers);
+                let bridge = servers.pop().expect("three servers");
+                let (a, b) = servers.split_at(servers.len() / 2);
+                let _ = bridge; // in no group: keeps every link
+                PartitionShape::Groups(vec![sorted(a), sorted(b)])
+            }
+            PartitionShape::Ring => {
+                if servers.len() < 4 {
+                    return Err("a ring needs four servers".into());
+                }
+                self.fault_rng.shuffle(&mut servers);
+                PartitionShape::Links(ring_cuts(&servers))
+            }
+        };
+        Ok(resolved)
+    }
+
+    fn check_nodes_exist(&self, shape: &PartitionShape) -> Result<(), String> {
+        let named: Vec<u32> = match shape {
+            PartitionShape::Groups(groups) => groups.iter().flatten().copied().collect(),
+            PartitionShape::OneWay { from, to } => from.iter().chain(to).copied().collect(),
+            PartitionShape::Links(links) => links.iter().flatten().copied().collect(),
+            _ => Vec::new(),
+        };
+        match named.iter().find(|&&n| n as usize >= self.actors.len()) {
+            Some(n) => Err(format!("no node {n}")),
+            None => Ok(()),
+        }
+    }
+
+    fn apply_partition(&mut self, resolved: &PartitionShape) {
+        let ids = |v: &[u32]| v.iter().map(|&n| NodeId(n)).collect::<Vec<_>>();
+        let partitions = &mut self.kernel.partitions;
+        match resolved {
+            PartitionShape::Groups(groups) => {
+                let groups: Vec<Vec<NodeId>> = groups.iter().map(|g| ids(g)).collect();
+                partitions.split(&groups);
+            }
+            PartitionShape::OneWay { from, to } => partitions.cut_one_way(&ids(from), &ids(to)),
+            PartitionShape::Links(links) => {
+                for [a, b] in links {
+                    partitions.block(NodeId(*a), NodeId(*b));
+                }
+            }
+            unresolved => unreachable!("partition {unresolved:?} is resolved before it applies"),
+        }
+    }
+
+    // ----- inspection -----
+
+    /// Every node's actor; `None` for a crashed node.
+    pub fn actors(&self) -> &[Option<A>] {
+        &self.actors
+    }
+
+    pub fn actor(&self, node: NodeId) -> Option<&A> {
+        self.actors[node.index()].as_ref()
+    }
+
+    pub fn status(&self, node: NodeId) -> NodeStatus {
+        self.kernel.status(node)
+    }
+
+    pub fn disk(&self, node: NodeId) -> &Disk<A::Record> {
+        &self.kernel.disks[node.index()]
+    }
+
+    pub fn clock(&self, node: NodeId) -> NodeClock {
+        self.kernel.clocks[node.index()]
+    }
+
+    pub fn server_count(&self) -> usize {
+        self.kernel.server_count
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.actors.len()
+    }
+
+    pub fn is_partitioned(&self) -> bool {
+        self.kernel.partitions.is_partitioned()
+    }
+
+    /// The hash of every event so far: equal hashes, identical runs.
+    pub fn trace_hash(&self) -> u64 {
+        self.kernel.recorder.hash()
+    }
+
+    /// How many events were processed (deliveries, drops, timers, faults, starts, observations).
+    pub fn event_count(&self) -> u64 {
+        self.kernel.recorder.event_count()
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.kernel.stats
+    }
+
+    pub fn observations(&self) -> &[Observed<A::Observation>] {
+        &self.kernel.observations
+    }
+
+    /// Every fault applied so far, with targets resolved.
+    pub fn applied_faults(&self) -> &[AppliedFault] {
+        &self.applied
+    }
+
+    /// The kept events (empty unless `keep_trace` was set).
+    pub fn take_trace(&mut self) -> Vec<TraceEvent<A::Msg, A::Timer, A::Observation>> {
+        self.kernel.recorder.take_events()
+    }
+}
+
+fn sorted(nodes: &[u32]) -> Vec<u32> {
+    let mut nodes = nodes.to_vec();
+    nodes.sort_unstable();
+    nodes
+}
+
+/// The directed links to cut so each node of `ring` talks only to its neighbours.
+fn ring_cuts(ring: &[u32]) -> Vec<[u32; 2]> {
+    let n = ring.len();
+    let mut cuts = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let distance = i.abs_diff(j);
+            let neighbours = distance == 1 || distance == n - 1;
+            if i != j && !neighbours {
+                cuts.push([ring[i], ring[j]]);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts
+}
