@@ -1,1 +1,63 @@
-fn main() {}
+//! The `faultline` command: run scenarios, replay traces, fuzz seeds, shrink failures,
+//! check histories. Arguments are parsed once into typed commands; every error becomes
+//! an exit code (see [`exit`]) with a message on stderr, never a panic.
+
+mod exit;
+mod files;
+mod list_cmd;
+mod output;
+mod replay_cmd;
+mod run_cmd;
+
+use clap::{Parser, Subcommand};
+use exit::EXIT_BAD_INPUT;
+
+#[derive(Parser, Debug)]
+#[command(name = "faultline", version, about = "Deterministic simulation testing for distributed protocols")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run one scenario with one seed (no scenario: the embedded default).
+    Run(run_cmd::RunArgs),
+    /// Re-run a trace from its header and check the run is identical.
+    Replay(replay_cmd::ReplayArgs),
+    /// List protocols, named bugs or history models.
+    List {
+        #[arg(value_enum)]
+        what: list_cmd::ListWhat,
+    },
+    /// Print the JSON Schema of scenario files.
+    Schema,
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let result = match &cli.command {
+        Command::Run(args) => run_cmd::run_command(args),
+        Command::Replay(args) => replay_cmd::replay_command(args),
+        Command::List { what } => Ok(list_cmd::list_command(*what)),
+        Command::Schema => {
+            println!("{}", faultline_harness::schema::scenario_schema());
+            Ok(0)
+        }
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(exit) => {
+            eprintln!("error: {}", exit.message());
+            EXIT_BAD_INPUT
+        }
+    };
+    std::process::exit(code);
+}

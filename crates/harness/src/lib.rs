@@ -1,1 +1,26 @@
-//! placeholder
+//! The faultline harness: from a scenario file to a verdict.
+//!
+//! - [`scenario`]: the file format, validation and error locations.
+//! - [`run`]: one scenario + seed → [`Outcome`], invariants checked after every event.
+//! - [`trace_file`]: the JSON Lines trace (header, events, summary) and [`replay`].
+//! - [`swarm`]: per-seed fault mixes.
+//!
+//! Architecture invariant: nothing here reads the wall clock or spawns threads inside a
+//! run; the CLI measures time and parallelises across seeds.
+
+pub mod duration;
+pub mod error;
+pub mod linearizability;
+pub mod outcome;
+pub mod replay;
+pub mod run;
+pub mod scenario;
+pub mod schema;
+pub mod swarm;
+pub mod timeline;
+pub mod trace_file;
+
+pub use error::InputError;
+pub use outcome::{Outcome, Verdict};
+pub use run::{run, RunOptions};
+pub use scenario::{Scenario, ScenarioFile};

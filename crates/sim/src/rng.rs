@@ -15,6 +15,8 @@ pub enum Stream {
     Faults,
     Nemesis,
     Workload,
+    /// Swarm testing: which fault kinds are on for this seed, and how hard.
+    Swarm,
     Node(u32),
 }
 
@@ -25,6 +27,7 @@ impl Stream {
             Stream::Faults => 2,
             Stream::Nemesis => 3,
             Stream::Workload => 4,
+            Stream::Swarm => 5,
             Stream::Node(n) => 1_000 + u64::from(n),
         }
     }

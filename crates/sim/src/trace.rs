@@ -176,6 +176,7 @@ impl<M: Serialize, T: Serialize, O: Serialize> TraceEvent<M, T, O> {
             }
             TraceKind::Fault(applied) => {
                 object.insert("fault".into(), to_value(&applied.action));
+                object.insert("text".into(), json!(applied.action.to_string()));
                 if let Some(why) = &applied.skipped {
                     object.insert("skipped".into(), json!(why));
                 }

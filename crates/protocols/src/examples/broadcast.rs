@@ -19,7 +19,10 @@ pub struct Broadcast {
 pub struct Payload(pub [u8; 16]);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct Tick;
+pub enum Tick {
+    /// Time to broadcast again.
+    Broadcast,
+}
 
 pub struct BroadcastNode {
     interval_ns: Nanos,
@@ -35,7 +38,7 @@ impl Actor for BroadcastNode {
     type Observation = ();
 
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
-        ctx.set_timer(self.interval_ns, Tick);
+        ctx.set_timer(self.interval_ns, Tick::Broadcast);
     }
 
     fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, _msg: Payload) {
@@ -54,7 +57,7 @@ impl Actor for BroadcastNode {
             ctx.send(to, Payload(payload));
             self.sent += 1;
         }
-        ctx.set_timer(self.interval_ns, Tick);
+        ctx.set_timer(self.interval_ns, Tick::Broadcast);
     }
 }
 

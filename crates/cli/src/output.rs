@@ -1,0 +1,16 @@
+//! Writing to stdout when the reader may go away (`faultline replay T --timeline | head`):
+//! a closed pipe ends the command quietly instead of panicking.
+
+use std::io::{self, Write};
+
+/// Prints `text` to stdout; exits quietly if stdout was closed.
+pub fn emit(text: &str) {
+    let mut stdout = io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(crate::exit::EXIT_BAD_INPUT);
+    }
+}

@@ -1,0 +1,84 @@
+//! `faultline replay TRACE`: run a trace's scenario again from its header alone,
+//! check the new run is identical event by event, and report the first divergence.
+//! `--timeline` prints the run as a readable per-event timeline.
+
+use crate::exit::{usage_error, Exit};
+use crate::files::read_text;
+use clap::Args;
+use faultline_harness::replay::replay;
+use faultline_harness::{timeline, trace_file};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// A trace written by `faultline run --trace` or `faultline fuzz`.
+    pub trace: PathBuf,
+    /// Print every event as a readable timeline (faults marked with !!).
+    #[arg(long)]
+    pub timeline: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Exit code when the replay differs from the recording: the run is not reproducible.
+const EXIT_DIVERGED: i32 = 2;
+
+pub fn replay_command(args: &ReplayArgs) -> Result<i32, Exit> {
+    let name = args.trace.display().to_string();
+    let text = read_text(&args.trace).map_err(usage_error)?;
+    let trace = trace_file::parse(&text, &name).map_err(Exit::input)?;
+    let report = replay(&trace, &name).map_err(Exit::input)?;
+    let outcome = &report.outcome;
+    if args.timeline {
+        crate::output::emit(&timeline::render(outcome.trace.as_deref().unwrap_or_default()));
+    }
+    if args.json {
+        let divergence = report.divergence.as_ref().map(|d| {
+            serde_json::json!({ "index": d.index, "expected": d.expected, "got": d.got })
+        });
+        let object = serde_json::json!({
+            "identical": report.divergence.is_none(),
+            "divergence": divergence,
+            "verdict": outcome.verdict,
+            "property": outcome.property,
+            "seed": outcome.seed,
+            "events": outcome.events,
+            "sim_time_ns": outcome.sim_time_ns,
+            "trace_hash": outcome.trace_hash_hex(),
+            "recorded_trace_hash": report.recorded_hash,
+        });
+        println!("{object}");
+    } else {
+        print_report(&report, &name);
+    }
+    if report.divergence.is_some() {
+        return Ok(EXIT_DIVERGED);
+    }
+    Ok(outcome.verdict.exit_code())
+}
+
+fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
+    let outcome = &report.outcome;
+    match &report.divergence {
+        None => println!(
+            "replay of {name}: identical ({} events, trace hash {})",
+            report.recorded_events,
+            outcome.trace_hash_hex()
+        ),
+        Some(d) => {
+            println!("replay of {name}: DIVERGED at event {} (nondeterminism, or the code changed since it was recorded)", d.index);
+            let show = |v: &Option<serde_json::Value>| {
+                v.as_ref().map_or("(no event)".to_string(), timeline::line)
+            };
+            println!("  expected: {}", show(&d.expected));
+            println!("  got:      {}", show(&d.got));
+        }
+    }
+    let property = outcome
+        .property
+        .as_ref()
+        .map(|p| format!(" — {p}: {}", outcome.detail.as_deref().unwrap_or("")))
+        .unwrap_or_default();
+    println!("  verdict: {}{property}", outcome.verdict.label());
+}

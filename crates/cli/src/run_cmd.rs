@@ -1,0 +1,209 @@
+//! `faultline run SCENARIO`: one scenario, one seed, a verdict.
+//!
+//! Prints a short summary (or one JSON object with `--json`); a failing run always
+//! prints its seed and the exact command that reproduces it.
+
+use crate::files::{check_replaceable, read_text, write_atomically};
+use crate::exit::{usage_error, Exit};
+use anyhow::Result;
+use clap::Args;
+use faultline_harness::scenario::validate::parse_file;
+use faultline_harness::scenario::DEFAULT_SCENARIO;
+use faultline_harness::{run, trace_file, Outcome, RunOptions, Scenario, ScenarioFile, Verdict};
+use faultline_sim::time::format_nanos;
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (JSON). Without one, runs the embedded default scenario.
+    pub scenario: Option<PathBuf>,
+    /// Seed to run (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Switch on a named bug (repeatable); see `faultline list bugs`.
+    #[arg(long = "bug", value_name = "NAME")]
+    pub bugs: Vec<String>,
+    /// Let the seed choose which fault kinds are on and how hard.
+    #[arg(long)]
+    pub swarm: bool,
+    /// Write the JSON Lines trace here.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Write the client history (JSON Lines, for `faultline check`) here.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Replace output files even if faultline did not write them.
+    #[arg(long)]
+    pub force: bool,
+    /// Print one JSON object instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads a scenario file (or the default) and applies command-line overrides.
+pub fn load_scenario(
+    path: Option<&PathBuf>,
+    seed: Option<u64>,
+    bugs: &[String],
+    swarm: bool,
+) -> Result<(Scenario, String), Exit> {
+    let (source, name) = match path {
+        Some(p) => (read_text(p).map_err(usage_error)?, p.display().to_string()),
+        None => (DEFAULT_SCENARIO.to_string(), "<default scenario>".to_string()),
+    };
+    let mut file: ScenarioFile = parse_file(&source, &name).map_err(Exit::input)?;
+    if let Some(seed) = seed {
+        file.seed = seed;
+    }
+    for bug in bugs {
+        if !file.bugs.contains(bug) {
+            file.bugs.push(bug.clone());
+        }
+    }
+    file.faults.swarm |= swarm;
+    // Validate against the source for located errors, then with overrides applied.
+    Scenario::parse(&source, &name).map_err(Exit::input)?;
+    let scenario = Scenario::from_file_named(file, &name).map_err(|mut e| {
+        if e.path.starts_with("bugs") {
+            e.path = "--bug".into();
+        }
+        Exit::input(e)
+    })?;
+    Ok((scenario, name))
+}
+
+/// The command line that reproduces a run of `scenario`.
+pub fn repro_command(path: Option<&PathBuf>, scenario: &Scenario) -> String {
+    let mut command = String::from("faultline run");
+    if let Some(path) = path {
+        command.push_str(&format!(" {}", path.display()));
+    }
+    command.push_str(&format!(" --seed {}", scenario.seed));
+    for bug in &scenario.bugs {
+        command.push_str(&format!(" --bug {bug}"));
+    }
+    if scenario.swarm {
+        command.push_str(" --swarm");
+    }
+    command
+}
+
+pub fn run_command(args: &RunArgs) -> Result<i32, Exit> {
+    let (scenario, _) = load_scenario(args.scenario.as_ref(), args.seed, &args.bugs, args.swarm)?;
+    if let Some(path) = &args.trace {
+        check_replaceable(path, args.force, "{\"format\":\"faultline-trace\"").map_err(usage_error)?;
+    }
+    let options = RunOptions {
+        keep_trace: args.trace.is_some(),
+    };
+    let started = Instant::now();
+    let outcome = run(&scenario, &options).map_err(Exit::input)?;
+    let wall_ns = started.elapsed().as_nanos() as u64;
+    if let Some(path) = &args.trace {
+        write_atomically(path, &trace_file::render(&scenario.file, &outcome)).map_err(usage_error)?;
+    }
+    if let Some(path) = &args.history {
+        check_replaceable(path, args.force, "{\"process\"").map_err(usage_error)?;
+        write_atomically(path, &history_jsonl(&outcome)).map_err(usage_error)?;
+    }
+    let repro = repro_command(args.scenario.as_ref(), &scenario);
+    if args.json {
+        println!("{}", run_json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref()));
+    } else {
+        print!("{}", summary(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref()));
+    }
+    Ok(outcome.verdict.exit_code())
+}
+
+fn history_jsonl(outcome: &Outcome) -> String {
+    outcome
+        .history
+        .iter()
+        .map(|e| serde_json::to_string(e).expect("serialisable") + "\n")
+        .collect()
+}
+
+/// The `--json` object (DESIGN.md section 7).
+pub fn run_json(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    wall_ns: u64,
+    repro: &str,
+    trace: Option<&PathBuf>,
+) -> serde_json::Value {
+    let mut object = json!({
+        "scenario": scenario.file.name,
+        "protocol": scenario.protocol,
+        "verdict": outcome.verdict,
+        "seed": outcome.seed,
+        "events": outcome.events,
+        "sim_time_ns": outcome.sim_time_ns,
+        "wall_ns": wall_ns,
+        "trace_hash": outcome.trace_hash_hex(),
+        "faults_applied": outcome.applied_fault_count(),
+        "messages_delivered": outcome.stats.messages_delivered,
+        "client_ops_completed": outcome.completed_ops(),
+        "bugs": scenario.bugs,
+    });
+    if outcome.verdict != Verdict::Pass {
+        object["property"] = json!(outcome.property);
+        object["detail"] = json!(outcome.detail);
+        object["repro"] = json!(repro);
+        if let Some(counterexample) = &outcome.counterexample {
+            object["counterexample"] = counterexample.clone();
+        }
+    }
+    if let Some(path) = trace {
+        object["trace"] = json!(path.display().to_string());
+    }
+    object
+}
+
+fn summary(scenario: &Scenario, outcome: &Outcome, wall_ns: u64, repro: &str, trace: Option<&PathBuf>) -> String {
+    let clients = scenario.clients();
+    let nodes = if clients > 0 {
+        format!("{} nodes + {clients} clients", scenario.servers)
+    } else {
+        format!("{} nodes", scenario.servers)
+    };
+    let bugs = if scenario.bugs.is_empty() {
+        String::new()
+    } else {
+        format!(", bugs: {}", scenario.bugs.join(" "))
+    };
+    let mut text = format!(
+        "{} ({}, {nodes}{bugs}), seed {}{}\n",
+        scenario.file.name,
+        scenario.protocol,
+        outcome.seed,
+        if scenario.swarm { ", swarm" } else { "" },
+    );
+    text += &format!(
+        "  simulated {} in {:.1}ms wall: {} events, {} messages delivered, {} faults applied, {} client ops completed\n",
+        format_nanos(outcome.sim_time_ns),
+        wall_ns as f64 / 1e6,
+        outcome.events,
+        outcome.stats.messages_delivered,
+        outcome.applied_fault_count(),
+        outcome.completed_ops(),
+    );
+    text += &format!("  trace hash {}\n", outcome.trace_hash_hex());
+    match outcome.verdict {
+        Verdict::Pass => text += "  verdict: PASS\n",
+        verdict => {
+            text += &format!(
+                "  verdict: {} — {}: {}\n",
+                verdict.label(),
+                outcome.property.as_deref().unwrap_or("?"),
+                outcome.detail.as_deref().unwrap_or("")
+            );
+            text += &format!("  seed: {}\n  reproduce: {repro}\n", outcome.seed);
+        }
+    }
+    if let Some(path) = trace {
+        text += &format!("  trace: {} (replay: faultline replay {})\n", path.display(), path.display());
+    }
+    text
+}

@@ -1,0 +1,86 @@
+//! The result of one run: verdict, the property that failed, and the figures every
+//! report needs (events, simulated time, trace hash, faults applied).
+
+use faultline_protocols::ClientEvent;
+use faultline_sim::disk::UnsyncedOnCrash;
+use faultline_sim::world::Stats;
+use faultline_sim::{AppliedFault, Nanos, NetworkConfig};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every check held and every client finished.
+    Pass,
+    /// A safety property was violated (exit 1).
+    Fail,
+    /// Clients did not finish after the faults healed (exit 2).
+    Stuck,
+    /// The history checker ran out of budget (exit 2).
+    Unknown,
+}
+
+impl Verdict {
+    /// The CLI exit code for this verdict.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Stuck | Verdict::Unknown => 2,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::Stuck => "STUCK",
+            Verdict::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// What one run found.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    /// The violated property (`election_safety`, `linearizability`, `stuck`, ...).
+    pub property: Option<String>,
+    /// What was seen, for a person.
+    pub detail: Option<String>,
+    /// A structured counterexample (the checker's), if any.
+    pub counterexample: Option<Value>,
+    pub seed: u64,
+    pub events: u64,
+    pub sim_time_ns: Nanos,
+    pub trace_hash: u64,
+    pub faults: Vec<AppliedFault>,
+    pub stats: Stats,
+    pub history: Vec<ClientEvent>,
+    /// The run's fault settings after swarm choices.
+    pub network: NetworkConfig,
+    pub unsynced_on_crash: UnsyncedOnCrash,
+    /// Trace events as JSON objects, when the run was asked to keep them.
+    pub trace: Option<Vec<Value>>,
+}
+
+impl Outcome {
+    /// Faults that actually applied (not skipped for lack of a target).
+    pub fn applied_fault_count(&self) -> usize {
+        self.faults.iter().filter(|f| f.skipped.is_none()).count()
+    }
+
+    /// Client operations that completed.
+    pub fn completed_ops(&self) -> usize {
+        self.history
+            .iter()
+            .filter(|e| e.kind != faultline_protocols::ClientEventKind::Invoke)
+            .count()
+    }
+
+    /// The trace hash as 16 hex digits.
+    pub fn trace_hash_hex(&self) -> String {
+        format!("{:016x}", self.trace_hash)
+    }
+}

@@ -1,0 +1,227 @@
+//! The scenario file format (DESIGN.md section 5), exactly as users write it.
+//!
+//! These types mirror the JSON: unknown fields are errors, durations are strings,
+//! everything but `protocol` has a default. Field-level problems (a wrong type, a bad
+//! duration, an unknown field) are caught here by serde, which knows the line and
+//! column; cross-field rules (a node index in range, one action per fault entry) are
+//! checked in `validate`. The same types are written back out by the shrinker and
+//! embedded in trace headers, so a scenario survives a round trip unchanged.
+
+use crate::duration::{Duration, SignedDuration};
+use crate::scenario::spec::{PartitionSpec, TargetSpec};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// A short name, used in reports and failure file names.
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// What the scenario checks and how.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub protocol: ProtocolSection,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub network: NetworkSection,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub disk: DiskSection,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub faults: FaultsSection,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<WorkloadSection>,
+    /// Faults happen in [0, duration); then every fault is undone.
+    #[serde(default = "default_duration")]
+    pub duration: Duration,
+    /// After `duration`, how long clients have to finish before the run is stuck.
+    #[serde(default = "default_quiet")]
+    pub quiet: Duration,
+    #[serde(default)]
+    pub seed: u64,
+    /// Named bugs to switch on (`faultline list bugs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub expect: Expect,
+}
+
+/// `{ "kind": "raft", "nodes": 5, ...options }`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ProtocolSection {
+    /// A protocol name from `faultline list protocols`.
+    pub kind: String,
+    /// Server nodes (clients are extra).
+    pub nodes: u32,
+    /// Protocol-specific options (`faultline list protocols` shows them).
+    #[serde(flatten)]
+    pub options: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySection>,
+    /// Probability a message is lost.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub drop: f64,
+    /// Probability a message is delivered twice.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub duplicate: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatencySection {
+    pub min: Duration,
+    pub max: Duration,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub shape: LatencyShapeName,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LatencyShapeName {
+    #[default]
+    Uniform,
+    LongTail,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiskSection {
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub unsynced_on_crash: UnsyncedName,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnsyncedName {
+    /// Writes not yet fsynced are gone after a crash.
+    #[default]
+    Lost,
+    /// A random prefix of the unsynced writes survives a crash.
+    Torn,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaultsSection {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<ScheduleEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub random: Option<RandomSection>,
+    /// The seed also decides which fault kinds are on and how hard.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub swarm: bool,
+}
+
+/// One timed fault: `at` plus exactly one action.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEntry {
+    pub at: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<PartitionSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heal: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash: Option<TargetSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<TargetSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<TargetSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<TargetSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_jump: Option<SignedDuration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_drift_ppm: Option<i64>,
+    /// The node a clock fault applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<TargetSpec>,
+    /// For crash, pause and partition: undo it after this long.
+    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<Duration>,
+    /// Undo everything: heal, restart the crashed, resume the paused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recover_all: Option<bool>,
+}
+
+/// The random nemesis: mean time between faults of each kind, and how long they last.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RandomSection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_every: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_for: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_every: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_for: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_every: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_for: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_every: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_jump_max: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_drift_ppm_max: Option<i64>,
+    /// Probability a crash, pause or isolation aims at the leader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader_bias: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSection {
+    #[serde(default = "default_clients")]
+    pub clients: u32,
+    #[serde(default = "default_keys")]
+    pub keys: u32,
+    /// Operations in total, spread over the clients and the duration.
+    #[serde(default = "default_ops")]
+    pub ops: u32,
+    #[serde(default = "default_read_ratio")]
+    pub read_ratio: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+    /// Every check holds (exit 0).
+    #[default]
+    Pass,
+    /// Some property is violated (exit 1): a named-bug demonstration.
+    Fail,
+}
+
+fn default_name() -> String {
+    "unnamed".into()
+}
+fn default_duration() -> Duration {
+    Duration(10 * faultline_sim::SECOND)
+}
+fn default_quiet() -> Duration {
+    Duration(10 * faultline_sim::SECOND)
+}
+fn default_clients() -> u32 {
+    3
+}
+fn default_keys() -> u32 {
+    4
+}
+fn default_ops() -> u32 {
+    300
+}
+fn default_read_ratio() -> f64 {
+    0.5
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}

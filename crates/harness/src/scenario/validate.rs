@@ -1,0 +1,423 @@
+//! Validation: a parsed [`ScenarioFile`] becomes a typed [`Scenario`], or an
+//! [`InputError`] that names file, line, column, field path and what was expected.
+//!
+//! Parsing happens once, here; everything downstream works with nanoseconds, resolved
+//! protocol names and kernel fault actions, never with strings.
+
+use crate::duration::Duration;
+use crate::error::InputError;
+use crate::scenario::file::*;
+use crate::scenario::locate::locate;
+use crate::scenario::spec::{PartitionSpec, TargetSpec};
+use faultline_protocols::registry::{all_protocols, ProtocolInfo};
+use faultline_protocols::Workload;
+use faultline_sim::disk::UnsyncedOnCrash;
+use faultline_sim::nemesis::NemesisConfig;
+use faultline_sim::{
+    AppliedFault, FaultAction, LatencyShape, Nanos, NetworkConfig, PartitionShape, Target,
+    MILLISECOND,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A validated scenario: everything a run needs, typed.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file as written (with any command-line overrides applied).
+    pub file: ScenarioFile,
+    pub protocol: String,
+    pub servers: usize,
+    pub options: BTreeMap<String, Value>,
+    pub network: NetworkConfig,
+    pub unsynced_on_crash: UnsyncedOnCrash,
+    /// Explicit faults, in file order.
+    pub schedule: Vec<(Nanos, FaultAction)>,
+    pub nemesis: Option<NemesisConfig>,
+    pub swarm: bool,
+    /// `None` for protocols without clients.
+    pub workload: Option<Workload>,
+    pub duration_ns: Nanos,
+    pub quiet_ns: Nanos,
+    pub seed: u64,
+    pub bugs: Vec<String>,
+    pub expect: Expect,
+}
+
+/// Collects where a rule broke, to locate it in the source afterwards.
+struct Problem {
+    path: String,
+    message: String,
+}
+
+fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+impl Scenario {
+    /// Parses and validates scenario text; `file_name` is used in errors.
+    pub fn parse(source: &str, file_name: &str) -> Result<Scenario, InputError> {
+        let file = parse_file(source, file_name)?;
+        Scenario::from_file(file).map_err(|p| {
+            let (line, column) = locate(source, &p.path);
+            InputError {
+                file: file_name.to_string(),
+                line,
+                column,
+                path: p.path,
+                message: p.message,
+            }
+        })
+    }
+
+    /// Validates an in-memory scenario (from a trace header or the shrinker).
+    pub fn from_file_named(file: ScenarioFile, origin: &str) -> Result<Scenario, InputError> {
+        Scenario::from_file(file).map_err(|p| InputError {
+            file: origin.to_string(),
+            line: 0,
+            column: 0,
+            path: p.path,
+            message: p.message,
+        })
+    }
+
+    fn from_file(file: ScenarioFile) -> Result<Scenario, Problem> {
+        let info = all_protocols()
+            .into_iter()
+            .find(|p| p.name == file.protocol.kind)
+            .ok_or_else(|| {
+                let names: Vec<&str> = all_protocols().iter().map(|p| p.name).collect();
+                problem(
+                    "protocol.kind",
+                    format!("unknown protocol `{}`; expected one of {}", file.protocol.kind, names.join(", ")),
+                )
+            })?;
+        let servers = validate_nodes(&file)?;
+        let options = validate_options(&file, &info)?;
+        let workload = info.history_model.map(|_| workload_of(&file)).transpose()?;
+        let node_count = servers + workload.as_ref().map_or(0, |w| w.clients);
+        let schedule = file
+            .faults
+            .schedule
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| fault_of(entry, &format!("faults.schedule[{i}]"), node_count))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        validate_bugs(&file, &info)?;
+        Ok(Scenario {
+            protocol: info.name.to_string(),
+            servers,
+            options,
+            network: network_of(&file.network)?,
+            unsynced_on_crash: match file.disk.unsynced_on_crash {
+                UnsyncedName::Lost => UnsyncedOnCrash::Lost,
+                UnsyncedName::Torn => UnsyncedOnCrash::Torn,
+            },
+            schedule,
+            nemesis: file.faults.random.as_ref().map(nemesis_of).transpose()?,
+            swarm: file.faults.swarm,
+            workload,
+            duration_ns: file.duration.0,
+            quiet_ns: file.quiet.0,
+            seed: file.seed,
+            bugs: file.bugs.clone(),
+            expect: file.expect,
+            file,
+        })
+    }
+
+    /// Client nodes in this scenario.
+    pub fn clients(&self) -> usize {
+        self.workload.as_ref().map_or(0, |w| w.clients)
+    }
+}
+
+/// Parses JSON into the file types; serde's line and column, plus the field path.
+pub fn parse_file(source: &str, file_name: &str) -> Result<ScenarioFile, InputError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(source);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string().replace(".?", "").replace('?', "");
+        let inner = err.into_inner();
+        let message = strip_position(&inner.to_string());
+        InputError {
+            file: file_name.to_string(),
+            line: inner.line(),
+            column: inner.column().max(1),
+            path: if path == "." { String::new() } else { path },
+            message,
+        }
+    })
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn validate_nodes(file: &ScenarioFile) -> Result<usize, Problem> {
+    let nodes = file.protocol.nodes as usize;
+    if !(1..=1_000).contains(&nodes) {
+        return Err(problem("protocol.nodes", format!("{nodes} nodes; expected 1 to 1000")));
+    }
+    Ok(nodes)
+}
+
+fn validate_options(file: &ScenarioFile, info: &ProtocolInfo) -> Result<BTreeMap<String, Value>, Problem> {
+    let mut options = BTreeMap::new();
+    for (name, value) in &file.protocol.options {
+        if !info.options.iter().any(|o| o.name == name) {
+            let known: Vec<&str> = info.options.iter().map(|o| o.name).collect();
+            let expected = if known.is_empty() {
+                "no options".to_string()
+            } else {
+                known.join(", ")
+            };
+            return Err(problem(
+                format!("protocol.{name}"),
+                format!("unknown option for {}; expected kind, nodes, {expected}", info.name),
+            ));
+        }
+        options.insert(name.clone(), value.clone());
+    }
+    Ok(options)
+}
+
+fn validate_bugs(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem> {
+    for (i, bug) in file.bugs.iter().enumerate() {
+        if !info.bugs.iter().any(|b| b.name == bug) {
+            let known: Vec<&str> = info.bugs.iter().map(|b| b.name).collect();
+            return Err(problem(
+                format!("bugs[{i}]"),
+                format!(
+                    "`{bug}` is not a bug of {}; expected one of: {}",
+                    info.name,
+                    if known.is_empty() { "(none)".into() } else { known.join(", ") }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
+    let section = file.workload.clone().unwrap_or(WorkloadSection {
+        clients: 3,
+        keys: 4,
+        ops: 300,
+        read_ratio: 0.5,
+    });
+    if section.clients == 0 || section.clients > 1_000 {
+        return Err(problem("workload.clients", "expected 1 to 1000 clients"));
+    }
+    if section.keys == 0 {
+        return Err(problem("workload.keys", "expected at least one key"));
+    }
+    if !(0.0..=1.0).contains(&section.read_ratio) {
+        return Err(problem("workload.read_ratio", "expected a fraction from 0 to 1"));
+    }
+    Ok(Workload {
+        clients: section.clients as usize,
+        keys: section.keys as usize,
+        ops: section.ops as usize,
+        read_ratio: section.read_ratio,
+    })
+}
+
+fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {
+    let mut network = NetworkConfig::default();
+    if let Some(latency) = &section.latency {
+        if latency.min > latency.max {
+            return Err(problem("network.latency.min", "min is above max"));
+        }
+        network.latency_ns_min = latency.min.0;
+        network.latency_ns_max = latency.max.0;
+        network.latency_shape = match latency.shape {
+            LatencyShapeName::Uniform => LatencyShape::Uniform,
+            LatencyShapeName::LongTail => LatencyShape::LongTail,
+        };
+    }
+    for (name, p) in [("drop", section.drop), ("duplicate", section.duplicate)] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(problem(format!("network.{name}"), "expected a probability from 0 to 1"));
+        }
+    }
+    network.drop_probability = section.drop;
+    network.duplicate_probability = section.duplicate;
+    Ok(network)
+}
+
+fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
+    let every = |d: Option<Duration>, name: &str| -> Result<Option<Nanos>, Problem> {
+        match d {
+            Some(Duration(0)) => Err(problem(format!("faults.random.{name}"), "expected a positive duration")),
+            other => Ok(other.map(|d| d.0)),
+        }
+    };
+    let bias = random.leader_bias.unwrap_or(0.3);
+    if !(0.0..=1.0).contains(&bias) {
+        return Err(problem("faults.random.leader_bias", "expected a probability from 0 to 1"));
+    }
+    Ok(NemesisConfig {
+        partition_every_ns: every(random.partition_every, "partition_every")?,
+        partition_for_ns_max: random.partition_for.map_or(2_000 * MILLISECOND, |d| d.0),
+        crash_every_ns: every(random.crash_every, "crash_every")?,
+        crash_for_ns_max: random.crash_for.map_or(1_000 * MILLISECOND, |d| d.0),
+        pause_every_ns: every(random.pause_every, "pause_every")?,
+        pause_for_ns_max: random.pause_for.map_or(500 * MILLISECOND, |d| d.0),
+        clock_every_ns: every(random.clock_every, "clock_every")?,
+        clock_jump_ns_max: random.clock_jump_max.map_or(100 * MILLISECOND, |d| d.0),
+        clock_drift_ppm_max: random.clock_drift_ppm_max.unwrap_or(1_000),
+        leader_bias: bias,
+    })
+}
+
+/// The kernel faults for one schedule entry (a partition with `for` adds its heal).
+fn fault_of(entry: &ScheduleEntry, path: &str, node_count: usize) -> Result<Vec<(Nanos, FaultAction)>, Problem> {
+    let at = entry.at.0;
+    let target = |spec: &TargetSpec, field: &str| -> Result<Target, Problem> {
+        match &spec.0 {
+            Target::Node(n) if *n as usize >= node_count => Err(problem(
+                format!("{path}.{field}"),
+                format!("node {n} is out of range; this scenario has nodes 0 to {}", node_count - 1),
+            )),
+            t => Ok(t.clone()),
+        }
+    };
+    let actions = action_names(entry);
+    if actions.len() != 1 {
+        let found = if actions.is_empty() { "none".to_string() } else { actions.join(", ") };
+        return Err(problem(
+            path,
+            format!("expected exactly one action (partition, heal, crash, restart, pause, resume, clock_jump, clock_drift_ppm, recover_all); found {found}"),
+        ));
+    }
+    let for_ns = entry.for_.map(|d| d.0);
+    if for_ns.is_some() && !matches!(actions[0], "partition" | "crash" | "pause") {
+        return Err(problem(format!("{path}.for"), "`for` applies only to partition, crash and pause"));
+    }
+    if entry.node.is_some() && !matches!(actions[0], "clock_jump" | "clock_drift_ppm") {
+        return Err(problem(format!("{path}.node"), "`node` applies only to clock_jump and clock_drift_ppm"));
+    }
+    let clock_target = || -> Result<Target, Problem> {
+        let spec = entry
+            .node
+            .as_ref()
+            .ok_or_else(|| problem(path, "a clock fault needs \"node\": target"))?;
+        target(spec, "node")
+    };
+    let action = if let Some(PartitionSpec(shape)) = &entry.partition {
+        check_partition_nodes(shape, &format!("{path}.partition"), node_count)?;
+        let mut faults = vec![(at, FaultAction::Partition(shape.clone()))];
+        if let Some(window) = for_ns {
+            faults.push((at + window, FaultAction::Heal));
+        }
+        return Ok(faults);
+    } else if let Some(heal) = entry.heal {
+        if !heal {
+            return Err(problem(format!("{path}.heal"), "expected true (omit the entry instead)"));
+        }
+        FaultAction::Heal
+    } else if let Some(spec) = &entry.crash {
+        FaultAction::Crash {
+            target: target(spec, "crash")?,
+            restart_after_ns: for_ns,
+        }
+    } else if let Some(spec) = &entry.restart {
+        FaultAction::Restart(target(spec, "restart")?)
+    } else if let Some(spec) = &entry.pause {
+        FaultAction::Pause {
+            target: target(spec, "pause")?,
+            resume_after_ns: for_ns,
+        }
+    } else if let Some(spec) = &entry.resume {
+        FaultAction::Resume(target(spec, "resume")?)
+    } else if let Some(jump) = entry.clock_jump {
+        FaultAction::ClockJump {
+            target: clock_target()?,
+            by_ns: jump.0,
+        }
+    } else if let Some(drift_ppm) = entry.clock_drift_ppm {
+        FaultAction::ClockDrift {
+            target: clock_target()?,
+            drift_ppm,
+        }
+    } else {
+        FaultAction::RecoverAll
+    };
+    Ok(vec![(at, action)])
+}
+
+fn action_names(entry: &ScheduleEntry) -> Vec<&'static str> {
+    [
+        ("partition", entry.partition.is_some()),
+        ("heal", entry.heal.is_some()),
+        ("crash", entry.crash.is_some()),
+        ("restart", entry.restart.is_some()),
+        ("pause", entry.pause.is_some()),
+        ("resume", entry.resume.is_some()),
+        ("clock_jump", entry.clock_jump.is_some()),
+        ("clock_drift_ppm", entry.clock_drift_ppm.is_some()),
+        ("recover_all", entry.recover_all.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, present)| *present)
+    .map(|(name, _)| name)
+    .collect()
+}
+
+fn check_partition_nodes(shape: &PartitionShape, path: &str, node_count: usize) -> Result<(), Problem> {
+    let named: Vec<u32> = match shape {
+        PartitionShape::Groups(groups) => groups.iter().flatten().copied().collect(),
+        PartitionShape::OneWay { from, to } => from.iter().chain(to).copied().collect(),
+        PartitionShape::Links(links) => links.iter().flatten().copied().collect(),
+        PartitionShape::Isolate(Target::Node(n)) => vec![*n],
+        PartitionShape::MajorityMinority {
+            minority: Some(Target::Node(n)),
+        } => vec![*n],
+        _ => Vec::new(),
+    };
+    match named.iter().find(|&&n| n as usize >= node_count) {
+        Some(n) => Err(problem(
+            path,
+            format!("node {n} is out of range; this scenario has nodes 0 to {}", node_count - 1),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Writes an applied fault back as a schedule entry (the shrinker's and the trace
+/// header's form). Crash and pause lose their `for`: the World recorded the restart
+/// or resume it caused as a fault of its own.
+pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
+    let mut entry = ScheduleEntry {
+        at: Duration(applied.at_ns),
+        ..ScheduleEntry::default()
+    };
+    let spec = |t: &Target| Some(TargetSpec(t.clone()));
+    match &applied.action {
+        FaultAction::Partition(shape) => entry.partition = Some(PartitionSpec(shape.clone())),
+        FaultAction::Heal => entry.heal = Some(true),
+        FaultAction::Crash { target, .. } => entry.crash = spec(target),
+        FaultAction::Restart(target) => entry.restart = spec(target),
+        FaultAction::Pause { target, .. } => entry.pause = spec(target),
+        FaultAction::Resume(target) => entry.resume = spec(target),
+        FaultAction::ClockJump { target, by_ns } => {
+            entry.clock_jump = Some(crate::duration::SignedDuration(*by_ns));
+            entry.node = spec(target);
+        }
+        FaultAction::ClockDrift { target, drift_ppm } => {
+            entry.clock_drift_ppm = Some(*drift_ppm);
+            entry.node = spec(target);
+        }
+        FaultAction::RecoverAll => entry.recover_all = Some(true),
+    }
+    entry
+}
