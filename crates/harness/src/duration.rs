@@ -127,7 +127,7 @@ mod tests {
     fn rejects_bad_text_with_a_reason() {
         assert!(parse_signed("150").unwrap_err().contains("no unit"));
         assert!(parse_signed("3h").unwrap_err().contains("unknown unit"));
-        assert!(parse_signed("x.ys").unwrap_err().contains("not a number"));
+        assert!(parse_signed("1.2.3s").unwrap_err().contains("not a number"));
     }
 
     #[test]

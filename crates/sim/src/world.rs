@@ -343,14 +343,25 @@ impl<A: Actor> World<A> {
 
     #[inline]
     fn with_actor(&mut self, node: NodeId, handler: impl FnOnce(&mut A, &mut Context<'_, A>)) {
+        self.with_context(node, handler);
+    }
+
+    /// Runs `handler` on a live node as if inside one of its event handlers: for tests,
+    /// tools and drivers that need to poke a node (inject a send, read its clock).
+    #[inline]
+    pub fn with_context<R>(
+        &mut self,
+        node: NodeId,
+        handler: impl FnOnce(&mut A, &mut Context<'_, A>) -> R,
+    ) -> R {
         let actor = self.actors[node.index()]
             .as_mut()
-            .expect("an up node has an actor");
+            .expect("with_context needs a live node");
         let mut ctx = Context {
             node,
             kernel: &mut self.kernel,
         };
-        handler(actor, &mut ctx);
+        handler(actor, &mut ctx)
     }
 
     // ----- faults -----

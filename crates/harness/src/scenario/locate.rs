@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn finds_nested_fields_and_elements() {
         assert_eq!(locate(SOURCE, "name"), (2, 11));
-        assert_eq!(locate(SOURCE, "faults.schedule[1].crash"), (6, 32));
+        assert_eq!(locate(SOURCE, "faults.schedule[1].crash"), (6, 30));
         assert_eq!(locate(SOURCE, "faults.schedule[1]"), (6, 7));
     }
 

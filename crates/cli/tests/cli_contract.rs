@@ -1,0 +1,153 @@
+//! The CLI contract (DESIGN.md section 7) as a user meets it: exit codes, the `--json`
+//! object, errors that name file, line, column and field, and files never clobbered.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn faultline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("faultline-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs a bad scenario and returns its error message, asserting exit code 3.
+fn bad_scenario(name: &str, contents: &str) -> String {
+    let path = temp_file(name, contents);
+    let output = faultline(&["run", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains(name), "names the file: {message}");
+    assert!(!message.contains("panicked"), "{message}");
+    message
+}
+
+#[test]
+fn the_default_scenario_runs_with_no_arguments() {
+    let output = faultline(&["run"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("verdict: PASS"));
+}
+
+#[test]
+fn json_output_has_the_contract_fields() {
+    let output = faultline(&["run", "--json", "--seed", "4"]);
+    let object: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    for field in ["verdict", "seed", "events", "sim_time_ns", "wall_ns", "trace_hash"] {
+        assert!(object.get(field).is_some(), "missing {field}: {object}");
+    }
+    assert_eq!(object["seed"], 4);
+}
+
+#[test]
+fn malformed_json_is_located() {
+    let message = bad_scenario("malformed.json", "{\n  \"protocol\": {\"kind\": \"broadcast\", \"nodes\": 3,\n");
+    assert!(message.contains(":3:"), "{message}");
+}
+
+#[test]
+fn a_wrong_type_names_the_field() {
+    let message = bad_scenario(
+        "wrong_type.json",
+        r#"{ "protocol": { "kind": "broadcast", "nodes": 3 }, "seed": "one" }"#,
+    );
+    assert!(message.contains("seed") && message.contains("expected u64"), "{message}");
+}
+
+#[test]
+fn an_unknown_field_is_rejected_and_named() {
+    let message = bad_scenario(
+        "unknown_field.json",
+        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"duratoin\": \"1s\"\n}",
+    );
+    assert!(message.contains(":3:") && message.contains("unknown field `duratoin`"), "{message}");
+}
+
+#[test]
+fn a_negative_duration_is_rejected_and_named() {
+    let message = bad_scenario(
+        "negative.json",
+        r#"{ "protocol": { "kind": "broadcast", "nodes": 3 }, "faults": { "schedule": [ { "at": "-1s", "heal": true } ] } }"#,
+    );
+    assert!(message.contains("faults.schedule[0].at") && message.contains("negative"), "{message}");
+}
+
+#[test]
+fn a_node_index_out_of_range_is_rejected_and_located() {
+    let message = bad_scenario(
+        "out_of_range.json",
+        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 5 }\n  ] }\n}",
+    );
+    assert!(message.contains(":4:") && message.contains("faults.schedule[0].crash"), "{message}");
+    assert!(message.contains("out of range"), "{message}");
+}
+
+#[test]
+fn an_unknown_protocol_or_bug_is_rejected() {
+    let message = bad_scenario("proto.json", r#"{ "protocol": { "kind": "zab", "nodes": 3 } }"#);
+    assert!(message.contains("protocol.kind") && message.contains("expected one of"), "{message}");
+    let output = faultline(&["run", "--bug", "nope.bug"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("nope.bug"));
+}
+
+#[test]
+fn a_missing_file_is_bad_input() {
+    let output = faultline(&["run", "/nonexistent/scenario.json"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("cannot read"));
+}
+
+#[test]
+fn usage_errors_exit_3() {
+    assert_eq!(faultline(&["frobnicate"]).status.code(), Some(3));
+}
+
+#[test]
+fn a_trace_never_overwrites_a_file_faultline_did_not_write() {
+    let precious = temp_file("precious.json", "{\"my\": \"scenario\"}");
+    let output = faultline(&["run", "--trace", precious.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("refusing to overwrite"));
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "{\"my\": \"scenario\"}");
+}
+
+#[test]
+fn a_written_trace_replays_identically_and_prints_a_timeline() {
+    let trace = temp_file("run.trace.jsonl", "");
+    std::fs::remove_file(&trace).unwrap();
+    let output = faultline(&["run", "--trace", trace.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = faultline(&["replay", trace.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("identical"));
+    let output = faultline(&["replay", "--timeline", trace.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("FAULT"));
+}
+
+#[test]
+fn replay_of_a_non_trace_is_bad_input() {
+    let path = temp_file("not_a_trace.jsonl", "{\"hello\": 1}\n");
+    let output = faultline(&["replay", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("not_a_trace.jsonl:1"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_schema_describes_scenario_files() {
+    let output = faultline(&["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(schema["properties"]["protocol"].is_object(), "{schema}");
+}
