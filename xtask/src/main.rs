@@ -1,1 +1,25 @@
-fn main() {}
+//! Project automation: `cargo xtask ci | bench | bughunt`.
+//!
+//! - `ci`: everything CI checks, in the order that fails fastest: formatting, clippy,
+//!   the whole test suite, then a fuzz smoke over each protocol's default scenario.
+//! - `bench`: release-build benchmarks, written to BENCHMARKS.md with the command
+//!   behind every figure.
+//! - `bughunt`: seeds to first detection for every named bug, with and without swarm,
+//!   and the shrunk reproducer's size; appended to BENCHMARKS.md.
+
+mod bench;
+mod bughunt;
+mod ci;
+mod cmd;
+
+use anyhow::{bail, Result};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("ci") => ci::run(),
+        Some("bench") => bench::run(),
+        Some("bughunt") => bughunt::run(&args[1..]),
+        _ => bail!("usage: cargo xtask ci | bench | bughunt [--seeds N]"),
+    }
+}

@@ -2,10 +2,13 @@
 //! check histories. Arguments are parsed once into typed commands; every error becomes
 //! an exit code (see [`exit`]) with a message on stderr, never a panic.
 
+mod bench_cmd;
 mod exit;
 mod files;
+mod fuzz_cmd;
 mod list_cmd;
 mod output;
+mod progress;
 mod replay_cmd;
 mod run_cmd;
 
@@ -25,6 +28,8 @@ enum Command {
     Run(run_cmd::RunArgs),
     /// Re-run a trace from its header and check the run is identical.
     Replay(replay_cmd::ReplayArgs),
+    /// Run many seeds in parallel; write a trace for every failure.
+    Fuzz(fuzz_cmd::FuzzArgs),
     /// List protocols, named bugs or history models.
     List {
         #[arg(value_enum)]
@@ -32,6 +37,8 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files.
     Schema,
+    /// Time a scenario: events/s, simulated s per wall s, peak memory.
+    Bench(bench_cmd::BenchArgs),
 }
 
 fn main() {
@@ -47,6 +54,8 @@ fn main() {
         Command::Run(args) => run_cmd::run_command(args),
         Command::Replay(args) => replay_cmd::replay_command(args),
         Command::List { what } => Ok(list_cmd::list_command(*what)),
+        Command::Fuzz(args) => fuzz_cmd::fuzz_command(args),
+        Command::Bench(args) => bench_cmd::bench_command(args),
         Command::Schema => {
             println!("{}", faultline_harness::schema::scenario_schema());
             Ok(0)

@@ -8,6 +8,7 @@
 //! Architecture invariant: nothing here reads the wall clock or spawns threads inside a
 //! run; the CLI measures time and parallelises across seeds.
 
+pub mod campaign;
 pub mod duration;
 pub mod error;
 pub mod linearizability;
@@ -16,6 +17,7 @@ pub mod replay;
 pub mod run;
 pub mod scenario;
 pub mod schema;
+pub mod seeds;
 pub mod swarm;
 pub mod timeline;
 pub mod trace_file;

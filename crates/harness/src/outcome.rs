@@ -66,9 +66,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Faults that actually applied (not skipped for lack of a target).
+    /// Faults that actually applied (not skipped for lack of a target), not counting
+    /// the recovery at the end of the fault period.
     pub fn applied_fault_count(&self) -> usize {
-        self.faults.iter().filter(|f| f.skipped.is_none()).count()
+        self.faults
+            .iter()
+            .filter(|f| f.skipped.is_none() && f.action != faultline_sim::FaultAction::RecoverAll)
+            .count()
     }
 
     /// Client operations that completed.

@@ -1,0 +1,68 @@
+//! Progress on long work: an indicatif bar on a terminal, plain periodic lines when
+//! stderr is a file or a CI log (so logs stay readable and finite).
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+/// How often plain progress lines are printed.
+const PLAIN_LINE_INTERVAL: Duration = Duration::from_secs(5);
+
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    unit: &'static str,
+    total: u64,
+    done: u64,
+    started: Instant,
+    last_line: Instant,
+}
+
+impl Progress {
+    pub fn new(total: u64, unit: &'static str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(total);
+            let template = format!(
+                "{{bar:30}} {{pos}}/{{len}} {unit}, {{per_sec}}, {{msg}}, ETA {{eta}}"
+            );
+            bar.set_style(ProgressStyle::with_template(&template).expect("valid template"));
+            bar.set_message("0 failures");
+            bar
+        });
+        let now = Instant::now();
+        Progress { bar, unit, total, done: 0, started: now, last_line: now }
+    }
+
+    /// Records `count` more done, with `failures` so far.
+    pub fn advance(&mut self, count: u64, failures: u64) {
+        self.done += count;
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{failures} failures"));
+            bar.inc(count);
+            return;
+        }
+        if self.last_line.elapsed() >= PLAIN_LINE_INTERVAL {
+            self.last_line = Instant::now();
+            let elapsed = self.started.elapsed().as_secs_f64().max(1e-9);
+            let rate = self.done as f64 / elapsed;
+            let eta = (self.total - self.done.min(self.total)) as f64 / rate.max(1e-9);
+            eprintln!(
+                "progress: {}/{} {}, {rate:.0}/s, {failures} failures, ETA {eta:.0}s",
+                self.done, self.total, self.unit
+            );
+        }
+    }
+
+    /// Prints a line without tearing the bar.
+    pub fn println(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Running commands from the workspace root, echoing them so logs show what ran.
+
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command, streaming its output; fails if it fails.
+pub fn run(program: &str, args: &[&str]) -> Result<()> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot start {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs a command and returns its stdout; stderr passes through.
+pub fn output(program: &str, args: &[&str]) -> Result<String> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot start {program}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The release `faultline` binary, built first.
+pub fn faultline_release() -> Result<String> {
+    run("cargo", &["build", "--release", "--quiet", "-p", "faultline-cli"])?;
+    Ok(root().join("target/release/faultline").display().to_string())
+}
