@@ -33,7 +33,10 @@ const KERNEL_SHAPES: &[KernelShape] = &[
 ];
 
 /// Protocol scenarios timed as they are used for fuzzing, when present.
-const PROTOCOL_SCENARIOS: &[&str] = &["scenarios/raft/nemesis.json", "scenarios/paxos/nemesis.json"];
+const PROTOCOL_SCENARIOS: &[&str] = &[
+    "scenarios/raft/nemesis.json",
+    "scenarios/paxos/nemesis.json",
+];
 
 pub const BUGHUNT_START: &str = "<!-- bughunt:start -->";
 pub const BUGHUNT_END: &str = "<!-- bughunt:end -->";
@@ -52,7 +55,11 @@ pub fn run() -> Result<()> {
 fn header() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!(
@@ -78,7 +85,8 @@ fn kernel_section(faultline: &str, doc: &mut String) -> Result<()> {
     doc.push_str("| shape | events/s | messages/s | best peer, messages/s | ratio | simulated s per wall s | peak RSS |\n|---|---|---|---|---|---|---|\n");
     for shape in KERNEL_SHAPES {
         let r = bench_json(faultline, &[shape.scenario, "--repeat", "5"])?;
-        let ratio = r["messages_per_second"].as_f64().unwrap_or(0.0) / shape.peer_messages_per_second;
+        let ratio =
+            r["messages_per_second"].as_f64().unwrap_or(0.0) / shape.peer_messages_per_second;
         let _ = writeln!(
             doc,
             "| {} | {} | {} | {} | {ratio:.0}x | {:.0} | {} MiB |",
@@ -91,8 +99,26 @@ fn kernel_section(faultline: &str, doc: &mut String) -> Result<()> {
         );
     }
     doc.push_str("\nCommands: `faultline bench scenarios/bench/broadcast.json --repeat 5`, `faultline bench scenarios/bench/pingpong.json --repeat 5`.\n\n");
-    let short = bench_json(faultline, &["scenarios/bench/broadcast.json", "--repeat", "1", "--duration", "10s"])?;
-    let long = bench_json(faultline, &["scenarios/bench/broadcast.json", "--repeat", "1", "--duration", "100s"])?;
+    let short = bench_json(
+        faultline,
+        &[
+            "scenarios/bench/broadcast.json",
+            "--repeat",
+            "1",
+            "--duration",
+            "10s",
+        ],
+    )?;
+    let long = bench_json(
+        faultline,
+        &[
+            "scenarios/bench/broadcast.json",
+            "--repeat",
+            "1",
+            "--duration",
+            "100s",
+        ],
+    )?;
     let _ = writeln!(
         doc,
         "Memory stays flat as a run grows (no trace file requested): broadcast for 10 simulated s peaks at {} KiB, for 100 simulated s at {} KiB (`faultline bench scenarios/bench/broadcast.json --repeat 1 --duration 100s`).\n",
@@ -102,7 +128,10 @@ fn kernel_section(faultline: &str, doc: &mut String) -> Result<()> {
 }
 
 fn protocol_section(faultline: &str, doc: &mut String) -> Result<()> {
-    let present: Vec<&&str> = PROTOCOL_SCENARIOS.iter().filter(|s| root().join(s).exists()).collect();
+    let present: Vec<&&str> = PROTOCOL_SCENARIOS
+        .iter()
+        .filter(|s| root().join(s).exists())
+        .collect();
     if present.is_empty() {
         return Ok(());
     }
@@ -125,7 +154,10 @@ fn protocol_section(faultline: &str, doc: &mut String) -> Result<()> {
 }
 
 fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
-    let present: Vec<&&str> = PROTOCOL_SCENARIOS.iter().filter(|s| root().join(s).exists()).collect();
+    let present: Vec<&&str> = PROTOCOL_SCENARIOS
+        .iter()
+        .filter(|s| root().join(s).exists())
+        .collect();
     if present.is_empty() {
         return Ok(());
     }
@@ -134,7 +166,21 @@ fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
     for scenario in present {
         let mut rates = Vec::new();
         for jobs in ["1", "2"] {
-            let text = output(faultline, &["fuzz", scenario, "--seeds", "0..400", "--jobs", jobs, "--keep-going", "--json", "--out", "target/bench-fuzz"])?;
+            let text = output(
+                faultline,
+                &[
+                    "fuzz",
+                    scenario,
+                    "--seeds",
+                    "0..400",
+                    "--jobs",
+                    jobs,
+                    "--keep-going",
+                    "--json",
+                    "--out",
+                    "target/bench-fuzz",
+                ],
+            )?;
             let summary = text
                 .lines()
                 .filter_map(|l| serde_json::from_str::<Value>(l).ok())
@@ -150,7 +196,9 @@ fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
             rates[1] / rates[0].max(1e-9)
         );
     }
-    doc.push_str("\nCommand: `faultline fuzz SCENARIO --seeds 0..400 --jobs N --keep-going --json`.\n\n");
+    doc.push_str(
+        "\nCommand: `faultline fuzz SCENARIO --seeds 0..400 --jobs N --keep-going --json`.\n\n",
+    );
     Ok(())
 }
 
@@ -163,7 +211,17 @@ fn checker_section(doc: &mut String) -> Result<()> {
     let corpus = std::env::var("FAULTLINE_CORPUS").unwrap_or_else(|_| corpus.display().to_string());
     let text = output(
         "cargo",
-        &["run", "--release", "--quiet", "-p", "faultline-check", "--example", "corpus_bench", "--", &corpus],
+        &[
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "faultline-check",
+            "--example",
+            "corpus_bench",
+            "--",
+            &corpus,
+        ],
     )?;
     doc.push_str(text.trim_end());
     doc.push_str("\n\nCommand: `cargo run --release -p faultline-check --example corpus_bench -- ../shared/data/porcupine`.\n\n");
@@ -177,7 +235,9 @@ fn bughunt_section_kept() -> String {
         (Some(start), Some(end)) if start < end => {
             format!("{}\n", &current[start..end + BUGHUNT_END.len()])
         }
-        _ => format!("{BUGHUNT_START}\n## Bug hunt\n\nNot run yet: `cargo xtask bughunt`.\n{BUGHUNT_END}\n"),
+        _ => format!(
+            "{BUGHUNT_START}\n## Bug hunt\n\nNot run yet: `cargo xtask bughunt`.\n{BUGHUNT_END}\n"
+        ),
     }
 }
 

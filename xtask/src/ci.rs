@@ -7,11 +7,24 @@ use anyhow::Result;
 const SMOKE_SEEDS: &str = "0..300";
 
 /// Each protocol's default fuzzing scenario, smoke-tested when present.
-const FUZZ_SCENARIOS: &[&str] = &["scenarios/raft/nemesis.json", "scenarios/paxos/nemesis.json"];
+const FUZZ_SCENARIOS: &[&str] = &[
+    "scenarios/raft/nemesis.json",
+    "scenarios/paxos/nemesis.json",
+];
 
 pub fn run() -> Result<()> {
     cmd::run("cargo", &["fmt", "--all", "--", "--check"])?;
-    cmd::run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cmd::run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     cmd::run("cargo", &["test", "--workspace"])?;
     fuzz_smoke()
 }
@@ -23,7 +36,17 @@ fn fuzz_smoke() -> Result<()> {
             eprintln!("fuzz smoke: {scenario} not present, skipped");
             continue;
         }
-        cmd::run(&faultline, &["fuzz", scenario, "--seeds", SMOKE_SEEDS, "--out", "target/fuzz-smoke"])?;
+        cmd::run(
+            &faultline,
+            &[
+                "fuzz",
+                scenario,
+                "--seeds",
+                SMOKE_SEEDS,
+                "--out",
+                "target/fuzz-smoke",
+            ],
+        )?;
     }
     Ok(())
 }

@@ -40,6 +40,12 @@ pub fn output(program: &str, args: &[&str]) -> Result<String> {
 
 /// The release `faultline` binary, built first.
 pub fn faultline_release() -> Result<String> {
-    run("cargo", &["build", "--release", "--quiet", "-p", "faultline-cli"])?;
-    Ok(root().join("target/release/faultline").display().to_string())
+    run(
+        "cargo",
+        &["build", "--release", "--quiet", "-p", "faultline-cli"],
+    )?;
+    Ok(root()
+        .join("target/release/faultline")
+        .display()
+        .to_string())
 }

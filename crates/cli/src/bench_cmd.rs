@@ -33,7 +33,9 @@ pub struct BenchArgs {
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let nanos = faultline_harness::duration::parse_signed(text)?;
-    u64::try_from(nanos).map(Duration).map_err(|_| "expected a positive duration".into())
+    u64::try_from(nanos)
+        .map(Duration)
+        .map_err(|_| "expected a positive duration".into())
 }
 
 pub fn bench_command(args: &BenchArgs) -> Result<i32, Exit> {

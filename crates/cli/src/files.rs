@@ -19,13 +19,18 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     }
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
-    let mut file = fs::File::create(&temp).with_context(|| format!("{}: cannot create", temp.display()))?;
+    let mut file =
+        fs::File::create(&temp).with_context(|| format!("{}: cannot create", temp.display()))?;
     file.write_all(contents.as_bytes())
         .and_then(|_| file.sync_all())
         .with_context(|| format!("{}: cannot write", temp.display()))?;
-    fs::rename(&temp, path).with_context(|| format!("{}: cannot rename into place", path.display()))?;
+    fs::rename(&temp, path)
+        .with_context(|| format!("{}: cannot rename into place", path.display()))?;
     Ok(())
 }
 

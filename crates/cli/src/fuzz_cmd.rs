@@ -81,11 +81,19 @@ pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
     let mut tally = Tally::default();
     let mut failures = Vec::new();
     for batch in seeds.chunks(BATCH_SEEDS) {
-        if args.time_budget.is_some_and(|budget| started.elapsed() >= budget) {
+        if args
+            .time_budget
+            .is_some_and(|budget| started.elapsed() >= budget)
+        {
             break;
         }
         let outcomes: Vec<Outcome> = pool
-            .install(|| batch.par_iter().map(|&seed| run_seed(&scenario, seed)).collect::<Result<_, _>>())
+            .install(|| {
+                batch
+                    .par_iter()
+                    .map(|&seed| run_seed(&scenario, seed))
+                    .collect::<Result<_, _>>()
+            })
             .map_err(Exit::input)?;
         for outcome in outcomes {
             tally.add(&outcome);
@@ -104,7 +112,8 @@ pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
     let wall = started.elapsed();
     summarise(&scenario, args, &tally, wall, seeds.len() as u64);
     if let Some(path) = &args.junit {
-        write_atomically(path, &junit_xml(&scenario, &tally, &failures, wall)).map_err(usage_error)?;
+        write_atomically(path, &junit_xml(&scenario, &tally, &failures, wall))
+            .map_err(usage_error)?;
     }
     Ok(tally.exit_code())
 }
@@ -113,13 +122,21 @@ pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
 fn record_failure(scenario: &Scenario, args: &FuzzArgs, outcome: Outcome) -> Result<Failure, Exit> {
     let seeded = with_seed(scenario, outcome.seed);
     let traced = run(&seeded, &RunOptions { keep_trace: true }).map_err(Exit::input)?;
-    debug_assert_eq!(traced.trace_hash, outcome.trace_hash, "a seed reruns identically");
+    debug_assert_eq!(
+        traced.trace_hash, outcome.trace_hash,
+        "a seed reruns identically"
+    );
     let trace = args.out.join(failure_file_name(scenario, &outcome));
     write_atomically(&trace, &trace_file::render(&seeded.file, &traced)).map_err(usage_error)?;
     Ok(Failure { outcome, trace })
 }
 
-fn report_failure(scenario: &Scenario, args: &FuzzArgs, failure: &Failure, progress: &mut Progress) {
+fn report_failure(
+    scenario: &Scenario,
+    args: &FuzzArgs,
+    failure: &Failure,
+    progress: &mut Progress,
+) {
     let outcome = &failure.outcome;
     let repro = repro_command(Some(&args.scenario), &with_seed(scenario, outcome.seed));
     if args.json {
@@ -197,7 +214,11 @@ fn junit_xml(scenario: &Scenario, tally: &Tally, failures: &[Failure], wall: Dur
     );
     for failure in failures {
         let outcome = &failure.outcome;
-        let tag = if outcome.verdict == Verdict::Fail { "failure" } else { "error" };
+        let tag = if outcome.verdict == Verdict::Fail {
+            "failure"
+        } else {
+            "error"
+        };
         xml += &format!(
             "  <testcase classname=\"{name}\" name=\"seed {}\">\n    <{tag} message=\"{}\">{}\ntrace: {}\nreplay: faultline replay {}</{tag}>\n  </testcase>\n",
             outcome.seed,
@@ -220,4 +241,3 @@ fn xml_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
-

@@ -21,10 +21,16 @@ pub fn list_command(what: ListWhat) -> i32 {
 
 fn list_protocols() {
     for p in all_protocols() {
-        let model = p.history_model.map(|m| format!(" (history: {m})")).unwrap_or_default();
+        let model = p
+            .history_model
+            .map(|m| format!(" (history: {m})"))
+            .unwrap_or_default();
         println!("{:<10} {}{model}", p.name, p.summary);
         for option in p.options {
-            println!("    option {:<16} {} (default {})", option.name, option.meaning, option.default);
+            println!(
+                "    option {:<16} {} (default {})",
+                option.name, option.meaning, option.default
+            );
         }
     }
 }

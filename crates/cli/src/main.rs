@@ -11,12 +11,17 @@ mod output;
 mod progress;
 mod replay_cmd;
 mod run_cmd;
+mod shrink_cmd;
 
 use clap::{Parser, Subcommand};
 use exit::EXIT_BAD_INPUT;
 
 #[derive(Parser, Debug)]
-#[command(name = "faultline", version, about = "Deterministic simulation testing for distributed protocols")]
+#[command(
+    name = "faultline",
+    version,
+    about = "Deterministic simulation testing for distributed protocols"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +35,8 @@ enum Command {
     Replay(replay_cmd::ReplayArgs),
     /// Run many seeds in parallel; write a trace for every failure.
     Fuzz(fuzz_cmd::FuzzArgs),
+    /// Shrink a failing trace to a minimal scenario file that still fails.
+    Shrink(shrink_cmd::ShrinkArgs),
     /// List protocols, named bugs or history models.
     List {
         #[arg(value_enum)]
@@ -55,6 +62,7 @@ fn main() {
         Command::Replay(args) => replay_cmd::replay_command(args),
         Command::List { what } => Ok(list_cmd::list_command(*what)),
         Command::Fuzz(args) => fuzz_cmd::fuzz_command(args),
+        Command::Shrink(args) => shrink_cmd::shrink_command(args),
         Command::Bench(args) => bench_cmd::bench_command(args),
         Command::Schema => {
             println!("{}", faultline_harness::schema::scenario_schema());

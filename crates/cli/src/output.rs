@@ -6,7 +6,10 @@ use std::io::{self, Write};
 /// Prints `text` to stdout; exits quietly if stdout was closed.
 pub fn emit(text: &str) {
     let mut stdout = io::stdout().lock();
-    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         if e.kind() == io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

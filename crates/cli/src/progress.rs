@@ -21,15 +21,40 @@ impl Progress {
     pub fn new(total: u64, unit: &'static str) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(total);
-            let template = format!(
-                "{{bar:30}} {{pos}}/{{len}} {unit}, {{per_sec}}, {{msg}}, ETA {{eta}}"
-            );
+            let template =
+                format!("{{bar:30}} {{pos}}/{{len}} {unit}, {{per_sec}}, {{msg}}, ETA {{eta}}");
             bar.set_style(ProgressStyle::with_template(&template).expect("valid template"));
             bar.set_message("0 failures");
             bar
         });
         let now = Instant::now();
-        Progress { bar, unit, total, done: 0, started: now, last_line: now }
+        Progress {
+            bar,
+            unit,
+            total,
+            done: 0,
+            started: now,
+            last_line: now,
+        }
+    }
+
+    /// Progress for work of unknown length (a spinner, or plain periodic lines).
+    pub fn spinner(unit: &'static str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            let template = format!("{{spinner}} {{pos}} {unit}, {{elapsed}}");
+            bar.set_style(ProgressStyle::with_template(&template).expect("valid template"));
+            bar
+        });
+        let now = Instant::now();
+        Progress {
+            bar,
+            unit,
+            total: 0,
+            done: 0,
+            started: now,
+            last_line: now,
+        }
     }
 
     /// Records `count` more done, with `failures` so far.
@@ -43,6 +68,10 @@ impl Progress {
         if self.last_line.elapsed() >= PLAIN_LINE_INTERVAL {
             self.last_line = Instant::now();
             let elapsed = self.started.elapsed().as_secs_f64().max(1e-9);
+            if self.total == 0 {
+                eprintln!("progress: {} {} in {elapsed:.0}s", self.done, self.unit);
+                return;
+            }
             let rate = self.done as f64 / elapsed;
             let eta = (self.total - self.done.min(self.total)) as f64 / rate.max(1e-9);
             eprintln!(

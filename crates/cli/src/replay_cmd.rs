@@ -31,12 +31,15 @@ pub fn replay_command(args: &ReplayArgs) -> Result<i32, Exit> {
     let report = replay(&trace, &name).map_err(Exit::input)?;
     let outcome = &report.outcome;
     if args.timeline {
-        crate::output::emit(&timeline::render(outcome.trace.as_deref().unwrap_or_default()));
+        crate::output::emit(&timeline::render(
+            outcome.trace.as_deref().unwrap_or_default(),
+        ));
     }
     if args.json {
-        let divergence = report.divergence.as_ref().map(|d| {
-            serde_json::json!({ "index": d.index, "expected": d.expected, "got": d.got })
-        });
+        let divergence = report
+            .divergence
+            .as_ref()
+            .map(|d| serde_json::json!({ "index": d.index, "expected": d.expected, "got": d.got }));
         let object = serde_json::json!({
             "identical": report.divergence.is_none(),
             "divergence": divergence,

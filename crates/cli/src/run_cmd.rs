@@ -3,8 +3,8 @@
 //! Prints a short summary (or one JSON object with `--json`); a failing run always
 //! prints its seed and the exact command that reproduces it.
 
-use crate::files::{check_replaceable, read_text, write_atomically};
 use crate::exit::{usage_error, Exit};
+use crate::files::{check_replaceable, read_text, write_atomically};
 use anyhow::Result;
 use clap::Args;
 use faultline_harness::scenario::validate::parse_file;
@@ -51,7 +51,10 @@ pub fn load_scenario(
 ) -> Result<(Scenario, String), Exit> {
     let (source, name) = match path {
         Some(p) => (read_text(p).map_err(usage_error)?, p.display().to_string()),
-        None => (DEFAULT_SCENARIO.to_string(), "<default scenario>".to_string()),
+        None => (
+            DEFAULT_SCENARIO.to_string(),
+            "<default scenario>".to_string(),
+        ),
     };
     let mut file: ScenarioFile = parse_file(&source, &name).map_err(Exit::input)?;
     if let Some(seed) = seed {
@@ -93,7 +96,8 @@ pub fn repro_command(path: Option<&PathBuf>, scenario: &Scenario) -> String {
 pub fn run_command(args: &RunArgs) -> Result<i32, Exit> {
     let (scenario, _) = load_scenario(args.scenario.as_ref(), args.seed, &args.bugs, args.swarm)?;
     if let Some(path) = &args.trace {
-        check_replaceable(path, args.force, "{\"format\":\"faultline-trace\"").map_err(usage_error)?;
+        check_replaceable(path, args.force, "{\"format\":\"faultline-trace\"")
+            .map_err(usage_error)?;
     }
     let options = RunOptions {
         keep_trace: args.trace.is_some(),
@@ -102,7 +106,8 @@ pub fn run_command(args: &RunArgs) -> Result<i32, Exit> {
     let outcome = run(&scenario, &options).map_err(Exit::input)?;
     let wall_ns = started.elapsed().as_nanos() as u64;
     if let Some(path) = &args.trace {
-        write_atomically(path, &trace_file::render(&scenario.file, &outcome)).map_err(usage_error)?;
+        write_atomically(path, &trace_file::render(&scenario.file, &outcome))
+            .map_err(usage_error)?;
     }
     if let Some(path) = &args.history {
         check_replaceable(path, args.force, "{\"process\"").map_err(usage_error)?;
@@ -110,9 +115,15 @@ pub fn run_command(args: &RunArgs) -> Result<i32, Exit> {
     }
     let repro = repro_command(args.scenario.as_ref(), &scenario);
     if args.json {
-        println!("{}", run_json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref()));
+        println!(
+            "{}",
+            run_json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
+        );
     } else {
-        print!("{}", summary(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref()));
+        print!(
+            "{}",
+            summary(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
+        );
     }
     Ok(outcome.verdict.exit_code())
 }
@@ -161,7 +172,13 @@ pub fn run_json(
     object
 }
 
-fn summary(scenario: &Scenario, outcome: &Outcome, wall_ns: u64, repro: &str, trace: Option<&PathBuf>) -> String {
+fn summary(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    wall_ns: u64,
+    repro: &str,
+    trace: Option<&PathBuf>,
+) -> String {
     let clients = scenario.clients();
     let nodes = if clients > 0 {
         format!("{} nodes + {clients} clients", scenario.servers)
@@ -203,7 +220,11 @@ fn summary(scenario: &Scenario, outcome: &Outcome, wall_ns: u64, repro: &str, tr
         }
     }
     if let Some(path) = trace {
-        text += &format!("  trace: {} (replay: faultline replay {})\n", path.display(), path.display());
+        text += &format!(
+            "  trace: {} (replay: faultline replay {})\n",
+            path.display(),
+            path.display()
+        );
     }
     text
 }

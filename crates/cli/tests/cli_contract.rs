@@ -44,8 +44,16 @@ fn the_default_scenario_runs_with_no_arguments() {
 #[test]
 fn json_output_has_the_contract_fields() {
     let output = faultline(&["run", "--json", "--seed", "4"]);
-    let object: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
-    for field in ["verdict", "seed", "events", "sim_time_ns", "wall_ns", "trace_hash"] {
+    let object: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON object");
+    for field in [
+        "verdict",
+        "seed",
+        "events",
+        "sim_time_ns",
+        "wall_ns",
+        "trace_hash",
+    ] {
         assert!(object.get(field).is_some(), "missing {field}: {object}");
     }
     assert_eq!(object["seed"], 4);
@@ -53,7 +61,10 @@ fn json_output_has_the_contract_fields() {
 
 #[test]
 fn malformed_json_is_located() {
-    let message = bad_scenario("malformed.json", "{\n  \"protocol\": {\"kind\": \"broadcast\", \"nodes\": 3,\n");
+    let message = bad_scenario(
+        "malformed.json",
+        "{\n  \"protocol\": {\"kind\": \"broadcast\", \"nodes\": 3,\n",
+    );
     assert!(message.contains(":3:"), "{message}");
 }
 
@@ -63,7 +74,10 @@ fn a_wrong_type_names_the_field() {
         "wrong_type.json",
         r#"{ "protocol": { "kind": "broadcast", "nodes": 3 }, "seed": "one" }"#,
     );
-    assert!(message.contains("seed") && message.contains("expected u64"), "{message}");
+    assert!(
+        message.contains("seed") && message.contains("expected u64"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -72,7 +86,10 @@ fn an_unknown_field_is_rejected_and_named() {
         "unknown_field.json",
         "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"duratoin\": \"1s\"\n}",
     );
-    assert!(message.contains(":3:") && message.contains("unknown field `duratoin`"), "{message}");
+    assert!(
+        message.contains(":3:") && message.contains("unknown field `duratoin`"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -81,7 +98,10 @@ fn a_negative_duration_is_rejected_and_named() {
         "negative.json",
         r#"{ "protocol": { "kind": "broadcast", "nodes": 3 }, "faults": { "schedule": [ { "at": "-1s", "heal": true } ] } }"#,
     );
-    assert!(message.contains("faults.schedule[0].at") && message.contains("negative"), "{message}");
+    assert!(
+        message.contains("faults.schedule[0].at") && message.contains("negative"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -90,14 +110,23 @@ fn a_node_index_out_of_range_is_rejected_and_located() {
         "out_of_range.json",
         "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 5 }\n  ] }\n}",
     );
-    assert!(message.contains(":4:") && message.contains("faults.schedule[0].crash"), "{message}");
+    assert!(
+        message.contains(":4:") && message.contains("faults.schedule[0].crash"),
+        "{message}"
+    );
     assert!(message.contains("out of range"), "{message}");
 }
 
 #[test]
 fn an_unknown_protocol_or_bug_is_rejected() {
-    let message = bad_scenario("proto.json", r#"{ "protocol": { "kind": "zab", "nodes": 3 } }"#);
-    assert!(message.contains("protocol.kind") && message.contains("expected one of"), "{message}");
+    let message = bad_scenario(
+        "proto.json",
+        r#"{ "protocol": { "kind": "zab", "nodes": 3 } }"#,
+    );
+    assert!(
+        message.contains("protocol.kind") && message.contains("expected one of"),
+        "{message}"
+    );
     let output = faultline(&["run", "--bug", "nope.bug"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("nope.bug"));
@@ -121,7 +150,10 @@ fn a_trace_never_overwrites_a_file_faultline_did_not_write() {
     let output = faultline(&["run", "--trace", precious.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("refusing to overwrite"));
-    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "{\"my\": \"scenario\"}");
+    assert_eq!(
+        std::fs::read_to_string(&precious).unwrap(),
+        "{\"my\": \"scenario\"}"
+    );
 }
 
 #[test]
@@ -142,7 +174,11 @@ fn replay_of_a_non_trace_is_bad_input() {
     let path = temp_file("not_a_trace.jsonl", "{\"hello\": 1}\n");
     let output = faultline(&["replay", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(3));
-    assert!(stderr(&output).contains("not_a_trace.jsonl:1"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not_a_trace.jsonl:1"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

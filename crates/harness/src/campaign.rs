@@ -31,7 +31,13 @@ pub fn run_seed(scenario: &Scenario, seed: u64) -> Result<Outcome, InputError> {
 pub fn failure_file_name(scenario: &Scenario, outcome: &Outcome) -> String {
     let clean = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect()
     };
     let property = outcome.property.as_deref().unwrap_or("unknown");

@@ -20,7 +20,10 @@ const UNITS: &[(&str, u64)] = &[
 
 /// A non-negative duration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, JsonSchema)]
-#[schemars(with = "String", description = "a duration like \"150ms\", \"2s\", \"1.5s\"")]
+#[schemars(
+    with = "String",
+    description = "a duration like \"150ms\", \"2s\", \"1.5s\""
+)]
 pub struct Duration(pub Nanos);
 
 /// A duration that may be negative (a clock jumping backwards).
@@ -37,7 +40,9 @@ pub fn parse_signed(text: &str) -> Result<i64, String> {
     };
     let split = body
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .ok_or_else(|| format!("`{text}` has no unit; expected a duration like \"150ms\" or \"2s\""))?;
+        .ok_or_else(|| {
+            format!("`{text}` has no unit; expected a duration like \"150ms\" or \"2s\"")
+        })?;
     let (number, unit) = body.split_at(split);
     let scale = UNITS
         .iter()
@@ -63,7 +68,7 @@ pub fn render(nanos: i64) -> String {
         .iter()
         .rev()
         .filter(|(name, _)| *name != "µs")
-        .find(|(_, scale)| magnitude % scale == 0 && magnitude >= *scale)
+        .find(|(_, scale)| magnitude.is_multiple_of(*scale) && magnitude >= *scale)
         .copied()
         .unwrap_or(("ns", 1));
     format!("{sign}{}{name}", magnitude / scale)

@@ -18,6 +18,7 @@ pub mod run;
 pub mod scenario;
 pub mod schema;
 pub mod seeds;
+pub mod shrink;
 pub mod swarm;
 pub mod timeline;
 pub mod trace_file;

@@ -8,8 +8,13 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq)]
 pub enum HistoryVerdict {
     Linearizable,
-    NotLinearizable { detail: String, counterexample: Value },
-    Unknown { detail: String },
+    NotLinearizable {
+        detail: String,
+        counterexample: Value,
+    },
+    Unknown {
+        detail: String,
+    },
 }
 
 /// Checks `events` against `model`.

@@ -76,7 +76,10 @@ fn faults_of(scenario: &Scenario) -> Faults {
     }
 }
 
-fn run_protocol<P: Protocol>(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, InputError> {
+fn run_protocol<P: Protocol>(
+    scenario: &Scenario,
+    options: &RunOptions,
+) -> Result<Outcome, InputError> {
     let faults = faults_of(scenario);
     let setup = Setup {
         servers: scenario.servers,
@@ -143,7 +146,11 @@ fn schedule_faults<A: faultline_sim::Actor>(
 }
 
 /// Steps the world through the fault and quiet periods; the first violation stops it.
-fn drive<P: Protocol>(world: &mut World<P::Node>, protocol: &mut P, scenario: &Scenario) -> Option<Violation> {
+fn drive<P: Protocol>(
+    world: &mut World<P::Node>,
+    protocol: &mut P,
+    scenario: &Scenario,
+) -> Option<Violation> {
     let end_ns = scenario.duration_ns + scenario.quiet_ns;
     while let Some(next_ns) = world.peek_time() {
         if next_ns > end_ns {
@@ -194,7 +201,10 @@ fn judge<P: Protocol>(
     };
     match check_history(model, &protocol.history(world)) {
         HistoryVerdict::Linearizable => (Verdict::Pass, None),
-        HistoryVerdict::NotLinearizable { detail, counterexample } => (
+        HistoryVerdict::NotLinearizable {
+            detail,
+            counterexample,
+        } => (
             Verdict::Fail,
             Some(Found {
                 violation: Violation::new("linearizability", detail),

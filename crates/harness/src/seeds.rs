@@ -28,10 +28,16 @@ impl SeedRange {
                 .map_err(|_| format!("`{s}` is not a seed; expected a range like 0..1000"))
         };
         let range = match text.split_once("..") {
-            Some((a, b)) => SeedRange { start: number(a)?, end: number(b)? },
+            Some((a, b)) => SeedRange {
+                start: number(a)?,
+                end: number(b)?,
+            },
             None => {
                 let seed = number(text)?;
-                SeedRange { start: seed, end: seed.saturating_add(1) }
+                SeedRange {
+                    start: seed,
+                    end: seed.saturating_add(1),
+                }
             }
         };
         if range.start >= range.end {
@@ -70,8 +76,15 @@ impl Shard {
         let (k, n) = text
             .split_once('/')
             .ok_or_else(|| format!("`{text}`: expected K/N, e.g. 0/4"))?;
-        let parse = |s: &str| s.trim().parse::<u64>().map_err(|_| format!("`{text}`: expected K/N, e.g. 0/4"));
-        let shard = Shard { index: parse(k)?, count: parse(n)? };
+        let parse = |s: &str| {
+            s.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("`{text}`: expected K/N, e.g. 0/4"))
+        };
+        let shard = Shard {
+            index: parse(k)?,
+            count: parse(n)?,
+        };
         if shard.count == 0 || shard.index >= shard.count {
             return Err(format!("`{text}`: expected 0 <= K < N"));
         }
@@ -85,7 +98,13 @@ mod tests {
 
     #[test]
     fn parses_ranges_and_single_seeds() {
-        assert_eq!(SeedRange::parse("0..1000"), Ok(SeedRange { start: 0, end: 1000 }));
+        assert_eq!(
+            SeedRange::parse("0..1000"),
+            Ok(SeedRange {
+                start: 0,
+                end: 1000
+            })
+        );
         assert_eq!(SeedRange::parse("7"), Ok(SeedRange { start: 7, end: 8 }));
         assert!(SeedRange::parse("5..5").is_err());
         assert!(SeedRange::parse("a..b").is_err());
@@ -93,7 +112,10 @@ mod tests {
 
     #[test]
     fn shards_are_disjoint_and_cover_the_range_exactly() {
-        let range = SeedRange { start: 13, end: 1_013 };
+        let range = SeedRange {
+            start: 13,
+            end: 1_013,
+        };
         for count in [1, 2, 3, 7, 64] {
             let mut all: Vec<u64> = (0..count)
                 .flat_map(|index| range.seeds(Shard { index, count }))
@@ -102,7 +124,11 @@ mod tests {
             all.sort_unstable();
             all.dedup();
             assert_eq!(all.len(), total, "disjoint for {count} shards");
-            assert_eq!(all, (13..1_013).collect::<Vec<_>>(), "covers for {count} shards");
+            assert_eq!(
+                all,
+                (13..1_013).collect::<Vec<_>>(),
+                "covers for {count} shards"
+            );
         }
     }
 

@@ -20,7 +20,11 @@ pub fn render(events: &[Value]) -> String {
 /// One event as `  time  node  what`; faults start with `!!`.
 pub fn line(event: &Value) -> String {
     let time_ns = event["t"].as_u64().unwrap_or(0);
-    let time = format!("{}.{:06}s", time_ns / 1_000_000_000, (time_ns % 1_000_000_000) / 1_000);
+    let time = format!(
+        "{}.{:06}s",
+        time_ns / 1_000_000_000,
+        (time_ns % 1_000_000_000) / 1_000
+    );
     let node = event["node"]
         .as_u64()
         .map_or_else(|| "--".to_string(), |n| format!("n{n}"));
@@ -29,7 +33,10 @@ pub fn line(event: &Value) -> String {
 }
 
 fn what(event: &Value) -> String {
-    let from = event["from"].as_u64().map(|n| format!("n{n}")).unwrap_or_default();
+    let from = event["from"]
+        .as_u64()
+        .map(|n| format!("n{n}"))
+        .unwrap_or_default();
     match event["kind"].as_str().unwrap_or("?") {
         "start" => "start".into(),
         "deliver" => format!("<- {from}  {}", compact(&event["msg"])),
@@ -44,7 +51,9 @@ fn what(event: &Value) -> String {
                 .as_str()
                 .map(|why| format!("  (skipped: {why})"))
                 .unwrap_or_default();
-            let text = event["text"].as_str().map_or_else(|| compact(&event["fault"]), str::to_string);
+            let text = event["text"]
+                .as_str()
+                .map_or_else(|| compact(&event["fault"]), str::to_string);
             format!("FAULT {text}{skipped}")
         }
         "observe" => format!("client {}", observation(&event["observe"])),
@@ -54,7 +63,10 @@ fn what(event: &Value) -> String {
 
 fn observation(o: &Value) -> String {
     let field = |name: &str| o[name].as_str().unwrap_or("").to_string();
-    let value = o.get("value").map(|v| format!(" {}", compact(v))).unwrap_or_default();
+    let value = o
+        .get("value")
+        .map(|v| format!(" {}", compact(v)))
+        .unwrap_or_default();
     format!("{} {} {}{value}", field("type"), field("f"), field("key"))
 }
 

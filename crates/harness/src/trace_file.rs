@@ -44,7 +44,8 @@ impl TraceHeader {
             .faults
             .iter()
             .map(|applied| {
-                let mut entry = serde_json::to_value(entry_from_applied(applied)).expect("serialisable");
+                let mut entry =
+                    serde_json::to_value(entry_from_applied(applied)).expect("serialisable");
                 if let Some(why) = &applied.skipped {
                     entry["skipped"] = json!(why);
                 }
@@ -93,10 +94,13 @@ pub fn render(scenario: &ScenarioFile, outcome: &Outcome) -> String {
 
 /// Parses trace text; errors name the line and what was expected.
 pub fn parse(text: &str, file_name: &str) -> Result<Trace, InputError> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let (_, first) = lines
-        .next()
-        .ok_or_else(|| InputError::whole_file(file_name, "empty file; expected a faultline trace"))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, first) = lines.next().ok_or_else(|| {
+        InputError::whole_file(file_name, "empty file; expected a faultline trace")
+    })?;
     let header: TraceHeader = serde_json::from_str(first).map_err(|e| InputError {
         file: file_name.into(),
         line: 1,

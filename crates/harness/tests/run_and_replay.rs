@@ -61,7 +61,11 @@ fn the_same_seed_gives_an_identical_trace() {
 #[test]
 fn different_seeds_give_different_traces() {
     let hashes: std::collections::BTreeSet<u64> = (0..10)
-        .map(|seed| run(&scenario(NEMESIS, Some(seed)), &RunOptions::default()).unwrap().trace_hash)
+        .map(|seed| {
+            run(&scenario(NEMESIS, Some(seed)), &RunOptions::default())
+                .unwrap()
+                .trace_hash
+        })
         .collect();
     assert_eq!(hashes.len(), 10);
 }

@@ -58,10 +58,7 @@ pub fn all_protocols() -> Vec<ProtocolInfo> {
 
 /// The protocol that owns a bug name (`raft.stale_read` → raft), if any.
 pub fn bug(name: &str) -> Option<(&'static str, BugInfo)> {
-    all_protocols().into_iter().find_map(|p| {
-        p.bugs
-            .iter()
-            .find(|b| b.name == name)
-            .map(|b| (p.name, *b))
-    })
+    all_protocols()
+        .into_iter()
+        .find_map(|p| p.bugs.iter().find(|b| b.name == name).map(|b| (p.name, *b)))
 }

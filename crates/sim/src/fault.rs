@@ -70,9 +70,15 @@ pub enum FaultAction {
     },
     Resume(Target),
     /// Move a node's clock by `by_ns` (forwards or backwards).
-    ClockJump { target: Target, by_ns: i64 },
+    ClockJump {
+        target: Target,
+        by_ns: i64,
+    },
     /// Make a node's clock run fast (positive) or slow (negative).
-    ClockDrift { target: Target, drift_ppm: i64 },
+    ClockDrift {
+        target: Target,
+        drift_ppm: i64,
+    },
     /// Heal the network, restart every crashed node and resume every paused one:
     /// the end of the fault period, before the quiet period.
     RecoverAll,
@@ -112,7 +118,9 @@ impl fmt::Display for FaultAction {
             } => write!(f, "pause {target} for {}", crate::time::format_nanos(*d)),
             FaultAction::Pause { target, .. } => write!(f, "pause {target}"),
             FaultAction::Resume(t) => write!(f, "resume {t}"),
-            FaultAction::ClockJump { target, by_ns } => write!(f, "clock jump {target} by {by_ns}ns"),
+            FaultAction::ClockJump { target, by_ns } => {
+                write!(f, "clock jump {target} by {by_ns}ns")
+            }
             FaultAction::ClockDrift { target, drift_ppm } => {
                 write!(f, "clock drift {target} {drift_ppm}ppm")
             }

@@ -35,25 +35,55 @@ pub type PlannedFault = (Nanos, FaultAction);
 pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) -> Vec<PlannedFault> {
     let mut faults = Vec::new();
     if let Some(every) = config.partition_every_ns {
-        renewal(rng, every, config.partition_for_ns_max, fault_period_ns, |rng, at, window| {
-            let shape = partition_shape(rng, config.leader_bias);
-            faults.push((at, FaultAction::Partition(shape)));
-            faults.push((at + window, FaultAction::Heal));
-        });
+        renewal(
+            rng,
+            every,
+            config.partition_for_ns_max,
+            fault_period_ns,
+            |rng, at, window| {
+                let shape = partition_shape(rng, config.leader_bias);
+                faults.push((at, FaultAction::Partition(shape)));
+                faults.push((at + window, FaultAction::Heal));
+            },
+        );
     }
     if let Some(every) = config.crash_every_ns {
-        renewal(rng, every, config.crash_for_ns_max, fault_period_ns, |rng, at, window| {
-            let target = victim(rng, config.leader_bias);
-            let restart_after_ns = Some(window);
-            faults.push((at, FaultAction::Crash { target, restart_after_ns }));
-        });
+        renewal(
+            rng,
+            every,
+            config.crash_for_ns_max,
+            fault_period_ns,
+            |rng, at, window| {
+                let target = victim(rng, config.leader_bias);
+                let restart_after_ns = Some(window);
+                faults.push((
+                    at,
+                    FaultAction::Crash {
+                        target,
+                        restart_after_ns,
+                    },
+                ));
+            },
+        );
     }
     if let Some(every) = config.pause_every_ns {
-        renewal(rng, every, config.pause_for_ns_max, fault_period_ns, |rng, at, window| {
-            let target = victim(rng, config.leader_bias);
-            let resume_after_ns = Some(window);
-            faults.push((at, FaultAction::Pause { target, resume_after_ns }));
-        });
+        renewal(
+            rng,
+            every,
+            config.pause_for_ns_max,
+            fault_period_ns,
+            |rng, at, window| {
+                let target = victim(rng, config.leader_bias);
+                let resume_after_ns = Some(window);
+                faults.push((
+                    at,
+                    FaultAction::Pause {
+                        target,
+                        resume_after_ns,
+                    },
+                ));
+            },
+        );
     }
     if let Some(every) = config.clock_every_ns {
         renewal(rng, every, 0, fault_period_ns, |rng, at, _| {
@@ -148,16 +178,28 @@ mod tests {
         let b = plan(&config(), 30 * SECOND, &mut SimRng::new(9, Stream::Nemesis));
         assert_eq!(a, b);
         assert!(a.windows(2).all(|w| w[0].0 <= w[1].0));
-        assert!(a.iter().any(|(_, f)| matches!(f, FaultAction::Crash { .. })));
-        assert!(a.iter().any(|(_, f)| matches!(f, FaultAction::Partition(_))));
-        assert!(!a.iter().any(|(_, f)| matches!(f, FaultAction::Pause { .. })));
+        assert!(a
+            .iter()
+            .any(|(_, f)| matches!(f, FaultAction::Crash { .. })));
+        assert!(a
+            .iter()
+            .any(|(_, f)| matches!(f, FaultAction::Partition(_))));
+        assert!(!a
+            .iter()
+            .any(|(_, f)| matches!(f, FaultAction::Pause { .. })));
     }
 
     #[test]
     fn every_partition_is_healed() {
         let faults = plan(&config(), 30 * SECOND, &mut SimRng::new(4, Stream::Nemesis));
-        let cuts = faults.iter().filter(|(_, f)| matches!(f, FaultAction::Partition(_))).count();
-        let heals = faults.iter().filter(|(_, f)| matches!(f, FaultAction::Heal)).count();
+        let cuts = faults
+            .iter()
+            .filter(|(_, f)| matches!(f, FaultAction::Partition(_)))
+            .count();
+        let heals = faults
+            .iter()
+            .filter(|(_, f)| matches!(f, FaultAction::Heal))
+            .count();
         assert_eq!(cuts, heals);
     }
 }

@@ -38,10 +38,19 @@ pub struct TraceEvent<M, T, O> {
 pub enum TraceKind<M, T, O> {
     /// The node started: at time zero, or after a restart.
     Start,
-    Deliver { from: NodeId, msg: M },
+    Deliver {
+        from: NodeId,
+        msg: M,
+    },
     /// A message from `from` to `node` that will never arrive.
-    Drop { from: NodeId, msg: M, reason: DropReason },
-    Timer { timer: T },
+    Drop {
+        from: NodeId,
+        msg: M,
+        reason: DropReason,
+    },
+    Timer {
+        timer: T,
+    },
     Fault(AppliedFault),
     /// The node reported something for the checkers.
     Observe(O),
@@ -58,7 +67,6 @@ impl<M, T, O> TraceKind<M, T, O> {
             TraceKind::Observe(_) => "observe",
         }
     }
-
 }
 
 /// Folds every event into the trace hash and, when asked, keeps it for export.
@@ -87,9 +95,18 @@ impl<M: Clone + Hash, T: Clone + Hash, O: Clone + Hash> Recorder<M, T, O> {
     }
 
     #[inline]
-    fn keep(&mut self, time_ns: Nanos, node: Option<NodeId>, kind: impl FnOnce() -> TraceKind<M, T, O>) {
+    fn keep(
+        &mut self,
+        time_ns: Nanos,
+        node: Option<NodeId>,
+        kind: impl FnOnce() -> TraceKind<M, T, O>,
+    ) {
         if let Some(kept) = &mut self.kept {
-            kept.push(TraceEvent { time_ns, node, kind: kind() });
+            kept.push(TraceEvent {
+                time_ns,
+                node,
+                kind: kind(),
+            });
         }
     }
 
@@ -103,23 +120,39 @@ impl<M: Clone + Hash, T: Clone + Hash, O: Clone + Hash> Recorder<M, T, O> {
         self.begin(time_ns, Some(node), 2);
         self.hasher.write_u32(from.0);
         msg.hash(&mut self.hasher);
-        self.keep(time_ns, Some(node), || TraceKind::Deliver { from, msg: msg.clone() });
+        self.keep(time_ns, Some(node), || TraceKind::Deliver {
+            from,
+            msg: msg.clone(),
+        });
     }
 
     #[inline]
-    pub fn drop(&mut self, time_ns: Nanos, node: NodeId, from: NodeId, msg: &M, reason: DropReason) {
+    pub fn drop(
+        &mut self,
+        time_ns: Nanos,
+        node: NodeId,
+        from: NodeId,
+        msg: &M,
+        reason: DropReason,
+    ) {
         self.begin(time_ns, Some(node), 3);
         self.hasher.write_u32(from.0);
         msg.hash(&mut self.hasher);
         reason.hash(&mut self.hasher);
-        self.keep(time_ns, Some(node), || TraceKind::Drop { from, msg: msg.clone(), reason });
+        self.keep(time_ns, Some(node), || TraceKind::Drop {
+            from,
+            msg: msg.clone(),
+            reason,
+        });
     }
 
     #[inline]
     pub fn timer(&mut self, time_ns: Nanos, node: NodeId, timer: &T) {
         self.begin(time_ns, Some(node), 4);
         timer.hash(&mut self.hasher);
-        self.keep(time_ns, Some(node), || TraceKind::Timer { timer: timer.clone() });
+        self.keep(time_ns, Some(node), || TraceKind::Timer {
+            timer: timer.clone(),
+        });
     }
 
     pub fn fault(&mut self, time_ns: Nanos, node: Option<NodeId>, applied: &AppliedFault) {
@@ -132,7 +165,9 @@ impl<M: Clone + Hash, T: Clone + Hash, O: Clone + Hash> Recorder<M, T, O> {
     pub fn observe(&mut self, time_ns: Nanos, node: NodeId, observation: &O) {
         self.begin(time_ns, Some(node), 6);
         observation.hash(&mut self.hasher);
-        self.keep(time_ns, Some(node), || TraceKind::Observe(observation.clone()));
+        self.keep(time_ns, Some(node), || {
+            TraceKind::Observe(observation.clone())
+        });
     }
 
     /// Events recorded so far (kept or not).

@@ -226,7 +226,9 @@ impl<A: Actor> World<A> {
     pub fn schedule_fault(&mut self, at_ns: Nanos, action: FaultAction) {
         let index = u32::try_from(self.fault_plan.len()).expect("fewer than 2^32 faults");
         self.fault_plan.push(action);
-        self.kernel.queue.push(at_ns.max(self.kernel.now), Event::Fault { index });
+        self.kernel
+            .queue
+            .push(at_ns.max(self.kernel.now), Event::Fault { index });
     }
 
     /// True time.
@@ -286,7 +288,8 @@ impl<A: Actor> World<A> {
         };
         let runtime = &self.kernel.nodes[to.index()];
         if runtime.status == NodeStatus::Crashed || runtime.incarnation != incarnation {
-            self.kernel.drop_message(to, from, &msg, DropReason::NodeDown);
+            self.kernel
+                .drop_message(to, from, &msg, DropReason::NodeDown);
             return;
         }
         if self.kernel.partitions.is_blocked(from, to) {
@@ -305,7 +308,9 @@ impl<A: Actor> World<A> {
             return;
         }
         self.kernel.stats.messages_delivered += 1;
-        self.kernel.recorder.deliver(self.kernel.now, to, from, &msg);
+        self.kernel
+            .recorder
+            .deliver(self.kernel.now, to, from, &msg);
         self.with_actor(to, |actor, ctx| actor.on_message(ctx, from, msg));
     }
 

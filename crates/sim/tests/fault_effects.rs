@@ -71,7 +71,10 @@ fn send(world: &mut World<Probe>, from: u32, to: u32, msg: u64) {
 }
 
 fn received(world: &World<Probe>, node: u32) -> Vec<(NodeId, u64)> {
-    world.actor(NodeId(node)).map(|p| p.received.clone()).unwrap_or_default()
+    world
+        .actor(NodeId(node))
+        .map(|p| p.received.clone())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -87,7 +90,10 @@ fn messages_arrive_after_their_latency() {
 #[test]
 fn a_partitioned_message_is_not_delivered_and_heal_restores_links() {
     let mut w = world(3, fixed_latency(1));
-    w.apply_fault(FaultAction::Partition(PartitionShape::Groups(vec![vec![0], vec![1, 2]])));
+    w.apply_fault(FaultAction::Partition(PartitionShape::Groups(vec![
+        vec![0],
+        vec![1, 2],
+    ])));
     send(&mut w, 0, 1, 1);
     send(&mut w, 1, 2, 2);
     w.run_until(10 * MILLISECOND);
@@ -112,7 +118,10 @@ fn a_message_in_flight_when_the_partition_starts_is_dropped() {
 #[test]
 fn a_one_way_partition_keeps_the_reverse_direction() {
     let mut w = world(2, fixed_latency(1));
-    let shape = PartitionShape::OneWay { from: vec![0], to: vec![1] };
+    let shape = PartitionShape::OneWay {
+        from: vec![0],
+        to: vec![1],
+    };
     w.apply_fault(FaultAction::Partition(shape));
     send(&mut w, 0, 1, 1);
     send(&mut w, 1, 0, 2);
@@ -129,7 +138,10 @@ fn an_unsynced_write_is_gone_after_a_crash_and_a_synced_one_survives() {
         ctx.disk().fsync();
         ctx.disk().append(2);
     });
-    w.apply_fault(FaultAction::Crash { target: Target::Node(0), restart_after_ns: None });
+    w.apply_fault(FaultAction::Crash {
+        target: Target::Node(0),
+        restart_after_ns: None,
+    });
     assert_eq!(w.status(NodeId(0)), NodeStatus::Crashed);
     assert!(w.actor(NodeId(0)).is_none(), "volatile state is gone");
     w.apply_fault(FaultAction::Restart(Target::Node(0)));
@@ -140,10 +152,16 @@ fn an_unsynced_write_is_gone_after_a_crash_and_a_synced_one_survives() {
 fn messages_in_flight_to_a_crashed_node_are_dropped() {
     let mut w = world(2, fixed_latency(5));
     send(&mut w, 0, 1, 1);
-    w.apply_fault(FaultAction::Crash { target: Target::Node(1), restart_after_ns: None });
+    w.apply_fault(FaultAction::Crash {
+        target: Target::Node(1),
+        restart_after_ns: None,
+    });
     w.apply_fault(FaultAction::Restart(Target::Node(1)));
     w.run_until(10 * MILLISECOND);
-    assert!(received(&w, 1).is_empty(), "sent to the previous incarnation");
+    assert!(
+        received(&w, 1).is_empty(),
+        "sent to the previous incarnation"
+    );
 }
 
 #[test]
@@ -152,7 +170,10 @@ fn timers_do_not_survive_a_crash() {
     w.with_context(NodeId(0), |_, ctx| {
         ctx.set_timer(5 * MILLISECOND, Timer::Wake);
     });
-    w.apply_fault(FaultAction::Crash { target: Target::Node(0), restart_after_ns: Some(MILLISECOND) });
+    w.apply_fault(FaultAction::Crash {
+        target: Target::Node(0),
+        restart_after_ns: Some(MILLISECOND),
+    });
     w.run_until(10 * MILLISECOND);
     assert!(w.actor(NodeId(0)).unwrap().timer_fired_local_ns.is_empty());
 }
@@ -163,22 +184,38 @@ fn a_paused_node_fires_its_timer_late_and_receives_messages_on_resume() {
     w.with_context(NodeId(1), |_, ctx| {
         ctx.set_timer(5 * MILLISECOND, Timer::Wake);
     });
-    w.apply_fault(FaultAction::Pause { target: Target::Node(1), resume_after_ns: Some(20 * MILLISECOND) });
+    w.apply_fault(FaultAction::Pause {
+        target: Target::Node(1),
+        resume_after_ns: Some(20 * MILLISECOND),
+    });
     send(&mut w, 0, 1, 9);
     w.run_until(19 * MILLISECOND);
     let probe = w.actor(NodeId(1)).unwrap();
-    assert!(probe.timer_fired_local_ns.is_empty() && probe.received.is_empty(), "nothing runs while paused");
+    assert!(
+        probe.timer_fired_local_ns.is_empty() && probe.received.is_empty(),
+        "nothing runs while paused"
+    );
     w.run_until(30 * MILLISECOND);
     let probe = w.actor(NodeId(1)).unwrap();
-    assert_eq!(probe.timer_fired_local_ns, vec![20 * MILLISECOND], "fired late, at resume");
+    assert_eq!(
+        probe.timer_fired_local_ns,
+        vec![20 * MILLISECOND],
+        "fired late, at resume"
+    );
     assert_eq!(probe.received, vec![(NodeId(0), 9)]);
 }
 
 #[test]
 fn a_skewed_clock_reads_differently_from_true_time() {
     let mut w = world(2, fixed_latency(1));
-    w.apply_fault(FaultAction::ClockJump { target: Target::Node(1), by_ns: SECOND as i64 });
-    w.apply_fault(FaultAction::ClockDrift { target: Target::Node(0), drift_ppm: 100_000 });
+    w.apply_fault(FaultAction::ClockJump {
+        target: Target::Node(1),
+        by_ns: SECOND as i64,
+    });
+    w.apply_fault(FaultAction::ClockDrift {
+        target: Target::Node(0),
+        drift_ppm: 100_000,
+    });
     w.run_until(SECOND);
     let now = |w: &mut World<Probe>, n| w.with_context(NodeId(n), |_, ctx| ctx.now());
     assert_eq!(now(&mut w, 1), 2 * SECOND, "jumped a second ahead");
@@ -188,7 +225,10 @@ fn a_skewed_clock_reads_differently_from_true_time() {
 
 #[test]
 fn random_loss_and_duplication_happen_at_their_rates() {
-    let lossy = NetworkConfig { drop_probability: 0.5, ..fixed_latency(1) };
+    let lossy = NetworkConfig {
+        drop_probability: 0.5,
+        ..fixed_latency(1)
+    };
     let mut w = world(2, lossy);
     for i in 0..1_000 {
         send(&mut w, 0, 1, i);
@@ -197,26 +237,47 @@ fn random_loss_and_duplication_happen_at_their_rates() {
     let got = received(&w, 1).len();
     assert!((400..600).contains(&got), "about half lost, got {got}");
 
-    let duplicating = NetworkConfig { duplicate_probability: 0.5, ..fixed_latency(1) };
+    let duplicating = NetworkConfig {
+        duplicate_probability: 0.5,
+        ..fixed_latency(1)
+    };
     let mut w = world(2, duplicating);
     for i in 0..1_000 {
         send(&mut w, 0, 1, i);
     }
     w.run_until(10 * MILLISECOND);
     let got = received(&w, 1).len();
-    assert!((1_400..1_600).contains(&got), "about half duplicated, got {got}");
+    assert!(
+        (1_400..1_600).contains(&got),
+        "about half duplicated, got {got}"
+    );
 }
 
 #[test]
 fn faults_can_target_a_role_and_skip_when_nobody_holds_it() {
     let mut w = world(3, fixed_latency(1));
-    w.apply_fault(FaultAction::Crash { target: Target::Role("leader".into()), restart_after_ns: None });
+    w.apply_fault(FaultAction::Crash {
+        target: Target::Role("leader".into()),
+        restart_after_ns: None,
+    });
     let applied = w.applied_faults().last().unwrap();
     assert_eq!(applied.skipped.as_deref(), Some("no leader"));
-    w.apply_fault(FaultAction::Crash { target: Target::Random, restart_after_ns: None });
+    w.apply_fault(FaultAction::Crash {
+        target: Target::Random,
+        restart_after_ns: None,
+    });
     let applied = w.applied_faults().last().unwrap();
     assert!(applied.skipped.is_none());
-    assert!(matches!(applied.action, FaultAction::Crash { target: Target::Node(_), .. }), "resolved");
+    assert!(
+        matches!(
+            applied.action,
+            FaultAction::Crash {
+                target: Target::Node(_),
+                ..
+            }
+        ),
+        "resolved"
+    );
 }
 
 #[test]
@@ -233,7 +294,9 @@ fn the_same_seed_gives_the_same_hash_and_another_seed_does_not() {
         let mut w = World::new(config, |_| Probe::default());
         w.run_until(0);
         for i in 0..100 {
-            w.with_context(NodeId(i % 3), |_, ctx| ctx.send(NodeId((i + 1) % 3), u64::from(i)));
+            w.with_context(NodeId(i % 3), |_, ctx| {
+                ctx.send(NodeId((i + 1) % 3), u64::from(i))
+            });
         }
         w.run_until(SECOND);
         w.trace_hash()

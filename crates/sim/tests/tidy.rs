@@ -42,7 +42,12 @@ fn simulated_code_has_no_determinism_hazards() {
             let code = line.split("//").next().unwrap_or("");
             for pattern in FORBIDDEN {
                 if code.contains(pattern) {
-                    hits.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+                    hits.push(format!(
+                        "{}:{}: {}",
+                        file.display(),
+                        number + 1,
+                        line.trim()
+                    ));
                 }
             }
         }

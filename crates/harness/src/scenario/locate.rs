@@ -210,7 +210,12 @@ mod tests {
     fn parses_paths_with_indices() {
         assert_eq!(
             parse_path("a.b[2].c"),
-            vec![Step::Key("a".into()), Step::Key("b".into()), Step::Index(2), Step::Key("c".into())]
+            vec![
+                Step::Key("a".into()),
+                Step::Key("b".into()),
+                Step::Index(2),
+                Step::Key("c".into())
+            ]
         );
     }
 }

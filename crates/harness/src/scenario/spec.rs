@@ -74,7 +74,11 @@ impl PartitionSpec {
                 "majority_minority" => PartitionShape::MajorityMinority { minority: None },
                 "bridge" => PartitionShape::Bridge,
                 "ring" => PartitionShape::Ring,
-                other => return Err(format!("unknown shape \"{other}\"; expected {PARTITION_EXPECTED}")),
+                other => {
+                    return Err(format!(
+                        "unknown shape \"{other}\"; expected {PARTITION_EXPECTED}"
+                    ))
+                }
             },
             Value::Object(map) if map.len() == 1 => {
                 let (key, inner) = map.iter().next().expect("one entry");
@@ -126,7 +130,11 @@ fn object_shape(key: &str, inner: &Value) -> Result<PartitionShape, String> {
                 .collect::<Result<_, _>>()?;
             PartitionShape::Links(pairs)
         }
-        other => return Err(format!("unknown partition key \"{other}\"; expected {PARTITION_EXPECTED}")),
+        other => {
+            return Err(format!(
+                "unknown partition key \"{other}\"; expected {PARTITION_EXPECTED}"
+            ))
+        }
     })
 }
 

@@ -91,7 +91,11 @@ impl Scenario {
                 let names: Vec<&str> = all_protocols().iter().map(|p| p.name).collect();
                 problem(
                     "protocol.kind",
-                    format!("unknown protocol `{}`; expected one of {}", file.protocol.kind, names.join(", ")),
+                    format!(
+                        "unknown protocol `{}`; expected one of {}",
+                        file.protocol.kind,
+                        names.join(", ")
+                    ),
                 )
             })?;
         let servers = validate_nodes(&file)?;
@@ -165,12 +169,18 @@ fn strip_position(message: &str) -> String {
 fn validate_nodes(file: &ScenarioFile) -> Result<usize, Problem> {
     let nodes = file.protocol.nodes as usize;
     if !(1..=1_000).contains(&nodes) {
-        return Err(problem("protocol.nodes", format!("{nodes} nodes; expected 1 to 1000")));
+        return Err(problem(
+            "protocol.nodes",
+            format!("{nodes} nodes; expected 1 to 1000"),
+        ));
     }
     Ok(nodes)
 }
 
-fn validate_options(file: &ScenarioFile, info: &ProtocolInfo) -> Result<BTreeMap<String, Value>, Problem> {
+fn validate_options(
+    file: &ScenarioFile,
+    info: &ProtocolInfo,
+) -> Result<BTreeMap<String, Value>, Problem> {
     let mut options = BTreeMap::new();
     for (name, value) in &file.protocol.options {
         if !info.options.iter().any(|o| o.name == name) {
@@ -182,7 +192,10 @@ fn validate_options(file: &ScenarioFile, info: &ProtocolInfo) -> Result<BTreeMap
             };
             return Err(problem(
                 format!("protocol.{name}"),
-                format!("unknown option for {}; expected kind, nodes, {expected}", info.name),
+                format!(
+                    "unknown option for {}; expected kind, nodes, {expected}",
+                    info.name
+                ),
             ));
         }
         options.insert(name.clone(), value.clone());
@@ -199,7 +212,11 @@ fn validate_bugs(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem
                 format!(
                     "`{bug}` is not a bug of {}; expected one of: {}",
                     info.name,
-                    if known.is_empty() { "(none)".into() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "(none)".into()
+                    } else {
+                        known.join(", ")
+                    }
                 ),
             ));
         }
@@ -221,7 +238,10 @@ fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
         return Err(problem("workload.keys", "expected at least one key"));
     }
     if !(0.0..=1.0).contains(&section.read_ratio) {
-        return Err(problem("workload.read_ratio", "expected a fraction from 0 to 1"));
+        return Err(problem(
+            "workload.read_ratio",
+            "expected a fraction from 0 to 1",
+        ));
     }
     Ok(Workload {
         clients: section.clients as usize,
@@ -246,7 +266,10 @@ fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {
     }
     for (name, p) in [("drop", section.drop), ("duplicate", section.duplicate)] {
         if !(0.0..=1.0).contains(&p) {
-            return Err(problem(format!("network.{name}"), "expected a probability from 0 to 1"));
+            return Err(problem(
+                format!("network.{name}"),
+                "expected a probability from 0 to 1",
+            ));
         }
     }
     network.drop_probability = section.drop;
@@ -257,13 +280,19 @@ fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {
 fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
     let every = |d: Option<Duration>, name: &str| -> Result<Option<Nanos>, Problem> {
         match d {
-            Some(Duration(0)) => Err(problem(format!("faults.random.{name}"), "expected a positive duration")),
+            Some(Duration(0)) => Err(problem(
+                format!("faults.random.{name}"),
+                "expected a positive duration",
+            )),
             other => Ok(other.map(|d| d.0)),
         }
     };
     let bias = random.leader_bias.unwrap_or(0.3);
     if !(0.0..=1.0).contains(&bias) {
-        return Err(problem("faults.random.leader_bias", "expected a probability from 0 to 1"));
+        return Err(problem(
+            "faults.random.leader_bias",
+            "expected a probability from 0 to 1",
+        ));
     }
     Ok(NemesisConfig {
         partition_every_ns: every(random.partition_every, "partition_every")?,
@@ -280,20 +309,31 @@ fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
 }
 
 /// The kernel faults for one schedule entry (a partition with `for` adds its heal).
-fn fault_of(entry: &ScheduleEntry, path: &str, node_count: usize) -> Result<Vec<(Nanos, FaultAction)>, Problem> {
+fn fault_of(
+    entry: &ScheduleEntry,
+    path: &str,
+    node_count: usize,
+) -> Result<Vec<(Nanos, FaultAction)>, Problem> {
     let at = entry.at.0;
     let target = |spec: &TargetSpec, field: &str| -> Result<Target, Problem> {
         match &spec.0 {
             Target::Node(n) if *n as usize >= node_count => Err(problem(
                 format!("{path}.{field}"),
-                format!("node {n} is out of range; this scenario has nodes 0 to {}", node_count - 1),
+                format!(
+                    "node {n} is out of range; this scenario has nodes 0 to {}",
+                    node_count - 1
+                ),
             )),
             t => Ok(t.clone()),
         }
     };
     let actions = action_names(entry);
     if actions.len() != 1 {
-        let found = if actions.is_empty() { "none".to_string() } else { actions.join(", ") };
+        let found = if actions.is_empty() {
+            "none".to_string()
+        } else {
+            actions.join(", ")
+        };
         return Err(problem(
             path,
             format!("expected exactly one action (partition, heal, crash, restart, pause, resume, clock_jump, clock_drift_ppm, recover_all); found {found}"),
@@ -301,10 +341,16 @@ fn fault_of(entry: &ScheduleEntry, path: &str, node_count: usize) -> Result<Vec<
     }
     let for_ns = entry.for_.map(|d| d.0);
     if for_ns.is_some() && !matches!(actions[0], "partition" | "crash" | "pause") {
-        return Err(problem(format!("{path}.for"), "`for` applies only to partition, crash and pause"));
+        return Err(problem(
+            format!("{path}.for"),
+            "`for` applies only to partition, crash and pause",
+        ));
     }
     if entry.node.is_some() && !matches!(actions[0], "clock_jump" | "clock_drift_ppm") {
-        return Err(problem(format!("{path}.node"), "`node` applies only to clock_jump and clock_drift_ppm"));
+        return Err(problem(
+            format!("{path}.node"),
+            "`node` applies only to clock_jump and clock_drift_ppm",
+        ));
     }
     let clock_target = || -> Result<Target, Problem> {
         let spec = entry
@@ -322,7 +368,10 @@ fn fault_of(entry: &ScheduleEntry, path: &str, node_count: usize) -> Result<Vec<
         return Ok(faults);
     } else if let Some(heal) = entry.heal {
         if !heal {
-            return Err(problem(format!("{path}.heal"), "expected true (omit the entry instead)"));
+            return Err(problem(
+                format!("{path}.heal"),
+                "expected true (omit the entry instead)",
+            ));
         }
         FaultAction::Heal
     } else if let Some(spec) = &entry.crash {
@@ -373,7 +422,11 @@ fn action_names(entry: &ScheduleEntry) -> Vec<&'static str> {
     .collect()
 }
 
-fn check_partition_nodes(shape: &PartitionShape, path: &str, node_count: usize) -> Result<(), Problem> {
+fn check_partition_nodes(
+    shape: &PartitionShape,
+    path: &str,
+    node_count: usize,
+) -> Result<(), Problem> {
     let named: Vec<u32> = match shape {
         PartitionShape::Groups(groups) => groups.iter().flatten().copied().collect(),
         PartitionShape::OneWay { from, to } => from.iter().chain(to).copied().collect(),
@@ -387,7 +440,10 @@ fn check_partition_nodes(shape: &PartitionShape, path: &str, node_count: usize) 
     match named.iter().find(|&&n| n as usize >= node_count) {
         Some(n) => Err(problem(
             path,
-            format!("node {n} is out of range; this scenario has nodes 0 to {}", node_count - 1),
+            format!(
+                "node {n} is out of range; this scenario has nodes 0 to {}",
+                node_count - 1
+            ),
         )),
         None => Ok(()),
     }

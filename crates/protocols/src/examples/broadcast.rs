@@ -53,7 +53,10 @@ impl Actor for BroadcastNode {
         let mut payload = [0u8; 16];
         payload[..8].copy_from_slice(&self.sent.to_le_bytes());
         payload[8..12].copy_from_slice(&me.0.to_le_bytes());
-        for to in (0..ctx.node_count() as u32).map(NodeId).filter(|&n| n != me) {
+        for to in (0..ctx.node_count() as u32)
+            .map(NodeId)
+            .filter(|&n| n != me)
+        {
             ctx.send(to, Payload(payload));
             self.sent += 1;
         }
@@ -107,7 +110,10 @@ impl Protocol for Broadcast {
     fn check_end(&mut self, world: &World<BroadcastNode>) -> Result<(), Violation> {
         for (i, node) in world.actors().iter().enumerate() {
             if let Some(node) = node.as_ref().filter(|n| n.received_from_self > 0) {
-                let detail = format!("n{i} received {} of its own messages", node.received_from_self);
+                let detail = format!(
+                    "n{i} received {} of its own messages",
+                    node.received_from_self
+                );
                 return Err(Violation::new("no_self_delivery", detail));
             }
         }

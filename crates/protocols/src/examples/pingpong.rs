@@ -102,7 +102,10 @@ impl Protocol for PingPong {
     fn check_end(&mut self, world: &World<PingPongNode>) -> Result<(), Violation> {
         let bad = world.actors().iter().flatten().any(|n| n.out_of_order);
         if bad {
-            return Err(Violation::new("ball_in_order", "a node saw the ball skip a bounce"));
+            return Err(Violation::new(
+                "ball_in_order",
+                "a node saw the ball skip a bounce",
+            ));
         }
         Ok(())
     }

@@ -224,7 +224,10 @@ impl KvClient {
         A::Msg: From<KvRequest>,
         A::Timer: From<ClientTimer>,
     {
-        let command = self.in_flight.take().expect("completing the operation in flight");
+        let command = self
+            .in_flight
+            .take()
+            .expect("completing the operation in flight");
         if let Some(timer) = self.retry_timer.take() {
             ctx.cancel_timer(timer);
         }

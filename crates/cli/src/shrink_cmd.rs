@@ -1,0 +1,127 @@
+//! `faultline shrink TRACE -o MINIMAL.json`: from a failing trace to a small scenario
+//! file that fails the same way with `faultline run`.
+
+use crate::exit::{usage_error, Exit};
+use crate::files::{read_text, write_atomically};
+use crate::progress::Progress;
+use clap::Args;
+use faultline_harness::shrink::{shrink, ShrinkObserver, Size};
+use faultline_harness::trace_file;
+use faultline_sim::time::format_nanos;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Args, Debug)]
+pub struct ShrinkArgs {
+    /// The trace of a failing run (from `faultline run --trace` or `faultline fuzz`).
+    pub trace: PathBuf,
+    /// Where to write the minimal scenario.
+    #[arg(short = 'o', long = "output", value_name = "MINIMAL.json")]
+    pub output: PathBuf,
+    /// Stop searching after this long and keep the smallest failing scenario so far.
+    #[arg(long, default_value = "60s", value_parser = parse_budget)]
+    pub time_budget: Duration,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_budget(text: &str) -> Result<Duration, String> {
+    let nanos = faultline_harness::duration::parse_signed(text)?;
+    u64::try_from(nanos)
+        .map(Duration::from_nanos)
+        .map_err(|_| "expected a positive duration".into())
+}
+
+struct Watch {
+    started: Instant,
+    budget: Duration,
+    progress: Progress,
+    last_size: Option<Size>,
+}
+
+impl ShrinkObserver for Watch {
+    fn on_attempt(&mut self, attempts: u32, current: &Size, accepted: bool) {
+        if accepted {
+            self.last_size = Some(current.clone());
+            self.progress.println(&format!(
+                "  run {attempts}: still fails with {} faults, {} ops, {} clients, {} nodes, {}",
+                current.faults,
+                current.ops,
+                current.clients,
+                current.nodes,
+                format_nanos(current.sim_time_ns)
+            ));
+        }
+        self.progress.advance(1, 0);
+    }
+
+    fn should_stop(&self) -> bool {
+        self.started.elapsed() >= self.budget
+    }
+}
+
+pub fn shrink_command(args: &ShrinkArgs) -> Result<i32, Exit> {
+    if args.output.exists() && !args.force {
+        return Err(usage_error(anyhow::anyhow!(
+            "{}: exists; refusing to overwrite it (pass --force to replace it)",
+            args.output.display()
+        )));
+    }
+    let name = args.trace.display().to_string();
+    let trace = trace_file::parse(&read_text(&args.trace).map_err(usage_error)?, &name)
+        .map_err(Exit::input)?;
+    let mut original = trace.header.scenario.clone();
+    original.seed = trace.header.seed;
+    let mut watch = Watch {
+        started: Instant::now(),
+        budget: args.time_budget,
+        progress: Progress::spinner("candidate runs"),
+        last_size: None,
+    };
+    eprintln!("shrinking {name} (seed {}) ...", original.seed);
+    let result = shrink(&original, &mut watch).map_err(Exit::input)?;
+    watch.progress.finish();
+    let mut minimal = result.minimal.clone();
+    minimal.name = format!("{}-shrunk", original.name);
+    minimal.description = format!(
+        "Shrunk by `faultline shrink` from {name} (seed {}). Reproduces {} {}: {}",
+        original.seed,
+        result.signature.verdict.label(),
+        result.signature.property,
+        result.detail
+    );
+    let text = serde_json::to_string_pretty(&minimal).expect("serialisable") + "\n";
+    write_atomically(&args.output, &text).map_err(usage_error)?;
+    let elapsed = watch.started.elapsed();
+    let (b, a) = (&result.before, &result.after);
+    println!(
+        "shrunk in {:.1}s over {} runs{}:",
+        elapsed.as_secs_f64(),
+        result.attempts,
+        if elapsed >= args.time_budget {
+            " (time budget reached)"
+        } else {
+            ""
+        }
+    );
+    println!("  faults      {:>8} -> {}", b.faults, a.faults);
+    println!("  operations  {:>8} -> {}", b.ops, a.ops);
+    println!("  clients     {:>8} -> {}", b.clients, a.clients);
+    println!("  nodes       {:>8} -> {}", b.nodes, a.nodes);
+    println!(
+        "  sim time    {:>8} -> {}",
+        format_nanos(b.sim_time_ns),
+        format_nanos(a.sim_time_ns)
+    );
+    println!("  events      {:>8} -> {}", b.events, a.events);
+    if !result.explicit {
+        println!("  (the explicit fault timeline did not reproduce; the random nemesis was kept)");
+    }
+    println!(
+        "wrote {} — it fails with: faultline run {}",
+        args.output.display(),
+        args.output.display()
+    );
+    Ok(0)
+}
