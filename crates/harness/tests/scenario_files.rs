@@ -1,0 +1,45 @@
+//! Every scenario file in `scenarios/` is valid and ends as its `expect` says: `pass`
+//! scenarios pass (liveness included), `fail` scenarios find their bug.
+
+use faultline_harness::scenario::Expect;
+use faultline_harness::{run, RunOptions, Scenario, Verdict};
+use std::path::{Path, PathBuf};
+
+fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("scenarios/ exists") {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            scenario_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_scenario_file_meets_its_expectation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut files = Vec::new();
+    scenario_files(&root, &mut files);
+    files.sort();
+    assert!(files.len() >= 3, "found the scenario files");
+    let mut wrong = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let name = file.display().to_string();
+        let scenario = Scenario::parse(&text, &name).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!scenario.file.description.is_empty(), "{name}: says what it checks");
+        let outcome = run(&scenario, &RunOptions::default()).unwrap();
+        let expected = match scenario.expect {
+            Expect::Pass => outcome.verdict == Verdict::Pass,
+            Expect::Fail => outcome.verdict == Verdict::Fail,
+        };
+        if !expected {
+            wrong.push(format!(
+                "{name}: expected {:?}, got {:?} {:?}: {:?}",
+                scenario.expect, outcome.verdict, outcome.property, outcome.detail
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
