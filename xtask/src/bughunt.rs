@@ -1,9 +1,162 @@
-//! `cargo xtask bughunt`: for every named bug, seeds to first detection with and
-//! without swarm, and the shrunk reproducer's size and shrink time, written into the
-//! bughunt section of BENCHMARKS.md.
+//! `cargo xtask bughunt [--seeds N] [--save-regressions]`: the testbed's power, measured.
+//!
+//! For every named bug: fuzz its protocol's default nemesis scenario over seeds
+//! `0..N` with the bug on, without and with `--swarm`, and record the seeds needed to
+//! first detection and the property caught; check the same seeds pass with no bug;
+//! shrink the first failure and record the reproducer's size and the shrink time.
+//! Results go into the bughunt section of BENCHMARKS.md. With `--save-regressions`
+//! each shrunk reproducer is frozen under `traces/regressions/` with its note.
 
-use anyhow::Result;
+use crate::bench::{write_benchmarks, BUGHUNT_END, BUGHUNT_START};
+use crate::cmd::{self, output, root};
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use std::fmt::Write;
+use std::time::Instant;
 
-pub fn run(_args: &[String]) -> Result<()> {
-    anyhow::bail!("bughunt needs `faultline fuzz` and `faultline shrink`, which are not built yet")
+/// The result of one fuzz campaign for one bug.
+struct Hunt {
+    first_seed: Option<u64>,
+    property: Option<String>,
+    trace: Option<String>,
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let seeds: u64 = flag_value(args, "--seeds").map_or(Ok(1_000), |v| v.parse())?;
+    let save = args.iter().any(|a| a == "--save-regressions");
+    let faultline = cmd::faultline_release()?;
+    let bugs: Vec<Value> = serde_json::from_str(&output(&faultline, &["list", "bugs", "--json"])?)?;
+    let mut section = format!(
+        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug of `BUGS.md`, fuzzed on its protocol's default nemesis scenario over seeds 0..{seeds} \
+(`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds 0..{seeds} --bug NAME [--swarm]`). \
+\"Seeds to detection\" is the first failing seed + 1. The shrunk reproducer comes from `faultline shrink` on the first failure \
+(target: at most 10 faults and 30 client operations, under 60 s).\n\n"
+    );
+    let mut baselines = String::new();
+    section += "| bug | expected property | seeds to detection | property caught | with --swarm | shrunk: faults / ops / sim time | shrink time |\n|---|---|---|---|---|---|---|\n";
+    let mut protocols_seen = Vec::new();
+    for bug in &bugs {
+        let name = bug["name"].as_str().context("bug name")?;
+        let protocol = bug["protocol"].as_str().context("bug protocol")?;
+        let scenario = format!("scenarios/{protocol}/nemesis.json");
+        if !root().join(&scenario).exists() {
+            continue;
+        }
+        if !protocols_seen.contains(&protocol) {
+            protocols_seen.push(protocol);
+            let base = hunt(&faultline, &scenario, seeds, None, false)?;
+            let _ = writeln!(
+                baselines,
+                "- `{scenario}` with no bug: {}",
+                match base.first_seed {
+                    None => format!("all {seeds} seeds pass"),
+                    Some(s) => format!("FAILS at seed {s} ({})", base.property.unwrap_or_default()),
+                }
+            );
+        }
+        let plain = hunt(&faultline, &scenario, seeds, Some(name), false)?;
+        let swarm = hunt(&faultline, &scenario, seeds, Some(name), true)?;
+        let expected: Vec<&str> = bug["violates"].as_array().map_or(Vec::new(), |v| v.iter().filter_map(Value::as_str).collect());
+        let (shrunk, shrink_time) = match plain.trace.as_ref().or(swarm.trace.as_ref()) {
+            Some(trace) => shrink(&faultline, trace, name, bug, save)?,
+            None => ("not found".into(), "-".into()),
+        };
+        let _ = writeln!(
+            section,
+            "| `{name}` | {} | {} | {} | {} | {shrunk} | {shrink_time} |",
+            expected.join(", "),
+            seeds_to_detection(&plain, seeds),
+            plain.property.clone().or(swarm.property.clone()).unwrap_or_else(|| "-".into()),
+            seeds_to_detection(&swarm, seeds),
+        );
+    }
+    section += "\nBaselines (the same seeds with no bug switched on):\n\n";
+    section += &baselines;
+    section += &format!("\n{BUGHUNT_END}\n");
+    replace_bughunt_section(&section)
+}
+
+fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a String> {
+    args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1))
+}
+
+fn seeds_to_detection(hunt: &Hunt, seeds: u64) -> String {
+    hunt.first_seed
+        .map_or_else(|| format!("not within {seeds}"), |s| (s + 1).to_string())
+}
+
+/// Fuzzes until the first failing batch; returns the lowest failing seed.
+fn hunt(faultline: &str, scenario: &str, seeds: u64, bug: Option<&str>, swarm: bool) -> Result<Hunt> {
+    let out = format!("target/bughunt/{}{}", bug.unwrap_or("baseline"), if swarm { "-swarm" } else { "" });
+    let range = format!("0..{seeds}");
+    let mut args = vec!["fuzz", scenario, "--seeds", &range, "--json", "--out", &out];
+    if let Some(bug) = bug {
+        args.extend(["--bug", bug]);
+    }
+    if swarm {
+        args.push("--swarm");
+    }
+    let text = output(faultline, &args)?;
+    let first = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v.get("trace").is_some())
+        .min_by_key(|v| v["seed"].as_u64().unwrap_or(u64::MAX));
+    Ok(Hunt {
+        first_seed: first.as_ref().and_then(|f| f["seed"].as_u64()),
+        property: first.as_ref().and_then(|f| f["property"].as_str().map(str::to_string)),
+        trace: first.as_ref().and_then(|f| f["trace"].as_str().map(str::to_string)),
+    })
+}
+
+/// Shrinks a failure; returns the size column and the time column.
+fn shrink(faultline: &str, trace: &str, bug: &str, info: &Value, save: bool) -> Result<(String, String)> {
+    let target = if save {
+        format!("traces/regressions/{bug}.json")
+    } else {
+        format!("target/bughunt/{bug}.min.json")
+    };
+    let started = Instant::now();
+    let text = output(faultline, &["shrink", trace, "-o", &target, "--force"])?;
+    let seconds = started.elapsed().as_secs_f64();
+    let after = |label: &str| -> String {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .and_then(|l| l.split("->").nth(1))
+            .map_or("?".into(), |v| v.trim().to_string())
+    };
+    if save {
+        add_note(&target, bug, info)?;
+    }
+    Ok((
+        format!("{} / {} / {}", after("faults"), after("operations"), after("sim time")),
+        format!("{seconds:.1} s"),
+    ))
+}
+
+/// Puts the one-line note (what broke, which fix) at the front of the description.
+fn add_note(path: &str, bug: &str, info: &Value) -> Result<()> {
+    let full = root().join(path);
+    let mut scenario: Value = serde_json::from_str(&std::fs::read_to_string(&full)?)?;
+    let note = format!(
+        "Regression for {bug}: {}. Fixed by leaving the bug switched off (the correct code path); must fail with it on and pass with it off.",
+        info["mechanism"].as_str().unwrap_or("")
+    );
+    let old = scenario["description"].as_str().unwrap_or("").to_string();
+    scenario["description"] = Value::String(format!("{note} {old}"));
+    std::fs::write(&full, serde_json::to_string_pretty(&scenario)? + "\n")?;
+    Ok(())
+}
+
+fn replace_bughunt_section(section: &str) -> Result<()> {
+    let path = root().join("BENCHMARKS.md");
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    let doc = match (current.find(BUGHUNT_START), current.find(BUGHUNT_END)) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{}{}", &current[..start], section.trim_end(), &current[end + BUGHUNT_END.len()..])
+        }
+        (None, None) => format!("{current}\n{section}"),
+        _ => bail!("BENCHMARKS.md has a broken bughunt section; fix the markers"),
+    };
+    write_benchmarks(&doc)
 }

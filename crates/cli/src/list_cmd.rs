@@ -10,13 +10,47 @@ pub enum ListWhat {
     Models,
 }
 
-pub fn list_command(what: ListWhat) -> i32 {
-    match what {
-        ListWhat::Protocols => list_protocols(),
-        ListWhat::Bugs => list_bugs(),
-        ListWhat::Models => list_models(),
+pub fn list_command(what: ListWhat, json: bool) -> i32 {
+    match (what, json) {
+        (ListWhat::Protocols, false) => list_protocols(),
+        (ListWhat::Bugs, false) => list_bugs(),
+        (ListWhat::Models, false) => list_models(),
+        (ListWhat::Protocols, true) => println!("{}", protocols_json()),
+        (ListWhat::Bugs, true) => println!("{}", bugs_json()),
+        (ListWhat::Models, true) => println!("{}", serde_json::json!(MODELS.map(|(name, _)| name))),
     }
     0
+}
+
+fn protocols_json() -> serde_json::Value {
+    all_protocols()
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "name": p.name,
+                "summary": p.summary,
+                "history_model": p.history_model,
+                "options": p.options.iter().map(|o| o.name).collect::<Vec<_>>(),
+                "bugs": p.bugs.iter().map(|b| b.name).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+fn bugs_json() -> serde_json::Value {
+    all_protocols()
+        .iter()
+        .flat_map(|p| {
+            p.bugs.iter().map(|b| {
+                serde_json::json!({
+                    "name": b.name,
+                    "protocol": p.name,
+                    "mechanism": b.mechanism,
+                    "violates": b.violates,
+                })
+            })
+        })
+        .collect()
 }
 
 fn list_protocols() {
@@ -44,13 +78,15 @@ fn list_bugs() {
     }
 }
 
+const MODELS: [(&str, &str); 4] = [
+    ("register", "read/write register"),
+    ("cas-register", "read/write/compare-and-set register"),
+    ("kv", "get/put/append per key, checked key by key"),
+    ("mutex", "acquire/release lock"),
+];
+
 fn list_models() {
-    for (name, meaning) in [
-        ("register", "read/write register"),
-        ("cas-register", "read/write/compare-and-set register"),
-        ("kv", "get/put/append per key, checked key by key"),
-        ("mutex", "acquire/release lock"),
-    ] {
+    for (name, meaning) in MODELS {
         println!("{name:<14} {meaning}");
     }
 }

@@ -41,6 +41,9 @@ enum Command {
     List {
         #[arg(value_enum)]
         what: list_cmd::ListWhat,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the JSON Schema of scenario files.
     Schema,
@@ -60,7 +63,7 @@ fn main() {
     let result = match &cli.command {
         Command::Run(args) => run_cmd::run_command(args),
         Command::Replay(args) => replay_cmd::replay_command(args),
-        Command::List { what } => Ok(list_cmd::list_command(*what)),
+        Command::List { what, json } => Ok(list_cmd::list_command(*what, *json)),
         Command::Fuzz(args) => fuzz_cmd::fuzz_command(args),
         Command::Shrink(args) => shrink_cmd::shrink_command(args),
         Command::Bench(args) => bench_cmd::bench_command(args),
