@@ -56,7 +56,9 @@ pub fn run(args: &[String]) -> Result<()> {
         }
         let plain = hunt(&faultline, &scenario, seeds, Some(name), false)?;
         let swarm = hunt(&faultline, &scenario, seeds, Some(name), true)?;
-        let expected: Vec<&str> = bug["violates"].as_array().map_or(Vec::new(), |v| v.iter().filter_map(Value::as_str).collect());
+        let expected: Vec<&str> = bug["violates"]
+            .as_array()
+            .map_or(Vec::new(), |v| v.iter().filter_map(Value::as_str).collect());
         let (shrunk, shrink_time) = match plain.trace.as_ref().or(swarm.trace.as_ref()) {
             Some(trace) => shrink(&faultline, trace, name, bug, save)?,
             None => ("not found".into(), "-".into()),
@@ -66,7 +68,11 @@ pub fn run(args: &[String]) -> Result<()> {
             "| `{name}` | {} | {} | {} | {} | {shrunk} | {shrink_time} |",
             expected.join(", "),
             seeds_to_detection(&plain, seeds),
-            plain.property.clone().or(swarm.property.clone()).unwrap_or_else(|| "-".into()),
+            plain
+                .property
+                .clone()
+                .or(swarm.property.clone())
+                .unwrap_or_else(|| "-".into()),
             seeds_to_detection(&swarm, seeds),
         );
     }
@@ -77,7 +83,9 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a String> {
-    args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1))
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
 }
 
 fn seeds_to_detection(hunt: &Hunt, seeds: u64) -> String {
@@ -86,8 +94,18 @@ fn seeds_to_detection(hunt: &Hunt, seeds: u64) -> String {
 }
 
 /// Fuzzes until the first failing batch; returns the lowest failing seed.
-fn hunt(faultline: &str, scenario: &str, seeds: u64, bug: Option<&str>, swarm: bool) -> Result<Hunt> {
-    let out = format!("target/bughunt/{}{}", bug.unwrap_or("baseline"), if swarm { "-swarm" } else { "" });
+fn hunt(
+    faultline: &str,
+    scenario: &str,
+    seeds: u64,
+    bug: Option<&str>,
+    swarm: bool,
+) -> Result<Hunt> {
+    let out = format!(
+        "target/bughunt/{}{}",
+        bug.unwrap_or("baseline"),
+        if swarm { "-swarm" } else { "" }
+    );
     let range = format!("0..{seeds}");
     let mut args = vec!["fuzz", scenario, "--seeds", &range, "--json", "--out", &out];
     if let Some(bug) = bug {
@@ -104,13 +122,23 @@ fn hunt(faultline: &str, scenario: &str, seeds: u64, bug: Option<&str>, swarm: b
         .min_by_key(|v| v["seed"].as_u64().unwrap_or(u64::MAX));
     Ok(Hunt {
         first_seed: first.as_ref().and_then(|f| f["seed"].as_u64()),
-        property: first.as_ref().and_then(|f| f["property"].as_str().map(str::to_string)),
-        trace: first.as_ref().and_then(|f| f["trace"].as_str().map(str::to_string)),
+        property: first
+            .as_ref()
+            .and_then(|f| f["property"].as_str().map(str::to_string)),
+        trace: first
+            .as_ref()
+            .and_then(|f| f["trace"].as_str().map(str::to_string)),
     })
 }
 
 /// Shrinks a failure; returns the size column and the time column.
-fn shrink(faultline: &str, trace: &str, bug: &str, info: &Value, save: bool) -> Result<(String, String)> {
+fn shrink(
+    faultline: &str,
+    trace: &str,
+    bug: &str,
+    info: &Value,
+    save: bool,
+) -> Result<(String, String)> {
     let target = if save {
         format!("traces/regressions/{bug}.json")
     } else {
@@ -129,7 +157,12 @@ fn shrink(faultline: &str, trace: &str, bug: &str, info: &Value, save: bool) -> 
         add_note(&target, bug, info)?;
     }
     Ok((
-        format!("{} / {} / {}", after("faults"), after("operations"), after("sim time")),
+        format!(
+            "{} / {} / {}",
+            after("faults"),
+            after("operations"),
+            after("sim time")
+        ),
         format!("{seconds:.1} s"),
     ))
 }
@@ -153,7 +186,12 @@ fn replace_bughunt_section(section: &str) -> Result<()> {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     let doc = match (current.find(BUGHUNT_START), current.find(BUGHUNT_END)) {
         (Some(start), Some(end)) if start < end => {
-            format!("{}{}{}", &current[..start], section.trim_end(), &current[end + BUGHUNT_END.len()..])
+            format!(
+                "{}{}{}",
+                &current[..start],
+                section.trim_end(),
+                &current[end + BUGHUNT_END.len()..]
+            )
         }
         (None, None) => format!("{current}\n{section}"),
         _ => bail!("BENCHMARKS.md has a broken bughunt section; fix the markers"),

@@ -18,11 +18,20 @@ fn every_regression_fails_with_its_bug_and_passes_without() {
         let name = file.display().to_string();
         let text = std::fs::read_to_string(file).unwrap();
         let with_bug = Scenario::parse(&text, &name).unwrap_or_else(|e| panic!("{e}"));
-        assert!(!with_bug.bugs.is_empty(), "{name}: a regression names its bug");
-        assert!(with_bug.file.description.starts_with("Regression for"), "{name}: has its note");
+        assert!(
+            !with_bug.bugs.is_empty(),
+            "{name}: a regression names its bug"
+        );
+        assert!(
+            with_bug.file.description.starts_with("Regression for"),
+            "{name}: has its note"
+        );
         let outcome = run(&with_bug, &RunOptions::default()).unwrap();
         if outcome.verdict != Verdict::Fail {
-            problems.push(format!("{name}: expected a failure with {:?}, got {:?}", with_bug.bugs, outcome.verdict));
+            problems.push(format!(
+                "{name}: expected a failure with {:?}, got {:?}",
+                with_bug.bugs, outcome.verdict
+            ));
         }
         let mut fixed = with_bug.file.clone();
         fixed.bugs.clear();

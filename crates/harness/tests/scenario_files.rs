@@ -28,7 +28,10 @@ fn every_scenario_file_meets_its_expectation() {
         let text = std::fs::read_to_string(file).unwrap();
         let name = file.display().to_string();
         let scenario = Scenario::parse(&text, &name).unwrap_or_else(|e| panic!("{e}"));
-        assert!(!scenario.file.description.is_empty(), "{name}: says what it checks");
+        assert!(
+            !scenario.file.description.is_empty(),
+            "{name}: says what it checks"
+        );
         let outcome = run(&scenario, &RunOptions::default()).unwrap();
         let expected = match scenario.expect {
             Expect::Pass => outcome.verdict == Verdict::Pass,
