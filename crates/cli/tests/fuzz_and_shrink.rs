@@ -3,7 +3,7 @@
 //! reported. The subject is the ping-pong example under pauses, with a
 //! quiet period too short to always finish, so some seeds are "stuck".
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const FLAKY_PINGPONG: &str = r#"{
@@ -30,7 +30,7 @@ fn workdir(name: &str) -> PathBuf {
 }
 
 /// The JSON lines of a fuzz run: failures, then the summary.
-fn fuzz_json(dir: &PathBuf, jobs: &str) -> Vec<serde_json::Value> {
+fn fuzz_json(dir: &Path, jobs: &str) -> Vec<serde_json::Value> {
     let scenario = dir.join("flaky.json");
     std::fs::write(&scenario, FLAKY_PINGPONG).unwrap();
     let out = dir.join(format!("out-{jobs}"));
