@@ -51,6 +51,35 @@ pub enum PartitionShape {
     Ring,
 }
 
+impl fmt::Display for PartitionShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nodes = |v: &[u32]| {
+            let names: Vec<String> = v.iter().map(|n| format!("n{n}")).collect();
+            format!("{{{}}}", names.join(","))
+        };
+        match self {
+            PartitionShape::Groups(groups) => {
+                let groups: Vec<String> = groups.iter().map(|g| nodes(g)).collect();
+                write!(f, "{}", groups.join(" | "))
+            }
+            PartitionShape::OneWay { from, to } => write!(f, "{} -/-> {}", nodes(from), nodes(to)),
+            PartitionShape::Links(links) => {
+                let cuts: Vec<String> =
+                    links.iter().map(|[a, b]| format!("n{a}-/->n{b}")).collect();
+                write!(f, "cut {}", cuts.join(" "))
+            }
+            PartitionShape::Halves => write!(f, "halves"),
+            PartitionShape::Isolate(target) => write!(f, "isolate {target}"),
+            PartitionShape::MajorityMinority { minority: None } => write!(f, "majority/minority"),
+            PartitionShape::MajorityMinority { minority: Some(t) } => {
+                write!(f, "majority/minority with {t} in the minority")
+            }
+            PartitionShape::Bridge => write!(f, "bridge"),
+            PartitionShape::Ring => write!(f, "ring"),
+        }
+    }
+}
+
 /// One fault.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FaultAction {
@@ -104,7 +133,7 @@ impl FaultAction {
 impl fmt::Display for FaultAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FaultAction::Partition(shape) => write!(f, "partition {shape:?}"),
+            FaultAction::Partition(shape) => write!(f, "partition {shape}"),
             FaultAction::Heal => write!(f, "heal"),
             FaultAction::Crash {
                 target,
