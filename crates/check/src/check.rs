@@ -1,0 +1,220 @@
+//! Checking a whole history: choose the operations, prune what cannot matter, split
+//! into independent partitions (by key), search each in parallel, and report.
+//!
+//! Partitions are checked in parallel with rayon but reported in key order, so the
+//! report never depends on scheduling. A violation names the first completed operation
+//! no linearization could reach, the longest partial linearization, and the model
+//! states reachable just before it.
+
+use crate::history::{Func, History, Op, Status};
+use crate::model::Model;
+use crate::models::{CasRegister, Kv, KvWhole, ModelKind, Mutex, Register};
+use crate::search::{search, Limits, SearchResult};
+use crate::value::Val;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// Search steps per partition before giving up with `unknown`.
+    pub steps_max: u64,
+    /// Memo entries per partition; beyond this the search goes on without memoising.
+    pub memo_entries_max: usize,
+    /// Drop `info` writes whose value no read ever returned. Sound only when written
+    /// values are unique (faultline's workloads guarantee it; Jepsen's etcd logs do not).
+    pub prune_unobserved_writes: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            steps_max: 50_000_000,
+            memo_entries_max: 2_000_000,
+            prune_unobserved_writes: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Linearizable,
+    NotLinearizable,
+    Unknown,
+}
+
+impl Verdict {
+    /// `faultline check` exit code: 0, 1 or 2.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Linearizable => 0,
+            Verdict::NotLinearizable => 1,
+            Verdict::Unknown => 2,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartitionReport {
+    pub key: Option<String>,
+    pub operations: usize,
+    pub verdict: Verdict,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u64>,
+}
+
+/// Why a history is not linearizable, in terms a person can follow.
+#[derive(Clone, Debug, Serialize)]
+pub struct Counterexample {
+    pub key: Option<String>,
+    /// The first completed operation no linearization could reach.
+    pub op: Op,
+    /// The longest partial linearization, in order.
+    pub longest_linearization: Vec<Op>,
+    /// Model states reachable after that partial linearization.
+    pub states_before: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    pub verdict: Verdict,
+    pub model: String,
+    pub operations: usize,
+    pub pruned: usize,
+    pub partitions: Vec<PartitionReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<Counterexample>,
+}
+
+/// Checks `history` against a built-in model.
+pub fn check_kind(history: &History, kind: ModelKind, options: &CheckOptions) -> CheckReport {
+    match kind {
+        ModelKind::Register => check(history, &Register, options),
+        ModelKind::CasRegister(cas_fail) => check(history, &CasRegister { cas_fail }, options),
+        ModelKind::Kv => check(history, &Kv, options),
+        ModelKind::KvWhole => check(history, &KvWhole, options),
+        ModelKind::Mutex => check(history, &Mutex, options),
+    }
+}
+
+/// Checks `history` against `model`.
+pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> CheckReport {
+    let included: Vec<Op> = history.ops.iter().filter(|op| model.includes(op)).cloned().collect();
+    let kept = if options.prune_unobserved_writes {
+        prune_unobserved_writes(included.clone())
+    } else {
+        included.clone()
+    };
+    let pruned = included.len() - kept.len();
+    let mut partitions: BTreeMap<Option<String>, Vec<Op>> = BTreeMap::new();
+    for op in kept {
+        partitions.entry(model.partition(&op).map(str::to_string)).or_default().push(op);
+    }
+    let limits = Limits {
+        steps_max: options.steps_max,
+        memo_entries_max: options.memo_entries_max,
+    };
+    let parts: Vec<(Option<String>, Vec<Op>)> = partitions.into_iter().collect();
+    let results: Vec<SearchResult> = parts.par_iter().map(|(_, ops)| search(model, ops, limits)).collect();
+    report(model, included.len(), pruned, &parts, results)
+}
+
+fn report<M: Model>(
+    model: &M,
+    operations: usize,
+    pruned: usize,
+    parts: &[(Option<String>, Vec<Op>)],
+    results: Vec<SearchResult>,
+) -> CheckReport {
+    let mut counterexample = None;
+    let mut partitions = Vec::new();
+    for ((key, ops), result) in parts.iter().zip(results) {
+        let (verdict, steps) = match result {
+            SearchResult::Linearizable => (Verdict::Linearizable, None),
+            SearchResult::Unknown { steps } => (Verdict::Unknown, Some(steps)),
+            SearchResult::NotLinearizable(stuck) => {
+                if counterexample.is_none() {
+                    counterexample = Some(Counterexample {
+                        key: key.clone(),
+                        op: ops[stuck.op].clone(),
+                        longest_linearization: stuck.longest.iter().map(|&i| ops[i].clone()).collect(),
+                        states_before: stuck.states,
+                    });
+                }
+                (Verdict::NotLinearizable, None)
+            }
+        };
+        partitions.push(PartitionReport { key: key.clone(), operations: ops.len(), verdict, steps });
+    }
+    let verdict = if counterexample.is_some() {
+        Verdict::NotLinearizable
+    } else if partitions.iter().any(|p| p.verdict == Verdict::Unknown) {
+        Verdict::Unknown
+    } else {
+        Verdict::Linearizable
+    };
+    CheckReport { verdict, model: model.name().to_string(), operations, pruned, partitions, counterexample }
+}
+
+/// Drops `info` writes whose value no completed read observed: with unique values,
+/// such a write may as well not have happened, and dropping it shrinks the search.
+pub fn prune_unobserved_writes(ops: Vec<Op>) -> Vec<Op> {
+    let reads: Vec<&Op> = ops
+        .iter()
+        .filter(|op| op.status == Status::Ok && matches!(op.f, Func::Read | Func::Get))
+        .collect();
+    let observed = |write: &Op| {
+        reads.iter().any(|read| {
+            read.key == write.key
+                && match (&read.output, &write.input) {
+                    (Val::Str(seen), Val::Str(written)) => seen.contains(written.as_str()),
+                    (seen, written) => seen == written,
+                }
+        })
+    };
+    let keep: Vec<bool> = ops
+        .iter()
+        .map(|op| {
+            let unobserved_write = op.status == Status::Info
+                && matches!(op.f, Func::Write | Func::Put | Func::Append)
+                && !observed(op);
+            !unobserved_write
+        })
+        .collect();
+    ops.into_iter().zip(keep).filter(|(_, k)| *k).map(|(op, _)| op).collect()
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verdict = match self.verdict {
+            Verdict::Linearizable => "LINEARIZABLE",
+            Verdict::NotLinearizable => "NOT LINEARIZABLE",
+            Verdict::Unknown => "UNKNOWN (step budget exhausted)",
+        };
+        writeln!(
+            f,
+            "{verdict}: {} operations, model {}, {} partition(s){}",
+            self.operations,
+            self.model,
+            self.partitions.len(),
+            if self.pruned > 0 { format!(", {} unobserved crashed writes pruned", self.pruned) } else { String::new() }
+        )?;
+        for p in self.partitions.iter().filter(|p| p.verdict == Verdict::Unknown) {
+            writeln!(f, "  key {:?}: unknown after {} steps", p.key, p.steps.unwrap_or(0))?;
+        }
+        if let Some(c) = &self.counterexample {
+            if let Some(key) = &c.key {
+                writeln!(f, "in key {key:?}:")?;
+            }
+            writeln!(f, "  cannot linearize: {}", c.op)?;
+            writeln!(f, "  longest partial linearization ({} ops):", c.longest_linearization.len())?;
+            for op in &c.longest_linearization {
+                writeln!(f, "    {op}")?;
+            }
+            writeln!(f, "  model states reachable just before it: {}", c.states_before.join(", "))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,179 @@
+//! Histories: what clients invoked and what they saw, paired into operations.
+//!
+//! Events arrive in real-time order: an invocation, later its completion by the same
+//! process. A completion is `ok` (it happened, with this output), `fail` (it did not
+//! happen) or `info` (unknown: crashed or timed out). An `info` operation may or may
+//! not have taken effect, so it stays concurrent with everything after its invocation:
+//! its return is placed after every other event. An invocation never completed counts
+//! as `info`.
+
+use crate::value::Val;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What an operation does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Func {
+    Read,
+    Write,
+    Cas,
+    Get,
+    Put,
+    Append,
+    Acquire,
+    Release,
+}
+
+impl Func {
+    pub fn parse(name: &str) -> Option<Func> {
+        Some(match name {
+            "read" => Func::Read,
+            "write" => Func::Write,
+            "cas" => Func::Cas,
+            "get" => Func::Get,
+            "put" => Func::Put,
+            "append" => Func::Append,
+            "acquire" => Func::Acquire,
+            "release" => Func::Release,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Read => "read",
+            Func::Write => "write",
+            Func::Cas => "cas",
+            Func::Get => "get",
+            Func::Put => "put",
+            Func::Append => "append",
+            Func::Acquire => "acquire",
+            Func::Release => "release",
+        }
+    }
+}
+
+/// How an operation completed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Fail,
+    Info,
+}
+
+/// One operation: invocation paired with completion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Op {
+    /// Position among the history's operations, in invocation order.
+    pub id: usize,
+    pub process: u64,
+    pub f: Func,
+    pub key: Option<String>,
+    /// What the invocation carried (the value written, a CAS's `[from to]`).
+    pub input: Val,
+    /// What the completion reported (the value read); `Nil` when unknown.
+    pub output: Val,
+    pub status: Status,
+    /// Event positions: invocation, and completion (`None` for `info`: never returns).
+    pub call: usize,
+    pub ret: Option<usize>,
+    /// The source line of the invocation, for messages (0 if built in memory).
+    pub line: usize,
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{} process {} {}", self.id, self.process, self.f.name())?;
+        if let Some(key) = &self.key {
+            write!(f, " {key:?}")?;
+        }
+        if self.input != Val::Nil {
+            write!(f, " {}", self.input)?;
+        }
+        match self.status {
+            Status::Ok if self.output != Val::Nil => write!(f, " -> {}", self.output),
+            Status::Ok => write!(f, " -> ok"),
+            Status::Fail => write!(f, " -> fail"),
+            Status::Info => write!(f, " -> ? (info)"),
+        }
+    }
+}
+
+/// Why a history could not be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct HistoryError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Operations in invocation order, built from events.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    pub ops: Vec<Op>,
+    open: BTreeMap<u64, usize>,
+    events: usize,
+}
+
+impl History {
+    pub fn new() -> Self {
+        History::default()
+    }
+
+    /// Records an invocation by `process`.
+    pub fn invoke(
+        &mut self,
+        process: u64,
+        f: Func,
+        key: Option<String>,
+        input: Val,
+        line: usize,
+    ) -> Result<(), HistoryError> {
+        if self.open.contains_key(&process) {
+            return Err(HistoryError {
+                line,
+                message: format!("process {process} invokes again before its last operation completed"),
+            });
+        }
+        let id = self.ops.len();
+        self.ops.push(Op {
+            id,
+            process,
+            f,
+            key,
+            input,
+            output: Val::Nil,
+            status: Status::Info,
+            call: self.events,
+            ret: None,
+            line,
+        });
+        self.events += 1;
+        self.open.insert(process, id);
+        Ok(())
+    }
+
+    /// Records the completion of `process`'s open operation.
+    pub fn complete(&mut self, process: u64, status: Status, output: Val, line: usize) -> Result<(), HistoryError> {
+        let id = self.open.remove(&process).ok_or_else(|| HistoryError {
+            line,
+            message: format!("process {process} completes an operation it never invoked"),
+        })?;
+        let op = &mut self.ops[id];
+        op.status = status;
+        if status != Status::Info {
+            op.ret = Some(self.events);
+            op.output = output;
+        }
+        self.events += 1;
+        Ok(())
+    }
+
+    /// How many events (invocations and completions) were recorded.
+    pub fn event_count(&self) -> usize {
+        self.events
+    }
+}

@@ -1,0 +1,84 @@
+//! Jepsen histories in EDN: `{:process .. :type .. :f .. :value ..}` maps, one per line
+//! or inside a vector. Keys come from `:key`, or from `[key value]` tuples (Jepsen's
+//! `independent` histories); `:nemesis` events are skipped.
+
+use crate::history::{Func, History, HistoryError, Status};
+use crate::import::edn::{read_all, Edn};
+use crate::value::Val;
+
+pub fn parse_edn_history(text: &str) -> Result<History, HistoryError> {
+    let values = read_all(text).map_err(|e| HistoryError { line: e.line, message: format!("column {}: {}", e.column, e.message) })?;
+    let events: Vec<(usize, Edn)> = match values.as_slice() {
+        [(_, Edn::Vector(items))] | [(_, Edn::List(items))] => items.iter().map(|e| (0, e.clone())).collect(),
+        _ => values,
+    };
+    let mut history = History::new();
+    for (index, (line, event)) in events.iter().enumerate() {
+        let line = if *line == 0 { index + 1 } else { *line };
+        add_event(&mut history, event, line)?;
+    }
+    Ok(history)
+}
+
+fn add_event(history: &mut History, event: &Edn, line: usize) -> Result<(), HistoryError> {
+    let error = |message: String| HistoryError { line, message };
+    let process = match event.get("process") {
+        Some(Edn::Int(p)) if *p >= 0 => *p as u64,
+        Some(Edn::Keyword(k)) if k == "nemesis" => return Ok(()),
+        other => return Err(error(format!(":process: expected a non-negative integer, found {other:?}"))),
+    };
+    let f_name = match event.get("f") {
+        Some(Edn::Keyword(f)) => f.as_str(),
+        other => return Err(error(format!(":f: expected a keyword such as :read, found {other:?}"))),
+    };
+    let f = Func::parse(f_name).ok_or_else(|| error(format!(":f: unknown operation :{f_name}")))?;
+    let (key, value) = key_and_value(event, f).map_err(error)?;
+    match event.get("type") {
+        Some(Edn::Keyword(t)) if t == "invoke" => history.invoke(process, f, key, value, line),
+        Some(Edn::Keyword(t)) if t == "ok" => history.complete(process, Status::Ok, value, line),
+        Some(Edn::Keyword(t)) if t == "fail" => history.complete(process, Status::Fail, value, line),
+        Some(Edn::Keyword(t)) if t == "info" => history.complete(process, Status::Info, value, line),
+        other => Err(error(format!(":type: expected :invoke, :ok, :fail or :info, found {other:?}"))),
+    }
+}
+
+/// The key (from `:key` or a `[key value]` tuple) and the value. A two-element vector
+/// is a tuple unless it is a CAS's own `[from to]`.
+fn key_and_value(event: &Edn, f: Func) -> Result<(Option<String>, Val), String> {
+    let raw = event.get("value").cloned().unwrap_or(Edn::Nil);
+    if let Some(key) = event.get("key") {
+        return Ok((Some(key_text(key)), to_val(&raw)?));
+    }
+    if let Edn::Vector(items) = &raw {
+        let cas_pair = f == Func::Cas && !matches!(items.get(1), Some(Edn::Vector(_)));
+        if items.len() == 2 && !cas_pair && is_tuple_value(&items[1]) {
+            return Ok((Some(key_text(&items[0])), to_val(&items[1])?));
+        }
+    }
+    Ok((None, to_val(&raw)?))
+}
+
+/// A `[key value]` tuple's value part is itself a value (possibly a CAS pair).
+fn is_tuple_value(item: &Edn) -> bool {
+    matches!(item, Edn::Nil | Edn::Int(_) | Edn::Str(_) | Edn::Vector(_) | Edn::Keyword(_))
+}
+
+fn key_text(key: &Edn) -> String {
+    match key {
+        Edn::Str(s) | Edn::Keyword(s) | Edn::Symbol(s) => s.clone(),
+        Edn::Int(i) => i.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn to_val(value: &Edn) -> Result<Val, String> {
+    Ok(match value {
+        Edn::Nil => Val::Nil,
+        Edn::Int(i) => Val::Int(*i),
+        Edn::Str(s) => Val::Str(s.clone()),
+        Edn::Keyword(k) if k == "timed-out" => Val::Nil,
+        Edn::Keyword(k) => Val::Str(k.clone()),
+        Edn::Vector(items) if items.len() == 2 => Val::Pair(Box::new(to_val(&items[0])?), Box::new(to_val(&items[1])?)),
+        other => return Err(format!(":value: expected nil, an integer, a string or [a b], found {other:?}")),
+    })
+}

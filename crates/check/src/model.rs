@@ -1,0 +1,48 @@
+//! The sequential specification a history is checked against.
+//!
+//! Implement [`Model`] for your own data type: an initial state, and a step function
+//! that says whether an operation (with the output the client saw) can take effect in
+//! a state, and what state follows. An `info` operation's output is unknown: the step
+//! should accept it wherever its effect is possible.
+
+use crate::history::{Op, Status};
+use std::fmt::Debug;
+use std::hash::Hash;
+
+pub trait Model: Sync {
+    type State: Clone + Eq + Hash + Debug + Send + Sync;
+
+    /// The model's name in reports.
+    fn name(&self) -> &str;
+
+    fn init(&self) -> Self::State;
+
+    /// The state after `op` in `state`, or `None` if `op` cannot take effect there.
+    fn step(&self, state: &Self::State, op: &Op) -> Option<Self::State>;
+
+    /// The partition an operation belongs to; operations of different partitions are
+    /// independent (P-compositionality) and checked separately. `None`: one partition.
+    fn partition<'a>(&self, op: &'a Op) -> Option<&'a str> {
+        let _ = op;
+        None
+    }
+
+    /// Whether `op` takes part in the check at all. By default a `fail` means "did not
+    /// happen", so it is left out.
+    fn includes(&self, op: &Op) -> bool {
+        op.status != Status::Fail
+    }
+
+    /// True if `op` never changes the state (a read). Such an operation, once it can be
+    /// linearized, is linearized at once: delaying it can never help, which prunes the
+    /// search a great deal on read-heavy histories.
+    fn is_read_only(&self, op: &Op) -> bool {
+        let _ = op;
+        false
+    }
+
+    /// A short rendering of a state for counterexamples.
+    fn describe(&self, state: &Self::State) -> String {
+        format!("{state:?}")
+    }
+}

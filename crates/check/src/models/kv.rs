@@ -1,0 +1,84 @@
+//! A key-value store of strings: get, put, append. A missing key reads as "".
+//!
+//! [`Kv`] checks key by key (P-compositionality: keys are independent), [`KvWhole`]
+//! keeps the whole map as one state, for comparison and for stores where keys are not
+//! independent.
+
+use crate::history::{Func, Op, Status};
+use crate::model::Model;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Kv;
+
+/// One key's next value after `op`, or `None` if `op` cannot happen with `value`.
+fn key_step(value: &str, op: &Op) -> Option<String> {
+    match op.f {
+        Func::Get => {
+            let read = op.output.as_str().unwrap_or("");
+            (op.status == Status::Info || read == value).then(|| value.to_string())
+        }
+        Func::Put => Some(op.input.as_str().unwrap_or("").to_string()),
+        Func::Append => Some(format!("{value}{}", op.input.as_str().unwrap_or(""))),
+        _ => None,
+    }
+}
+
+impl Model for Kv {
+    type State = String;
+
+    fn name(&self) -> &str {
+        "kv"
+    }
+
+    fn init(&self) -> String {
+        String::new()
+    }
+
+    fn step(&self, state: &String, op: &Op) -> Option<String> {
+        key_step(state, op)
+    }
+
+    fn partition<'a>(&self, op: &'a Op) -> Option<&'a str> {
+        op.key.as_deref()
+    }
+
+    fn is_read_only(&self, op: &Op) -> bool {
+        op.f == Func::Get
+    }
+
+    fn describe(&self, state: &String) -> String {
+        format!("{state:?}")
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KvWhole;
+
+impl Model for KvWhole {
+    type State = BTreeMap<String, String>;
+
+    fn name(&self) -> &str {
+        "kv (whole map)"
+    }
+
+    fn init(&self) -> Self::State {
+        BTreeMap::new()
+    }
+
+    fn step(&self, state: &Self::State, op: &Op) -> Option<Self::State> {
+        let key = op.key.clone().unwrap_or_default();
+        let current = state.get(&key).map_or("", String::as_str);
+        let next = key_step(current, op)?;
+        if op.f == Func::Get {
+            return Some(state.clone());
+        }
+        let mut state = state.clone();
+        state.insert(key, next);
+        Some(state)
+    }
+
+    fn is_read_only(&self, op: &Op) -> bool {
+        op.f == Func::Get
+    }
+}

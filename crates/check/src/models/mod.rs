@@ -1,0 +1,47 @@
+//! The built-in models: `register`, `cas-register`, `kv` (by key or as one whole map)
+//! and `mutex`, and [`ModelKind`] to pick one by name.
+
+pub mod cas_register;
+pub mod kv;
+pub mod mutex;
+pub mod register;
+
+pub use cas_register::{CasFail, CasRegister};
+pub use kv::{Kv, KvWhole};
+pub use mutex::Mutex;
+pub use register::Register;
+
+/// A built-in model chosen by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    Register,
+    CasRegister(CasFail),
+    /// Key-value, checked key by key.
+    Kv,
+    /// Key-value, the whole map as one state (no partitioning).
+    KvWhole,
+    Mutex,
+}
+
+impl ModelKind {
+    /// `register`, `cas-register`, `kv`, `mutex`.
+    pub fn parse(name: &str) -> Option<ModelKind> {
+        Some(match name {
+            "register" => ModelKind::Register,
+            "cas-register" => ModelKind::CasRegister(CasFail::Knossos),
+            "kv" => ModelKind::Kv,
+            "mutex" => ModelKind::Mutex,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Register => "register",
+            ModelKind::CasRegister(_) => "cas-register",
+            ModelKind::Kv => "kv",
+            ModelKind::KvWhole => "kv (whole map)",
+            ModelKind::Mutex => "mutex",
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The linearizability search for one partition: Wing & Gong's algorithm with Lowe's
+//! just-in-time linearization and a memo of (linearized set, model state).
+//!
+//! Call and return events form a doubly linked list in history order. The search walks
+//! it: at a call it tries to linearize that operation now (the model accepts it and
+//! the (set, state) pair is new), lifting its call and return out of the list; at a
+//! return whose operation is not yet linearized it backtracks. It succeeds when every
+//! return has been passed, which means every completed operation was linearized;
+//! `info` operations return after everything, so they may or may not take effect.
+//! A deterministic step budget turns a search that would run too long into `Unknown`.
+
+use crate::model::Model;
+use crate::history::Op;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// How a partition's search ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchResult {
+    Linearizable,
+    NotLinearizable(Stuck),
+    Unknown { steps: u64 },
+}
+
+/// The deepest point the search reached before it had to give up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stuck {
+    /// The completed operation (index into the partition) no linearization could reach.
+    pub op: usize,
+    /// The longest partial linearization found (indices into the partition).
+    pub longest: Vec<usize>,
+    /// Model states (rendered) reachable after that partial linearization.
+    pub states: Vec<String>,
+}
+
+const NIL: usize = usize::MAX;
+
+/// A call or return event in the search list.
+#[derive(Clone, Copy)]
+struct Entry {
+    op: usize,
+    is_call: bool,
+}
+
+/// The list of events, with O(1) lift and unlift of an operation's pair.
+struct EventList {
+    entries: Vec<Entry>,
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    /// For each op, its call and return entry positions.
+    call_of: Vec<usize>,
+    return_of: Vec<usize>,
+    head: usize,
+}
+
+impl EventList {
+    fn new(ops: &[Op]) -> Self {
+        // (event position, is_return, op): info returns go after every event.
+        let mut order: Vec<(usize, bool, usize)> = Vec::with_capacity(ops.len() * 2);
+        let last = ops.iter().map(|o| o.ret.unwrap_or(o.call)).max().unwrap_or(0) + 1;
+        for (i, op) in ops.iter().enumerate() {
+            order.push((op.call, false, i));
+            order.push((op.ret.unwrap_or(last + op.call), true, i));
+        }
+        order.sort_unstable();
+        let count = order.len() + 1; // slot 0 is the head sentinel
+        let mut entries = vec![Entry { op: NIL, is_call: false }; count];
+        let mut call_of = vec![0; ops.len()];
+        let mut return_of = vec![0; ops.len()];
+        for (slot, &(_, is_return, op)) in order.iter().enumerate() {
+            entries[slot + 1] = Entry { op, is_call: !is_return };
+            if is_return {
+                return_of[op] = slot + 1;
+            } else {
+                call_of[op] = slot + 1;
+            }
+        }
+        let next = (0..count).map(|i| if i + 1 < count { i + 1 } else { NIL }).collect();
+        let prev = (0..count).map(|i| if i == 0 { NIL } else { i - 1 }).collect();
+        EventList { entries, next, prev, call_of, return_of, head: 0 }
+    }
+
+    fn unlink(&mut self, slot: usize) {
+        let (p, n) = (self.prev[slot], self.next[slot]);
+        self.next[p] = n;
+        if n != NIL {
+            self.prev[n] = p;
+        }
+    }
+
+    fn relink(&mut self, slot: usize) {
+        let (p, n) = (self.prev[slot], self.next[slot]);
+        self.next[p] = slot;
+        if n != NIL {
+            self.prev[n] = slot;
+        }
+    }
+
+    /// Removes an operation's call and return from the list.
+    fn lift(&mut self, op: usize) {
+        self.unlink(self.call_of[op]);
+        self.unlink(self.return_of[op]);
+    }
+
+    /// Puts them back (in reverse order of removal).
+    fn unlift(&mut self, op: usize) {
+        self.relink(self.return_of[op]);
+        self.relink(self.call_of[op]);
+    }
+
+    fn first(&self) -> usize {
+        self.next[self.head]
+    }
+}
+
+/// A pass-through hasher for keys that carry their own well-mixed hash.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+}
+
+type Fast = BuildHasherDefault<PreHashed>;
+
+/// A memo key: the set of linearized operations (bitset) and the state's id.
+#[derive(PartialEq, Eq)]
+struct Visited {
+    hash: u64,
+    state: u32,
+    bits: Box<[u64]>,
+}
+
+impl Hash for Visited {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(self.hash ^ u64::from(self.state).wrapping_mul(0xA076_1D64_78BD_642F));
+    }
+}
+
+/// Model states interned to small ids, with a memo of steps.
+struct States<'m, M: Model> {
+    model: &'m M,
+    states: Vec<M::State>,
+    ids: HashMap<M::State, u32>,
+    steps: HashMap<(u32, u32), u32, Fast>,
+}
+
+const REJECTED: u32 = u32::MAX;
+
+impl<'m, M: Model> States<'m, M> {
+    fn intern(&mut self, state: M::State) -> u32 {
+        if let Some(&id) = self.ids.get(&state) {
+            return id;
+        }
+        let id = self.states.len() as u32;
+        self.states.push(state.clone());
+        self.ids.insert(state, id);
+        id
+    }
+
+    /// The state after `op` from state `from`, if the model accepts it.
+    fn step(&mut self, from: u32, op: usize, ops: &[Op]) -> Option<u32> {
+        if let Some(&to) = self.steps.get(&(from, op as u32)) {
+            return (to != REJECTED).then_some(to);
+        }
+        let next = self.model.step(&self.states[from as usize], &ops[op]);
+        let to = next.map_or(REJECTED, |s| self.intern(s));
+        self.steps.insert((from, op as u32), to);
+        (to != REJECTED).then_some(to)
+    }
+}
+
+/// Per-operation random keys for incremental hashing of the linearized set.
+fn zobrist(op: usize) -> u64 {
+    let mut z = (op as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// One backtracking point.
+struct Frame {
+    op: usize,
+    state_before: u32,
+    /// A read linearized at once: no alternative needs trying here.
+    forced: bool,
+}
+
+/// Limits of one search.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub steps_max: u64,
+    pub memo_entries_max: usize,
+}
+
+/// Searches for a linearization of `ops` (one partition) under `model`.
+pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
+    let mut list = EventList::new(ops);
+    let mut states = States { model, states: Vec::new(), ids: HashMap::new(), steps: HashMap::default() };
+    let mut state = states.intern(model.init());
+    let words = ops.len().div_ceil(64).max(1);
+    let mut bits = vec![0u64; words];
+    let mut set_hash = 0u64;
+    let mut memo: HashSet<Visited, Fast> = HashSet::default();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut deepest = Deepest::default();
+    let mut entry = list.first();
+    let mut steps = 0u64;
+    while entry != NIL {
+        steps += 1;
+        if steps > limits.steps_max {
+            return SearchResult::Unknown { steps };
+        }
+        let Entry { op, is_call } = list.entries[entry];
+        if !is_call {
+            deepest.note(&frames, op, state);
+            // A return whose op is not linearized: undo the last choice.
+            let Some(frame) = pop_to_choice(&mut frames, &mut list, &mut bits, &mut set_hash) else {
+                return SearchResult::NotLinearizable(deepest.finish(&states));
+            };
+            state = frame.state_before;
+            entry = list.next[list.call_of[frame.op]];
+            continue;
+        }
+        let Some(next_state) = states.step(state, op, ops) else {
+            entry = list.next[entry];
+            continue;
+        };
+        bits[op / 64] |= 1 << (op % 64);
+        let candidate_hash = set_hash ^ zobrist(op);
+        let key = Visited { hash: candidate_hash, state: next_state, bits: bits.clone().into_boxed_slice() };
+        let fresh = if memo.len() < limits.memo_entries_max { memo.insert(key) } else { !memo.contains(&key) };
+        if !fresh {
+            bits[op / 64] &= !(1 << (op % 64));
+            entry = list.next[entry];
+            continue;
+        }
+        let forced = model.is_read_only(&ops[op]);
+        frames.push(Frame { op, state_before: state, forced });
+        set_hash = candidate_hash;
+        state = next_state;
+        list.lift(op);
+        entry = list.first();
+    }
+    SearchResult::Linearizable
+}
+
+/// Pops frames until a real choice (not a forced read), undoing each; `None` when
+/// the stack runs out. A forced read has no alternatives worth trying: if linearizing
+/// it at once failed, nothing else at that point can succeed.
+fn pop_to_choice(frames: &mut Vec<Frame>, list: &mut EventList, bits: &mut [u64], set_hash: &mut u64) -> Option<Frame> {
+    loop {
+        let frame = frames.pop()?;
+        list.unlift(frame.op);
+        bits[frame.op / 64] &= !(1 << (frame.op % 64));
+        *set_hash ^= zobrist(frame.op);
+        if !frame.forced {
+            return Some(frame);
+        }
+    }
+}
+
+/// The deepest partial linearization seen, for the counterexample.
+#[derive(Default)]
+struct Deepest {
+    depth: usize,
+    stuck_op: usize,
+    longest: Vec<usize>,
+    states: Vec<u32>,
+    seen: bool,
+}
+
+const STATES_SHOWN_MAX: usize = 8;
+
+impl Deepest {
+    fn note(&mut self, frames: &[Frame], op: usize, state: u32) {
+        if !self.seen || frames.len() > self.depth {
+            self.seen = true;
+            self.depth = frames.len();
+            self.stuck_op = op;
+            self.longest = frames.iter().map(|f| f.op).collect();
+            self.states = vec![state];
+        } else if frames.len() == self.depth && op == self.stuck_op && !self.states.contains(&state) && self.states.len() < STATES_SHOWN_MAX {
+            self.states.push(state);
+        }
+    }
+
+    fn finish<M: Model>(self, states: &States<'_, M>) -> Stuck {
+        let rendered = self.states.iter().map(|&s| states.model.describe(&states.states[s as usize]));
+        Stuck { op: self.stuck_op, longest: self.longest, states: rendered.collect() }
+    }
+}

@@ -1,0 +1,75 @@
+//! Conformance with Porcupine's test histories (`../shared/data/porcupine`, or
+//! `FAULTLINE_CORPUS`): every etcd log with the etcd reading of a failed CAS, and every
+//! kv history both key by key and (c01, c10) as one whole-map state, must get the
+//! verdict in `expected.tsv` / `EXPECTED.md`. The corpus is not copied here; when it is
+//! absent the test says so and checks nothing.
+
+use faultline_check::check::check_kind;
+use faultline_check::import::{parse, Format};
+use faultline_check::models::{CasFail, ModelKind};
+use faultline_check::{CheckOptions, Verdict};
+use std::path::PathBuf;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("FAULTLINE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/porcupine"));
+    if dir.join("expected.tsv").exists() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: Porcupine corpus not found at {} (set FAULTLINE_CORPUS)", dir.display());
+        None
+    }
+}
+
+fn verdict_of(path: &PathBuf, format: Format, model: ModelKind) -> Verdict {
+    let text = std::fs::read_to_string(path).unwrap();
+    let history = parse(&text, format).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    check_kind(&history, model, &CheckOptions::default()).verdict
+}
+
+#[test]
+fn etcd_histories_match_porcupine() {
+    let Some(dir) = corpus() else { return };
+    let expected = std::fs::read_to_string(dir.join("expected.tsv")).unwrap();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for row in expected.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        if !cols[0].starts_with("jepsen/") || cols[2].is_empty() {
+            continue;
+        }
+        let path = dir.join(cols[0]);
+        if std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) == 0 {
+            continue; // etcd_095 is empty: the cluster never started
+        }
+        let want = if cols[2] == "true" { Verdict::Linearizable } else { Verdict::NotLinearizable };
+        let got = verdict_of(&path, Format::detect(&std::fs::read_to_string(&path).unwrap()), ModelKind::CasRegister(CasFail::Etcd));
+        if got != want {
+            wrong.push(format!("{}: expected {want:?}, got {got:?}", cols[0]));
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 102, "all non-empty etcd histories");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn kv_histories_match_porcupine_partitioned_and_whole() {
+    let Some(dir) = corpus() else { return };
+    for (name, linearizable) in [
+        ("c01-ok", true),
+        ("c01-bad", false),
+        ("c10-ok", true),
+        ("c10-bad", false),
+        ("c50-ok", true),
+        ("c50-bad", false),
+    ] {
+        let path = dir.join(format!("kv/{name}.txt"));
+        let want = if linearizable { Verdict::Linearizable } else { Verdict::NotLinearizable };
+        assert_eq!(verdict_of(&path, Format::Edn, ModelKind::Kv), want, "{name} by key");
+        if !name.starts_with("c50") {
+            assert_eq!(verdict_of(&path, Format::Edn, ModelKind::KvWhole), want, "{name} whole map");
+        }
+    }
+}
