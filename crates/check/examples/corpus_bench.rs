@@ -37,13 +37,20 @@ fn ms(d: Duration) -> String {
 fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .unwrap_or(0)
         / 1024
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared/data/porcupine"));
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/data/porcupine"));
     let mut etcd = Vec::new();
     for n in 0..=102 {
         let path = dir.join(format!("jepsen/etcd_{n:03}.log"));
@@ -57,11 +64,19 @@ fn main() {
     let total: Duration = etcd.iter().map(|(_, t)| *t).sum();
     let mut sorted: Vec<Duration> = etcd.iter().map(|(_, t)| *t).collect();
     sorted.sort();
-    let worst = etcd.iter().max_by_key(|(_, t)| *t).copied().unwrap_or((0, Duration::ZERO));
+    let worst = etcd
+        .iter()
+        .max_by_key(|(_, t)| *t)
+        .copied()
+        .unwrap_or((0, Duration::ZERO));
     println!("## Checker\n");
     println!("Linearizability check time on Porcupine's test histories (parse excluded, median of {RUNS} runs, release build), beside Porcupine's figures from `../shared/data/porcupine/EXPECTED.md` (Go, same machine class). Targets: all 102 etcd histories under 100 ms and none over 20 ms; kv c50-ok under 30 ms; c10 as one whole map under 200 ms; c50-bad with every key resolved under 5 s; peak memory under 50 MB.\n");
     println!("| history | faultline | Porcupine |\n|---|---|---|");
-    println!("| etcd, all {} files, sum | {} | 513 ms |", etcd.len(), ms(total));
+    println!(
+        "| etcd, all {} files, sum | {} | 513 ms |",
+        etcd.len(),
+        ms(total)
+    );
     println!(
         "| etcd median / p90 / worst file | {} / {} / {} (etcd_{:03}) | 0.131 / 0.95 / 184 ms (etcd_002) |",
         ms(sorted[sorted.len() / 2]),
@@ -75,14 +90,28 @@ fn main() {
         ("c10-ok", ModelKind::Kv, "0.5-0.65 ms"),
         ("c10-bad", ModelKind::Kv, "0.5-0.65 ms"),
         ("c50-ok", ModelKind::Kv, "154 ms"),
-        ("c50-bad", ModelKind::Kv, "28.6 ms (keys 9 and 0 unknown after 20 s each when run to the end)"),
+        (
+            "c50-bad",
+            ModelKind::Kv,
+            "28.6 ms (keys 9 and 0 unknown after 20 s each when run to the end)",
+        ),
         ("c10-ok", ModelKind::KvWhole, "2.0 s"),
         ("c10-bad", ModelKind::KvWhole, "2.1 s"),
     ] {
         let history = load(&dir.join(format!("kv/{name}.txt")), Format::Edn);
         let (time, verdict) = median_check(&history, model);
-        let how = if model == ModelKind::KvWhole { "one whole-map state" } else { "by key, every key to the end" };
-        println!("| kv {name}, {how} | {} ({verdict:?}) | {porcupine} |", ms(time));
+        let how = if model == ModelKind::KvWhole {
+            "one whole-map state"
+        } else {
+            "by key, every key to the end"
+        };
+        println!(
+            "| kv {name}, {how} | {} ({verdict:?}) | {porcupine} |",
+            ms(time)
+        );
     }
-    println!("\nPeak memory of the whole benchmark process: {} MiB (VmHWM).", peak_rss_mib());
+    println!(
+        "\nPeak memory of the whole benchmark process: {} MiB (VmHWM).",
+        peak_rss_mib()
+    );
 }

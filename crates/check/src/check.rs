@@ -101,7 +101,12 @@ pub fn check_kind(history: &History, kind: ModelKind, options: &CheckOptions) ->
 
 /// Checks `history` against `model`.
 pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> CheckReport {
-    let included: Vec<Op> = history.ops.iter().filter(|op| model.includes(op)).cloned().collect();
+    let included: Vec<Op> = history
+        .ops
+        .iter()
+        .filter(|op| model.includes(op))
+        .cloned()
+        .collect();
     let kept = if options.prune_unobserved_writes {
         prune_unobserved_writes(included.clone())
     } else {
@@ -110,15 +115,48 @@ pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> 
     let pruned = included.len() - kept.len();
     let mut partitions: BTreeMap<Option<String>, Vec<Op>> = BTreeMap::new();
     for op in kept {
-        partitions.entry(model.partition(&op).map(str::to_string)).or_default().push(op);
+        partitions
+            .entry(model.partition(&op).map(str::to_string))
+            .or_default()
+            .push(op);
     }
     let limits = Limits {
         steps_max: options.steps_max,
         memo_entries_max: options.memo_entries_max,
+        look_ahead: true,
     };
     let parts: Vec<(Option<String>, Vec<Op>)> = partitions.into_iter().collect();
-    let results: Vec<SearchResult> = parts.par_iter().map(|(_, ops)| search(model, ops, limits)).collect();
+    let results: Vec<SearchResult> = parts
+        .par_iter()
+        .map(|(_, ops)| explained(model, ops, search(model, ops, limits), limits))
+        .collect();
     report(model, included.len(), pruned, &parts, results)
+}
+
+/// Steps allowed to re-run a failing partition for a plainer counterexample.
+const EXPLAIN_STEPS_MAX: u64 = 2_000_000;
+
+/// For a violation found with look-ahead, re-runs the plain search (within a small
+/// budget) so the counterexample blames the operation a person would: the first one
+/// that cannot be linearized, rather than a write a later read rules out.
+fn explained<M: Model>(
+    model: &M,
+    ops: &[Op],
+    result: SearchResult,
+    limits: Limits,
+) -> SearchResult {
+    if !matches!(result, SearchResult::NotLinearizable(_)) {
+        return result;
+    }
+    let plain = Limits {
+        look_ahead: false,
+        steps_max: EXPLAIN_STEPS_MAX.min(limits.steps_max),
+        ..limits
+    };
+    match search(model, ops, plain) {
+        plain @ SearchResult::NotLinearizable(_) => plain,
+        _ => result,
+    }
 }
 
 fn report<M: Model>(
@@ -139,14 +177,23 @@ fn report<M: Model>(
                     counterexample = Some(Counterexample {
                         key: key.clone(),
                         op: ops[stuck.op].clone(),
-                        longest_linearization: stuck.longest.iter().map(|&i| ops[i].clone()).collect(),
+                        longest_linearization: stuck
+                            .longest
+                            .iter()
+                            .map(|&i| ops[i].clone())
+                            .collect(),
                         states_before: stuck.states,
                     });
                 }
                 (Verdict::NotLinearizable, None)
             }
         };
-        partitions.push(PartitionReport { key: key.clone(), operations: ops.len(), verdict, steps });
+        partitions.push(PartitionReport {
+            key: key.clone(),
+            operations: ops.len(),
+            verdict,
+            steps,
+        });
     }
     let verdict = if counterexample.is_some() {
         Verdict::NotLinearizable
@@ -155,7 +202,14 @@ fn report<M: Model>(
     } else {
         Verdict::Linearizable
     };
-    CheckReport { verdict, model: model.name().to_string(), operations, pruned, partitions, counterexample }
+    CheckReport {
+        verdict,
+        model: model.name().to_string(),
+        operations,
+        pruned,
+        partitions,
+        counterexample,
+    }
 }
 
 /// Drops `info` writes whose value no completed read observed: with unique values,
@@ -183,7 +237,11 @@ pub fn prune_unobserved_writes(ops: Vec<Op>) -> Vec<Op> {
             !unobserved_write
         })
         .collect();
-    ops.into_iter().zip(keep).filter(|(_, k)| *k).map(|(op, _)| op).collect()
+    ops.into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(op, _)| op)
+        .collect()
 }
 
 impl fmt::Display for CheckReport {
@@ -199,21 +257,42 @@ impl fmt::Display for CheckReport {
             self.operations,
             self.model,
             self.partitions.len(),
-            if self.pruned > 0 { format!(", {} unobserved crashed writes pruned", self.pruned) } else { String::new() }
+            if self.pruned > 0 {
+                format!(", {} unobserved crashed writes pruned", self.pruned)
+            } else {
+                String::new()
+            }
         )?;
-        for p in self.partitions.iter().filter(|p| p.verdict == Verdict::Unknown) {
-            writeln!(f, "  key {:?}: unknown after {} steps", p.key, p.steps.unwrap_or(0))?;
+        for p in self
+            .partitions
+            .iter()
+            .filter(|p| p.verdict == Verdict::Unknown)
+        {
+            writeln!(
+                f,
+                "  key {:?}: unknown after {} steps",
+                p.key,
+                p.steps.unwrap_or(0)
+            )?;
         }
         if let Some(c) = &self.counterexample {
             if let Some(key) = &c.key {
                 writeln!(f, "in key {key:?}:")?;
             }
             writeln!(f, "  cannot linearize: {}", c.op)?;
-            writeln!(f, "  longest partial linearization ({} ops):", c.longest_linearization.len())?;
+            writeln!(
+                f,
+                "  longest partial linearization ({} ops):",
+                c.longest_linearization.len()
+            )?;
             for op in &c.longest_linearization {
                 writeln!(f, "    {op}")?;
             }
-            writeln!(f, "  model states reachable just before it: {}", c.states_before.join(", "))?;
+            writeln!(
+                f,
+                "  model states reachable just before it: {}",
+                c.states_before.join(", ")
+            )?;
         }
         Ok(())
     }

@@ -94,7 +94,9 @@ impl fmt::Display for Op {
             write!(f, " {}", self.input)?;
         }
         match self.status {
-            Status::Ok if self.output != Val::Nil => write!(f, " -> {}", self.output),
+            Status::Ok if self.output != Val::Nil || matches!(self.f, Func::Read | Func::Get) => {
+                write!(f, " -> {}", self.output)
+            }
             Status::Ok => write!(f, " -> ok"),
             Status::Fail => write!(f, " -> fail"),
             Status::Info => write!(f, " -> ? (info)"),
@@ -135,7 +137,9 @@ impl History {
         if self.open.contains_key(&process) {
             return Err(HistoryError {
                 line,
-                message: format!("process {process} invokes again before its last operation completed"),
+                message: format!(
+                    "process {process} invokes again before its last operation completed"
+                ),
             });
         }
         let id = self.ops.len();
@@ -157,7 +161,13 @@ impl History {
     }
 
     /// Records the completion of `process`'s open operation.
-    pub fn complete(&mut self, process: u64, status: Status, output: Val, line: usize) -> Result<(), HistoryError> {
+    pub fn complete(
+        &mut self,
+        process: u64,
+        status: Status,
+        output: Val,
+        line: usize,
+    ) -> Result<(), HistoryError> {
         let id = self.open.remove(&process).ok_or_else(|| HistoryError {
             line,
             message: format!("process {process} completes an operation it never invoked"),

@@ -41,6 +41,29 @@ pub trait Model: Sync {
         false
     }
 
+    /// True if `op` can change the state arbitrarily (a write or put), as opposed to
+    /// reading it or extending it (an append).
+    fn resets(&self, op: &Op) -> bool {
+        let _ = op;
+        true
+    }
+
+    /// Whether [`Model::may_reach`] can prune; when false the search skips the
+    /// look-ahead over pending reads altogether.
+    fn prunes_by_reachability(&self) -> bool {
+        false
+    }
+
+    /// Whether the completed read `later` can still be satisfied from `state` when the
+    /// only resetting operations that may take effect before it are `resets`.
+    /// Returning `false` prunes the search; the default never prunes. It must only say
+    /// `false` when no order of the remaining operations could work: a wrong `false`
+    /// is unsound.
+    fn may_reach(&self, state: &Self::State, later: &Op, resets: &[&Op]) -> bool {
+        let _ = (state, later, resets);
+        true
+    }
+
     /// A short rendering of a state for counterexamples.
     fn describe(&self, state: &Self::State) -> String {
         format!("{state:?}")

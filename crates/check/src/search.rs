@@ -9,8 +9,8 @@
 //! `info` operations return after everything, so they may or may not take effect.
 //! A deterministic step budget turns a search that would run too long into `Unknown`.
 
-use crate::model::Model;
 use crate::history::Op;
+use crate::model::Model;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -57,27 +57,52 @@ impl EventList {
     fn new(ops: &[Op]) -> Self {
         // (event position, is_return, op): info returns go after every event.
         let mut order: Vec<(usize, bool, usize)> = Vec::with_capacity(ops.len() * 2);
-        let last = ops.iter().map(|o| o.ret.unwrap_or(o.call)).max().unwrap_or(0) + 1;
+        let last = ops
+            .iter()
+            .map(|o| o.ret.unwrap_or(o.call))
+            .max()
+            .unwrap_or(0)
+            + 1;
         for (i, op) in ops.iter().enumerate() {
             order.push((op.call, false, i));
             order.push((op.ret.unwrap_or(last + op.call), true, i));
         }
         order.sort_unstable();
         let count = order.len() + 1; // slot 0 is the head sentinel
-        let mut entries = vec![Entry { op: NIL, is_call: false }; count];
+        let mut entries = vec![
+            Entry {
+                op: NIL,
+                is_call: false
+            };
+            count
+        ];
         let mut call_of = vec![0; ops.len()];
         let mut return_of = vec![0; ops.len()];
         for (slot, &(_, is_return, op)) in order.iter().enumerate() {
-            entries[slot + 1] = Entry { op, is_call: !is_return };
+            entries[slot + 1] = Entry {
+                op,
+                is_call: !is_return,
+            };
             if is_return {
                 return_of[op] = slot + 1;
             } else {
                 call_of[op] = slot + 1;
             }
         }
-        let next = (0..count).map(|i| if i + 1 < count { i + 1 } else { NIL }).collect();
-        let prev = (0..count).map(|i| if i == 0 { NIL } else { i - 1 }).collect();
-        EventList { entries, next, prev, call_of, return_of, head: 0 }
+        let next = (0..count)
+            .map(|i| if i + 1 < count { i + 1 } else { NIL })
+            .collect();
+        let prev = (0..count)
+            .map(|i| if i == 0 { NIL } else { i - 1 })
+            .collect();
+        EventList {
+            entries,
+            next,
+            prev,
+            call_of,
+            return_of,
+            head: 0,
+        }
     }
 
     fn unlink(&mut self, slot: usize) {
@@ -133,17 +158,31 @@ impl Hasher for PreHashed {
 
 type Fast = BuildHasherDefault<PreHashed>;
 
-/// A memo key: the set of linearized operations (bitset) and the state's id.
-#[derive(PartialEq, Eq)]
+/// A memo key: a 128-bit fingerprint of the set of linearized operations (two
+/// independent Zobrist hashes, so a false match is about 2^-128 likely) and the
+/// state's id. No allocation per probe, 24 bytes per entry.
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Visited {
-    hash: u64,
+    set: SetHash,
     state: u32,
-    bits: Box<[u64]>,
 }
 
 impl Hash for Visited {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_u64(self.hash ^ u64::from(self.state).wrapping_mul(0xA076_1D64_78BD_642F));
+        h.write_u64(self.set.0 ^ u64::from(self.state).wrapping_mul(0xA076_1D64_78BD_642F));
+    }
+}
+
+/// Two independent Zobrist hashes of a set of operations, updated by XOR.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct SetHash(u64, u64);
+
+impl SetHash {
+    fn toggle(self, op: usize) -> SetHash {
+        SetHash(
+            self.0 ^ zobrist(op as u64),
+            self.1 ^ zobrist(op as u64 ^ 0x5555_5555_5555_5555),
+        )
     }
 }
 
@@ -152,7 +191,8 @@ struct States<'m, M: Model> {
     model: &'m M,
     states: Vec<M::State>,
     ids: HashMap<M::State, u32>,
-    steps: HashMap<(u32, u32), u32, Fast>,
+    /// (state, op) packed and mixed → next state, or `REJECTED`.
+    steps: HashMap<u64, u32, Fast>,
 }
 
 const REJECTED: u32 = u32::MAX;
@@ -170,19 +210,20 @@ impl<'m, M: Model> States<'m, M> {
 
     /// The state after `op` from state `from`, if the model accepts it.
     fn step(&mut self, from: u32, op: usize, ops: &[Op]) -> Option<u32> {
-        if let Some(&to) = self.steps.get(&(from, op as u32)) {
+        let key = zobrist((u64::from(from) << 32) | op as u64);
+        if let Some(&to) = self.steps.get(&key) {
             return (to != REJECTED).then_some(to);
         }
         let next = self.model.step(&self.states[from as usize], &ops[op]);
         let to = next.map_or(REJECTED, |s| self.intern(s));
-        self.steps.insert((from, op as u32), to);
+        self.steps.insert(key, to);
         (to != REJECTED).then_some(to)
     }
 }
 
 /// Per-operation random keys for incremental hashing of the linearized set.
-fn zobrist(op: usize) -> u64 {
-    let mut z = (op as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+fn zobrist(op: u64) -> u64 {
+    let mut z = op.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -201,21 +242,34 @@ struct Frame {
 pub struct Limits {
     pub steps_max: u64,
     pub memo_entries_max: usize,
+    /// Use the model's look-ahead over pending reads. Off, the search is the classic
+    /// one, whose counterexample blames the first operation that cannot be linearized
+    /// in the plain sense (pruning can blame an earlier write whose effect a later read
+    /// rules out).
+    pub look_ahead: bool,
 }
 
 /// Searches for a linearization of `ops` (one partition) under `model`.
 pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
     let mut list = EventList::new(ops);
-    let mut states = States { model, states: Vec::new(), ids: HashMap::new(), steps: HashMap::default() };
+    let mut states = States {
+        model,
+        states: Vec::new(),
+        ids: HashMap::new(),
+        steps: HashMap::default(),
+    };
     let mut state = states.intern(model.init());
-    let words = ops.len().div_ceil(64).max(1);
-    let mut bits = vec![0u64; words];
-    let mut set_hash = 0u64;
-    let mut memo: HashSet<Visited, Fast> = HashSet::default();
+    let mut set_hash = SetHash::default();
+    let mut memo: HashSet<Visited, Fast> =
+        HashSet::with_capacity_and_hasher(4_096, Fast::default());
     let mut frames: Vec<Frame> = Vec::new();
     let mut deepest = Deepest::default();
     let mut entry = list.first();
     let mut steps = 0u64;
+    let mut resets: Vec<&Op> = Vec::new();
+    // A read leaves the state and the pending resets as they were, so only writes
+    // need the look-ahead over pending reads.
+    let prune_reads = limits.look_ahead && model.prunes_by_reachability();
     while entry != NIL {
         steps += 1;
         if steps > limits.steps_max {
@@ -225,7 +279,7 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
         if !is_call {
             deepest.note(&frames, op, state);
             // A return whose op is not linearized: undo the last choice.
-            let Some(frame) = pop_to_choice(&mut frames, &mut list, &mut bits, &mut set_hash) else {
+            let Some(frame) = pop_to_choice(&mut frames, &mut list, &mut set_hash) else {
                 return SearchResult::NotLinearizable(deepest.finish(&states));
             };
             state = frame.state_before;
@@ -236,17 +290,40 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
             entry = list.next[entry];
             continue;
         };
-        bits[op / 64] |= 1 << (op % 64);
-        let candidate_hash = set_hash ^ zobrist(op);
-        let key = Visited { hash: candidate_hash, state: next_state, bits: bits.clone().into_boxed_slice() };
-        let fresh = if memo.len() < limits.memo_entries_max { memo.insert(key) } else { !memo.contains(&key) };
-        if !fresh {
-            bits[op / 64] &= !(1 << (op % 64));
+        let read_only = model.is_read_only(&ops[op]);
+        let check_reads = prune_reads && !read_only;
+        if check_reads
+            && !still_reachable(
+                &list,
+                op,
+                &states.states[next_state as usize],
+                model,
+                ops,
+                &mut resets,
+            )
+        {
             entry = list.next[entry];
             continue;
         }
-        let forced = model.is_read_only(&ops[op]);
-        frames.push(Frame { op, state_before: state, forced });
+        let candidate_hash = set_hash.toggle(op);
+        let key = Visited {
+            set: candidate_hash,
+            state: next_state,
+        };
+        let fresh = if memo.len() < limits.memo_entries_max {
+            memo.insert(key)
+        } else {
+            !memo.contains(&key)
+        };
+        if !fresh {
+            entry = list.next[entry];
+            continue;
+        }
+        frames.push(Frame {
+            op,
+            state_before: state,
+            forced: read_only,
+        });
         set_hash = candidate_hash;
         state = next_state;
         list.lift(op);
@@ -255,15 +332,50 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
     SearchResult::Linearizable
 }
 
+/// After linearizing `op`, can every pending read still see what it saw? Each
+/// must be linearized before its return is passed, and only operations invoked before
+/// that return can come first; the model judges from the state and the resetting
+/// operations among those.
+fn still_reachable<'o, M: Model>(
+    list: &EventList,
+    op: usize,
+    state: &M::State,
+    model: &M,
+    ops: &'o [Op],
+    resets: &mut Vec<&'o Op>,
+) -> bool {
+    resets.clear();
+    let mut slot = list.first();
+    while slot != NIL {
+        let entry = list.entries[slot];
+        let other = &ops[entry.op];
+        if entry.is_call {
+            if entry.op != op && model.resets(other) {
+                resets.push(other);
+            }
+        } else if entry.op != op
+            && model.is_read_only(other)
+            && !model.may_reach(state, other, resets)
+        {
+            return false;
+        }
+        slot = list.next[slot];
+    }
+    true
+}
+
 /// Pops frames until a real choice (not a forced read), undoing each; `None` when
 /// the stack runs out. A forced read has no alternatives worth trying: if linearizing
 /// it at once failed, nothing else at that point can succeed.
-fn pop_to_choice(frames: &mut Vec<Frame>, list: &mut EventList, bits: &mut [u64], set_hash: &mut u64) -> Option<Frame> {
+fn pop_to_choice(
+    frames: &mut Vec<Frame>,
+    list: &mut EventList,
+    set_hash: &mut SetHash,
+) -> Option<Frame> {
     loop {
         let frame = frames.pop()?;
         list.unlift(frame.op);
-        bits[frame.op / 64] &= !(1 << (frame.op % 64));
-        *set_hash ^= zobrist(frame.op);
+        *set_hash = set_hash.toggle(frame.op);
         if !frame.forced {
             return Some(frame);
         }
@@ -290,13 +402,24 @@ impl Deepest {
             self.stuck_op = op;
             self.longest = frames.iter().map(|f| f.op).collect();
             self.states = vec![state];
-        } else if frames.len() == self.depth && op == self.stuck_op && !self.states.contains(&state) && self.states.len() < STATES_SHOWN_MAX {
+        } else if frames.len() == self.depth
+            && op == self.stuck_op
+            && !self.states.contains(&state)
+            && self.states.len() < STATES_SHOWN_MAX
+        {
             self.states.push(state);
         }
     }
 
     fn finish<M: Model>(self, states: &States<'_, M>) -> Stuck {
-        let rendered = self.states.iter().map(|&s| states.model.describe(&states.states[s as usize]));
-        Stuck { op: self.stuck_op, longest: self.longest, states: rendered.collect() }
+        let rendered = self
+            .states
+            .iter()
+            .map(|&s| states.model.describe(&states.states[s as usize]));
+        Stuck {
+            op: self.stuck_op,
+            longest: self.longest,
+            states: rendered.collect(),
+        }
     }
 }

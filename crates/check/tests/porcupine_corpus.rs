@@ -13,11 +13,16 @@ use std::path::PathBuf;
 fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("FAULTLINE_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/porcupine"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/porcupine")
+        });
     if dir.join("expected.tsv").exists() {
         Some(dir)
     } else {
-        eprintln!("SKIPPED: Porcupine corpus not found at {} (set FAULTLINE_CORPUS)", dir.display());
+        eprintln!(
+            "SKIPPED: Porcupine corpus not found at {} (set FAULTLINE_CORPUS)",
+            dir.display()
+        );
         None
     }
 }
@@ -43,8 +48,16 @@ fn etcd_histories_match_porcupine() {
         if std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) == 0 {
             continue; // etcd_095 is empty: the cluster never started
         }
-        let want = if cols[2] == "true" { Verdict::Linearizable } else { Verdict::NotLinearizable };
-        let got = verdict_of(&path, Format::detect(&std::fs::read_to_string(&path).unwrap()), ModelKind::CasRegister(CasFail::Etcd));
+        let want = if cols[2] == "true" {
+            Verdict::Linearizable
+        } else {
+            Verdict::NotLinearizable
+        };
+        let got = verdict_of(
+            &path,
+            Format::detect(&std::fs::read_to_string(&path).unwrap()),
+            ModelKind::CasRegister(CasFail::Etcd),
+        );
         if got != want {
             wrong.push(format!("{}: expected {want:?}, got {got:?}", cols[0]));
         }
@@ -66,10 +79,22 @@ fn kv_histories_match_porcupine_partitioned_and_whole() {
         ("c50-bad", false),
     ] {
         let path = dir.join(format!("kv/{name}.txt"));
-        let want = if linearizable { Verdict::Linearizable } else { Verdict::NotLinearizable };
-        assert_eq!(verdict_of(&path, Format::Edn, ModelKind::Kv), want, "{name} by key");
+        let want = if linearizable {
+            Verdict::Linearizable
+        } else {
+            Verdict::NotLinearizable
+        };
+        assert_eq!(
+            verdict_of(&path, Format::Edn, ModelKind::Kv),
+            want,
+            "{name} by key"
+        );
         if !name.starts_with("c50") {
-            assert_eq!(verdict_of(&path, Format::Edn, ModelKind::KvWhole), want, "{name} whole map");
+            assert_eq!(
+                verdict_of(&path, Format::Edn, ModelKind::KvWhole),
+                want,
+                "{name} whole map"
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 //! an exit code (see [`exit`]) with a message on stderr, never a panic.
 
 mod bench_cmd;
+mod check_cmd;
 mod exit;
 mod files;
 mod fuzz_cmd;
@@ -37,6 +38,8 @@ enum Command {
     Fuzz(fuzz_cmd::FuzzArgs),
     /// Shrink a failing trace to a minimal scenario file that still fails.
     Shrink(shrink_cmd::ShrinkArgs),
+    /// Check a history (Jepsen EDN, Porcupine etcd log, faultline JSON Lines) for linearizability.
+    Check(check_cmd::CheckArgs),
     /// List protocols, named bugs or history models.
     List {
         #[arg(value_enum)]
@@ -66,6 +69,7 @@ fn main() {
         Command::List { what, json } => Ok(list_cmd::list_command(*what, *json)),
         Command::Fuzz(args) => fuzz_cmd::fuzz_command(args),
         Command::Shrink(args) => shrink_cmd::shrink_command(args),
+        Command::Check(args) => check_cmd::check_command(args),
         Command::Bench(args) => bench_cmd::bench_command(args),
         Command::Schema => {
             println!("{}", faultline_harness::schema::scenario_schema());

@@ -187,3 +187,41 @@ fn the_schema_describes_scenario_files() {
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(schema["properties"]["protocol"].is_object(), "{schema}");
 }
+
+#[test]
+fn check_gives_verdict_exit_codes_and_located_errors() {
+    let good = temp_file(
+        "good.jsonl",
+        "{\"process\":0,\"type\":\"invoke\",\"f\":\"put\",\"key\":\"a\",\"value\":\"<0.1>\"}\n{\"process\":0,\"type\":\"ok\",\"f\":\"put\",\"key\":\"a\",\"value\":\"<0.1>\"}\n{\"process\":1,\"type\":\"invoke\",\"f\":\"get\",\"key\":\"a\",\"value\":null}\n{\"process\":1,\"type\":\"ok\",\"f\":\"get\",\"key\":\"a\",\"value\":\"<0.1>\"}\n",
+    );
+    assert_eq!(
+        faultline(&["check", good.to_str().unwrap(), "--model", "kv"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let stale_read = std::fs::read_to_string(&good).unwrap().replacen(
+        "\"ok\",\"f\":\"get\",\"key\":\"a\",\"value\":\"<0.1>\"",
+        "\"ok\",\"f\":\"get\",\"key\":\"a\",\"value\":\"<9.9>\"",
+        1,
+    );
+    let bad = temp_file("bad.jsonl", &stale_read);
+    let output = faultline(&["check", bad.to_str().unwrap(), "--model", "kv", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let object: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(object["verdict"], "not_linearizable");
+    assert!(object["counterexample"]["op"].is_object());
+    let broken = temp_file(
+        "broken.jsonl",
+        "{\"process\":0,\"type\":\"invoke\",\"f\":\"get\"}\nnot json\n",
+    );
+    let output = faultline(&["check", broken.to_str().unwrap(), "--model", "kv"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("broken.jsonl:2"),
+        "{}",
+        stderr(&output)
+    );
+    let output = faultline(&["check", good.to_str().unwrap(), "--model", "queue"]);
+    assert_eq!(output.status.code(), Some(3));
+}

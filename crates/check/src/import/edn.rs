@@ -5,8 +5,6 @@
 //! `#_` discards, and reads tagged literals as their value. Every error carries the
 //! line and column where it happened.
 
-
-
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edn {
     Nil,
@@ -47,7 +45,12 @@ pub struct EdnError {
 
 /// Reads every top-level value with the line it starts on.
 pub fn read_all(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
-    let mut reader = Reader { chars: text.chars().collect(), pos: 0, line: 1, column: 1 };
+    let mut reader = Reader {
+        chars: text.chars().collect(),
+        pos: 0,
+        line: 1,
+        column: 1,
+    };
     let mut values = Vec::new();
     loop {
         reader.skip_space();
@@ -88,7 +91,11 @@ impl Reader {
     }
 
     fn error(&self, message: impl Into<String>) -> EdnError {
-        EdnError { line: self.line, column: self.column, message: message.into() }
+        EdnError {
+            line: self.line,
+            column: self.column,
+            message: message.into(),
+        }
     }
 
     fn skip_space(&mut self) {
@@ -107,7 +114,9 @@ impl Reader {
 
     fn value(&mut self) -> Result<Edn, EdnError> {
         self.skip_space();
-        let c = self.peek().ok_or_else(|| self.error("unexpected end of input; expected a value"))?;
+        let c = self
+            .peek()
+            .ok_or_else(|| self.error("unexpected end of input; expected a value"))?;
         match c {
             '(' => self.sequence(')').map(Edn::List),
             '[' => self.sequence(']').map(Edn::Vector),
@@ -130,7 +139,9 @@ impl Reader {
         loop {
             self.skip_space();
             match self.peek() {
-                None => return Err(self.error(format!("unexpected end of input; expected `{close}`"))),
+                None => {
+                    return Err(self.error(format!("unexpected end of input; expected `{close}`")))
+                }
                 Some(c) if c == close => {
                     self.bump();
                     return Ok(items);
@@ -157,11 +168,15 @@ impl Reader {
         self.bump();
         let mut out = String::new();
         loop {
-            let c = self.bump().ok_or_else(|| self.error("unterminated string"))?;
+            let c = self
+                .bump()
+                .ok_or_else(|| self.error("unterminated string"))?;
             match c {
                 '"' => return Ok(Edn::Str(out)),
                 '\\' => {
-                    let e = self.bump().ok_or_else(|| self.error("unterminated escape"))?;
+                    let e = self
+                        .bump()
+                        .ok_or_else(|| self.error("unterminated escape"))?;
                     out.push(match e {
                         'n' => '\n',
                         't' => '\t',
@@ -181,7 +196,10 @@ impl Reader {
             "newline" => '\n',
             "space" => ' ',
             "tab" => '\t',
-            _ => token.chars().next().ok_or_else(|| self.error("empty character literal"))?,
+            _ => token
+                .chars()
+                .next()
+                .ok_or_else(|| self.error("empty character literal"))?,
         };
         Ok(Edn::Char(c))
     }
@@ -189,10 +207,7 @@ impl Reader {
     fn dispatch(&mut self) -> Result<Edn, EdnError> {
         self.bump();
         match self.peek() {
-            Some('{') => match self.map()? {
-                Edn::Map(entries) => Ok(Edn::Set(entries.into_iter().flat_map(|(k, v)| [k, v]).collect())),
-                _ => unreachable!("map() returns a map"),
-            },
+            Some('{') => self.sequence('}').map(Edn::Set),
             Some('_') => {
                 self.bump();
                 self.value()?;
@@ -224,20 +239,25 @@ impl Reader {
             "true" => Edn::Bool(true),
             "false" => Edn::Bool(false),
             t if t.starts_with(|c: char| c.is_ascii_digit())
-                || (t.len() > 1 && t.starts_with(['-', '+']) && t[1..].starts_with(|c: char| c.is_ascii_digit())) =>
+                || (t.len() > 1
+                    && t.starts_with(['-', '+'])
+                    && t[1..].starts_with(|c: char| c.is_ascii_digit())) =>
             {
                 let digits = t.trim_end_matches(['N', 'M']);
                 if let Ok(i) = digits.parse::<i64>() {
                     Edn::Int(i)
                 } else {
-                    Edn::Float(digits.parse().map_err(|_| self.error(format!("`{t}` is not a number")))?)
+                    Edn::Float(
+                        digits
+                            .parse()
+                            .map_err(|_| self.error(format!("`{t}` is not a number")))?,
+                    )
                 }
             }
             t => Edn::Symbol(t.to_string()),
         })
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -252,7 +272,10 @@ mod tests {
         assert_eq!(map.get("process"), Some(&Edn::Int(0)));
         assert_eq!(map.get("f"), Some(&Edn::Keyword("get".into())));
         assert_eq!(map.get("value"), Some(&Edn::Nil));
-        assert_eq!(values[1].1, Edn::Vector(vec![Edn::Int(1), Edn::Int(-2), Edn::Str("a\"b".into())]));
+        assert_eq!(
+            values[1].1,
+            Edn::Vector(vec![Edn::Int(1), Edn::Int(-2), Edn::Str("a\"b".into())])
+        );
         assert_eq!(values[1].0, 2);
     }
 

@@ -7,9 +7,14 @@ use crate::import::edn::{read_all, Edn};
 use crate::value::Val;
 
 pub fn parse_edn_history(text: &str) -> Result<History, HistoryError> {
-    let values = read_all(text).map_err(|e| HistoryError { line: e.line, message: format!("column {}: {}", e.column, e.message) })?;
+    let values = read_all(text).map_err(|e| HistoryError {
+        line: e.line,
+        message: format!("column {}: {}", e.column, e.message),
+    })?;
     let events: Vec<(usize, Edn)> = match values.as_slice() {
-        [(_, Edn::Vector(items))] | [(_, Edn::List(items))] => items.iter().map(|e| (0, e.clone())).collect(),
+        [(_, Edn::Vector(items))] | [(_, Edn::List(items))] => {
+            items.iter().map(|e| (0, e.clone())).collect()
+        }
         _ => values,
     };
     let mut history = History::new();
@@ -25,20 +30,34 @@ fn add_event(history: &mut History, event: &Edn, line: usize) -> Result<(), Hist
     let process = match event.get("process") {
         Some(Edn::Int(p)) if *p >= 0 => *p as u64,
         Some(Edn::Keyword(k)) if k == "nemesis" => return Ok(()),
-        other => return Err(error(format!(":process: expected a non-negative integer, found {other:?}"))),
+        other => {
+            return Err(error(format!(
+                ":process: expected a non-negative integer, found {other:?}"
+            )))
+        }
     };
     let f_name = match event.get("f") {
         Some(Edn::Keyword(f)) => f.as_str(),
-        other => return Err(error(format!(":f: expected a keyword such as :read, found {other:?}"))),
+        other => {
+            return Err(error(format!(
+                ":f: expected a keyword such as :read, found {other:?}"
+            )))
+        }
     };
     let f = Func::parse(f_name).ok_or_else(|| error(format!(":f: unknown operation :{f_name}")))?;
     let (key, value) = key_and_value(event, f).map_err(error)?;
     match event.get("type") {
         Some(Edn::Keyword(t)) if t == "invoke" => history.invoke(process, f, key, value, line),
         Some(Edn::Keyword(t)) if t == "ok" => history.complete(process, Status::Ok, value, line),
-        Some(Edn::Keyword(t)) if t == "fail" => history.complete(process, Status::Fail, value, line),
-        Some(Edn::Keyword(t)) if t == "info" => history.complete(process, Status::Info, value, line),
-        other => Err(error(format!(":type: expected :invoke, :ok, :fail or :info, found {other:?}"))),
+        Some(Edn::Keyword(t)) if t == "fail" => {
+            history.complete(process, Status::Fail, value, line)
+        }
+        Some(Edn::Keyword(t)) if t == "info" => {
+            history.complete(process, Status::Info, value, line)
+        }
+        other => Err(error(format!(
+            ":type: expected :invoke, :ok, :fail or :info, found {other:?}"
+        ))),
     }
 }
 
@@ -60,7 +79,10 @@ fn key_and_value(event: &Edn, f: Func) -> Result<(Option<String>, Val), String> 
 
 /// A `[key value]` tuple's value part is itself a value (possibly a CAS pair).
 fn is_tuple_value(item: &Edn) -> bool {
-    matches!(item, Edn::Nil | Edn::Int(_) | Edn::Str(_) | Edn::Vector(_) | Edn::Keyword(_))
+    matches!(
+        item,
+        Edn::Nil | Edn::Int(_) | Edn::Str(_) | Edn::Vector(_) | Edn::Keyword(_)
+    )
 }
 
 fn key_text(key: &Edn) -> String {
@@ -78,7 +100,13 @@ fn to_val(value: &Edn) -> Result<Val, String> {
         Edn::Str(s) => Val::Str(s.clone()),
         Edn::Keyword(k) if k == "timed-out" => Val::Nil,
         Edn::Keyword(k) => Val::Str(k.clone()),
-        Edn::Vector(items) if items.len() == 2 => Val::Pair(Box::new(to_val(&items[0])?), Box::new(to_val(&items[1])?)),
-        other => return Err(format!(":value: expected nil, an integer, a string or [a b], found {other:?}")),
+        Edn::Vector(items) if items.len() == 2 => {
+            Val::Pair(Box::new(to_val(&items[0])?), Box::new(to_val(&items[1])?))
+        }
+        other => {
+            return Err(format!(
+                ":value: expected nil, an integer, a string or [a b], found {other:?}"
+            ))
+        }
     })
 }

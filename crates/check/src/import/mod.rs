@@ -32,10 +32,15 @@ impl Format {
 
     /// Guesses the format from the first non-blank line.
     pub fn detect(text: &str) -> Format {
-        let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+        let first = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
         if first.starts_with("INFO") {
             Format::PorcupineEtcd
-        } else if first.starts_with('{') && serde_json::from_str::<serde_json::Value>(first).is_ok() {
+        } else if first.starts_with('{') && serde_json::from_str::<serde_json::Value>(first).is_ok()
+        {
             Format::Jsonl
         } else {
             Format::Edn

@@ -33,18 +33,32 @@ pub fn parse(text: &str) -> Result<History, HistoryError> {
             ":read" => Func::Read,
             ":write" => Func::Write,
             ":cas" => Func::Cas,
-            other => return Err(error(format!("unknown operation `{other}`; expected :read, :write or :cas"))),
+            other => {
+                return Err(error(format!(
+                    "unknown operation `{other}`; expected :read, :write or :cas"
+                )))
+            }
         };
         let value = parse_value(&words[6..]).map_err(error)?;
         match words[4] {
-            ":invoke" => history.invoke(process, f, None, if f == Func::Read { Val::Nil } else { value }, line)?,
+            ":invoke" => history.invoke(
+                process,
+                f,
+                None,
+                if f == Func::Read { Val::Nil } else { value },
+                line,
+            )?,
             ":ok" => {
                 let output = if f == Func::Read { value } else { Val::Nil };
                 history.complete(process, Status::Ok, output, line)?
             }
             ":fail" if f == Func::Cas => history.complete(process, Status::Fail, Val::Nil, line)?,
             ":fail" | ":info" => history.complete(process, Status::Info, Val::Nil, line)?,
-            other => return Err(error(format!("unknown type `{other}`; expected :invoke, :ok, :fail or :info"))),
+            other => {
+                return Err(error(format!(
+                    "unknown type `{other}`; expected :invoke, :ok, :fail or :info"
+                )))
+            }
         }
     }
     Ok(history)
@@ -59,7 +73,10 @@ fn parse_value(words: &[&str]) -> Result<Val, String> {
     if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         let parts: Vec<&str> = inner.split_whitespace().collect();
         if parts.len() == 2 {
-            return Ok(Val::Pair(Box::new(int(parts[0])?), Box::new(int(parts[1])?)));
+            return Ok(Val::Pair(
+                Box::new(int(parts[0])?),
+                Box::new(int(parts[1])?),
+            ));
         }
         return Err(format!("`{text}`: expected [from to]"));
     }

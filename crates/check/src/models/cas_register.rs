@@ -66,6 +66,24 @@ impl Model for CasRegister {
         op.f == Func::Read || (op.f == Func::Cas && op.status == Status::Fail)
     }
 
+    fn resets(&self, op: &Op) -> bool {
+        !self.is_read_only(op)
+    }
+
+    /// Only a write or CAS can change the state: what the read saw must be the
+    /// current value or one a remaining write or CAS may still set.
+    fn prunes_by_reachability(&self) -> bool {
+        false
+    }
+
+    fn may_reach(&self, state: &Val, later: &Op, resets: &[&Op]) -> bool {
+        !(later.f == Func::Read && later.status == Status::Ok)
+            || later.output == *state
+            || resets.iter().any(|w| {
+                w.input == later.output || w.input.pair().is_some_and(|(_, to)| *to == later.output)
+            })
+    }
+
     fn describe(&self, state: &Val) -> String {
         state.to_string()
     }

@@ -47,6 +47,27 @@ impl Model for Kv {
         op.f == Func::Get
     }
 
+    fn resets(&self, op: &Op) -> bool {
+        op.f == Func::Put
+    }
+
+    /// Appends only extend the state, so what the read saw must start with the current
+    /// state, or with the value of a put that may still come first.
+    fn prunes_by_reachability(&self) -> bool {
+        true
+    }
+
+    fn may_reach(&self, state: &String, later: &Op, resets: &[&Op]) -> bool {
+        if later.f != Func::Get || later.status != Status::Ok {
+            return true;
+        }
+        let seen = later.output.as_str().unwrap_or("");
+        seen.starts_with(state.as_str())
+            || resets
+                .iter()
+                .any(|put| seen.starts_with(put.input.as_str().unwrap_or("")))
+    }
+
     fn describe(&self, state: &String) -> String {
         format!("{state:?}")
     }
@@ -80,5 +101,25 @@ impl Model for KvWhole {
 
     fn is_read_only(&self, op: &Op) -> bool {
         op.f == Func::Get
+    }
+
+    fn resets(&self, op: &Op) -> bool {
+        op.f == Func::Put
+    }
+
+    fn prunes_by_reachability(&self) -> bool {
+        true
+    }
+
+    /// As for [`Kv`], key by key: only puts of the read's own key can reset it.
+    fn may_reach(&self, state: &Self::State, later: &Op, resets: &[&Op]) -> bool {
+        let key = later.key.as_deref().unwrap_or("");
+        let current = state.get(key).map_or(String::new(), Clone::clone);
+        let same_key: Vec<&Op> = resets
+            .iter()
+            .copied()
+            .filter(|p| p.key == later.key)
+            .collect();
+        Kv.may_reach(&current, later, &same_key)
     }
 }

@@ -39,6 +39,24 @@ impl Model for Register {
         matches!(op.f, Func::Read | Func::Get)
     }
 
+    fn resets(&self, op: &Op) -> bool {
+        !self.is_read_only(op)
+    }
+
+    /// Only a write (or CAS) can change the state: what the read saw must be the
+    /// current value or one a remaining write may still set.
+    fn prunes_by_reachability(&self) -> bool {
+        true
+    }
+
+    fn may_reach(&self, state: &Val, later: &Op, resets: &[&Op]) -> bool {
+        !(self.is_read_only(later) && later.status == Status::Ok)
+            || later.output == *state
+            || resets.iter().any(|w| {
+                w.input == later.output || w.input.pair().is_some_and(|(_, to)| *to == later.output)
+            })
+    }
+
     fn describe(&self, state: &Val) -> String {
         state.to_string()
     }
