@@ -4,6 +4,7 @@
 use crate::bugs::BugInfo;
 use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
 use crate::protocol::{OptionInfo, Protocol};
+use crate::raft::Raft;
 
 /// Code that runs for one protocol type, chosen at run time by name.
 pub trait ProtocolVisitor {
@@ -16,6 +17,7 @@ pub fn with_protocol<V: ProtocolVisitor>(name: &str, visitor: V) -> Option<V::Ou
     Some(match name {
         Broadcast::NAME => visitor.visit::<Broadcast>(),
         PingPong::NAME => visitor.visit::<PingPong>(),
+        Raft::NAME => visitor.visit::<Raft>(),
         _ => return None,
     })
 }
@@ -46,7 +48,7 @@ impl ProtocolVisitor for Describe {
 }
 
 /// Every protocol's name, in the order `faultline list` shows them.
-pub const PROTOCOL_NAMES: &[&str] = &[Broadcast::NAME, PingPong::NAME];
+pub const PROTOCOL_NAMES: &[&str] = &[Raft::NAME, Broadcast::NAME, PingPong::NAME];
 
 /// Every protocol's description.
 pub fn all_protocols() -> Vec<ProtocolInfo> {

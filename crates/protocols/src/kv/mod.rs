@@ -13,6 +13,6 @@ pub mod client;
 pub mod op;
 pub mod store;
 
-pub use client::{ClientTimer, KvClient};
+pub use client::{ClientConfig, ClientTimer, KvClient};
 pub use op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 pub use store::{ApplyOutcome, KvStore};

@@ -6,9 +6,10 @@
 //! being applied twice; an older number is a stale duplicate and is ignored.
 
 use crate::kv::op::{Command, KvOp, KvOutput};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct KvStore {
     data: BTreeMap<String, String>,
     sessions: BTreeMap<u64, (u64, KvOutput)>,

@@ -1,0 +1,74 @@
+//! Raft's named bugs (BUGS.md), each a switch on a real code path, resolved once.
+
+use crate::bugs::{BugInfo, Bugs};
+
+pub const BUGS: &[BugInfo] = &[
+    BugInfo {
+        name: "raft.commit_previous_term",
+        mechanism: "leader advances commitIndex over an entry of an earlier term by counting replicas (Raft §5.4.2, Figure 8)",
+        violates: &["state_machine_safety", "leader_completeness", "linearizability"],
+    },
+    BugInfo {
+        name: "raft.vote_not_persisted",
+        mechanism: "votedFor is written but not fsynced before the vote is granted",
+        violates: &["vote_durable", "election_safety"],
+    },
+    BugInfo {
+        name: "raft.no_up_to_date_check",
+        mechanism: "votes are granted without the §5.4.1 log comparison",
+        violates: &["leader_completeness", "state_machine_safety", "linearizability"],
+    },
+    BugInfo {
+        name: "raft.no_prev_term_check",
+        mechanism: "a follower checks that prevLogIndex exists but not its term",
+        violates: &["log_matching", "state_machine_safety", "linearizability"],
+    },
+    BugInfo {
+        name: "raft.truncate_on_every_append",
+        mechanism: "a follower truncates its log after prevLogIndex on every AppendEntries, not only on conflict",
+        violates: &["committed_durable", "state_machine_safety", "leader_completeness", "linearizability"],
+    },
+    BugInfo {
+        name: "raft.commit_index_unbounded",
+        mechanism: "a follower sets commitIndex = leaderCommit without min(index of last new entry)",
+        violates: &["state_machine_safety", "linearizability"],
+    },
+    BugInfo {
+        name: "raft.stale_read",
+        mechanism: "the leader answers reads from its local state with no quorum round",
+        violates: &["linearizability"],
+    },
+    BugInfo {
+        name: "raft.ack_before_fsync",
+        mechanism: "AppendEntries is acknowledged before the entries are fsynced",
+        violates: &["committed_durable", "state_machine_safety", "linearizability"],
+    },
+];
+
+/// The switches, as plain booleans for the hot path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RaftBugs {
+    pub commit_previous_term: bool,
+    pub vote_not_persisted: bool,
+    pub no_up_to_date_check: bool,
+    pub no_prev_term_check: bool,
+    pub truncate_on_every_append: bool,
+    pub commit_index_unbounded: bool,
+    pub stale_read: bool,
+    pub ack_before_fsync: bool,
+}
+
+impl RaftBugs {
+    pub fn from(bugs: &Bugs) -> Self {
+        RaftBugs {
+            commit_previous_term: bugs.is_on("raft.commit_previous_term"),
+            vote_not_persisted: bugs.is_on("raft.vote_not_persisted"),
+            no_up_to_date_check: bugs.is_on("raft.no_up_to_date_check"),
+            no_prev_term_check: bugs.is_on("raft.no_prev_term_check"),
+            truncate_on_every_append: bugs.is_on("raft.truncate_on_every_append"),
+            commit_index_unbounded: bugs.is_on("raft.commit_index_unbounded"),
+            stale_read: bugs.is_on("raft.stale_read"),
+            ack_before_fsync: bugs.is_on("raft.ack_before_fsync"),
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Raft's safety invariants, checked from the omniscient view after every event.
+//!
+//! Election Safety (one leader per term), Leader Append-Only, Log Matching (one
+//! command per index and term), Leader Completeness (a new leader holds every
+//! committed entry), State Machine Safety (one command committed per index), terms and
+//! votes never go backwards across restarts, commit indices never decrease, and every
+//! committed entry is durable on a majority. Each check is incremental: a handful of
+//! comparisons per server per event, plus work proportional to what newly committed.
+
+use crate::protocol::Violation;
+use crate::raft::messages::Payload;
+use crate::raft::node::RaftNode;
+use crate::raft::server::{Role, Server};
+use faultline_sim::hash::TraceHasher;
+use faultline_sim::{NodeId, World};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+
+#[derive(Debug, Default)]
+pub struct RaftChecker {
+    leader_of_term: BTreeMap<u64, u32>,
+    max_term: Vec<u64>,
+    vote_in_max_term: Vec<Option<u32>>,
+    last_commit: Vec<Option<u64>>,
+    checked_commit: Vec<u64>,
+    known_durable: Vec<u64>,
+    /// (leader, term) → (last index, its term) when last seen.
+    leader_tail: BTreeMap<(u32, u64), (u64, u64)>,
+    leaders_checked: BTreeSet<(u32, u64)>,
+    /// Index → (term, command hash) of every committed entry seen.
+    committed: BTreeMap<u64, (u64, u64)>,
+    /// Index → the lowest server term in which the entry was seen committed.
+    committed_in_term: BTreeMap<u64, u64>,
+    /// (index, term) → command hash of every log tail seen.
+    tails: BTreeMap<(u64, u64), u64>,
+}
+
+fn payload_hash(payload: &Payload) -> u64 {
+    let mut h = TraceHasher::new();
+    payload.hash(&mut h);
+    h.finish()
+}
+
+fn violation(property: &str, detail: String) -> Result<(), Violation> {
+    Err(Violation::new(property, detail))
+}
+
+impl RaftChecker {
+    pub fn new(servers: usize) -> Self {
+        RaftChecker {
+            max_term: vec![0; servers],
+            vote_in_max_term: vec![None; servers],
+            last_commit: vec![None; servers],
+            checked_commit: vec![0; servers],
+            known_durable: vec![0; servers],
+            ..RaftChecker::default()
+        }
+    }
+
+    pub fn check(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
+        for i in 0..self.max_term.len() {
+            let Some(server) = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server) else {
+                self.last_commit[i] = None;
+                self.checked_commit[i] = 0;
+                continue;
+            };
+            self.check_term_and_vote(i, server)?;
+            self.check_commit(i, server)?;
+            self.check_log_tail(i, server)?;
+            if server.role == Role::Leader {
+                self.check_leader(i, server)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_term_and_vote(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+        if s.term < self.max_term[i] {
+            return violation(
+                "term_monotonic",
+                format!(
+                    "n{i} went back from term {} to {}",
+                    self.max_term[i], s.term
+                ),
+            );
+        }
+        if s.term > self.max_term[i] {
+            self.max_term[i] = s.term;
+            self.vote_in_max_term[i] = s.voted_for;
+        } else if let Some(vote) = self.vote_in_max_term[i] {
+            if s.voted_for != Some(vote) {
+                return violation(
+                    "vote_durable",
+                    format!(
+                        "n{i} voted for n{vote} in term {} but now remembers {:?}",
+                        s.term, s.voted_for
+                    ),
+                );
+            }
+        } else {
+            self.vote_in_max_term[i] = s.voted_for;
+        }
+        Ok(())
+    }
+
+    fn check_commit(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+        if let Some(previous) = self.last_commit[i] {
+            if s.commit_index < previous {
+                return violation(
+                    "commit_monotonic",
+                    format!(
+                        "n{i} commit index fell from {previous} to {}",
+                        s.commit_index
+                    ),
+                );
+            }
+        }
+        self.last_commit[i] = Some(s.commit_index);
+        self.known_durable[i] = s.durable_index;
+        let from = self.checked_commit[i].max(s.log.snapshot_index) + 1;
+        for index in from..=s.commit_index.min(s.log.last_index()) {
+            let entry = s.log.entry(index).expect("within the log");
+            let seen = (entry.term, payload_hash(&entry.payload));
+            match self.committed.get(&index) {
+                Some(&committed) if committed != seen => {
+                    return violation(
+                        "state_machine_safety",
+                        format!(
+                            "n{i} committed a different entry at index {index} (term {}) than was committed before (term {})",
+                            seen.0, committed.0
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    self.committed.insert(index, seen);
+                    self.committed_in_term.insert(index, s.term);
+                }
+            }
+        }
+        self.checked_commit[i] = self.checked_commit[i].max(s.commit_index);
+        Ok(())
+    }
+
+    fn check_log_tail(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+        let last = s.log.last_index();
+        let Some(entry) = s.log.entry(last) else {
+            return Ok(());
+        };
+        let hash = payload_hash(&entry.payload);
+        match self.tails.insert((last, entry.term), hash) {
+            Some(other) if other != hash => violation(
+                "log_matching",
+                format!(
+                    "n{i} holds a different entry at index {last} term {} than another log did",
+                    entry.term
+                ),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_leader(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+        if let Some(&other) = self.leader_of_term.get(&s.term) {
+            if other != i as u32 {
+                return violation(
+                    "election_safety",
+                    format!("n{other} and n{i} were both leader in term {}", s.term),
+                );
+            }
+        }
+        self.leader_of_term.insert(s.term, i as u32);
+        let key = (i as u32, s.term);
+        if let Some(&(last, term)) = self.leader_tail.get(&key) {
+            let kept = s.log.last_index() >= last
+                && (last <= s.log.snapshot_index || s.log.term_at(last) == Some(term));
+            if !kept {
+                return violation(
+                    "leader_append_only",
+                    format!("leader n{i} of term {} lost entry {last}", s.term),
+                );
+            }
+        }
+        self.leader_tail
+            .insert(key, (s.log.last_index(), s.log.last_term()));
+        if self.leaders_checked.insert(key) {
+            self.check_completeness(i, s)?;
+        }
+        let durable = self
+            .known_durable
+            .iter()
+            .filter(|&&d| d >= s.commit_index)
+            .count();
+        if durable < s.config.majority() {
+            return violation(
+                "committed_durable",
+                format!(
+                    "leader n{i} committed index {} but only {durable} servers have it on disk",
+                    s.commit_index
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Entries committed in earlier terms must be in the log of a new leader (an entry
+    /// committed in a later term need not be in a stale leader's log).
+    fn check_completeness(&self, i: usize, s: &Server) -> Result<(), Violation> {
+        for (&index, &(term, hash)) in self.committed.range(s.log.snapshot_index + 1..) {
+            if self
+                .committed_in_term
+                .get(&index)
+                .is_some_and(|&t| t >= s.term)
+            {
+                continue;
+            }
+            let held = s
+                .log
+                .entry(index)
+                .map(|e| (e.term, payload_hash(&e.payload)));
+            if held != Some((term, hash)) {
+                return violation(
+                    "leader_completeness",
+                    format!("n{i} became leader of term {} without committed entry {index} (term {term})", s.term),
+                );
+            }
+        }
+        Ok(())
+    }
+}

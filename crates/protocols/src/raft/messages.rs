@@ -1,0 +1,106 @@
+//! What Raft nodes send, the timers they set, and the records they write to disk.
+
+use crate::kv::{ClientTimer, Command, KvRequest, KvResponse, KvStore};
+use serde::Serialize;
+
+/// A log entry: the term it was created in and what it carries.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Entry {
+    pub term: u64,
+    pub payload: Payload,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payload {
+    /// A new leader's first entry, so entries of earlier terms can commit.
+    Noop,
+    Command(Command),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Msg {
+    Request(KvRequest),
+    Response(KvResponse),
+    /// `pre_vote`: asks whether the voter *would* vote, without anyone changing term.
+    RequestVote {
+        term: u64,
+        last_log_index: u64,
+        last_log_term: u64,
+        pre_vote: bool,
+    },
+    Vote {
+        term: u64,
+        granted: bool,
+        pre_vote: bool,
+    },
+    AppendEntries {
+        term: u64,
+        prev_index: u64,
+        prev_term: u64,
+        entries: Vec<Entry>,
+        leader_commit: u64,
+    },
+    /// `conflict_*`: where the follower's log first disagrees, for fast backup.
+    AppendReply {
+        term: u64,
+        success: bool,
+        match_index: u64,
+        conflict_term: Option<u64>,
+        conflict_index: u64,
+    },
+    InstallSnapshot {
+        term: u64,
+        index: u64,
+        snapshot_term: u64,
+        store: KvStore,
+    },
+    SnapshotReply {
+        term: u64,
+        index: u64,
+    },
+}
+
+impl From<KvRequest> for Msg {
+    fn from(request: KvRequest) -> Self {
+        Msg::Request(request)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timer {
+    Election,
+    Heartbeat,
+    CheckQuorum,
+    /// A follower's deferred fsync (only with `raft.ack_before_fsync`).
+    LazyFsync,
+    Client(ClientTimer),
+}
+
+impl From<ClientTimer> for Timer {
+    fn from(timer: ClientTimer) -> Self {
+        Timer::Client(timer)
+    }
+}
+
+/// What a Raft server writes to its disk, replayed in order on restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    HardState {
+        term: u64,
+        voted_for: Option<u32>,
+    },
+    /// An entry at a log index (overwrites anything at or after it was truncated first).
+    Append {
+        index: u64,
+        entry: Entry,
+    },
+    TruncateFrom(u64),
+    Snapshot {
+        index: u64,
+        term: u64,
+        store: KvStore,
+    },
+}

@@ -1,0 +1,188 @@
+//! Raft (Ongaro & Ousterhout 2014): a replicated key-value store.
+//!
+//! Sketch. Servers are followers until an election timeout (randomized) makes one a
+//! candidate; with PreVote it first asks whether peers would vote, so a partitioned
+//! node cannot inflate terms. A candidate with votes from a majority leads its term.
+//! The leader appends client commands to its log and replicates them with
+//! AppendEntries; a follower accepts only if its log matches at prevLogIndex, and a
+//! rejection names the conflicting term so the leader backs up fast. The leader
+//! commits an entry once a majority stores it, but only entries of its own term
+//! (earlier ones commit with them). Committed entries are applied in order to a
+//! key-value store with client sessions, so retries apply once; reads go through the
+//! log. Term, vote and entries are fsynced before any reply that depends on them.
+//! Logs are compacted into snapshots, sent to followers that fell behind. With
+//! CheckQuorum a leader that cannot hear a majority steps down.
+//!
+//! Invariants (`invariants`): Election Safety, Leader Append-Only, Log Matching,
+//! Leader Completeness, State Machine Safety, durable terms and votes, monotonic
+//! commit, committed entries durable on a majority; plus (harness) a linearizable
+//! client history.
+//!
+//! Where to look: `election` (timeouts, PreVote, votes, CheckQuorum), `replication`
+//! (AppendEntries, fast backup, client requests), `commit` (commit rule, apply),
+//! `persistence` (disk records, recovery), `snapshot` (compaction, InstallSnapshot),
+//! `bugs` (the named bugs), `node` (servers and clients as one actor type).
+
+pub mod bugs;
+pub mod commit;
+pub mod election;
+pub mod invariants;
+pub mod log;
+pub mod messages;
+pub mod node;
+pub mod persistence;
+pub mod replication;
+pub mod server;
+pub mod snapshot;
+
+use crate::bugs::BugInfo;
+use crate::history::{ClientEvent, ClientEventKind};
+use crate::kv::ClientConfig;
+use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
+use bugs::{RaftBugs, BUGS};
+use faultline_sim::{NodeId, World, MILLISECOND};
+use invariants::RaftChecker;
+use node::RaftNode;
+use server::{RaftConfig, Server};
+use std::rc::Rc;
+
+pub struct Raft {
+    config: Rc<RaftConfig>,
+    clients: ClientConfig,
+    workload: Workload,
+    checker: RaftChecker,
+}
+
+const OPTIONS: &[OptionInfo] = &[
+    OptionInfo {
+        name: "pre_vote",
+        meaning: "ask before starting an election (PreVote)",
+        default: "true",
+    },
+    OptionInfo {
+        name: "check_quorum",
+        meaning: "a leader that cannot hear a majority steps down",
+        default: "true",
+    },
+    OptionInfo {
+        name: "snapshot_every",
+        meaning: "applied entries between snapshots (0: never)",
+        default: "64",
+    },
+    OptionInfo {
+        name: "election_timeout_ms",
+        meaning: "minimum election timeout (maximum is twice it)",
+        default: "150",
+    },
+    OptionInfo {
+        name: "heartbeat_ms",
+        meaning: "leader heartbeat interval",
+        default: "50",
+    },
+    OptionInfo {
+        name: "entries_per_message",
+        meaning: "most log entries in one AppendEntries",
+        default: "4",
+    },
+];
+
+impl Protocol for Raft {
+    type Node = RaftNode;
+    const NAME: &'static str = "raft";
+    const SUMMARY: &'static str =
+        "Raft replicated key-value store (PreVote, CheckQuorum, snapshots)";
+    const HISTORY_MODEL: Option<&'static str> = Some("kv");
+
+    fn bugs() -> &'static [BugInfo] {
+        BUGS
+    }
+
+    fn options() -> &'static [OptionInfo] {
+        OPTIONS
+    }
+
+    fn build(setup: &Setup) -> Result<Self, SetupError> {
+        let election_ms = setup.u64_option("election_timeout_ms", 150)?.max(1);
+        let config = RaftConfig {
+            servers: setup.servers as u32,
+            election_timeout_ns_min: election_ms * MILLISECOND,
+            election_timeout_ns_max: 2 * election_ms * MILLISECOND,
+            heartbeat_ns: setup.u64_option("heartbeat_ms", 50)?.max(1) * MILLISECOND,
+            pre_vote: setup.bool_option("pre_vote", true)?,
+            check_quorum: setup.bool_option("check_quorum", true)?,
+            snapshot_every: setup.u64_option("snapshot_every", 64)?,
+            entries_per_message_max: setup.u64_option("entries_per_message", 4)?.max(1) as usize,
+            bugs: RaftBugs::from(&setup.bugs),
+        };
+        Ok(Raft {
+            clients: ClientConfig::for_workload(
+                &setup.workload,
+                setup.servers,
+                setup.fault_period_ns,
+            ),
+            workload: setup.workload.clone(),
+            checker: RaftChecker::new(setup.servers),
+            config: Rc::new(config),
+        })
+    }
+
+    fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> RaftNode> {
+        let (config, clients, workload) = (
+            self.config.clone(),
+            self.clients.clone(),
+            self.workload.clone(),
+        );
+        let servers = config.servers;
+        Box::new(move |id| {
+            if id.0 < servers {
+                RaftNode::Server(Box::new(Server::new(id.0, config.clone())))
+            } else {
+                let ops = ClientConfig::ops_for(&workload, (id.0 - servers) as usize);
+                RaftNode::client(id, clients.clone(), ops)
+            }
+        })
+    }
+
+    fn check_step(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
+        self.checker.check(world)
+    }
+
+    fn check_end(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
+        let invoked = world
+            .observations()
+            .iter()
+            .filter(|o| o.value.kind == ClientEventKind::Invoke)
+            .count() as u64;
+        for (i, node) in world.actors().iter().enumerate() {
+            if let Some(server) = node.as_ref().and_then(RaftNode::as_server) {
+                if server.store.applied_count() > invoked {
+                    let detail = format!(
+                        "n{i} applied {} commands but clients invoked only {invoked}",
+                        server.store.applied_count()
+                    );
+                    return Err(Violation::new("at_most_once", detail));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unfinished_ops(&self, world: &World<RaftNode>) -> usize {
+        world
+            .actors()
+            .iter()
+            .map(|n| match n {
+                Some(RaftNode::Client(c)) => c.unfinished(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    fn history(&self, world: &World<RaftNode>) -> Vec<ClientEvent> {
+        world
+            .observations()
+            .iter()
+            .map(|o| o.value.clone())
+            .collect()
+    }
+}

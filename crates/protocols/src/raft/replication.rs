@@ -1,0 +1,275 @@
+//! Log replication: the leader appends client commands and sends AppendEntries;
+//! followers check consistency at prevLogIndex, repair conflicts and acknowledge only
+//! durable entries; a rejected append carries the conflict term and its first index so
+//! the leader backs up a whole term per round trip, not one entry.
+
+use crate::kv::{Command, KvOp, KvOutput, KvRequest, KvResponse};
+use crate::raft::bugs::RaftBugs;
+use crate::raft::messages::{Entry, Msg, Payload, Timer};
+use crate::raft::server::{Ctx, Role, Server};
+use faultline_sim::NodeId;
+
+impl Server {
+    pub fn on_client_request(&mut self, ctx: &mut Ctx<'_>, client: NodeId, request: KvRequest) {
+        let command = request.command;
+        if self.role != Role::Leader {
+            let leader_hint = self.leader_hint.filter(|&l| l != self.id);
+            ctx.send(
+                client,
+                Msg::Response(KvResponse::NotLeader {
+                    seq: command.seq,
+                    leader_hint,
+                }),
+            );
+            return;
+        }
+        if self.config.bugs.stale_read {
+            if let KvOp::Get { key } = &command.op {
+                // The bug: answer from local state, with no quorum round.
+                let output = KvOutput::Value(self.store.get(key).to_string());
+                ctx.send(
+                    client,
+                    Msg::Response(KvResponse::Applied {
+                        seq: command.seq,
+                        output,
+                    }),
+                );
+                return;
+            }
+        }
+        let index = self.log.last_index() + 1;
+        self.pending_replies.insert(index, (client.0, command.seq));
+        self.append_local(
+            ctx,
+            Entry {
+                term: self.term,
+                payload: Payload::Command(command),
+            },
+        );
+        self.broadcast_append(ctx);
+    }
+
+    /// Appends to the leader's own log, durably.
+    pub fn append_local(&mut self, ctx: &mut Ctx<'_>, entry: Entry) {
+        let index = self.log.last_index() + 1;
+        self.log.append(entry.clone());
+        self.write_entry(ctx, index, entry);
+        self.sync_log(ctx);
+        self.match_index[self.id as usize] = self.durable_index;
+        self.advance_commit(ctx);
+    }
+
+    pub fn on_heartbeat(&mut self, ctx: &mut Ctx<'_>) {
+        if self.role != Role::Leader {
+            return;
+        }
+        if std::mem::take(&mut self.noop_pending) {
+            self.append_local(
+                ctx,
+                Entry {
+                    term: self.term,
+                    payload: Payload::Noop,
+                },
+            );
+        }
+        self.broadcast_append(ctx);
+        ctx.set_timer(self.config.heartbeat_ns, Timer::Heartbeat);
+    }
+
+    pub fn broadcast_append(&mut self, ctx: &mut Ctx<'_>) {
+        for peer in self.peers().collect::<Vec<_>>() {
+            self.send_append(ctx, peer);
+        }
+    }
+
+    /// Sends `peer` what it lacks: entries from its next index, or the snapshot.
+    pub fn send_append(&mut self, ctx: &mut Ctx<'_>, peer: u32) {
+        let next = self.next_index[peer as usize].max(1);
+        if next <= self.log.snapshot_index {
+            self.send_snapshot(ctx, peer);
+            return;
+        }
+        let prev_index = next - 1;
+        let prev_term = self
+            .log
+            .term_at(prev_index)
+            .expect("prev index is in the log");
+        let entries = self
+            .log
+            .entries_from(next, self.config.entries_per_message_max);
+        let msg = Msg::AppendEntries {
+            term: self.term,
+            prev_index,
+            prev_term,
+            entries,
+            leader_commit: self.commit_index,
+        };
+        ctx.send(NodeId(peer), msg);
+    }
+
+    pub fn on_append_entries(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        leader: u32,
+        term: u64,
+        (prev_index, prev_term): (u64, u64),
+        entries: Vec<Entry>,
+        leader_commit: u64,
+    ) {
+        if self.fsync_pending {
+            self.sync_log(ctx); // the bug's deferred fsync catches up
+        }
+        self.observe_term(ctx, term);
+        if term < self.term {
+            self.reply_append(ctx, leader, false, 0, (None, 0));
+            return;
+        }
+        if self.role != Role::Follower {
+            self.become_follower(ctx);
+        }
+        self.leader_hint = Some(leader);
+        self.leader_heard_at = Some(ctx.now());
+        self.reset_election_timer(ctx);
+        if let Some(conflict) = self.consistency_conflict(prev_index, prev_term) {
+            self.reply_append(ctx, leader, false, 0, conflict);
+            return;
+        }
+        let last_new = self.store_entries(ctx, prev_index, entries);
+        self.acknowledge(ctx, leader, last_new);
+        let commit_limit = if self.config.bugs.commit_index_unbounded {
+            self.log.last_index()
+        } else {
+            last_new
+        };
+        let new_commit = leader_commit.min(commit_limit);
+        if new_commit > self.commit_index {
+            self.commit_index = new_commit;
+            self.apply_committed(ctx);
+        }
+    }
+
+    /// Where our log disagrees with the leader's at `prev_index`, if it does.
+    fn consistency_conflict(&self, prev_index: u64, prev_term: u64) -> Option<(Option<u64>, u64)> {
+        if prev_index > self.log.last_index() {
+            return Some((None, self.log.last_index() + 1));
+        }
+        if prev_index < self.log.snapshot_index {
+            return None; // covered by our snapshot, hence committed and matching
+        }
+        match self.log.term_at(prev_index) {
+            Some(t) if t != prev_term && !self.config.bugs.no_prev_term_check => {
+                Some((Some(t), self.log.first_index_of_term(t, prev_index)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Stores the leader's entries after `prev_index`, truncating only on conflict.
+    /// Returns the index of the last entry the message carried.
+    fn store_entries(&mut self, ctx: &mut Ctx<'_>, prev_index: u64, entries: Vec<Entry>) -> u64 {
+        let last_new = prev_index + entries.len() as u64;
+        let truncatable =
+            prev_index >= self.log.snapshot_index && prev_index < self.log.last_index();
+        if self.config.bugs.truncate_on_every_append && truncatable {
+            // The bug: throw away everything after prevLogIndex, conflict or not.
+            self.log.truncate_from(prev_index + 1);
+            self.write_truncate(ctx, prev_index + 1);
+        }
+        for (offset, entry) in entries.into_iter().enumerate() {
+            let index = prev_index + 1 + offset as u64;
+            if index <= self.log.snapshot_index {
+                continue;
+            }
+            match self.log.term_at(index) {
+                Some(term) if term == entry.term => continue,
+                Some(_) => {
+                    debug_assert!(
+                        index > self.commit_index || self.config.bugs != RaftBugs::default(),
+                        "a correct Raft never truncates a committed entry"
+                    );
+                    self.log.truncate_from(index);
+                    self.write_truncate(ctx, index);
+                }
+                None => {}
+            }
+            self.log.append(entry.clone());
+            self.write_entry(ctx, index, entry);
+        }
+        last_new
+    }
+
+    /// Acknowledges up to `last_new`, after making it durable (unless the bug defers it).
+    fn acknowledge(&mut self, ctx: &mut Ctx<'_>, leader: u32, last_new: u64) {
+        if self.config.bugs.ack_before_fsync {
+            if !self.fsync_pending && ctx.disk().unsynced_len() > 0 {
+                self.fsync_pending = true;
+                ctx.set_timer(self.config.heartbeat_ns * 4, Timer::LazyFsync);
+            }
+        } else {
+            self.sync_log(ctx);
+        }
+        self.reply_append(ctx, leader, true, last_new, (None, 0));
+    }
+
+    fn reply_append(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        leader: u32,
+        success: bool,
+        match_index: u64,
+        conflict: (Option<u64>, u64),
+    ) {
+        let msg = Msg::AppendReply {
+            term: self.term,
+            success,
+            match_index,
+            conflict_term: conflict.0,
+            conflict_index: conflict.1,
+        };
+        ctx.send(NodeId(leader), msg);
+    }
+
+    pub fn on_append_reply(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        peer: u32,
+        term: u64,
+        success: bool,
+        match_index: u64,
+        (conflict_term, conflict_index): (Option<u64>, u64),
+    ) {
+        self.observe_term(ctx, term);
+        if self.role != Role::Leader || term != self.term {
+            return;
+        }
+        self.acked_since_check.insert(peer);
+        let p = peer as usize;
+        if success {
+            if match_index > self.match_index[p] {
+                self.match_index[p] = match_index;
+            }
+            self.next_index[p] = self.match_index[p] + 1;
+            self.advance_commit(ctx);
+            if self.next_index[p] <= self.log.last_index() {
+                self.send_append(ctx, peer);
+            }
+            return;
+        }
+        let next = match conflict_term.and_then(|t| self.log.last_index_of_term(t)) {
+            Some(last_of_term) => last_of_term + 1,
+            None => conflict_index.max(1),
+        };
+        self.next_index[p] = next
+            .min(self.log.last_index() + 1)
+            .max(self.match_index[p] + 1);
+        self.send_append(ctx, peer);
+    }
+}
+
+/// The command an entry carries, if any.
+pub fn command_of(entry: &Entry) -> Option<&Command> {
+    match &entry.payload {
+        Payload::Command(c) => Some(c),
+        Payload::Noop => None,
+    }
+}
