@@ -34,6 +34,9 @@ pub struct ClientConfig {
     pub think_ns_mean: Nanos,
     /// How long to wait for an answer before retrying elsewhere.
     pub retry_ns: Nanos,
+    /// After this (by the client's clock) operations are no longer paced: the faults
+    /// have healed and the client finishes its remaining work promptly.
+    pub pacing_ends_ns: Nanos,
 }
 
 impl ClientConfig {
@@ -46,6 +49,7 @@ impl ClientConfig {
             read_ratio: workload.read_ratio,
             think_ns_mean: (fault_period_ns / per_client).max(MILLISECOND),
             retry_ns: 100 * MILLISECOND,
+            pacing_ends_ns: fault_period_ns,
         }
     }
 
@@ -149,7 +153,11 @@ impl KvClient {
         if self.ops_left == 0 {
             return;
         }
-        let think = ctx.rng().exponential(self.config.think_ns_mean as f64) as Nanos;
+        let think = if ctx.now() >= self.config.pacing_ends_ns {
+            MILLISECOND
+        } else {
+            ctx.rng().exponential(self.config.think_ns_mean as f64) as Nanos
+        };
         ctx.set_timer(think.max(1), ClientTimer::NextOp.into());
     }
 

@@ -165,7 +165,7 @@ impl Server {
         // Catch followers up first; the no-op of the new term, which lets entries of
         // earlier terms commit under the current-term rule (§5.4.2), follows with the
         // first heartbeat.
-        self.noop_pending = true;
+        self.noop_pending = self.config.leader_noop;
         self.broadcast_append(ctx);
         ctx.set_timer(self.config.heartbeat_ns, Timer::Heartbeat);
     }

@@ -80,6 +80,11 @@ const OPTIONS: &[OptionInfo] = &[
         default: "50",
     },
     OptionInfo {
+        name: "leader_noop",
+        meaning: "a new leader appends a no-op with its first heartbeat",
+        default: "true",
+    },
+    OptionInfo {
         name: "entries_per_message",
         meaning: "most log entries in one AppendEntries",
         default: "4",
@@ -112,6 +117,7 @@ impl Protocol for Raft {
             check_quorum: setup.bool_option("check_quorum", true)?,
             snapshot_every: setup.u64_option("snapshot_every", 64)?,
             entries_per_message_max: setup.u64_option("entries_per_message", 4)?.max(1) as usize,
+            leader_noop: setup.bool_option("leader_noop", true)?,
             bugs: RaftBugs::from(&setup.bugs),
         };
         Ok(Raft {

@@ -64,21 +64,46 @@ impl Server {
             return;
         }
         if std::mem::take(&mut self.noop_pending) {
-            self.append_local(
-                ctx,
-                Entry {
-                    term: self.term,
-                    payload: Payload::Noop,
-                },
-            );
+            let noop = Entry {
+                term: self.term,
+                payload: Payload::Noop,
+            };
+            self.append_local(ctx, noop);
+            self.broadcast_append(ctx);
+        } else {
+            self.broadcast_heartbeat(ctx);
         }
-        self.broadcast_append(ctx);
         ctx.set_timer(self.config.heartbeat_ns, Timer::Heartbeat);
     }
 
     pub fn broadcast_append(&mut self, ctx: &mut Ctx<'_>) {
         for peer in self.peers().collect::<Vec<_>>() {
             self.send_append(ctx, peer);
+        }
+    }
+
+    /// Empty AppendEntries at each peer's next index: asserts leadership and carries the
+    /// commit index; a peer that lacks entries answers, and the answer brings them.
+    fn broadcast_heartbeat(&mut self, ctx: &mut Ctx<'_>) {
+        for peer in self.peers().collect::<Vec<_>>() {
+            let next = self.next_index[peer as usize].max(1);
+            if next <= self.log.snapshot_index {
+                self.send_snapshot(ctx, peer);
+                continue;
+            }
+            let prev_index = next - 1;
+            let prev_term = self
+                .log
+                .term_at(prev_index)
+                .expect("prev index is in the log");
+            let msg = Msg::AppendEntries {
+                term: self.term,
+                prev_index,
+                prev_term,
+                entries: Vec::new(),
+                leader_commit: self.commit_index,
+            };
+            ctx.send(NodeId(peer), msg);
         }
     }
 
@@ -248,9 +273,11 @@ impl Server {
             if match_index > self.match_index[p] {
                 self.match_index[p] = match_index;
             }
-            self.next_index[p] = self.match_index[p] + 1;
+            self.next_index[p] = self.next_index[p].max(self.match_index[p] + 1);
             self.advance_commit(ctx);
-            if self.next_index[p] <= self.log.last_index() {
+            if self.match_index[p] < self.log.last_index() && match_index + 1 >= self.next_index[p]
+            {
+                self.next_index[p] = match_index + 1;
                 self.send_append(ctx, peer);
             }
             return;

@@ -25,6 +25,9 @@ pub struct RaftConfig {
     /// Applied entries between snapshots; 0 disables compaction.
     pub snapshot_every: u64,
     pub entries_per_message_max: usize,
+    /// A new leader appends a no-op with its first heartbeat (commits earlier terms'
+    /// entries promptly); without it they commit with the first client command.
+    pub leader_noop: bool,
     pub bugs: RaftBugs,
 }
 
