@@ -325,27 +325,31 @@ impl Search<'_> {
         Ok(changed)
     }
 
+    /// Tries the smallest operation counts first (1, 2, 4, ...), then trims by one.
     fn fewer_ops(
         &mut self,
         best: &mut ScenarioFile,
         outcome: &mut Outcome,
     ) -> Result<bool, InputError> {
+        let ops = |f: &ScenarioFile| f.workload.as_ref().map_or(0, |w| w.ops);
         let mut changed = false;
-        let ops = |f: &ScenarioFile| f.workload.as_ref().map(|w| w.ops);
-        while let Some(current) = ops(best).filter(|&n| n > 1) {
-            let mut improved = false;
-            for fewer in [current / 2, current * 3 / 4, current - 1] {
-                let mut candidate = best.clone();
-                candidate.workload.as_mut().expect("has a workload").ops = fewer.max(1);
-                if self.adopt(best, outcome, candidate)? {
-                    improved = true;
-                    changed = true;
-                    break;
-                }
-            }
-            if !improved {
+        let mut size = 1;
+        while size < ops(best) && !self.observer.should_stop() {
+            let mut candidate = best.clone();
+            candidate.workload.as_mut().expect("has a workload").ops = size;
+            if self.adopt(best, outcome, candidate)? {
+                changed = true;
                 break;
             }
+            size *= 2;
+        }
+        while ops(best) > 1 && !self.observer.should_stop() {
+            let mut candidate = best.clone();
+            candidate.workload.as_mut().expect("has a workload").ops = ops(best) - 1;
+            if !self.adopt(best, outcome, candidate)? {
+                break;
+            }
+            changed = true;
         }
         Ok(changed)
     }

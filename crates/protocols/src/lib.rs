@@ -10,6 +10,7 @@ pub mod bugs;
 pub mod examples;
 pub mod history;
 pub mod kv;
+pub mod paxos;
 pub mod protocol;
 pub mod raft;
 pub mod registry;

@@ -3,6 +3,7 @@
 
 use crate::bugs::BugInfo;
 use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
+use crate::paxos::Paxos;
 use crate::protocol::{OptionInfo, Protocol};
 use crate::raft::Raft;
 
@@ -18,6 +19,7 @@ pub fn with_protocol<V: ProtocolVisitor>(name: &str, visitor: V) -> Option<V::Ou
         Broadcast::NAME => visitor.visit::<Broadcast>(),
         PingPong::NAME => visitor.visit::<PingPong>(),
         Raft::NAME => visitor.visit::<Raft>(),
+        Paxos::NAME => visitor.visit::<Paxos>(),
         _ => return None,
     })
 }
@@ -48,7 +50,7 @@ impl ProtocolVisitor for Describe {
 }
 
 /// Every protocol's name, in the order `faultline list` shows them.
-pub const PROTOCOL_NAMES: &[&str] = &[Raft::NAME, Broadcast::NAME, PingPong::NAME];
+pub const PROTOCOL_NAMES: &[&str] = &[Raft::NAME, Paxos::NAME, Broadcast::NAME, PingPong::NAME];
 
 /// Every protocol's description.
 pub fn all_protocols() -> Vec<ProtocolInfo> {

@@ -1,0 +1,161 @@
+//! Multi-Paxos's safety invariants, checked from the omniscient view after every event.
+//!
+//! At most one value is chosen per slot (chosen: a majority of acceptors accepted the
+//! same ballot and value); only values clients proposed (or no-ops) are chosen; an
+//! acceptor's promise never goes backwards, even across restarts; a slot's accepted
+//! ballot never decreases and never exceeds the promise; learners execute only chosen
+//! values. Incremental: each event, only new votes and executions are read.
+
+use crate::paxos::messages::{Ballot, Value};
+use crate::paxos::node::PaxosNode;
+use crate::protocol::Violation;
+use faultline_sim::hash::TraceHasher;
+use faultline_sim::{NodeId, World};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+
+#[derive(Debug, Default)]
+pub struct PaxosChecker {
+    majority: usize,
+    max_promised: Vec<Ballot>,
+    accept_cursor: Vec<usize>,
+    exec_cursor: Vec<usize>,
+    /// (slot, ballot, value hash) → acceptors that accepted it.
+    votes: BTreeMap<(u64, Ballot, u64), BTreeSet<u32>>,
+    /// (acceptor, slot) → highest ballot it accepted there.
+    accepted_ballot: BTreeMap<(u32, u64), Ballot>,
+    /// slot → chosen value hash.
+    chosen: BTreeMap<u64, u64>,
+}
+
+fn value_hash(value: &Value) -> u64 {
+    let mut h = TraceHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+fn violation(property: &str, detail: String) -> Result<(), Violation> {
+    Err(Violation::new(property, detail))
+}
+
+impl PaxosChecker {
+    pub fn new(servers: usize) -> Self {
+        PaxosChecker {
+            majority: servers / 2 + 1,
+            max_promised: vec![Ballot::default(); servers],
+            accept_cursor: vec![0; servers],
+            exec_cursor: vec![0; servers],
+            ..PaxosChecker::default()
+        }
+    }
+
+    pub fn check(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
+        for i in 0..self.max_promised.len() {
+            let Some(server) = world.actor(NodeId(i as u32)).and_then(PaxosNode::as_server) else {
+                self.accept_cursor[i] = 0;
+                self.exec_cursor[i] = 0;
+                continue;
+            };
+            if server.promised < self.max_promised[i] {
+                return violation(
+                    "promise_durable",
+                    format!(
+                        "n{i} promised {:?} but now only {:?}",
+                        self.max_promised[i], server.promised
+                    ),
+                );
+            }
+            self.max_promised[i] = server.promised;
+            let new_votes =
+                server.accept_log[self.accept_cursor[i].min(server.accept_log.len())..].to_vec();
+            self.accept_cursor[i] = server.accept_log.len();
+            for vote in new_votes {
+                self.record_vote(
+                    i as u32,
+                    vote.slot,
+                    vote.ballot,
+                    value_hash(&vote.value),
+                    server.promised,
+                )?;
+            }
+            let new_execs =
+                server.exec_log[self.exec_cursor[i].min(server.exec_log.len())..].to_vec();
+            self.exec_cursor[i] = server.exec_log.len();
+            for (slot, value) in new_execs {
+                if self.chosen.get(&slot) != Some(&value_hash(&value)) {
+                    return violation(
+                        "learn_only_chosen",
+                        format!("n{i} executed a value in slot {slot} that was not chosen there"),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn record_vote(
+        &mut self,
+        acceptor: u32,
+        slot: u64,
+        ballot: Ballot,
+        hash: u64,
+        promised: Ballot,
+    ) -> Result<(), Violation> {
+        if ballot > promised {
+            return violation(
+                "accepted_within_promise",
+                format!("n{acceptor} accepted {ballot:?} above its promise {promised:?}"),
+            );
+        }
+        let previous = self.accepted_ballot.insert((acceptor, slot), ballot);
+        if previous.is_some_and(|p| p > ballot) {
+            return violation(
+                "accepted_monotonic",
+                format!(
+                    "n{acceptor} accepted {ballot:?} in slot {slot} after {:?}",
+                    previous.unwrap()
+                ),
+            );
+        }
+        let voters = self.votes.entry((slot, ballot, hash)).or_default();
+        voters.insert(acceptor);
+        if voters.len() < self.majority {
+            return Ok(());
+        }
+        match self.chosen.insert(slot, hash) {
+            Some(other) if other != hash => violation(
+                "one_value_per_slot",
+                format!(
+                    "two different values were chosen in slot {slot} (the second with {ballot:?})"
+                ),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Chosen values that are neither no-ops nor commands some client invoked.
+    pub fn check_only_proposed(
+        &self,
+        world: &World<PaxosNode>,
+        proposed: &BTreeSet<u64>,
+    ) -> Result<(), Violation> {
+        let _ = world;
+        let noop = value_hash(&Value::Noop);
+        match self
+            .chosen
+            .iter()
+            .find(|(_, h)| **h != noop && !proposed.contains(h))
+        {
+            Some((slot, _)) => violation(
+                "only_proposed_chosen",
+                format!("slot {slot} chose a value no client proposed"),
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The hash of a value as the checker sees it, for commands clients proposed.
+pub fn proposed_hash(value: &Value) -> u64 {
+    value_hash(value)
+}

@@ -1,0 +1,87 @@
+//! The learner: records chosen values and executes them strictly in slot order, so
+//! every server's store goes through the same states; a learner that missed decisions
+//! fetches them from the leader.
+
+use crate::kv::KvResponse;
+use crate::paxos::messages::{Ballot, Msg, Value};
+use crate::paxos::server::{Ctx, Role, Server};
+use faultline_sim::NodeId;
+
+/// Decisions sent per fetch.
+const FETCH_SLOTS_MAX: u64 = 32;
+
+impl Server {
+    pub fn on_decide(&mut self, ctx: &mut Ctx<'_>, slot: u64, value: Value) {
+        if slot >= self.next_exec {
+            self.decided.insert(slot, value);
+        }
+        self.execute(ctx);
+    }
+
+    fn execute(&mut self, ctx: &mut Ctx<'_>) {
+        while let Some(value) = self.decided.remove(&self.next_exec) {
+            let slot = self.next_exec;
+            self.next_exec += 1;
+            self.exec_log.push((slot, value.clone()));
+            let Value::Command(command) = value else {
+                continue;
+            };
+            let outcome = self.store.apply(&command);
+            let waiting = self.pending_replies.remove(&slot);
+            // Another leader may have filled this slot with a different command: answer
+            // only the client whose command this is.
+            let ours = waiting
+                .filter(|&(client, seq)| u64::from(client) == command.client && seq == command.seq);
+            if let (Some((client, seq)), Some(output)) = (ours, outcome.output()) {
+                let response = KvResponse::Applied {
+                    seq,
+                    output: output.clone(),
+                };
+                ctx.send(NodeId(client), Msg::Response(response));
+            }
+            if self.role == Role::Leader {
+                if let Some(p) = self.proposals.get_mut(&slot) {
+                    p.chosen = true;
+                }
+            }
+        }
+    }
+
+    pub fn on_heartbeat(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        leader: NodeId,
+        ballot: Ballot,
+        chosen_through: u64,
+    ) {
+        if ballot < self.promised {
+            return;
+        }
+        self.follow(ctx, ballot);
+        if chosen_through >= self.next_exec {
+            ctx.send(
+                leader,
+                Msg::Fetch {
+                    from_slot: self.next_exec,
+                },
+            );
+        }
+    }
+
+    pub fn on_fetch(&mut self, ctx: &mut Ctx<'_>, learner: NodeId, from_slot: u64) {
+        let through = (self.next_exec - 1).min(from_slot + FETCH_SLOTS_MAX);
+        for (slot, value) in self
+            .exec_log
+            .iter()
+            .filter(|(s, _)| (from_slot..=through).contains(s))
+        {
+            ctx.send(
+                learner,
+                Msg::Decide {
+                    slot: *slot,
+                    value: value.clone(),
+                },
+            );
+        }
+    }
+}

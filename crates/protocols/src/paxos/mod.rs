@@ -1,0 +1,176 @@
+//! Multi-Paxos (Lamport, "Paxos Made Simple"): a replicated key-value log.
+//!
+//! Sketch. Every server is an acceptor, a proposer and a learner. Ballots are
+//! (round, proposer id), so no two proposers share one. A proposer that suspects the
+//! leader is gone runs phase 1 once for every open slot: it asks all acceptors to
+//! promise its ballot; each promise carries the acceptor's votes, and for each slot the
+//! proposer adopts the value with the highest accepted ballot (holes become no-ops).
+//! As the distinguished leader it then runs only phase 2: Accept(ballot, slot, value)
+//! to all, chosen once a majority accepts, announced with Decide. Learners execute
+//! chosen values in slot order into the key-value store (client sessions make retries
+//! apply once); the leader answers the client. Promises and votes are fsynced before
+//! the reply that depends on them. A higher ballot anywhere makes a proposer step down.
+//! Without a distinguished leader (`stable_leader: false`) every server that gets a
+//! request competes for the slot itself: single-decree Paxos per slot.
+//!
+//! Invariants (`invariants`): one value per slot, only proposed values chosen, durable
+//! and monotonic promises, monotonic accepted ballots within the promise, learners
+//! execute only chosen values; plus (harness) a linearizable client history.
+//!
+//! Where to look: `acceptor` (phases 1b and 2b), `proposer` (phase 1a, value
+//! recovery, phase 2a, leadership), `learner` (decisions, in-order execution,
+//! catch-up), `persistence` (disk records, recovery), `bugs`, `node`.
+
+pub mod acceptor;
+pub mod bugs;
+pub mod invariants;
+pub mod learner;
+pub mod messages;
+pub mod node;
+pub mod persistence;
+pub mod proposer;
+pub mod server;
+
+use crate::bugs::BugInfo;
+use crate::history::{ClientEvent, ClientEventKind};
+use crate::kv::{ClientConfig, Command, KvOp};
+use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
+use bugs::{PaxosBugs, BUGS};
+use faultline_sim::{NodeId, World, MILLISECOND};
+use invariants::{proposed_hash, PaxosChecker};
+use messages::Value;
+use node::PaxosNode;
+use server::{PaxosConfig, Server};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+pub struct Paxos {
+    config: Rc<PaxosConfig>,
+    clients: ClientConfig,
+    workload: Workload,
+    checker: PaxosChecker,
+}
+
+const OPTIONS: &[OptionInfo] = &[
+    OptionInfo {
+        name: "stable_leader",
+        meaning: "a distinguished leader runs phase 1 once for all slots (false: every request's server competes, single-decree style)",
+        default: "true",
+    },
+    OptionInfo { name: "election_timeout_ms", meaning: "minimum leader timeout (maximum is twice it)", default: "150" },
+    OptionInfo { name: "heartbeat_ms", meaning: "leader heartbeat interval", default: "50" },
+];
+
+impl Protocol for Paxos {
+    type Node = PaxosNode;
+    const NAME: &'static str = "paxos";
+    const SUMMARY: &'static str =
+        "Multi-Paxos replicated key-value log (distinguished leader, or competing proposers)";
+    const HISTORY_MODEL: Option<&'static str> = Some("kv");
+
+    fn bugs() -> &'static [BugInfo] {
+        BUGS
+    }
+
+    fn options() -> &'static [OptionInfo] {
+        OPTIONS
+    }
+
+    fn build(setup: &Setup) -> Result<Self, SetupError> {
+        let election_ms = setup.u64_option("election_timeout_ms", 150)?.max(1);
+        let config = PaxosConfig {
+            servers: setup.servers as u32,
+            election_timeout_ns_min: election_ms * MILLISECOND,
+            election_timeout_ns_max: 2 * election_ms * MILLISECOND,
+            heartbeat_ns: setup.u64_option("heartbeat_ms", 50)?.max(1) * MILLISECOND,
+            stable_leader: setup.bool_option("stable_leader", true)?,
+            bugs: PaxosBugs::from(&setup.bugs),
+        };
+        Ok(Paxos {
+            clients: ClientConfig::for_workload(
+                &setup.workload,
+                setup.servers,
+                setup.fault_period_ns,
+            ),
+            workload: setup.workload.clone(),
+            checker: PaxosChecker::new(setup.servers),
+            config: Rc::new(config),
+        })
+    }
+
+    fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> PaxosNode> {
+        let (config, clients, workload) = (
+            self.config.clone(),
+            self.clients.clone(),
+            self.workload.clone(),
+        );
+        let servers = config.servers;
+        Box::new(move |id| {
+            if id.0 < servers {
+                PaxosNode::Server(Box::new(Server::new(id.0, config.clone())))
+            } else {
+                let ops = ClientConfig::ops_for(&workload, (id.0 - servers) as usize);
+                PaxosNode::client(id, clients.clone(), ops)
+            }
+        })
+    }
+
+    fn check_step(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
+        self.checker.check(world)
+    }
+
+    fn check_end(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
+        let proposed: BTreeSet<u64> = invoked_commands(world)
+            .iter()
+            .map(|c| proposed_hash(&Value::Command(c.clone())))
+            .collect();
+        self.checker.check_only_proposed(world, &proposed)
+    }
+
+    fn unfinished_ops(&self, world: &World<PaxosNode>) -> usize {
+        world
+            .actors()
+            .iter()
+            .map(|n| match n {
+                Some(PaxosNode::Client(c)) => c.unfinished(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    fn history(&self, world: &World<PaxosNode>) -> Vec<ClientEvent> {
+        world
+            .observations()
+            .iter()
+            .map(|o| o.value.clone())
+            .collect()
+    }
+}
+
+/// The commands clients invoked, rebuilt from their observations (each client numbers
+/// its operations 1, 2, ... in invocation order).
+fn invoked_commands(world: &World<PaxosNode>) -> Vec<Command> {
+    let mut seq_of = std::collections::BTreeMap::<u64, u64>::new();
+    let mut commands = Vec::new();
+    for observed in world.observations() {
+        let event = &observed.value;
+        if event.kind != ClientEventKind::Invoke {
+            continue;
+        }
+        let seq = seq_of.entry(event.process).or_insert(0);
+        *seq += 1;
+        let key = event.key.clone().unwrap_or_default();
+        let value = event.value.clone().unwrap_or_default();
+        let op = match event.f {
+            "get" => KvOp::Get { key },
+            "put" => KvOp::Put { key, value },
+            _ => KvOp::Append { key, value },
+        };
+        commands.push(Command {
+            client: event.process,
+            seq: *seq,
+            op,
+        });
+    }
+    commands
+}
