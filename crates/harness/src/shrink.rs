@@ -17,7 +17,7 @@ use crate::scenario::file::{
 };
 use crate::scenario::{entry_from_applied, Expect, Scenario, ScenarioFile, ScheduleEntry};
 use faultline_sim::disk::UnsyncedOnCrash;
-use faultline_sim::{FaultAction, LatencyShape, Nanos, PartitionShape, Target, MILLISECOND};
+use faultline_sim::{FaultAction, LatencyShape, Nanos, Target, MILLISECOND};
 
 /// How big a scenario is, for before/after reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -451,15 +451,5 @@ fn names_node_at_least(entry: &ScheduleEntry, nodes: u32) -> bool {
     let Some(partition) = &entry.partition else {
         return false;
     };
-    let named: Vec<u32> = match &partition.0 {
-        PartitionShape::Groups(groups) => groups.iter().flatten().copied().collect(),
-        PartitionShape::OneWay { from, to } => from.iter().chain(to).copied().collect(),
-        PartitionShape::Links(links) => links.iter().flatten().copied().collect(),
-        PartitionShape::Isolate(Target::Node(n)) => vec![*n],
-        PartitionShape::MajorityMinority {
-            minority: Some(Target::Node(n)),
-        } => vec![*n],
-        _ => Vec::new(),
-    };
-    named.iter().any(|&n| n >= nodes)
+    partition.0.named_nodes().iter().any(|&n| n >= nodes)
 }

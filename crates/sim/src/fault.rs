@@ -51,6 +51,22 @@ pub enum PartitionShape {
     Ring,
 }
 
+impl PartitionShape {
+    /// Every node index the shape names explicitly (not those it will draw at random).
+    pub fn named_nodes(&self) -> Vec<u32> {
+        match self {
+            PartitionShape::Groups(groups) => groups.iter().flatten().copied().collect(),
+            PartitionShape::OneWay { from, to } => from.iter().chain(to).copied().collect(),
+            PartitionShape::Links(links) => links.iter().flatten().copied().collect(),
+            PartitionShape::Isolate(Target::Node(n)) => vec![*n],
+            PartitionShape::MajorityMinority {
+                minority: Some(Target::Node(n)),
+            } => vec![*n],
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl fmt::Display for PartitionShape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nodes = |v: &[u32]| {

@@ -622,13 +622,11 @@ impl<A: Actor> World<A> {
     }
 
     fn check_nodes_exist(&self, shape: &PartitionShape) -> Result<(), String> {
-        let named: Vec<u32> = match shape {
-            PartitionShape::Groups(groups) => groups.iter().flatten().copied().collect(),
-            PartitionShape::OneWay { from, to } => from.iter().chain(to).copied().collect(),
-            PartitionShape::Links(links) => links.iter().flatten().copied().collect(),
-            _ => Vec::new(),
-        };
-        match named.iter().find(|&&n| n as usize >= self.actors.len()) {
+        match shape
+            .named_nodes()
+            .iter()
+            .find(|&&n| n as usize >= self.actors.len())
+        {
             Some(n) => Err(format!("no node {n}")),
             None => Ok(()),
         }

@@ -427,17 +427,11 @@ fn check_partition_nodes(
     path: &str,
     node_count: usize,
 ) -> Result<(), Problem> {
-    let named: Vec<u32> = match shape {
-        PartitionShape::Groups(groups) => groups.iter().flatten().copied().collect(),
-        PartitionShape::OneWay { from, to } => from.iter().chain(to).copied().collect(),
-        PartitionShape::Links(links) => links.iter().flatten().copied().collect(),
-        PartitionShape::Isolate(Target::Node(n)) => vec![*n],
-        PartitionShape::MajorityMinority {
-            minority: Some(Target::Node(n)),
-        } => vec![*n],
-        _ => Vec::new(),
-    };
-    match named.iter().find(|&&n| n as usize >= node_count) {
+    match shape
+        .named_nodes()
+        .iter()
+        .find(|&&n| n as usize >= node_count)
+    {
         Some(n) => Err(problem(
             path,
             format!(

@@ -10,9 +10,11 @@
 //! behind its log; it only moves [`op::Command`]s and [`op::KvResponse`]s.
 
 pub mod client;
+pub mod node;
 pub mod op;
 pub mod store;
 
 pub use client::{ClientConfig, ClientTimer, KvClient};
+pub use node::{KvNode, KvServer};
 pub use op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 pub use store::{ApplyOutcome, KvStore};

@@ -33,6 +33,7 @@ pub mod server;
 
 use crate::bugs::BugInfo;
 use crate::history::{ClientEvent, ClientEventKind};
+use crate::kv::node::{client_history, unfinished_ops};
 use crate::kv::{ClientConfig, Command, KvOp};
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
 use bugs::{PaxosBugs, BUGS};
@@ -128,22 +129,11 @@ impl Protocol for Paxos {
     }
 
     fn unfinished_ops(&self, world: &World<PaxosNode>) -> usize {
-        world
-            .actors()
-            .iter()
-            .map(|n| match n {
-                Some(PaxosNode::Client(c)) => c.unfinished(),
-                _ => 0,
-            })
-            .sum()
+        unfinished_ops(world)
     }
 
     fn history(&self, world: &World<PaxosNode>) -> Vec<ClientEvent> {
-        world
-            .observations()
-            .iter()
-            .map(|o| o.value.clone())
-            .collect()
+        client_history(world)
     }
 }
 

@@ -37,6 +37,7 @@ pub mod snapshot;
 
 use crate::bugs::BugInfo;
 use crate::history::{ClientEvent, ClientEventKind};
+use crate::kv::node::{client_history, unfinished_ops};
 use crate::kv::ClientConfig;
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
 use bugs::{RaftBugs, BUGS};
@@ -174,21 +175,10 @@ impl Protocol for Raft {
     }
 
     fn unfinished_ops(&self, world: &World<RaftNode>) -> usize {
-        world
-            .actors()
-            .iter()
-            .map(|n| match n {
-                Some(RaftNode::Client(c)) => c.unfinished(),
-                _ => 0,
-            })
-            .sum()
+        unfinished_ops(world)
     }
 
     fn history(&self, world: &World<RaftNode>) -> Vec<ClientEvent> {
-        world
-            .observations()
-            .iter()
-            .map(|o| o.value.clone())
-            .collect()
+        client_history(world)
     }
 }

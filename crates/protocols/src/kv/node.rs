@@ -1,0 +1,111 @@
+//! A node of a key-value protocol run: one of the protocol's servers, or a client.
+//!
+//! Every consensus protocol here serves the same clients, so the client half of the
+//! actor, and the bookkeeping over clients (unfinished operations, the history), is
+//! written once; a protocol implements [`KvServer`] for its server.
+
+use crate::history::ClientEvent;
+use crate::kv::client::{ClientConfig, ClientTimer, KvClient};
+use crate::kv::op::{KvRequest, KvResponse};
+use faultline_sim::actor::Role;
+use faultline_sim::{Actor, Context, NodeId, World};
+use serde::Serialize;
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// A protocol's server, as hosted in a [`KvNode`].
+pub trait KvServer: Sized + 'static {
+    type Msg: Clone + Debug + Hash + Serialize + From<KvRequest>;
+    type Timer: Clone + Debug + Hash + Serialize + From<ClientTimer>;
+    type Record: Clone + Debug;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, KvNode<Self>>);
+    fn on_message(&mut self, ctx: &mut Context<'_, KvNode<Self>>, from: NodeId, msg: Self::Msg);
+    fn on_timer(&mut self, ctx: &mut Context<'_, KvNode<Self>>, timer: Self::Timer);
+    fn role(&self) -> Option<Role>;
+
+    /// The response a message carries to a client, if it is one.
+    fn response(msg: Self::Msg) -> Option<KvResponse>;
+    /// The client timer a timer carries, if it is one.
+    fn client_timer(timer: Self::Timer) -> Option<ClientTimer>;
+}
+
+#[derive(Clone, Debug)]
+pub enum KvNode<S> {
+    Server(Box<S>),
+    Client(KvClient),
+}
+
+impl<S> KvNode<S> {
+    pub fn client(id: NodeId, config: ClientConfig, ops: usize) -> Self {
+        KvNode::Client(KvClient::new(id, config, ops))
+    }
+
+    pub fn as_server(&self) -> Option<&S> {
+        match self {
+            KvNode::Server(s) => Some(s),
+            KvNode::Client(_) => None,
+        }
+    }
+}
+
+impl<S: KvServer> Actor for KvNode<S> {
+    type Msg = S::Msg;
+    type Timer = S::Timer;
+    type Record = S::Record;
+    type Observation = ClientEvent;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        match self {
+            KvNode::Server(s) => s.on_start(ctx),
+            KvNode::Client(c) => c.on_start(ctx),
+        }
+    }
+
+    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: S::Msg) {
+        match self {
+            KvNode::Server(s) => s.on_message(ctx, from, msg),
+            KvNode::Client(c) => {
+                if let Some(response) = S::response(msg) {
+                    c.on_response(ctx, response);
+                }
+            }
+        }
+    }
+
+    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, timer: S::Timer) {
+        match self {
+            KvNode::Server(s) => s.on_timer(ctx, timer),
+            KvNode::Client(c) => {
+                if let Some(timer) = S::client_timer(timer) {
+                    c.on_timer(ctx, timer);
+                }
+            }
+        }
+    }
+
+    fn role(&self) -> Option<Role> {
+        self.as_server().and_then(S::role)
+    }
+}
+
+/// Client operations not yet completed, over every client of the run.
+pub fn unfinished_ops<S: KvServer>(world: &World<KvNode<S>>) -> usize {
+    world
+        .actors()
+        .iter()
+        .map(|n| match n {
+            Some(KvNode::Client(c)) => c.unfinished(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// What the clients saw, in real-time order.
+pub fn client_history<S: KvServer>(world: &World<KvNode<S>>) -> Vec<ClientEvent> {
+    world
+        .observations()
+        .iter()
+        .map(|o| o.value.clone())
+        .collect()
+}

@@ -1,0 +1,111 @@
+//! Paxos invariants that no named bug trips are shown able to fail on hand-corrupted
+//! state: an acceptor accepting above its promise, and a learner executing a value that
+//! was never chosen. (The others are tripped by the named bugs in the harness tests.)
+
+use faultline_protocols::paxos::messages::{Ballot, Value, Vote};
+use faultline_protocols::paxos::node::PaxosNode;
+use faultline_protocols::paxos::Paxos;
+use faultline_protocols::{Bugs, Protocol, Setup, Workload};
+use faultline_sim::disk::UnsyncedOnCrash;
+use faultline_sim::{NetworkConfig, NodeId, World, WorldConfig, SECOND};
+
+fn healthy() -> (Paxos, World<PaxosNode>) {
+    let setup = Setup {
+        servers: 3,
+        workload: Workload {
+            clients: 2,
+            keys: 2,
+            ops: 30,
+            read_ratio: 0.3,
+        },
+        bugs: Bugs::default(),
+        options: Default::default(),
+        fault_period_ns: SECOND,
+    };
+    let mut paxos = Paxos::build(&setup).unwrap();
+    let config = WorldConfig {
+        seed: 5,
+        server_count: 3,
+        client_count: 2,
+        network: NetworkConfig::default(),
+        unsynced_on_crash: UnsyncedOnCrash::Lost,
+        keep_trace: false,
+    };
+    let mut world = World::new(config, paxos.node_factory());
+    while world.peek_time().is_some_and(|t| t < SECOND) {
+        world.step();
+        paxos.check_step(&world).expect("healthy");
+    }
+    (paxos, world)
+}
+
+fn corrupt(
+    world: &mut World<PaxosNode>,
+    node: u32,
+    change: impl FnOnce(&mut faultline_protocols::paxos::server::Server),
+) {
+    world.with_context(NodeId(node), |actor, _| match actor {
+        PaxosNode::Server(server) => change(server),
+        PaxosNode::Client(_) => panic!("a server"),
+    });
+}
+
+#[test]
+fn accepting_above_the_promise_is_caught() {
+    let (mut paxos, mut world) = healthy();
+    corrupt(&mut world, 1, |s| {
+        let ballot = Ballot {
+            round: s.promised.round + 5,
+            proposer: 0,
+        };
+        s.accept_log.push(Vote {
+            slot: 999,
+            ballot,
+            value: Value::Noop,
+        });
+    });
+    assert_eq!(
+        paxos.check_step(&world).unwrap_err().property,
+        "accepted_within_promise"
+    );
+}
+
+#[test]
+fn executing_an_unchosen_value_is_caught() {
+    let (mut paxos, mut world) = healthy();
+    corrupt(&mut world, 2, |s| s.exec_log.push((999, Value::Noop)));
+    assert_eq!(
+        paxos.check_step(&world).unwrap_err().property,
+        "learn_only_chosen"
+    );
+}
+
+#[test]
+fn choosing_a_value_no_client_proposed_is_caught() {
+    let (mut paxos, mut world) = healthy();
+    let forged = Value::Command(faultline_protocols::kv::Command {
+        client: 77,
+        seq: 1,
+        op: faultline_protocols::kv::KvOp::Put {
+            key: "k0".into(),
+            value: "forged".into(),
+        },
+    });
+    for node in [0, 1] {
+        let value = forged.clone();
+        corrupt(&mut world, node, |s| {
+            s.accept_log.push(Vote {
+                slot: 999,
+                ballot: s.promised,
+                value,
+            });
+        });
+    }
+    paxos
+        .check_step(&world)
+        .expect("one value in slot 999, so far consistent");
+    assert_eq!(
+        paxos.check_end(&world).unwrap_err().property,
+        "only_proposed_chosen"
+    );
+}
