@@ -126,15 +126,23 @@ pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> 
         look_ahead: true,
     };
     let parts: Vec<(Option<String>, Vec<Op>)> = partitions.into_iter().collect();
-    let results: Vec<SearchResult> = parts
+    let mut results: Vec<SearchResult> = parts
         .par_iter()
-        .map(|(_, ops)| explained(model, ops, search(model, ops, limits), limits))
+        .map(|(_, ops)| search(model, ops, limits))
         .collect();
+    // Only the first violation is reported: explain that one.
+    if let Some(first) = results
+        .iter()
+        .position(|r| matches!(r, SearchResult::NotLinearizable(_)))
+    {
+        let result = std::mem::replace(&mut results[first], SearchResult::Linearizable);
+        results[first] = explained(model, &parts[first].1, result, limits);
+    }
     report(model, included.len(), pruned, &parts, results)
 }
 
 /// Steps allowed to re-run a failing partition for a plainer counterexample.
-const EXPLAIN_STEPS_MAX: u64 = 2_000_000;
+const EXPLAIN_STEPS_MAX: u64 = 200_000;
 
 /// For a violation found with look-ahead, re-runs the plain search (within a small
 /// budget) so the counterexample blames the operation a person would: the first one

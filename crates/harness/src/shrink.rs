@@ -165,6 +165,13 @@ pub fn explicit_form(original: &ScenarioFile, outcome: &Outcome) -> ScenarioFile
         },
     };
     file.expect = Expect::Fail;
+    // Pin the clients' pacing, so removing operations keeps the rest where they were.
+    if let Some(workload) = file.workload.as_mut().filter(|w| w.think.is_none()) {
+        let per_client = (workload.ops / workload.clients.max(1)).max(1) as u64;
+        workload.think = Some(Duration(
+            (original.duration.0 / per_client).max(MILLISECOND),
+        ));
+    }
     file
 }
 

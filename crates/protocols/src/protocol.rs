@@ -21,6 +21,9 @@ pub struct Workload {
     pub ops: usize,
     /// Fraction of operations that are reads.
     pub read_ratio: f64,
+    /// Mean pause between a client's operations; `None`: the fault period spread evenly
+    /// over each client's operations.
+    pub think_ns_mean: Option<Nanos>,
 }
 
 impl Default for Workload {
@@ -30,6 +33,7 @@ impl Default for Workload {
             keys: 4,
             ops: 300,
             read_ratio: 0.5,
+            think_ns_mean: None,
         }
     }
 }

@@ -17,6 +17,7 @@ fn healthy() -> (Paxos, World<PaxosNode>) {
             keys: 2,
             ops: 30,
             read_ratio: 0.3,
+            think_ns_mean: None,
         },
         bugs: Bugs::default(),
         options: Default::default(),

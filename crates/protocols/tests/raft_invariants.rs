@@ -17,6 +17,7 @@ fn healthy_cluster() -> (Raft, World<RaftNode>) {
             keys: 2,
             ops: 40,
             read_ratio: 0.3,
+            think_ns_mean: None,
         },
         bugs: Bugs::default(),
         options: Default::default(),

@@ -188,6 +188,10 @@ pub struct WorkloadSection {
     pub ops: u32,
     #[serde(default = "default_read_ratio")]
     pub read_ratio: f64,
+    /// Mean pause between a client's operations during the fault period (default:
+    /// the duration spread evenly over each client's operations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub think: Option<Duration>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

@@ -230,6 +230,7 @@ fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
         keys: 4,
         ops: 300,
         read_ratio: 0.5,
+        think: None,
     });
     if section.clients == 0 || section.clients > 1_000 {
         return Err(problem("workload.clients", "expected 1 to 1000 clients"));
@@ -248,6 +249,7 @@ fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
         keys: section.keys as usize,
         ops: section.ops as usize,
         read_ratio: section.read_ratio,
+        think_ns_mean: section.think.map(|d| d.0),
     })
 }
 

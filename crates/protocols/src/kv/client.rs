@@ -47,7 +47,10 @@ impl ClientConfig {
             servers: servers as u32,
             keys: workload.keys.max(1),
             read_ratio: workload.read_ratio,
-            think_ns_mean: (fault_period_ns / per_client).max(MILLISECOND),
+            think_ns_mean: workload
+                .think_ns_mean
+                .unwrap_or(fault_period_ns / per_client)
+                .max(MILLISECOND),
             retry_ns: 100 * MILLISECOND,
             pacing_ends_ns: fault_period_ns,
         }
