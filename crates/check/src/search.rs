@@ -9,9 +9,10 @@
 //! `info` operations return after everything, so they may or may not take effect.
 //! A deterministic step budget turns a search that would run too long into `Unknown`.
 
-use crate::history::Op;
+use crate::history::{Func, Op, Status};
 use crate::model::Model;
-use std::collections::{HashMap, HashSet};
+use crate::value::Val;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// How a partition's search ended.
@@ -229,6 +230,61 @@ fn zobrist(op: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Identical crashed operations (same function, key and input, outcome unknown) are
+/// interchangeable: both may take effect anywhere after their invocation, with the same
+/// effect. Any linearization can be rearranged so they appear in invocation order, so
+/// only the earliest-invoked unlinearized one of each kind is ever tried.
+struct Twins {
+    group: Vec<Option<usize>>,
+    members: Vec<Vec<usize>>,
+    next: Vec<usize>,
+}
+
+impl Twins {
+    fn new(ops: &[Op]) -> Self {
+        let mut groups: BTreeMap<(Func, Option<&str>, &Val), usize> = BTreeMap::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let group = ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| {
+                if op.status != Status::Info {
+                    return None;
+                }
+                let key = (op.f, op.key.as_deref(), &op.input);
+                let g = *groups.entry(key).or_insert_with(|| {
+                    members.push(Vec::new());
+                    members.len() - 1
+                });
+                members[g].push(i);
+                Some(g)
+            })
+            .collect();
+        let next = vec![0; members.len()];
+        Twins {
+            group,
+            members,
+            next,
+        }
+    }
+
+    fn allowed(&self, op: usize) -> bool {
+        self.group[op].is_none_or(|g| self.members[g][self.next[g]] == op)
+    }
+
+    fn take(&mut self, op: usize) {
+        if let Some(g) = self.group[op] {
+            self.next[g] += 1;
+        }
+    }
+
+    fn give_back(&mut self, op: usize) {
+        if let Some(g) = self.group[op] {
+            self.next[g] -= 1;
+        }
+    }
+}
+
 /// One backtracking point.
 struct Frame {
     op: usize,
@@ -267,6 +323,7 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
     let mut entry = list.first();
     let mut steps = 0u64;
     let mut resets: Vec<&Op> = Vec::new();
+    let mut twins = Twins::new(ops);
     // A read leaves the state and the pending resets as they were, so only writes
     // need the look-ahead over pending reads.
     let prune_reads = limits.look_ahead && model.prunes_by_reachability();
@@ -279,11 +336,16 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
         if !is_call {
             deepest.note(&frames, op, state);
             // A return whose op is not linearized: undo the last choice.
-            let Some(frame) = pop_to_choice(&mut frames, &mut list, &mut set_hash) else {
+            let Some(frame) = pop_to_choice(&mut frames, &mut list, &mut set_hash, &mut twins)
+            else {
                 return SearchResult::NotLinearizable(deepest.finish(&states));
             };
             state = frame.state_before;
             entry = list.next[list.call_of[frame.op]];
+            continue;
+        }
+        if !twins.allowed(op) {
+            entry = list.next[entry];
             continue;
         }
         let Some(next_state) = states.step(state, op, ops) else {
@@ -324,6 +386,7 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
             state_before: state,
             forced: read_only,
         });
+        twins.take(op);
         set_hash = candidate_hash;
         state = next_state;
         list.lift(op);
@@ -371,10 +434,12 @@ fn pop_to_choice(
     frames: &mut Vec<Frame>,
     list: &mut EventList,
     set_hash: &mut SetHash,
+    twins: &mut Twins,
 ) -> Option<Frame> {
     loop {
         let frame = frames.pop()?;
         list.unlift(frame.op);
+        twins.give_back(frame.op);
         *set_hash = set_hash.toggle(frame.op);
         if !frame.forced {
             return Some(frame);
