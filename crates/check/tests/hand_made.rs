@@ -280,3 +280,30 @@ fn edn_histories_with_tuples_are_partitioned_by_key() {
     assert_eq!(report.verdict, Verdict::Linearizable);
     assert_eq!(report.partitions[0].key.as_deref(), Some("1"));
 }
+
+#[test]
+fn identical_crashed_writes_can_each_take_effect_at_different_times() {
+    // Two crashed writes of 1: one must land before the write of 2, the other after.
+    let text = jsonl(&[
+        r#"{"process":0,"type":"invoke","f":"write","value":1}"#,
+        r#"{"process":0,"type":"info","f":"write","value":1}"#,
+        r#"{"process":1,"type":"invoke","f":"write","value":1}"#,
+        r#"{"process":1,"type":"info","f":"write","value":1}"#,
+        r#"{"process":2,"type":"invoke","f":"read","value":null}"#,
+        r#"{"process":2,"type":"ok","f":"read","value":1}"#,
+        r#"{"process":2,"type":"invoke","f":"write","value":2}"#,
+        r#"{"process":2,"type":"ok","f":"write","value":2}"#,
+        r#"{"process":2,"type":"invoke","f":"read","value":null}"#,
+        r#"{"process":2,"type":"ok","f":"read","value":1}"#,
+    ]);
+    assert_eq!(
+        run(&text, ModelKind::Register).verdict,
+        Verdict::Linearizable
+    );
+    // With only one crashed write of 1, the second read of 1 is impossible.
+    let one: Vec<&str> = text.lines().skip(2).collect();
+    assert_eq!(
+        run(&jsonl(&one), ModelKind::Register).verdict,
+        Verdict::NotLinearizable
+    );
+}

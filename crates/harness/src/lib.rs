@@ -9,6 +9,7 @@
 //! run; the CLI measures time and parallelises across seeds.
 
 pub mod campaign;
+pub mod churn;
 pub mod duration;
 pub mod error;
 pub mod linearizability;

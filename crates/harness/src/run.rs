@@ -7,6 +7,7 @@
 //! Safety invariants are checked after every event, so a failing run stops at the
 //! first event that broke one.
 
+use crate::churn::LeaderChurn;
 use crate::error::InputError;
 use crate::linearizability::{check_history, HistoryVerdict};
 use crate::outcome::{Outcome, Verdict};
@@ -105,7 +106,8 @@ fn run_protocol<P: Protocol>(
     };
     let mut world = World::new(config, protocol.node_factory());
     schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
-    let violation = drive(&mut world, &mut protocol, scenario);
+    let churn = LeaderChurn::new(faults.nemesis.as_ref(), scenario.seed, scenario.duration_ns);
+    let violation = drive(&mut world, &mut protocol, scenario, churn);
     let (verdict, found) = judge(&mut world, &mut protocol, violation);
     let trace = options
         .keep_trace
@@ -150,6 +152,7 @@ fn drive<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
+    mut churn: Option<LeaderChurn>,
 ) -> Option<Violation> {
     let end_ns = scenario.duration_ns + scenario.quiet_ns;
     while let Some(next_ns) = world.peek_time() {
@@ -160,6 +163,9 @@ fn drive<P: Protocol>(
             break;
         }
         world.step();
+        if let Some(churn) = churn.as_mut() {
+            churn.after_step(world);
+        }
         if let Err(violation) = protocol.check_step(world) {
             return Some(violation);
         }

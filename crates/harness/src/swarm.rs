@@ -42,6 +42,9 @@ pub fn choose(
     nemesis.pause_every_ns = scaled(base.pause_every_ns, 5 * SECOND, kinds_on[2]);
     nemesis.clock_every_ns = scaled(base.clock_every_ns, 5 * SECOND, kinds_on[3]);
     nemesis.leader_bias = rng.unit();
+    if rng.chance(0.3) {
+        nemesis.new_leader_crash = nemesis.new_leader_crash.max(rng.unit() * 0.5);
+    }
 
     let mut network = network.clone();
     if rng.chance(0.4) {
@@ -83,6 +86,8 @@ pub fn default_nemesis() -> NemesisConfig {
         clock_jump_ns_max: 100 * MILLISECOND,
         clock_drift_ppm_max: 1_000,
         leader_bias: 0.3,
+        new_leader_crash: 0.0,
+        new_leader_crash_within_ns: 100 * MILLISECOND,
     }
 }
 

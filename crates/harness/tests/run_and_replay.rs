@@ -126,3 +126,23 @@ fn a_protocol_that_cannot_finish_is_stuck() {
     assert_eq!(outcome.verdict, Verdict::Stuck);
     assert_eq!(outcome.property.as_deref(), Some("stuck"));
 }
+
+#[test]
+fn leader_churn_crashes_new_leaders_soon_after_their_election() {
+    let text = r#"{
+      "name": "churn",
+      "protocol": { "kind": "raft", "nodes": 3 },
+      "faults": { "random": { "new_leader_crash": 1.0, "new_leader_crash_within": "50ms", "crash_for": "300ms" } },
+      "workload": { "clients": 1, "keys": 1, "ops": 10 },
+      "duration": "2s",
+      "quiet": "5s"
+    }"#;
+    let outcome = run(&scenario(text, None), &RunOptions::default()).unwrap();
+    let crashes = outcome
+        .faults
+        .iter()
+        .filter(|f| matches!(f.action, faultline_sim::FaultAction::Crash { .. }) && f.skipped.is_none())
+        .count();
+    assert!(crashes >= 2, "every new leader is crashed: {crashes} crashes");
+    assert_eq!(outcome.verdict, Verdict::Pass, "{:?}", outcome.detail);
+}

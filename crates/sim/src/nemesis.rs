@@ -26,6 +26,11 @@ pub struct NemesisConfig {
     /// Probability that a crash, pause or isolation targets the current leader
     /// rather than a random server.
     pub leader_bias: f64,
+    /// Probability that a newly elected leader is crashed soon after its election
+    /// (within `new_leader_crash_within_ns`), for `crash_for_ns_max` at most: the
+    /// leader churn that exposes commit-rule bugs (Raft's Figure 8).
+    pub new_leader_crash: f64,
+    pub new_leader_crash_within_ns: Nanos,
 }
 
 /// A fault and when it fires.

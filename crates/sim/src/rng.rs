@@ -17,6 +17,8 @@ pub enum Stream {
     Workload,
     /// Swarm testing: which fault kinds are on for this seed, and how hard.
     Swarm,
+    /// Faults triggered by what happens in the run (a new leader, say).
+    Trigger,
     Node(u32),
 }
 
@@ -28,6 +30,7 @@ impl Stream {
             Stream::Nemesis => 3,
             Stream::Workload => 4,
             Stream::Swarm => 5,
+            Stream::Trigger => 6,
             Stream::Node(n) => 1_000 + u64::from(n),
         }
     }

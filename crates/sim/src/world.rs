@@ -548,6 +548,16 @@ impl<A: Actor> World<A> {
         }
     }
 
+    /// The live server claiming `role` with the highest rank, and that rank.
+    pub fn holder_and_rank(&self, role: &str) -> Option<(NodeId, u64)> {
+        let node = self.holder_of(role)?;
+        let rank = self
+            .actor(node)
+            .and_then(|a| a.role())
+            .map_or(0, |r| r.rank);
+        Some((node, rank))
+    }
+
     /// The live server claiming `role` with the highest rank (lowest index on ties).
     pub fn holder_of(&self, role: &str) -> Option<NodeId> {
         let mut best: Option<(Role, NodeId)> = None;

@@ -174,6 +174,12 @@ pub struct RandomSection {
     /// Probability a crash, pause or isolation aims at the leader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leader_bias: Option<f64>,
+    /// Probability that a newly elected leader is crashed soon after its election.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_leader_crash: Option<f64>,
+    /// How soon after its election (at most) such a crash comes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_leader_crash_within: Option<Duration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -279,6 +279,16 @@ fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {
     Ok(network)
 }
 
+fn probability(name: &str, value: Option<f64>) -> Result<f64, Problem> {
+    match value {
+        Some(p) if !(0.0..=1.0).contains(&p) => Err(problem(
+            format!("faults.random.{name}"),
+            "expected a probability from 0 to 1",
+        )),
+        other => Ok(other.unwrap_or(0.0)),
+    }
+}
+
 fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
     let every = |d: Option<Duration>, name: &str| -> Result<Option<Nanos>, Problem> {
         match d {
@@ -307,6 +317,10 @@ fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
         clock_jump_ns_max: random.clock_jump_max.map_or(100 * MILLISECOND, |d| d.0),
         clock_drift_ppm_max: random.clock_drift_ppm_max.unwrap_or(1_000),
         leader_bias: bias,
+        new_leader_crash: probability("new_leader_crash", random.new_leader_crash)?,
+        new_leader_crash_within_ns: random
+            .new_leader_crash_within
+            .map_or(100 * MILLISECOND, |d| d.0),
     })
 }
 
