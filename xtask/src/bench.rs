@@ -39,6 +39,9 @@ const PROTOCOL_SCENARIOS: &[&str] = &[
 ];
 
 pub const BUGHUNT_START: &str = "<!-- bughunt:start -->";
+/// A hand-written section (targets not met, caveats) carried over as it is.
+const NOTES_START: &str = "<!-- notes:start -->";
+const NOTES_END: &str = "<!-- notes:end -->";
 pub const BUGHUNT_END: &str = "<!-- bughunt:end -->";
 
 pub fn run() -> Result<()> {
@@ -48,6 +51,7 @@ pub fn run() -> Result<()> {
     protocol_section(&faultline, &mut doc)?;
     fuzz_section(&faultline, &mut doc)?;
     checker_section(&mut doc)?;
+    doc += &kept_section(NOTES_START, NOTES_END, "");
     doc += &bughunt_section_kept();
     write_benchmarks(&doc)
 }
@@ -230,14 +234,20 @@ fn checker_section(doc: &mut String) -> Result<()> {
 
 /// The bughunt section of the current BENCHMARKS.md, kept as it is.
 fn bughunt_section_kept() -> String {
+    let empty = "## Bug hunt\n\nNot run yet: `cargo xtask bughunt`.\n";
+    kept_section(BUGHUNT_START, BUGHUNT_END, empty)
+}
+
+/// A marked section of the current BENCHMARKS.md, or `fallback` inside the markers
+/// (nothing when `fallback` is empty).
+fn kept_section(start_marker: &str, end_marker: &str, fallback: &str) -> String {
     let current = std::fs::read_to_string(root().join("BENCHMARKS.md")).unwrap_or_default();
-    match (current.find(BUGHUNT_START), current.find(BUGHUNT_END)) {
+    match (current.find(start_marker), current.find(end_marker)) {
         (Some(start), Some(end)) if start < end => {
-            format!("{}\n", &current[start..end + BUGHUNT_END.len()])
+            format!("{}\n\n", &current[start..end + end_marker.len()])
         }
-        _ => format!(
-            "{BUGHUNT_START}\n## Bug hunt\n\nNot run yet: `cargo xtask bughunt`.\n{BUGHUNT_END}\n"
-        ),
+        _ if fallback.is_empty() => String::new(),
+        _ => format!("{start_marker}\n{fallback}{end_marker}\n\n"),
     }
 }
 

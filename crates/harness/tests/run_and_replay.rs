@@ -141,8 +141,13 @@ fn leader_churn_crashes_new_leaders_soon_after_their_election() {
     let crashes = outcome
         .faults
         .iter()
-        .filter(|f| matches!(f.action, faultline_sim::FaultAction::Crash { .. }) && f.skipped.is_none())
+        .filter(|f| {
+            matches!(f.action, faultline_sim::FaultAction::Crash { .. }) && f.skipped.is_none()
+        })
         .count();
-    assert!(crashes >= 2, "every new leader is crashed: {crashes} crashes");
+    assert!(
+        crashes >= 2,
+        "every new leader is crashed: {crashes} crashes"
+    );
     assert_eq!(outcome.verdict, Verdict::Pass, "{:?}", outcome.detail);
 }
