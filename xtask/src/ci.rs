@@ -1,7 +1,10 @@
-//! `cargo xtask ci`: what CI runs (see `.ci/run`), in the order that fails fastest.
+//! `cargo xtask ci`: what CI runs (see `.ci/run`), in the order that fails fastest,
+//! closing with one `ci: N passed, M failed` line over every test that ran.
 
 use crate::cmd;
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 
 /// Seeds per protocol for the fuzz smoke: a few hundred, well within CI time.
 const SMOKE_SEEDS: &str = "0..300";
@@ -25,8 +28,41 @@ pub fn run() -> Result<()> {
             "warnings",
         ],
     )?;
-    cmd::run("cargo", &["test", "--workspace"])?;
-    fuzz_smoke()
+    let (passed, failed) = test_workspace()?;
+    fuzz_smoke()?;
+    println!("ci: {passed} passed, {failed} failed");
+    Ok(())
+}
+
+/// Runs the test suite, echoing its output and adding up its result lines.
+fn test_workspace() -> Result<(u64, u64)> {
+    eprintln!("$ cargo test --workspace");
+    let mut child = Command::new("cargo")
+        .args(["test", "--workspace"])
+        .current_dir(cmd::root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start cargo test")?;
+    let (mut passed, mut failed) = (0, 0);
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            passed += count_before(rest, " passed");
+            failed += count_before(rest, " failed");
+        }
+    }
+    if !child.wait()?.success() || failed > 0 {
+        bail!("cargo test failed ({failed} failed)");
+    }
+    Ok((passed, failed))
+}
+
+/// The number just before `label` in `ok. 12 passed; 0 failed; ...`.
+fn count_before(text: &str, label: &str) -> u64 {
+    text.find(label)
+        .and_then(|end| text[..end].rsplit(' ').next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 fn fuzz_smoke() -> Result<()> {
