@@ -89,6 +89,24 @@ impl<S: KvServer> Actor for KvNode<S> {
     }
 }
 
+/// Builds nodes: servers `0..servers` with `make_server`, then clients, each with its
+/// share of the workload's operations.
+pub fn node_factory<S: KvServer>(
+    servers: u32,
+    clients: ClientConfig,
+    workload: crate::protocol::Workload,
+    make_server: impl Fn(u32) -> S + 'static,
+) -> Box<dyn FnMut(NodeId) -> KvNode<S>> {
+    Box::new(move |id| {
+        if id.0 < servers {
+            KvNode::Server(Box::new(make_server(id.0)))
+        } else {
+            let ops = ClientConfig::ops_for(&workload, (id.0 - servers) as usize);
+            KvNode::client(id, clients.clone(), ops)
+        }
+    })
+}
+
 /// Client operations not yet completed, over every client of the run.
 pub fn unfinished_ops<S: KvServer>(world: &World<KvNode<S>>) -> usize {
     world

@@ -33,7 +33,7 @@ pub mod server;
 
 use crate::bugs::BugInfo;
 use crate::history::{ClientEvent, ClientEventKind};
-use crate::kv::node::{client_history, unfinished_ops};
+use crate::kv::node::{client_history, node_factory, unfinished_ops};
 use crate::kv::{ClientConfig, Command, KvOp};
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
 use bugs::{PaxosBugs, BUGS};
@@ -100,20 +100,15 @@ impl Protocol for Paxos {
     }
 
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> PaxosNode> {
-        let (config, clients, workload) = (
-            self.config.clone(),
+        let config = self.config.clone();
+        let servers = config.servers;
+        let make_server = move |id| Server::new(id, config.clone());
+        node_factory(
+            servers,
             self.clients.clone(),
             self.workload.clone(),
-        );
-        let servers = config.servers;
-        Box::new(move |id| {
-            if id.0 < servers {
-                PaxosNode::Server(Box::new(Server::new(id.0, config.clone())))
-            } else {
-                let ops = ClientConfig::ops_for(&workload, (id.0 - servers) as usize);
-                PaxosNode::client(id, clients.clone(), ops)
-            }
-        })
+            make_server,
+        )
     }
 
     fn check_step(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {

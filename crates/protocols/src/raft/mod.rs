@@ -37,7 +37,7 @@ pub mod snapshot;
 
 use crate::bugs::BugInfo;
 use crate::history::{ClientEvent, ClientEventKind};
-use crate::kv::node::{client_history, unfinished_ops};
+use crate::kv::node::{client_history, node_factory, unfinished_ops};
 use crate::kv::ClientConfig;
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
 use bugs::{RaftBugs, BUGS};
@@ -134,20 +134,15 @@ impl Protocol for Raft {
     }
 
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> RaftNode> {
-        let (config, clients, workload) = (
-            self.config.clone(),
+        let config = self.config.clone();
+        let servers = config.servers;
+        let make_server = move |id| Server::new(id, config.clone());
+        node_factory(
+            servers,
             self.clients.clone(),
             self.workload.clone(),
-        );
-        let servers = config.servers;
-        Box::new(move |id| {
-            if id.0 < servers {
-                RaftNode::Server(Box::new(Server::new(id.0, config.clone())))
-            } else {
-                let ops = ClientConfig::ops_for(&workload, (id.0 - servers) as usize);
-                RaftNode::client(id, clients.clone(), ops)
-            }
-        })
+            make_server,
+        )
     }
 
     fn check_step(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
