@@ -110,3 +110,69 @@ fn choosing_a_value_no_client_proposed_is_caught() {
         "only_proposed_chosen"
     );
 }
+
+#[test]
+fn executed_slots_are_garbage_collected_and_survive_a_restart() {
+    let setup = Setup {
+        servers: 3,
+        workload: Workload {
+            clients: 2,
+            keys: 2,
+            ops: 200,
+            read_ratio: 0.3,
+            think_ns_mean: None,
+        },
+        bugs: Bugs::default(),
+        options: Default::default(),
+        fault_period_ns: 2 * SECOND,
+    };
+    let mut paxos = Paxos::build(&setup).unwrap();
+    let config = WorldConfig {
+        seed: 9,
+        server_count: 3,
+        client_count: 2,
+        network: NetworkConfig::default(),
+        unsynced_on_crash: UnsyncedOnCrash::Lost,
+        keep_trace: false,
+    };
+    let mut world = World::new(config, paxos.node_factory());
+    let run_until = |world: &mut World<PaxosNode>, paxos: &mut Paxos, until| {
+        while world.peek_time().is_some_and(|t| t < until) {
+            world.step();
+            paxos.check_step(world).expect("safe");
+        }
+    };
+    run_until(&mut world, &mut paxos, 3 * SECOND);
+    let server = world
+        .actor(NodeId(1))
+        .and_then(PaxosNode::as_server)
+        .unwrap();
+    let executed = server.next_exec - 1;
+    assert!(server.gc_below > 1, "votes were collected");
+    assert!(
+        (server.accepted.len() as u64) < executed,
+        "fewer votes kept than slots executed"
+    );
+    world.apply_fault(faultline_sim::FaultAction::Crash {
+        target: faultline_sim::Target::Node(1),
+        restart_after_ns: None,
+    });
+    world.apply_fault(faultline_sim::FaultAction::Restart(
+        faultline_sim::Target::Node(1),
+    ));
+    let restarted = world
+        .actor(NodeId(1))
+        .and_then(PaxosNode::as_server)
+        .unwrap();
+    assert!(
+        restarted.next_exec > 1,
+        "the store came back from the snapshot"
+    );
+    assert!(restarted.next_exec - 1 <= executed);
+    run_until(&mut world, &mut paxos, 5 * SECOND);
+    let caught_up = world
+        .actor(NodeId(1))
+        .and_then(PaxosNode::as_server)
+        .unwrap();
+    assert!(caught_up.next_exec - 1 >= executed, "it caught up");
+}

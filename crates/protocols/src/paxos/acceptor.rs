@@ -65,7 +65,7 @@ impl Server {
         self.persist_vote(ctx, vote.clone());
         self.accept_log.push(vote);
         self.follow(ctx, ballot);
-        let executed = self.next_exec - 1;
+        let executed = self.durable_executed;
         ctx.send(
             proposer,
             Msg::Accepted {

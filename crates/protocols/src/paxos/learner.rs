@@ -9,6 +9,8 @@ use faultline_sim::NodeId;
 
 /// Decisions sent per fetch.
 const FETCH_SLOTS_MAX: u64 = 32;
+/// Executed slots between durable snapshots of the store.
+const SNAPSHOT_EVERY_SLOTS: u64 = 32;
 
 impl Server {
     pub fn on_decide(&mut self, ctx: &mut Ctx<'_>, slot: u64, value: Value) {
@@ -19,6 +21,13 @@ impl Server {
     }
 
     fn execute(&mut self, ctx: &mut Ctx<'_>) {
+        self.execute_decided(ctx);
+        if self.next_exec > self.durable_executed + SNAPSHOT_EVERY_SLOTS {
+            self.write_snapshot(ctx);
+        }
+    }
+
+    fn execute_decided(&mut self, ctx: &mut Ctx<'_>) {
         while let Some(value) = self.decided.remove(&self.next_exec) {
             let slot = self.next_exec;
             self.next_exec += 1;

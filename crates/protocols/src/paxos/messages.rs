@@ -1,6 +1,6 @@
 //! Ballots, slot values, messages, timers and disk records of Multi-Paxos.
 
-use crate::kv::{ClientTimer, Command, KvRequest, KvResponse};
+use crate::kv::{ClientTimer, Command, KvRequest, KvResponse, KvStore};
 use serde::Serialize;
 
 /// A ballot: ordered by round, then proposer id, so two proposers never share one.
@@ -101,4 +101,10 @@ impl From<ClientTimer> for Timer {
 pub enum Record {
     Promised(Ballot),
     Accepted(Vote),
+    /// The store after executing every slot through `through`: written before the
+    /// votes of those slots are garbage-collected.
+    Executed {
+        through: u64,
+        store: KvStore,
+    },
 }

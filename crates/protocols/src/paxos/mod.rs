@@ -10,6 +10,9 @@
 //! chosen values in slot order into the key-value store (client sessions make retries
 //! apply once); the leader answers the client. Promises and votes are fsynced before
 //! the reply that depends on them. A higher ballot anywhere makes a proposer step down.
+//! Every 32 executed slots a server writes its store as a durable snapshot; the leader
+//! learns (from Accepted replies) how far every server's snapshot reaches and tells
+//! all, in heartbeats, to drop the votes below the lowest one (garbage collection).
 //! Without a distinguished leader (`stable_leader: false`) every server that gets a
 //! request competes for the slot itself: single-decree Paxos per slot.
 //!

@@ -19,12 +19,51 @@ impl Server {
         ctx.disk().fsync();
     }
 
+    /// Writes the store as of the last executed slot, with the promise and the votes
+    /// still kept, as the whole disk (write, fsync, rename). Only slots in a durable
+    /// snapshot on every server are ever garbage-collected, so a restarted server never
+    /// needs a vote that was dropped.
+    pub fn write_snapshot(&mut self, ctx: &mut Ctx<'_>) {
+        let through = self.next_exec - 1;
+        let mut records = vec![
+            Record::Promised(self.promised),
+            Record::Executed {
+                through,
+                store: self.store.clone(),
+            },
+        ];
+        records.extend(self.accepted.values().cloned().map(Record::Accepted));
+        ctx.disk().rewrite(records);
+        self.durable_executed = through;
+    }
+
+    /// Drops the votes of slots below `gc_below` (every server has them in a snapshot).
+    pub fn collect_garbage(&mut self, ctx: &mut Ctx<'_>, gc_below: u64) {
+        if gc_below <= self.gc_below || gc_below > self.durable_executed + 1 {
+            return;
+        }
+        self.gc_below = gc_below;
+        self.accepted = self.accepted.split_off(&gc_below);
+        self.write_snapshot(ctx);
+    }
+
+    /// The leader learns how far a server has executed (from its Accepted replies).
+    pub fn note_executed(&mut self, server: u32, executed: u64) {
+        let known = &mut self.executed_by[server as usize];
+        *known = (*known).max(executed);
+    }
+
     pub fn recover(&mut self, ctx: &mut Ctx<'_>) {
         for record in ctx.disk().records().to_vec() {
             match record {
                 Record::Promised(ballot) => self.promised = self.promised.max(ballot),
                 Record::Accepted(vote) => {
                     self.accepted.insert(vote.slot, vote);
+                }
+                Record::Executed { through, store } => {
+                    self.store = store;
+                    self.next_exec = through + 1;
+                    self.durable_executed = through;
                 }
             }
         }

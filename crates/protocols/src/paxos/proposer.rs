@@ -215,13 +215,15 @@ impl Server {
             return;
         }
         let chosen_through = self.next_exec - 1;
+        self.note_executed(self.id, self.durable_executed);
+        let gc_below = self.executed_by.iter().copied().min().unwrap_or(0) + 1;
         for server in self.all_servers().collect::<Vec<_>>() {
             ctx.send(
                 server,
                 Msg::Heartbeat {
                     ballot: self.ballot,
                     chosen_through,
-                    gc_below: 0,
+                    gc_below,
                 },
             );
         }

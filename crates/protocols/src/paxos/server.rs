@@ -73,10 +73,18 @@ pub struct Server {
     // For the invariant checker (volatile, rebuilt empty after a restart).
     pub accept_log: Vec<Vote>,
     pub exec_log: Vec<(u64, Value)>,
+    // Garbage collection.
+    /// The leader's view of how far each server has executed.
+    pub executed_by: Vec<u64>,
+    /// Votes below this slot were dropped (every server had them in a snapshot).
+    pub gc_below: u64,
+    /// The last slot whose effect is in this server's durable snapshot.
+    pub durable_executed: u64,
 }
 
 impl Server {
     pub fn new(id: u32, config: Rc<PaxosConfig>) -> Self {
+        let config_servers = config.servers as usize;
         Server {
             id,
             config,
@@ -98,6 +106,9 @@ impl Server {
             store: KvStore::default(),
             accept_log: Vec::new(),
             exec_log: Vec::new(),
+            executed_by: vec![0; config_servers],
+            gc_below: 1,
+            durable_executed: 0,
         }
     }
 
@@ -117,13 +128,25 @@ impl Server {
                 slot,
                 value,
             } => self.on_accept(ctx, from, ballot, slot, value),
-            Msg::Accepted { ballot, slot, .. } => self.on_accepted(ctx, from.0, ballot, slot),
+            Msg::Accepted {
+                ballot,
+                slot,
+                executed,
+            } => {
+                self.note_executed(from.0, executed);
+                self.on_accepted(ctx, from.0, ballot, slot)
+            }
             Msg::Decide { slot, value } => self.on_decide(ctx, slot, value),
             Msg::Heartbeat {
                 ballot,
                 chosen_through,
-                ..
-            } => self.on_heartbeat(ctx, from, ballot, chosen_through),
+                gc_below,
+            } => {
+                self.on_heartbeat(ctx, from, ballot, chosen_through);
+                if ballot >= self.promised {
+                    self.collect_garbage(ctx, gc_below);
+                }
+            }
             Msg::Fetch { from_slot } => self.on_fetch(ctx, from, from_slot),
             Msg::Response(_) => {}
         }
