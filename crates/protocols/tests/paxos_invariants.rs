@@ -174,5 +174,5 @@ fn executed_slots_are_garbage_collected_and_survive_a_restart() {
         .actor(NodeId(1))
         .and_then(PaxosNode::as_server)
         .unwrap();
-    assert!(caught_up.next_exec - 1 >= executed, "it caught up");
+    assert!(caught_up.next_exec > executed, "it caught up");
 }
