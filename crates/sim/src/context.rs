@@ -58,6 +58,14 @@ impl<A: Actor> Context<'_, A> {
         self.kernel.set_timer(self.node, delay_ns, timer)
     }
 
+    /// Replaces the timer kept in `slot` (cancelling it if pending) with a new one.
+    pub fn reset_timer(&mut self, slot: &mut Option<TimerId>, delay_ns: Nanos, timer: A::Timer) {
+        if let Some(old) = slot.take() {
+            self.cancel_timer(old);
+        }
+        *slot = Some(self.set_timer(delay_ns, timer));
+    }
+
     /// Cancels a pending timer; cancelling one that already fired is harmless.
     #[inline]
     pub fn cancel_timer(&mut self, id: TimerId) {

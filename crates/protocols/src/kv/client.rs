@@ -222,11 +222,12 @@ impl KvClient {
         A::Msg: From<KvRequest>,
         A::Timer: From<ClientTimer>,
     {
-        if let Some(old) = self.retry_timer.take() {
-            ctx.cancel_timer(old);
-        }
         let seq = self.seq;
-        self.retry_timer = Some(ctx.set_timer(delay_ns, ClientTimer::Retry { seq }.into()));
+        ctx.reset_timer(
+            &mut self.retry_timer,
+            delay_ns,
+            ClientTimer::Retry { seq }.into(),
+        );
     }
 
     fn complete<A>(&mut self, ctx: &mut Context<'_, A>, output: KvOutput)

@@ -165,15 +165,12 @@ impl Server {
     }
 
     pub fn reset_election_timer(&mut self, ctx: &mut Ctx<'_>) {
-        if let Some(old) = self.election_timer.take() {
-            ctx.cancel_timer(old);
-        }
         let (lo, hi) = (
             self.config.election_timeout_ns_min,
             self.config.election_timeout_ns_max,
         );
         let timeout = ctx.rng().range_inclusive(lo, hi);
-        self.election_timer = Some(ctx.set_timer(timeout, Timer::Election));
+        ctx.reset_timer(&mut self.election_timer, timeout, Timer::Election);
     }
 }
 
