@@ -125,7 +125,7 @@ fn size_of(file: &ScenarioFile, outcome: &Outcome) -> Size {
         } else {
             file.faults.schedule.len()
         },
-        ops: workload.map_or(0, |w| w.ops),
+        ops: workload.map_or(0, issued_ops),
         clients: workload.map_or(0, |w| w.clients),
         nodes: file.protocol.nodes,
         sim_time_ns: outcome.sim_time_ns,
@@ -193,7 +193,7 @@ impl Search<'_> {
         let size = keeps.as_ref().map(|o| size_of(candidate, o));
         let shown = size.clone().unwrap_or(Size {
             faults: candidate.faults.schedule.len(),
-            ops: candidate.workload.as_ref().map_or(0, |w| w.ops),
+            ops: candidate.workload.as_ref().map_or(0, issued_ops),
             clients: candidate.workload.as_ref().map_or(0, |w| w.clients),
             nodes: candidate.protocol.nodes,
             sim_time_ns: 0,
@@ -237,6 +237,7 @@ impl Search<'_> {
         }
         changed |= self.shorten_run(best, outcome)?;
         changed |= self.fewer_ops(best, outcome)?;
+        changed |= self.skip_leading_ops(best, outcome)?;
         changed |= self.fewer_clients(best, outcome)?;
         if explicit {
             changed |= self.fewer_nodes(best, outcome)?;
@@ -361,6 +362,32 @@ impl Search<'_> {
         Ok(changed)
     }
 
+    /// Skips each client's leading operations (drawn but not issued, so the later ones
+    /// stay as they were), in halving steps.
+    fn skip_leading_ops(
+        &mut self,
+        best: &mut ScenarioFile,
+        outcome: &mut Outcome,
+    ) -> Result<bool, InputError> {
+        let mut changed = false;
+        let Some(workload) = best.workload.as_ref() else {
+            return Ok(false);
+        };
+        let per_client = workload.ops / workload.clients.max(1);
+        let mut step = per_client.saturating_sub(workload.skip + 1);
+        while step > 0 && !self.observer.should_stop() {
+            let mut candidate = best.clone();
+            let skip = &mut candidate.workload.as_mut().expect("has a workload").skip;
+            *skip = (*skip + step).min(per_client.saturating_sub(1));
+            if self.adopt(best, outcome, candidate)? {
+                changed = true;
+            } else {
+                step /= 2;
+            }
+        }
+        Ok(changed)
+    }
+
     fn fewer_clients(
         &mut self,
         best: &mut ScenarioFile,
@@ -422,6 +449,13 @@ impl Search<'_> {
         }
         Ok(changed)
     }
+}
+
+/// Operations the clients actually issue (skipped ones are drawn, not issued).
+fn issued_ops(workload: &crate::scenario::file::WorkloadSection) -> u32 {
+    workload
+        .ops
+        .saturating_sub(workload.skip * workload.clients)
 }
 
 /// For an undo entry (heal, restart, resume), the time of the latest fault it undoes.

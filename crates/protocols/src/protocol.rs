@@ -24,6 +24,9 @@ pub struct Workload {
     /// Mean pause between a client's operations; `None`: the fault period spread evenly
     /// over each client's operations.
     pub think_ns_mean: Option<Nanos>,
+    /// Each client draws but does not issue its first `skip` operations (the shrinker
+    /// uses it to drop early operations without moving the later ones).
+    pub skip: usize,
 }
 
 impl Default for Workload {
@@ -34,6 +37,7 @@ impl Default for Workload {
             ops: 300,
             read_ratio: 0.5,
             think_ns_mean: None,
+            skip: 0,
         }
     }
 }

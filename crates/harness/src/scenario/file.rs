@@ -198,6 +198,9 @@ pub struct WorkloadSection {
     /// the duration spread evenly over each client's operations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub think: Option<Duration>,
+    /// Each client draws but does not issue its first `skip` operations.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub skip: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

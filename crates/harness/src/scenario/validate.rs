@@ -231,6 +231,7 @@ fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
         ops: 300,
         read_ratio: 0.5,
         think: None,
+        skip: 0,
     });
     if section.clients == 0 || section.clients > 1_000 {
         return Err(problem("workload.clients", "expected 1 to 1000 clients"));
@@ -250,6 +251,7 @@ fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
         ops: section.ops as usize,
         read_ratio: section.read_ratio,
         think_ns_mean: section.think.map(|d| d.0),
+        skip: section.skip as usize,
     })
 }
 

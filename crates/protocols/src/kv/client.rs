@@ -37,6 +37,8 @@ pub struct ClientConfig {
     /// After this (by the client's clock) operations are no longer paced: the faults
     /// have healed and the client finishes its remaining work promptly.
     pub pacing_ends_ns: Nanos,
+    /// Leading operations each client draws but does not issue.
+    pub skip: usize,
 }
 
 impl ClientConfig {
@@ -53,6 +55,7 @@ impl ClientConfig {
                 .max(MILLISECOND),
             retry_ns: 100 * MILLISECOND,
             pacing_ends_ns: fault_period_ns,
+            skip: workload.skip,
         }
     }
 
@@ -173,6 +176,12 @@ impl KvClient {
         debug_assert!(self.in_flight.is_none(), "one operation at a time");
         self.seq += 1;
         let op = self.random_op(ctx);
+        if self.seq <= self.config.skip as u64 {
+            // Drawn (so later operations stay the same) but never issued.
+            self.ops_left -= 1;
+            self.schedule_next(ctx);
+            return;
+        }
         ctx.observe(ClientEvent {
             process: self.process,
             kind: ClientEventKind::Invoke,
