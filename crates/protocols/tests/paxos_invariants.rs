@@ -1,6 +1,8 @@
-//! Paxos invariants that no named bug trips are shown able to fail on hand-corrupted
-//! state: an acceptor accepting above its promise, and a learner executing a value that
-//! was never chosen. (The others are tripped by the named bugs in the harness tests.)
+//! Paxos invariants are shown able to fail on hand-corrupted state: an acceptor
+//! accepting above its promise, a slot's accepted ballot going down (in place, and
+//! across a restart that lost a vote), a learner executing a value that was never
+//! chosen, a value no client proposed being chosen, a command applied twice. (The
+//! named bugs trip the others in the harness tests, `crates/harness/tests/named_bugs.rs`.)
 
 use faultline_protocols::paxos::messages::{Ballot, Value, Vote};
 use faultline_protocols::paxos::node::PaxosNode;
@@ -177,4 +179,74 @@ fn executed_slots_are_garbage_collected_and_survive_a_restart() {
         .and_then(PaxosNode::as_server)
         .unwrap();
     assert!(caught_up.next_exec > executed, "it caught up");
+}
+
+#[test]
+fn an_accepted_ballot_going_down_is_caught() {
+    let (mut paxos, mut world) = healthy();
+    let vote = |round| Vote {
+        slot: 999,
+        ballot: Ballot { round, proposer: 1 },
+        value: Value::Noop,
+    };
+    corrupt(&mut world, 1, |s| s.accept_log.push(vote(s.promised.round)));
+    paxos.check_step(&world).expect("a first vote in slot 999");
+    corrupt(&mut world, 1, |s| {
+        s.accept_log.push(vote(s.promised.round - 1))
+    });
+    assert_eq!(
+        paxos.check_step(&world).unwrap_err().property,
+        "accepted_monotonic"
+    );
+}
+
+#[test]
+fn a_vote_lost_across_a_restart_is_caught() {
+    let (mut paxos, mut world) = healthy();
+    // A vote the acceptor was seen to cast but never wrote to its disk.
+    corrupt(&mut world, 1, |s| {
+        s.accept_log.push(Vote {
+            slot: 999,
+            ballot: s.promised,
+            value: Value::Noop,
+        })
+    });
+    paxos.check_step(&world).expect("one vote, nothing chosen");
+    world.apply_fault(faultline_sim::FaultAction::Crash {
+        target: faultline_sim::Target::Node(1),
+        restart_after_ns: None,
+    });
+    paxos
+        .check_step(&world)
+        .expect("a crashed acceptor is not checked");
+    world.apply_fault(faultline_sim::FaultAction::Restart(
+        faultline_sim::Target::Node(1),
+    ));
+    assert_eq!(
+        paxos.check_step(&world).unwrap_err().property,
+        "accepted_monotonic"
+    );
+}
+
+#[test]
+fn a_command_applied_twice_is_caught() {
+    let (mut paxos, mut world) = healthy();
+    paxos.check_end(&world).expect("healthy");
+    let command = faultline_protocols::kv::Command {
+        client: 3,
+        seq: 1,
+        op: faultline_protocols::kv::KvOp::Append {
+            key: "k0".into(),
+            value: "x".into(),
+        },
+    };
+    corrupt(&mut world, 0, |s| {
+        for _ in 0..100 {
+            s.store.apply_unchecked(&command);
+        }
+    });
+    assert_eq!(
+        paxos.check_end(&world).unwrap_err().property,
+        "at_most_once"
+    );
 }

@@ -4,10 +4,13 @@
 //! same ballot and value); only values clients proposed (or no-ops) are chosen; an
 //! acceptor's promise never goes backwards, even across restarts; a slot's accepted
 //! ballot never decreases and never exceeds the promise; learners execute only chosen
-//! values. Incremental: each event, only new votes and executions are read.
+//! values. Incremental: each event, only new votes and executions are read; when a
+//! server comes back from a crash, its recovered votes are compared with the ones it
+//! was seen to cast (a vote lost on restart is an accepted ballot going backwards).
 
 use crate::paxos::messages::{Ballot, Value};
 use crate::paxos::node::PaxosNode;
+use crate::paxos::server::Server;
 use crate::protocol::Violation;
 use faultline_sim::hash::TraceHasher;
 use faultline_sim::{NodeId, World};
@@ -20,6 +23,8 @@ pub struct PaxosChecker {
     max_promised: Vec<Ballot>,
     accept_cursor: Vec<usize>,
     exec_cursor: Vec<usize>,
+    /// Servers seen crashed at the last check: their next appearance is a restart.
+    down: Vec<bool>,
     /// (slot, ballot, value hash) → acceptors that accepted it.
     votes: BTreeMap<(u64, Ballot, u64), BTreeSet<u32>>,
     /// (acceptor, slot) → highest ballot it accepted there.
@@ -45,6 +50,7 @@ impl PaxosChecker {
             max_promised: vec![Ballot::default(); servers],
             accept_cursor: vec![0; servers],
             exec_cursor: vec![0; servers],
+            down: vec![false; servers],
             ..PaxosChecker::default()
         }
     }
@@ -54,8 +60,12 @@ impl PaxosChecker {
             let Some(server) = world.actor(NodeId(i as u32)).and_then(PaxosNode::as_server) else {
                 self.accept_cursor[i] = 0;
                 self.exec_cursor[i] = 0;
+                self.down[i] = true;
                 continue;
             };
+            if std::mem::take(&mut self.down[i]) {
+                self.check_votes_recovered(i as u32, server)?;
+            }
             if server.promised < self.max_promised[i] {
                 return violation(
                     "promise_durable",
@@ -131,6 +141,27 @@ impl PaxosChecker {
             ),
             _ => Ok(()),
         }
+    }
+
+    /// A restarted acceptor still holds every vote it cast in a slot it has not
+    /// executed into a durable snapshot, at a ballot no lower than it was seen to use.
+    /// (Votes of executed, snapshotted slots may be garbage-collected.)
+    fn check_votes_recovered(&self, acceptor: u32, server: &Server) -> Result<(), Violation> {
+        let cast = self
+            .accepted_ballot
+            .range((acceptor, server.next_exec)..(acceptor + 1, 0));
+        for (&(_, slot), &ballot) in cast {
+            let kept = server.accepted.get(&slot).map(|vote| vote.ballot);
+            if kept.is_none_or(|kept| kept < ballot) {
+                return violation(
+                    "accepted_monotonic",
+                    format!(
+                        "n{acceptor} accepted {ballot:?} in slot {slot} but after a restart holds {kept:?}"
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Chosen values that are neither no-ops nor commands some client invoked.

@@ -16,9 +16,10 @@
 //! Without a distinguished leader (`stable_leader: false`) every server that gets a
 //! request competes for the slot itself: single-decree Paxos per slot.
 //!
-//! Invariants (`invariants`): one value per slot, only proposed values chosen, durable
-//! and monotonic promises, monotonic accepted ballots within the promise, learners
-//! execute only chosen values; plus (harness) a linearizable client history.
+//! Invariants (`invariants`), after every event: one value per slot, durable and
+//! monotonic promises, accepted ballots monotonic (across restarts too) and within the
+//! promise, learners execute only chosen values. At the end: only proposed values
+//! chosen, each command applied at most once; plus (harness) a linearizable history.
 //!
 //! Where to look: `acceptor` (phases 1b and 2b), `proposer` (phase 1a, value
 //! recovery, phase 2a, leadership), `learner` (decisions, in-order execution,
@@ -119,11 +120,13 @@ impl Protocol for Paxos {
     }
 
     fn check_end(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
-        let proposed: BTreeSet<u64> = invoked_commands(world)
+        let invoked = invoked_commands(world, self.workload.skip);
+        let proposed: BTreeSet<u64> = invoked
             .iter()
             .map(|c| proposed_hash(&Value::Command(c.clone())))
             .collect();
-        self.checker.check_only_proposed(world, &proposed)
+        self.checker.check_only_proposed(world, &proposed)?;
+        check_applied_at_most_once(world, invoked.len() as u64)
     }
 
     fn unfinished_ops(&self, world: &World<PaxosNode>) -> usize {
@@ -135,9 +138,24 @@ impl Protocol for Paxos {
     }
 }
 
+/// No server's store applied more commands than clients invoked (sessions turn
+/// retries and re-proposals of a command into one application).
+fn check_applied_at_most_once(world: &World<PaxosNode>, invoked: u64) -> Result<(), Violation> {
+    let servers = world.actors().iter().enumerate();
+    for (i, server) in servers.filter_map(|(i, n)| Some((i, n.as_ref()?.as_server()?))) {
+        let applied = server.store.applied_count();
+        if applied > invoked {
+            let detail =
+                format!("n{i} applied {applied} commands but clients invoked only {invoked}");
+            return Err(Violation::new("at_most_once", detail));
+        }
+    }
+    Ok(())
+}
+
 /// The commands clients invoked, rebuilt from their observations (each client numbers
-/// its operations 1, 2, ... in invocation order).
-fn invoked_commands(world: &World<PaxosNode>) -> Vec<Command> {
+/// its operations 1, 2, ... in order, the first `skip` drawn but never issued).
+fn invoked_commands(world: &World<PaxosNode>, skip: usize) -> Vec<Command> {
     let mut seq_of = std::collections::BTreeMap::<u64, u64>::new();
     let mut commands = Vec::new();
     for observed in world.observations() {
@@ -145,7 +163,7 @@ fn invoked_commands(world: &World<PaxosNode>) -> Vec<Command> {
         if event.kind != ClientEventKind::Invoke {
             continue;
         }
-        let seq = seq_of.entry(event.process).or_insert(0);
+        let seq = seq_of.entry(event.process).or_insert(skip as u64);
         *seq += 1;
         let key = event.key.clone().unwrap_or_default();
         let value = event.value.clone().unwrap_or_default();
