@@ -56,12 +56,18 @@ impl Server {
             return;
         }
         self.promised = self.promised.max(ballot);
+        debug_assert!(
+            self.config.bugs.accept_lower_ballot
+                || self.accepted.get(&slot).is_none_or(|v| v.ballot <= ballot),
+            "a slot's accepted ballot never decreases"
+        );
         let vote = Vote {
             slot,
             ballot,
             value,
         };
         self.accepted.insert(slot, vote.clone());
+        debug_assert!(ballot <= self.promised, "accepted within the promise");
         self.persist_vote(ctx, vote.clone());
         self.accept_log.push(vote);
         self.follow(ctx, ballot);

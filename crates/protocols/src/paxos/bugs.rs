@@ -40,6 +40,15 @@ pub struct PaxosBugs {
 }
 
 impl PaxosBugs {
+    /// Whether any bug is on: the code's own safety assertions hold only without bugs.
+    pub fn any(&self) -> bool {
+        self.promise_not_persisted
+            || self.accept_lower_ballot
+            || self.ignore_accepted_value
+            || self.non_unique_ballots
+            || self.count_duplicate_votes
+    }
+
     pub fn from(bugs: &Bugs) -> Self {
         PaxosBugs {
             promise_not_persisted: bugs.is_on("paxos.promise_not_persisted"),

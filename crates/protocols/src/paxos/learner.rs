@@ -15,7 +15,12 @@ const SNAPSHOT_EVERY_SLOTS: u64 = 32;
 impl Server {
     pub fn on_decide(&mut self, ctx: &mut Ctx<'_>, slot: u64, value: Value) {
         if slot >= self.next_exec {
-            self.decided.insert(slot, value);
+            let earlier = self.decided.insert(slot, value.clone());
+            debug_assert!(
+                self.config.bugs.any() || earlier.is_none_or(|earlier| earlier == value),
+                "one value per slot: n{} learned two values for slot {slot}",
+                self.id
+            );
         }
         self.execute(ctx);
     }

@@ -67,6 +67,10 @@ impl Server {
                 }
             }
         }
+        debug_assert!(
+            self.accepted.values().all(|v| v.ballot <= self.promised),
+            "recovered votes lie within the recovered promise"
+        );
         self.ballot = self.promised;
     }
 }

@@ -77,6 +77,11 @@ impl Server {
     }
 
     fn become_leader(&mut self, ctx: &mut Ctx<'_>) {
+        debug_assert!(
+            self.config.bugs.count_duplicate_votes
+                || distinct(&self.promised_by) >= self.config.majority(),
+            "phase 1 needs promises from a majority of distinct acceptors"
+        );
         self.role = Role::Leader;
         self.leader_hint = Some(self.id);
         self.proposals.clear();
@@ -150,6 +155,7 @@ impl Server {
         if proposal.chosen || proposal.accepted_by.len() < majority {
             return;
         }
+        debug_assert!(duplicates_count || distinct(&proposal.accepted_by) >= majority);
         proposal.chosen = true;
         let value = proposal.value.clone();
         for server in self
@@ -247,4 +253,12 @@ impl Server {
         }
         ctx.set_timer(self.config.heartbeat_ns, Timer::Heartbeat);
     }
+}
+
+/// How many different acceptors are in `voters`.
+fn distinct(voters: &[u32]) -> usize {
+    voters
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }
