@@ -61,8 +61,8 @@ pub struct PartitionReport {
     pub key: Option<String>,
     pub operations: usize,
     pub verdict: Verdict,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub steps: Option<u64>,
+    /// Search steps taken (the budget, `steps_max`, is per partition).
+    pub steps: u64,
 }
 
 /// Why a history is not linearizable, in terms a person can follow.
@@ -133,9 +133,10 @@ pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> 
     // Only the first violation is reported: explain that one.
     if let Some(first) = results
         .iter()
-        .position(|r| matches!(r, SearchResult::NotLinearizable(_)))
+        .position(|r| matches!(r, SearchResult::NotLinearizable { .. }))
     {
-        let result = std::mem::replace(&mut results[first], SearchResult::Linearizable);
+        let placeholder = SearchResult::Unknown { steps: 0 };
+        let result = std::mem::replace(&mut results[first], placeholder);
         results[first] = explained(model, &parts[first].1, result, limits);
     }
     report(model, included.len(), pruned, &parts, results)
@@ -153,16 +154,18 @@ fn explained<M: Model>(
     result: SearchResult,
     limits: Limits,
 ) -> SearchResult {
-    if !matches!(result, SearchResult::NotLinearizable(_)) {
+    let SearchResult::NotLinearizable { steps, .. } = result else {
         return result;
-    }
+    };
     let plain = Limits {
         look_ahead: false,
         steps_max: EXPLAIN_STEPS_MAX.min(limits.steps_max),
         ..limits
     };
     match search(model, ops, plain) {
-        plain @ SearchResult::NotLinearizable(_) => plain,
+        SearchResult::NotLinearizable { stuck, .. } => {
+            SearchResult::NotLinearizable { stuck, steps }
+        }
         _ => result,
     }
 }
@@ -177,10 +180,11 @@ fn report<M: Model>(
     let mut counterexample = None;
     let mut partitions = Vec::new();
     for ((key, ops), result) in parts.iter().zip(results) {
-        let (verdict, steps) = match result {
-            SearchResult::Linearizable => (Verdict::Linearizable, None),
-            SearchResult::Unknown { steps } => (Verdict::Unknown, Some(steps)),
-            SearchResult::NotLinearizable(stuck) => {
+        let steps = result.steps();
+        let verdict = match result {
+            SearchResult::Linearizable { .. } => Verdict::Linearizable,
+            SearchResult::Unknown { .. } => Verdict::Unknown,
+            SearchResult::NotLinearizable { stuck, .. } => {
                 if counterexample.is_none() {
                     counterexample = Some(Counterexample {
                         key: key.clone(),
@@ -193,7 +197,7 @@ fn report<M: Model>(
                         states_before: stuck.states,
                     });
                 }
-                (Verdict::NotLinearizable, None)
+                Verdict::NotLinearizable
             }
         };
         partitions.push(PartitionReport {
@@ -220,19 +224,28 @@ fn report<M: Model>(
     }
 }
 
-/// Drops `info` writes whose value no completed read observed: with unique values,
-/// such a write may as well not have happened, and dropping it shrinks the search.
+/// Drops `info` writes whose value nobody observed: no completed read returned it (or,
+/// for strings, contained it) and no CAS compared against it.
+///
+/// Sound when written values are unique: in any linearization, the crashed write's
+/// value is the state only until the next write, and nothing in that window looked at
+/// it, so the linearization without it is valid too. It is not sound when a failed
+/// CAS counts as a compare that ran (the etcd reading: "state != from" can depend on
+/// the write), so then nothing is pruned.
 pub fn prune_unobserved_writes(ops: Vec<Op>) -> Vec<Op> {
-    let reads: Vec<&Op> = ops
+    if ops
         .iter()
-        .filter(|op| op.status == Status::Ok && matches!(op.f, Func::Read | Func::Get))
-        .collect();
+        .any(|op| op.f == Func::Cas && op.status == Status::Fail)
+    {
+        return ops;
+    }
+    let observers: Vec<(&Option<String>, &Val)> = ops.iter().filter_map(observed_value).collect();
     let observed = |write: &Op| {
-        reads.iter().any(|read| {
-            read.key == write.key
-                && match (&read.output, &write.input) {
+        observers.iter().any(|(key, seen)| {
+            **key == write.key
+                && match (seen, &write.input) {
                     (Val::Str(seen), Val::Str(written)) => seen.contains(written.as_str()),
-                    (seen, written) => seen == written,
+                    (seen, written) => *seen == written,
                 }
         })
     };
@@ -250,6 +263,16 @@ pub fn prune_unobserved_writes(ops: Vec<Op>) -> Vec<Op> {
         .filter(|(_, k)| *k)
         .map(|(op, _)| op)
         .collect()
+}
+
+/// The value an operation looked at, if any: what a completed read returned, or the
+/// value a CAS compared against.
+fn observed_value(op: &Op) -> Option<(&Option<String>, &Val)> {
+    match op.f {
+        Func::Read | Func::Get if op.status == Status::Ok => Some((&op.key, &op.output)),
+        Func::Cas => op.input.pair().map(|(from, _)| (&op.key, from)),
+        _ => None,
+    }
 }
 
 impl fmt::Display for CheckReport {
@@ -276,12 +299,8 @@ impl fmt::Display for CheckReport {
             .iter()
             .filter(|p| p.verdict == Verdict::Unknown)
         {
-            writeln!(
-                f,
-                "  key {:?}: unknown after {} steps",
-                p.key,
-                p.steps.unwrap_or(0)
-            )?;
+            let key = p.key.as_deref().unwrap_or("(all)");
+            writeln!(f, "  key {key:?}: unknown after {} steps", p.steps)?;
         }
         if let Some(c) = &self.counterexample {
             if let Some(key) = &c.key {

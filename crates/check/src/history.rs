@@ -8,12 +8,12 @@
 //! as `info`.
 
 use crate::value::Val;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// What an operation does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Func {
     Read,
@@ -41,6 +41,18 @@ impl Func {
         })
     }
 
+    /// Every operation, for messages that list what was expected.
+    pub const ALL: [Func; 8] = [
+        Func::Read,
+        Func::Write,
+        Func::Cas,
+        Func::Get,
+        Func::Put,
+        Func::Append,
+        Func::Acquire,
+        Func::Release,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Func::Read => "read",
@@ -56,7 +68,7 @@ impl Func {
 }
 
 /// How an operation completed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
@@ -85,22 +97,27 @@ pub struct Op {
 }
 
 impl fmt::Display for Op {
+    /// `#43 process 11 read -> 2 (line 87)`, `#60 process 2 append key "0" "x" -> ok`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{} process {} {}", self.id, self.process, self.f.name())?;
         if let Some(key) = &self.key {
-            write!(f, " {key:?}")?;
+            write!(f, " key {key:?}")?;
         }
         if self.input != Val::Nil {
             write!(f, " {}", self.input)?;
         }
         match self.status {
-            Status::Ok if self.output != Val::Nil || matches!(self.f, Func::Read | Func::Get) => {
-                write!(f, " -> {}", self.output)
+            Status::Ok if matches!(self.f, Func::Read | Func::Get) => {
+                write!(f, " -> {}", self.output)?
             }
-            Status::Ok => write!(f, " -> ok"),
-            Status::Fail => write!(f, " -> fail"),
-            Status::Info => write!(f, " -> ? (info)"),
+            Status::Ok => write!(f, " -> ok")?,
+            Status::Fail => write!(f, " -> fail")?,
+            Status::Info => write!(f, " -> ? (info)")?,
         }
+        if self.line > 0 {
+            write!(f, " (line {})", self.line)?;
+        }
+        Ok(())
     }
 }
 

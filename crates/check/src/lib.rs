@@ -1,6 +1,8 @@
 //! faultline-check: client histories and a linearizability checker, independent of the
 //! simulator, usable on its own for Jepsen and Porcupine histories.
 //!
+//! - [`event`]: history events as clients record them (the JSON Lines form), and
+//!   [`builder`]: recording them in memory, for a harness.
 //! - [`history`]: operations with invoke and completion (`ok`, `fail`, `info`).
 //! - [`model`]: the [`Model`] trait users implement; [`models`] holds `register`,
 //!   `cas-register`, `kv` and `mutex`.
@@ -9,7 +11,9 @@
 //!   pruning, step budgets, and the report with its counterexample.
 //! - [`import`]: Jepsen EDN, Porcupine's etcd logs, faultline's JSON Lines.
 
+pub mod builder;
 pub mod check;
+pub mod event;
 pub mod history;
 pub mod import;
 pub mod model;
@@ -17,8 +21,12 @@ pub mod models;
 pub mod search;
 pub mod value;
 
-pub use check::{check, CheckOptions, CheckReport, Verdict};
+pub use builder::HistoryBuilder;
+pub use check::{
+    check, check_kind, CheckOptions, CheckReport, Counterexample, PartitionReport, Verdict,
+};
+pub use event::{EventKind, HistoryEvent};
 pub use history::{Func, History, HistoryError, Op, Status};
 pub use model::Model;
-pub use models::ModelKind;
+pub use models::{CasFail, ModelKind};
 pub use value::Val;

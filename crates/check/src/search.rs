@@ -5,22 +5,34 @@
 //! it: at a call it tries to linearize that operation now (the model accepts it and
 //! the (set, state) pair is new), lifting its call and return out of the list; at a
 //! return whose operation is not yet linearized it backtracks. It succeeds when every
-//! return has been passed, which means every completed operation was linearized;
-//! `info` operations return after everything, so they may or may not take effect.
+//! return has been passed, which means every completed operation was linearized.
+//! `info` operations have no return entry: the search may linearize them anywhere after
+//! their call, or end with them still pending (they never took effect).
 //! A deterministic step budget turns a search that would run too long into `Unknown`.
 
 use crate::history::{Func, Op, Status};
 use crate::model::Model;
 use crate::value::Val;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 /// How a partition's search ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SearchResult {
-    Linearizable,
-    NotLinearizable(Stuck),
+    Linearizable { steps: u64 },
+    NotLinearizable { stuck: Stuck, steps: u64 },
     Unknown { steps: u64 },
+}
+
+impl SearchResult {
+    /// How many search steps were taken.
+    pub fn steps(&self) -> u64 {
+        match self {
+            SearchResult::Linearizable { steps }
+            | SearchResult::NotLinearizable { steps, .. }
+            | SearchResult::Unknown { steps } => *steps,
+        }
+    }
 }
 
 /// The deepest point the search reached before it had to give up.
@@ -56,17 +68,15 @@ struct EventList {
 
 impl EventList {
     fn new(ops: &[Op]) -> Self {
-        // (event position, is_return, op): info returns go after every event.
+        // (event position, is_return, op). A crashed (`info`) operation has no return
+        // entry: nothing ever forces it to be linearized, so the search may end with
+        // it still pending, which is "it never took effect".
         let mut order: Vec<(usize, bool, usize)> = Vec::with_capacity(ops.len() * 2);
-        let last = ops
-            .iter()
-            .map(|o| o.ret.unwrap_or(o.call))
-            .max()
-            .unwrap_or(0)
-            + 1;
         for (i, op) in ops.iter().enumerate() {
             order.push((op.call, false, i));
-            order.push((op.ret.unwrap_or(last + op.call), true, i));
+            if let Some(ret) = op.ret {
+                order.push((ret, true, i));
+            }
         }
         order.sort_unstable();
         let count = order.len() + 1; // slot 0 is the head sentinel
@@ -78,7 +88,7 @@ impl EventList {
             count
         ];
         let mut call_of = vec![0; ops.len()];
-        let mut return_of = vec![0; ops.len()];
+        let mut return_of = vec![NIL; ops.len()];
         for (slot, &(_, is_return, op)) in order.iter().enumerate() {
             entries[slot + 1] = Entry {
                 op,
@@ -122,15 +132,19 @@ impl EventList {
         }
     }
 
-    /// Removes an operation's call and return from the list.
+    /// Removes an operation's call and return (if it has one) from the list.
     fn lift(&mut self, op: usize) {
         self.unlink(self.call_of[op]);
-        self.unlink(self.return_of[op]);
+        if self.return_of[op] != NIL {
+            self.unlink(self.return_of[op]);
+        }
     }
 
     /// Puts them back (in reverse order of removal).
     fn unlift(&mut self, op: usize) {
-        self.relink(self.return_of[op]);
+        if self.return_of[op] != NIL {
+            self.relink(self.return_of[op]);
+        }
         self.relink(self.call_of[op]);
     }
 
@@ -159,39 +173,52 @@ impl Hasher for PreHashed {
 
 type Fast = BuildHasherDefault<PreHashed>;
 
-/// A memo key: a 128-bit fingerprint of the set of linearized operations (two
-/// independent Zobrist hashes, so a false match is about 2^-128 likely) and the
-/// state's id. No allocation per probe, 24 bytes per entry.
+/// A memo key: a 96-bit fingerprint of the set of linearized operations (two
+/// independent Zobrist hashes, so with a million entries a false match is about
+/// 2^-56 likely) and the state's id. No allocation per probe, 16 bytes per entry.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Visited {
-    set: SetHash,
+    set: u64,
+    set_check: u32,
     state: u32,
+}
+
+impl Visited {
+    fn new(set: SetHash, state: u32) -> Self {
+        Visited {
+            set: set.0,
+            set_check: set.1,
+            state,
+        }
+    }
 }
 
 impl Hash for Visited {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_u64(self.set.0 ^ u64::from(self.state).wrapping_mul(0xA076_1D64_78BD_642F));
+        h.write_u64(self.set ^ u64::from(self.state).wrapping_mul(0xA076_1D64_78BD_642F));
     }
 }
 
 /// Two independent Zobrist hashes of a set of operations, updated by XOR.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
-struct SetHash(u64, u64);
+struct SetHash(u64, u32);
 
 impl SetHash {
     fn toggle(self, op: usize) -> SetHash {
         SetHash(
             self.0 ^ zobrist(op as u64),
-            self.1 ^ zobrist(op as u64 ^ 0x5555_5555_5555_5555),
+            self.1 ^ (zobrist(op as u64 ^ 0x5555_5555_5555_5555) >> 32) as u32,
         )
     }
 }
 
-/// Model states interned to small ids, with a memo of steps.
+/// Model states interned to small ids, with a memo of steps. Each state is stored
+/// once (states can be long strings); the index maps a state's hash to the ids that
+/// share it.
 struct States<'m, M: Model> {
     model: &'m M,
     states: Vec<M::State>,
-    ids: HashMap<M::State, u32>,
+    ids: HashMap<u64, Vec<u32>, Fast>,
     /// (state, op) packed and mixed → next state, or `REJECTED`.
     steps: HashMap<u64, u32, Fast>,
 }
@@ -200,12 +227,15 @@ const REJECTED: u32 = u32::MAX;
 
 impl<'m, M: Model> States<'m, M> {
     fn intern(&mut self, state: M::State) -> u32 {
-        if let Some(&id) = self.ids.get(&state) {
+        let mut hasher = DefaultHasher::new();
+        state.hash(&mut hasher);
+        let bucket = self.ids.entry(hasher.finish()).or_default();
+        if let Some(&id) = bucket.iter().find(|&&id| self.states[id as usize] == state) {
             return id;
         }
         let id = self.states.len() as u32;
-        self.states.push(state.clone());
-        self.ids.insert(state, id);
+        bucket.push(id);
+        self.states.push(state);
         id
     }
 
@@ -311,7 +341,7 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
     let mut states = States {
         model,
         states: Vec::new(),
-        ids: HashMap::new(),
+        ids: HashMap::default(),
         steps: HashMap::default(),
     };
     let mut state = states.intern(model.init());
@@ -338,7 +368,10 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
             // A return whose op is not linearized: undo the last choice.
             let Some(frame) = pop_to_choice(&mut frames, &mut list, &mut set_hash, &mut twins)
             else {
-                return SearchResult::NotLinearizable(deepest.finish(&states));
+                return SearchResult::NotLinearizable {
+                    stuck: deepest.finish(&states),
+                    steps,
+                };
             };
             state = frame.state_before;
             entry = list.next[list.call_of[frame.op]];
@@ -368,10 +401,7 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
             continue;
         }
         let candidate_hash = set_hash.toggle(op);
-        let key = Visited {
-            set: candidate_hash,
-            state: next_state,
-        };
+        let key = Visited::new(candidate_hash, next_state);
         let fresh = if memo.len() < limits.memo_entries_max {
             memo.insert(key)
         } else {
@@ -392,7 +422,7 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
         list.lift(op);
         entry = list.first();
     }
-    SearchResult::Linearizable
+    SearchResult::Linearizable { steps }
 }
 
 /// After linearizing `op`, can every pending read still see what it saw? Each

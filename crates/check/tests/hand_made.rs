@@ -307,3 +307,148 @@ fn identical_crashed_writes_can_each_take_effect_at_different_times() {
         Verdict::NotLinearizable
     );
 }
+
+#[test]
+fn kv_only_a_crashed_append_explains_a_read() {
+    let base = [
+        r#"{"process":0,"type":"invoke","f":"append","key":"a","value":"<0.1>"}"#,
+        r#"{"process":0,"type":"info","f":"append","key":"a","value":null}"#,
+        r#"{"process":1,"type":"invoke","f":"get","key":"a","value":null}"#,
+        r#"{"process":1,"type":"ok","f":"get","key":"a","value":"<0.1>"}"#,
+    ];
+    assert_eq!(
+        run(&jsonl(&base), ModelKind::Kv).verdict,
+        Verdict::Linearizable
+    );
+    let failed = base.map(|l| l.replace("\"info\"", "\"fail\""));
+    let failed: Vec<&str> = failed.iter().map(String::as_str).collect();
+    let report = run(&jsonl(&failed), ModelKind::Kv);
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    let c = report.counterexample.expect("a counterexample");
+    assert_eq!((c.op.process, c.op.line), (1, 3), "the get is blamed");
+    assert!(c.longest_linearization.is_empty());
+    assert_eq!(c.states_before, vec!["\"\"".to_string()]);
+}
+
+#[test]
+fn kv_read_of_a_value_never_written_names_the_read_and_the_state() {
+    let text = jsonl(&[
+        r#"{"process":0,"type":"invoke","f":"put","key":"a","value":"<0.1>"}"#,
+        r#"{"process":0,"type":"ok","f":"put","key":"a","value":"<0.1>"}"#,
+        r#"{"process":1,"type":"invoke","f":"get","key":"a","value":null}"#,
+        r#"{"process":1,"type":"ok","f":"get","key":"a","value":"<7.7>"}"#,
+    ]);
+    let report = run(&text, ModelKind::Kv);
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    let c = report.counterexample.clone().unwrap();
+    assert_eq!(c.op.process, 1);
+    assert_eq!(c.longest_linearization.len(), 1, "the put linearizes");
+    assert_eq!(c.states_before, vec!["\"<0.1>\"".to_string()]);
+    let text = report.to_string();
+    assert!(
+        text.contains(r#"cannot linearize: #1 process 1 get key "a" -> "<7.7>" (line 3)"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn cas_register_stale_read_after_a_completed_cas_is_caught() {
+    let text = jsonl(&[
+        r#"{"process":0,"type":"invoke","f":"write","value":1}"#,
+        r#"{"process":0,"type":"ok","f":"write","value":1}"#,
+        r#"{"process":0,"type":"invoke","f":"cas","value":[1,2]}"#,
+        r#"{"process":0,"type":"ok","f":"cas","value":[1,2]}"#,
+        r#"{"process":1,"type":"invoke","f":"read","value":null}"#,
+        r#"{"process":1,"type":"ok","f":"read","value":1}"#,
+    ]);
+    for reading in [CasFail::Knossos, CasFail::Etcd] {
+        let report = run(&text, ModelKind::CasRegister(reading));
+        assert_eq!(report.verdict, Verdict::NotLinearizable);
+        let c = report.counterexample.unwrap();
+        assert_eq!(c.op.process, 1);
+        assert_eq!(c.states_before, vec!["2".to_string()]);
+    }
+}
+
+#[test]
+fn cas_register_only_a_crashed_cas_explains_a_read() {
+    let text = jsonl(&[
+        r#"{"process":0,"type":"invoke","f":"write","value":1}"#,
+        r#"{"process":0,"type":"ok","f":"write","value":1}"#,
+        r#"{"process":0,"type":"invoke","f":"cas","value":[1,2]}"#,
+        r#"{"process":0,"type":"info","f":"cas","value":null}"#,
+        r#"{"process":1,"type":"invoke","f":"read","value":null}"#,
+        r#"{"process":1,"type":"ok","f":"read","value":2}"#,
+        r#"{"process":1,"type":"invoke","f":"read","value":null}"#,
+        r#"{"process":1,"type":"ok","f":"read","value":3}"#,
+    ]);
+    let report = run(&text, ModelKind::CasRegister(CasFail::Knossos));
+    assert_eq!(
+        report.verdict,
+        Verdict::NotLinearizable,
+        "3 was never written"
+    );
+    let c = report.counterexample.unwrap();
+    assert_eq!(c.op.line, 7, "the read of 3 is blamed, not the read of 2");
+    assert_eq!(c.states_before, vec!["2".to_string()]);
+    let first_read: Vec<&str> = text.lines().take(6).collect();
+    assert_eq!(
+        run(
+            &jsonl(&first_read),
+            ModelKind::CasRegister(CasFail::Knossos)
+        )
+        .verdict,
+        Verdict::Linearizable
+    );
+}
+
+#[test]
+fn mutex_crashed_acquire_need_not_take_effect_but_a_stray_release_is_caught() {
+    // The crashed acquire cannot take effect while the lock is held, and need not.
+    let text = jsonl(&[
+        r#"{"process":0,"type":"invoke","f":"acquire","value":null}"#,
+        r#"{"process":0,"type":"ok","f":"acquire","value":null}"#,
+        r#"{"process":1,"type":"invoke","f":"acquire","value":null}"#,
+        r#"{"process":1,"type":"info","f":"acquire","value":null}"#,
+    ]);
+    assert_eq!(run(&text, ModelKind::Mutex).verdict, Verdict::Linearizable);
+    let stray = jsonl(&[
+        r#"{"process":0,"type":"invoke","f":"acquire","value":null}"#,
+        r#"{"process":0,"type":"ok","f":"acquire","value":null}"#,
+        r#"{"process":0,"type":"invoke","f":"release","value":null}"#,
+        r#"{"process":0,"type":"ok","f":"release","value":null}"#,
+        r#"{"process":1,"type":"invoke","f":"release","value":null}"#,
+        r#"{"process":1,"type":"ok","f":"release","value":null}"#,
+    ]);
+    let report = run(&stray, ModelKind::Mutex);
+    assert_eq!(report.verdict, Verdict::NotLinearizable);
+    let c = report.counterexample.unwrap();
+    assert_eq!(c.op.process, 1);
+    assert_eq!(c.longest_linearization.len(), 2);
+    assert_eq!(c.states_before, vec!["free".to_string()]);
+}
+
+#[test]
+fn porcupine_etcd_lines_keep_crashed_operations_open() {
+    // A crashed write of 3 explains the later read; a timed-out read is unknown.
+    let text = "INFO  jepsen.util - 0\t:invoke\t:write\t3\n\
+                INFO  jepsen.util - 0\t:info\t:write\t:timed-out\n\
+                INFO  jepsen.util - 1\t:invoke\t:read\tnil\n\
+                INFO  jepsen.util - 1\t:fail\t:read\t:timed-out\n\
+                INFO  jepsen.util - 2\t:invoke\t:read\tnil\n\
+                INFO  jepsen.util - 2\t:ok\t:read\t3\n\
+                INFO  jepsen.util - 2\t:invoke\t:cas\t[3 4]\n\
+                INFO  jepsen.util - 2\t:fail\t:cas\t[3 4]\n";
+    assert_eq!(Format::detect(text), Format::PorcupineEtcd);
+    let etcd = run(text, ModelKind::CasRegister(CasFail::Etcd));
+    assert_eq!(
+        etcd.verdict,
+        Verdict::NotLinearizable,
+        "the CAS compare ran on 3 and cannot have failed"
+    );
+    assert_eq!(etcd.counterexample.unwrap().op.line, 7);
+    assert_eq!(
+        run(text, ModelKind::CasRegister(CasFail::Knossos)).verdict,
+        Verdict::Linearizable
+    );
+}

@@ -27,10 +27,25 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
+/// The verdict; every partition must be resolved (none unknown), and a violation
+/// must come with a counterexample.
 fn verdict_of(path: &PathBuf, format: Format, model: ModelKind) -> Verdict {
     let text = std::fs::read_to_string(path).unwrap();
     let history = parse(&text, format).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    check_kind(&history, model, &CheckOptions::default()).verdict
+    let report = check_kind(&history, model, &CheckOptions::default());
+    assert!(
+        report
+            .partitions
+            .iter()
+            .all(|p| p.verdict != Verdict::Unknown),
+        "{}: {report}",
+        path.display()
+    );
+    assert_eq!(
+        report.counterexample.is_some(),
+        report.verdict == Verdict::NotLinearizable
+    );
+    report.verdict
 }
 
 #[test]

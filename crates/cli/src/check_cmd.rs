@@ -2,15 +2,12 @@
 //!
 //! Reads Jepsen EDN, Porcupine etcd logs or faultline JSON Lines (`--format auto`
 //! detects which). Exit 0 linearizable, 1 not (with a counterexample), 2 unknown within
-//! the step budget, 3 bad input.
+//! the step budget, 3 bad input (the message names the file and line).
 
-use crate::exit::{usage_error, Exit};
-use crate::files::read_text;
+use crate::exit::{usage_error, Exit, EXIT_BAD_INPUT};
 use clap::Args;
-use faultline_check::check::check_kind;
 use faultline_check::import::{parse, Format};
-use faultline_check::models::{CasFail, ModelKind};
-use faultline_check::CheckOptions;
+use faultline_check::{check_kind, CasFail, CheckOptions, CheckReport, ModelKind};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -40,29 +37,48 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
-fn bad(message: String) -> Exit {
-    usage_error(anyhow::anyhow!(message))
+/// Runs the check and returns the exit code. Bad input is reported on stderr (naming
+/// the file and line) and gives 3; `Err` is left for failures writing the output.
+pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+    match checked(args) {
+        Ok((report, format, wall_ns)) => {
+            print_report(&report, format, wall_ns, args.json);
+            Ok(report.verdict.exit_code())
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Ok(EXIT_BAD_INPUT)
+        }
+    }
 }
 
+/// [`run`] for `main`'s error plumbing (bad input was already reported by `run`).
 pub fn check_command(args: &CheckArgs) -> Result<i32, Exit> {
+    run(args).map_err(usage_error)
+}
+
+/// Reads, parses and checks the history: the report, the format read and the check
+/// time in ns, or a message saying what was wrong with the input.
+fn checked(args: &CheckArgs) -> Result<(CheckReport, Format, u64), String> {
     let name = args.history.display().to_string();
-    let text = read_text(&args.history).map_err(usage_error)?;
+    let text =
+        std::fs::read_to_string(&args.history).map_err(|e| format!("{name}: cannot read: {e}"))?;
     let format = Format::parse(&args.format)
         .ok_or_else(|| {
-            bad(format!(
+            format!(
                 "--format {}: expected auto, edn, porcupine-etcd or jsonl",
                 args.format
-            ))
+            )
         })?
         .unwrap_or_else(|| Format::detect(&text));
     let model = model_of(args, format)?;
     let history = parse(&text, format).map_err(|e| {
-        bad(format!(
+        format!(
             "{name}:{}: {} (read as {})",
             e.line,
             e.message,
             format.name()
-        ))
+        )
     })?;
     let options = CheckOptions {
         steps_max: args.budget.unwrap_or(CheckOptions::default().steps_max),
@@ -72,44 +88,60 @@ pub fn check_command(args: &CheckArgs) -> Result<i32, Exit> {
     };
     let started = Instant::now();
     let report = check_kind(&history, model, &options);
-    let wall_ns = started.elapsed().as_nanos() as u64;
-    if args.json {
+    let wall_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    Ok((report, format, wall_ns))
+}
+
+fn print_report(report: &CheckReport, format: Format, wall_ns: u64, as_json: bool) {
+    if as_json {
+        let unknown = report
+            .partitions
+            .iter()
+            .filter(|p| p.verdict == faultline_check::Verdict::Unknown)
+            .count();
         let mut object = json!({
             "verdict": report.verdict,
             "model": report.model,
             "format": format.name(),
             "operations": report.operations,
+            "pruned": report.pruned,
             "partitions": report.partitions.len(),
-            "unknown_partitions": report.partitions.iter().filter(|p| p.verdict == faultline_check::Verdict::Unknown).count(),
+            "unknown_partitions": unknown,
+            "per_partition": report.partitions,
             "wall_ns": wall_ns,
         });
         if let Some(counterexample) = &report.counterexample {
-            object["counterexample"] = serde_json::to_value(counterexample).expect("serialisable");
+            object["counterexample"] = json!(counterexample);
         }
-        println!("{object}");
+        crate::output::emit(&format!("{object}\n"));
     } else {
         crate::output::emit(&format!(
-            "{report}checked in {:.2}ms ({} format)\n",
+            "{report}checked in {:.2} ms ({} format)\n",
             wall_ns as f64 / 1e6,
             format.name()
         ));
     }
-    Ok(report.verdict.exit_code())
 }
 
-fn model_of(args: &CheckArgs, format: Format) -> Result<ModelKind, Exit> {
+fn model_of(args: &CheckArgs, format: Format) -> Result<ModelKind, String> {
     let kind = ModelKind::parse(&args.model).ok_or_else(|| {
-        bad(format!(
+        format!(
             "--model {}: expected register, cas-register, kv or mutex",
             args.model
-        ))
+        )
     })?;
     let cas_fail = match args.cas_fail.as_deref() {
         None if format == Format::PorcupineEtcd => CasFail::Etcd,
         None | Some("knossos") => CasFail::Knossos,
         Some("etcd") => CasFail::Etcd,
-        Some(other) => return Err(bad(format!("--cas-fail {other}: expected knossos or etcd"))),
+        Some(other) => return Err(format!("--cas-fail {other}: expected knossos or etcd")),
     };
+    if args.no_partition && kind != ModelKind::Kv {
+        return Err(format!(
+            "--no-partition applies to --model kv only, not {}",
+            args.model
+        ));
+    }
     Ok(match kind {
         ModelKind::CasRegister(_) => ModelKind::CasRegister(cas_fail),
         ModelKind::Kv if args.no_partition => ModelKind::KvWhole,

@@ -1,54 +1,58 @@
-//! faultline's JSON Lines histories: one event per line,
-//! `{"process":3,"type":"invoke","f":"put","key":"k1","value":"<3.7>"}`.
+//! faultline's JSON Lines histories: one [`HistoryEvent`] per line,
+//! `{"process":3,"type":"invoke","f":"put","key":"k1","value":"v-3-7"}`. Blank lines
+//! are skipped. Errors name the line and column and what was expected.
 
-use crate::history::{Func, History, HistoryError, Status};
-use crate::value::Val;
-use serde_json::Value;
+use crate::event::HistoryEvent;
+use crate::history::{History, HistoryError};
 
-pub fn parse(text: &str) -> Result<History, HistoryError> {
-    let mut history = History::new();
+/// Reads the events, each with its 1-based line number.
+pub fn parse_events(text: &str) -> Result<Vec<(usize, HistoryEvent)>, HistoryError> {
+    let mut events = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         if raw.trim().is_empty() {
             continue;
         }
-        let error = |message: String| HistoryError { line, message };
-        let event: Value = serde_json::from_str(raw).map_err(|e| {
-            error(format!(
-                "column {}: {e}; expected one JSON object per line",
-                e.column()
-            ))
+        let event = serde_json::from_str(raw).map_err(|e| HistoryError {
+            line,
+            message: format!(
+                "column {}: {}; expected one event per line, such as {}",
+                e.column(),
+                without_position(&e),
+                r#"{"process":3,"type":"invoke","f":"put","key":"k1","value":"v-3-7"}"#
+            ),
         })?;
-        let process = event["process"]
-            .as_u64()
-            .ok_or_else(|| error("`process`: expected a non-negative integer".into()))?;
-        let f_name = event["f"]
-            .as_str()
-            .ok_or_else(|| error("`f`: expected a string such as \"get\"".into()))?;
-        let f = Func::parse(f_name)
-            .ok_or_else(|| error(format!("`f`: unknown operation `{f_name}`")))?;
-        let key = match &event["key"] {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            other => Some(other.to_string()),
-        };
-        let value = Val::from_json(&event["value"]).ok_or_else(|| {
-            error(format!(
-                "`value`: expected null, an integer, a string or a pair, found {}",
-                event["value"]
-            ))
-        })?;
-        match event["type"].as_str() {
-            Some("invoke") => history.invoke(process, f, key, value, line)?,
-            Some("ok") => history.complete(process, Status::Ok, value, line)?,
-            Some("fail") => history.complete(process, Status::Fail, value, line)?,
-            Some("info") => history.complete(process, Status::Info, value, line)?,
-            _ => {
-                return Err(error(
-                    "`type`: expected \"invoke\", \"ok\", \"fail\" or \"info\"".into(),
-                ))
-            }
-        }
+        events.push((line, event));
+    }
+    Ok(events)
+}
+
+/// serde_json's message without its trailing " at line L column C" (we number lines
+/// in the file, not in the one-line string it saw).
+fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// Reads a history.
+pub fn parse(text: &str) -> Result<History, HistoryError> {
+    let mut history = History::new();
+    for (line, event) in parse_events(text)? {
+        history.record(&event, line)?;
     }
     Ok(history)
+}
+
+/// Writes events as JSON Lines (each line ends in `\n`).
+pub fn write(events: &[HistoryEvent]) -> String {
+    let mut out = String::new();
+    for event in events {
+        // A HistoryEvent is plain data: serialising it cannot fail.
+        out.push_str(&serde_json::to_string(event).unwrap_or_default());
+        out.push('\n');
+    }
+    out
 }
