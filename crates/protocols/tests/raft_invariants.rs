@@ -164,3 +164,134 @@ fn a_different_entry_at_the_same_index_and_term_breaks_log_matching() {
     });
     assert_eq!(violated(&mut raft, &world), "log_matching");
 }
+
+fn server(world: &World<RaftNode>, node: u32) -> &Server {
+    world
+        .actor(NodeId(node))
+        .and_then(RaftNode::as_server)
+        .expect("a live server")
+}
+
+fn command(client: u64, value: &str) -> faultline_protocols::kv::Command {
+    faultline_protocols::kv::Command {
+        client,
+        seq: 1,
+        op: faultline_protocols::kv::KvOp::Put {
+            key: "k".into(),
+            value: value.into(),
+        },
+    }
+}
+
+/// Pads `s`'s log with no-ops of `term` up to `index - 1`, then puts `payload` at
+/// `index` and marks it committed.
+fn commit_at(
+    s: &mut Server,
+    index: u64,
+    term: u64,
+    payload: faultline_protocols::raft::messages::Payload,
+) {
+    use faultline_protocols::raft::messages::{Entry, Payload};
+    while s.log.last_index() + 1 < index {
+        s.log.append(Entry {
+            term,
+            payload: Payload::Noop,
+        });
+    }
+    s.log.append(Entry { term, payload });
+    s.commit_index = index;
+}
+
+#[test]
+fn two_different_commands_committed_at_one_index_break_state_machine_safety() {
+    use faultline_protocols::raft::messages::Payload;
+    let (mut raft, mut world) = healthy_cluster();
+    let l = leader(&world).unwrap();
+    let (a, b) = ((l + 1) % 3, (l + 2) % 3);
+    let term = server(&world, l).term;
+    let index = 1
+        + (0..3)
+            .map(|i| server(&world, i).log.last_index())
+            .max()
+            .unwrap();
+    corrupt(&mut world, a, |s| {
+        commit_at(s, index, term, Payload::Command(command(98, "x")))
+    });
+    corrupt(&mut world, b, |s| {
+        commit_at(s, index, term, Payload::Command(command(99, "y")))
+    });
+    assert_eq!(violated(&mut raft, &world), "state_machine_safety");
+}
+
+#[test]
+fn a_new_leader_without_a_committed_entry_breaks_leader_completeness() {
+    let (mut raft, mut world) = healthy_cluster();
+    let l = leader(&world).unwrap();
+    let follower = (l + 1) % 3;
+    let committed = server(&world, l).commit_index;
+    corrupt(&mut world, follower, |s| {
+        assert!(
+            committed > s.log.snapshot_index,
+            "the entry is still in the log"
+        );
+        if s.log.last_index() >= committed {
+            s.log.truncate_from(committed);
+        }
+        s.term += 1;
+        s.voted_for = Some(s.id);
+        s.role = Role::Leader;
+    });
+    assert_eq!(violated(&mut raft, &world), "leader_completeness");
+}
+
+#[test]
+fn a_server_that_lacks_a_committed_entry_but_could_win_breaks_electable_completeness() {
+    use faultline_protocols::raft::messages::{Entry, Payload};
+    let (mut raft, mut world) = healthy_cluster();
+    let l = leader(&world).unwrap();
+    let follower = (l + 1) % 3;
+    let committed = server(&world, l).commit_index;
+    // The committed entry replaced by one of a far later term: every log now looks
+    // older than this one, so it would collect every vote.
+    corrupt(&mut world, follower, |s| {
+        if s.log.last_index() >= committed {
+            s.log.truncate_from(committed);
+        }
+        while s.log.last_index() < committed {
+            s.log.append(Entry {
+                term: 1_000,
+                payload: Payload::Noop,
+            });
+        }
+    });
+    assert_eq!(violated(&mut raft, &world), "electable_completeness");
+}
+
+#[test]
+fn a_commit_not_on_a_majority_of_disks_breaks_committed_durable() {
+    let (mut raft, mut world) = healthy_cluster();
+    for node in 0..3 {
+        corrupt(&mut world, node, |s| s.durable_index = 0);
+    }
+    let first = raft.check_step(&world);
+    let property = match first {
+        Err(v) => v.property,
+        Ok(()) => violated(&mut raft, &world),
+    };
+    assert_eq!(property, "committed_durable");
+}
+
+#[test]
+fn more_applies_than_invocations_break_at_most_once() {
+    let (mut raft, mut world) = healthy_cluster();
+    corrupt(&mut world, 0, |s| {
+        for _ in 0..1_000 {
+            s.store.apply_unchecked(&command(97, "again"));
+        }
+    });
+    let property = raft
+        .check_end(&world)
+        .expect_err("the duplicate applies are caught")
+        .property;
+    assert_eq!(property, "at_most_once");
+}

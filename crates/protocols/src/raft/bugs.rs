@@ -6,7 +6,12 @@ pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "raft.commit_previous_term",
         mechanism: "leader advances commitIndex over an entry of an earlier term by counting replicas (Raft §5.4.2, Figure 8)",
-        violates: &["state_machine_safety", "leader_completeness", "linearizability"],
+        violates: &[
+            "electable_completeness",
+            "state_machine_safety",
+            "leader_completeness",
+            "linearizability",
+        ],
     },
     BugInfo {
         name: "raft.vote_not_persisted",
@@ -16,22 +21,34 @@ pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "raft.no_up_to_date_check",
         mechanism: "votes are granted without the §5.4.1 log comparison",
-        violates: &["leader_completeness", "state_machine_safety", "linearizability"],
+        violates: &["leader_completeness", "electable_completeness", "committed_durable", "state_machine_safety", "linearizability"],
     },
     BugInfo {
         name: "raft.no_prev_term_check",
         mechanism: "a follower checks that prevLogIndex exists but not its term",
-        violates: &["log_matching", "state_machine_safety", "linearizability"],
+        violates: &[
+            "log_matching",
+            "state_machine_safety",
+            "electable_completeness",
+            "leader_completeness",
+            "linearizability",
+        ],
     },
     BugInfo {
         name: "raft.truncate_on_every_append",
         mechanism: "a follower truncates its log after prevLogIndex on every AppendEntries, not only on conflict",
-        violates: &["committed_durable", "state_machine_safety", "leader_completeness", "linearizability"],
+        violates: &[
+            "committed_durable",
+            "electable_completeness",
+            "state_machine_safety",
+            "leader_completeness",
+            "linearizability",
+        ],
     },
     BugInfo {
         name: "raft.commit_index_unbounded",
         mechanism: "a follower sets commitIndex = leaderCommit without min(index of last new entry)",
-        violates: &["state_machine_safety", "linearizability"],
+        violates: &["state_machine_safety", "electable_completeness", "linearizability"],
     },
     BugInfo {
         name: "raft.stale_read",
@@ -41,7 +58,12 @@ pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "raft.ack_before_fsync",
         mechanism: "AppendEntries is acknowledged before the entries are fsynced",
-        violates: &["committed_durable", "state_machine_safety", "linearizability"],
+        violates: &[
+            "committed_durable",
+            "electable_completeness",
+            "state_machine_safety",
+            "linearizability",
+        ],
     },
 ];
 

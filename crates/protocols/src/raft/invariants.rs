@@ -6,10 +6,21 @@
 //! votes never go backwards across restarts, commit indices never decrease, and every
 //! committed entry is durable on a majority. Each check is incremental: a handful of
 //! comparisons per server per event, plus work proportional to what newly committed.
+//!
+//! Leader Completeness is also checked before anyone is elected (`electable_completeness`):
+//! once an entry is committed, no live server whose log lacks it may be able to win an
+//! election, i.e. collect a majority of servers (itself included) whose logs are no more
+//! up to date than its own by the §5.4.1 comparison. In a correct Raft the majority that
+//! stores the newest committed entry (of the term that committed it) is strictly more up
+//! to date than any log lacking it, and stays so; this is the step of the paper's safety
+//! argument (§5.4.3) that the voting rule relies on. It catches a Figure 8 commit the
+//! moment it happens, not only in the rare runs where the wrong server then wins.
 
 use crate::protocol::Violation;
+use crate::raft::log::Log;
 use crate::raft::messages::Payload;
 use crate::raft::node::RaftNode;
+use crate::raft::persistence::replay;
 use crate::raft::server::{Role, Server};
 use faultline_sim::hash::TraceHasher;
 use faultline_sim::{NodeId, World};
@@ -33,6 +44,10 @@ pub struct RaftChecker {
     committed_in_term: BTreeMap<u64, u64>,
     /// (index, term) → command hash of every log tail seen.
     tails: BTreeMap<(u64, u64), u64>,
+    /// Each server's (last log term, last log index): live, or as on its disk if crashed.
+    log_summary: Vec<(u64, u64)>,
+    /// The log a crashed server will recover (replayed from its disk once per crash).
+    crashed_log: Vec<Option<Log>>,
 }
 
 fn payload_hash(payload: &Payload) -> u64 {
@@ -53,6 +68,8 @@ impl RaftChecker {
             last_commit: vec![None; servers],
             checked_commit: vec![0; servers],
             known_durable: vec![0; servers],
+            log_summary: vec![(0, 0); servers],
+            crashed_log: vec![None; servers],
             ..RaftChecker::default()
         }
     }
@@ -62,13 +79,56 @@ impl RaftChecker {
             let Some(server) = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server) else {
                 self.last_commit[i] = None;
                 self.checked_commit[i] = 0;
+                self.note_crashed(i, world);
                 continue;
             };
+            self.crashed_log[i] = None;
             self.check_term_and_vote(i, server)?;
             self.check_commit(i, server)?;
             self.check_log_tail(i, server)?;
             if server.role == Role::Leader {
                 self.check_leader(i, server)?;
+            }
+            self.log_summary[i] = (server.log.last_term(), server.log.last_index());
+        }
+        self.check_electable_completeness(world)
+    }
+
+    /// A crashed server will come back with the log on its disk: read it once.
+    fn note_crashed(&mut self, i: usize, world: &World<RaftNode>) {
+        if self.crashed_log[i].is_none() {
+            let log = replay(world.disk(NodeId(i as u32)).records()).log;
+            self.log_summary[i] = (log.last_term(), log.last_index());
+            self.crashed_log[i] = Some(log);
+        }
+    }
+
+    /// No server (live, or crashed with what its disk holds) that lacks the newest
+    /// committed entry could win an election now.
+    fn check_electable_completeness(&self, world: &World<RaftNode>) -> Result<(), Violation> {
+        let Some((&index, &(term, _))) = self.committed.last_key_value() else {
+            return Ok(());
+        };
+        let majority = self.log_summary.len() / 2 + 1;
+        for i in 0..self.log_summary.len() {
+            let live = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server);
+            let Some(log) = live.map(|s| &s.log).or(self.crashed_log[i].as_ref()) else {
+                continue;
+            };
+            let holds = index <= log.snapshot_index || log.term_at(index) == Some(term);
+            if holds {
+                continue;
+            }
+            let own = self.log_summary[i];
+            let voters = self.log_summary.iter().filter(|&&v| v <= own).count();
+            if voters >= majority {
+                return violation(
+                    "electable_completeness",
+                    format!(
+                        "n{i} (last log term {}, index {}) lacks committed entry {index} (term {term}) yet {voters} servers would vote for it",
+                        own.0, own.1
+                    ),
+                );
             }
         }
         Ok(())

@@ -43,9 +43,11 @@ pub enum Msg {
         leader_commit: u64,
     },
     /// `conflict_*`: where the follower's log first disagrees, for fast backup.
+    /// `heartbeat`: it answers an AppendEntries that carried no entries.
     AppendReply {
         term: u64,
         success: bool,
+        heartbeat: bool,
         match_index: u64,
         conflict_term: Option<u64>,
         conflict_index: u64,

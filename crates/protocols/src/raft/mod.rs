@@ -14,7 +14,8 @@
 //! CheckQuorum a leader that cannot hear a majority steps down.
 //!
 //! Invariants (`invariants`): Election Safety, Leader Append-Only, Log Matching,
-//! Leader Completeness, State Machine Safety, durable terms and votes, monotonic
+//! Leader Completeness (also before the fact: no server lacking a committed entry
+//! could win an election), State Machine Safety, durable terms and votes, monotonic
 //! commit, committed entries durable on a majority; plus (harness) a linearizable
 //! client history.
 //!

@@ -19,10 +19,12 @@ impl KvServer for Server {
 
     fn on_message(&mut self, ctx: &mut Context<'_, RaftNode>, from: NodeId, msg: Msg) {
         Server::on_message(self, ctx, from, msg);
+        self.debug_assert_all_durable(ctx);
     }
 
     fn on_timer(&mut self, ctx: &mut Context<'_, RaftNode>, timer: Timer) {
         Server::on_timer(self, ctx, timer);
+        self.debug_assert_all_durable(ctx);
     }
 
     fn role(&self) -> Option<Role> {

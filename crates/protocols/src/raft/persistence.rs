@@ -1,6 +1,8 @@
 //! Persistence: term, vote and log entries go to the disk as records, and are fsynced
 //! before any message that depends on them; on restart the records are replayed.
 
+use crate::kv::KvStore;
+use crate::raft::log::Log;
 use crate::raft::messages::{Entry, Record};
 use crate::raft::server::{Ctx, Server};
 
@@ -33,39 +35,78 @@ impl Server {
         self.fsync_pending = false;
     }
 
+    /// Every handler ends with everything it wrote fsynced (only the durability bugs
+    /// leave writes pending), so a crash between events never loses what a reply
+    /// promised, and a crashed server's disk is its last live log.
+    pub fn debug_assert_all_durable(&self, ctx: &mut Ctx<'_>) {
+        let durability_bug =
+            self.config.bugs.vote_not_persisted || self.config.bugs.ack_before_fsync;
+        debug_assert!(
+            durability_bug || ctx.disk().unsynced_len() == 0,
+            "n{} ends a handler with unsynced writes",
+            self.id
+        );
+    }
+
     /// Rebuilds persistent state from the disk (a fresh start reads nothing).
     pub fn recover(&mut self, ctx: &mut Ctx<'_>) {
-        let records = ctx.disk().records().to_vec();
-        for record in records {
-            match record {
-                Record::HardState { term, voted_for } => {
-                    self.term = term;
-                    self.voted_for = voted_for;
-                }
-                Record::Append { index, entry } => {
-                    if index <= self.log.snapshot_index {
-                        continue;
-                    }
-                    if index <= self.log.last_index() {
-                        self.log.truncate_from(index);
-                    }
-                    debug_assert_eq!(index, self.log.last_index() + 1, "appends are contiguous");
-                    self.log.append(entry);
-                }
-                Record::TruncateFrom(index) => {
-                    if index > self.log.snapshot_index && index <= self.log.last_index() {
-                        self.log.truncate_from(index);
-                    }
-                }
-                Record::Snapshot { index, term, store } => {
-                    self.log.reset_to_snapshot(index, term);
-                    self.snapshot_copy = Some(store.clone());
-                    self.store = store;
-                }
-            }
+        let recovered = replay(ctx.disk().records());
+        self.term = recovered.term;
+        self.voted_for = recovered.voted_for;
+        self.log = recovered.log;
+        if let Some(store) = recovered.store {
+            self.snapshot_copy = Some(store.clone());
+            self.store = store;
         }
         self.commit_index = self.log.snapshot_index;
         self.last_applied = self.log.snapshot_index;
         self.durable_index = self.log.last_index();
     }
+}
+
+/// What a server's disk holds: the state a restarted server starts from.
+#[derive(Debug, Default)]
+pub struct Recovered {
+    pub term: u64,
+    pub voted_for: Option<u32>,
+    pub log: Log,
+    /// The store as of the snapshot, if there is one.
+    pub store: Option<KvStore>,
+}
+
+/// Replays disk records in write order (also used by the checker to see the log a
+/// crashed server will come back with).
+pub fn replay(records: &[Record]) -> Recovered {
+    let mut recovered = Recovered::default();
+    for record in records {
+        match record {
+            Record::HardState { term, voted_for } => {
+                recovered.term = *term;
+                recovered.voted_for = *voted_for;
+            }
+            Record::Append { index, entry } => replay_append(&mut recovered.log, *index, entry),
+            Record::TruncateFrom(index) => {
+                let log = &mut recovered.log;
+                if *index > log.snapshot_index && *index <= log.last_index() {
+                    log.truncate_from(*index);
+                }
+            }
+            Record::Snapshot { index, term, store } => {
+                recovered.log.reset_to_snapshot(*index, *term);
+                recovered.store = Some(store.clone());
+            }
+        }
+    }
+    recovered
+}
+
+fn replay_append(log: &mut Log, index: u64, entry: &Entry) {
+    if index <= log.snapshot_index {
+        return;
+    }
+    if index <= log.last_index() {
+        log.truncate_from(index);
+    }
+    debug_assert_eq!(index, log.last_index() + 1, "appends are contiguous");
+    log.append(entry.clone());
 }

@@ -145,8 +145,9 @@ impl Server {
             self.sync_log(ctx); // the bug's deferred fsync catches up
         }
         self.observe_term(ctx, term);
+        let heartbeat = entries.is_empty();
         if term < self.term {
-            self.reply_append(ctx, leader, false, 0, (None, 0));
+            self.reply_append(ctx, leader, (false, heartbeat), 0, (None, 0));
             return;
         }
         if self.role != Role::Follower {
@@ -156,11 +157,11 @@ impl Server {
         self.leader_heard_at = Some(ctx.now());
         self.reset_election_timer(ctx);
         if let Some(conflict) = self.consistency_conflict(prev_index, prev_term) {
-            self.reply_append(ctx, leader, false, 0, conflict);
+            self.reply_append(ctx, leader, (false, heartbeat), 0, conflict);
             return;
         }
         let last_new = self.store_entries(ctx, prev_index, entries);
-        self.acknowledge(ctx, leader, last_new);
+        self.acknowledge(ctx, leader, last_new, heartbeat);
         let commit_limit = if self.config.bugs.commit_index_unbounded {
             self.log.last_index()
         } else {
@@ -224,7 +225,7 @@ impl Server {
     }
 
     /// Acknowledges up to `last_new`, after making it durable (unless the bug defers it).
-    fn acknowledge(&mut self, ctx: &mut Ctx<'_>, leader: u32, last_new: u64) {
+    fn acknowledge(&mut self, ctx: &mut Ctx<'_>, leader: u32, last_new: u64, heartbeat: bool) {
         if self.config.bugs.ack_before_fsync {
             if !self.fsync_pending && ctx.disk().unsynced_len() > 0 {
                 self.fsync_pending = true;
@@ -233,20 +234,21 @@ impl Server {
         } else {
             self.sync_log(ctx);
         }
-        self.reply_append(ctx, leader, true, last_new, (None, 0));
+        self.reply_append(ctx, leader, (true, heartbeat), last_new, (None, 0));
     }
 
     fn reply_append(
         &mut self,
         ctx: &mut Ctx<'_>,
         leader: u32,
-        success: bool,
+        (success, heartbeat): (bool, bool),
         match_index: u64,
         conflict: (Option<u64>, u64),
     ) {
         let msg = Msg::AppendReply {
             term: self.term,
             success,
+            heartbeat,
             match_index,
             conflict_term: conflict.0,
             conflict_index: conflict.1,
@@ -259,7 +261,7 @@ impl Server {
         ctx: &mut Ctx<'_>,
         peer: u32,
         term: u64,
-        success: bool,
+        (success, heartbeat): (bool, bool),
         match_index: u64,
         (conflict_term, conflict_index): (Option<u64>, u64),
     ) {
@@ -270,14 +272,16 @@ impl Server {
         self.acked_since_check.insert(peer);
         let p = peer as usize;
         if success {
-            if match_index > self.match_index[p] {
+            let progressed = match_index > self.match_index[p];
+            if progressed {
                 self.match_index[p] = match_index;
             }
             self.next_index[p] = self.next_index[p].max(self.match_index[p] + 1);
             self.advance_commit(ctx);
-            if self.match_index[p] < self.log.last_index() && match_index + 1 >= self.next_index[p]
-            {
-                self.next_index[p] = match_index + 1;
+            // Progress pulls the next batch, and so does a heartbeat's answer (which
+            // resends a lost batch). A duplicated or stale answer to a batch does not,
+            // so duplication cannot multiply the chains of batches in flight.
+            if (progressed || heartbeat) && self.match_index[p] < self.log.last_index() {
                 self.send_append(ctx, peer);
             }
             return;
@@ -286,10 +290,14 @@ impl Server {
             Some(last_of_term) => last_of_term + 1,
             None => conflict_index.max(1),
         };
-        self.next_index[p] = next
+        let next = next
             .min(self.log.last_index() + 1)
             .max(self.match_index[p] + 1);
-        self.send_append(ctx, peer);
+        // Only a rejection that moves the probe sends again (a duplicate does not).
+        if next != self.next_index[p] {
+            self.next_index[p] = next;
+            self.send_append(ctx, peer);
+        }
     }
 }
 

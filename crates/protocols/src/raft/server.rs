@@ -149,6 +149,7 @@ impl Server {
             Msg::AppendReply {
                 term,
                 success,
+                heartbeat,
                 match_index,
                 conflict_term,
                 conflict_index,
@@ -156,7 +157,7 @@ impl Server {
                 ctx,
                 from.0,
                 term,
-                success,
+                (success, heartbeat),
                 match_index,
                 (conflict_term, conflict_index),
             ),

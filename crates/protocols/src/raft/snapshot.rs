@@ -115,8 +115,16 @@ impl Server {
         }
         self.acked_since_check.insert(peer);
         let p = peer as usize;
+        // The follower reports its commit index. In a correct run that is within our
+        // log; a bug (say, a leader elected without committed entries) can break that,
+        // and the probe must still point into our log.
+        let index = index.min(self.log.last_index());
+        let progressed = index > self.match_index[p];
         self.match_index[p] = self.match_index[p].max(index);
         self.next_index[p] = self.match_index[p] + 1;
         self.advance_commit(ctx);
+        if progressed && self.match_index[p] < self.log.last_index() {
+            self.send_append(ctx, peer);
+        }
     }
 }
