@@ -7,7 +7,7 @@
 //! Architecture invariant: a run is a pure function of (actors, config, seed, fault
 //! plan). Nothing here reads the wall clock, spawns a thread or iterates a hash map.
 
-use crate::actor::{Actor, Role};
+use crate::actor::Actor;
 use crate::clock::NodeClock;
 use crate::context::{Context, TimerId};
 use crate::disk::{Disk, UnsyncedOnCrash};
@@ -548,31 +548,24 @@ impl<A: Actor> World<A> {
         }
     }
 
-    /// The live server claiming `role` with the highest rank, and that rank.
+    /// The live server claiming `role` with the highest rank (lowest index on ties),
+    /// and that rank.
     pub fn holder_and_rank(&self, role: &str) -> Option<(NodeId, u64)> {
-        let node = self.holder_of(role)?;
-        let rank = self
-            .actor(node)
-            .and_then(|a| a.role())
-            .map_or(0, |r| r.rank);
-        Some((node, rank))
-    }
-
-    /// The live server claiming `role` with the highest rank (lowest index on ties).
-    pub fn holder_of(&self, role: &str) -> Option<NodeId> {
-        let mut best: Option<(Role, NodeId)> = None;
+        let mut best: Option<(u64, NodeId)> = None;
         for node in self.servers() {
             let Some(claimed) = self.actor(node).and_then(|a| a.role()) else {
                 continue;
             };
-            if claimed.name != role {
-                continue;
-            }
-            if best.is_none_or(|(b, _)| claimed.rank > b.rank) {
-                best = Some((claimed, node));
+            if claimed.name == role && best.is_none_or(|(rank, _)| claimed.rank > rank) {
+                best = Some((claimed.rank, node));
             }
         }
-        best.map(|(_, node)| node)
+        best.map(|(rank, node)| (node, rank))
+    }
+
+    /// The live server claiming `role` with the highest rank (lowest index on ties).
+    pub fn holder_of(&self, role: &str) -> Option<NodeId> {
+        self.holder_and_rank(role).map(|(node, _)| node)
     }
 
     fn resolve_partition(&mut self, shape: PartitionShape) -> Result<PartitionShape, String> {
