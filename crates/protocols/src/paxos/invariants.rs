@@ -8,6 +8,7 @@
 //! server comes back from a crash, its recovered votes are compared with the ones it
 //! was seen to cast (a vote lost on restart is an accepted ballot going backwards).
 
+use crate::kv::KvOp;
 use crate::paxos::messages::{Ballot, Value};
 use crate::paxos::node::PaxosNode;
 use crate::paxos::server::Server;
@@ -31,6 +32,8 @@ pub struct PaxosChecker {
     accepted_ballot: BTreeMap<(u32, u64), Ballot>,
     /// slot → chosen value hash.
     chosen: BTreeMap<u64, u64>,
+    /// slot → [`proposal_key`] of the command chosen there (no-ops are not listed).
+    chosen_commands: BTreeMap<u64, u64>,
 }
 
 fn value_hash(value: &Value) -> u64 {
@@ -84,7 +87,7 @@ impl PaxosChecker {
                     i as u32,
                     vote.slot,
                     vote.ballot,
-                    value_hash(&vote.value),
+                    &vote.value,
                     server.promised,
                 )?;
             }
@@ -108,9 +111,10 @@ impl PaxosChecker {
         acceptor: u32,
         slot: u64,
         ballot: Ballot,
-        hash: u64,
+        value: &Value,
         promised: Ballot,
     ) -> Result<(), Violation> {
+        let hash = value_hash(value);
         if ballot > promised {
             return violation(
                 "accepted_within_promise",
@@ -131,6 +135,10 @@ impl PaxosChecker {
         voters.insert(acceptor);
         if voters.len() < self.majority {
             return Ok(());
+        }
+        if let Value::Command(command) = value {
+            self.chosen_commands
+                .insert(slot, proposal_key(command.client, &command.op));
         }
         match self.chosen.insert(slot, hash) {
             Some(other) if other != hash => violation(
@@ -164,18 +172,13 @@ impl PaxosChecker {
         Ok(())
     }
 
-    /// Chosen values that are neither no-ops nor commands some client invoked.
-    pub fn check_only_proposed(
-        &self,
-        world: &World<PaxosNode>,
-        proposed: &BTreeSet<u64>,
-    ) -> Result<(), Violation> {
-        let _ = world;
-        let noop = value_hash(&Value::Noop);
+    /// Chosen commands must be ones a client invoked (`proposed` holds the
+    /// [`proposal_key`]s of every invocation); no-ops are always allowed.
+    pub fn check_only_proposed(&self, proposed: &BTreeSet<u64>) -> Result<(), Violation> {
         match self
-            .chosen
+            .chosen_commands
             .iter()
-            .find(|(_, h)| **h != noop && !proposed.contains(h))
+            .find(|(_, key)| !proposed.contains(key))
         {
             Some((slot, _)) => violation(
                 "only_proposed_chosen",
@@ -186,7 +189,10 @@ impl PaxosChecker {
     }
 }
 
-/// The hash of a value as the checker sees it, for commands clients proposed.
-pub fn proposed_hash(value: &Value) -> u64 {
-    value_hash(value)
+/// Identifies a client's operation by client and operation (written values are unique
+/// per client), not by its session number, which observations do not carry.
+pub fn proposal_key(client: u64, op: &KvOp) -> u64 {
+    let mut h = TraceHasher::new();
+    (client, op).hash(&mut h);
+    h.finish()
 }

@@ -38,12 +38,11 @@ pub mod server;
 use crate::bugs::BugInfo;
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::kv::node::{client_history, node_factory, unfinished_ops};
-use crate::kv::{ClientConfig, Command, KvOp};
+use crate::kv::{ClientConfig, KvOp};
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
 use bugs::{PaxosBugs, BUGS};
 use faultline_sim::{NodeId, World, MILLISECOND};
-use invariants::{proposed_hash, PaxosChecker};
-use messages::Value;
+use invariants::{proposal_key, PaxosChecker};
 use node::PaxosNode;
 use server::{PaxosConfig, Server};
 use std::collections::BTreeSet;
@@ -120,12 +119,9 @@ impl Protocol for Paxos {
     }
 
     fn check_end(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
-        let invoked = invoked_commands(world, self.workload.skip);
-        let proposed: BTreeSet<u64> = invoked
-            .iter()
-            .map(|c| proposed_hash(&Value::Command(c.clone())))
-            .collect();
-        self.checker.check_only_proposed(world, &proposed)?;
+        let invoked = invoked_proposals(world);
+        let proposed: BTreeSet<u64> = invoked.iter().copied().collect();
+        self.checker.check_only_proposed(&proposed)?;
         check_applied_at_most_once(world, invoked.len() as u64)
     }
 
@@ -153,30 +149,21 @@ fn check_applied_at_most_once(world: &World<PaxosNode>, invoked: u64) -> Result<
     Ok(())
 }
 
-/// The commands clients invoked, rebuilt from their observations (each client numbers
-/// its operations 1, 2, ... in order, the first `skip` drawn but never issued).
-fn invoked_commands(world: &World<PaxosNode>, skip: usize) -> Vec<Command> {
-    let mut seq_of = std::collections::BTreeMap::<u64, u64>::new();
-    let mut commands = Vec::new();
-    for observed in world.observations() {
-        let event = &observed.value;
-        if event.kind != ClientEventKind::Invoke {
-            continue;
-        }
-        let seq = seq_of.entry(event.process).or_insert(skip as u64);
-        *seq += 1;
-        let key = event.key.clone().unwrap_or_default();
-        let value = event.value.clone().unwrap_or_default();
-        let op = match event.f {
-            "get" => KvOp::Get { key },
-            "put" => KvOp::Put { key, value },
-            _ => KvOp::Append { key, value },
-        };
-        commands.push(Command {
-            client: event.process,
-            seq: *seq,
-            op,
-        });
-    }
-    commands
+/// The [`proposal_key`] of every operation clients invoked, rebuilt from their
+/// observations, one per invocation.
+fn invoked_proposals(world: &World<PaxosNode>) -> Vec<u64> {
+    let invocations = world.observations().iter().map(|o| &o.value);
+    invocations
+        .filter(|event| event.kind == ClientEventKind::Invoke)
+        .map(|event| {
+            let key = event.key.clone().unwrap_or_default();
+            let value = event.value.clone().unwrap_or_default();
+            let op = match event.f {
+                "get" => KvOp::Get { key },
+                "put" => KvOp::Put { key, value },
+                _ => KvOp::Append { key, value },
+            };
+            proposal_key(event.process, &op)
+        })
+        .collect()
 }
