@@ -7,7 +7,7 @@
 use crate::actor::Actor;
 use crate::disk::Disk;
 use crate::node::NodeId;
-use crate::rng::SimRng;
+use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
 use crate::world::Kernel;
 
@@ -18,6 +18,8 @@ pub struct TimerId(pub u64);
 pub struct Context<'a, A: Actor> {
     pub(crate) node: NodeId,
     pub(crate) kernel: &'a mut Kernel<A>,
+    /// Whether this handler's node stream has been moved to its key yet.
+    pub(crate) rng_keyed: bool,
 }
 
 impl<A: Actor> Context<'_, A> {
@@ -41,9 +43,21 @@ impl<A: Actor> Context<'_, A> {
         self.kernel.server_count
     }
 
-    /// This node's own random stream.
+    /// This node's own random stream. What one handler draws depends only on the
+    /// node and the instant, not on what earlier handlers drew, so an election
+    /// timeout drawn at a given moment is the same however many messages came before.
     pub fn rng(&mut self) -> &mut SimRng {
-        &mut self.kernel.node_rngs[self.node.index()]
+        let rng = &mut self.kernel.node_rngs[self.node.index()];
+        if !self.rng_keyed {
+            self.rng_keyed = true;
+            let (node, now) = (self.node, self.kernel.now);
+            let nth = self.kernel.handler_keys.nth(node, 0, now);
+            rng.seek(
+                Stream::Handler { node: node.0, nth },
+                InstantKeys::block(now),
+            );
+        }
+        rng
     }
 
     /// Hands a message to the network.

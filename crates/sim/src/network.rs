@@ -1,7 +1,10 @@
 //! The virtual network: latency, loss, duplication and partitions between nodes.
 //!
-//! Each message draws its own latency from the network stream, so reordering falls
-//! out of latency alone. A partition is a matrix of blocked directed links: a message
+//! Each message draws its own latency, so reordering falls out of latency alone. The
+//! draws are keyed by link, send time and the message's place among those sent on
+//! its link at that instant ([`InstantKeys`](crate::rng::InstantKeys)), never by how
+//! many messages came before: removing one message (as the shrinker does) leaves the others' fates as
+//! they were. A partition is a matrix of blocked directed links: a message
 //! is dropped if its link is blocked when it is sent or when it would arrive. Clients
 //! are nodes like any other; partition shapes cut only the links the shape names.
 
@@ -47,6 +50,15 @@ impl Default for NetworkConfig {
 }
 
 impl NetworkConfig {
+    /// Whether a message's fate involves chance at all (fixed latency, no loss and no
+    /// duplication need no draws).
+    #[inline]
+    pub fn is_random(&self) -> bool {
+        self.latency_ns_max > self.latency_ns_min
+            || self.drop_probability > 0.0
+            || self.duplicate_probability > 0.0
+    }
+
     /// Draws one message latency.
     #[inline]
     pub fn sample_latency(&self, rng: &mut SimRng) -> Nanos {

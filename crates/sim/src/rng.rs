@@ -2,11 +2,67 @@
 //!
 //! Each purpose (network, faults, workload, each node) draws from its own ChaCha8
 //! stream derived from the run seed, so removing a fault while shrinking does not
-//! reshuffle every later network delay. Range helpers are written here rather than
-//! taken from `rand` so the values stay stable across crate upgrades.
+//! reshuffle every later network delay. Draws go further: each message's fate, and
+//! each handler's draws from its node's stream, are read at a position keyed by the
+//! instant ([`InstantKeys`], [`SimRng::seek`]), so removing one message or one client
+//! operation leaves the fate of every other message and every later election timeout
+//! as it was. Range helpers are written here rather than taken from `rand` so the
+//! values stay stable across crate upgrades.
 
+use crate::node::NodeId;
+use crate::time::Nanos;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+/// ChaCha blocks (64 bytes each) that belong to one key: 32 draws of 64 bits, and
+/// exactly what one refill of the generator's buffer produces.
+const BLOCKS_PER_KEY: u64 = 4;
+
+/// Node indices and same-instant counts must fit 21 bits of a keyed stream id.
+const KEY_FIELD_MAX: u64 = (1 << 21) - 1;
+
+/// Keys for draws that must not depend on how many draws came before: the instant,
+/// and how many keys the same node already took on the same channel (a link's
+/// destination, say) at that instant.
+#[derive(Clone, Debug)]
+pub struct InstantKeys {
+    /// Per node: the instant of its last key, and per channel the keys taken then.
+    last: Vec<(Nanos, Vec<(u32, u32)>)>,
+}
+
+impl InstantKeys {
+    pub fn new(node_count: usize) -> Self {
+        InstantKeys {
+            last: vec![(Nanos::MAX, Vec::new()); node_count],
+        }
+    }
+
+    /// How many keys `node` already took on `channel` at `now` (0 for the first).
+    #[inline]
+    pub fn nth(&mut self, node: NodeId, channel: u32, now: Nanos) -> u32 {
+        let (instant, channels) = &mut self.last[node.index()];
+        if *instant != now {
+            *instant = now;
+            channels.clear();
+        }
+        match channels.iter_mut().find(|(c, _)| *c == channel) {
+            Some((_, taken)) => {
+                *taken += 1;
+                *taken - 1
+            }
+            None => {
+                channels.push((channel, 1));
+                0
+            }
+        }
+    }
+
+    /// The block of a keyed stream where draws made at `now` start.
+    #[inline]
+    pub fn block(now: Nanos) -> u64 {
+        now.saturating_mul(BLOCKS_PER_KEY)
+    }
+}
 
 /// The independent random streams of one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +76,18 @@ pub enum Stream {
     /// Faults triggered by what happens in the run (a new leader, say).
     Trigger,
     Node(u32),
+    /// The `nth` message sent on the directed link `from → to` at one instant (the
+    /// block says which instant).
+    Link {
+        from: u32,
+        to: u32,
+        nth: u32,
+    },
+    /// The `nth` handler of `node` drawing at one instant.
+    Handler {
+        node: u32,
+        nth: u32,
+    },
 }
 
 impl Stream {
@@ -32,6 +100,14 @@ impl Stream {
             Stream::Swarm => 5,
             Stream::Trigger => 6,
             Stream::Node(n) => 1_000 + u64::from(n),
+            Stream::Link { from, to, nth } => {
+                let field = |v: u32| u64::from(v).min(KEY_FIELD_MAX);
+                (1 << 63) | field(from) << 42 | field(to) << 21 | field(nth)
+            }
+            Stream::Handler { node, nth } => {
+                let field = |v: u32| u64::from(v).min(KEY_FIELD_MAX);
+                (1 << 62) | field(node) << 21 | field(nth)
+            }
         }
     }
 }
@@ -48,6 +124,16 @@ impl SimRng {
         let mut inner = ChaCha8Rng::seed_from_u64(seed);
         inner.set_stream(stream.id());
         SimRng { inner }
+    }
+
+    /// Moves to block `block` of `stream` (64 bytes of fresh values per block): what
+    /// is drawn next depends on the key alone, not on how much was drawn before.
+    pub fn seek(&mut self, stream: Stream, block: u64) {
+        // Position first: at a block boundary that only marks the buffer stale, so
+        // the stream change after it does not regenerate it (one refill per seek,
+        // on the next draw, instead of two).
+        self.inner.set_word_pos(u128::from(block) * 16);
+        self.inner.set_stream(stream.id());
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -139,6 +225,26 @@ mod tests {
             seen[v as usize] = true;
         }
         assert!(seen.iter().all(|s| *s));
+    }
+
+    #[test]
+    fn a_seek_reads_the_same_values_whatever_came_before() {
+        let link = Stream::Link {
+            from: 2,
+            to: 3,
+            nth: 0,
+        };
+        let mut a = SimRng::new(9, Stream::Network);
+        let mut b = SimRng::new(9, Stream::Network);
+        b.next_u64();
+        b.seek(Stream::Handler { node: 2, nth: 3 }, 5);
+        b.next_u64();
+        a.seek(link, 77);
+        b.seek(link, 77);
+        assert_eq!([a.next_u64(), a.next_u64()], [b.next_u64(), b.next_u64()]);
+        a.seek(link, 78);
+        b.seek(link, 77);
+        assert_ne!(a.next_u64(), b.next_u64());
     }
 
     /// Seed 42, network stream: next_u64, below(1000), range_inclusive(5, 9).

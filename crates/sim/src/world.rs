@@ -15,7 +15,7 @@ use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
 use crate::network::{NetworkConfig, Partitions};
 use crate::node::{NodeId, NodeRuntime, NodeStatus};
 use crate::queue::EventQueue;
-use crate::rng::{SimRng, Stream};
+use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
 use crate::trace::{DropReason, Recorder, TraceEvent};
 use std::collections::BTreeSet;
@@ -81,6 +81,10 @@ pub struct Kernel<A: Actor> {
     pub(crate) network: NetworkConfig,
     pub(crate) partitions: Partitions,
     pub(crate) network_rng: SimRng,
+    /// Keys each message's draws by link and send time.
+    pub(crate) message_keys: InstantKeys,
+    /// Keys each handler's draws from its node's stream by node and time.
+    pub(crate) handler_keys: InstantKeys,
     pub(crate) nodes: Vec<NodeRuntime>,
     pub(crate) clocks: Vec<NodeClock>,
     pub(crate) disks: Vec<Disk<A::Record>>,
@@ -105,6 +109,15 @@ impl<A: Actor> Kernel<A> {
         }
         let network = &self.network;
         let rng = &mut self.network_rng;
+        if network.is_random() {
+            let nth = self.message_keys.nth(from, to.0, self.now);
+            let link = Stream::Link {
+                from: from.0,
+                to: to.0,
+                nth,
+            };
+            rng.seek(link, InstantKeys::block(self.now));
+        }
         if rng.chance(network.drop_probability) {
             self.drop_message(to, from, &msg, DropReason::Lost);
             return;
@@ -194,6 +207,8 @@ impl<A: Actor> World<A> {
             network: config.network,
             partitions: Partitions::new(node_count),
             network_rng: SimRng::new(config.seed, Stream::Network),
+            message_keys: InstantKeys::new(node_count),
+            handler_keys: InstantKeys::new(node_count),
             nodes: node_ids.clone().map(|_| NodeRuntime::new()).collect(),
             clocks: vec![NodeClock::default(); node_count],
             disks: node_ids.clone().map(|_| Disk::default()).collect(),
@@ -365,6 +380,7 @@ impl<A: Actor> World<A> {
         let mut ctx = Context {
             node,
             kernel: &mut self.kernel,
+            rng_keyed: false,
         };
         handler(actor, &mut ctx)
     }
