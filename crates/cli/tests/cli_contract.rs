@@ -225,3 +225,89 @@ fn check_gives_verdict_exit_codes_and_located_errors() {
     let output = faultline(&["check", good.to_str().unwrap(), "--model", "queue"]);
     assert_eq!(output.status.code(), Some(3));
 }
+
+#[test]
+fn a_bad_script_entry_is_rejected_and_located() {
+    let scenario = |script: &str, extra: &str| {
+        format!(
+            "{{\n  \"protocol\": {{ \"kind\": \"raft\", \"nodes\": 3 }},\n  \"workload\": {{ {extra}\"script\": [\n    {{ \"at\": \"1s\", \"client\": 0, \"f\": \"put\", \"key\": \"k0\", \"value\": \"a\" }},\n    {script}\n  ] }}\n}}"
+        )
+    };
+    let cases = [
+        (
+            "no_value.json",
+            scenario(
+                r#"{ "at": "2s", "client": 0, "f": "append", "key": "k0" }"#,
+                "",
+            ),
+            "workload.script[1]",
+            "needs \"value\"",
+            5,
+        ),
+        (
+            "same_value.json",
+            scenario(
+                r#"{ "at": "2s", "client": 1, "f": "put", "key": "k1", "value": "a" }"#,
+                "",
+            ),
+            "workload.script[1].value",
+            "also written by workload.script[0]",
+            5,
+        ),
+        (
+            "client_range.json",
+            scenario(
+                r#"{ "at": "2s", "client": 2, "f": "get", "key": "k0" }"#,
+                "\"clients\": 2, ",
+            ),
+            "workload.script[1].client",
+            "out of range",
+            5,
+        ),
+        (
+            "random_and_script.json",
+            scenario(
+                r#"{ "at": "2s", "client": 0, "f": "get", "key": "k0" }"#,
+                "\"ops\": 10, ",
+            ),
+            "workload.ops",
+            "only to random operations",
+            3,
+        ),
+        (
+            "unknown_op.json",
+            scenario(
+                r#"{ "at": "2s", "client": 0, "f": "cas", "key": "k0" }"#,
+                "",
+            ),
+            "workload.script[1].f",
+            "unknown variant `cas`",
+            5,
+        ),
+    ];
+    for (name, text, path, expected, line) in cases {
+        let message = bad_scenario(name, &text);
+        assert!(message.contains(path), "{name}: {message}");
+        assert!(message.contains(expected), "{name}: {message}");
+        assert!(
+            message.contains(&format!("{name}:{line}:")),
+            "{name}: {message}"
+        );
+    }
+}
+
+#[test]
+fn a_fault_after_the_fault_period_is_rejected() {
+    let message = bad_scenario(
+        "late_fault.json",
+        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"3s\", \"crash\": 1 }\n  ] },\n  \"duration\": \"2s\"\n}",
+    );
+    assert!(
+        message.contains(":4:") && message.contains("faults.schedule[0].at"),
+        "{message}"
+    );
+    assert!(
+        message.contains("not before the end of the fault period"),
+        "{message}"
+    );
+}

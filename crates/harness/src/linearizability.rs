@@ -26,7 +26,10 @@ pub enum HistoryVerdict {
 const STEPS_PER_KEY_MAX: u64 = 5_000_000;
 
 /// Checks `events` against `model` (`kv`, `register`, `cas-register`, `mutex`).
-pub fn check_history(model: &str, events: &[ClientEvent]) -> HistoryVerdict {
+pub fn check_history<'a>(
+    model: &str,
+    events: impl IntoIterator<Item = &'a ClientEvent>,
+) -> HistoryVerdict {
     let Some(kind) = ModelKind::parse(model) else {
         return HistoryVerdict::Unknown {
             detail: format!("no history model `{model}`"),
@@ -73,9 +76,9 @@ pub fn check_history(model: &str, events: &[ClientEvent]) -> HistoryVerdict {
     }
 }
 
-fn to_history(events: &[ClientEvent]) -> Result<History, String> {
+fn to_history<'a>(events: impl IntoIterator<Item = &'a ClientEvent>) -> Result<History, String> {
     let mut history = History::new();
-    for (index, event) in events.iter().enumerate() {
+    for (index, event) in events.into_iter().enumerate() {
         let f = Func::parse(event.f).ok_or_else(|| format!("unknown operation `{}`", event.f))?;
         let value = event.value.clone().map_or(Val::Nil, Val::Str);
         let line = index + 1;

@@ -1,7 +1,7 @@
 //! The result of one run: verdict, the property that failed, and the figures every
 //! report needs (events, simulated time, trace hash, faults applied).
 
-use faultline_protocols::ClientEvent;
+use faultline_protocols::TimedClientEvent;
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::world::Stats;
 use faultline_sim::{AppliedFault, Nanos, NetworkConfig};
@@ -57,7 +57,8 @@ pub struct Outcome {
     pub trace_hash: u64,
     pub faults: Vec<AppliedFault>,
     pub stats: Stats,
-    pub history: Vec<ClientEvent>,
+    /// What the clients saw, stamped with true time.
+    pub history: Vec<TimedClientEvent>,
     /// The run's fault settings after swarm choices.
     pub network: NetworkConfig,
     pub unsynced_on_crash: UnsyncedOnCrash,
@@ -79,7 +80,7 @@ impl Outcome {
     pub fn completed_ops(&self) -> usize {
         self.history
             .iter()
-            .filter(|e| e.kind != faultline_protocols::ClientEventKind::Invoke)
+            .filter(|e| e.value.kind != faultline_protocols::ClientEventKind::Invoke)
             .count()
     }
 

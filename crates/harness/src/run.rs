@@ -205,7 +205,8 @@ fn judge<P: Protocol>(
     let Some(model) = P::HISTORY_MODEL else {
         return (Verdict::Pass, None);
     };
-    match check_history(model, &protocol.history(world)) {
+    let history = protocol.history(world);
+    match check_history(model, history.iter().map(|o| &o.value)) {
         HistoryVerdict::Linearizable => (Verdict::Pass, None),
         HistoryVerdict::NotLinearizable {
             detail,

@@ -22,7 +22,7 @@ const PINGPONG: &str = r#"{
   "protocol": { "kind": "pingpong", "nodes": 2, "messages": 6 },
   "network": { "latency": { "min": "1ms", "max": "1ms" } },
   "faults": { "schedule": [ { "at": "2500us", "pause": 1, "for": "2ms" } ] },
-  "duration": "0ms",
+  "duration": "5ms",
   "quiet": "1s"
 }"#;
 
@@ -120,7 +120,7 @@ fn timeline_of_a_paused_pingpong() {
 
 #[test]
 fn a_protocol_that_cannot_finish_is_stuck() {
-    // 6 bounces need 6ms; a 2ms quiet period is not enough.
+    // 6 bounces and a 2ms pause need 7.5ms; 5ms of faults and 2ms of quiet are not enough.
     let text = PINGPONG.replace("\"quiet\": \"1s\"", "\"quiet\": \"2ms\"");
     let outcome = run(&scenario(&text, None), &RunOptions::default()).unwrap();
     assert_eq!(outcome.verdict, Verdict::Stuck);

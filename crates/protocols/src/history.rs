@@ -5,7 +5,11 @@
 //! format (`{"process":3,"type":"invoke","f":"put","key":"k1","value":"<3.7>"}`),
 //! which `faultline check` reads.
 
+use faultline_sim::world::Observed;
 use serde::Serialize;
+
+/// A client event as the World recorded it: with its true time and client node.
+pub type TimedClientEvent = Observed<ClientEvent>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

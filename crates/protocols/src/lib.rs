@@ -16,5 +16,5 @@ pub mod raft;
 pub mod registry;
 
 pub use bugs::{BugInfo, Bugs};
-pub use history::{ClientEvent, ClientEventKind};
-pub use protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
+pub use history::{ClientEvent, ClientEventKind, TimedClientEvent};
+pub use protocol::{OptionInfo, Protocol, ScriptedOp, Setup, SetupError, Violation, Workload};

@@ -6,7 +6,8 @@
 //! faults, time, liveness, the linearizability check, traces.
 
 use crate::bugs::{BugInfo, Bugs};
-use crate::history::ClientEvent;
+use crate::history::TimedClientEvent;
+use crate::kv::KvOp;
 use faultline_sim::{Actor, Nanos, NodeId, World};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -24,9 +25,20 @@ pub struct Workload {
     /// Mean pause between a client's operations; `None`: the fault period spread evenly
     /// over each client's operations.
     pub think_ns_mean: Option<Nanos>,
-    /// Each client draws but does not issue its first `skip` operations (the shrinker
-    /// uses it to drop early operations without moving the later ones).
-    pub skip: usize,
+    /// Explicit operations instead of random ones (empty: draw `ops` at random). The
+    /// shrinker writes these, so removing one operation leaves the others in place.
+    pub script: Vec<ScriptedOp>,
+}
+
+/// One operation of an explicit workload: which client runs it, what, and the
+/// earliest time (by the client's clock) it is invoked. A client runs its operations
+/// in order, one at a time, so a late completion delays the next invocation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScriptedOp {
+    /// The client's index among the clients (0 is the first client node).
+    pub client: usize,
+    pub at_ns: Nanos,
+    pub op: KvOp,
 }
 
 impl Default for Workload {
@@ -37,7 +49,7 @@ impl Default for Workload {
             ops: 300,
             read_ratio: 0.5,
             think_ns_mean: None,
-            skip: 0,
+            script: Vec::new(),
         }
     }
 }
@@ -164,8 +176,8 @@ pub trait Protocol: Sized {
     /// run whose clients still have some at the end of the quiet period is stuck.
     fn unfinished_ops(&self, world: &World<Self::Node>) -> usize;
 
-    /// What the clients saw, in real-time order.
-    fn history(&self, world: &World<Self::Node>) -> Vec<ClientEvent> {
+    /// What the clients saw, in real-time order, stamped with true time.
+    fn history(&self, world: &World<Self::Node>) -> Vec<TimedClientEvent> {
         let _ = world;
         Vec::new()
     }

@@ -18,7 +18,7 @@ fn healthy_cluster() -> (Raft, World<RaftNode>) {
             ops: 40,
             read_ratio: 0.3,
             think_ns_mean: None,
-            skip: 0,
+            script: Vec::new(),
         },
         bugs: Bugs::default(),
         options: Default::default(),

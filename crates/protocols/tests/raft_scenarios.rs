@@ -30,7 +30,7 @@ fn start(servers: u32, ops: usize, options: &[(&str, Value)], fault_period_ns: N
             ops,
             read_ratio: 0.3,
             think_ns_mean: None,
-            skip: 0,
+            script: Vec::new(),
         },
         bugs: Bugs::default(),
         options: options

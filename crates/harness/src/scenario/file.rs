@@ -182,25 +182,57 @@ pub struct RandomSection {
     pub new_leader_crash_within: Option<Duration>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// The clients and what they do: random operations (`ops` spread over `clients`,
+/// `keys`, `read_ratio`, `think`), or an explicit `script`. Unset fields take their
+/// defaults (3 clients, 4 keys, 300 operations, half reads).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadSection {
-    #[serde(default = "default_clients")]
-    pub clients: u32,
-    #[serde(default = "default_keys")]
-    pub keys: u32,
-    /// Operations in total, spread over the clients and the duration.
-    #[serde(default = "default_ops")]
-    pub ops: u32,
-    #[serde(default = "default_read_ratio")]
-    pub read_ratio: f64,
+    /// Client nodes (with a script: one more than the highest client it names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<u32>,
+    /// Keys the random operations choose from (`k0`, `k1`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<u32>,
+    /// Random operations in total, spread over the clients and the duration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ops: Option<u32>,
+    /// Fraction of the random operations that are reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_ratio: Option<f64>,
     /// Mean pause between a client's operations during the fault period (default:
     /// the duration spread evenly over each client's operations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub think: Option<Duration>,
-    /// Each client draws but does not issue its first `skip` operations.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub skip: u32,
+    /// Explicit operations instead of random ones; each client runs its entries in
+    /// order, one at a time, each no earlier than its `at`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub script: Vec<ScriptEntry>,
+}
+
+/// One scripted operation, in the fields of faultline's JSON Lines history:
+/// `{"at": "120ms", "client": 0, "f": "put", "key": "k1", "value": "<3.1>"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptEntry {
+    /// The earliest time the client invokes it (later if its previous operation is
+    /// still running).
+    pub at: Duration,
+    /// Which client (0 is the first client node, after the servers).
+    pub client: u32,
+    pub f: ScriptOp,
+    pub key: String,
+    /// The value a put or append writes; unique across the script.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScriptOp {
+    Get,
+    Put,
+    Append,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -221,18 +253,6 @@ fn default_duration() -> Duration {
 }
 fn default_quiet() -> Duration {
     Duration(10 * faultline_sim::SECOND)
-}
-fn default_clients() -> u32 {
-    3
-}
-fn default_keys() -> u32 {
-    4
-}
-fn default_ops() -> u32 {
-    300
-}
-fn default_read_ratio() -> f64 {
-    0.5
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {

@@ -9,8 +9,9 @@ use crate::error::InputError;
 use crate::scenario::file::*;
 use crate::scenario::locate::locate;
 use crate::scenario::spec::{PartitionSpec, TargetSpec};
+use faultline_protocols::kv::KvOp;
 use faultline_protocols::registry::{all_protocols, ProtocolInfo};
-use faultline_protocols::Workload;
+use faultline_protocols::{ScriptedOp, Workload};
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::{
@@ -107,7 +108,11 @@ impl Scenario {
             .schedule
             .iter()
             .enumerate()
-            .map(|(i, entry)| fault_of(entry, &format!("faults.schedule[{i}]"), node_count))
+            .map(|(i, entry)| {
+                let path = format!("faults.schedule[{i}]");
+                within_fault_period(entry, &path, file.duration)?;
+                fault_of(entry, &path, node_count)
+            })
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .flatten()
@@ -225,34 +230,109 @@ fn validate_bugs(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem
 }
 
 fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
-    let section = file.workload.clone().unwrap_or(WorkloadSection {
-        clients: 3,
-        keys: 4,
-        ops: 300,
-        read_ratio: 0.5,
-        think: None,
-        skip: 0,
-    });
-    if section.clients == 0 || section.clients > 1_000 {
+    let section = file.workload.clone().unwrap_or_default();
+    if !section.script.is_empty() {
+        return scripted_workload(&section);
+    }
+    let defaults = Workload::default();
+    let clients = section.clients.map_or(defaults.clients, |c| c as usize);
+    if clients == 0 || clients > 1_000 {
         return Err(problem("workload.clients", "expected 1 to 1000 clients"));
     }
-    if section.keys == 0 {
+    let keys = section.keys.map_or(defaults.keys, |k| k as usize);
+    if keys == 0 {
         return Err(problem("workload.keys", "expected at least one key"));
     }
-    if !(0.0..=1.0).contains(&section.read_ratio) {
+    let read_ratio = section.read_ratio.unwrap_or(defaults.read_ratio);
+    if !(0.0..=1.0).contains(&read_ratio) {
         return Err(problem(
             "workload.read_ratio",
             "expected a fraction from 0 to 1",
         ));
     }
     Ok(Workload {
-        clients: section.clients as usize,
-        keys: section.keys as usize,
-        ops: section.ops as usize,
-        read_ratio: section.read_ratio,
+        clients,
+        keys,
+        ops: section.ops.map_or(defaults.ops, |o| o as usize),
+        read_ratio,
         think_ns_mean: section.think.map(|d| d.0),
-        skip: section.skip as usize,
+        script: Vec::new(),
     })
+}
+
+/// A workload of explicit operations: the random-workload fields do not apply, every
+/// entry names a client in range, and written values are unique (the checker prunes
+/// unread crashed writes by value).
+fn scripted_workload(section: &WorkloadSection) -> Result<Workload, Problem> {
+    let random_only = [
+        ("keys", section.keys.is_some()),
+        ("ops", section.ops.is_some()),
+        ("read_ratio", section.read_ratio.is_some()),
+        ("think", section.think.is_some()),
+    ];
+    if let Some((name, _)) = random_only.iter().find(|(_, set)| *set) {
+        return Err(problem(
+            format!("workload.{name}"),
+            "applies only to random operations; remove it (workload.script lists every operation)",
+        ));
+    }
+    let named = section.script.iter().map(|e| e.client).max().unwrap_or(0) + 1;
+    let clients = section.clients.unwrap_or(named);
+    if clients == 0 || clients > 1_000 {
+        return Err(problem("workload.clients", "expected 1 to 1000 clients"));
+    }
+    let mut written = BTreeMap::new();
+    let mut script = Vec::with_capacity(section.script.len());
+    for (i, entry) in section.script.iter().enumerate() {
+        let path = format!("workload.script[{i}]");
+        if entry.client >= clients {
+            return Err(problem(
+                format!("{path}.client"),
+                format!(
+                    "client {} is out of range; workload.clients is {clients}",
+                    entry.client
+                ),
+            ));
+        }
+        if let Some(value) = &entry.value {
+            if let Some(first) = written.insert(value.clone(), i) {
+                return Err(problem(
+                    format!("{path}.value"),
+                    format!("`{value}` is also written by workload.script[{first}]; expected a value unique to this operation"),
+                ));
+            }
+        }
+        script.push(ScriptedOp {
+            client: entry.client as usize,
+            at_ns: entry.at.0,
+            op: scripted_op(entry, &path)?,
+        });
+    }
+    Ok(Workload {
+        clients: clients as usize,
+        script,
+        ..Workload::default()
+    })
+}
+
+fn scripted_op(entry: &ScriptEntry, path: &str) -> Result<KvOp, Problem> {
+    let key = entry.key.clone();
+    if key.is_empty() {
+        return Err(problem(format!("{path}.key"), "expected a non-empty key"));
+    }
+    match (entry.f, entry.value.clone()) {
+        (ScriptOp::Get, None) => Ok(KvOp::Get { key }),
+        (ScriptOp::Get, Some(_)) => Err(problem(
+            format!("{path}.value"),
+            "a get writes nothing; remove the value",
+        )),
+        (ScriptOp::Put, Some(value)) => Ok(KvOp::Put { key, value }),
+        (ScriptOp::Append, Some(value)) => Ok(KvOp::Append { key, value }),
+        (_, None) => Err(problem(
+            path,
+            "a put or append needs \"value\": the value it writes",
+        )),
+    }
 }
 
 fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {
@@ -324,6 +404,24 @@ fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
             .new_leader_crash_within
             .map_or(100 * MILLISECOND, |d| d.0),
     })
+}
+
+/// Faults happen in `[0, duration)`; at `duration` everything is undone.
+fn within_fault_period(
+    entry: &ScheduleEntry,
+    path: &str,
+    duration: Duration,
+) -> Result<(), Problem> {
+    if entry.at < duration {
+        return Ok(());
+    }
+    Err(problem(
+        format!("{path}.at"),
+        format!(
+            "{} is not before the end of the fault period (duration {duration}); expected an earlier time or a longer duration",
+            entry.at
+        ),
+    ))
 }
 
 /// The kernel faults for one schedule entry (a partition with `for` adds its heal).

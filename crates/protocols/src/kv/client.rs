@@ -1,7 +1,8 @@
 //! The key-value client actor, shared by every protocol with a `kv` workload.
 //!
-//! A client runs its operations one at a time, paced over the fault period so that
-//! faults hit operations in flight. It sends each command to the server it believes
+//! A client runs its operations one at a time: drawn at random and paced over the
+//! fault period so that faults hit operations in flight, or taken from an explicit
+//! script (what the shrinker writes), each invoked no earlier than its time. It sends each command to the server it believes
 //! leads, follows `NotLeader` hints, and on a timeout retries the same command (same
 //! session sequence number, so it applies at most once) on the next server. It keeps
 //! retrying until the command completes: with sessions a retry is always safe, so the
@@ -37,8 +38,24 @@ pub struct ClientConfig {
     /// After this (by the client's clock) operations are no longer paced: the faults
     /// have healed and the client finishes its remaining work promptly.
     pub pacing_ends_ns: Nanos,
-    /// Leading operations each client draws but does not issue.
-    pub skip: usize,
+}
+
+/// What one client runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClientPlan {
+    /// This many operations drawn from the client's random stream.
+    Random { ops: usize },
+    /// These operations in order, each invoked no earlier than its time.
+    Script(Vec<(Nanos, KvOp)>),
+}
+
+impl ClientPlan {
+    fn len(&self) -> usize {
+        match self {
+            ClientPlan::Random { ops } => *ops,
+            ClientPlan::Script(ops) => ops.len(),
+        }
+    }
 }
 
 impl ClientConfig {
@@ -55,14 +72,20 @@ impl ClientConfig {
                 .max(MILLISECOND),
             retry_ns: 100 * MILLISECOND,
             pacing_ends_ns: fault_period_ns,
-            skip: workload.skip,
         }
     }
 
-    /// How many operations client number `index` (0-based among clients) runs.
-    pub fn ops_for(workload: &Workload, index: usize) -> usize {
+    /// What client number `index` (0-based among clients) runs: its share of the
+    /// random operations, or its part of the script.
+    pub fn plan_for(workload: &Workload, index: usize) -> ClientPlan {
+        if !workload.script.is_empty() {
+            let mine = workload.script.iter().filter(|s| s.client == index);
+            return ClientPlan::Script(mine.map(|s| (s.at_ns, s.op.clone())).collect());
+        }
         let clients = workload.clients.max(1);
-        workload.ops / clients + usize::from(index < workload.ops % clients)
+        ClientPlan::Random {
+            ops: workload.ops / clients + usize::from(index < workload.ops % clients),
+        }
     }
 }
 
@@ -70,6 +93,7 @@ impl ClientConfig {
 pub struct KvClient {
     config: ClientConfig,
     process: u64,
+    plan: ClientPlan,
     ops_left: usize,
     seq: u64,
     in_flight: Option<Command>,
@@ -78,12 +102,13 @@ pub struct KvClient {
 }
 
 impl KvClient {
-    pub fn new(id: NodeId, config: ClientConfig, ops: usize) -> Self {
+    pub fn new(id: NodeId, config: ClientConfig, plan: ClientPlan) -> Self {
         let leader_guess = id.0 % config.servers.max(1);
         KvClient {
             config,
             process: u64::from(id.0),
-            ops_left: ops,
+            ops_left: plan.len(),
+            plan,
             seq: 0,
             in_flight: None,
             leader_guess,
@@ -159,10 +184,13 @@ impl KvClient {
         if self.ops_left == 0 {
             return;
         }
-        let think = if ctx.now() >= self.config.pacing_ends_ns {
-            MILLISECOND
-        } else {
-            ctx.rng().exponential(self.config.think_ns_mean as f64) as Nanos
+        let now = ctx.now();
+        let think = match &self.plan {
+            ClientPlan::Script(ops) => ops[self.seq as usize].0.saturating_sub(now),
+            ClientPlan::Random { .. } if now >= self.config.pacing_ends_ns => MILLISECOND,
+            ClientPlan::Random { .. } => {
+                ctx.rng().exponential(self.config.think_ns_mean as f64) as Nanos
+            }
         };
         ctx.set_timer(think.max(1), ClientTimer::NextOp.into());
     }
@@ -174,14 +202,11 @@ impl KvClient {
         A::Timer: From<ClientTimer>,
     {
         debug_assert!(self.in_flight.is_none(), "one operation at a time");
+        let op = match &self.plan {
+            ClientPlan::Script(ops) => ops[self.seq as usize].1.clone(),
+            ClientPlan::Random { .. } => self.random_op(ctx),
+        };
         self.seq += 1;
-        let op = self.random_op(ctx);
-        if self.seq <= self.config.skip as u64 {
-            // Drawn (so later operations stay the same) but never issued.
-            self.ops_left -= 1;
-            self.schedule_next(ctx);
-            return;
-        }
         ctx.observe(ClientEvent {
             process: self.process,
             kind: ClientEventKind::Invoke,
@@ -204,7 +229,7 @@ impl KvClient {
             return KvOp::Get { key };
         }
         // Unique and self-delimiting, so no written value is a substring of another.
-        let value = format!("<{}.{}>", self.process, self.seq);
+        let value = format!("<{}.{}>", self.process, self.seq + 1);
         if rng.chance(0.5) {
             KvOp::Put { key, value }
         } else {

@@ -14,7 +14,7 @@ pub mod node;
 pub mod op;
 pub mod store;
 
-pub use client::{ClientConfig, ClientTimer, KvClient};
+pub use client::{ClientConfig, ClientPlan, ClientTimer, KvClient};
 pub use node::{KvNode, KvServer};
 pub use op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 pub use store::{ApplyOutcome, KvStore};

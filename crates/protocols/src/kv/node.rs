@@ -4,8 +4,8 @@
 //! actor, and the bookkeeping over clients (unfinished operations, the history), is
 //! written once; a protocol implements [`KvServer`] for its server.
 
-use crate::history::ClientEvent;
-use crate::kv::client::{ClientConfig, ClientTimer, KvClient};
+use crate::history::{ClientEvent, TimedClientEvent};
+use crate::kv::client::{ClientConfig, ClientPlan, ClientTimer, KvClient};
 use crate::kv::op::{KvRequest, KvResponse};
 use faultline_sim::actor::Role;
 use faultline_sim::{Actor, Context, NodeId, World};
@@ -37,8 +37,8 @@ pub enum KvNode<S> {
 }
 
 impl<S> KvNode<S> {
-    pub fn client(id: NodeId, config: ClientConfig, ops: usize) -> Self {
-        KvNode::Client(KvClient::new(id, config, ops))
+    pub fn client(id: NodeId, config: ClientConfig, plan: ClientPlan) -> Self {
+        KvNode::Client(KvClient::new(id, config, plan))
     }
 
     pub fn as_server(&self) -> Option<&S> {
@@ -101,8 +101,8 @@ pub fn node_factory<S: KvServer>(
         if id.0 < servers {
             KvNode::Server(Box::new(make_server(id.0)))
         } else {
-            let ops = ClientConfig::ops_for(&workload, (id.0 - servers) as usize);
-            KvNode::client(id, clients.clone(), ops)
+            let plan = ClientConfig::plan_for(&workload, (id.0 - servers) as usize);
+            KvNode::client(id, clients.clone(), plan)
         }
     })
 }
@@ -120,10 +120,6 @@ pub fn unfinished_ops<S: KvServer>(world: &World<KvNode<S>>) -> usize {
 }
 
 /// What the clients saw, in real-time order.
-pub fn client_history<S: KvServer>(world: &World<KvNode<S>>) -> Vec<ClientEvent> {
-    world
-        .observations()
-        .iter()
-        .map(|o| o.value.clone())
-        .collect()
+pub fn client_history<S: KvServer>(world: &World<KvNode<S>>) -> Vec<TimedClientEvent> {
+    world.observations().to_vec()
 }

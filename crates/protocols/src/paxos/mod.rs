@@ -36,7 +36,7 @@ pub mod proposer;
 pub mod server;
 
 use crate::bugs::BugInfo;
-use crate::history::{ClientEvent, ClientEventKind};
+use crate::history::{ClientEventKind, TimedClientEvent};
 use crate::kv::node::{client_history, node_factory, unfinished_ops};
 use crate::kv::{ClientConfig, KvOp};
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
@@ -129,7 +129,7 @@ impl Protocol for Paxos {
         unfinished_ops(world)
     }
 
-    fn history(&self, world: &World<PaxosNode>) -> Vec<ClientEvent> {
+    fn history(&self, world: &World<PaxosNode>) -> Vec<TimedClientEvent> {
         client_history(world)
     }
 }

@@ -37,7 +37,7 @@ pub mod server;
 pub mod snapshot;
 
 use crate::bugs::BugInfo;
-use crate::history::{ClientEvent, ClientEventKind};
+use crate::history::{ClientEventKind, TimedClientEvent};
 use crate::kv::node::{client_history, node_factory, unfinished_ops};
 use crate::kv::ClientConfig;
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
@@ -174,7 +174,7 @@ impl Protocol for Raft {
         unfinished_ops(world)
     }
 
-    fn history(&self, world: &World<RaftNode>) -> Vec<ClientEvent> {
+    fn history(&self, world: &World<RaftNode>) -> Vec<TimedClientEvent> {
         client_history(world)
     }
 }
