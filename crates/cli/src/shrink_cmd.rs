@@ -5,6 +5,7 @@ use crate::exit::{usage_error, Exit};
 use crate::files::{read_text, write_atomically};
 use crate::progress::Progress;
 use clap::Args;
+use faultline_harness::readable_json::to_readable_json;
 use faultline_harness::shrink::{shrink, ShrinkObserver, Size};
 use faultline_harness::trace_file;
 use faultline_sim::time::format_nanos;
@@ -24,6 +25,10 @@ pub struct ShrinkArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// A note to open the description with (what broke, which fix), for a
+    /// regression corpus.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 fn parse_budget(text: &str) -> Result<Duration, String> {
@@ -84,14 +89,18 @@ pub fn shrink_command(args: &ShrinkArgs) -> Result<i32, Exit> {
     watch.progress.finish();
     let mut minimal = result.minimal.clone();
     minimal.name = format!("{}-shrunk", original.name);
+    let note = args
+        .note
+        .as_ref()
+        .map_or(String::new(), |n| format!("{n} "));
     minimal.description = format!(
-        "Shrunk by `faultline shrink` from {name} (seed {}). Reproduces {} {}: {}",
+        "{note}Shrunk by `faultline shrink` from {name} (seed {}). Reproduces {} {}: {}",
         original.seed,
         result.signature.verdict.label(),
         result.signature.property,
         result.detail
     );
-    let text = serde_json::to_string_pretty(&minimal).expect("serialisable") + "\n";
+    let text = to_readable_json(&minimal);
     write_atomically(&args.output, &text).map_err(usage_error)?;
     let elapsed = watch.started.elapsed();
     let (b, a) = (&result.before, &result.after);

@@ -60,10 +60,16 @@ pub fn parse_signed(text: &str) -> Result<i64, String> {
     Ok(if negative { -nanos } else { nanos })
 }
 
-/// Renders nanoseconds in the largest unit that divides them exactly.
+/// Renders nanoseconds in the largest unit that divides them exactly; a value of a
+/// millisecond or more that only nanoseconds divide reads as fractional milliseconds
+/// (`"5462.317038ms"`, not `"5462317038ns"`).
 pub fn render(nanos: i64) -> String {
     let magnitude = nanos.unsigned_abs();
     let sign = if nanos < 0 { "-" } else { "" };
+    let ms = 1_000_000;
+    if magnitude >= ms && !magnitude.is_multiple_of(1_000) {
+        return format!("{sign}{}.{:06}ms", magnitude / ms, magnitude % ms);
+    }
     let (name, scale) = UNITS
         .iter()
         .rev()
@@ -141,6 +147,25 @@ mod tests {
         assert_eq!(render(2_000_000_000), "2s");
         assert_eq!(render(-200_000_000), "-200ms");
         assert_eq!(render(0), "0ns");
+        assert_eq!(render(1_500), "1500ns");
+        assert_eq!(render(1_500_000), "1500us");
+        assert_eq!(render(5_462_317_038), "5462.317038ms");
+        assert_eq!(render(-2_000_001), "-2.000001ms");
+    }
+
+    #[test]
+    fn every_rendering_parses_back_to_the_same_value() {
+        for nanos in [
+            0,
+            1,
+            999,
+            1_000_001,
+            5_462_317_038,
+            86_399_999_999_999,
+            -7_000_123,
+        ] {
+            assert_eq!(parse_signed(&render(nanos)), Ok(nanos), "{}", render(nanos));
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod duration;
 pub mod error;
 pub mod linearizability;
 pub mod outcome;
+pub mod readable_json;
 pub mod replay;
 pub mod run;
 pub mod scenario;

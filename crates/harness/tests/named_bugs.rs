@@ -3,21 +3,16 @@
 //! seeds, and the same seed passes with the bug off. Every check of the invariants
 //! that a bug trips is thereby shown able to fail.
 
+mod common;
+
 use faultline_harness::{run, RunOptions, Scenario, Verdict};
 use faultline_protocols::bugs::BugInfo;
 
 const SEEDS_MAX: u64 = 300;
 
 fn nemesis(protocol: &str, seed: u64, bug: Option<&str>) -> Scenario {
-    let path = format!(
-        "{}/../../scenarios/{protocol}/nemesis.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut file = Scenario::parse(&text, &path).unwrap().file;
-    file.seed = seed;
-    file.bugs = bug.into_iter().map(str::to_string).collect();
-    Scenario::from_file_named(file, &path).unwrap()
+    let file = common::nemesis_file(protocol, seed, bug);
+    Scenario::from_file_named(file, "nemesis.json").unwrap()
 }
 
 fn hunt(protocol: &str, bugs: &[BugInfo]) {

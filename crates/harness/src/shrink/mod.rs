@@ -66,7 +66,10 @@ pub fn shrink(
     observer: &mut dyn ShrinkObserver,
 ) -> Result<ShrinkResult, InputError> {
     let first = evaluate(original)?.ok_or_else(|| {
-        InputError::whole_file(&original.name, "this scenario is not valid; cannot shrink it")
+        InputError::whole_file(
+            &original.name,
+            "this scenario is not valid; cannot shrink it",
+        )
     })?;
     if first.verdict == Verdict::Pass {
         return Err(InputError::whole_file(
@@ -99,6 +102,10 @@ pub fn shrink(
             break;
         }
         measure = now;
+    }
+    if let Some(workload) = best.workload.as_mut() {
+        // Each client's entries are in time order already; this interleaves them.
+        workload.script.sort_by_key(|e| e.at);
     }
     let after = size_of(&best, &best_outcome);
     Ok(ShrinkResult {
@@ -140,7 +147,13 @@ fn size_of(file: &ScenarioFile, outcome: &Outcome) -> Size {
 /// clients and nodes, then shorter fault windows and run, then a quieter network.
 fn measure_of(file: &ScenarioFile) -> (usize, u32, u32, u32, Nanos, bool, bool) {
     let size = static_size(file);
-    let windows: Nanos = file.faults.schedule.iter().filter_map(|e| e.for_).map(|d| d.0).sum();
+    let windows: Nanos = file
+        .faults
+        .schedule
+        .iter()
+        .filter_map(|e| e.for_)
+        .map(|d| d.0)
+        .sum();
     (
         size.faults,
         size.ops,

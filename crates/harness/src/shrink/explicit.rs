@@ -1,0 +1,231 @@
+//! The explicit form of a run: the scenario that does exactly what one seed of the
+//! original did, with nothing left to chance.
+//!
+//! - Faults: the timeline the World applied (targets resolved, no random nemesis, no
+//!   swarm, no leader churn), each fault joined with the heal, restart or resume that
+//!   undid it into one entry with a `for` window, partitions in their plainest form.
+//! - Clients: the operations they actually invoked, as a `workload.script` with the
+//!   time each was invoked, so removing one operation leaves the others in place.
+//! - Network and disk: the settings the run really had (after swarm choices).
+//!
+//! The shrinker then only ever removes or shortens things in this form.
+
+use crate::duration::Duration;
+use crate::outcome::Outcome;
+use crate::scenario::file::{
+    DiskSection, LatencySection, LatencyShapeName, NetworkSection, ScriptEntry, ScriptOp,
+    UnsyncedName, WorkloadSection,
+};
+use crate::scenario::spec::PartitionSpec;
+use crate::scenario::{entry_from_applied, Expect, ScenarioFile, ScheduleEntry};
+use faultline_protocols::ClientEventKind;
+use faultline_sim::disk::UnsyncedOnCrash;
+use faultline_sim::{FaultAction, LatencyShape, PartitionShape};
+
+/// The run of `original` that produced `outcome`, as an explicit scenario.
+pub fn explicit_form(original: &ScenarioFile, outcome: &Outcome) -> ScenarioFile {
+    let mut file = original.clone();
+    file.faults.random = None;
+    file.faults.swarm = false;
+    file.faults.schedule = fault_windows(original, outcome);
+    file.network = effective_network(outcome);
+    file.disk = DiskSection {
+        unsynced_on_crash: match outcome.unsynced_on_crash {
+            UnsyncedOnCrash::Lost => UnsyncedName::Lost,
+            UnsyncedOnCrash::Torn => UnsyncedName::Torn,
+        },
+    };
+    if original.workload.is_some() || !outcome.history.is_empty() {
+        file.workload = Some(scripted_workload(original, outcome));
+    }
+    file.expect = Expect::Fail;
+    file
+}
+
+/// The applied faults of the fault period, each joined with its undo.
+fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntry> {
+    let node_count = original.protocol.nodes + outcome_clients(original, outcome);
+    let applied = outcome
+        .faults
+        .iter()
+        .filter(|f| f.skipped.is_none() && f.action != FaultAction::RecoverAll)
+        .filter(|f| f.at_ns < original.duration.0);
+    let mut entries: Vec<ScheduleEntry> = Vec::new();
+    let mut undone = Vec::new();
+    for fault in applied {
+        let opened = entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !undone.contains(i));
+        let closes: Vec<usize> = match &fault.action {
+            FaultAction::Heal => opened
+                .filter(|(_, e)| e.partition.is_some())
+                .map(|(i, _)| i)
+                .collect(),
+            FaultAction::Restart(target) => opened
+                .filter(|(_, e)| e.crash.as_ref().is_some_and(|t| t.0 == *target))
+                .map(|(i, _)| i)
+                .collect(),
+            FaultAction::Resume(target) => opened
+                .filter(|(_, e)| e.pause.as_ref().is_some_and(|t| t.0 == *target))
+                .map(|(i, _)| i)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if closes.is_empty() {
+            let mut entry = entry_from_applied(fault);
+            if let Some(PartitionSpec(shape)) = &entry.partition {
+                entry.partition = Some(PartitionSpec(plainest(shape, node_count)));
+            }
+            entries.push(entry);
+            continue;
+        }
+        for index in closes {
+            entries[index].for_ = Some(Duration(fault.at_ns - entries[index].at.0));
+            undone.push(index);
+        }
+    }
+    entries
+}
+
+fn outcome_clients(original: &ScenarioFile, outcome: &Outcome) -> u32 {
+    let servers = original.protocol.nodes;
+    let seen = outcome.history.iter().map(|e| e.node.0 + 1).max();
+    let configured = original.workload.as_ref().and_then(|w| w.clients);
+    seen.unwrap_or(0)
+        .saturating_sub(servers)
+        .max(configured.unwrap_or(0))
+}
+
+/// Cut links as groups when they are exactly a split into groups (`[[0, 1], [2, 3]]`
+/// reads better than the twelve links it cuts); otherwise unchanged.
+pub fn plainest(shape: &PartitionShape, node_count: u32) -> PartitionShape {
+    let PartitionShape::Links(links) = shape else {
+        return shape.clone();
+    };
+    let n = node_count as usize;
+    let mut cut = vec![false; n * n];
+    for &[a, b] in links {
+        if (a as usize) < n && (b as usize) < n {
+            cut[a as usize * n + b as usize] = true;
+        }
+    }
+    let involved: Vec<usize> = (0..n)
+        .filter(|&a| (0..n).any(|b| cut[a * n + b] || cut[b * n + a]))
+        .collect();
+    // Groups: nodes that can still talk (both ways) to each other, among those cut off.
+    let mut group_of = vec![usize::MAX; n];
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    for &a in &involved {
+        if group_of[a] != usize::MAX {
+            continue;
+        }
+        let members: Vec<usize> = involved
+            .iter()
+            .copied()
+            .filter(|&b| group_of[b] == usize::MAX && !cut[a * n + b] && !cut[b * n + a])
+            .collect();
+        for &m in &members {
+            group_of[m] = groups.len();
+        }
+        groups.push(members.into_iter().map(|m| m as u32).collect());
+    }
+    let same_cuts = (0..n).all(|a| {
+        (0..n).all(|b| {
+            let split = a != b
+                && group_of[a] != usize::MAX
+                && group_of[b] != usize::MAX
+                && group_of[a] != group_of[b];
+            split == cut[a * n + b]
+        })
+    });
+    if same_cuts && groups.len() >= 2 {
+        PartitionShape::Groups(groups)
+    } else {
+        shape.clone()
+    }
+}
+
+fn effective_network(outcome: &Outcome) -> NetworkSection {
+    let network = &outcome.network;
+    NetworkSection {
+        latency: Some(LatencySection {
+            min: Duration(network.latency_ns_min),
+            max: Duration(network.latency_ns_max),
+            shape: match network.latency_shape {
+                LatencyShape::Uniform => LatencyShapeName::Uniform,
+                LatencyShape::LongTail => LatencyShapeName::LongTail,
+            },
+        }),
+        drop: network.drop_probability,
+        duplicate: network.duplicate_probability,
+    }
+}
+
+/// Every operation the clients invoked, at the time they invoked it.
+fn scripted_workload(original: &ScenarioFile, outcome: &Outcome) -> WorkloadSection {
+    let servers = original.protocol.nodes;
+    let script: Vec<ScriptEntry> = outcome
+        .history
+        .iter()
+        .filter(|e| e.value.kind == ClientEventKind::Invoke)
+        .filter_map(|e| {
+            let f = match e.value.f {
+                "get" => ScriptOp::Get,
+                "put" => ScriptOp::Put,
+                "append" => ScriptOp::Append,
+                _ => return None,
+            };
+            Some(ScriptEntry {
+                at: Duration(e.time_ns),
+                client: e.node.0.checked_sub(servers)?,
+                f,
+                key: e.value.key.clone().unwrap_or_default(),
+                value: e.value.value.clone().filter(|_| f != ScriptOp::Get),
+            })
+        })
+        .collect();
+    let clients = outcome_clients(original, outcome);
+    let mut workload = WorkloadSection {
+        clients: Some(clients),
+        script,
+        ..WorkloadSection::default()
+    };
+    if workload.script.is_empty() {
+        workload.ops = Some(0);
+    }
+    normalise_clients(&mut workload);
+    workload
+}
+
+/// Leaves `clients` out when the script names the last client anyway.
+pub fn normalise_clients(workload: &mut WorkloadSection) {
+    let named = workload.script.iter().map(|e| e.client + 1).max();
+    if named.is_some() && workload.clients == named {
+        workload.clients = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_links_of_a_group_split_read_as_groups() {
+        let mut links = Vec::new();
+        for (a, b) in [(0, 2), (0, 3), (1, 2), (1, 3)] {
+            links.push([a, b]);
+            links.push([b, a]);
+        }
+        let shape = plainest(&PartitionShape::Links(links), 5);
+        assert_eq!(shape, PartitionShape::Groups(vec![vec![0, 1], vec![2, 3]]));
+    }
+
+    #[test]
+    fn a_ring_or_a_one_way_cut_stays_links() {
+        let ring = PartitionShape::Links(vec![[0, 2], [2, 0], [1, 3], [3, 1], [0, 3], [3, 0]]);
+        assert_eq!(plainest(&ring, 4), ring);
+        let one_way = PartitionShape::Links(vec![[0, 1]]);
+        assert_eq!(plainest(&one_way, 3), one_way);
+    }
+}
