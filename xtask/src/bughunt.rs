@@ -17,6 +17,8 @@ use std::time::Instant;
 /// The result of one fuzz campaign for one bug.
 struct Hunt {
     first_seed: Option<u64>,
+    /// Seeds of the range that failed.
+    failed: u64,
     property: Option<String>,
     trace: Option<String>,
 }
@@ -29,11 +31,11 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut section = format!(
         "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug of `BUGS.md`, fuzzed on its protocol's default nemesis scenario over seeds 0..{seeds} \
 (`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds 0..{seeds} --bug NAME [--swarm]`). \
-\"Seeds to detection\" is the first failing seed + 1. The shrunk reproducer comes from `faultline shrink` on the first failure \
+\"Seeds to detection\" is the first failing seed + 1; \"failing seeds\" counts the failures over the whole range (every campaign runs with `--keep-going`). The shrunk reproducer comes from `faultline shrink` on the first failure \
 (target: at most 10 faults and 30 client operations, under 60 s).\n\n"
     );
     let mut baselines = String::new();
-    section += "| bug | expected property | seeds to detection | property caught | with --swarm | shrunk: faults / ops / sim time | shrink time |\n|---|---|---|---|---|---|---|\n";
+    section += "| bug | expected property | seeds to detection | failing seeds | property caught | with --swarm | failing with --swarm | shrunk: faults / ops / sim time | shrink time |\n|---|---|---|---|---|---|---|---|---|\n";
     let mut protocols_seen = Vec::new();
     for bug in &bugs {
         let name = bug["name"].as_str().context("bug name")?;
@@ -65,15 +67,17 @@ pub fn run(args: &[String]) -> Result<()> {
         };
         let _ = writeln!(
             section,
-            "| `{name}` | {} | {} | {} | {} | {shrunk} | {shrink_time} |",
+            "| `{name}` | {} | {} | {} | {} | {} | {} | {shrunk} | {shrink_time} |",
             expected.join(", "),
             seeds_to_detection(&plain, seeds),
+            plain.failed,
             plain
                 .property
                 .clone()
                 .or(swarm.property.clone())
                 .unwrap_or_else(|| "-".into()),
             seeds_to_detection(&swarm, seeds),
+            swarm.failed,
         );
     }
     section += "\nBaselines (the same seeds with no bug switched on):\n\n";
@@ -93,7 +97,7 @@ fn seeds_to_detection(hunt: &Hunt, seeds: u64) -> String {
         .map_or_else(|| format!("not within {seeds}"), |s| (s + 1).to_string())
 }
 
-/// Fuzzes until the first failing batch; returns the lowest failing seed.
+/// Fuzzes every seed of the range; returns the lowest failing seed and how many failed.
 fn hunt(
     faultline: &str,
     scenario: &str,
@@ -107,7 +111,16 @@ fn hunt(
         if swarm { "-swarm" } else { "" }
     );
     let range = format!("0..{seeds}");
-    let mut args = vec!["fuzz", scenario, "--seeds", &range, "--json", "--out", &out];
+    let mut args = vec![
+        "fuzz",
+        scenario,
+        "--seeds",
+        &range,
+        "--json",
+        "--keep-going",
+        "--out",
+        &out,
+    ];
     if let Some(bug) = bug {
         args.extend(["--bug", bug]);
     }
@@ -120,8 +133,14 @@ fn hunt(
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|v| v.get("trace").is_some())
         .min_by_key(|v| v["seed"].as_u64().unwrap_or(u64::MAX));
+    let summary = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v.get("seeds_run").is_some())
+        .context("fuzz printed no summary line")?;
     Ok(Hunt {
         first_seed: first.as_ref().and_then(|f| f["seed"].as_u64()),
+        failed: summary["failed"].as_u64().unwrap_or(0),
         property: first
             .as_ref()
             .and_then(|f| f["property"].as_str().map(str::to_string)),
@@ -144,8 +163,16 @@ fn shrink(
     } else {
         format!("target/bughunt/{bug}.min.json")
     };
+    let note = format!(
+        "Regression for {bug}: {}. Fixed by leaving the bug switched off (the correct code path); must fail with it on and pass with it off.",
+        info["mechanism"].as_str().unwrap_or("")
+    );
     let started = Instant::now();
-    let text = output(faultline, &["shrink", trace, "-o", &target, "--force"])?;
+    let mut args = vec!["shrink", trace, "-o", &target, "--force"];
+    if save {
+        args.extend(["--note", &note]);
+    }
+    let text = output(faultline, &args)?;
     let seconds = started.elapsed().as_secs_f64();
     let after = |label: &str| -> String {
         text.lines()
@@ -153,9 +180,6 @@ fn shrink(
             .and_then(|l| l.split("->").nth(1))
             .map_or("?".into(), |v| v.trim().to_string())
     };
-    if save {
-        add_note(&target, bug, info)?;
-    }
     Ok((
         format!(
             "{} / {} / {}",
@@ -165,20 +189,6 @@ fn shrink(
         ),
         format!("{seconds:.1} s"),
     ))
-}
-
-/// Puts the one-line note (what broke, which fix) at the front of the description.
-fn add_note(path: &str, bug: &str, info: &Value) -> Result<()> {
-    let full = root().join(path);
-    let mut scenario: Value = serde_json::from_str(&std::fs::read_to_string(&full)?)?;
-    let note = format!(
-        "Regression for {bug}: {}. Fixed by leaving the bug switched off (the correct code path); must fail with it on and pass with it off.",
-        info["mechanism"].as_str().unwrap_or("")
-    );
-    let old = scenario["description"].as_str().unwrap_or("").to_string();
-    scenario["description"] = Value::String(format!("{note} {old}"));
-    std::fs::write(&full, serde_json::to_string_pretty(&scenario)? + "\n")?;
-    Ok(())
 }
 
 fn replace_bughunt_section(section: &str) -> Result<()> {

@@ -48,6 +48,10 @@ pub struct FuzzArgs {
     /// Where failure traces go.
     #[arg(long, default_value = "traces/failures")]
     pub out: PathBuf,
+    /// Write traces for at most this many failures (the first ones, in seed order);
+    /// later failures are still reported, with the command that reproduces them.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub max_traces: usize,
     /// Write JUnit XML here, for CI systems.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -63,10 +67,10 @@ fn parse_budget(text: &str) -> Result<Duration, String> {
         .map_err(|_| "expected a positive duration".into())
 }
 
-/// A failing seed and where its trace went.
+/// A failing seed and where its trace went (`None` past `--max-traces`).
 struct Failure {
     outcome: Outcome,
-    trace: PathBuf,
+    trace: Option<PathBuf>,
 }
 
 pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
@@ -98,7 +102,14 @@ pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
         for outcome in outcomes {
             tally.add(&outcome);
             if outcome.verdict != Verdict::Pass {
-                let failure = record_failure(&scenario, args, outcome)?;
+                let failure = if failures.len() < args.max_traces {
+                    record_failure(&scenario, args, outcome)?
+                } else {
+                    Failure {
+                        outcome,
+                        trace: None,
+                    }
+                };
                 report_failure(&scenario, args, &failure, &mut progress);
                 failures.push(failure);
             }
@@ -128,7 +139,10 @@ fn record_failure(scenario: &Scenario, args: &FuzzArgs, outcome: Outcome) -> Res
     );
     let trace = args.out.join(failure_file_name(scenario, &outcome));
     write_atomically(&trace, &trace_file::render(&seeded.file, &traced)).map_err(usage_error)?;
-    Ok(Failure { outcome, trace })
+    Ok(Failure {
+        outcome,
+        trace: Some(trace),
+    })
 }
 
 fn report_failure(
@@ -139,29 +153,37 @@ fn report_failure(
 ) {
     let outcome = &failure.outcome;
     let repro = repro_command(Some(&args.scenario), &with_seed(scenario, outcome.seed));
+    let trace = failure.trace.as_ref().map(|t| t.display().to_string());
     if args.json {
         let line = json!({
             "seed": outcome.seed,
             "verdict": outcome.verdict,
             "property": outcome.property,
             "detail": outcome.detail,
-            "trace": failure.trace.display().to_string(),
+            "trace": trace,
             "repro": repro,
-            "replay": format!("faultline replay {}", failure.trace.display()),
+            "replay": trace.as_ref().map(|t| format!("faultline replay {t}")),
         });
         println!("{line}");
         return;
     }
-    progress.println(&format!(
-        "{} seed {}: {} — {}\n  trace:     {}\n  replay:    faultline replay {}\n  shrink:    faultline shrink {} -o minimal.json\n  reproduce: {repro}",
+    let headline = format!(
+        "{} seed {}: {} — {}",
         outcome.verdict.label(),
         outcome.seed,
         outcome.property.as_deref().unwrap_or("?"),
         outcome.detail.as_deref().unwrap_or(""),
-        failure.trace.display(),
-        failure.trace.display(),
-        failure.trace.display(),
-    ));
+    );
+    let how = match &trace {
+        Some(t) => format!(
+            "  trace:     {t}\n  replay:    faultline replay {t}\n  shrink:    faultline shrink {t} -o minimal.json"
+        ),
+        None => format!(
+            "  trace:     not written (--max-traces {} reached)",
+            args.max_traces
+        ),
+    };
+    progress.println(&format!("{headline}\n{how}\n  reproduce: {repro}"));
 }
 
 fn summarise(scenario: &Scenario, args: &FuzzArgs, tally: &Tally, wall: Duration, planned: u64) {
@@ -219,13 +241,15 @@ fn junit_xml(scenario: &Scenario, tally: &Tally, failures: &[Failure], wall: Dur
         } else {
             "error"
         };
+        let trace = failure.trace.as_ref().map_or(String::new(), |t| {
+            let t = xml_escape(&t.display().to_string());
+            format!("\ntrace: {t}\nreplay: faultline replay {t}")
+        });
         xml += &format!(
-            "  <testcase classname=\"{name}\" name=\"seed {}\">\n    <{tag} message=\"{}\">{}\ntrace: {}\nreplay: faultline replay {}</{tag}>\n  </testcase>\n",
+            "  <testcase classname=\"{name}\" name=\"seed {}\">\n    <{tag} message=\"{}\">{}{trace}</{tag}>\n  </testcase>\n",
             outcome.seed,
             xml_escape(outcome.property.as_deref().unwrap_or("?")),
             xml_escape(outcome.detail.as_deref().unwrap_or("")),
-            xml_escape(&failure.trace.display().to_string()),
-            xml_escape(&failure.trace.display().to_string()),
         );
     }
     xml += &format!(
