@@ -183,11 +183,14 @@ fn summary(
     repro: &str,
     trace: Option<&PathBuf>,
 ) -> String {
-    let clients = scenario.clients();
-    let nodes = if clients > 0 {
-        format!("{} nodes + {clients} clients", scenario.servers)
-    } else {
-        format!("{} nodes", scenario.servers)
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let nodes = match scenario.clients() {
+        0 => count(scenario.servers, "node"),
+        clients => format!(
+            "{} + {}",
+            count(scenario.servers, "node"),
+            count(clients, "client")
+        ),
     };
     let bugs = if scenario.bugs.is_empty() {
         String::new()

@@ -47,7 +47,12 @@ struct Watch {
 
 impl ShrinkObserver for Watch {
     fn on_attempt(&mut self, attempts: u32, current: &Size, accepted: bool) {
-        if accepted {
+        // Only a smaller size is news (rounding a time keeps the size).
+        let smaller = self.last_size.as_ref().is_none_or(|last| {
+            (last.faults, last.ops, last.clients, last.nodes)
+                != (current.faults, current.ops, current.clients, current.nodes)
+        });
+        if accepted && smaller {
             self.last_size = Some(current.clone());
             self.progress.println(&format!(
                 "  run {attempts}: still fails with {} faults, {} ops, {} clients, {} nodes, {}",

@@ -112,6 +112,19 @@ fn a_failure_trace_replays_and_shrinks_to_a_scenario_that_fails_the_same_way() {
     assert_eq!(object["property"], failure["property"]);
     let scenario: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&minimal).unwrap()).unwrap();
+    let reported = format!(
+        "Reproduces {} {}: {}",
+        object["verdict"].as_str().unwrap().to_uppercase(),
+        object["property"].as_str().unwrap(),
+        object["detail"].as_str().unwrap()
+    );
+    assert!(
+        scenario["description"]
+            .as_str()
+            .unwrap()
+            .contains(&reported),
+        "the run fails exactly as the description says: {reported}"
+    );
     assert!(
         scenario["faults"].get("random").is_none(),
         "explicit faults only"
