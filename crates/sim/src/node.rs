@@ -38,6 +38,9 @@ pub struct NodeRuntime {
     /// Bumped at every crash; messages and timers addressed to an older
     /// incarnation are dropped on arrival.
     pub incarnation: u32,
+    /// Bumped whenever the node's actor may have changed (one of its handlers ran) or
+    /// its status did, so a checker can skip nodes nothing happened to.
+    pub version: u64,
 }
 
 impl NodeRuntime {
@@ -45,6 +48,7 @@ impl NodeRuntime {
         NodeRuntime {
             status: NodeStatus::Up,
             incarnation: 0,
+            version: 0,
         }
     }
 }

@@ -377,6 +377,7 @@ impl<A: Actor> World<A> {
         let actor = self.actors[node.index()]
             .as_mut()
             .expect("with_context needs a live node");
+        self.kernel.nodes[node.index()].version += 1;
         let mut ctx = Context {
             node,
             kernel: &mut self.kernel,
@@ -446,7 +447,9 @@ impl<A: Actor> World<A> {
                 resume_after_ns,
             } => {
                 let node = self.resolve(&target, |s| s == NodeStatus::Up)?;
-                self.kernel.nodes[node.index()].status = NodeStatus::Paused;
+                let runtime = &mut self.kernel.nodes[node.index()];
+                runtime.status = NodeStatus::Paused;
+                runtime.version += 1;
                 if let Some(delay) = resume_after_ns {
                     self.schedule_fault(self.kernel.now + delay, F::Resume(node_of(node)));
                 }
@@ -492,6 +495,7 @@ impl<A: Actor> World<A> {
         let runtime = &mut self.kernel.nodes[i];
         runtime.status = NodeStatus::Crashed;
         runtime.incarnation += 1;
+        runtime.version += 1;
         self.kernel.deferred[i].clear();
         self.kernel.disks[i].crash(self.unsynced_on_crash, &mut self.fault_rng);
     }
@@ -501,12 +505,14 @@ impl<A: Actor> World<A> {
         debug_assert_eq!(self.kernel.nodes[i].status, NodeStatus::Crashed);
         self.actors[i] = Some((self.factory)(node));
         self.kernel.nodes[i].status = NodeStatus::Up;
+        self.kernel.nodes[i].version += 1;
         self.start(node);
     }
 
     fn resume(&mut self, node: NodeId) {
         let i = node.index();
         self.kernel.nodes[i].status = NodeStatus::Up;
+        self.kernel.nodes[i].version += 1;
         let now = self.kernel.now;
         for event in std::mem::take(&mut self.kernel.deferred[i]) {
             self.kernel.queue.push(now, event);
@@ -678,6 +684,12 @@ impl<A: Actor> World<A> {
 
     pub fn actor(&self, node: NodeId) -> Option<&A> {
         self.actors[node.index()].as_ref()
+    }
+
+    /// Changes whenever `node`'s actor may have changed or its status did: a checker
+    /// that remembers it can skip nodes nothing happened to since its last look.
+    pub fn node_version(&self, node: NodeId) -> u64 {
+        self.kernel.nodes[node.index()].version
     }
 
     pub fn status(&self, node: NodeId) -> NodeStatus {

@@ -26,6 +26,8 @@ pub struct PaxosChecker {
     exec_cursor: Vec<usize>,
     /// Servers seen crashed at the last check: their next appearance is a restart.
     down: Vec<bool>,
+    /// Each server's `node_version` when last examined.
+    examined: Vec<Option<u64>>,
     /// (slot, ballot, value hash) → acceptors that accepted it.
     votes: BTreeMap<(u64, Ballot, u64), BTreeSet<u32>>,
     /// (acceptor, slot) → highest ballot it accepted there.
@@ -54,13 +56,20 @@ impl PaxosChecker {
             accept_cursor: vec![0; servers],
             exec_cursor: vec![0; servers],
             down: vec![false; servers],
+            examined: vec![None; servers],
             ..PaxosChecker::default()
         }
     }
 
     pub fn check(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
         for i in 0..self.max_promised.len() {
-            let Some(server) = world.actor(NodeId(i as u32)).and_then(PaxosNode::as_server) else {
+            let node = NodeId(i as u32);
+            let version = world.node_version(node);
+            if self.examined[i] == Some(version) {
+                continue; // nothing happened to it since its last examination
+            }
+            self.examined[i] = Some(version);
+            let Some(server) = world.actor(node).and_then(PaxosNode::as_server) else {
                 self.accept_cursor[i] = 0;
                 self.exec_cursor[i] = 0;
                 self.down[i] = true;

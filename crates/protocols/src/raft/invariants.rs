@@ -4,8 +4,10 @@
 //! command per index and term), Leader Completeness (a new leader holds every
 //! committed entry), State Machine Safety (one command committed per index), terms and
 //! votes never go backwards across restarts, commit indices never decrease, and every
-//! committed entry is durable on a majority. Each check is incremental: a handful of
-//! comparisons per server per event, plus work proportional to what newly committed.
+//! committed entry is durable on a majority. Each check is incremental: a server is
+//! re-examined only after something happened to it (its `node_version` changed), plus
+//! a handful of comparisons across servers per event and work proportional to what
+//! newly committed.
 //!
 //! Leader Completeness is also checked before anyone is elected (`electable_completeness`):
 //! once an entry is committed, no live server whose log lacks it may be able to win an
@@ -48,6 +50,8 @@ pub struct RaftChecker {
     log_summary: Vec<(u64, u64)>,
     /// The log a crashed server will recover (replayed from its disk once per crash).
     crashed_log: Vec<Option<Log>>,
+    /// Each server's `node_version` when last examined.
+    examined: Vec<Option<u64>>,
 }
 
 fn payload_hash(payload: &Payload) -> u64 {
@@ -70,13 +74,20 @@ impl RaftChecker {
             known_durable: vec![0; servers],
             log_summary: vec![(0, 0); servers],
             crashed_log: vec![None; servers],
+            examined: vec![None; servers],
             ..RaftChecker::default()
         }
     }
 
     pub fn check(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
         for i in 0..self.max_term.len() {
-            let Some(server) = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server) else {
+            let node = NodeId(i as u32);
+            let version = world.node_version(node);
+            if self.examined[i] == Some(version) {
+                continue; // nothing happened to it since its last examination
+            }
+            self.examined[i] = Some(version);
+            let Some(server) = world.actor(node).and_then(RaftNode::as_server) else {
                 self.last_commit[i] = None;
                 self.checked_commit[i] = 0;
                 self.note_crashed(i, world);
@@ -91,7 +102,34 @@ impl RaftChecker {
             }
             self.log_summary[i] = (server.log.last_term(), server.log.last_index());
         }
+        self.check_leaders_durable(world)?;
         self.check_electable_completeness(world)
+    }
+
+    /// What a leader committed is on a majority of disks: re-checked for every live
+    /// leader after every event, since another server's crash can break it.
+    fn check_leaders_durable(&self, world: &World<RaftNode>) -> Result<(), Violation> {
+        for i in 0..self.max_term.len() {
+            let live = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server);
+            let Some(leader) = live.filter(|s| s.role == Role::Leader) else {
+                continue;
+            };
+            let durable = self
+                .known_durable
+                .iter()
+                .filter(|&&d| d >= leader.commit_index)
+                .count();
+            if durable < leader.config.majority() {
+                return violation(
+                    "committed_durable",
+                    format!(
+                        "leader n{i} committed index {} but only {durable} servers have it on disk",
+                        leader.commit_index
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A crashed server will come back with the log on its disk: read it once.
@@ -245,20 +283,6 @@ impl RaftChecker {
             .insert(key, (s.log.last_index(), s.log.last_term()));
         if self.leaders_checked.insert(key) {
             self.check_completeness(i, s)?;
-        }
-        let durable = self
-            .known_durable
-            .iter()
-            .filter(|&&d| d >= s.commit_index)
-            .count();
-        if durable < s.config.majority() {
-            return violation(
-                "committed_durable",
-                format!(
-                    "leader n{i} committed index {} but only {durable} servers have it on disk",
-                    s.commit_index
-                ),
-            );
         }
         Ok(())
     }
