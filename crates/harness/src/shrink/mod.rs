@@ -81,13 +81,18 @@ pub fn shrink(
         verdict: first.verdict,
         property: first.property.clone().unwrap_or_default(),
     };
-    let before = size_of(original, &first);
+    let explicit = explicit_form(original, &first);
+    let mut before = size_of(original, &first);
+    if original.faults.random.is_some() || original.faults.swarm {
+        // Count what the nemesis did as the explicit form does (a fault and its undo
+        // are one entry), so before and after compare like with like.
+        before.faults = explicit.faults.schedule.len();
+    }
     let mut search = Search {
         signature: signature.clone(),
         observer,
         attempts: 0,
     };
-    let explicit = explicit_form(original, &first);
     let (mut best, mut best_outcome, is_explicit) = match search.try_candidate(&explicit)? {
         Some(outcome) => (explicit, outcome, true),
         None => (original.clone(), first, false),
