@@ -311,3 +311,15 @@ fn a_fault_after_the_fault_period_is_rejected() {
         "{message}"
     );
 }
+
+#[test]
+fn an_absurdly_long_time_is_rejected() {
+    let message = bad_scenario(
+        "too_long.json",
+        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"duration\": \"2s\",\n  \"quiet\": \"9000000000s\"\n}",
+    );
+    assert!(
+        message.contains(":4:") && message.contains("quiet") && message.contains("too long"),
+        "{message}"
+    );
+}

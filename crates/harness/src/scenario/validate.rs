@@ -99,6 +99,7 @@ impl Scenario {
                     ),
                 )
             })?;
+        check_time_limits(&file)?;
         let servers = validate_nodes(&file)?;
         let options = validate_options(&file, &info)?;
         let workload = info.history_model.map(|_| workload_of(&file)).transpose()?;
@@ -168,6 +169,73 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
+    }
+}
+
+/// Every time in a scenario is at most a simulated day: far beyond any useful run,
+/// and far from the arithmetic limits of nanosecond clocks.
+const TIME_NS_MAX: Nanos = 86_400 * faultline_sim::SECOND;
+
+/// Each time the file gives, with its field path.
+fn times_of(file: &ScenarioFile) -> Vec<(String, Nanos)> {
+    let mut times = vec![
+        ("duration".to_string(), file.duration.0),
+        ("quiet".to_string(), file.quiet.0),
+    ];
+    if let Some(latency) = &file.network.latency {
+        times.push(("network.latency.min".into(), latency.min.0));
+        times.push(("network.latency.max".into(), latency.max.0));
+    }
+    for (i, entry) in file.faults.schedule.iter().enumerate() {
+        let path = format!("faults.schedule[{i}]");
+        times.push((format!("{path}.at"), entry.at.0));
+        if let Some(window) = entry.for_ {
+            times.push((format!("{path}.for"), window.0));
+        }
+        if let Some(jump) = entry.clock_jump {
+            times.push((format!("{path}.clock_jump"), jump.0.unsigned_abs()));
+        }
+    }
+    if let Some(random) = &file.faults.random {
+        let named = [
+            ("partition_every", random.partition_every),
+            ("partition_for", random.partition_for),
+            ("crash_every", random.crash_every),
+            ("crash_for", random.crash_for),
+            ("pause_every", random.pause_every),
+            ("pause_for", random.pause_for),
+            ("clock_every", random.clock_every),
+            ("clock_jump_max", random.clock_jump_max),
+            ("new_leader_crash_within", random.new_leader_crash_within),
+        ];
+        for (name, value) in named {
+            if let Some(d) = value {
+                times.push((format!("faults.random.{name}"), d.0));
+            }
+        }
+    }
+    if let Some(workload) = &file.workload {
+        if let Some(think) = workload.think {
+            times.push(("workload.think".into(), think.0));
+        }
+        for (i, entry) in workload.script.iter().enumerate() {
+            times.push((format!("workload.script[{i}].at"), entry.at.0));
+        }
+    }
+    times
+}
+
+fn check_time_limits(file: &ScenarioFile) -> Result<(), Problem> {
+    match times_of(file).into_iter().find(|(_, t)| *t > TIME_NS_MAX) {
+        Some((path, nanos)) => Err(problem(
+            path,
+            format!(
+                "{} is too long; expected at most {}",
+                Duration(nanos),
+                Duration(TIME_NS_MAX)
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -276,8 +344,20 @@ fn scripted_workload(section: &WorkloadSection) -> Result<Workload, Problem> {
             "applies only to random operations; remove it (workload.script lists every operation)",
         ));
     }
-    let named = section.script.iter().map(|e| e.client).max().unwrap_or(0) + 1;
-    let clients = section.clients.unwrap_or(named);
+    let (highest, entry) = section
+        .script
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.client, i))
+        .max()
+        .expect("a script has entries");
+    if section.clients.is_none() && highest >= 1_000 {
+        return Err(problem(
+            format!("workload.script[{entry}].client"),
+            format!("client {highest} is out of range; expected 0 to 999"),
+        ));
+    }
+    let clients = section.clients.unwrap_or(highest + 1);
     if clients == 0 || clients > 1_000 {
         return Err(problem("workload.clients", "expected 1 to 1000 clients"));
     }

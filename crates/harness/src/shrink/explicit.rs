@@ -200,7 +200,11 @@ fn scripted_workload(original: &ScenarioFile, outcome: &Outcome) -> WorkloadSect
 
 /// Leaves `clients` out when the script names the last client anyway.
 pub fn normalise_clients(workload: &mut WorkloadSection) {
-    let named = workload.script.iter().map(|e| e.client + 1).max();
+    let named = workload
+        .script
+        .iter()
+        .map(|e| e.client.saturating_add(1))
+        .max();
     if named.is_some() && workload.clients == named {
         workload.clients = None;
     }

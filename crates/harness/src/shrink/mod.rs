@@ -174,7 +174,7 @@ fn measure_of(file: &ScenarioFile) -> (usize, u32, u32, u32, Nanos, bool, bool) 
 fn static_size(file: &ScenarioFile) -> Size {
     let workload = file.workload.as_ref();
     let script = workload.map_or(0, |w| w.script.len() as u32);
-    let named = workload.and_then(|w| w.script.iter().map(|e| e.client + 1).max());
+    let named = workload.and_then(|w| w.script.iter().map(|e| e.client.saturating_add(1)).max());
     Size {
         faults: file.faults.schedule.len(),
         ops: script,

@@ -119,7 +119,11 @@ impl Search<'_> {
         let mut changed = false;
         let clients = |f: &ScenarioFile| {
             let workload = f.workload.as_ref().expect("scripted");
-            let named = workload.script.iter().map(|e| e.client + 1).max();
+            let named = workload
+                .script
+                .iter()
+                .map(|e| e.client.saturating_add(1))
+                .max();
             workload.clients.or(named).unwrap_or(0)
         };
         let mut client = clients(best);
