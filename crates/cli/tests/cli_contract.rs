@@ -281,7 +281,7 @@ fn a_bad_script_entry_is_rejected_and_located() {
                 "",
             ),
             "workload.script[1].f",
-            "unknown variant `cas`",
+            "unknown operation `cas`",
             5,
         ),
     ];

@@ -17,4 +17,6 @@ pub mod registry;
 
 pub use bugs::{BugInfo, Bugs};
 pub use history::{ClientEvent, ClientEventKind, TimedClientEvent};
-pub use protocol::{OptionInfo, Protocol, ScriptedOp, Setup, SetupError, Violation, Workload};
+pub use protocol::{
+    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+};

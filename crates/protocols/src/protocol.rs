@@ -7,7 +7,6 @@
 
 use crate::bugs::{BugInfo, Bugs};
 use crate::history::TimedClientEvent;
-use crate::kv::KvOp;
 use faultline_sim::{Actor, Nanos, NodeId, World};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -30,15 +29,29 @@ pub struct Workload {
     pub script: Vec<ScriptedOp>,
 }
 
-/// One operation of an explicit workload: which client runs it, what, and the
-/// earliest time (by the client's clock) it is invoked. A client runs its operations
-/// in order, one at a time, so a late completion delays the next invocation.
+/// One operation of an explicit workload, in the fields of the client history (what
+/// the protocol's clients record when they invoke it): which client runs it, the
+/// earliest time (by the client's clock) it is invoked, and `f`, `key`, `value`. A
+/// client runs its operations in order, one at a time, so a late completion delays
+/// the next invocation. Each protocol says which operations its clients can run
+/// ([`Protocol::check_script`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScriptedOp {
     /// The client's index among the clients (0 is the first client node).
     pub client: usize,
     pub at_ns: Nanos,
-    pub op: KvOp,
+    pub f: String,
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// Why an explicit workload is not one this protocol's clients can run: which entry,
+/// which of its fields (`f`, `key`, `value`; empty for the entry as a whole), and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptProblem {
+    pub entry: usize,
+    pub field: &'static str,
+    pub message: String,
 }
 
 impl Default for Workload {
@@ -152,6 +165,25 @@ pub trait Protocol: Sized {
     const SUMMARY: &'static str;
     /// The history model its client history is checked against (`kv`), if any.
     const HISTORY_MODEL: Option<&'static str>;
+
+    /// Whether runs have client nodes driven by the scenario's `workload`.
+    const HAS_CLIENTS: bool = Self::HISTORY_MODEL.is_some();
+    /// Whether its clients can run an explicit `workload.script` (the shrinker writes
+    /// one when they can).
+    const TAKES_SCRIPT: bool = false;
+
+    /// Checks an explicit workload; the default rejects every script.
+    fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
+        let _ = script;
+        Err(ScriptProblem {
+            entry: 0,
+            field: "",
+            message: format!(
+                "{} clients cannot run a script; use random operations",
+                Self::NAME
+            ),
+        })
+    }
 
     fn bugs() -> &'static [BugInfo];
     fn options() -> &'static [OptionInfo];

@@ -4,7 +4,7 @@
 use crate::bugs::BugInfo;
 use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
 use crate::paxos::Paxos;
-use crate::protocol::{OptionInfo, Protocol};
+use crate::protocol::{OptionInfo, Protocol, ScriptProblem, ScriptedOp};
 use crate::raft::Raft;
 
 /// Code that runs for one protocol type, chosen at run time by name.
@@ -30,6 +30,12 @@ pub struct ProtocolInfo {
     pub name: &'static str,
     pub summary: &'static str,
     pub history_model: Option<&'static str>,
+    /// Whether runs have clients driven by the scenario's `workload`.
+    pub has_clients: bool,
+    /// Whether its clients can run a `workload.script`.
+    pub takes_script: bool,
+    /// Checks a `workload.script` for this protocol's clients.
+    pub check_script: fn(&[ScriptedOp]) -> Result<(), ScriptProblem>,
     pub bugs: &'static [BugInfo],
     pub options: &'static [OptionInfo],
 }
@@ -43,6 +49,9 @@ impl ProtocolVisitor for Describe {
             name: P::NAME,
             summary: P::SUMMARY,
             history_model: P::HISTORY_MODEL,
+            has_clients: P::HAS_CLIENTS,
+            takes_script: P::TAKES_SCRIPT,
+            check_script: P::check_script,
             bugs: P::bugs(),
             options: P::options(),
         }

@@ -211,7 +211,9 @@ pub struct WorkloadSection {
 }
 
 /// One scripted operation, in the fields of faultline's JSON Lines history:
-/// `{"at": "120ms", "client": 0, "f": "put", "key": "k1", "value": "<3.1>"}`.
+/// `{"at": "120ms", "client": 0, "f": "put", "key": "k1", "value": "<3.1>"}`. Which
+/// operations a protocol's clients can run is the protocol's to say (`get`, `put`,
+/// `append` for the key-value stores).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptEntry {
@@ -220,19 +222,12 @@ pub struct ScriptEntry {
     pub at: Duration,
     /// Which client (0 is the first client node, after the servers).
     pub client: u32,
-    pub f: ScriptOp,
+    /// The operation (`get`, `put`, `append` for key-value protocols).
+    pub f: String,
     pub key: String,
-    /// The value a put or append writes; unique across the script.
+    /// What the operation writes, where it writes something.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ScriptOp {
-    Get,
-    Put,
-    Append,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

@@ -9,7 +9,6 @@ use crate::error::InputError;
 use crate::scenario::file::*;
 use crate::scenario::locate::locate;
 use crate::scenario::spec::{PartitionSpec, TargetSpec};
-use faultline_protocols::kv::KvOp;
 use faultline_protocols::registry::{all_protocols, ProtocolInfo};
 use faultline_protocols::{ScriptedOp, Workload};
 use faultline_sim::disk::UnsyncedOnCrash;
@@ -102,7 +101,10 @@ impl Scenario {
         check_time_limits(&file)?;
         let servers = validate_nodes(&file)?;
         let options = validate_options(&file, &info)?;
-        let workload = info.history_model.map(|_| workload_of(&file)).transpose()?;
+        let workload = info
+            .has_clients
+            .then(|| workload_of(&file, &info))
+            .transpose()?;
         let node_count = servers + workload.as_ref().map_or(0, |w| w.clients);
         let schedule = file
             .faults
@@ -297,10 +299,10 @@ fn validate_bugs(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem
     Ok(())
 }
 
-fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
+fn workload_of(file: &ScenarioFile, info: &ProtocolInfo) -> Result<Workload, Problem> {
     let section = file.workload.clone().unwrap_or_default();
     if !section.script.is_empty() {
-        return scripted_workload(&section);
+        return scripted_workload(&section, info);
     }
     let defaults = Workload::default();
     let clients = section.clients.map_or(defaults.clients, |c| c as usize);
@@ -329,9 +331,8 @@ fn workload_of(file: &ScenarioFile) -> Result<Workload, Problem> {
 }
 
 /// A workload of explicit operations: the random-workload fields do not apply, every
-/// entry names a client in range, and written values are unique (the checker prunes
-/// unread crashed writes by value).
-fn scripted_workload(section: &WorkloadSection) -> Result<Workload, Problem> {
+/// entry names a client in range, and the protocol's clients can run every entry.
+fn scripted_workload(section: &WorkloadSection, info: &ProtocolInfo) -> Result<Workload, Problem> {
     let random_only = [
         ("keys", section.keys.is_some()),
         ("ops", section.ops.is_some()),
@@ -361,58 +362,44 @@ fn scripted_workload(section: &WorkloadSection) -> Result<Workload, Problem> {
     if clients == 0 || clients > 1_000 {
         return Err(problem("workload.clients", "expected 1 to 1000 clients"));
     }
-    let mut written = BTreeMap::new();
-    let mut script = Vec::with_capacity(section.script.len());
-    for (i, entry) in section.script.iter().enumerate() {
-        let path = format!("workload.script[{i}]");
-        if entry.client >= clients {
-            return Err(problem(
-                format!("{path}.client"),
-                format!(
-                    "client {} is out of range; workload.clients is {clients}",
-                    entry.client
-                ),
-            ));
-        }
-        if let Some(value) = &entry.value {
-            if let Some(first) = written.insert(value.clone(), i) {
-                return Err(problem(
-                    format!("{path}.value"),
-                    format!("`{value}` is also written by workload.script[{first}]; expected a value unique to this operation"),
-                ));
-            }
-        }
-        script.push(ScriptedOp {
-            client: entry.client as usize,
-            at_ns: entry.at.0,
-            op: scripted_op(entry, &path)?,
-        });
+    if let Some((i, e)) = section
+        .script
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.client >= clients)
+    {
+        return Err(problem(
+            format!("workload.script[{i}].client"),
+            format!(
+                "client {} is out of range; workload.clients is {clients}",
+                e.client
+            ),
+        ));
     }
+    let script: Vec<ScriptedOp> = section
+        .script
+        .iter()
+        .map(|e| ScriptedOp {
+            client: e.client as usize,
+            at_ns: e.at.0,
+            f: e.f.clone(),
+            key: e.key.clone(),
+            value: e.value.clone(),
+        })
+        .collect();
+    (info.check_script)(&script).map_err(|p| {
+        let field = if p.field.is_empty() {
+            String::new()
+        } else {
+            format!(".{}", p.field)
+        };
+        problem(format!("workload.script[{}]{field}", p.entry), p.message)
+    })?;
     Ok(Workload {
         clients: clients as usize,
         script,
         ..Workload::default()
     })
-}
-
-fn scripted_op(entry: &ScriptEntry, path: &str) -> Result<KvOp, Problem> {
-    let key = entry.key.clone();
-    if key.is_empty() {
-        return Err(problem(format!("{path}.key"), "expected a non-empty key"));
-    }
-    match (entry.f, entry.value.clone()) {
-        (ScriptOp::Get, None) => Ok(KvOp::Get { key }),
-        (ScriptOp::Get, Some(_)) => Err(problem(
-            format!("{path}.value"),
-            "a get writes nothing; remove the value",
-        )),
-        (ScriptOp::Put, Some(value)) => Ok(KvOp::Put { key, value }),
-        (ScriptOp::Append, Some(value)) => Ok(KvOp::Append { key, value }),
-        (_, None) => Err(problem(
-            path,
-            "a put or append needs \"value\": the value it writes",
-        )),
-    }
 }
 
 fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {

@@ -5,7 +5,9 @@
 //!   swarm, no leader churn), each fault joined with the heal, restart or resume that
 //!   undid it into one entry with a `for` window, partitions in their plainest form.
 //! - Clients: the operations they actually invoked, as a `workload.script` with the
-//!   time each was invoked, so removing one operation leaves the others in place.
+//!   time each was invoked, so removing one operation leaves the others in place
+//!   (for protocols whose clients can run a script; others keep their random
+//!   workload, which the shrinker then cuts down by count).
 //! - Network and disk: the settings the run really had (after swarm choices).
 //!
 //! The shrinker then only ever removes or shortens things in this form.
@@ -13,8 +15,8 @@
 use crate::duration::Duration;
 use crate::outcome::Outcome;
 use crate::scenario::file::{
-    DiskSection, LatencySection, LatencyShapeName, NetworkSection, ScriptEntry, ScriptOp,
-    UnsyncedName, WorkloadSection,
+    DiskSection, LatencySection, LatencyShapeName, NetworkSection, ScriptEntry, UnsyncedName,
+    WorkloadSection,
 };
 use crate::scenario::spec::PartitionSpec;
 use crate::scenario::{entry_from_applied, Expect, ScenarioFile, ScheduleEntry};
@@ -35,11 +37,18 @@ pub fn explicit_form(original: &ScenarioFile, outcome: &Outcome) -> ScenarioFile
             UnsyncedOnCrash::Torn => UnsyncedName::Torn,
         },
     };
-    if original.workload.is_some() || !outcome.history.is_empty() {
+    if takes_script(original) {
         file.workload = Some(scripted_workload(original, outcome));
     }
     file.expect = Expect::Fail;
     file
+}
+
+/// Whether the scenario's protocol has clients that can run a script.
+fn takes_script(file: &ScenarioFile) -> bool {
+    let protocols = faultline_protocols::registry::all_protocols();
+    let protocol = protocols.iter().find(|p| p.name == file.protocol.kind);
+    protocol.is_some_and(|p| p.has_clients && p.takes_script)
 }
 
 /// The applied faults of the fault period, each joined with its undo.
@@ -170,18 +179,12 @@ fn scripted_workload(original: &ScenarioFile, outcome: &Outcome) -> WorkloadSect
         .iter()
         .filter(|e| e.value.kind == ClientEventKind::Invoke)
         .filter_map(|e| {
-            let f = match e.value.f {
-                "get" => ScriptOp::Get,
-                "put" => ScriptOp::Put,
-                "append" => ScriptOp::Append,
-                _ => return None,
-            };
             Some(ScriptEntry {
                 at: Duration(e.time_ns),
                 client: e.node.0.checked_sub(servers)?,
-                f,
+                f: e.value.f.to_string(),
                 key: e.value.key.clone().unwrap_or_default(),
-                value: e.value.value.clone().filter(|_| f != ScriptOp::Get),
+                value: e.value.value.clone(),
             })
         })
         .collect();

@@ -11,6 +11,7 @@
 
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::kv::op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
+use crate::kv::script::kv_op;
 use crate::protocol::Workload;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Actor, Context, Nanos, NodeId, MILLISECOND};
@@ -80,7 +81,7 @@ impl ClientConfig {
     pub fn plan_for(workload: &Workload, index: usize) -> ClientPlan {
         if !workload.script.is_empty() {
             let mine = workload.script.iter().filter(|s| s.client == index);
-            return ClientPlan::Script(mine.map(|s| (s.at_ns, s.op.clone())).collect());
+            return ClientPlan::Script(mine.map(|s| (s.at_ns, kv_op(s))).collect());
         }
         let clients = workload.clients.max(1);
         ClientPlan::Random {

@@ -3,6 +3,7 @@
 //! - [`op`]: operations, commands (operation + client session) and results.
 //! - [`store`]: the deterministic state machine with client sessions, so a retried
 //!   command applies at most once.
+//! - [`script`]: explicit workloads (`workload.script`) of key-value operations.
 //! - [`client`]: the client actor: finds the leader, retries across leader changes and
 //!   partitions, records every operation for the linearizability checker.
 //!
@@ -12,6 +13,7 @@
 pub mod client;
 pub mod node;
 pub mod op;
+pub mod script;
 pub mod store;
 
 pub use client::{ClientConfig, ClientPlan, ClientTimer, KvClient};

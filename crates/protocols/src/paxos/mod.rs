@@ -39,7 +39,9 @@ use crate::bugs::BugInfo;
 use crate::history::{ClientEventKind, TimedClientEvent};
 use crate::kv::node::{client_history, node_factory, unfinished_ops};
 use crate::kv::{ClientConfig, KvOp};
-use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
+use crate::protocol::{
+    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+};
 use bugs::{PaxosBugs, BUGS};
 use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::{proposal_key, PaxosChecker};
@@ -71,6 +73,12 @@ impl Protocol for Paxos {
     const SUMMARY: &'static str =
         "Multi-Paxos replicated key-value log (distinguished leader, or competing proposers)";
     const HISTORY_MODEL: Option<&'static str> = Some("kv");
+
+    const TAKES_SCRIPT: bool = true;
+
+    fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
+        crate::kv::script::check_script(script)
+    }
 
     fn bugs() -> &'static [BugInfo] {
         BUGS

@@ -40,7 +40,9 @@ use crate::bugs::BugInfo;
 use crate::history::{ClientEventKind, TimedClientEvent};
 use crate::kv::node::{client_history, node_factory, unfinished_ops};
 use crate::kv::ClientConfig;
-use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation, Workload};
+use crate::protocol::{
+    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+};
 use bugs::{RaftBugs, BUGS};
 use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::RaftChecker;
@@ -99,6 +101,12 @@ impl Protocol for Raft {
     const SUMMARY: &'static str =
         "Raft replicated key-value store (PreVote, CheckQuorum, snapshots)";
     const HISTORY_MODEL: Option<&'static str> = Some("kv");
+
+    const TAKES_SCRIPT: bool = true;
+
+    fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
+        crate::kv::script::check_script(script)
+    }
 
     fn bugs() -> &'static [BugInfo] {
         BUGS
