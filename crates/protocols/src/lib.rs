@@ -11,6 +11,7 @@ pub mod examples;
 pub mod history;
 pub mod kv;
 pub mod paxos;
+pub mod plan;
 pub mod protocol;
 pub mod raft;
 pub mod registry;

@@ -12,6 +12,7 @@
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::kv::op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 use crate::kv::script::kv_op;
+use crate::plan::{Pacing, Plan};
 use crate::protocol::Workload;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Actor, Context, Nanos, NodeId, MILLISECOND};
@@ -32,61 +33,30 @@ pub struct ClientConfig {
     pub servers: u32,
     pub keys: usize,
     pub read_ratio: f64,
-    /// Mean pause between one operation's completion and the next invocation.
-    pub think_ns_mean: Nanos,
+    pub pacing: Pacing,
     /// How long to wait for an answer before retrying elsewhere.
     pub retry_ns: Nanos,
-    /// After this (by the client's clock) operations are no longer paced: the faults
-    /// have healed and the client finishes its remaining work promptly.
-    pub pacing_ends_ns: Nanos,
 }
 
-/// What one client runs.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ClientPlan {
-    /// This many operations drawn from the client's random stream.
-    Random { ops: usize },
-    /// These operations in order, each invoked no earlier than its time.
-    Script(Vec<(Nanos, KvOp)>),
-}
-
-impl ClientPlan {
-    fn len(&self) -> usize {
-        match self {
-            ClientPlan::Random { ops } => *ops,
-            ClientPlan::Script(ops) => ops.len(),
-        }
-    }
-}
+/// What one key-value client runs.
+pub type ClientPlan = Plan<KvOp>;
 
 impl ClientConfig {
     /// Paces `workload` so each client's operations spread over `fault_period_ns`.
     pub fn for_workload(workload: &Workload, servers: usize, fault_period_ns: Nanos) -> Self {
-        let per_client = (workload.ops / workload.clients.max(1)).max(1) as u64;
         ClientConfig {
             servers: servers as u32,
             keys: workload.keys.max(1),
             read_ratio: workload.read_ratio,
-            think_ns_mean: workload
-                .think_ns_mean
-                .unwrap_or(fault_period_ns / per_client)
-                .max(MILLISECOND),
+            pacing: Pacing::for_workload(workload, fault_period_ns),
             retry_ns: 100 * MILLISECOND,
-            pacing_ends_ns: fault_period_ns,
         }
     }
 
     /// What client number `index` (0-based among clients) runs: its share of the
     /// random operations, or its part of the script.
     pub fn plan_for(workload: &Workload, index: usize) -> ClientPlan {
-        if !workload.script.is_empty() {
-            let mine = workload.script.iter().filter(|s| s.client == index);
-            return ClientPlan::Script(mine.map(|s| (s.at_ns, kv_op(s))).collect());
-        }
-        let clients = workload.clients.max(1);
-        ClientPlan::Random {
-            ops: workload.ops / clients + usize::from(index < workload.ops % clients),
-        }
+        Plan::for_client(workload, index, kv_op)
     }
 }
 
@@ -185,15 +155,11 @@ impl KvClient {
         if self.ops_left == 0 {
             return;
         }
-        let now = ctx.now();
-        let think = match &self.plan {
-            ClientPlan::Script(ops) => ops[self.seq as usize].0.saturating_sub(now),
-            ClientPlan::Random { .. } if now >= self.config.pacing_ends_ns => MILLISECOND,
-            ClientPlan::Random { .. } => {
-                ctx.rng().exponential(self.config.think_ns_mean as f64) as Nanos
-            }
-        };
-        ctx.set_timer(think.max(1), ClientTimer::NextOp.into());
+        let think = self
+            .config
+            .pacing
+            .delay_before(&self.plan, self.seq as usize, ctx);
+        ctx.set_timer(think, ClientTimer::NextOp.into());
     }
 
     fn invoke<A>(&mut self, ctx: &mut Context<'_, A>)
@@ -203,9 +169,9 @@ impl KvClient {
         A::Timer: From<ClientTimer>,
     {
         debug_assert!(self.in_flight.is_none(), "one operation at a time");
-        let op = match &self.plan {
-            ClientPlan::Script(ops) => ops[self.seq as usize].1.clone(),
-            ClientPlan::Random { .. } => self.random_op(ctx),
+        let op = match self.plan.scripted(self.seq as usize) {
+            Some(op) => op.clone(),
+            None => self.random_op(ctx),
         };
         self.seq += 1;
         ctx.observe(ClientEvent {
