@@ -32,12 +32,6 @@ const KERNEL_SHAPES: &[KernelShape] = &[
     },
 ];
 
-/// Protocol scenarios timed as they are used for fuzzing, when present.
-const PROTOCOL_SCENARIOS: &[&str] = &[
-    "scenarios/raft/nemesis.json",
-    "scenarios/paxos/nemesis.json",
-];
-
 pub const BUGHUNT_START: &str = "<!-- bughunt:start -->";
 /// A hand-written section (targets not met, caveats) carried over as it is.
 const NOTES_START: &str = "<!-- notes:start -->";
@@ -132,17 +126,14 @@ fn kernel_section(faultline: &str, doc: &mut String) -> Result<()> {
 }
 
 fn protocol_section(faultline: &str, doc: &mut String) -> Result<()> {
-    let present: Vec<&&str> = PROTOCOL_SCENARIOS
-        .iter()
-        .filter(|s| root().join(s).exists())
-        .collect();
+    let present = cmd::nemesis_scenarios(faultline)?;
     if present.is_empty() {
         return Ok(());
     }
     doc.push_str("## Protocols under the nemesis\n\nTarget (Raft): at least 1M events/s on the default scenario. Invariants are checked after every event and the client history for linearizability at the end; both are included.\n\n");
     doc.push_str("| scenario | events per run | events/s | simulated s per wall s | wall per run | peak RSS |\n|---|---|---|---|---|---|\n");
     for scenario in present {
-        let r = bench_json(faultline, &[scenario, "--repeat", "5"])?;
+        let r = bench_json(faultline, &[&scenario, "--repeat", "5"])?;
         let _ = writeln!(
             doc,
             "| `{scenario}` | {} | {} | {:.0} | {:.1} ms | {} MiB |",
@@ -158,10 +149,7 @@ fn protocol_section(faultline: &str, doc: &mut String) -> Result<()> {
 }
 
 fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
-    let present: Vec<&&str> = PROTOCOL_SCENARIOS
-        .iter()
-        .filter(|s| root().join(s).exists())
-        .collect();
+    let present = cmd::nemesis_scenarios(faultline)?;
     if present.is_empty() {
         return Ok(());
     }
@@ -174,7 +162,7 @@ fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
                 faultline,
                 &[
                     "fuzz",
-                    scenario,
+                    &scenario,
                     "--seeds",
                     "0..400",
                     "--jobs",

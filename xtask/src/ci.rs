@@ -9,12 +9,6 @@ use std::process::{Command, Stdio};
 /// Seeds per protocol for the fuzz smoke: a few hundred, well within CI time.
 const SMOKE_SEEDS: &str = "0..300";
 
-/// Each protocol's default fuzzing scenario, smoke-tested when present.
-const FUZZ_SCENARIOS: &[&str] = &[
-    "scenarios/raft/nemesis.json",
-    "scenarios/paxos/nemesis.json",
-];
-
 pub fn run() -> Result<()> {
     cmd::run("cargo", &["fmt", "--all", "--", "--check"])?;
     cmd::run(
@@ -67,11 +61,7 @@ fn count_before(text: &str, label: &str) -> u64 {
 
 fn fuzz_smoke() -> Result<()> {
     let faultline = cmd::faultline_release()?;
-    for scenario in FUZZ_SCENARIOS {
-        if !cmd::root().join(scenario).exists() {
-            eprintln!("fuzz smoke: {scenario} not present, skipped");
-            continue;
-        }
+    for scenario in &cmd::nemesis_scenarios(&faultline)? {
         cmd::run(
             &faultline,
             &[

@@ -49,3 +49,17 @@ pub fn faultline_release() -> Result<String> {
         .display()
         .to_string())
 }
+
+/// Each protocol's default fuzzing scenario, `scenarios/<protocol>/nemesis.json`, for
+/// the protocols `faultline list protocols` shows that have one.
+pub fn nemesis_scenarios(faultline: &str) -> Result<Vec<String>> {
+    let listing = output(faultline, &["list", "protocols", "--json"])?;
+    let protocols: Vec<serde_json::Value> =
+        serde_json::from_str(&listing).context("`faultline list protocols --json`")?;
+    Ok(protocols
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .map(|name| format!("scenarios/{name}/nemesis.json"))
+        .filter(|path| root().join(path).exists())
+        .collect())
+}
