@@ -40,7 +40,10 @@ pub fn run(args: &[String]) -> Result<()> {
     for bug in &bugs {
         let name = bug["name"].as_str().context("bug name")?;
         let protocol = bug["protocol"].as_str().context("bug protocol")?;
-        let scenario = format!("scenarios/{protocol}/nemesis.json");
+        let scenario = bug["scenario"]
+            .as_str()
+            .context("bug scenario")?
+            .to_string();
         if !root().join(&scenario).exists() {
             continue;
         }

@@ -47,6 +47,7 @@ fn bugs_json() -> serde_json::Value {
                     "protocol": p.name,
                     "mechanism": b.mechanism,
                     "violates": b.violates,
+                    "scenario": format!("scenarios/{}/{}.json", p.name, b.scenario),
                 })
             })
         })

@@ -1,6 +1,7 @@
-//! Each named bug, switched on, makes its protocol's default nemesis scenario fail with
-//! one of the properties the bug is documented to violate, within a bounded number of
-//! seeds, and the same seed passes with the bug off. Every check of the invariants
+//! Each named bug, switched on, makes its default fuzzing scenario (the protocol's
+//! nemesis, or the one its `BugInfo` names) fail with one of the properties the bug is
+//! documented to violate, within a bounded number of seeds, and the same seed passes
+//! with the bug off. Every check of the invariants
 //! that a bug trips is thereby shown able to fail.
 
 mod common;
@@ -10,16 +11,20 @@ use faultline_protocols::bugs::BugInfo;
 
 const SEEDS_MAX: u64 = 300;
 
+fn scenario(protocol: &str, name: &str, seed: u64, bug: Option<&str>) -> Scenario {
+    let file = common::scenario_file(protocol, name, seed, bug);
+    Scenario::from_file_named(file, name).unwrap()
+}
+
 fn nemesis(protocol: &str, seed: u64, bug: Option<&str>) -> Scenario {
-    let file = common::nemesis_file(protocol, seed, bug);
-    Scenario::from_file_named(file, "nemesis.json").unwrap()
+    scenario(protocol, "nemesis", seed, bug)
 }
 
 fn hunt(protocol: &str, bugs: &[BugInfo]) {
     for bug in bugs {
         let found = (0..SEEDS_MAX).find_map(|seed| {
             let outcome = run(
-                &nemesis(protocol, seed, Some(bug.name)),
+                &scenario(protocol, bug.scenario, seed, Some(bug.name)),
                 &RunOptions::default(),
             )
             .unwrap();
@@ -33,7 +38,11 @@ fn hunt(protocol: &str, bugs: &[BugInfo]) {
             "{}: caught as {property}",
             bug.name
         );
-        let clean = run(&nemesis(protocol, seed, None), &RunOptions::default()).unwrap();
+        let clean = run(
+            &scenario(protocol, bug.scenario, seed, None),
+            &RunOptions::default(),
+        )
+        .unwrap();
         assert_eq!(
             clean.verdict,
             Verdict::Pass,

@@ -18,7 +18,7 @@ fn run_file(file: &ScenarioFile) -> Outcome {
 /// The first failing seed of `bug` on its protocol's nemesis scenario.
 fn first_failure(protocol: &str, bug: &str) -> (ScenarioFile, Outcome) {
     (0..300)
-        .map(|seed| common::nemesis_file(protocol, seed, Some(bug)))
+        .map(|seed| common::scenario_file(protocol, "nemesis", seed, Some(bug)))
         .map(|file| {
             let outcome = run_file(&file);
             (file, outcome)

@@ -15,6 +15,9 @@ pub struct BugInfo {
     pub mechanism: &'static str,
     /// The properties a run with the bug on is expected to violate.
     pub violates: &'static [&'static str],
+    /// The default fuzzing scenario that exposes it: `scenarios/<protocol>/<this>.json`
+    /// (`nemesis` for most; a protocol with modes has one default scenario per mode).
+    pub scenario: &'static str,
 }
 
 /// The set of bugs switched on for a run.

@@ -1,12 +1,12 @@
-//! Shared by the harness's integration tests: a protocol's default nemesis scenario
+//! Shared by the harness's integration tests: a protocol's default fuzzing scenario
 //! with a chosen seed and bug.
 
 use faultline_harness::{Scenario, ScenarioFile};
 
-/// `scenarios/{protocol}/nemesis.json` with `seed` and, if given, `bug` switched on.
-pub fn nemesis_file(protocol: &str, seed: u64, bug: Option<&str>) -> ScenarioFile {
+/// `scenarios/{protocol}/{name}.json` with `seed` and, if given, `bug` switched on.
+pub fn scenario_file(protocol: &str, name: &str, seed: u64, bug: Option<&str>) -> ScenarioFile {
     let path = format!(
-        "{}/../../scenarios/{protocol}/nemesis.json",
+        "{}/../../scenarios/{protocol}/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap();

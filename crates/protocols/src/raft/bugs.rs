@@ -12,16 +12,19 @@ pub const BUGS: &[BugInfo] = &[
             "leader_completeness",
             "linearizability",
         ],
+        scenario: "nemesis",
     },
     BugInfo {
         name: "raft.vote_not_persisted",
         mechanism: "votedFor is written but not fsynced before the vote is granted",
         violates: &["vote_durable", "election_safety"],
+        scenario: "nemesis",
     },
     BugInfo {
         name: "raft.no_up_to_date_check",
         mechanism: "votes are granted without the §5.4.1 log comparison",
         violates: &["leader_completeness", "electable_completeness", "committed_durable", "state_machine_safety", "linearizability"],
+        scenario: "nemesis",
     },
     BugInfo {
         name: "raft.no_prev_term_check",
@@ -33,6 +36,7 @@ pub const BUGS: &[BugInfo] = &[
             "leader_completeness",
             "linearizability",
         ],
+        scenario: "nemesis",
     },
     BugInfo {
         name: "raft.truncate_on_every_append",
@@ -44,16 +48,19 @@ pub const BUGS: &[BugInfo] = &[
             "leader_completeness",
             "linearizability",
         ],
+        scenario: "nemesis",
     },
     BugInfo {
         name: "raft.commit_index_unbounded",
         mechanism: "a follower sets commitIndex = leaderCommit without min(index of last new entry)",
         violates: &["state_machine_safety", "electable_completeness", "linearizability"],
+        scenario: "nemesis",
     },
     BugInfo {
         name: "raft.stale_read",
         mechanism: "the leader answers reads from its local state with no quorum round",
         violates: &["linearizability"],
+        scenario: "nemesis",
     },
     BugInfo {
         name: "raft.ack_before_fsync",
@@ -64,6 +71,7 @@ pub const BUGS: &[BugInfo] = &[
             "state_machine_safety",
             "linearizability",
         ],
+        scenario: "nemesis",
     },
 ];
 
