@@ -84,3 +84,13 @@ fn the_raft_nemesis_passes_a_slice_of_seeds_without_bugs() {
 fn the_paxos_nemesis_passes_a_slice_of_seeds_without_bugs() {
     clean_slice("paxos");
 }
+
+#[test]
+fn every_twopc_bug_is_caught_by_the_right_property() {
+    hunt("twopc", faultline_protocols::twopc::bugs::BUGS);
+}
+
+#[test]
+fn the_twopc_nemesis_passes_a_slice_of_seeds_without_bugs() {
+    clean_slice("twopc");
+}

@@ -15,6 +15,7 @@ pub mod plan;
 pub mod protocol;
 pub mod raft;
 pub mod registry;
+pub mod twopc;
 
 pub use bugs::{BugInfo, Bugs};
 pub use history::{ClientEvent, ClientEventKind, TimedClientEvent};

@@ -6,6 +6,7 @@ use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
 use crate::paxos::Paxos;
 use crate::protocol::{OptionInfo, Protocol, ScriptProblem, ScriptedOp};
 use crate::raft::Raft;
+use crate::twopc::TwoPc;
 
 /// Code that runs for one protocol type, chosen at run time by name.
 pub trait ProtocolVisitor {
@@ -20,6 +21,7 @@ pub fn with_protocol<V: ProtocolVisitor>(name: &str, visitor: V) -> Option<V::Ou
         PingPong::NAME => visitor.visit::<PingPong>(),
         Raft::NAME => visitor.visit::<Raft>(),
         Paxos::NAME => visitor.visit::<Paxos>(),
+        TwoPc::NAME => visitor.visit::<TwoPc>(),
         _ => return None,
     })
 }
@@ -59,7 +61,13 @@ impl ProtocolVisitor for Describe {
 }
 
 /// Every protocol's name, in the order `faultline list` shows them.
-pub const PROTOCOL_NAMES: &[&str] = &[Raft::NAME, Paxos::NAME, Broadcast::NAME, PingPong::NAME];
+pub const PROTOCOL_NAMES: &[&str] = &[
+    Raft::NAME,
+    Paxos::NAME,
+    TwoPc::NAME,
+    Broadcast::NAME,
+    PingPong::NAME,
+];
 
 /// Every protocol's description.
 pub fn all_protocols() -> Vec<ProtocolInfo> {

@@ -1,0 +1,160 @@
+//! A bank client: runs transfers one at a time through the coordinator.
+//!
+//! A transfer is one operation in the history (`f: "transfer"`, `key: "a3->a7"`,
+//! `value: "5"`). The client asks the coordinator to run it and repeats the request
+//! until it hears how the attempt ended; an aborted attempt is retried as the next
+//! attempt of the same transaction, up to `attempts_max`. The operation completes
+//! `ok` when an attempt committed and `fail` when every attempt aborted.
+
+use crate::history::{ClientEvent, ClientEventKind};
+use crate::plan::{Pacing, Plan};
+use crate::twopc::bank::transfer_key;
+use crate::twopc::config::TwoPcConfig;
+use crate::twopc::messages::{Attempt, Msg, Timer, Transfer, TxId};
+use crate::twopc::node::TwoPcNode;
+use faultline_sim::context::TimerId;
+use faultline_sim::{Context, Nanos, NodeId, MILLISECOND};
+use std::rc::Rc;
+
+type Ctx<'a, 'b> = &'a mut Context<'b, TwoPcNode>;
+
+const COORDINATOR: NodeId = NodeId(0);
+
+/// How long a client waits for an outcome before asking again.
+const RETRY_NS: Nanos = 300 * MILLISECOND;
+
+#[derive(Clone, Debug)]
+pub struct BankClient {
+    config: Rc<TwoPcConfig>,
+    pacing: Pacing,
+    plan: Plan<Transfer>,
+    process: u32,
+    /// Transfers started so far (the next one's sequence number).
+    started: u64,
+    in_flight: Option<(Attempt, Transfer)>,
+    retry_timer: Option<TimerId>,
+}
+
+impl BankClient {
+    pub fn new(id: NodeId, config: Rc<TwoPcConfig>, pacing: Pacing, plan: Plan<Transfer>) -> Self {
+        BankClient {
+            config,
+            pacing,
+            plan,
+            process: id.0,
+            started: 0,
+            in_flight: None,
+            retry_timer: None,
+        }
+    }
+
+    /// Transfers not yet completed, the one in flight included.
+    pub fn unfinished(&self) -> usize {
+        self.plan.len() - self.started as usize + usize::from(self.in_flight.is_some())
+    }
+
+    pub fn on_start(&mut self, ctx: Ctx) {
+        self.schedule_next(ctx);
+    }
+
+    pub fn on_timer(&mut self, ctx: Ctx, timer: Timer) {
+        match timer {
+            Timer::NextOp => self.invoke(ctx),
+            Timer::Retry { attempt } if self.is_in_flight(attempt) => self.send(ctx),
+            _ => {}
+        }
+    }
+
+    fn is_in_flight(&self, attempt: Attempt) -> bool {
+        self.in_flight.as_ref().is_some_and(|(a, _)| *a == attempt)
+    }
+
+    pub fn on_message(&mut self, ctx: Ctx, msg: Msg) {
+        let Msg::Outcome { attempt, committed } = msg else {
+            return;
+        };
+        let Some((current, transfer)) = self.in_flight.clone() else {
+            return; // a late outcome of a transfer already completed
+        };
+        if attempt != current {
+            return;
+        }
+        if committed {
+            self.complete(ctx, &transfer, ClientEventKind::Ok);
+        } else if attempt.number < self.config.attempts_max {
+            let next = Attempt {
+                tx: attempt.tx,
+                number: attempt.number + 1,
+            };
+            self.in_flight = Some((next, transfer));
+            self.send(ctx);
+        } else {
+            self.complete(ctx, &transfer, ClientEventKind::Fail);
+        }
+    }
+
+    fn schedule_next(&mut self, ctx: Ctx) {
+        if self.started as usize >= self.plan.len() {
+            return;
+        }
+        let delay = self
+            .pacing
+            .delay_before(&self.plan, self.started as usize, ctx);
+        ctx.set_timer(delay, Timer::NextOp);
+    }
+
+    fn invoke(&mut self, ctx: Ctx) {
+        debug_assert!(self.in_flight.is_none(), "one transfer at a time");
+        let transfer = match self.plan.scripted(self.started as usize) {
+            Some(transfer) => transfer.clone(),
+            None => self.random_transfer(ctx),
+        };
+        self.started += 1;
+        self.observe(ctx, ClientEventKind::Invoke, &transfer);
+        let attempt = Attempt {
+            tx: TxId {
+                client: self.process,
+                seq: self.started,
+            },
+            number: 1,
+        };
+        self.in_flight = Some((attempt, transfer));
+        self.send(ctx);
+    }
+
+    fn random_transfer(&self, ctx: Ctx) -> Transfer {
+        let accounts = u64::from(self.config.bank.accounts);
+        let rng = ctx.rng();
+        let from = rng.below(accounts) as u32;
+        let to = ((u64::from(from) + 1 + rng.below(accounts - 1)) % accounts) as u32;
+        let amount = 1 + rng.below(self.config.amount_max as u64) as i64;
+        Transfer { from, to, amount }
+    }
+
+    fn send(&mut self, ctx: Ctx) {
+        let Some((attempt, transfer)) = self.in_flight.clone() else {
+            return;
+        };
+        ctx.send(COORDINATOR, Msg::Begin { attempt, transfer });
+        ctx.reset_timer(&mut self.retry_timer, RETRY_NS, Timer::Retry { attempt });
+    }
+
+    fn complete(&mut self, ctx: Ctx, transfer: &Transfer, kind: ClientEventKind) {
+        self.in_flight = None;
+        if let Some(timer) = self.retry_timer.take() {
+            ctx.cancel_timer(timer);
+        }
+        self.observe(ctx, kind, transfer);
+        self.schedule_next(ctx);
+    }
+
+    fn observe(&self, ctx: Ctx, kind: ClientEventKind, transfer: &Transfer) {
+        ctx.observe(ClientEvent {
+            process: u64::from(self.process),
+            kind,
+            f: "transfer",
+            key: Some(transfer_key(transfer)),
+            value: Some(transfer.amount.to_string()),
+        });
+    }
+}

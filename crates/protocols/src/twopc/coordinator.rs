@@ -1,0 +1,292 @@
+//! The coordinator (node 0): runs each transfer attempt through the two phases.
+//!
+//! It forces a `Begun` record to disk before any PREPARE leaves, so after a crash it
+//! knows every attempt it may have started; it forces its decision to disk before
+//! sending it, so no participant acts on a decision the coordinator could forget. An
+//! attempt whose votes are not all in by the vote timeout is aborted. On restart it
+//! aborts every attempt begun but undecided (presumed abort) and resends every
+//! decision until each participant acknowledges it; a participant asking about an
+//! attempt the coordinator never began is told "abort".
+
+use crate::twopc::config::TwoPcConfig;
+use crate::twopc::messages::{AccountChange, Attempt, Msg, Record, Timer, Transfer};
+use crate::twopc::node::TwoPcNode;
+use faultline_sim::context::TimerId;
+use faultline_sim::{Context, NodeId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+type Ctx<'a, 'b> = &'a mut Context<'b, TwoPcNode>;
+
+/// What the coordinator knows about one attempt.
+#[derive(Clone, Debug)]
+pub struct AttemptState {
+    /// Each participant involved, with its changes.
+    pub participants: Vec<(u32, Vec<AccountChange>)>,
+    pub votes: BTreeMap<u32, bool>,
+    pub decision: Option<bool>,
+    pub acked: BTreeSet<u32>,
+}
+
+/// A decision as the coordinator made (or recovered) it, for the checkers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecisionEntry {
+    pub attempt: Attempt,
+    pub commit: bool,
+    /// Where its `Decided` record sits on the coordinator's disk.
+    pub record: usize,
+    /// Recovered from disk at restart, rather than decided now.
+    pub recovered: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Coordinator {
+    config: Rc<TwoPcConfig>,
+    pub attempts: BTreeMap<Attempt, AttemptState>,
+    /// Every attempt begun since this incarnation started, in order (for checkers).
+    pub begun_log: Vec<Attempt>,
+    /// Every decision made or recovered by this incarnation, in order (for checkers).
+    pub decision_log: Vec<DecisionEntry>,
+    resend_timer: Option<TimerId>,
+    group_commit_armed: bool,
+}
+
+impl Coordinator {
+    pub fn new(config: Rc<TwoPcConfig>) -> Self {
+        Coordinator {
+            config,
+            attempts: BTreeMap::new(),
+            begun_log: Vec::new(),
+            decision_log: Vec::new(),
+            resend_timer: None,
+            group_commit_armed: false,
+        }
+    }
+
+    pub fn on_start(&mut self, ctx: Ctx) {
+        self.recover(ctx);
+        let undecided: Vec<Attempt> = self
+            .attempts
+            .iter()
+            .filter(|(_, s)| s.decision.is_none())
+            .map(|(a, _)| *a)
+            .collect();
+        for attempt in undecided {
+            self.decide(ctx, attempt, false);
+        }
+        self.arm_resend(ctx);
+    }
+
+    /// Rebuilds the attempts and decisions from the disk.
+    fn recover(&mut self, ctx: Ctx) {
+        let records = ctx.disk().records().to_vec();
+        for (index, record) in records.into_iter().enumerate() {
+            match record {
+                Record::Begun { attempt, transfer } => {
+                    let state = self.fresh_state(&transfer);
+                    self.attempts.insert(attempt, state);
+                }
+                Record::Decided { attempt, commit } => {
+                    if let Some(state) = self.attempts.get_mut(&attempt) {
+                        state.decision = Some(commit);
+                    }
+                    self.decision_log.push(DecisionEntry {
+                        attempt,
+                        commit,
+                        record: index,
+                        recovered: true,
+                    });
+                }
+                Record::Prepared { .. } | Record::Outcome { .. } => {}
+            }
+        }
+    }
+
+    fn fresh_state(&self, transfer: &Transfer) -> AttemptState {
+        AttemptState {
+            participants: self.config.bank.changes(transfer),
+            votes: BTreeMap::new(),
+            decision: None,
+            acked: BTreeSet::new(),
+        }
+    }
+
+    pub fn on_message(&mut self, ctx: Ctx, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Begin { attempt, transfer } => self.on_begin(ctx, attempt, transfer),
+            Msg::Vote { attempt, yes } => self.on_vote(ctx, from.0, attempt, yes),
+            Msg::Ack { attempt } => {
+                if let Some(state) = self.attempts.get_mut(&attempt) {
+                    state.acked.insert(from.0);
+                }
+            }
+            Msg::Query { attempt } => self.on_query(ctx, from, attempt),
+            Msg::Outcome { .. } | Msg::Prepare { .. } | Msg::Decision { .. } => {}
+        }
+    }
+
+    fn on_begin(&mut self, ctx: Ctx, attempt: Attempt, transfer: Transfer) {
+        if let Some(state) = self.attempts.get(&attempt) {
+            if let Some(commit) = state.decision {
+                reply(ctx, attempt, commit); // a retry of an attempt already decided
+            }
+            return; // in progress: it will be answered when decided
+        }
+        let superseded = self
+            .attempts
+            .keys()
+            .any(|a| a.tx == attempt.tx && a.number > attempt.number);
+        if superseded {
+            return; // a late retry of an attempt the client has moved past
+        }
+        ctx.disk().append(Record::Begun {
+            attempt,
+            transfer: transfer.clone(),
+        });
+        ctx.disk().fsync();
+        let state = self.fresh_state(&transfer);
+        for (node, changes) in &state.participants {
+            let prepare = Msg::Prepare {
+                attempt,
+                changes: changes.clone(),
+            };
+            ctx.send(NodeId(*node), prepare);
+        }
+        self.attempts.insert(attempt, state);
+        self.begun_log.push(attempt);
+        ctx.set_timer(self.config.vote_timeout_ns, Timer::VoteTimeout { attempt });
+    }
+
+    fn on_vote(&mut self, ctx: Ctx, from: u32, attempt: Attempt, yes: bool) {
+        let Some(state) = self.attempts.get_mut(&attempt) else {
+            return;
+        };
+        if let Some(commit) = state.decision {
+            // A vote after the decision (say, after the vote timeout): tell the voter.
+            ctx.send(NodeId(from), Msg::Decision { attempt, commit });
+            return;
+        }
+        state.votes.insert(from, yes);
+        if !yes {
+            self.decide(ctx, attempt, false);
+            return;
+        }
+        let all_yes = state
+            .participants
+            .iter()
+            .all(|(node, _)| state.votes.get(node) == Some(&true));
+        if all_yes {
+            self.decide(ctx, attempt, true);
+        }
+    }
+
+    fn on_query(&mut self, ctx: Ctx, from: NodeId, attempt: Attempt) {
+        match self.attempts.get(&attempt).map(|s| s.decision) {
+            Some(Some(commit)) => ctx.send(from, Msg::Decision { attempt, commit }),
+            Some(None) => {} // still collecting votes: the answer comes with the decision
+            // Never begun here (Begun is forced before any PREPARE): presumed abort.
+            None => ctx.send(
+                from,
+                Msg::Decision {
+                    attempt,
+                    commit: false,
+                },
+            ),
+        }
+    }
+
+    pub fn on_timer(&mut self, ctx: Ctx, timer: Timer) {
+        match timer {
+            Timer::VoteTimeout { attempt } => {
+                let undecided = self
+                    .attempts
+                    .get(&attempt)
+                    .is_some_and(|s| s.decision.is_none());
+                if undecided {
+                    self.decide(ctx, attempt, false);
+                }
+            }
+            Timer::Resend => self.resend_decisions(ctx),
+            Timer::GroupCommit => {
+                self.group_commit_armed = false;
+                ctx.disk().fsync();
+            }
+            Timer::DecisionOverdue { .. } | Timer::NextOp | Timer::Retry { .. } => {}
+        }
+    }
+
+    /// Records the decision (forced to disk unless `decision_not_logged`), then tells
+    /// the participants and the client.
+    fn decide(&mut self, ctx: Ctx, attempt: Attempt, commit: bool) {
+        let state = self
+            .attempts
+            .get_mut(&attempt)
+            .expect("deciding a begun attempt");
+        debug_assert!(state.decision.is_none(), "an attempt is decided once");
+        debug_assert!(
+            !commit
+                || state
+                    .participants
+                    .iter()
+                    .all(|(n, _)| state.votes.get(n) == Some(&true)),
+            "commit only with every vote yes"
+        );
+        state.decision = Some(commit);
+        let participants: Vec<u32> = state.participants.iter().map(|(n, _)| *n).collect();
+        let record = ctx.disk().records().len();
+        ctx.disk().append(Record::Decided { attempt, commit });
+        if self.config.bugs.decision_not_logged {
+            self.flush_later(ctx);
+        } else {
+            ctx.disk().fsync();
+        }
+        self.decision_log.push(DecisionEntry {
+            attempt,
+            commit,
+            record,
+            recovered: false,
+        });
+        for node in participants {
+            ctx.send(NodeId(node), Msg::Decision { attempt, commit });
+        }
+        reply(ctx, attempt, commit);
+    }
+
+    fn flush_later(&mut self, ctx: Ctx) {
+        if !self.group_commit_armed {
+            self.group_commit_armed = true;
+            ctx.set_timer(self.config.group_commit_ns, Timer::GroupCommit);
+        }
+    }
+
+    fn resend_decisions(&mut self, ctx: Ctx) {
+        for (attempt, state) in &self.attempts {
+            let Some(commit) = state.decision else {
+                continue;
+            };
+            for (node, _) in &state.participants {
+                if !state.acked.contains(node) {
+                    ctx.send(
+                        NodeId(*node),
+                        Msg::Decision {
+                            attempt: *attempt,
+                            commit,
+                        },
+                    );
+                }
+            }
+        }
+        self.arm_resend(ctx);
+    }
+
+    fn arm_resend(&mut self, ctx: Ctx) {
+        let resend_ns = self.config.resend_ns;
+        ctx.reset_timer(&mut self.resend_timer, resend_ns, Timer::Resend);
+    }
+}
+
+/// Tells the client how its attempt ended.
+fn reply(ctx: Ctx, attempt: Attempt, committed: bool) {
+    let client = NodeId(attempt.tx.client);
+    ctx.send(client, Msg::Outcome { attempt, committed });
+}

@@ -1,0 +1,263 @@
+//! Two-phase commit's safety properties, checked from the omniscient view after
+//! every event, and its end-of-run properties.
+//!
+//! After every event (reading only what is new in each node's vote, outcome and
+//! decision logs, and only for nodes something happened to):
+//! - `agreement` (AC1): no two processes reach different outcomes for an attempt;
+//! - `no_reversal` (AC2): a process never changes its outcome for an attempt, not
+//!   even across a restart;
+//! - `commit_needs_all_yes` (AC3): the coordinator commits only after every
+//!   participant involved voted yes;
+//! - `abort_without_cause` (AC4): with every vote yes and no fault or lost message
+//!   since the attempt began, the coordinator commits;
+//! - `prepared_durable`: a participant's PREPARED record is on disk before its yes
+//!   vote leaves;
+//! - `decision_durable`: the coordinator's decision is on disk before it is sent.
+//!
+//! At the end, once the faults have healed and the clients are done:
+//! - `all_decided` (AC5): every attempt begun is decided, and no participant is still
+//!   prepared;
+//! - `money_conserved`: the balances add up to what the bank started with.
+
+use crate::protocol::Violation;
+use crate::twopc::bank::Bank;
+use crate::twopc::messages::Attempt;
+use crate::twopc::node::TwoPcNode;
+use faultline_sim::{NodeId, World};
+use std::collections::{BTreeMap, BTreeSet};
+
+const COORDINATOR: usize = 0;
+
+#[derive(Debug)]
+pub struct TwoPcChecker {
+    bank: Bank,
+    /// Each server's `node_version` when last examined.
+    examined: Vec<Option<u64>>,
+    /// Per server, how far into its current incarnation's logs the checker has read:
+    /// (votes or begun attempts, outcomes or decisions).
+    read: Vec<(usize, usize)>,
+    /// Attempt → the first outcome any process reached, and which node.
+    first_outcome: BTreeMap<Attempt, (bool, u32)>,
+    /// (node, attempt) → the outcome that process reached.
+    outcome_of: BTreeMap<(u32, Attempt), bool>,
+    /// Yes votes seen: (attempt, participant).
+    yes_votes: BTreeSet<(Attempt, u32)>,
+    /// Attempt → faults applied plus messages lost when it began.
+    disruptions_at_begin: BTreeMap<Attempt, u64>,
+}
+
+fn violation(property: &str, detail: String) -> Result<(), Violation> {
+    Err(Violation::new(property, detail))
+}
+
+fn outcome_name(commit: bool) -> &'static str {
+    if commit {
+        "commit"
+    } else {
+        "abort"
+    }
+}
+
+/// Faults applied and messages lost so far: what can excuse an abort.
+fn disruptions(world: &World<TwoPcNode>) -> u64 {
+    let stats = world.stats();
+    stats.faults_applied + stats.messages_dropped
+}
+
+impl TwoPcChecker {
+    pub fn new(bank: Bank) -> Self {
+        let servers = bank.participants as usize + 1;
+        TwoPcChecker {
+            bank,
+            examined: vec![None; servers],
+            read: vec![(0, 0); servers],
+            first_outcome: BTreeMap::new(),
+            outcome_of: BTreeMap::new(),
+            yes_votes: BTreeSet::new(),
+            disruptions_at_begin: BTreeMap::new(),
+        }
+    }
+
+    pub fn check(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        for i in 0..self.examined.len() {
+            let node = NodeId(i as u32);
+            let version = world.node_version(node);
+            if self.examined[i] == Some(version) {
+                continue; // nothing happened to it since its last examination
+            }
+            self.examined[i] = Some(version);
+            match world.actor(node) {
+                None => self.read[i] = (0, 0), // crashed: its logs restart with it
+                Some(TwoPcNode::Coordinator(_)) => self.check_coordinator(world)?,
+                Some(TwoPcNode::Participant(_)) => self.check_participant(world, i)?,
+                Some(TwoPcNode::Client(_)) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn check_coordinator(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        let node = NodeId(COORDINATOR as u32);
+        let coordinator = world
+            .actor(node)
+            .and_then(TwoPcNode::as_coordinator)
+            .expect("live");
+        let (begun_read, decisions_read) = self.read[COORDINATOR];
+        for attempt in &coordinator.begun_log[begun_read..] {
+            self.disruptions_at_begin
+                .entry(*attempt)
+                .or_insert_with(|| disruptions(world));
+        }
+        for entry in &coordinator.decision_log[decisions_read..] {
+            let synced = world.disk(node).synced_len();
+            if !entry.recovered && entry.record >= synced {
+                return violation(
+                    "decision_durable",
+                    format!(
+                        "the coordinator sent {} for {} before it was on disk",
+                        outcome_name(entry.commit),
+                        entry.attempt
+                    ),
+                );
+            }
+            let participants: Vec<u32> = coordinator
+                .attempts
+                .get(&entry.attempt)
+                .map(|s| s.participants.iter().map(|(n, _)| *n).collect())
+                .unwrap_or_default();
+            let all_yes = participants
+                .iter()
+                .all(|p| self.yes_votes.contains(&(entry.attempt, *p)));
+            if entry.commit && !all_yes {
+                return violation(
+                    "commit_needs_all_yes",
+                    format!(
+                        "the coordinator committed {} without a yes from every participant",
+                        entry.attempt
+                    ),
+                );
+            }
+            let undisturbed =
+                self.disruptions_at_begin.get(&entry.attempt) == Some(&disruptions(world));
+            if !entry.commit && !entry.recovered && all_yes && undisturbed {
+                return violation(
+                    "abort_without_cause",
+                    format!(
+                        "the coordinator aborted {} although every vote was yes and nothing failed",
+                        entry.attempt
+                    ),
+                );
+            }
+            self.record_outcome(COORDINATOR as u32, entry.attempt, entry.commit)?;
+        }
+        self.read[COORDINATOR] = (coordinator.begun_log.len(), coordinator.decision_log.len());
+        Ok(())
+    }
+
+    fn check_participant(&mut self, world: &World<TwoPcNode>, i: usize) -> Result<(), Violation> {
+        let node = NodeId(i as u32);
+        let participant = world
+            .actor(node)
+            .and_then(TwoPcNode::as_participant)
+            .expect("live");
+        let (votes_read, outcomes_read) = self.read[i];
+        for vote in &participant.vote_log[votes_read..] {
+            if !vote.yes {
+                continue;
+            }
+            if vote.record >= world.disk(node).synced_len() {
+                return violation(
+                    "prepared_durable",
+                    format!(
+                        "n{i} voted yes on {} before its PREPARED record was on disk",
+                        vote.attempt
+                    ),
+                );
+            }
+            self.yes_votes.insert((vote.attempt, i as u32));
+        }
+        for &(attempt, commit) in &participant.outcome_log[outcomes_read..] {
+            self.record_outcome(i as u32, attempt, commit)?;
+        }
+        self.read[i] = (participant.vote_log.len(), participant.outcome_log.len());
+        Ok(())
+    }
+
+    /// AC2 for the process, then AC1 against every other process.
+    fn record_outcome(
+        &mut self,
+        node: u32,
+        attempt: Attempt,
+        commit: bool,
+    ) -> Result<(), Violation> {
+        if let Some(&before) = self.outcome_of.get(&(node, attempt)) {
+            if before != commit {
+                return violation(
+                    "no_reversal",
+                    format!(
+                        "n{node} reached {} for {attempt} after {}",
+                        outcome_name(commit),
+                        outcome_name(before)
+                    ),
+                );
+            }
+        }
+        self.outcome_of.insert((node, attempt), commit);
+        match self.first_outcome.get(&attempt) {
+            Some(&(other, by)) if other != commit => violation(
+                "agreement",
+                format!(
+                    "n{node} reached {} for {attempt} but n{by} reached {}",
+                    outcome_name(commit),
+                    outcome_name(other)
+                ),
+            ),
+            Some(_) => Ok(()),
+            None => {
+                self.first_outcome.insert(attempt, (commit, node));
+                Ok(())
+            }
+        }
+    }
+
+    /// AC5 and conservation, once the run is over.
+    pub fn check_end(&self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        let servers = world.actors().iter().take(self.examined.len()).enumerate();
+        let mut total = 0;
+        for (i, actor) in servers {
+            match actor {
+                Some(TwoPcNode::Coordinator(c)) => {
+                    if let Some((attempt, _)) =
+                        c.attempts.iter().find(|(_, s)| s.decision.is_none())
+                    {
+                        return violation(
+                            "all_decided",
+                            format!("the coordinator never decided {attempt}"),
+                        );
+                    }
+                }
+                Some(TwoPcNode::Participant(p)) => {
+                    if let Some(attempt) = p.prepared().next() {
+                        return violation(
+                            "all_decided",
+                            format!("n{i} is still prepared for {attempt}"),
+                        );
+                    }
+                    total += p.balances.values().sum::<i64>();
+                }
+                Some(TwoPcNode::Client(_)) => {}
+                None => return violation("all_decided", format!("n{i} is down at the end")),
+            }
+        }
+        if total != self.bank.total() {
+            return violation(
+                "money_conserved",
+                format!(
+                    "the balances add up to {total}, not the {} the bank started with",
+                    self.bank.total()
+                ),
+            );
+        }
+        Ok(())
+    }
+}

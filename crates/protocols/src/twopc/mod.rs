@@ -1,0 +1,217 @@
+//! Two-phase commit (Gray 1978; Bernstein, Hadzilacos & Goodman ch. 7) over a bank
+//! whose accounts are spread over the participants.
+//!
+//! Sketch. A client asks the coordinator (node 0) to move money between two
+//! accounts. The coordinator forces a BEGUN record to disk, then sends PREPARE to
+//! each participant holding one of the accounts (phase one). A participant votes yes
+//! only if it can make its change (the account is not locked by another transaction
+//! and would not go negative): it forces PREPARED to disk and locks the account
+//! first, and from then on must follow the coordinator. With every vote yes the
+//! coordinator commits, on any no or a vote timeout it aborts; it forces the decision
+//! to disk and sends it (phase two), resending until every participant acknowledges.
+//! A prepared participant that hears nothing asks the coordinator (termination);
+//! after a crash the coordinator aborts what it had begun but not decided (presumed
+//! abort) and participants rebuild their state from their disks. A client retries an
+//! aborted transfer as the next attempt of the same transaction.
+//!
+//! Invariants (`invariants`): agreement, no reversal, commit only with all yes, no
+//! abort without a cause, PREPARED and decisions durable before they are acted on,
+//! every attempt decided once the faults heal, money conserved.
+//!
+//! Where to look: `coordinator`, `participant`, `client`, `bank` (accounts and
+//! transfers), `messages`, `bugs`, `node` (the roles as one actor type).
+
+pub mod bank;
+pub mod bugs;
+pub mod client;
+pub mod config;
+pub mod coordinator;
+pub mod invariants;
+pub mod messages;
+pub mod node;
+pub mod participant;
+
+use crate::bugs::BugInfo;
+use crate::history::TimedClientEvent;
+use crate::plan::{Pacing, Plan};
+use crate::protocol::{
+    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+};
+use bank::{parse_transfer, Bank};
+use bugs::{TwoPcBugs, BUGS};
+use client::BankClient;
+use config::TwoPcConfig;
+use coordinator::Coordinator;
+use faultline_sim::{NodeId, World, MILLISECOND};
+use invariants::TwoPcChecker;
+use messages::Transfer;
+use node::TwoPcNode;
+use participant::Participant;
+use std::rc::Rc;
+
+pub struct TwoPc {
+    config: Rc<TwoPcConfig>,
+    workload: Workload,
+    pacing: Pacing,
+    checker: TwoPcChecker,
+}
+
+const OPTIONS: &[OptionInfo] = &[
+    OptionInfo {
+        name: "accounts",
+        meaning: "bank accounts a0, a1, ..., spread round-robin over the participants",
+        default: "8",
+    },
+    OptionInfo {
+        name: "initial_balance",
+        meaning: "what each account holds at the start",
+        default: "100",
+    },
+    OptionInfo {
+        name: "amount_max",
+        meaning: "largest amount a random transfer moves",
+        default: "30",
+    },
+    OptionInfo {
+        name: "attempts_max",
+        meaning: "attempts a client makes at a transfer before giving up",
+        default: "3",
+    },
+    OptionInfo {
+        name: "vote_timeout_ms",
+        meaning: "the coordinator aborts an attempt whose votes are not all in by then",
+        default: "200",
+    },
+    OptionInfo {
+        name: "resend_ms",
+        meaning: "how often decisions are resent and prepared participants ask",
+        default: "50",
+    },
+];
+
+impl Protocol for TwoPc {
+    type Node = TwoPcNode;
+    const NAME: &'static str = "twopc";
+    const SUMMARY: &'static str =
+        "two-phase commit of bank transfers across participants (presumed abort)";
+    const HISTORY_MODEL: Option<&'static str> = None;
+    const HAS_CLIENTS: bool = true;
+    const TAKES_SCRIPT: bool = true;
+
+    fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
+        for (entry, op) in script.iter().enumerate() {
+            let problem = |field, message| ScriptProblem {
+                entry,
+                field,
+                message,
+            };
+            if op.f != "transfer" {
+                let message = format!("unknown operation `{}`; expected transfer", op.f);
+                return Err(problem("f", message));
+            }
+            parse_transfer(&op.key, op.value.as_deref()).map_err(|m| problem("key", m))?;
+        }
+        Ok(())
+    }
+
+    fn bugs() -> &'static [BugInfo] {
+        BUGS
+    }
+
+    fn options() -> &'static [OptionInfo] {
+        OPTIONS
+    }
+
+    fn build(setup: &Setup) -> Result<Self, SetupError> {
+        if setup.servers < 2 {
+            return Err(SetupError::Invalid(
+                "two-phase commit needs a coordinator and at least one participant: nodes >= 2"
+                    .into(),
+            ));
+        }
+        let bank = Bank {
+            accounts: setup.u64_option("accounts", 8)?.clamp(2, 10_000) as u32,
+            participants: setup.servers as u32 - 1,
+            initial_balance: setup.u64_option("initial_balance", 100)?.min(1 << 40) as i64,
+        };
+        check_accounts_named(&setup.workload, &bank)?;
+        let config = TwoPcConfig {
+            bank,
+            vote_timeout_ns: setup.u64_option("vote_timeout_ms", 200)?.max(1) * MILLISECOND,
+            resend_ns: setup.u64_option("resend_ms", 50)?.max(1) * MILLISECOND,
+            decision_patience_ns: 100 * MILLISECOND,
+            group_commit_ns: 20 * MILLISECOND,
+            attempts_max: setup.u64_option("attempts_max", 3)?.clamp(1, 100) as u32,
+            amount_max: setup.u64_option("amount_max", 30)?.clamp(1, 1 << 40) as i64,
+            bugs: TwoPcBugs::from(&setup.bugs),
+        };
+        Ok(TwoPc {
+            workload: setup.workload.clone(),
+            pacing: Pacing::for_workload(&setup.workload, setup.fault_period_ns),
+            checker: TwoPcChecker::new(bank),
+            config: Rc::new(config),
+        })
+    }
+
+    fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> TwoPcNode> {
+        let config = self.config.clone();
+        let servers = config.bank.participants + 1;
+        let workload = self.workload.clone();
+        let pacing = self.pacing;
+        Box::new(move |id| match id.0 {
+            0 => TwoPcNode::Coordinator(Box::new(Coordinator::new(config.clone()))),
+            n if n < servers => {
+                TwoPcNode::Participant(Box::new(Participant::new(n, config.clone())))
+            }
+            n => {
+                let plan = Plan::for_client(&workload, (n - servers) as usize, scripted_transfer);
+                TwoPcNode::Client(BankClient::new(id, config.clone(), pacing, plan))
+            }
+        })
+    }
+
+    fn check_step(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        self.checker.check(world)
+    }
+
+    fn check_end(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        self.checker.check_end(world)
+    }
+
+    /// Client transfers still to finish, and attempts still undecided somewhere: the
+    /// run is not over while a participant waits for a decision.
+    fn unfinished_ops(&self, world: &World<TwoPcNode>) -> usize {
+        let unfinished = |node: &TwoPcNode| match node {
+            TwoPcNode::Client(c) => c.unfinished(),
+            TwoPcNode::Participant(p) => p.prepared().count(),
+            TwoPcNode::Coordinator(c) => {
+                c.attempts.values().filter(|s| s.decision.is_none()).count()
+            }
+        };
+        world.actors().iter().flatten().map(unfinished).sum()
+    }
+
+    fn history(&self, world: &World<TwoPcNode>) -> Vec<TimedClientEvent> {
+        world.observations().to_vec()
+    }
+}
+
+/// The transfer a checked script entry names.
+fn scripted_transfer(op: &ScriptedOp) -> Transfer {
+    parse_transfer(&op.key, op.value.as_deref()).expect("checked by check_script")
+}
+
+/// A script may only name accounts the bank has.
+fn check_accounts_named(workload: &Workload, bank: &Bank) -> Result<(), SetupError> {
+    let named = workload.script.iter().map(scripted_transfer);
+    match named
+        .flat_map(|t| [t.from, t.to])
+        .find(|&a| a >= bank.accounts)
+    {
+        Some(account) => Err(SetupError::Invalid(format!(
+            "workload.script names account a{account} but the bank has {} (option accounts)",
+            bank.accounts
+        ))),
+        None => Ok(()),
+    }
+}
