@@ -15,6 +15,7 @@ pub mod plan;
 pub mod protocol;
 pub mod raft;
 pub mod registry;
+pub mod testkit;
 pub mod twopc;
 
 pub use bugs::{BugInfo, Bugs};

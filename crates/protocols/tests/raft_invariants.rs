@@ -5,42 +5,16 @@
 use faultline_protocols::raft::node::RaftNode;
 use faultline_protocols::raft::server::{Role, Server};
 use faultline_protocols::raft::Raft;
-use faultline_protocols::{Bugs, Protocol, Setup, Workload};
-use faultline_sim::disk::UnsyncedOnCrash;
-use faultline_sim::{NetworkConfig, NodeId, World, WorldConfig, SECOND};
+use faultline_protocols::testkit::{random_workload, TestRun};
+use faultline_sim::{NodeId, World, SECOND};
 
-fn healthy_cluster() -> (Raft, World<RaftNode>) {
-    let setup = Setup {
-        servers: 3,
-        workload: Workload {
-            clients: 2,
-            keys: 2,
-            ops: 40,
-            read_ratio: 0.3,
-            think_ns_mean: None,
-            script: Vec::new(),
-        },
-        bugs: Bugs::default(),
-        options: Default::default(),
-        fault_period_ns: 2 * SECOND,
-    };
-    let mut raft = Raft::build(&setup).unwrap();
-    let config = WorldConfig {
-        seed: 11,
-        server_count: 3,
-        client_count: 2,
-        network: NetworkConfig::default(),
-        unsynced_on_crash: UnsyncedOnCrash::Lost,
-        keep_trace: false,
-    };
-    let mut world = World::new(config, raft.node_factory());
-    while world.peek_time().is_some_and(|t| t < 2 * SECOND) {
-        world.step();
-        raft.check_step(&world)
-            .expect("a healthy cluster keeps every invariant");
-    }
-    assert!(leader(&world).is_some(), "a leader was elected");
-    (raft, world)
+type Run = TestRun<Raft>;
+
+fn healthy_cluster() -> Run {
+    let mut run = Run::new(3, random_workload(2, 2, 40, 0.3), 11, 2 * SECOND, &[]);
+    run.run_healthy_until(2 * SECOND);
+    assert!(leader(&run.world).is_some(), "a leader was elected");
+    run
 }
 
 fn leader(world: &World<RaftNode>) -> Option<u32> {
@@ -52,68 +26,63 @@ fn leader(world: &World<RaftNode>) -> Option<u32> {
     })
 }
 
-fn corrupt(world: &mut World<RaftNode>, node: u32, change: impl FnOnce(&mut Server)) {
-    world.with_context(NodeId(node), |actor, _| match actor {
+fn corrupt(run: &mut Run, node: u32, change: impl FnOnce(&mut Server)) {
+    run.corrupt(node, |actor| match actor {
         RaftNode::Server(server) => change(server),
         RaftNode::Client(_) => panic!("a server"),
     });
 }
 
-fn violated(raft: &mut Raft, world: &World<RaftNode>) -> String {
-    raft.check_step(world)
-        .expect_err("the corruption is caught")
-        .property
-}
-
 #[test]
 fn two_leaders_in_one_term_break_election_safety() {
-    let (mut raft, mut world) = healthy_cluster();
-    let l = leader(&world).unwrap();
-    let term = world
+    let mut run = healthy_cluster();
+    let l = leader(&run.world).unwrap();
+    let term = run
+        .world
         .actor(NodeId(l))
         .and_then(RaftNode::as_server)
         .unwrap()
         .term;
     let other = (l + 1) % 3;
-    corrupt(&mut world, other, |s| {
+    corrupt(&mut run, other, |s| {
         s.role = Role::Leader;
         s.term = term;
     });
-    assert_eq!(violated(&mut raft, &world), "election_safety");
+    assert_eq!(run.violated(), "election_safety");
 }
 
 #[test]
 fn a_term_going_back_is_caught() {
-    let (mut raft, mut world) = healthy_cluster();
-    corrupt(&mut world, 0, |s| s.term -= 1);
-    assert_eq!(violated(&mut raft, &world), "term_monotonic");
+    let mut run = healthy_cluster();
+    corrupt(&mut run, 0, |s| s.term -= 1);
+    assert_eq!(run.violated(), "term_monotonic");
 }
 
 #[test]
 fn a_forgotten_vote_is_caught() {
-    let (mut raft, mut world) = healthy_cluster();
-    let l = leader(&world).unwrap();
-    corrupt(&mut world, l, |s| s.voted_for = None);
-    assert_eq!(violated(&mut raft, &world), "vote_durable");
+    let mut run = healthy_cluster();
+    let l = leader(&run.world).unwrap();
+    corrupt(&mut run, l, |s| s.voted_for = None);
+    assert_eq!(run.violated(), "vote_durable");
 }
 
 #[test]
 fn a_commit_index_going_back_is_caught() {
-    let (mut raft, mut world) = healthy_cluster();
-    corrupt(&mut world, 1, |s| s.commit_index -= 1);
-    assert_eq!(violated(&mut raft, &world), "commit_monotonic");
+    let mut run = healthy_cluster();
+    corrupt(&mut run, 1, |s| s.commit_index -= 1);
+    assert_eq!(run.violated(), "commit_monotonic");
 }
 
 #[test]
 fn a_leader_losing_an_entry_breaks_append_only() {
-    let (mut raft, mut world) = healthy_cluster();
-    let l = leader(&world).unwrap();
-    corrupt(&mut world, l, |s| {
+    let mut run = healthy_cluster();
+    let l = leader(&run.world).unwrap();
+    corrupt(&mut run, l, |s| {
         let last = s.log.last_index();
         s.log.truncate_from(last);
         s.commit_index = s.commit_index.min(last - 1);
     });
-    let property = violated(&mut raft, &world);
+    let property = run.violated();
     assert!(
         property == "leader_append_only" || property == "commit_monotonic",
         "{property}"
@@ -123,26 +92,27 @@ fn a_leader_losing_an_entry_breaks_append_only() {
 #[test]
 fn a_different_entry_at_the_same_index_and_term_breaks_log_matching() {
     use faultline_protocols::raft::messages::{Entry, Payload};
-    let (mut raft, mut world) = healthy_cluster();
-    let l = leader(&world).unwrap();
+    let mut run = healthy_cluster();
+    let l = leader(&run.world).unwrap();
     let follower = (l + 1) % 3;
-    corrupt(&mut world, l, |s| {
+    corrupt(&mut run, l, |s| {
         let entry = Entry {
             term: s.term,
             payload: Payload::Noop,
         };
         s.log.append(entry);
     });
-    raft.check_step(&world).unwrap();
+    run.check().unwrap();
     // Give the follower a command where the leader holds a no-op, same index and term.
     let (index, term) = {
-        let s = world
+        let s = run
+            .world
             .actor(NodeId(l))
             .and_then(RaftNode::as_server)
             .unwrap();
         (s.log.last_index(), s.term)
     };
-    corrupt(&mut world, follower, |s| {
+    corrupt(&mut run, follower, |s| {
         if s.log.last_index() >= index {
             s.log.truncate_from(index);
         }
@@ -162,7 +132,7 @@ fn a_different_entry_at_the_same_index_and_term_breaks_log_matching() {
             payload: Payload::Command(command),
         });
     });
-    assert_eq!(violated(&mut raft, &world), "log_matching");
+    assert_eq!(run.violated(), "log_matching");
 }
 
 fn server(world: &World<RaftNode>, node: u32) -> &Server {
@@ -205,31 +175,31 @@ fn commit_at(
 #[test]
 fn two_different_commands_committed_at_one_index_break_state_machine_safety() {
     use faultline_protocols::raft::messages::Payload;
-    let (mut raft, mut world) = healthy_cluster();
-    let l = leader(&world).unwrap();
+    let mut run = healthy_cluster();
+    let l = leader(&run.world).unwrap();
     let (a, b) = ((l + 1) % 3, (l + 2) % 3);
-    let term = server(&world, l).term;
+    let term = server(&run.world, l).term;
     let index = 1
         + (0..3)
-            .map(|i| server(&world, i).log.last_index())
+            .map(|i| server(&run.world, i).log.last_index())
             .max()
             .unwrap();
-    corrupt(&mut world, a, |s| {
+    corrupt(&mut run, a, |s| {
         commit_at(s, index, term, Payload::Command(command(98, "x")))
     });
-    corrupt(&mut world, b, |s| {
+    corrupt(&mut run, b, |s| {
         commit_at(s, index, term, Payload::Command(command(99, "y")))
     });
-    assert_eq!(violated(&mut raft, &world), "state_machine_safety");
+    assert_eq!(run.violated(), "state_machine_safety");
 }
 
 #[test]
 fn a_new_leader_without_a_committed_entry_breaks_leader_completeness() {
-    let (mut raft, mut world) = healthy_cluster();
-    let l = leader(&world).unwrap();
+    let mut run = healthy_cluster();
+    let l = leader(&run.world).unwrap();
     let follower = (l + 1) % 3;
-    let committed = server(&world, l).commit_index;
-    corrupt(&mut world, follower, |s| {
+    let committed = server(&run.world, l).commit_index;
+    corrupt(&mut run, follower, |s| {
         assert!(
             committed > s.log.snapshot_index,
             "the entry is still in the log"
@@ -241,19 +211,19 @@ fn a_new_leader_without_a_committed_entry_breaks_leader_completeness() {
         s.voted_for = Some(s.id);
         s.role = Role::Leader;
     });
-    assert_eq!(violated(&mut raft, &world), "leader_completeness");
+    assert_eq!(run.violated(), "leader_completeness");
 }
 
 #[test]
 fn a_server_that_lacks_a_committed_entry_but_could_win_breaks_electable_completeness() {
     use faultline_protocols::raft::messages::{Entry, Payload};
-    let (mut raft, mut world) = healthy_cluster();
-    let l = leader(&world).unwrap();
+    let mut run = healthy_cluster();
+    let l = leader(&run.world).unwrap();
     let follower = (l + 1) % 3;
-    let committed = server(&world, l).commit_index;
+    let committed = server(&run.world, l).commit_index;
     // The committed entry replaced by one of a far later term: every log now looks
     // older than this one, so it would collect every vote.
-    corrupt(&mut world, follower, |s| {
+    corrupt(&mut run, follower, |s| {
         if s.log.last_index() >= committed {
             s.log.truncate_from(committed);
         }
@@ -264,34 +234,31 @@ fn a_server_that_lacks_a_committed_entry_but_could_win_breaks_electable_complete
             });
         }
     });
-    assert_eq!(violated(&mut raft, &world), "electable_completeness");
+    assert_eq!(run.violated(), "electable_completeness");
 }
 
 #[test]
 fn a_commit_not_on_a_majority_of_disks_breaks_committed_durable() {
-    let (mut raft, mut world) = healthy_cluster();
+    let mut run = healthy_cluster();
     for node in 0..3 {
-        corrupt(&mut world, node, |s| s.durable_index = 0);
+        corrupt(&mut run, node, |s| s.durable_index = 0);
     }
-    let first = raft.check_step(&world);
+    let first = run.check();
     let property = match first {
         Err(v) => v.property,
-        Ok(()) => violated(&mut raft, &world),
+        Ok(()) => run.violated(),
     };
     assert_eq!(property, "committed_durable");
 }
 
 #[test]
 fn more_applies_than_invocations_break_at_most_once() {
-    let (mut raft, mut world) = healthy_cluster();
-    corrupt(&mut world, 0, |s| {
+    let mut run = healthy_cluster();
+    corrupt(&mut run, 0, |s| {
         for _ in 0..1_000 {
             s.store.apply_unchecked(&command(97, "again"));
         }
     });
-    let property = raft
-        .check_end(&world)
-        .expect_err("the duplicate applies are caught")
-        .property;
+    let property = run.violated_at_end();
     assert_eq!(property, "at_most_once");
 }

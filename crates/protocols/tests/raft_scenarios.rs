@@ -8,67 +8,34 @@
 use faultline_protocols::raft::node::RaftNode;
 use faultline_protocols::raft::server::{Role, Server};
 use faultline_protocols::raft::Raft;
-use faultline_protocols::{Bugs, Protocol, Setup, Workload};
-use faultline_sim::disk::UnsyncedOnCrash;
+use faultline_protocols::testkit::{random_workload, TestRun};
+use faultline_protocols::Protocol;
 use faultline_sim::fault::{FaultAction, PartitionShape, Target};
-use faultline_sim::{Nanos, NetworkConfig, NodeId, World, WorldConfig, MILLISECOND, SECOND};
+use faultline_sim::{Nanos, NodeId, MILLISECOND, SECOND};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 struct Run {
-    raft: Raft,
-    world: World<RaftNode>,
+    test: TestRun<Raft>,
     servers: u32,
 }
 
 fn start(servers: u32, ops: usize, options: &[(&str, Value)], fault_period_ns: Nanos) -> Run {
-    let setup = Setup {
-        servers: servers as usize,
-        workload: Workload {
-            clients: 3,
-            keys: 3,
-            ops,
-            read_ratio: 0.3,
-            think_ns_mean: None,
-            script: Vec::new(),
-        },
-        bugs: Bugs::default(),
-        options: options
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect::<BTreeMap<_, _>>(),
-        fault_period_ns,
-    };
-    let raft = Raft::build(&setup).unwrap();
-    let config = WorldConfig {
-        seed: 7,
-        server_count: servers as usize,
-        client_count: 3,
-        network: NetworkConfig::default(),
-        unsynced_on_crash: UnsyncedOnCrash::Lost,
-        keep_trace: false,
-    };
-    let world = World::new(config, raft.node_factory());
-    Run {
-        raft,
-        world,
-        servers,
-    }
+    let workload = random_workload(3, 3, ops, 0.3);
+    let test = TestRun::new(servers as usize, workload, 7, fault_period_ns, options);
+    Run { test, servers }
 }
 
 impl Run {
     /// Steps until `until_ns`, checking every invariant after each event.
     fn run_until(&mut self, until_ns: Nanos) {
-        while self.world.peek_time().is_some_and(|t| t < until_ns) {
-            self.world.step();
-            if let Err(v) = self.raft.check_step(&self.world) {
-                panic!("{}: {}", v.property, v.detail);
-            }
-        }
+        self.test.run_healthy_until(until_ns);
     }
 
     fn server(&self, node: u32) -> Option<&Server> {
-        self.world.actor(NodeId(node)).and_then(RaftNode::as_server)
+        self.test
+            .world
+            .actor(NodeId(node))
+            .and_then(RaftNode::as_server)
     }
 
     fn leaders(&self) -> Vec<(u32, u64)> {
@@ -89,10 +56,14 @@ impl Run {
 
     /// Heals everything, runs the quiet period and requires every operation done.
     fn finish(&mut self, quiet_ns: Nanos) {
-        let now = self.world.now();
-        self.world.schedule_fault(now, FaultAction::RecoverAll);
+        let now = self.test.world.now();
+        self.test.world.schedule_fault(now, FaultAction::RecoverAll);
         self.run_until(now + quiet_ns);
-        assert_eq!(self.raft.unfinished_ops(&self.world), 0, "clients finished");
+        assert_eq!(
+            self.test.protocol.unfinished_ops(&self.test.world),
+            0,
+            "clients finished"
+        );
     }
 }
 
@@ -120,7 +91,7 @@ fn a_disconnected_leader_is_replaced_and_no_leader_without_quorum() {
     let [(old, old_term)] = run.leaders()[..] else {
         panic!("one leader")
     };
-    run.world.schedule_fault(
+    run.test.world.schedule_fault(
         SECOND,
         FaultAction::Partition(PartitionShape::Isolate(Target::Node(old))),
     );
@@ -134,16 +105,18 @@ fn a_disconnected_leader_is_replaced_and_no_leader_without_quorum() {
         others.len() == 1 && others[0].1 > old_term,
         "a new leader: {others:?}"
     );
-    run.world
+    run.test
+        .world
         .schedule_fault(2500 * MILLISECOND, FaultAction::Heal);
-    run.world
+    run.test
+        .world
         .schedule_fault(3500 * MILLISECOND, partition(&[&[0], &[1], &[2]]));
     // CheckQuorum: within two check periods the leader has stepped down.
     run.run_until(4200 * MILLISECOND);
     assert!(run.leaders().is_empty(), "no leader without a quorum");
     run.run_until(5 * SECOND);
     assert!(run.leaders().is_empty(), "still none");
-    run.world.schedule_fault(5 * SECOND, FaultAction::Heal);
+    run.test.world.schedule_fault(5 * SECOND, FaultAction::Heal);
     run.run_until(6 * SECOND);
     assert_eq!(run.leaders().len(), 1, "a leader once quorum is back");
     run.finish(5 * SECOND);
@@ -153,14 +126,15 @@ fn a_disconnected_leader_is_replaced_and_no_leader_without_quorum() {
 fn nothing_commits_while_three_of_five_are_cut_off() {
     let mut run = start(5, 90, &[], 5 * SECOND);
     run.run_until(SECOND);
-    run.world
+    run.test
+        .world
         .schedule_fault(SECOND, partition(&[&[0, 1], &[2], &[3], &[4]]));
     // Let anything already in flight land, then nothing more may commit.
     run.run_until(SECOND + 100 * MILLISECOND);
     let committed = run.max_commit();
     run.run_until(4 * SECOND);
     assert_eq!(run.max_commit(), committed, "no commit without a majority");
-    run.world.schedule_fault(4 * SECOND, FaultAction::Heal);
+    run.test.world.schedule_fault(4 * SECOND, FaultAction::Heal);
     run.run_until(5 * SECOND);
     assert!(
         run.max_commit() > committed,
@@ -173,7 +147,7 @@ fn nothing_commits_while_three_of_five_are_cut_off() {
 fn a_follower_behind_a_compaction_catches_up_through_a_snapshot() {
     let options = [("snapshot_every", Value::from(8))];
     let mut run = start(3, 150, &options, 5 * SECOND);
-    run.world.schedule_fault(
+    run.test.world.schedule_fault(
         500 * MILLISECOND,
         FaultAction::Partition(PartitionShape::Isolate(Target::Node(2))),
     );
@@ -187,7 +161,8 @@ fn a_follower_behind_a_compaction_catches_up_through_a_snapshot() {
         compacted > behind,
         "the others compacted past n2 ({compacted} > {behind})"
     );
-    run.world
+    run.test
+        .world
         .schedule_fault(3500 * MILLISECOND, FaultAction::Heal);
     run.finish(3 * SECOND);
     let n2 = run.server(2).unwrap();
@@ -200,12 +175,12 @@ fn a_follower_behind_a_compaction_catches_up_through_a_snapshot() {
 fn a_reconnected_follower_catches_up_and_its_log_matches() {
     let options = [("snapshot_every", Value::from(0))];
     let mut run = start(3, 120, &options, 5 * SECOND);
-    run.world.schedule_fault(
+    run.test.world.schedule_fault(
         SECOND,
         FaultAction::Partition(PartitionShape::Isolate(Target::Node(2))),
     );
     run.run_until(4 * SECOND);
-    run.world.schedule_fault(4 * SECOND, FaultAction::Heal);
+    run.test.world.schedule_fault(4 * SECOND, FaultAction::Heal);
     run.finish(3 * SECOND);
     let logs: Vec<_> = (0..3).map(|i| &run.server(i).unwrap().log).collect();
     let commit = run.server(2).unwrap().commit_index;
