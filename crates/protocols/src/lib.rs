@@ -17,6 +17,7 @@ pub mod raft;
 pub mod registry;
 pub mod testkit;
 pub mod twopc;
+pub mod saga;
 
 pub use bugs::{BugInfo, Bugs};
 pub use history::{ClientEvent, ClientEventKind, TimedClientEvent};

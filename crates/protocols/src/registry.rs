@@ -7,6 +7,7 @@ use crate::paxos::Paxos;
 use crate::protocol::{OptionInfo, Protocol, ScriptProblem, ScriptedOp};
 use crate::raft::Raft;
 use crate::twopc::TwoPc;
+use crate::saga::Saga;
 
 /// Code that runs for one protocol type, chosen at run time by name.
 pub trait ProtocolVisitor {
@@ -22,6 +23,7 @@ pub fn with_protocol<V: ProtocolVisitor>(name: &str, visitor: V) -> Option<V::Ou
         Raft::NAME => visitor.visit::<Raft>(),
         Paxos::NAME => visitor.visit::<Paxos>(),
         TwoPc::NAME => visitor.visit::<TwoPc>(),
+        Saga::NAME => visitor.visit::<Saga>(),
         _ => return None,
     })
 }
@@ -65,6 +67,7 @@ pub const PROTOCOL_NAMES: &[&str] = &[
     Raft::NAME,
     Paxos::NAME,
     TwoPc::NAME,
+    Saga::NAME,
     Broadcast::NAME,
     PingPong::NAME,
 ];

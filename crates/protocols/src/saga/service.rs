@@ -1,0 +1,84 @@
+//! A service (inventory, payment or delivery): applies the orchestrator's commands to
+//! its books, at most once each.
+//!
+//! Every command applied is written to disk with its outcome and fsynced before the
+//! reply goes out; the records are the service's table of applied commands. A command
+//! whose id is in the table (a network duplicate, or the orchestrator's retry after a
+//! lost reply) is answered from the table and not applied again. On restart the books
+//! are rebuilt by replaying the table over the opening books.
+
+use crate::saga::books::Books;
+use crate::saga::config::{SagaConfig, ORCHESTRATOR};
+use crate::saga::messages::{Command, CommandId, Msg, Outcome, Record, Service};
+use crate::saga::node::SagaNode;
+use faultline_sim::Context;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+type Ctx<'a> = Context<'a, SagaNode>;
+
+#[derive(Clone, Debug)]
+pub struct ServiceNode {
+    pub service: Service,
+    config: Rc<SagaConfig>,
+    pub books: Books,
+    /// Command id → outcome: how a redelivered command is recognised.
+    applied: BTreeMap<CommandId, Outcome>,
+    /// Every application, in order, as on disk (a command appears twice only if it
+    /// was applied twice). The invariant checker reads this.
+    pub ledger: Vec<(Command, Outcome)>,
+}
+
+impl ServiceNode {
+    pub fn new(service: Service, config: Rc<SagaConfig>) -> Self {
+        ServiceNode {
+            service,
+            books: Books::opening(service, &config),
+            config,
+            applied: BTreeMap::new(),
+            ledger: Vec::new(),
+        }
+    }
+
+    pub fn on_start(&mut self, ctx: &mut Ctx<'_>) {
+        for record in ctx.disk().records().to_vec() {
+            if let Record::Applied { command, outcome } = record {
+                if outcome == Outcome::Done {
+                    self.books.replay(&command);
+                }
+                self.applied.insert(command.id, outcome);
+                self.ledger.push((command, outcome));
+            }
+        }
+    }
+
+    pub fn on_command(&mut self, ctx: &mut Ctx<'_>, command: Command) {
+        debug_assert_eq!(
+            command.action.service(),
+            self.service,
+            "routed to its service"
+        );
+        let known = self.applied.get(&command.id).copied();
+        let outcome = match known {
+            Some(outcome) if !self.config.bugs.non_idempotent_step => outcome,
+            _ => self.apply(ctx, command),
+        };
+        let reply = Msg::Reply {
+            id: command.id,
+            order: command.order.id,
+            outcome,
+        };
+        ctx.send(ORCHESTRATOR, reply);
+    }
+
+    /// Applies a command for the first time (or again, with the bug) and makes the
+    /// application durable before anyone hears of it.
+    fn apply(&mut self, ctx: &mut Ctx<'_>, command: Command) -> Outcome {
+        let outcome = self.books.apply(&command);
+        ctx.disk().append(Record::Applied { command, outcome });
+        ctx.disk().fsync();
+        self.applied.insert(command.id, outcome);
+        self.ledger.push((command, outcome));
+        outcome
+    }
+}
