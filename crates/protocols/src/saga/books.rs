@@ -112,6 +112,21 @@ impl Books {
         debug_assert_eq!(outcome, Outcome::Done, "a done command replays as done");
     }
 
+    /// Nothing negative: no stock or reservation below zero, no balance overdrawn,
+    /// no slot given twice. Holds whenever every command applied at most once.
+    pub fn is_sound(&self) -> bool {
+        let non_negative = |values: &[i64]| values.iter().all(|&v| v >= 0);
+        match self {
+            Books::Inventory(inv) => {
+                non_negative(&inv.on_hand)
+                    && non_negative(&inv.reserved)
+                    && non_negative(&inv.shipped)
+            }
+            Books::Payment(pay) => non_negative(&pay.balances) && pay.revenue >= 0,
+            Books::Delivery(del) => del.slots_free >= 0,
+        }
+    }
+
     pub fn as_inventory(&self) -> Option<&Inventory> {
         match self {
             Books::Inventory(inv) => Some(inv),

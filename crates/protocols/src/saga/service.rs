@@ -75,6 +75,12 @@ impl ServiceNode {
     /// application durable before anyone hears of it.
     fn apply(&mut self, ctx: &mut Ctx<'_>, command: Command) -> Outcome {
         let outcome = self.books.apply(&command);
+        debug_assert!(
+            self.config.bugs.any() || self.books.is_sound(),
+            "{:?} went negative applying {command:?}: {:?}",
+            self.service,
+            self.books
+        );
         ctx.disk().append(Record::Applied { command, outcome });
         ctx.disk().fsync();
         self.applied.insert(command.id, outcome);
