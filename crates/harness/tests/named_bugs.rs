@@ -94,3 +94,13 @@ fn every_twopc_bug_is_caught_by_the_right_property() {
 fn the_twopc_nemesis_passes_a_slice_of_seeds_without_bugs() {
     clean_slice("twopc");
 }
+
+#[test]
+fn every_saga_bug_is_caught_by_the_right_property() {
+    hunt("saga", faultline_protocols::saga::bugs::BUGS);
+}
+
+#[test]
+fn the_saga_nemesis_passes_a_slice_of_seeds_without_bugs() {
+    clean_slice("saga");
+}
