@@ -13,6 +13,10 @@ use faultline_sim::{Nanos, NodeId, MILLISECOND};
 pub const SERVERS: usize = 4;
 pub const ORCHESTRATOR: NodeId = NodeId(0);
 
+/// The most items the inventory stocks (`i0..i9999`): the workload's keys, or those
+/// a script names.
+pub const ITEMS_MAX: u32 = 10_000;
+
 /// The largest stock, balance, price or slot count an option may set, so sums of
 /// them never overflow.
 const QUANTITY_MAX: u64 = 1_000_000_000;
@@ -75,8 +79,13 @@ impl SagaConfig {
             )));
         }
         let workload = &setup.workload;
-        let keys = u32::try_from(workload.keys.max(1))
-            .map_err(|_| SetupError::Invalid("saga: too many keys (items)".into()))?;
+        if workload.keys > ITEMS_MAX as usize {
+            return Err(SetupError::Invalid(format!(
+                "saga: {} keys (items); expected at most {ITEMS_MAX}",
+                workload.keys
+            )));
+        }
+        let keys = workload.keys.max(1) as u32;
         Ok(SagaConfig {
             items: keys.max(scripted_item_count(&workload.script)),
             customers: workload.clients as u32,
@@ -147,6 +156,9 @@ mod tests {
         huge.options.insert("balance".into(), json!(u64::MAX));
         let error = SagaConfig::from_setup(&huge).unwrap_err();
         assert!(matches!(error, SetupError::BadOption { .. }), "{error}");
+        let mut many_items = setup(4);
+        many_items.workload.keys = u32::MAX as usize;
+        assert!(SagaConfig::from_setup(&many_items).is_err());
         let mut negative = setup(4);
         negative.options.insert("price".into(), json!(-1));
         assert!(SagaConfig::from_setup(&negative).is_err());

@@ -23,10 +23,11 @@
 
 use crate::history::ClientEventKind;
 use crate::protocol::Violation;
+use crate::saga::books::{Inventory, Payment};
 use crate::saga::config::{SagaConfig, ORCHESTRATOR, SERVERS};
 use crate::saga::messages::{Action, Command, OrderId, Outcome, SagaEnd, Service};
 use crate::saga::node::SagaNode;
-use faultline_sim::World;
+use faultline_sim::{NodeId, World};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -143,7 +144,7 @@ impl SagaChecker {
     }
 
     /// Whether `node` changed since it was last examined (and note that it was now).
-    fn changed(&mut self, world: &World<SagaNode>, node: faultline_sim::NodeId) -> bool {
+    fn changed(&mut self, world: &World<SagaNode>, node: NodeId) -> bool {
         let version = world.node_version(node);
         let seen = &mut self.examined[node.index()];
         if *seen == Some(version) {
@@ -278,7 +279,7 @@ impl SagaChecker {
         )
     }
 
-    fn check_stock(&self, inventory: &crate::saga::books::Inventory) -> Result<(), Violation> {
+    fn check_stock(&self, inventory: &Inventory) -> Result<(), Violation> {
         for item in 0..inventory.on_hand.len() {
             let (on_hand, reserved, shipped) = (
                 inventory.on_hand[item],
@@ -298,7 +299,7 @@ impl SagaChecker {
         Ok(())
     }
 
-    fn check_money(&self, payment: &crate::saga::books::Payment) -> Result<(), Violation> {
+    fn check_money(&self, payment: &Payment) -> Result<(), Violation> {
         let balances: i64 = payment.balances.iter().sum();
         if balances + payment.revenue == self.money_total {
             return Ok(());

@@ -26,19 +26,19 @@ pub type Ctx<'a> = Context<'a, SagaNode>;
 
 #[derive(Clone, Debug)]
 pub struct Orchestrator {
-    pub config: Rc<SagaConfig>,
+    pub(super) config: Rc<SagaConfig>,
     /// Every saga this orchestrator knows, ended ones included (they answer retries).
     pub sagas: BTreeMap<OrderId, SagaState>,
-    pub retry_timers: BTreeMap<OrderId, TimerId>,
+    retry_timers: BTreeMap<OrderId, TimerId>,
     /// How many times it has started (its durable `Boot` records).
     pub boot: u64,
     /// Commands minted in this boot.
-    pub minted: u64,
+    minted: u64,
     /// Sagas ended in this incarnation, in order (volatile; the invariant checker
     /// reads it, and after a restart the recovered ends were already seen).
     pub ended_log: Vec<(OrderId, SagaEnd)>,
     /// `saga.state_after_send`: the pending background flush.
-    pub flush_timer: Option<TimerId>,
+    pub(super) flush_timer: Option<TimerId>,
 }
 
 impl Orchestrator {
@@ -136,7 +136,7 @@ impl Orchestrator {
     }
 
     /// Sends `command` to its service and arms its retry (replacing the saga's last).
-    pub fn send_command(&mut self, ctx: &mut Ctx<'_>, command: Command) {
+    pub(super) fn send_command(&mut self, ctx: &mut Ctx<'_>, command: Command) {
         ctx.send(command.action.service().node(), Msg::Command(command));
         let order = command.order.id;
         let retry = Timer::Retry {
@@ -149,7 +149,7 @@ impl Orchestrator {
     }
 
     /// The saga ended: stop retrying and tell its customer.
-    pub fn finish(&mut self, ctx: &mut Ctx<'_>, order: OrderId, end: SagaEnd) {
+    pub(super) fn finish(&mut self, ctx: &mut Ctx<'_>, order: OrderId, end: SagaEnd) {
         if let Some(timer) = self.retry_timers.remove(&order) {
             ctx.cancel_timer(timer);
         }

@@ -9,7 +9,7 @@
 //! orchestrator redoes from the older state, minting new ids for commands a service
 //! already applied under the forgotten ones.
 
-use crate::saga::messages::Record;
+use crate::saga::messages::{Record, Timer};
 use crate::saga::orchestrator::{Ctx, Orchestrator};
 use crate::saga::state::SagaState;
 use faultline_sim::{Nanos, MILLISECOND};
@@ -20,7 +20,7 @@ pub const FLUSH_NS: Nanos = 20 * MILLISECOND;
 impl Orchestrator {
     /// Moves a saga to `state`: durably, then its effect (send the pending command, or
     /// tell the customer how it ended).
-    pub fn transition(&mut self, ctx: &mut Ctx<'_>, state: SagaState) {
+    pub(super) fn transition(&mut self, ctx: &mut Ctx<'_>, state: SagaState) {
         if self.config.bugs.state_after_send {
             self.take_effect(ctx, &state);
             ctx.disk().append(Record::Saga(state.clone()));
@@ -43,17 +43,17 @@ impl Orchestrator {
 
     fn arm_flush(&mut self, ctx: &mut Ctx<'_>) {
         if self.flush_timer.is_none() {
-            self.flush_timer = Some(ctx.set_timer(FLUSH_NS, crate::saga::messages::Timer::Flush));
+            self.flush_timer = Some(ctx.set_timer(FLUSH_NS, Timer::Flush));
         }
     }
 
-    pub fn flush(&mut self, ctx: &mut Ctx<'_>) {
+    pub(super) fn flush(&mut self, ctx: &mut Ctx<'_>) {
         self.flush_timer = None;
         ctx.disk().fsync();
     }
 
     /// Reloads every saga (the last state written for each wins) and counts this boot.
-    pub fn recover(&mut self, ctx: &mut Ctx<'_>) {
+    pub(super) fn recover(&mut self, ctx: &mut Ctx<'_>) {
         let mut boots = 0;
         for record in ctx.disk().records() {
             match record {

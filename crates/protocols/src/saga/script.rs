@@ -3,10 +3,8 @@
 //! of item 3. Checked once at load time, turned into [`OrderOp`]s for the customers.
 
 use crate::protocol::{ScriptProblem, ScriptedOp};
+use crate::saga::config::ITEMS_MAX;
 use crate::saga::customer::OrderOp;
-
-/// Items a script may name: `i0..i{ITEMS_MAX-1}`.
-const ITEMS_MAX: u32 = 10_000;
 /// The most units one order may ask for.
 pub const QTY_MAX: u32 = 1_000;
 
