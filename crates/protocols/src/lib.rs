@@ -15,9 +15,9 @@ pub mod plan;
 pub mod protocol;
 pub mod raft;
 pub mod registry;
+pub mod saga;
 pub mod testkit;
 pub mod twopc;
-pub mod saga;
 
 pub use bugs::{BugInfo, Bugs};
 pub use history::{ClientEvent, ClientEventKind, TimedClientEvent};

@@ -6,8 +6,8 @@ use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
 use crate::paxos::Paxos;
 use crate::protocol::{OptionInfo, Protocol, ScriptProblem, ScriptedOp};
 use crate::raft::Raft;
-use crate::twopc::TwoPc;
 use crate::saga::Saga;
+use crate::twopc::TwoPc;
 
 /// Code that runs for one protocol type, chosen at run time by name.
 pub trait ProtocolVisitor {
