@@ -88,6 +88,8 @@ pub fn default_nemesis() -> NemesisConfig {
         leader_bias: 0.3,
         new_leader_crash: 0.0,
         new_leader_crash_within_ns: 100 * MILLISECOND,
+        pause_role: None,
+        pause_role_bias: 0.0,
     }
 }
 

@@ -31,6 +31,12 @@ pub struct NemesisConfig {
     /// leader churn that exposes commit-rule bugs (Raft's Figure 8).
     pub new_leader_crash: f64,
     pub new_leader_crash_within_ns: Nanos,
+    /// A role pauses aim at, with probability `pause_role_bias`, before the usual
+    /// choice between the leader and a random server: `holder`, say, a lock client
+    /// that believes it holds the lock (the process pause of Kleppmann 2016). `None`
+    /// draws nothing extra, so plans without it are what they always were.
+    pub pause_role: Option<String>,
+    pub pause_role_bias: f64,
 }
 
 /// A fault and when it fires.
@@ -78,7 +84,7 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             config.pause_for_ns_max,
             fault_period_ns,
             |rng, at, window| {
-                let target = victim(rng, config.leader_bias);
+                let target = pause_victim(rng, config);
                 let resume_after_ns = Some(window);
                 faults.push((
                     at,
@@ -130,6 +136,16 @@ fn victim(rng: &mut SimRng, leader_bias: f64) -> Target {
     } else {
         Target::Random
     }
+}
+
+/// Whom a pause hits: the configured pause role first (if any), else as crashes do.
+fn pause_victim(rng: &mut SimRng, config: &NemesisConfig) -> Target {
+    if let Some(role) = &config.pause_role {
+        if rng.chance(config.pause_role_bias) {
+            return Target::Role(role.clone());
+        }
+    }
+    victim(rng, config.leader_bias)
 }
 
 fn partition_shape(rng: &mut SimRng, leader_bias: f64) -> PartitionShape {
@@ -192,6 +208,34 @@ mod tests {
         assert!(!a
             .iter()
             .any(|(_, f)| matches!(f, FaultAction::Pause { .. })));
+    }
+
+    #[test]
+    fn a_pause_role_aims_pauses() {
+        let mut with_pauses = config();
+        with_pauses.pause_every_ns = Some(SECOND);
+        with_pauses.pause_for_ns_max = SECOND;
+        let plain = plan(
+            &with_pauses,
+            30 * SECOND,
+            &mut SimRng::new(3, Stream::Nemesis),
+        );
+        let mut aimed = with_pauses.clone();
+        aimed.pause_role = Some("holder".into());
+        aimed.pause_role_bias = 1.0;
+        let aimed = plan(&aimed, 30 * SECOND, &mut SimRng::new(3, Stream::Nemesis));
+        let pauses = |faults: &[PlannedFault]| -> Vec<Target> {
+            let pauses = faults.iter().filter_map(|(_, f)| match f {
+                FaultAction::Pause { target, .. } => Some(target.clone()),
+                _ => None,
+            });
+            pauses.collect()
+        };
+        assert!(!pauses(&aimed).is_empty());
+        assert!(pauses(&aimed)
+            .iter()
+            .all(|t| *t == Target::Role("holder".into())));
+        assert!(!pauses(&plain).contains(&Target::Role("holder".into())));
     }
 
     #[test]

@@ -570,11 +570,12 @@ impl<A: Actor> World<A> {
         }
     }
 
-    /// The live server claiming `role` with the highest rank (lowest index on ties),
-    /// and that rank.
+    /// The live node claiming `role` with the highest rank (lowest index on ties), and
+    /// that rank. Servers and clients alike: a role can be a client's (a lock client
+    /// that believes it holds the lock claims `holder`), so faults can target it.
     pub fn holder_and_rank(&self, role: &str) -> Option<(NodeId, u64)> {
         let mut best: Option<(u64, NodeId)> = None;
-        for node in self.servers() {
+        for node in (0..self.actors.len() as u32).map(NodeId) {
             let Some(claimed) = self.actor(node).and_then(|a| a.role()) else {
                 continue;
             };
@@ -585,7 +586,7 @@ impl<A: Actor> World<A> {
         best.map(|(rank, node)| (node, rank))
     }
 
-    /// The live server claiming `role` with the highest rank (lowest index on ties).
+    /// The live node claiming `role` with the highest rank (lowest index on ties).
     pub fn holder_of(&self, role: &str) -> Option<NodeId> {
         self.holder_and_rank(role).map(|(node, _)| node)
     }

@@ -180,6 +180,13 @@ pub struct RandomSection {
     /// How soon after its election (at most) such a crash comes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_leader_crash_within: Option<Duration>,
+    /// A role pauses aim at first, server's or client's (`"holder"`: the lock client
+    /// that believes it holds the lock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_role: Option<String>,
+    /// Probability a pause aims at `pause_role` (default 0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_role_bias: Option<f64>,
 }
 
 /// The clients and what they do: random operations (`ops` spread over `clients`,

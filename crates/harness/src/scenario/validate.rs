@@ -455,6 +455,7 @@ fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
             "expected a probability from 0 to 1",
         ));
     }
+    let (pause_role, pause_role_bias) = pause_role_of(random)?;
     Ok(NemesisConfig {
         partition_every_ns: every(random.partition_every, "partition_every")?,
         partition_for_ns_max: random.partition_for.map_or(2_000 * MILLISECOND, |d| d.0),
@@ -470,7 +471,36 @@ fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
         new_leader_crash_within_ns: random
             .new_leader_crash_within
             .map_or(100 * MILLISECOND, |d| d.0),
+        pause_role,
+        pause_role_bias,
     })
+}
+
+/// The role pauses aim at, and how often; the bias means nothing without the role.
+fn pause_role_of(random: &RandomSection) -> Result<(Option<String>, f64), Problem> {
+    let Some(role) = &random.pause_role else {
+        if random.pause_role_bias.is_some() {
+            return Err(problem(
+                "faults.random.pause_role_bias",
+                "applies only with pause_role; add \"pause_role\": a role such as \"holder\"",
+            ));
+        }
+        return Ok((None, 0.0));
+    };
+    if role.is_empty() || !role.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        return Err(problem(
+            "faults.random.pause_role",
+            format!("`{role}` is not a role name; expected lowercase letters and `_`, such as \"holder\""),
+        ));
+    }
+    let bias = random.pause_role_bias.unwrap_or(0.5);
+    if !(0.0..=1.0).contains(&bias) {
+        return Err(problem(
+            "faults.random.pause_role_bias",
+            "expected a probability from 0 to 1",
+        ));
+    }
+    Ok((Some(role.clone()), bias))
 }
 
 /// Faults happen in `[0, duration)`; at `duration` everything is undone.
