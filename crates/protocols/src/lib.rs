@@ -10,6 +10,7 @@ pub mod bugs;
 pub mod examples;
 pub mod history;
 pub mod kv;
+pub mod lock;
 pub mod paxos;
 pub mod plan;
 pub mod protocol;

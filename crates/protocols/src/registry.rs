@@ -3,6 +3,7 @@
 
 use crate::bugs::BugInfo;
 use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
+use crate::lock::Lock;
 use crate::paxos::Paxos;
 use crate::protocol::{OptionInfo, Protocol, ScriptProblem, ScriptedOp};
 use crate::raft::Raft;
@@ -24,6 +25,7 @@ pub fn with_protocol<V: ProtocolVisitor>(name: &str, visitor: V) -> Option<V::Ou
         Paxos::NAME => visitor.visit::<Paxos>(),
         TwoPc::NAME => visitor.visit::<TwoPc>(),
         Saga::NAME => visitor.visit::<Saga>(),
+        Lock::NAME => visitor.visit::<Lock>(),
         _ => return None,
     })
 }
@@ -68,6 +70,7 @@ pub const PROTOCOL_NAMES: &[&str] = &[
     Paxos::NAME,
     TwoPc::NAME,
     Saga::NAME,
+    Lock::NAME,
     Broadcast::NAME,
     PingPong::NAME,
 ];
