@@ -229,5 +229,7 @@ fn bad_setups_are_refused_with_a_reason() {
     assert!(allowance.to_string().contains("third"), "{allowance}");
     let failover = refused(3, &[("failover_ms", json!(50))]);
     assert!(failover.to_string().contains("heartbeat"), "{failover}");
+    let huge = refused(3, &[("ttl_ms", json!(u64::MAX))]);
+    assert!(huge.to_string().contains("too long"), "{huge}");
     assert!(Lock::build(&setup(3, &[("ttl_ms", json!(500))])).is_ok());
 }

@@ -45,9 +45,11 @@ impl LockClient {
         self.send_lock_requests(ctx);
     }
 
+    /// Gives back the last lease acquired (done at once if it never acquired one).
     pub(super) fn start_release(&mut self, ctx: &mut Context<'_, LockNode>) {
         let op = self.invoked;
-        let (attempt, token) = self.last.unwrap_or((
+        let last = self.last;
+        let (attempt, token) = last.unwrap_or((
             Attempt {
                 client: self.id.0,
                 op: 0,
@@ -60,6 +62,10 @@ impl LockClient {
             token,
             confirmed: BTreeSet::new(),
         }));
+        if last.is_none() {
+            self.released(ctx);
+            return;
+        }
         self.send_lock_requests(ctx);
     }
 

@@ -12,7 +12,8 @@
 //!
 //! Every invocation and completion is a [`ClientEvent`]: `acquire` (ok with the token
 //! as value, fail when refused, info when it timed out unanswered), `write` (the value
-//! written; ok when accepted, fail when fenced off), `release`.
+//! written; ok when accepted, fail when fenced off or when the client never acquired
+//! a token to write with), `release` (of the last lease acquired; at once if none).
 
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::lock::config::LockConfig;
@@ -227,16 +228,21 @@ impl LockClient {
         }
     }
 
-    /// Decides to write: prepares the value for a while, then sends it.
+    /// Decides to write: prepares the value for a while, then sends it. A client that
+    /// never acquired the lock has no token to write with and fails at once.
     fn start_write(&mut self, ctx: &mut Context<'_, LockNode>, value: String) {
         let op = self.invoked;
-        let token = self.last.map_or(0, |(_, token)| token);
+        let token = self.last.map(|(_, token)| token);
         self.in_flight = Some(InFlight::Write {
             op,
-            token,
+            token: token.unwrap_or(0),
             value,
             sent: false,
         });
+        if token.is_none() {
+            self.complete(ctx, ClientEventKind::Fail, None, Done::Wrote);
+            return;
+        }
         let max = self.config.work_ns_max;
         let work = ctx.rng().range_inclusive(max / 10, max).max(1);
         ctx.set_timer(work, Timer::WorkDone { op });

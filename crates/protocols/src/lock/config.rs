@@ -65,14 +65,14 @@ impl LockConfig {
     pub fn from_setup(setup: &Setup) -> Result<Self, SetupError> {
         let service = service_of(setup)?;
         let lock_servers = lock_servers_of(service, setup.servers)?;
-        let ttl_ns = setup.u64_option("ttl_ms", 1000)? * MILLISECOND;
+        let ttl_ns = ms_option(setup, "ttl_ms", 1000)?;
         if ttl_ns < 10 * MILLISECOND {
             return Err(SetupError::Invalid("ttl_ms: expected at least 10".into()));
         }
         let default_allowance = ttl_ns / 50 + 2 * MILLISECOND;
         let drift_allowance_ns = match setup.options.get("drift_allowance_ms") {
             None => default_allowance,
-            Some(_) => setup.u64_option("drift_allowance_ms", 0)? * MILLISECOND,
+            Some(_) => ms_option(setup, "drift_allowance_ms", 0)?,
         };
         if drift_allowance_ns * 3 >= ttl_ns {
             return Err(SetupError::Invalid(format!(
@@ -81,8 +81,8 @@ impl LockConfig {
                 ttl_ns / MILLISECOND
             )));
         }
-        let heartbeat_ns = setup.u64_option("heartbeat_ms", 50)?.max(1) * MILLISECOND;
-        let failover_ns = setup.u64_option("failover_ms", 300)? * MILLISECOND;
+        let heartbeat_ns = ms_option(setup, "heartbeat_ms", 50)?.max(MILLISECOND);
+        let failover_ns = ms_option(setup, "failover_ms", 300)?;
         if failover_ns < 2 * heartbeat_ns {
             return Err(SetupError::Invalid(
                 "failover_ms: expected at least two heartbeats (2 × heartbeat_ms)".into(),
@@ -94,7 +94,7 @@ impl LockConfig {
             resource: NodeId(lock_servers),
             ttl_ns,
             drift_allowance_ns,
-            work_ns_max: setup.u64_option("work_ms", 200)? * MILLISECOND,
+            work_ns_max: ms_option(setup, "work_ms", 200)?,
             heartbeat_ns,
             failover_ns,
             // Short against the ttl: Redlock's tokens count past the previous holder
@@ -117,6 +117,18 @@ impl LockConfig {
     pub fn valid_until(&self, start_ns: Nanos) -> Nanos {
         start_ns + self.ttl_ns - self.drift_allowance_ns
     }
+}
+
+/// A duration option in whole milliseconds, at most a simulated day.
+fn ms_option(setup: &Setup, name: &str, default_ms: u64) -> Result<Nanos, SetupError> {
+    const DAY_MS: u64 = 86_400_000;
+    let ms = setup.u64_option(name, default_ms)?;
+    if ms > DAY_MS {
+        return Err(SetupError::Invalid(format!(
+            "{name}: {ms} is too long; expected at most {DAY_MS} (a day)"
+        )));
+    }
+    Ok(ms * MILLISECOND)
 }
 
 fn service_of(setup: &Setup) -> Result<Service, SetupError> {
