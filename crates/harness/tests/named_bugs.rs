@@ -104,3 +104,24 @@ fn every_saga_bug_is_caught_by_the_right_property() {
 fn the_saga_nemesis_passes_a_slice_of_seeds_without_bugs() {
     clean_slice("saga");
 }
+
+#[test]
+fn every_lock_bug_is_caught_by_the_right_property() {
+    hunt("lock", faultline_protocols::lock::bugs::BUGS);
+}
+
+#[test]
+fn the_lock_scenarios_pass_a_slice_of_seeds_without_bugs() {
+    clean_slice("lock");
+    for seed in 0..100 {
+        let redlock = scenario("lock", "redlock", seed, None);
+        let outcome = run(&redlock, &RunOptions::default()).unwrap();
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Pass,
+            "lock redlock seed {seed}: {:?} {:?}",
+            outcome.property,
+            outcome.detail
+        );
+    }
+}

@@ -684,3 +684,33 @@ pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
     }
     entry
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn random_section(text: &str) -> Result<NemesisConfig, Problem> {
+        nemesis_of(&serde_json::from_str::<RandomSection>(text).unwrap())
+    }
+
+    #[test]
+    fn a_pause_role_is_a_role_name_with_a_probability() {
+        let config = random_section(r#"{"pause_every": "1s", "pause_role": "holder"}"#);
+        let config = config.ok().expect("valid");
+        assert_eq!(config.pause_role.as_deref(), Some("holder"));
+        assert_eq!(config.pause_role_bias, 0.5);
+        let err = random_section(r#"{"pause_role_bias": 0.5}"#).err().unwrap();
+        assert_eq!(err.path, "faults.random.pause_role_bias");
+        let err = random_section(r#"{"pause_role": "Holder!"}"#)
+            .err()
+            .unwrap();
+        assert_eq!(err.path, "faults.random.pause_role");
+        let err = random_section(r#"{"pause_role": "holder", "pause_role_bias": 2}"#);
+        let err = err.err().unwrap();
+        assert!(err.message.contains("probability"), "{}", err.message);
+        let plain = random_section(r#"{"pause_every": "1s"}"#)
+            .ok()
+            .expect("valid");
+        assert_eq!(plain.pause_role, None);
+    }
+}
