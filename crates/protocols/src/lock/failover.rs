@@ -18,7 +18,7 @@
 use crate::lock::messages::{Lease, Msg, ReplicatedLease, Token};
 use crate::lock::node::LockNode;
 use crate::lock::single::SingleServer;
-use faultline_sim::{Context, NodeId};
+use faultline_sim::{Context, Nanos, NodeId};
 
 impl SingleServer {
     /// Heartbeat (primary), failure detection (backup).
@@ -75,33 +75,16 @@ impl SingleServer {
             ctx.send(from, Msg::Fence { epoch });
             return;
         }
-        let mut changed = false;
-        if epoch > self.state.epoch {
+        let newer_epoch = epoch > self.state.epoch;
+        if newer_epoch {
             self.step_down(epoch);
-            changed = true;
         }
         debug_assert!(
             !self.is_primary(),
             "a replicate comes from the epoch's primary"
         );
         self.heard_ns = ctx.now();
-        if counter >= self.state.counter {
-            let now = ctx.now();
-            let known = self.state.lease;
-            let adopted = lease.map(|l| match known {
-                // The same lease again (a token alone may have been handed out
-                // unanswered by a stale primary too; the owner tells them apart).
-                Some(k) if k.token == l.token && k.owner == l.owner => k,
-                _ => Lease {
-                    token: l.token,
-                    owner: l.owner,
-                    since_ns: now,
-                },
-            });
-            changed |= counter != self.state.counter || adopted != self.state.lease;
-            self.state.counter = counter;
-            self.state.lease = adopted;
-        }
+        let mut changed = self.adopt(ctx.now(), counter, lease) || newer_epoch;
         if !solo && !self.state.synced {
             self.state.synced = true;
             changed = true;
@@ -111,6 +94,30 @@ impl SingleServer {
         }
         let counter = self.state.counter;
         ctx.send(from, Msg::ReplicateAck { epoch, counter });
+    }
+
+    /// Takes the primary's state if it is at least as new as ours (a reordered older
+    /// heartbeat is ignored), stamping a lease we have not seen with our clock; says
+    /// whether anything changed.
+    fn adopt(&mut self, now_ns: Nanos, counter: Token, lease: Option<ReplicatedLease>) -> bool {
+        if counter < self.state.counter {
+            return false;
+        }
+        let known = self.state.lease;
+        let adopted = lease.map(|l| match known {
+            // The same lease again (a token alone may have been handed out unanswered
+            // by a stale primary too; the owner tells them apart).
+            Some(k) if k.token == l.token && k.owner == l.owner => k,
+            _ => Lease {
+                token: l.token,
+                owner: l.owner,
+                since_ns: now_ns,
+            },
+        });
+        let changed = counter != self.state.counter || adopted != self.state.lease;
+        self.state.counter = counter;
+        self.state.lease = adopted;
+        changed
     }
 
     pub(super) fn on_replicate_ack(
