@@ -150,10 +150,18 @@ impl LockClient {
         }
     }
 
-    /// Whether `attempt` is the one whose lease this client took last (a late or
-    /// duplicated answer to it must not give that lease back).
-    fn is_last_accepted(&self, attempt: Attempt) -> bool {
-        self.last.is_some_and(|(a, _)| a == attempt)
+    /// Whether a grant for `attempt`, which is not in flight, is one nobody will use:
+    /// for an attempt given up on, or a fresh grant (another token) made for a
+    /// duplicate of the request whose lease this client took last. A late copy of
+    /// that lease's own answer is not given back while the client may still use it.
+    fn unwanted(&self, attempt: Attempt, token: Option<Token>) -> bool {
+        match self.last {
+            Some((last, accepted)) if last == attempt => match token {
+                Some(token) => token != accepted,
+                None => self.held.is_none(), // Redlock: a key of a lease given up
+            },
+            _ => true,
+        }
     }
 
     pub(super) fn on_lock_reply(
@@ -193,7 +201,7 @@ impl LockClient {
         token: Token,
     ) {
         let Some(start) = self.acquiring(attempt).map(|a| a.start_ns) else {
-            if !self.is_last_accepted(attempt) {
+            if self.unwanted(attempt, Some(token)) {
                 // A grant for an attempt given up on: nobody will use it.
                 ctx.send(from, Msg::Release { op: 0, token });
             }
@@ -216,7 +224,8 @@ impl LockClient {
         let majority = self.config.majority();
         let servers = self.config.lock_servers as usize;
         let Some(a) = self.acquiring(attempt) else {
-            if let Some(token) = token.filter(|_| !self.is_last_accepted(attempt)) {
+            // Each server numbers its keys itself: whether it is ours says nothing here.
+            if let Some(token) = token.filter(|_| self.unwanted(attempt, None)) {
                 ctx.send(from, Msg::Unlock { attempt, token });
             }
             return;
