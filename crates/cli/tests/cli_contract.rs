@@ -323,3 +323,16 @@ fn an_absurdly_long_time_is_rejected() {
         "{message}"
     );
 }
+
+#[test]
+fn a_crashed_client_is_rejected() {
+    let message = bad_scenario(
+        "crash_client.json",
+        "{\n  \"protocol\": { \"kind\": \"raft\", \"nodes\": 3 },\n  \"workload\": { \"clients\": 2, \"ops\": 10 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 4 }\n  ] }\n}",
+    );
+    assert!(
+        message.contains(":5:") && message.contains("faults.schedule[0].crash"),
+        "{message}"
+    );
+    assert!(message.contains("is a client"), "{message}");
+}

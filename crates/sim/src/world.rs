@@ -427,6 +427,10 @@ impl<A: Actor> World<A> {
                 restart_after_ns,
             } => {
                 let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
+                if node.index() >= self.kernel.server_count {
+                    // A restarted client would start its operations (and ids) over.
+                    return Err(format!("{node} is a client; only servers crash"));
+                }
                 self.crash(node);
                 if let Some(delay) = restart_after_ns {
                     self.schedule_fault(self.kernel.now + delay, F::Restart(node_of(node)));

@@ -114,7 +114,7 @@ impl Scenario {
             .map(|(i, entry)| {
                 let path = format!("faults.schedule[{i}]");
                 within_fault_period(entry, &path, file.duration)?;
-                fault_of(entry, &path, node_count)
+                fault_of(entry, &path, node_count, servers)
             })
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
@@ -526,8 +526,19 @@ fn fault_of(
     entry: &ScheduleEntry,
     path: &str,
     node_count: usize,
+    servers: usize,
 ) -> Result<Vec<(Nanos, FaultAction)>, Problem> {
     let at = entry.at.0;
+    // A restarted client would start its operations, and their ids, over again.
+    let server_target = |spec: &TargetSpec, field: &str| -> Result<(), Problem> {
+        match spec.0 {
+            Target::Node(n) if n as usize >= servers && (n as usize) < node_count => Err(problem(
+                format!("{path}.{field}"),
+                format!("node {n} is a client; only servers (0 to {}) crash and restart (pause a client instead)", servers - 1),
+            )),
+            _ => Ok(()),
+        }
+    };
     let target = |spec: &TargetSpec, field: &str| -> Result<Target, Problem> {
         match &spec.0 {
             Target::Node(n) if *n as usize >= node_count => Err(problem(
@@ -588,11 +599,13 @@ fn fault_of(
         }
         FaultAction::Heal
     } else if let Some(spec) = &entry.crash {
+        server_target(spec, "crash")?;
         FaultAction::Crash {
             target: target(spec, "crash")?,
             restart_after_ns: for_ns,
         }
     } else if let Some(spec) = &entry.restart {
+        server_target(spec, "restart")?;
         FaultAction::Restart(target(spec, "restart")?)
     } else if let Some(spec) = &entry.pause {
         FaultAction::Pause {
