@@ -1,6 +1,6 @@
 //! `cargo xtask bughunt [--seeds N] [--save-regressions]`: the testbed's power, measured.
 //!
-//! For every named bug: fuzz its protocol's default nemesis scenario over seeds
+//! For every named bug: fuzz its default scenario (`faultline list bugs --json`) over seeds
 //! `0..N` with the bug on, without and with `--swarm`, and record the seeds needed to
 //! first detection and the property caught; check the same seeds pass with no bug;
 //! shrink the first failure and record the reproducer's size and the shrink time.
@@ -29,17 +29,16 @@ pub fn run(args: &[String]) -> Result<()> {
     let faultline = cmd::faultline_release()?;
     let bugs: Vec<Value> = serde_json::from_str(&output(&faultline, &["list", "bugs", "--json"])?)?;
     let mut section = format!(
-        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug of `BUGS.md`, fuzzed on its protocol's default nemesis scenario over seeds 0..{seeds} \
+        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug of `BUGS.md`, fuzzed on its default scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \
 (`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds 0..{seeds} --bug NAME [--swarm]`). \
 \"Seeds to detection\" is the first failing seed + 1; \"failing seeds\" counts the failures over the whole range (every campaign runs with `--keep-going`). The shrunk reproducer comes from `faultline shrink` on the first failure \
 (target: at most 10 faults and 30 client operations, under 60 s).\n\n"
     );
     let mut baselines = String::new();
     section += "| bug | expected property | seeds to detection | failing seeds | property caught | with --swarm | failing with --swarm | shrunk: faults / ops / sim time | shrink time |\n|---|---|---|---|---|---|---|---|---|\n";
-    let mut protocols_seen = Vec::new();
+    let mut scenarios_seen: Vec<String> = Vec::new();
     for bug in &bugs {
         let name = bug["name"].as_str().context("bug name")?;
-        let protocol = bug["protocol"].as_str().context("bug protocol")?;
         let scenario = bug["scenario"]
             .as_str()
             .context("bug scenario")?
@@ -47,8 +46,8 @@ pub fn run(args: &[String]) -> Result<()> {
         if !root().join(&scenario).exists() {
             continue;
         }
-        if !protocols_seen.contains(&protocol) {
-            protocols_seen.push(protocol);
+        if !scenarios_seen.contains(&scenario) {
+            scenarios_seen.push(scenario.clone());
             let base = hunt(&faultline, &scenario, seeds, None, false)?;
             let _ = writeln!(
                 baselines,
@@ -70,7 +69,12 @@ pub fn run(args: &[String]) -> Result<()> {
         };
         let _ = writeln!(
             section,
-            "| `{name}` | {} | {} | {} | {} | {} | {} | {shrunk} | {shrink_time} |",
+            "| `{name}`{} | {} | {} | {} | {} | {} | {} | {shrunk} | {shrink_time} |",
+            if scenario.ends_with("/nemesis.json") {
+                String::new()
+            } else {
+                format!(" (on `{scenario}`)")
+            },
             expected.join(", "),
             seeds_to_detection(&plain, seeds),
             plain.failed,
