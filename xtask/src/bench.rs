@@ -126,7 +126,7 @@ fn kernel_section(faultline: &str, doc: &mut String) -> Result<()> {
 }
 
 fn protocol_section(faultline: &str, doc: &mut String) -> Result<()> {
-    let present = cmd::nemesis_scenarios(faultline)?;
+    let present = cmd::default_scenarios(faultline)?;
     if present.is_empty() {
         return Ok(());
     }
@@ -149,7 +149,7 @@ fn protocol_section(faultline: &str, doc: &mut String) -> Result<()> {
 }
 
 fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
-    let present = cmd::nemesis_scenarios(faultline)?;
+    let present = cmd::default_scenarios(faultline)?;
     if present.is_empty() {
         return Ok(());
     }

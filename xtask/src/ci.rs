@@ -61,7 +61,7 @@ fn count_before(text: &str, label: &str) -> u64 {
 
 fn fuzz_smoke() -> Result<()> {
     let faultline = cmd::faultline_release()?;
-    for scenario in &cmd::nemesis_scenarios(&faultline)? {
+    for scenario in &cmd::default_scenarios(&faultline)? {
         cmd::run(
             &faultline,
             &[

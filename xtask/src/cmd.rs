@@ -50,16 +50,28 @@ pub fn faultline_release() -> Result<String> {
         .to_string())
 }
 
-/// Each protocol's default fuzzing scenario, `scenarios/<protocol>/nemesis.json`, for
-/// the protocols `faultline list protocols` shows that have one.
-pub fn nemesis_scenarios(faultline: &str) -> Result<Vec<String>> {
-    let listing = output(faultline, &["list", "protocols", "--json"])?;
-    let protocols: Vec<serde_json::Value> =
-        serde_json::from_str(&listing).context("`faultline list protocols --json`")?;
-    Ok(protocols
+/// Every default fuzzing scenario: each protocol's `scenarios/<protocol>/nemesis.json`
+/// (for the protocols `faultline list protocols` shows that have one), then any other
+/// scenario a named bug is hunted on (`faultline list bugs --json`).
+pub fn default_scenarios(faultline: &str) -> Result<Vec<String>> {
+    let json = |args: &[&str]| -> Result<Vec<serde_json::Value>> {
+        let listing = output(faultline, args)?;
+        serde_json::from_str(&listing).with_context(|| format!("`faultline {}`", args.join(" ")))
+    };
+    let protocols = json(&["list", "protocols", "--json"])?;
+    let bugs = json(&["list", "bugs", "--json"])?;
+    let nemeses = protocols
         .iter()
         .filter_map(|p| p["name"].as_str())
-        .map(|name| format!("scenarios/{name}/nemesis.json"))
-        .filter(|path| root().join(path).exists())
-        .collect())
+        .map(|name| format!("scenarios/{name}/nemesis.json"));
+    let bug_scenarios = bugs
+        .iter()
+        .filter_map(|b| b["scenario"].as_str().map(String::from));
+    let mut scenarios: Vec<String> = Vec::new();
+    for path in nemeses.chain(bug_scenarios) {
+        if root().join(&path).exists() && !scenarios.contains(&path) {
+            scenarios.push(path);
+        }
+    }
+    Ok(scenarios)
 }
