@@ -1,7 +1,10 @@
 //! Per-node clocks: what `ctx.now()` returns on a node, given the World's true time.
 //!
-//! A node's reading is `true + true * drift_ppm / 1e6 + offset`, so a scenario can
-//! model a clock that runs fast or slow (drift) and one that jumps (offset changes).
+//! A node's reading is `true + (true - since) * drift_ppm / 1e6 + offset`, where
+//! `since` is when the drift was last set, so a scenario can model a clock that runs
+//! fast or slow (drift) and one that jumps (offset changes). Changing the drift
+//! changes the rate from then on; it does not move the reading (the drift gained so
+//! far is folded into the offset).
 //! Timers are measured on the node's clock rate; jumps do not move pending timers,
 //! as with a monotonic timer source. The World keeps true time for the checkers.
 
@@ -14,6 +17,8 @@ pub const DRIFT_PPM_LIMIT: i64 = 500_000;
 pub struct NodeClock {
     pub offset_ns: i64,
     pub drift_ppm: i64,
+    /// True time at which `drift_ppm` took effect.
+    pub drift_since_ns: Nanos,
 }
 
 impl NodeClock {
@@ -23,9 +28,14 @@ impl NodeClock {
         if self.offset_ns == 0 && self.drift_ppm == 0 {
             return now;
         }
-        let drift = (i128::from(now) * i128::from(self.drift_ppm)) / 1_000_000;
-        let local = i128::from(now) + drift + i128::from(self.offset_ns);
+        let local = i128::from(now) + self.drift_gained(now) + i128::from(self.offset_ns);
         local.clamp(0, i128::from(u64::MAX)) as Nanos
+    }
+
+    /// What the drift has added to the reading since it was last set.
+    fn drift_gained(&self, now: Nanos) -> i128 {
+        let elapsed = i128::from(now.saturating_sub(self.drift_since_ns));
+        elapsed * i128::from(self.drift_ppm) / 1_000_000
     }
 
     /// True time that passes while this node's clock advances by `local_delay`.
@@ -42,7 +52,13 @@ impl NodeClock {
         self.offset_ns = self.offset_ns.saturating_add(by_ns);
     }
 
-    pub fn set_drift(&mut self, drift_ppm: i64) {
+    /// From true time `now` on, the clock runs `drift_ppm` fast (or slow); its
+    /// reading at `now` stays what it was.
+    pub fn set_drift(&mut self, now: Nanos, drift_ppm: i64) {
+        let gained = self.drift_gained(now);
+        self.offset_ns = (i128::from(self.offset_ns) + gained)
+            .clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+        self.drift_since_ns = now;
         self.drift_ppm = drift_ppm.clamp(-DRIFT_PPM_LIMIT, DRIFT_PPM_LIMIT);
     }
 }
@@ -62,10 +78,24 @@ mod tests {
         let mut clock = NodeClock::default();
         clock.jump(-(SECOND as i64));
         assert_eq!(clock.local(5 * SECOND), 4 * SECOND);
-        clock.set_drift(100_000); // 10% fast
-                                  // 10 s true time: +1 s of drift, -1 s of offset.
+        clock.set_drift(0, 100_000); // 10% fast
+                                     // 10 s true time: +1 s of drift, -1 s of offset.
         assert_eq!(clock.local(10 * SECOND), 10 * SECOND);
         assert_eq!(clock.true_delay(1_100_000), 1_000_000);
+    }
+
+    #[test]
+    fn changing_the_drift_changes_the_rate_not_the_reading() {
+        let mut clock = NodeClock::default();
+        clock.set_drift(0, 100_000);
+        assert_eq!(clock.local(10 * SECOND), 11 * SECOND);
+        clock.set_drift(10 * SECOND, -100_000);
+        assert_eq!(
+            clock.local(10 * SECOND),
+            11 * SECOND,
+            "no jump at the change"
+        );
+        assert_eq!(clock.local(20 * SECOND), 20 * SECOND, "9 s for the next 10");
     }
 
     #[test]

@@ -479,7 +479,8 @@ impl<A: Actor> World<A> {
             }
             F::ClockDrift { target, drift_ppm } => {
                 let node = self.resolve(&target, |_| true)?;
-                self.kernel.clocks[node.index()].set_drift(drift_ppm);
+                let now = self.kernel.now;
+                self.kernel.clocks[node.index()].set_drift(now, drift_ppm);
                 let resolved = F::ClockDrift {
                     target: node_of(node),
                     drift_ppm,
