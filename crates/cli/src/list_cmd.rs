@@ -75,6 +75,8 @@ fn list_bugs() {
         for bug in p.bugs {
             println!("{:<36} {}", bug.name, bug.mechanism);
             println!("{:<36} violates: {}", "", bug.violates.join(", "));
+            let scenario = format!("scenarios/{}/{}.json", p.name, bug.scenario);
+            println!("{:<36} hunted on: {scenario}", "");
         }
     }
 }
