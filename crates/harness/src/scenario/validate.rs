@@ -333,49 +333,8 @@ fn workload_of(file: &ScenarioFile, info: &ProtocolInfo) -> Result<Workload, Pro
 /// A workload of explicit operations: the random-workload fields do not apply, every
 /// entry names a client in range, and the protocol's clients can run every entry.
 fn scripted_workload(section: &WorkloadSection, info: &ProtocolInfo) -> Result<Workload, Problem> {
-    let random_only = [
-        ("keys", section.keys.is_some()),
-        ("ops", section.ops.is_some()),
-        ("read_ratio", section.read_ratio.is_some()),
-        ("think", section.think.is_some()),
-    ];
-    if let Some((name, _)) = random_only.iter().find(|(_, set)| *set) {
-        return Err(problem(
-            format!("workload.{name}"),
-            "applies only to random operations; remove it (workload.script lists every operation)",
-        ));
-    }
-    let (highest, entry) = section
-        .script
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.client, i))
-        .max()
-        .expect("a script has entries");
-    if section.clients.is_none() && highest >= 1_000 {
-        return Err(problem(
-            format!("workload.script[{entry}].client"),
-            format!("client {highest} is out of range; expected 0 to 999"),
-        ));
-    }
-    let clients = section.clients.unwrap_or(highest + 1);
-    if clients == 0 || clients > 1_000 {
-        return Err(problem("workload.clients", "expected 1 to 1000 clients"));
-    }
-    if let Some((i, e)) = section
-        .script
-        .iter()
-        .enumerate()
-        .find(|(_, e)| e.client >= clients)
-    {
-        return Err(problem(
-            format!("workload.script[{i}].client"),
-            format!(
-                "client {} is out of range; workload.clients is {clients}",
-                e.client
-            ),
-        ));
-    }
+    no_random_fields(section)?;
+    let clients = script_clients(section)?;
     let script: Vec<ScriptedOp> = section
         .script
         .iter()
@@ -400,6 +359,53 @@ fn scripted_workload(section: &WorkloadSection, info: &ProtocolInfo) -> Result<W
         script,
         ..Workload::default()
     })
+}
+
+/// A script lists every operation, so the random workload's knobs would mean nothing.
+fn no_random_fields(section: &WorkloadSection) -> Result<(), Problem> {
+    let random_only = [
+        ("keys", section.keys.is_some()),
+        ("ops", section.ops.is_some()),
+        ("read_ratio", section.read_ratio.is_some()),
+        ("think", section.think.is_some()),
+    ];
+    match random_only.iter().find(|(_, set)| *set) {
+        Some((name, _)) => Err(problem(
+            format!("workload.{name}"),
+            "applies only to random operations; remove it (workload.script lists every operation)",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// How many clients a script runs on: `clients` if given (every entry must name one
+/// of them), else one more than the highest client named.
+fn script_clients(section: &WorkloadSection) -> Result<u32, Problem> {
+    let entries = || section.script.iter().enumerate();
+    let (highest, entry) = entries()
+        .map(|(i, e)| (e.client, i))
+        .max()
+        .expect("a script has entries");
+    if section.clients.is_none() && highest >= 1_000 {
+        return Err(problem(
+            format!("workload.script[{entry}].client"),
+            format!("client {highest} is out of range; expected 0 to 999"),
+        ));
+    }
+    let clients = section.clients.unwrap_or(highest + 1);
+    if clients == 0 || clients > 1_000 {
+        return Err(problem("workload.clients", "expected 1 to 1000 clients"));
+    }
+    match entries().find(|(_, e)| e.client >= clients) {
+        Some((i, e)) => Err(problem(
+            format!("workload.script[{i}].client"),
+            format!(
+                "client {} is out of range; workload.clients is {clients}",
+                e.client
+            ),
+        )),
+        None => Ok(clients),
+    }
 }
 
 fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {
@@ -528,60 +534,13 @@ fn fault_of(
     node_count: usize,
     servers: usize,
 ) -> Result<Vec<(Nanos, FaultAction)>, Problem> {
+    check_action_fields(entry, path)?;
     let at = entry.at.0;
-    // A restarted client would start its operations, and their ids, over again.
-    let server_target = |spec: &TargetSpec, field: &str| -> Result<(), Problem> {
-        match spec.0 {
-            Target::Node(n) if n as usize >= servers && (n as usize) < node_count => Err(problem(
-                format!("{path}.{field}"),
-                format!("node {n} is a client; only servers (0 to {}) crash and restart (pause a client instead)", servers - 1),
-            )),
-            _ => Ok(()),
-        }
-    };
-    let target = |spec: &TargetSpec, field: &str| -> Result<Target, Problem> {
-        match &spec.0 {
-            Target::Node(n) if *n as usize >= node_count => Err(problem(
-                format!("{path}.{field}"),
-                format!(
-                    "node {n} is out of range; this scenario has nodes 0 to {}",
-                    node_count - 1
-                ),
-            )),
-            t => Ok(t.clone()),
-        }
-    };
-    let actions = action_names(entry);
-    if actions.len() != 1 {
-        let found = if actions.is_empty() {
-            "none".to_string()
-        } else {
-            actions.join(", ")
-        };
-        return Err(problem(
-            path,
-            format!("expected exactly one action (partition, heal, crash, restart, pause, resume, clock_jump, clock_drift_ppm, recover_all); found {found}"),
-        ));
-    }
     let for_ns = entry.for_.map(|d| d.0);
-    if for_ns.is_some() && !matches!(actions[0], "partition" | "crash" | "pause") {
-        return Err(problem(
-            format!("{path}.for"),
-            "`for` applies only to partition, crash and pause",
-        ));
-    }
-    if entry.node.is_some() && !matches!(actions[0], "clock_jump" | "clock_drift_ppm") {
-        return Err(problem(
-            format!("{path}.node"),
-            "`node` applies only to clock_jump and clock_drift_ppm",
-        ));
-    }
-    let clock_target = || -> Result<Target, Problem> {
-        let spec = entry
-            .node
-            .as_ref()
-            .ok_or_else(|| problem(path, "a clock fault needs \"node\": target"))?;
-        target(spec, "node")
+    let targets = Targets {
+        path,
+        node_count,
+        servers,
     };
     let action = if let Some(PartitionSpec(shape)) = &entry.partition {
         check_partition_nodes(shape, &format!("{path}.partition"), node_count)?;
@@ -599,35 +558,109 @@ fn fault_of(
         }
         FaultAction::Heal
     } else if let Some(spec) = &entry.crash {
-        server_target(spec, "crash")?;
         FaultAction::Crash {
-            target: target(spec, "crash")?,
+            target: targets.server(spec, "crash")?,
             restart_after_ns: for_ns,
         }
     } else if let Some(spec) = &entry.restart {
-        server_target(spec, "restart")?;
-        FaultAction::Restart(target(spec, "restart")?)
+        FaultAction::Restart(targets.server(spec, "restart")?)
     } else if let Some(spec) = &entry.pause {
         FaultAction::Pause {
-            target: target(spec, "pause")?,
+            target: targets.any(spec, "pause")?,
             resume_after_ns: for_ns,
         }
     } else if let Some(spec) = &entry.resume {
-        FaultAction::Resume(target(spec, "resume")?)
+        FaultAction::Resume(targets.any(spec, "resume")?)
     } else if let Some(jump) = entry.clock_jump {
         FaultAction::ClockJump {
-            target: clock_target()?,
+            target: targets.clock(entry)?,
             by_ns: jump.0,
         }
     } else if let Some(drift_ppm) = entry.clock_drift_ppm {
         FaultAction::ClockDrift {
-            target: clock_target()?,
+            target: targets.clock(entry)?,
             drift_ppm,
         }
     } else {
         FaultAction::RecoverAll
     };
     Ok(vec![(at, action)])
+}
+
+/// Exactly one action, and `for` and `node` only where they mean something.
+fn check_action_fields(entry: &ScheduleEntry, path: &str) -> Result<(), Problem> {
+    let actions = action_names(entry);
+    if actions.len() != 1 {
+        let found = if actions.is_empty() {
+            "none".to_string()
+        } else {
+            actions.join(", ")
+        };
+        return Err(problem(
+            path,
+            format!("expected exactly one action (partition, heal, crash, restart, pause, resume, clock_jump, clock_drift_ppm, recover_all); found {found}"),
+        ));
+    }
+    if entry.for_.is_some() && !matches!(actions[0], "partition" | "crash" | "pause") {
+        return Err(problem(
+            format!("{path}.for"),
+            "`for` applies only to partition, crash and pause",
+        ));
+    }
+    if entry.node.is_some() && !matches!(actions[0], "clock_jump" | "clock_drift_ppm") {
+        return Err(problem(
+            format!("{path}.node"),
+            "`node` applies only to clock_jump and clock_drift_ppm",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the targets one schedule entry names against the scenario's nodes.
+struct Targets<'a> {
+    path: &'a str,
+    node_count: usize,
+    servers: usize,
+}
+
+impl Targets<'_> {
+    /// Any node of the scenario (or a name resolved when the fault applies).
+    fn any(&self, spec: &TargetSpec, field: &str) -> Result<Target, Problem> {
+        match &spec.0 {
+            Target::Node(n) if *n as usize >= self.node_count => Err(problem(
+                format!("{}.{field}", self.path),
+                format!(
+                    "node {n} is out of range; this scenario has nodes 0 to {}",
+                    self.node_count - 1
+                ),
+            )),
+            t => Ok(t.clone()),
+        }
+    }
+
+    /// A server: a restarted client would start its operations, and their ids, over.
+    fn server(&self, spec: &TargetSpec, field: &str) -> Result<Target, Problem> {
+        let target = self.any(spec, field)?;
+        match target {
+            Target::Node(n) if n as usize >= self.servers => Err(problem(
+                format!("{}.{field}", self.path),
+                format!(
+                    "node {n} is a client; only servers (0 to {}) crash and restart (pause a client instead)",
+                    self.servers - 1
+                ),
+            )),
+            target => Ok(target),
+        }
+    }
+
+    /// The node a clock fault names in `node`.
+    fn clock(&self, entry: &ScheduleEntry) -> Result<Target, Problem> {
+        let spec = entry
+            .node
+            .as_ref()
+            .ok_or_else(|| problem(self.path, "a clock fault needs \"node\": target"))?;
+        self.any(spec, "node")
+    }
 }
 
 fn action_names(entry: &ScheduleEntry) -> Vec<&'static str> {

@@ -21,6 +21,7 @@
 
 use crate::protocol::Violation;
 use crate::twopc::bank::Bank;
+use crate::twopc::coordinator::{Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
 use faultline_sim::{NodeId, World};
@@ -109,48 +110,43 @@ impl TwoPcChecker {
                 .or_insert_with(|| disruptions(world));
         }
         for entry in &coordinator.decision_log[decisions_read..] {
-            let synced = world.disk(node).synced_len();
-            if !entry.recovered && entry.record >= synced {
-                return violation(
-                    "decision_durable",
-                    format!(
-                        "the coordinator sent {} for {} before it was on disk",
-                        outcome_name(entry.commit),
-                        entry.attempt
-                    ),
-                );
-            }
-            let participants: Vec<u32> = coordinator
-                .attempts
-                .get(&entry.attempt)
-                .map(|s| s.participants.iter().map(|(n, _)| *n).collect())
-                .unwrap_or_default();
-            let all_yes = participants
-                .iter()
-                .all(|p| self.yes_votes.contains(&(entry.attempt, *p)));
-            if entry.commit && !all_yes {
-                return violation(
-                    "commit_needs_all_yes",
-                    format!(
-                        "the coordinator committed {} without a yes from every participant",
-                        entry.attempt
-                    ),
-                );
-            }
-            let undisturbed =
-                self.disruptions_at_begin.get(&entry.attempt) == Some(&disruptions(world));
-            if !entry.commit && !entry.recovered && all_yes && undisturbed {
-                return violation(
-                    "abort_without_cause",
-                    format!(
-                        "the coordinator aborted {} although every vote was yes and nothing failed",
-                        entry.attempt
-                    ),
-                );
-            }
+            self.check_decision(world, coordinator, entry)?;
             self.record_outcome(COORDINATOR as u32, entry.attempt, entry.commit)?;
         }
         self.read[COORDINATOR] = (coordinator.begun_log.len(), coordinator.decision_log.len());
+        Ok(())
+    }
+
+    /// AC3, AC4 and durability for one decision the coordinator made (or recovered).
+    fn check_decision(
+        &self,
+        world: &World<TwoPcNode>,
+        coordinator: &Coordinator,
+        entry: &DecisionEntry,
+    ) -> Result<(), Violation> {
+        let attempt = entry.attempt;
+        let synced = world.disk(NodeId(COORDINATOR as u32)).synced_len();
+        if !entry.recovered && entry.record >= synced {
+            let outcome = outcome_name(entry.commit);
+            let detail =
+                format!("the coordinator sent {outcome} for {attempt} before it was on disk");
+            return violation("decision_durable", detail);
+        }
+        let state = coordinator.attempts.get(&attempt);
+        let mut participants = state.into_iter().flat_map(|s| s.participants.iter());
+        let all_yes = participants.all(|(p, _)| self.yes_votes.contains(&(attempt, *p)));
+        if entry.commit && !all_yes {
+            let detail =
+                format!("the coordinator committed {attempt} without a yes from every participant");
+            return violation("commit_needs_all_yes", detail);
+        }
+        let undisturbed = self.disruptions_at_begin.get(&attempt) == Some(&disruptions(world));
+        if !entry.commit && !entry.recovered && all_yes && undisturbed {
+            let detail = format!(
+                "the coordinator aborted {attempt} although every vote was yes and nothing failed"
+            );
+            return violation("abort_without_cause", detail);
+        }
         Ok(())
     }
 
