@@ -336,3 +336,20 @@ fn a_crashed_client_is_rejected() {
     );
     assert!(message.contains("is a client"), "{message}");
 }
+
+#[test]
+fn a_bad_protocol_option_or_node_count_is_located() {
+    let message = bad_scenario(
+        "bad_option.json",
+        "{\n  \"protocol\": {\n    \"kind\": \"lock\", \"nodes\": 3,\n    \"service\": \"paxos\"\n  }\n}",
+    );
+    assert!(
+        message.contains(":4:") && message.contains("protocol.service"),
+        "{message}"
+    );
+    let message = bad_scenario(
+        "bad_nodes.json",
+        "{\n  \"protocol\": { \"kind\": \"saga\", \"nodes\": 5 }\n}",
+    );
+    assert!(message.contains("exactly 4 nodes"), "{message}");
+}

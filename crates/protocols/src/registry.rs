@@ -5,7 +5,7 @@ use crate::bugs::BugInfo;
 use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
 use crate::lock::Lock;
 use crate::paxos::Paxos;
-use crate::protocol::{OptionInfo, Protocol, ScriptProblem, ScriptedOp};
+use crate::protocol::{OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError};
 use crate::raft::Raft;
 use crate::saga::Saga;
 use crate::twopc::TwoPc;
@@ -42,6 +42,8 @@ pub struct ProtocolInfo {
     pub takes_script: bool,
     /// Checks a `workload.script` for this protocol's clients.
     pub check_script: fn(&[ScriptedOp]) -> Result<(), ScriptProblem>,
+    /// Whether the protocol can be built as a setup asks (its options, node count).
+    pub check_setup: fn(&Setup) -> Result<(), SetupError>,
     pub bugs: &'static [BugInfo],
     pub options: &'static [OptionInfo],
 }
@@ -58,6 +60,7 @@ impl ProtocolVisitor for Describe {
             has_clients: P::HAS_CLIENTS,
             takes_script: P::TAKES_SCRIPT,
             check_script: P::check_script,
+            check_setup: |setup| P::build(setup).map(|_| ()),
             bugs: P::bugs(),
             options: P::options(),
         }

@@ -10,7 +10,7 @@ use crate::scenario::file::*;
 use crate::scenario::locate::locate;
 use crate::scenario::spec::{PartitionSpec, TargetSpec};
 use faultline_protocols::registry::{all_protocols, ProtocolInfo};
-use faultline_protocols::{ScriptedOp, Workload};
+use faultline_protocols::{Bugs, ScriptedOp, Setup, SetupError, Workload};
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::{
@@ -121,6 +121,7 @@ impl Scenario {
             .flatten()
             .collect();
         validate_bugs(&file, &info)?;
+        check_setup(&file, &info, servers, &options, workload.as_ref())?;
         Ok(Scenario {
             protocol: info.name.to_string(),
             servers,
@@ -276,6 +277,28 @@ fn validate_options(
         options.insert(name.clone(), value.clone());
     }
     Ok(options)
+}
+
+/// Builds the protocol once, so a bad option value or node count is reported here,
+/// located, rather than when the run starts.
+fn check_setup(
+    file: &ScenarioFile,
+    info: &ProtocolInfo,
+    servers: usize,
+    options: &BTreeMap<String, Value>,
+    workload: Option<&Workload>,
+) -> Result<(), Problem> {
+    let setup = Setup {
+        servers,
+        workload: workload.cloned().unwrap_or_default(),
+        bugs: Bugs::new(file.bugs.iter().cloned()),
+        options: options.clone(),
+        fault_period_ns: file.duration.0,
+    };
+    (info.check_setup)(&setup).map_err(|e| match &e {
+        SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
+        SetupError::Invalid(message) => problem("protocol", message.clone()),
+    })
 }
 
 fn validate_bugs(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem> {
