@@ -47,7 +47,7 @@ impl<A: Actor> Context<'_, A> {
     /// node and the instant, not on what earlier handlers drew, so an election
     /// timeout drawn at a given moment is the same however many messages came before.
     pub fn rng(&mut self) -> &mut SimRng {
-        let rng = &mut self.kernel.node_rngs[self.node.index()];
+        let rng = &mut self.kernel.handler_rng;
         if !self.rng_keyed {
             self.rng_keyed = true;
             let (node, now) = (self.node, self.kernel.now);

@@ -20,6 +20,7 @@ pub mod queue;
 pub mod rng;
 pub mod time;
 pub mod trace;
+pub mod watch;
 pub mod world;
 
 pub use actor::Actor;

@@ -3,10 +3,11 @@
 //! Each message draws its own latency, so reordering falls out of latency alone. The
 //! draws are keyed by link, send time and the message's place among those sent on
 //! its link at that instant ([`InstantKeys`](crate::rng::InstantKeys)), never by how
-//! many messages came before: removing one message (as the shrinker does) leaves the others' fates as
-//! they were. A partition is a matrix of blocked directed links: a message
-//! is dropped if its link is blocked when it is sent or when it would arrive. Clients
-//! are nodes like any other; partition shapes cut only the links the shape names.
+//! many messages came before: removing one message (as the shrinker does) leaves the
+//! others' fates as they were. A partition is a matrix of blocked directed links: a
+//! message is dropped if its link is blocked when it is sent or when it would arrive.
+//! Clients are nodes like any other; partition shapes cut only the links the shape
+//! names.
 
 use crate::node::NodeId;
 use crate::rng::SimRng;

@@ -1,9 +1,9 @@
 //! Seeded randomness: the only source of chance in a run.
 //!
-//! Each purpose (network, faults, workload, each node) draws from its own ChaCha8
-//! stream derived from the run seed, so removing a fault while shrinking does not
-//! reshuffle every later network delay. Draws go further: each message's fate, and
-//! each handler's draws from its node's stream, are read at a position keyed by the
+//! Each purpose (network, faults, nemesis, swarm, triggers) draws from its own
+//! ChaCha8 stream derived from the run seed, so removing a fault while shrinking does
+//! not reshuffle every later network delay. Draws go further: each message's fate,
+//! and each handler's draws (`ctx.rng()`), are read at a position keyed by the
 //! instant ([`InstantKeys`], [`SimRng::seek`]), so removing one message or one client
 //! operation leaves the fate of every other message and every later election timeout
 //! as it was. Range helpers are written here rather than taken from `rand` so the
@@ -75,7 +75,6 @@ pub enum Stream {
     Swarm,
     /// Faults triggered by what happens in the run (a new leader, say).
     Trigger,
-    Node(u32),
     /// The `nth` message sent on the directed link `from → to` at one instant (the
     /// block says which instant).
     Link {
@@ -99,7 +98,6 @@ impl Stream {
             Stream::Workload => 4,
             Stream::Swarm => 5,
             Stream::Trigger => 6,
-            Stream::Node(n) => 1_000 + u64::from(n),
             Stream::Link { from, to, nth } => {
                 let field = |v: u32| u64::from(v).min(KEY_FIELD_MAX);
                 (1 << 63) | field(from) << 42 | field(to) << 21 | field(nth)

@@ -88,7 +88,9 @@ pub struct Kernel<A: Actor> {
     pub(crate) nodes: Vec<NodeRuntime>,
     pub(crate) clocks: Vec<NodeClock>,
     pub(crate) disks: Vec<Disk<A::Record>>,
-    pub(crate) node_rngs: Vec<SimRng>,
+    /// Every handler's draws: keyed per (node, instant) by `handler_keys`, so one
+    /// generator serves every node (each `ctx.rng()` seeks before its first draw).
+    pub(crate) handler_rng: SimRng,
     /// Deferred events of paused nodes, replayed in order when they resume.
     pub(crate) deferred: Vec<Vec<Event<A>>>,
     pub(crate) pending_timers: BTreeSet<u64>,
@@ -212,10 +214,8 @@ impl<A: Actor> World<A> {
             nodes: node_ids.clone().map(|_| NodeRuntime::new()).collect(),
             clocks: vec![NodeClock::default(); node_count],
             disks: node_ids.clone().map(|_| Disk::default()).collect(),
-            node_rngs: node_ids
-                .clone()
-                .map(|id| SimRng::new(config.seed, Stream::Node(id.0)))
-                .collect(),
+            // Its starting stream is never drawn from: every handler seeks first.
+            handler_rng: SimRng::new(config.seed, Stream::Network),
             deferred: node_ids.clone().map(|_| Vec::new()).collect(),
             pending_timers: BTreeSet::new(),
             next_timer_id: 0,

@@ -2,11 +2,12 @@
 //!
 //! A client runs its operations one at a time: drawn at random and paced over the
 //! fault period so that faults hit operations in flight, or taken from an explicit
-//! script (what the shrinker writes), each invoked no earlier than its time. It sends each command to the server it believes
-//! leads, follows `NotLeader` hints, and on a timeout retries the same command (same
-//! session sequence number, so it applies at most once) on the next server. It keeps
-//! retrying until the command completes: with sessions a retry is always safe, so the
-//! history has no indeterminate operations except those cut off by the end of a run.
+//! script (what the shrinker writes), each invoked no earlier than its time. It sends
+//! each command to the server it believes leads, follows `NotLeader` hints, and on a
+//! timeout retries the same command (same session sequence number, so it applies at
+//! most once) on the next server. It keeps retrying until the command completes: with
+//! sessions a retry is always safe, so the history has no indeterminate operations
+//! except those cut off by the end of a run.
 //! Every invocation and completion is reported as a [`ClientEvent`] observation.
 
 use crate::history::{ClientEvent, ClientEventKind};

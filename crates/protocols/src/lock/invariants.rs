@@ -24,6 +24,7 @@ use crate::lock::messages::Token;
 use crate::lock::node::LockNode;
 use crate::protocol::Violation;
 use faultline_sim::time::format_nanos;
+use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{Nanos, NodeId, World};
 use std::collections::BTreeMap;
 
@@ -48,8 +49,8 @@ pub struct LockChecker {
     written: usize,
     /// The highest token the resource accepted, and whose write it was.
     highest_written: Option<(Token, u32)>,
-    /// The resource's `node_version` when last examined.
-    resource_examined: Option<u64>,
+    /// Whether the resource changed since the checker last looked.
+    examined: ChangeWatch,
     believed_together: u64,
 }
 
@@ -62,7 +63,7 @@ impl LockChecker {
             highest_accepted: None,
             written: 0,
             highest_written: None,
-            resource_examined: None,
+            examined: ChangeWatch::new(resource.index() + 1),
             believed_together: 0,
         }
     }
@@ -165,11 +166,9 @@ impl LockChecker {
     }
 
     fn check_resource(&mut self, world: &World<LockNode>) -> Result<(), Violation> {
-        let version = world.node_version(self.resource);
-        if self.resource_examined == Some(version) {
+        if !self.examined.changed(world, self.resource) {
             return Ok(());
         }
-        self.resource_examined = Some(version);
         let Some(resource) = world.actor(self.resource).and_then(LockNode::as_resource) else {
             return Ok(()); // crashed: its log comes back from disk
         };

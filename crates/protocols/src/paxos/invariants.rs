@@ -14,6 +14,7 @@ use crate::paxos::node::PaxosNode;
 use crate::paxos::server::Server;
 use crate::protocol::Violation;
 use faultline_sim::hash::TraceHasher;
+use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
@@ -26,8 +27,8 @@ pub struct PaxosChecker {
     exec_cursor: Vec<usize>,
     /// Servers seen crashed at the last check: their next appearance is a restart.
     down: Vec<bool>,
-    /// Each server's `node_version` when last examined.
-    examined: Vec<Option<u64>>,
+    /// Which servers changed since the checker last looked.
+    examined: ChangeWatch,
     /// (slot, ballot, value hash) → acceptors that accepted it.
     votes: BTreeMap<(u64, Ballot, u64), BTreeSet<u32>>,
     /// (acceptor, slot) → highest ballot it accepted there.
@@ -56,7 +57,7 @@ impl PaxosChecker {
             accept_cursor: vec![0; servers],
             exec_cursor: vec![0; servers],
             down: vec![false; servers],
-            examined: vec![None; servers],
+            examined: ChangeWatch::new(servers),
             ..PaxosChecker::default()
         }
     }
@@ -64,11 +65,9 @@ impl PaxosChecker {
     pub fn check(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
         for i in 0..self.max_promised.len() {
             let node = NodeId(i as u32);
-            let version = world.node_version(node);
-            if self.examined[i] == Some(version) {
+            if !self.examined.changed(world, node) {
                 continue; // nothing happened to it since its last examination
             }
-            self.examined[i] = Some(version);
             let Some(server) = world.actor(node).and_then(PaxosNode::as_server) else {
                 self.accept_cursor[i] = 0;
                 self.exec_cursor[i] = 0;

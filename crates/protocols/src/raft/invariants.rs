@@ -25,6 +25,7 @@ use crate::raft::node::RaftNode;
 use crate::raft::persistence::replay;
 use crate::raft::server::{Role, Server};
 use faultline_sim::hash::TraceHasher;
+use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
@@ -50,8 +51,8 @@ pub struct RaftChecker {
     log_summary: Vec<(u64, u64)>,
     /// The log a crashed server will recover (replayed from its disk once per crash).
     crashed_log: Vec<Option<Log>>,
-    /// Each server's `node_version` when last examined.
-    examined: Vec<Option<u64>>,
+    /// Which servers changed since the checker last looked.
+    examined: ChangeWatch,
 }
 
 fn payload_hash(payload: &Payload) -> u64 {
@@ -74,7 +75,7 @@ impl RaftChecker {
             known_durable: vec![0; servers],
             log_summary: vec![(0, 0); servers],
             crashed_log: vec![None; servers],
-            examined: vec![None; servers],
+            examined: ChangeWatch::new(servers),
             ..RaftChecker::default()
         }
     }
@@ -82,11 +83,9 @@ impl RaftChecker {
     pub fn check(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
         for i in 0..self.max_term.len() {
             let node = NodeId(i as u32);
-            let version = world.node_version(node);
-            if self.examined[i] == Some(version) {
+            if !self.examined.changed(world, node) {
                 continue; // nothing happened to it since its last examination
             }
-            self.examined[i] = Some(version);
             let Some(server) = world.actor(node).and_then(RaftNode::as_server) else {
                 self.last_commit[i] = None;
                 self.checked_commit[i] = 0;

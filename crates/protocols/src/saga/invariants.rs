@@ -27,7 +27,8 @@ use crate::saga::books::{Inventory, Payment};
 use crate::saga::config::{SagaConfig, ORCHESTRATOR, SERVERS};
 use crate::saga::messages::{Action, Command, OrderId, Outcome, SagaEnd, Service};
 use crate::saga::node::SagaNode;
-use faultline_sim::{NodeId, World};
+use faultline_sim::watch::ChangeWatch;
+use faultline_sim::World;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -86,8 +87,8 @@ fn violation(property: &str, detail: String) -> Result<(), Violation> {
 pub struct SagaChecker {
     stock_per_item: i64,
     money_total: i64,
-    /// Each server's `node_version` when last examined.
-    examined: [Option<u64>; SERVERS],
+    /// Which servers changed since the checker last looked.
+    examined: ChangeWatch,
     /// Per service (in `Service::ALL` order): ledger entries already read.
     ledger_cursor: [usize; 3],
     /// The orchestrator boot whose `ended_log` is being read, and how far.
@@ -107,7 +108,7 @@ impl SagaChecker {
         SagaChecker {
             stock_per_item: config.stock_per_item,
             money_total: config.balance * i64::from(config.customers),
-            examined: [None; SERVERS],
+            examined: ChangeWatch::new(SERVERS),
             ledger_cursor: [0; 3],
             orchestrator_boot: 0,
             ended_cursor: 0,
@@ -143,24 +144,13 @@ impl SagaChecker {
         }
     }
 
-    /// Whether `node` changed since it was last examined (and note that it was now).
-    fn changed(&mut self, world: &World<SagaNode>, node: NodeId) -> bool {
-        let version = world.node_version(node);
-        let seen = &mut self.examined[node.index()];
-        if *seen == Some(version) {
-            return false;
-        }
-        *seen = Some(version);
-        true
-    }
-
     fn check_service(
         &mut self,
         world: &World<SagaNode>,
         i: usize,
         service: Service,
     ) -> Result<(), Violation> {
-        if !self.changed(world, service.node()) {
+        if !self.examined.changed(world, service.node()) {
             return Ok(());
         }
         let Some(node) = world.actor(service.node()).and_then(SagaNode::as_service) else {
@@ -207,7 +197,7 @@ impl SagaChecker {
     }
 
     fn check_orchestrator(&mut self, world: &World<SagaNode>) -> Result<(), Violation> {
-        if !self.changed(world, ORCHESTRATOR) {
+        if !self.examined.changed(world, ORCHESTRATOR) {
             return Ok(());
         }
         let Some(orchestrator) = world

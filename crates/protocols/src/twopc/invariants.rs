@@ -24,6 +24,7 @@ use crate::twopc::bank::Bank;
 use crate::twopc::coordinator::{Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
+use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,8 +33,8 @@ const COORDINATOR: usize = 0;
 #[derive(Debug)]
 pub struct TwoPcChecker {
     bank: Bank,
-    /// Each server's `node_version` when last examined.
-    examined: Vec<Option<u64>>,
+    /// Which servers changed since the checker last looked.
+    examined: ChangeWatch,
     /// Per server, how far into its current incarnation's logs the checker has read:
     /// (votes or begun attempts, outcomes or decisions).
     read: Vec<(usize, usize)>,
@@ -70,7 +71,7 @@ impl TwoPcChecker {
         let servers = bank.participants as usize + 1;
         TwoPcChecker {
             bank,
-            examined: vec![None; servers],
+            examined: ChangeWatch::new(servers),
             read: vec![(0, 0); servers],
             first_outcome: BTreeMap::new(),
             outcome_of: BTreeMap::new(),
@@ -80,13 +81,11 @@ impl TwoPcChecker {
     }
 
     pub fn check(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
-        for i in 0..self.examined.len() {
+        for i in 0..self.read.len() {
             let node = NodeId(i as u32);
-            let version = world.node_version(node);
-            if self.examined[i] == Some(version) {
+            if !self.examined.changed(world, node) {
                 continue; // nothing happened to it since its last examination
             }
-            self.examined[i] = Some(version);
             match world.actor(node) {
                 None => self.read[i] = (0, 0), // crashed: its logs restart with it
                 Some(TwoPcNode::Coordinator(_)) => self.check_coordinator(world)?,
@@ -218,7 +217,7 @@ impl TwoPcChecker {
 
     /// AC5 and conservation, once the run is over.
     pub fn check_end(&self, world: &World<TwoPcNode>) -> Result<(), Violation> {
-        let servers = world.actors().iter().take(self.examined.len()).enumerate();
+        let servers = world.actors().iter().take(self.read.len()).enumerate();
         let mut total = 0;
         for (i, actor) in servers {
             match actor {
