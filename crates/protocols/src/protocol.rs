@@ -54,6 +54,26 @@ pub struct ScriptProblem {
     pub message: String,
 }
 
+/// No two entries of `script` write the same value: where values name writes (the
+/// linearizability checker prunes unread crashed writes by value; a fenced resource's
+/// log names writes by value), a repeated one would make two writes one.
+pub fn check_unique_values(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
+    let mut first_of = std::collections::BTreeMap::new();
+    for (entry, op) in script.iter().enumerate() {
+        let Some(value) = &op.value else {
+            continue;
+        };
+        if let Some(first) = first_of.insert(value.as_str(), entry) {
+            return Err(ScriptProblem {
+                entry,
+                field: "value",
+                message: format!("`{value}` is also written by workload.script[{first}]; expected a value unique to this operation"),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Default for Workload {
     fn default() -> Self {
         Workload {

@@ -7,13 +7,11 @@
 //! writes.
 
 use crate::kv::op::KvOp;
-use crate::protocol::{ScriptProblem, ScriptedOp};
-use std::collections::BTreeMap;
+use crate::protocol::{check_unique_values, ScriptProblem, ScriptedOp};
 
 /// Every entry is a key-value operation with a non-empty key, a value exactly when
 /// it writes, and no value written twice.
 pub fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
-    let mut written = BTreeMap::new();
     for (entry, op) in script.iter().enumerate() {
         let problem = |field, message: String| ScriptProblem {
             entry,
@@ -44,16 +42,8 @@ pub fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
                 ))
             }
         }
-        if let Some(value) = &op.value {
-            if let Some(first) = written.insert(value.clone(), entry) {
-                return Err(problem(
-                    "value",
-                    format!("`{value}` is also written by workload.script[{first}]; expected a value unique to this operation"),
-                ));
-            }
-        }
     }
-    Ok(())
+    check_unique_values(script)
 }
 
 /// The operation a checked script entry names.

@@ -3,8 +3,7 @@
 //! `resource` with the value written (unique across the script, as it names the
 //! write). Checked once at load time, then turned into [`LockOp`]s for the clients.
 
-use crate::protocol::{ScriptProblem, ScriptedOp};
-use std::collections::BTreeMap;
+use crate::protocol::{check_unique_values, ScriptProblem, ScriptedOp};
 
 /// The history key of the lock.
 pub const LOCK_KEY: &str = "lock";
@@ -50,7 +49,6 @@ impl LockOp {
 /// Every entry is a lock operation on its key, with a value exactly when it writes,
 /// and no value written twice.
 pub fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
-    let mut written = BTreeMap::new();
     for (entry, op) in script.iter().enumerate() {
         let problem = |field, message: String| ScriptProblem {
             entry,
@@ -78,14 +76,7 @@ pub fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
                     "a write needs \"value\": the value it writes".into(),
                 ))
             }
-            ("write", Some(value)) => {
-                if let Some(first) = written.insert(value.clone(), entry) {
-                    return Err(problem(
-                        "value",
-                        format!("`{value}` is also written by workload.script[{first}]; expected a value unique to this write"),
-                    ));
-                }
-            }
+            ("write", Some(_)) => {}
             (_, Some(_)) => {
                 return Err(problem(
                     "value",
@@ -95,7 +86,7 @@ pub fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
             (_, None) => {}
         }
     }
-    Ok(())
+    check_unique_values(script)
 }
 
 /// The operation a checked script entry names.

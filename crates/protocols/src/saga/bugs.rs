@@ -12,13 +12,13 @@ pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "saga.non_idempotent_step",
         mechanism: "a service applies a redelivered command (a duplicate or a retry, same command id) again instead of answering it from its table of applied commands",
-        violates: &["at_most_once", "saga_atomicity", "cancelled_net_zero"],
+        violates: &["at_most_once"],
         scenario: "nemesis",
     },
     BugInfo {
         name: "saga.state_after_send",
         mechanism: "the orchestrator sends a command before its saga state is durable (written after the send, synced by a background flush): a crash in between forgets the command, and the saga redoes the step under a new command id",
-        violates: &["at_most_once", "saga_atomicity", "cancelled_net_zero"],
+        violates: &["at_most_once", "saga_atomicity"],
         scenario: "nemesis",
     },
 ];

@@ -7,25 +7,25 @@ pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "twopc.participant_timeout_abort",
         mechanism: "a prepared participant that waits too long for the decision aborts on its own",
-        violates: &["agreement", "money_conserved"],
+        violates: &["agreement"],
         scenario: "nemesis",
     },
     BugInfo {
         name: "twopc.decision_not_logged",
         mechanism: "the coordinator sends its decision before forcing it to disk (flushed lazily)",
-        violates: &["decision_durable", "no_reversal", "agreement", "money_conserved"],
+        violates: &["decision_durable"],
         scenario: "nemesis",
     },
     BugInfo {
         name: "twopc.vote_before_prepare_logged",
         mechanism: "a participant votes yes before forcing its PREPARED record to disk (flushed lazily)",
-        violates: &["prepared_durable", "agreement", "money_conserved"],
+        violates: &["prepared_durable"],
         scenario: "nemesis",
     },
     BugInfo {
         name: "twopc.late_decision_overwrites",
         mechanism: "a participant applies a decision for an earlier attempt of a transaction over the outcome it recorded for a later one",
-        violates: &["no_reversal", "agreement", "money_conserved"],
+        violates: &["no_reversal", "agreement", "abort_without_cause"],
         scenario: "nemesis",
     },
 ];
