@@ -1,7 +1,7 @@
 //! `faultline list protocols|bugs|models`: what faultline can run, break and check.
 
 use clap::ValueEnum;
-use faultline_protocols::registry::all_protocols;
+use faultline_protocols::registry::{all_protocols, scenario_path};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ListWhat {
@@ -47,7 +47,7 @@ fn bugs_json() -> serde_json::Value {
                     "protocol": p.name,
                     "mechanism": b.mechanism,
                     "violates": b.violates,
-                    "scenario": format!("scenarios/{}/{}.json", p.name, b.scenario),
+                    "scenario": scenario_path(p.name, b.scenario),
                 })
             })
         })
@@ -75,7 +75,7 @@ fn list_bugs() {
         for bug in p.bugs {
             println!("{:<36} {}", bug.name, bug.mechanism);
             println!("{:<36} violates: {}", "", bug.violates.join(", "));
-            let scenario = format!("scenarios/{}/{}.json", p.name, bug.scenario);
+            let scenario = scenario_path(p.name, bug.scenario);
             println!("{:<36} hunted on: {scenario}", "");
         }
     }

@@ -57,6 +57,8 @@ pub struct Outcome {
     pub trace_hash: u64,
     pub faults: Vec<AppliedFault>,
     pub stats: Stats,
+    /// Client nodes the run had (after the servers).
+    pub clients: usize,
     /// What the clients saw, stamped with true time.
     pub history: Vec<TimedClientEvent>,
     /// The run's fault settings after swarm choices.

@@ -14,7 +14,7 @@ use crate::outcome::{Outcome, Verdict};
 use crate::scenario::Scenario;
 use crate::swarm;
 use faultline_protocols::registry::{with_protocol, ProtocolVisitor};
-use faultline_protocols::{Bugs, Protocol, Setup, Violation};
+use faultline_protocols::{Protocol, Violation};
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::rng::{SimRng, Stream};
 use faultline_sim::{FaultAction, World, WorldConfig};
@@ -82,14 +82,9 @@ fn run_protocol<P: Protocol>(
     options: &RunOptions,
 ) -> Result<Outcome, InputError> {
     let faults = faults_of(scenario);
-    let setup = Setup {
-        servers: scenario.servers,
-        workload: scenario.workload.clone().unwrap_or_default(),
-        bugs: Bugs::new(scenario.bugs.iter().cloned()),
-        options: scenario.options.clone(),
-        fault_period_ns: scenario.duration_ns,
-    };
-    let mut protocol = P::build(&setup).map_err(|e| InputError {
+    // Validation built it once already (`Scenario::from_file`), so this cannot fail
+    // for a scenario that validated; the error is for one assembled by hand.
+    let mut protocol = P::build(&scenario.setup()).map_err(|e| InputError {
         file: scenario.file.name.clone(),
         line: 0,
         column: 0,
@@ -123,6 +118,7 @@ fn run_protocol<P: Protocol>(
         trace_hash: world.trace_hash(),
         faults: world.applied_faults().to_vec(),
         stats: world.stats().clone(),
+        clients: scenario.clients(),
         history: protocol.history(&world),
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,

@@ -14,13 +14,9 @@ fn default_scenarios() -> Vec<(String, String)> {
     for protocol in all_protocols() {
         let names = std::iter::once("nemesis").chain(protocol.bugs.iter().map(|b| b.scenario));
         for name in names {
-            let path = format!(
-                "{}/../../scenarios/{}/{name}.json",
-                env!("CARGO_MANIFEST_DIR"),
-                protocol.name
-            );
             let pair = (protocol.name.to_string(), name.to_string());
-            if std::path::Path::new(&path).exists() && !scenarios.contains(&pair) {
+            let exists = common::scenario_on_disk(protocol.name, name).exists();
+            if exists && !scenarios.contains(&pair) {
                 scenarios.push(pair);
             }
         }

@@ -86,6 +86,12 @@ pub fn all_protocols() -> Vec<ProtocolInfo> {
         .collect()
 }
 
+/// Where a protocol's default scenario `name` lives, from the workspace root
+/// (`scenarios/lock/redlock.json`): a bug's `scenario` names one.
+pub fn scenario_path(protocol: &str, name: &str) -> String {
+    format!("scenarios/{protocol}/{name}.json")
+}
+
 /// The protocol that owns a bug name (`raft.stale_read` → raft), if any.
 pub fn bug(name: &str) -> Option<(&'static str, BugInfo)> {
     all_protocols()

@@ -117,6 +117,13 @@ pub struct FaultsSection {
     pub swarm: bool,
 }
 
+impl FaultsSection {
+    /// Whether chance picks some of the faults (a random nemesis, or swarm).
+    pub fn is_random(&self) -> bool {
+        self.random.is_some() || self.swarm
+    }
+}
+
 /// One timed fault: `at` plus exactly one action.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

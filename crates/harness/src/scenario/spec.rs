@@ -48,7 +48,8 @@ impl TargetSpec {
     }
 }
 
-fn is_role_name(s: &str) -> bool {
+/// Lowercase letters and `_`: how roles (`leader`, `holder`) are named.
+pub(crate) fn is_role_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
 }
 

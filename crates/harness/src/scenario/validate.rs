@@ -8,7 +8,7 @@ use crate::duration::Duration;
 use crate::error::InputError;
 use crate::scenario::file::*;
 use crate::scenario::locate::locate;
-use crate::scenario::spec::{PartitionSpec, TargetSpec};
+use crate::scenario::spec::{is_role_name, PartitionSpec, TargetSpec};
 use faultline_protocols::registry::{all_protocols, ProtocolInfo};
 use faultline_protocols::{Bugs, ScriptedOp, Setup, SetupError, Workload};
 use faultline_sim::disk::UnsyncedOnCrash;
@@ -121,8 +121,7 @@ impl Scenario {
             .flatten()
             .collect();
         validate_bugs(&file, &info)?;
-        check_setup(&file, &info, servers, &options, workload.as_ref())?;
-        Ok(Scenario {
+        let scenario = Scenario {
             protocol: info.name.to_string(),
             servers,
             options,
@@ -141,7 +140,20 @@ impl Scenario {
             bugs: file.bugs.clone(),
             expect: file.expect,
             file,
-        })
+        };
+        check_setup(&scenario, &info)?;
+        Ok(scenario)
+    }
+
+    /// What the protocol is built from for a run of this scenario.
+    pub fn setup(&self) -> Setup {
+        Setup {
+            servers: self.servers,
+            workload: self.workload.clone().unwrap_or_default(),
+            bugs: Bugs::new(self.bugs.iter().cloned()),
+            options: self.options.clone(),
+            fault_period_ns: self.duration_ns,
+        }
     }
 
     /// Client nodes in this scenario.
@@ -281,21 +293,8 @@ fn validate_options(
 
 /// Builds the protocol once, so a bad option value or node count is reported here,
 /// located, rather than when the run starts.
-fn check_setup(
-    file: &ScenarioFile,
-    info: &ProtocolInfo,
-    servers: usize,
-    options: &BTreeMap<String, Value>,
-    workload: Option<&Workload>,
-) -> Result<(), Problem> {
-    let setup = Setup {
-        servers,
-        workload: workload.cloned().unwrap_or_default(),
-        bugs: Bugs::new(file.bugs.iter().cloned()),
-        options: options.clone(),
-        fault_period_ns: file.duration.0,
-    };
-    (info.check_setup)(&setup).map_err(|e| match &e {
+fn check_setup(scenario: &Scenario, info: &ProtocolInfo) -> Result<(), Problem> {
+    (info.check_setup)(&scenario.setup()).map_err(|e| match &e {
         SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
         SetupError::Invalid(message) => problem("protocol", message.clone()),
     })
@@ -516,7 +515,7 @@ fn pause_role_of(random: &RandomSection) -> Result<(Option<String>, f64), Proble
         }
         return Ok((None, 0.0));
     };
-    if role.is_empty() || !role.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+    if !is_role_name(role) {
         return Err(problem(
             "faults.random.pause_role",
             format!("`{role}` is not a role name; expected lowercase letters and `_`, such as \"holder\""),

@@ -53,7 +53,7 @@ fn takes_script(file: &ScenarioFile) -> bool {
 
 /// The applied faults of the fault period, each joined with its undo.
 fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntry> {
-    let node_count = original.protocol.nodes + outcome_clients(original, outcome);
+    let node_count = original.protocol.nodes + outcome.clients as u32;
     let applied = outcome
         .faults
         .iter()
@@ -95,15 +95,6 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
         }
     }
     entries
-}
-
-fn outcome_clients(original: &ScenarioFile, outcome: &Outcome) -> u32 {
-    let servers = original.protocol.nodes;
-    let seen = outcome.history.iter().map(|e| e.node.0 + 1).max();
-    let configured = original.workload.as_ref().and_then(|w| w.clients);
-    seen.unwrap_or(0)
-        .saturating_sub(servers)
-        .max(configured.unwrap_or(0))
 }
 
 /// Cut links as groups when they are exactly a split into groups (`[[0, 1], [2, 3]]`
@@ -188,7 +179,7 @@ fn scripted_workload(original: &ScenarioFile, outcome: &Outcome) -> WorkloadSect
             })
         })
         .collect();
-    let clients = outcome_clients(original, outcome);
+    let clients = outcome.clients as u32;
     let mut workload = WorkloadSection {
         clients: Some(clients),
         script,

@@ -15,7 +15,7 @@ use crate::error::InputError;
 use crate::outcome::{Outcome, Verdict};
 use crate::run::{run, RunOptions};
 use crate::scenario::{Scenario, ScenarioFile};
-use faultline_protocols::ClientEventKind;
+use faultline_protocols::{ClientEventKind, Workload};
 use faultline_sim::Nanos;
 
 pub use explicit::explicit_form;
@@ -83,7 +83,7 @@ pub fn shrink(
     };
     let explicit = explicit_form(original, &first);
     let mut before = size_of(original, &first);
-    if original.faults.random.is_some() || original.faults.swarm {
+    if original.faults.is_random() {
         // Count what the nemesis did as the explicit form does (a fault and its undo
         // are one entry), so before and after compare like with like.
         before.faults = explicit.faults.schedule.len();
@@ -135,7 +135,7 @@ fn evaluate(file: &ScenarioFile) -> Result<Option<Outcome>, InputError> {
 
 fn size_of(file: &ScenarioFile, outcome: &Outcome) -> Size {
     let mut size = static_size(file);
-    if file.faults.random.is_some() || file.faults.swarm {
+    if file.faults.is_random() {
         size.faults = outcome.applied_fault_count();
     }
     if file.workload.as_ref().is_none_or(|w| w.script.is_empty()) {
@@ -178,7 +178,11 @@ fn static_size(file: &ScenarioFile) -> Size {
     Size {
         faults: file.faults.schedule.len(),
         ops: script,
-        clients: workload.map_or(0, |w| w.clients.or(named).unwrap_or(3)),
+        clients: workload.map_or(0, |w| {
+            w.clients
+                .or(named)
+                .unwrap_or(Workload::default().clients as u32)
+        }),
         nodes: file.protocol.nodes,
         sim_time_ns: 0,
         events: 0,

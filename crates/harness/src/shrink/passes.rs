@@ -13,6 +13,7 @@ use crate::outcome::Outcome;
 use crate::scenario::file::{NetworkSection, ScriptEntry};
 use crate::scenario::spec::TargetSpec;
 use crate::scenario::{ScenarioFile, ScheduleEntry};
+use faultline_protocols::Workload;
 use faultline_sim::{Nanos, Target, MILLISECOND};
 use std::ops::Range;
 
@@ -150,7 +151,13 @@ impl Search<'_> {
     /// For random workloads (when the explicit form did not reproduce): the smallest
     /// operation counts first (1, 2, 4, ...), then trims by one.
     fn fewer_random_ops(&mut self, best: &mut ScenarioFile, outcome: &mut Outcome) -> Pass {
-        let ops = |f: &ScenarioFile| f.workload.as_ref().and_then(|w| w.ops).unwrap_or(300);
+        let default_ops = Workload::default().ops as u32;
+        let ops = |f: &ScenarioFile| {
+            f.workload
+                .as_ref()
+                .and_then(|w| w.ops)
+                .unwrap_or(default_ops)
+        };
         let with_ops = |f: &ScenarioFile, ops: u32| {
             let mut candidate = f.clone();
             candidate.workload.get_or_insert_with(Default::default).ops = Some(ops);
@@ -179,7 +186,12 @@ impl Search<'_> {
 
     fn fewer_random_clients(&mut self, best: &mut ScenarioFile, outcome: &mut Outcome) -> Pass {
         let mut changed = false;
-        let clients = |f: &ScenarioFile| f.workload.as_ref().map(|w| w.clients.unwrap_or(3));
+        let default_clients = Workload::default().clients as u32;
+        let clients = |f: &ScenarioFile| {
+            f.workload
+                .as_ref()
+                .map(|w| w.clients.unwrap_or(default_clients))
+        };
         while let Some(clients) = clients(best).filter(|&c| c > 1) {
             let mut candidate = best.clone();
             candidate.workload.as_mut().expect("has a workload").clients = Some(clients - 1);
@@ -214,7 +226,7 @@ impl Search<'_> {
     /// Ends the fault period just after the last fault, then halves it while it fails.
     fn shorten_run(&mut self, best: &mut ScenarioFile, outcome: &mut Outcome) -> Pass {
         let mut changed = false;
-        if best.faults.random.is_none() && !best.faults.swarm {
+        if !best.faults.is_random() {
             let schedule = &best.faults.schedule;
             let last_at = schedule.iter().map(|e| e.at.0).max().unwrap_or(0);
             let last_end = schedule.iter().map(window_end).max().unwrap_or(0);

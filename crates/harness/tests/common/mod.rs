@@ -2,13 +2,20 @@
 //! with a chosen seed and bug.
 
 use faultline_harness::{Scenario, ScenarioFile};
+use faultline_protocols::registry::scenario_path;
+use std::path::PathBuf;
+
+/// Where `scenarios/{protocol}/{name}.json` is on disk.
+#[allow(dead_code)] // not every test crate that includes this module asks for it
+pub fn scenario_on_disk(protocol: &str, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(scenario_path(protocol, name))
+}
 
 /// `scenarios/{protocol}/{name}.json` with `seed` and, if given, `bug` switched on.
 pub fn scenario_file(protocol: &str, name: &str, seed: u64, bug: Option<&str>) -> ScenarioFile {
-    let path = format!(
-        "{}/../../scenarios/{protocol}/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = scenario_on_disk(protocol, name).display().to_string();
     let text = std::fs::read_to_string(&path).unwrap();
     let mut file = Scenario::parse(&text, &path).unwrap().file;
     file.seed = seed;
