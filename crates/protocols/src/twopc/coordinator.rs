@@ -43,6 +43,10 @@ pub struct DecisionEntry {
 pub struct Coordinator {
     config: Rc<TwoPcConfig>,
     pub attempts: BTreeMap<Attempt, AttemptState>,
+    /// Attempts begun and not yet decided.
+    pub undecided: BTreeSet<Attempt>,
+    /// Attempts decided whose decision some participant has not yet acknowledged.
+    unacked: BTreeSet<Attempt>,
     /// Every attempt begun since this incarnation started, in order (for checkers).
     pub begun_log: Vec<Attempt>,
     /// Every decision made or recovered by this incarnation, in order (for checkers).
@@ -56,6 +60,8 @@ impl Coordinator {
         Coordinator {
             config,
             attempts: BTreeMap::new(),
+            undecided: BTreeSet::new(),
+            unacked: BTreeSet::new(),
             begun_log: Vec::new(),
             decision_log: Vec::new(),
             resend_timer: None,
@@ -65,13 +71,7 @@ impl Coordinator {
 
     pub fn on_start(&mut self, ctx: Ctx) {
         self.recover(ctx);
-        let undecided: Vec<Attempt> = self
-            .attempts
-            .iter()
-            .filter(|(_, s)| s.decision.is_none())
-            .map(|(a, _)| *a)
-            .collect();
-        for attempt in undecided {
+        for attempt in self.undecided.clone() {
             self.decide(ctx, attempt, false);
         }
         self.arm_resend(ctx);
@@ -85,11 +85,15 @@ impl Coordinator {
                 Record::Begun { attempt, transfer } => {
                     let state = self.fresh_state(&transfer);
                     self.attempts.insert(attempt, state);
+                    self.undecided.insert(attempt);
                 }
                 Record::Decided { attempt, commit } => {
                     if let Some(state) = self.attempts.get_mut(&attempt) {
                         state.decision = Some(commit);
                     }
+                    // Acknowledgements were not kept: every participant hears again.
+                    self.undecided.remove(&attempt);
+                    self.unacked.insert(attempt);
                     self.decision_log.push(DecisionEntry {
                         attempt,
                         commit,
@@ -115,11 +119,7 @@ impl Coordinator {
         match msg {
             Msg::Begin { attempt, transfer } => self.on_begin(ctx, attempt, transfer),
             Msg::Vote { attempt, yes } => self.on_vote(ctx, from.0, attempt, yes),
-            Msg::Ack { attempt } => {
-                if let Some(state) = self.attempts.get_mut(&attempt) {
-                    state.acked.insert(from.0);
-                }
-            }
+            Msg::Ack { attempt } => self.on_ack(from.0, attempt),
             Msg::Query { attempt } => self.on_query(ctx, from, attempt),
             Msg::Outcome { .. } | Msg::Prepare { .. } | Msg::Decision { .. } => {}
         }
@@ -153,6 +153,7 @@ impl Coordinator {
             ctx.send(NodeId(*node), prepare);
         }
         self.attempts.insert(attempt, state);
+        self.undecided.insert(attempt);
         self.begun_log.push(attempt);
         ctx.set_timer(self.config.vote_timeout_ns, Timer::VoteTimeout { attempt });
     }
@@ -197,21 +198,18 @@ impl Coordinator {
 
     pub fn on_timer(&mut self, ctx: Ctx, timer: Timer) {
         match timer {
-            Timer::VoteTimeout { attempt } => {
-                let undecided = self
-                    .attempts
-                    .get(&attempt)
-                    .is_some_and(|s| s.decision.is_none());
-                if undecided {
-                    self.decide(ctx, attempt, false);
-                }
+            Timer::VoteTimeout { attempt } if self.undecided.contains(&attempt) => {
+                self.decide(ctx, attempt, false);
             }
             Timer::Resend => self.resend_decisions(ctx),
             Timer::GroupCommit => {
                 self.group_commit_armed = false;
                 ctx.disk().fsync();
             }
-            Timer::DecisionOverdue { .. } | Timer::NextOp | Timer::Retry { .. } => {}
+            Timer::VoteTimeout { .. }
+            | Timer::DecisionOverdue { .. }
+            | Timer::NextOp
+            | Timer::Retry { .. } => {}
         }
     }
 
@@ -232,6 +230,8 @@ impl Coordinator {
             "commit only with every vote yes"
         );
         state.decision = Some(commit);
+        self.undecided.remove(&attempt);
+        self.unacked.insert(attempt);
         let participants: Vec<u32> = state.participants.iter().map(|(n, _)| *n).collect();
         let record = ctx.disk().records().len();
         ctx.disk().append(Record::Decided { attempt, commit });
@@ -259,8 +259,23 @@ impl Coordinator {
         }
     }
 
+    fn on_ack(&mut self, from: u32, attempt: Attempt) {
+        let Some(state) = self.attempts.get_mut(&attempt) else {
+            return;
+        };
+        state.acked.insert(from);
+        if state
+            .participants
+            .iter()
+            .all(|(n, _)| state.acked.contains(n))
+        {
+            self.unacked.remove(&attempt);
+        }
+    }
+
     fn resend_decisions(&mut self, ctx: Ctx) {
-        for (attempt, state) in &self.attempts {
+        for attempt in &self.unacked {
+            let state = &self.attempts[attempt];
             let Some(commit) = state.decision else {
                 continue;
             };

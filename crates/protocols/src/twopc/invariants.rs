@@ -24,6 +24,7 @@ use crate::twopc::bank::Bank;
 use crate::twopc::coordinator::{Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
+use crate::twopc::participant::Status;
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
 use std::collections::{BTreeMap, BTreeSet};
@@ -232,10 +233,12 @@ impl TwoPcChecker {
                     }
                 }
                 Some(TwoPcNode::Participant(p)) => {
-                    if let Some(attempt) = p.prepared().next() {
+                    // From the transactions themselves, not the index kept beside them.
+                    let prepared = p.txs.iter().find(|(_, s)| s.status == Status::Prepared);
+                    if let Some((tx, state)) = prepared {
                         return violation(
                             "all_decided",
-                            format!("n{i} is still prepared for {attempt}"),
+                            format!("n{i} is still prepared for {tx} attempt {}", state.attempt),
                         );
                     }
                     total += p.balances.values().sum::<i64>();

@@ -183,10 +183,8 @@ impl Protocol for TwoPc {
     fn unfinished_ops(&self, world: &World<TwoPcNode>) -> usize {
         let unfinished = |node: &TwoPcNode| match node {
             TwoPcNode::Client(c) => c.unfinished(),
-            TwoPcNode::Participant(p) => p.prepared().count(),
-            TwoPcNode::Coordinator(c) => {
-                c.attempts.values().filter(|s| s.decision.is_none()).count()
-            }
+            TwoPcNode::Participant(p) => p.prepared.len(),
+            TwoPcNode::Coordinator(c) => c.undecided.len(),
         };
         world.actors().iter().flatten().map(unfinished).sum()
     }

@@ -16,7 +16,7 @@ use crate::twopc::messages::{AccountChange, Attempt, Msg, Record, Timer, TxId};
 use crate::twopc::node::TwoPcNode;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 type Ctx<'a, 'b> = &'a mut Context<'b, TwoPcNode>;
@@ -54,6 +54,9 @@ pub struct Participant {
     /// Account → the prepared attempt that holds it.
     locks: BTreeMap<u32, Attempt>,
     pub txs: BTreeMap<TxId, TxState>,
+    /// The transactions of `txs` whose latest attempt is prepared: kept in step with
+    /// it, so finding the undecided ones (every event, for liveness) is cheap.
+    pub prepared: BTreeSet<TxId>,
     /// Every outcome reached or recovered by this incarnation, in order (for checkers).
     pub outcome_log: Vec<(Attempt, bool)>,
     /// Every vote this incarnation cast, in order (for checkers).
@@ -74,6 +77,7 @@ impl Participant {
             balances,
             locks: BTreeMap::new(),
             txs: BTreeMap::new(),
+            prepared: BTreeSet::new(),
             outcome_log: Vec::new(),
             vote_log: Vec::new(),
             resend_timer: None,
@@ -98,6 +102,7 @@ impl Participant {
                         changes,
                     };
                     self.txs.insert(attempt.tx, state);
+                    self.prepared.insert(attempt.tx);
                 }
                 Record::Outcome { attempt, commit } => {
                     self.settle(attempt, commit);
@@ -186,6 +191,7 @@ impl Participant {
             changes,
         };
         self.txs.insert(attempt.tx, state);
+        self.prepared.insert(attempt.tx);
         self.vote_log.push(VoteEntry {
             attempt,
             yes: true,
@@ -273,6 +279,7 @@ impl Participant {
             *self.balances.entry(change.account).or_insert(0) += sign * change.delta;
         }
         self.locks.retain(|_, holder| *holder != attempt);
+        self.prepared.remove(&attempt.tx);
     }
 
     fn lock(&mut self, attempt: Attempt, changes: &[AccountChange]) {
@@ -307,16 +314,7 @@ impl Participant {
     /// The termination protocol: a prepared participant cannot decide alone, so it
     /// asks the coordinator until it hears.
     fn ask_about_prepared(&mut self, ctx: Ctx) {
-        let prepared = self
-            .txs
-            .iter()
-            .filter(|(_, s)| s.status == Status::Prepared);
-        let queries: Vec<Attempt> = prepared
-            .map(|(tx, s)| Attempt {
-                tx: *tx,
-                number: s.attempt,
-            })
-            .collect();
+        let queries: Vec<Attempt> = self.prepared().collect();
         for attempt in queries {
             ctx.send(COORDINATOR, Msg::Query { attempt });
         }
@@ -336,12 +334,13 @@ impl Participant {
 
     /// Attempts still prepared (waiting for a decision).
     pub fn prepared(&self) -> impl Iterator<Item = Attempt> + '_ {
-        self.txs
-            .iter()
-            .filter(|(_, s)| s.status == Status::Prepared)
-            .map(|(tx, s)| Attempt {
+        self.prepared.iter().map(|tx| {
+            let state = &self.txs[tx];
+            debug_assert_eq!(state.status, Status::Prepared, "kept in step with txs");
+            Attempt {
                 tx: *tx,
-                number: s.attempt,
-            })
+                number: state.attempt,
+            }
+        })
     }
 }
