@@ -19,7 +19,7 @@ use crate::saga::state::SagaState;
 use faultline_sim::actor::Role;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 pub type Ctx<'a> = Context<'a, SagaNode>;
@@ -29,6 +29,9 @@ pub struct Orchestrator {
     pub(super) config: Rc<SagaConfig>,
     /// Every saga this orchestrator knows, ended ones included (they answer retries).
     pub sagas: BTreeMap<OrderId, SagaState>,
+    /// The sagas of `sagas` not yet ended, kept in step with it (liveness asks after
+    /// every event).
+    pub(super) open: BTreeSet<OrderId>,
     retry_timers: BTreeMap<OrderId, TimerId>,
     /// How many times it has started (its durable `Boot` records).
     pub boot: u64,
@@ -46,6 +49,7 @@ impl Orchestrator {
         Orchestrator {
             config,
             sagas: BTreeMap::new(),
+            open: BTreeSet::new(),
             retry_timers: BTreeMap::new(),
             boot: 0,
             minted: 0,
@@ -89,7 +93,7 @@ impl Orchestrator {
 
     /// Sagas not yet ended.
     pub fn unfinished(&self) -> usize {
-        self.sagas.values().filter(|s| !s.is_ended()).count()
+        self.open.len()
     }
 
     fn on_order(&mut self, ctx: &mut Ctx<'_>, from: NodeId, order: Order) {

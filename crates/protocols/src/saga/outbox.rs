@@ -30,7 +30,18 @@ impl Orchestrator {
             ctx.disk().fsync();
             self.take_effect(ctx, &state);
         }
-        self.sagas.insert(state.order.id, state);
+        self.store(state);
+    }
+
+    /// Keeps `state` as its saga's latest, and the set of sagas still open with it.
+    fn store(&mut self, state: SagaState) {
+        let id = state.order.id;
+        if state.is_ended() {
+            self.open.remove(&id);
+        } else {
+            self.open.insert(id);
+        }
+        self.sagas.insert(id, state);
     }
 
     fn take_effect(&mut self, ctx: &mut Ctx<'_>, state: &SagaState) {
@@ -59,7 +70,7 @@ impl Orchestrator {
             match record {
                 Record::Boot => boots += 1,
                 Record::Saga(state) => {
-                    self.sagas.insert(state.order.id, state.clone());
+                    self.store(state.clone());
                 }
                 Record::Applied { .. } => {}
             }
