@@ -224,8 +224,11 @@ pub trait Protocol: Sized {
         Ok(())
     }
 
-    /// Client operations invoked or still to invoke that have not completed; a
-    /// run whose clients still have some at the end of the quiet period is stuck.
+    /// Client operations invoked or still to invoke that have not completed (and any
+    /// protocol work still owed, such as undecided transactions); a run that still
+    /// has some at the end of the quiet period is stuck. It is asked after every event
+    /// once the faults heal, so keep it to a few reads per node: count from indexes
+    /// the nodes keep, not by scanning their history.
     fn unfinished_ops(&self, world: &World<Self::Node>) -> usize;
 
     /// What the clients saw, in real-time order, stamped with true time.
