@@ -94,16 +94,7 @@ impl Participant {
     fn recover(&mut self, ctx: Ctx) {
         for record in ctx.disk().records().to_vec() {
             match record {
-                Record::Prepared { attempt, changes } => {
-                    self.lock(attempt, &changes);
-                    let state = TxState {
-                        attempt: attempt.number,
-                        status: Status::Prepared,
-                        changes,
-                    };
-                    self.txs.insert(attempt.tx, state);
-                    self.prepared.insert(attempt.tx);
-                }
+                Record::Prepared { attempt, changes } => self.hold(attempt, changes),
                 Record::Outcome { attempt, commit } => {
                     self.settle(attempt, commit);
                     self.outcome_log.push((attempt, commit));
@@ -184,14 +175,7 @@ impl Participant {
         } else {
             ctx.disk().fsync();
         }
-        self.lock(attempt, &changes);
-        let state = TxState {
-            attempt: attempt.number,
-            status: Status::Prepared,
-            changes,
-        };
-        self.txs.insert(attempt.tx, state);
-        self.prepared.insert(attempt.tx);
+        self.hold(attempt, changes);
         self.vote_log.push(VoteEntry {
             attempt,
             yes: true,
@@ -282,10 +266,19 @@ impl Participant {
         self.prepared.remove(&attempt.tx);
     }
 
-    fn lock(&mut self, attempt: Attempt, changes: &[AccountChange]) {
-        for change in changes {
+    /// The attempt is prepared here: its accounts locked, its changes kept until the
+    /// decision.
+    fn hold(&mut self, attempt: Attempt, changes: Vec<AccountChange>) {
+        for change in &changes {
             self.locks.insert(change.account, attempt);
         }
+        let state = TxState {
+            attempt: attempt.number,
+            status: Status::Prepared,
+            changes,
+        };
+        self.txs.insert(attempt.tx, state);
+        self.prepared.insert(attempt.tx);
     }
 
     pub fn on_timer(&mut self, ctx: Ctx, timer: Timer) {
