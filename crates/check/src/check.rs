@@ -8,7 +8,7 @@
 
 use crate::history::{Func, History, Op, Status};
 use crate::model::Model;
-use crate::models::{CasRegister, Kv, KvWhole, ModelKind, Mutex, Register};
+use crate::models::ModelKind;
 use crate::search::{search, Limits, SearchResult};
 use crate::value::Val;
 use rayon::prelude::*;
@@ -90,13 +90,7 @@ pub struct CheckReport {
 
 /// Checks `history` against a built-in model.
 pub fn check_kind(history: &History, kind: ModelKind, options: &CheckOptions) -> CheckReport {
-    match kind {
-        ModelKind::Register => check(history, &Register, options),
-        ModelKind::CasRegister(cas_fail) => check(history, &CasRegister { cas_fail }, options),
-        ModelKind::Kv => check(history, &Kv, options),
-        ModelKind::KvWhole => check(history, &KvWhole, options),
-        ModelKind::Mutex => check(history, &Mutex, options),
-    }
+    kind.boxed().check(history, options)
 }
 
 /// Checks `history` against `model`.

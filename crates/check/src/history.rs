@@ -8,13 +8,17 @@
 //! as `info`.
 
 use crate::value::Val;
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// What an operation does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What an operation does: one of the built-in operations the built-in models know,
+/// or [`Func::Other`], an operation named by a user's own [`Model`](crate::Model).
+///
+/// Serialized as its name (`"read"`, `"enqueue"`). Only the built-in names
+/// deserialize: importers reject a name they do not know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Func {
     Read,
     Write,
@@ -24,24 +28,25 @@ pub enum Func {
     Append,
     Acquire,
     Release,
+    /// An operation only a user's model knows, such as `"enqueue"`. Build it with
+    /// [`Func::named`], which never wraps a built-in name: `Other("read")` would not
+    /// equal [`Func::Read`].
+    Other(&'static str),
 }
 
 impl Func {
+    /// The built-in operation called `name`, or `None`: importers accept only these.
     pub fn parse(name: &str) -> Option<Func> {
-        Some(match name {
-            "read" => Func::Read,
-            "write" => Func::Write,
-            "cas" => Func::Cas,
-            "get" => Func::Get,
-            "put" => Func::Put,
-            "append" => Func::Append,
-            "acquire" => Func::Acquire,
-            "release" => Func::Release,
-            _ => return None,
-        })
+        Func::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Every operation, for messages that list what was expected.
+    /// The operation called `name`: the built-in one if there is one, else
+    /// [`Func::Other`]`(name)`.
+    pub fn named(name: &'static str) -> Func {
+        Func::parse(name).unwrap_or(Func::Other(name))
+    }
+
+    /// Every built-in operation, for messages that list what was expected.
     pub const ALL: [Func; 8] = [
         Func::Read,
         Func::Write,
@@ -53,6 +58,7 @@ impl Func {
         Func::Release,
     ];
 
+    /// The operation's name, as histories spell it.
     pub fn name(self) -> &'static str {
         match self {
             Func::Read => "read",
@@ -63,7 +69,35 @@ impl Func {
             Func::Append => "append",
             Func::Acquire => "acquire",
             Func::Release => "release",
+            Func::Other(name) => name,
         }
+    }
+}
+
+impl fmt::Display for Func {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Func {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// Reads a built-in name only: a user's operation name cannot be borrowed for
+/// `'static` from the input, and importers reject names they do not know.
+impl<'de> Deserialize<'de> for Func {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Func, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Func::parse(&name).ok_or_else(|| {
+            let known: Vec<String> = Func::ALL.iter().map(|f| format!("`{f}`")).collect();
+            D::Error::custom(format!(
+                "unknown operation `{name}`, expected one of {}",
+                known.join(", ")
+            ))
+        })
     }
 }
 
@@ -107,9 +141,7 @@ impl fmt::Display for Op {
             write!(f, " {}", self.input)?;
         }
         match self.status {
-            Status::Ok if matches!(self.f, Func::Read | Func::Get) => {
-                write!(f, " -> {}", self.output)?
-            }
+            Status::Ok if self.shows_output() => write!(f, " -> {}", self.output)?,
             Status::Ok => write!(f, " -> ok")?,
             Status::Fail => write!(f, " -> fail")?,
             Status::Info => write!(f, " -> ? (info)")?,
@@ -118,6 +150,18 @@ impl fmt::Display for Op {
             write!(f, " (line {})", self.line)?;
         }
         Ok(())
+    }
+}
+
+impl Op {
+    /// Whether a completed operation's output is worth showing: what a read returned,
+    /// or whatever a user's operation (a dequeue) returned.
+    fn shows_output(&self) -> bool {
+        match self.f {
+            Func::Read | Func::Get => true,
+            Func::Other(_) => self.output != Val::Nil,
+            _ => false,
+        }
     }
 }
 
@@ -142,7 +186,8 @@ impl History {
         History::default()
     }
 
-    /// Records an invocation by `process`.
+    /// Records an invocation by `process` of `f`: a built-in operation or a user's,
+    /// such as `Func::named("enqueue")`.
     pub fn invoke(
         &mut self,
         process: u64,

@@ -4,10 +4,13 @@
 //! - [`event`]: history events as clients record them (the JSON Lines form), and
 //!   [`builder`]: recording them in memory, for a harness.
 //! - [`history`]: operations with invoke and completion (`ok`, `fail`, `info`).
-//! - [`model`]: the [`Model`] trait users implement; [`models`] holds `register`,
-//!   `cas-register`, `kv` and `mutex`.
+//! - [`model`]: the [`Model`] trait users implement, with their own operation names
+//!   ([`Func::named`]) if they like; [`models`] holds `register`, `cas-register`, `kv`
+//!   and `mutex`.
+//! - [`history_model`]: [`HistoryModel`], any model with its state type hidden, to
+//!   hold as a `Box<dyn HistoryModel>`.
 //! - [`search`]: Wing & Gong / Lowe search with a memo of (linearized set, state).
-//! - [`check`]: partitioning by key (P-compositionality), parallel partitions,
+//! - [`check`](mod@check): partitioning by key (P-compositionality), parallel partitions,
 //!   pruning, step budgets, and the report with its counterexample.
 //! - [`import`]: Jepsen EDN, Porcupine's etcd logs, faultline's JSON Lines.
 
@@ -15,6 +18,7 @@ pub mod builder;
 pub mod check;
 pub mod event;
 pub mod history;
+pub mod history_model;
 pub mod import;
 pub mod model;
 pub mod models;
@@ -27,6 +31,7 @@ pub use check::{
 };
 pub use event::{EventKind, HistoryEvent};
 pub use history::{Func, History, HistoryError, Op, Status};
+pub use history_model::HistoryModel;
 pub use model::Model;
 pub use models::{CasFail, ModelKind};
 pub use value::Val;

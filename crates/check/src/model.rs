@@ -1,23 +1,41 @@
 //! The sequential specification a history is checked against.
 //!
-//! Implement [`Model`] for your own data type: an initial state, and a step function
-//! that says whether an operation (with the output the client saw) can take effect in
-//! a state, and what state follows. An `info` operation's output is unknown: the step
-//! should accept it wherever its effect is possible.
+//! Implement [`Model`] for your own data type: an initial state, the operations it
+//! knows (built-in ones, or your own names through [`Func::named`]), and a step
+//! function that says whether an operation (with the output the client saw) can take
+//! effect in a state, and what state follows. An `info` operation's output is unknown:
+//! the step should accept it wherever its effect is possible. To hold a model without
+//! naming its state type, use it as a [`HistoryModel`](crate::HistoryModel).
 
-use crate::history::{Op, Status};
+use crate::history::{Func, Op, Status};
 use std::fmt::Debug;
 use std::hash::Hash;
 
+/// A sequential specification: the states a system can be in and how each operation
+/// moves between them.
 pub trait Model: Sync {
+    /// What the system holds between operations (a register's value, a queue).
     type State: Clone + Eq + Hash + Debug + Send + Sync;
 
     /// The model's name in reports.
     fn name(&self) -> &str;
 
+    /// Every operation [`Model::step`] accepts. A harness rejects an operation not in
+    /// this list at its first event, rather than letting the check fail on it later.
+    fn operations(&self) -> &[Func];
+
+    /// Whether `f` is one of [`Model::operations`].
+    fn knows(&self, f: Func) -> bool {
+        self.operations().contains(&f)
+    }
+
+    /// The state before any operation.
     fn init(&self) -> Self::State;
 
     /// The state after `op` in `state`, or `None` if `op` cannot take effect there.
+    /// It must depend only on the op's `f`, `key`, `input`, `output` and `status`, not
+    /// on its process or position: the search treats identical crashed operations as
+    /// interchangeable.
     fn step(&self, state: &Self::State, op: &Op) -> Option<Self::State>;
 
     /// The partition an operation belongs to; operations of different partitions are

@@ -145,6 +145,7 @@ fn apply(truth: &mut Truth, op: &Pending) -> (Val, Status) {
                 (nil(), Status::Fail)
             }
         }
+        Func::Other(name) => unreachable!("only built-in operations are generated, not {name}"),
     }
 }
 

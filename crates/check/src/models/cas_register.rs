@@ -30,6 +30,10 @@ impl Model for CasRegister {
         "cas-register"
     }
 
+    fn operations(&self) -> &[Func] {
+        &[Func::Read, Func::Write, Func::Cas]
+    }
+
     fn init(&self) -> Val {
         Val::Nil
     }

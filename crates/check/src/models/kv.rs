@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Kv;
 
+/// What [`key_step`] accepts, so what [`Kv`] and [`KvWhole`] know.
+const KV_OPERATIONS: [Func; 3] = [Func::Get, Func::Put, Func::Append];
+
 /// One key's next value after `op`, or `None` if `op` cannot happen with `value`.
 fn key_step(value: &str, op: &Op) -> Option<String> {
     match op.f {
@@ -29,6 +32,10 @@ impl Model for Kv {
 
     fn name(&self) -> &str {
         "kv"
+    }
+
+    fn operations(&self) -> &[Func] {
+        &KV_OPERATIONS
     }
 
     fn init(&self) -> String {
@@ -81,6 +88,10 @@ impl Model for KvWhole {
 
     fn name(&self) -> &str {
         "kv (whole map)"
+    }
+
+    fn operations(&self) -> &[Func] {
+        &KV_OPERATIONS
     }
 
     fn init(&self) -> Self::State {

@@ -1,10 +1,13 @@
 //! The built-in models: `register`, `cas-register`, `kv` (by key or as one whole map)
-//! and `mutex`, and [`ModelKind`] to pick one by name.
+//! and `mutex`, and [`ModelKind`] to pick one by name (and box it as a
+//! [`HistoryModel`]).
 
 pub mod cas_register;
 pub mod kv;
 pub mod mutex;
 pub mod register;
+
+use crate::history_model::HistoryModel;
 
 pub use cas_register::{CasFail, CasRegister};
 pub use kv::{Kv, KvWhole};
@@ -35,6 +38,7 @@ impl ModelKind {
         })
     }
 
+    /// The model's name in reports.
     pub fn name(self) -> &'static str {
         match self {
             ModelKind::Register => "register",
@@ -42,6 +46,18 @@ impl ModelKind {
             ModelKind::Kv => "kv",
             ModelKind::KvWhole => "kv (whole map)",
             ModelKind::Mutex => "mutex",
+        }
+    }
+
+    /// The built-in model itself, for a harness that holds built-in and users' models
+    /// alike.
+    pub fn boxed(self) -> Box<dyn HistoryModel> {
+        match self {
+            ModelKind::Register => Box::new(Register),
+            ModelKind::CasRegister(cas_fail) => Box::new(CasRegister { cas_fail }),
+            ModelKind::Kv => Box::new(Kv),
+            ModelKind::KvWhole => Box::new(KvWhole),
+            ModelKind::Mutex => Box::new(Mutex),
         }
     }
 }

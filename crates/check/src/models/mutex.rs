@@ -14,6 +14,10 @@ impl Model for Mutex {
         "mutex"
     }
 
+    fn operations(&self) -> &[Func] {
+        &[Func::Acquire, Func::Release]
+    }
+
     fn init(&self) -> bool {
         false
     }

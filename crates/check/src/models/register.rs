@@ -19,6 +19,10 @@ impl Model for Register {
         "register"
     }
 
+    fn operations(&self) -> &[Func] {
+        &[Func::Read, Func::Get, Func::Write, Func::Put]
+    }
+
     fn init(&self) -> Val {
         Val::Nil
     }

@@ -1,0 +1,48 @@
+//! [`HistoryModel`]: a [`Model`] with its state type hidden, so a harness can hold
+//! "some model" (a built-in one picked by name with
+//! [`ModelKind::boxed`](crate::ModelKind::boxed), or a user's own queue or counter) as
+//! a `Box<dyn HistoryModel>`, check a run's history against it, and reject an
+//! operation the model does not know at its first event.
+//!
+//! Every [`Model`] is a `HistoryModel`. With both traits in scope, a concrete model's
+//! `name`, `operations` and `knows` are ambiguous: call them through the box, or
+//! spell the trait, as in `Model::knows(&queue, f)`.
+
+use crate::check::{check, CheckOptions, CheckReport};
+use crate::history::{Func, History};
+use crate::model::Model;
+
+/// A model a history can be checked against, whatever its state type; object-safe.
+pub trait HistoryModel: Send + Sync {
+    /// The model's name in reports.
+    fn name(&self) -> &str;
+
+    /// Every operation the model accepts.
+    fn operations(&self) -> &[Func];
+
+    /// Whether `f` is one of [`HistoryModel::operations`].
+    fn knows(&self, f: Func) -> bool {
+        self.operations().contains(&f)
+    }
+
+    /// Checks `history` for linearizability against this model.
+    fn check(&self, history: &History, options: &CheckOptions) -> CheckReport;
+}
+
+impl<M: Model + Send> HistoryModel for M {
+    fn name(&self) -> &str {
+        Model::name(self)
+    }
+
+    fn operations(&self) -> &[Func] {
+        Model::operations(self)
+    }
+
+    fn knows(&self, f: Func) -> bool {
+        Model::knows(self, f)
+    }
+
+    fn check(&self, history: &History, options: &CheckOptions) -> CheckReport {
+        check(history, self, options)
+    }
+}
