@@ -3,10 +3,11 @@
 //! A [`FaultAction`] names its victims by [`Target`]: a node index, `random` (drawn
 //! from the fault stream among the servers it can apply to), or a role a node reports
 //! (`leader`). Partition shapes (halves, isolate, majority/minority, bridge, ring) are
-//! drawn over the servers; clients keep their links unless named explicitly. When the
-//! World applies a fault it resolves every target and records an [`AppliedFault`]
-//! whose action names concrete nodes only, so the applied timeline can be replayed or
-//! turned into an explicit scenario by the shrinker.
+//! drawn over the servers; clients keep their links unless named explicitly, or unless
+//! the shape is wrapped in [`PartitionShape::WithClients`], which puts the clients on
+//! the shape's sides too. When the World applies a fault it resolves every target and
+//! records an [`AppliedFault`] whose action names concrete nodes only, so the applied
+//! timeline can be replayed or turned into an explicit scenario by the shrinker.
 
 use crate::time::Nanos;
 use serde::{Deserialize, Serialize};
@@ -43,12 +44,27 @@ pub enum PartitionShape {
     Halves,
     /// One server cut off from every other server.
     Isolate(Target),
-    /// A random majority and minority of servers; `minority` (if given) is in the minority.
+    /// A random majority and minority of servers; `minority` (if given) is in the
+    /// minority, joining it if it is a client.
     MajorityMinority { minority: Option<Target> },
     /// Two halves that cannot talk to each other, and one node that talks to both.
     Bridge,
     /// Servers in a random ring, each talking only to its two neighbours.
     Ring,
+    /// The inner shape drawn with the clients on its sides too (the random nemesis's
+    /// form when `partition_clients` is on):
+    /// - `Halves`, `MajorityMinority`, `Bridge`: the servers are split as without
+    ///   clients (same draws), then each client joins one of the two groups at random
+    ///   (a client named as the minority joins the minority without a draw);
+    /// - `Ring`: the servers form the same ring, then each client attaches to a random
+    ///   server of it and keeps its links to that server and its two neighbours only;
+    /// - `Isolate`: a `random` target is drawn among servers and clients alike, and the
+    ///   isolated node is cut off from every other node, clients included.
+    ///
+    /// Explicit shapes (`Groups`, `OneWay`, `Links`) are unchanged by it. It resolves
+    /// to explicit `Groups` or `Links` that name the clients, so the applied fault
+    /// replays as written.
+    WithClients(Box<PartitionShape>),
 }
 
 impl PartitionShape {
@@ -62,6 +78,7 @@ impl PartitionShape {
             PartitionShape::MajorityMinority {
                 minority: Some(Target::Node(n)),
             } => vec![*n],
+            PartitionShape::WithClients(inner) => inner.named_nodes(),
             _ => Vec::new(),
         }
     }
@@ -92,6 +109,7 @@ impl fmt::Display for PartitionShape {
             }
             PartitionShape::Bridge => write!(f, "bridge"),
             PartitionShape::Ring => write!(f, "ring"),
+            PartitionShape::WithClients(inner) => write!(f, "{inner}, clients included"),
         }
     }
 }

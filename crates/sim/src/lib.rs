@@ -16,6 +16,7 @@ pub mod hash;
 pub mod nemesis;
 pub mod network;
 pub mod node;
+mod partition;
 pub mod queue;
 pub mod rng;
 pub mod time;

@@ -5,7 +5,8 @@
 //! undo it, repeat until the fault period ends. Kinds are independent, so they
 //! overlap the way real failures do (a partition during a crash during a pause).
 //! The plan names targets abstractly (`random`, `leader`); the World resolves them
-//! when each fault fires.
+//! when each fault fires. Partitions split the servers only, unless
+//! `partition_clients` asks for shapes that put the clients on their sides too.
 
 use crate::fault::{FaultAction, PartitionShape, Target};
 use crate::rng::SimRng;
@@ -37,6 +38,14 @@ pub struct NemesisConfig {
     /// draws nothing extra, so plans without it are what they always were.
     pub pause_role: Option<String>,
     pub pause_role_bias: f64,
+    /// Whether random partitions put the clients on their sides too, rather than
+    /// leaving every client linked to every node: each drawn shape is wrapped in
+    /// [`PartitionShape::WithClients`] (see there for what that does to each shape).
+    /// For protocols whose clients talk to the replicas directly (a quorum register),
+    /// where a client cut off from some replicas is the interesting case. It draws
+    /// nothing extra from the nemesis stream: with it off, plans are what they always
+    /// were; with it on, the same faults at the same times with the shapes wrapped.
+    pub partition_clients: bool,
 }
 
 /// A fault and when it fires.
@@ -52,7 +61,7 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             config.partition_for_ns_max,
             fault_period_ns,
             |rng, at, window| {
-                let shape = partition_shape(rng, config.leader_bias);
+                let shape = partition_shape(rng, config);
                 faults.push((at, FaultAction::Partition(shape)));
                 faults.push((at + window, FaultAction::Heal));
             },
@@ -148,7 +157,16 @@ fn pause_victim(rng: &mut SimRng, config: &NemesisConfig) -> Target {
     victim(rng, config.leader_bias)
 }
 
-fn partition_shape(rng: &mut SimRng, leader_bias: f64) -> PartitionShape {
+fn partition_shape(rng: &mut SimRng, config: &NemesisConfig) -> PartitionShape {
+    let shape = server_partition_shape(rng, config.leader_bias);
+    if config.partition_clients {
+        PartitionShape::WithClients(Box::new(shape))
+    } else {
+        shape
+    }
+}
+
+fn server_partition_shape(rng: &mut SimRng, leader_bias: f64) -> PartitionShape {
     match rng.below(5) {
         0 => PartitionShape::Halves,
         1 => PartitionShape::Isolate(victim(rng, leader_bias)),

@@ -14,6 +14,7 @@ use crate::disk::{Disk, UnsyncedOnCrash};
 use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
 use crate::network::{NetworkConfig, Partitions};
 use crate::node::{NodeId, NodeRuntime, NodeStatus};
+use crate::partition;
 use crate::queue::EventQueue;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
@@ -540,10 +541,22 @@ impl<A: Actor> World<A> {
         (0..self.kernel.server_count as u32).map(NodeId)
     }
 
-    /// Resolves a target to one node whose status passes `eligible`.
+    /// Resolves a target to one node whose status passes `eligible`; `random` picks
+    /// among the servers.
     fn resolve(
         &mut self,
         target: &Target,
+        eligible: impl Fn(NodeStatus) -> bool,
+    ) -> Result<NodeId, String> {
+        self.resolve_among(target, self.kernel.server_count, eligible)
+    }
+
+    /// As [`resolve`](Self::resolve), with `random` picking among nodes `0..among`
+    /// (the servers, or the servers and the clients).
+    fn resolve_among(
+        &mut self,
+        target: &Target,
+        among: usize,
         eligible: impl Fn(NodeStatus) -> bool,
     ) -> Result<NodeId, String> {
         match target {
@@ -559,8 +572,8 @@ impl<A: Actor> World<A> {
                 Ok(node)
             }
             Target::Random => {
-                let candidates: Vec<NodeId> = self
-                    .servers()
+                let candidates: Vec<NodeId> = (0..among as u32)
+                    .map(NodeId)
                     .filter(|&n| eligible(self.kernel.status(n)))
                     .collect();
                 self.fault_rng
@@ -597,59 +610,61 @@ impl<A: Actor> World<A> {
     }
 
     fn resolve_partition(&mut self, shape: PartitionShape) -> Result<PartitionShape, String> {
-        let mut servers: Vec<u32> = self.servers().map(|n| n.0).collect();
-        if servers.len() < 2 {
+        if self.kernel.server_count < 2 {
             return Err("fewer than two servers".into());
         }
-        let resolved = match shape {
+        self.resolve_shape(shape, false)
+    }
+
+    /// Resolves a shape over the servers, and over the clients too if `with_clients`.
+    fn resolve_shape(
+        &mut self,
+        shape: PartitionShape,
+        with_clients: bool,
+    ) -> Result<PartitionShape, String> {
+        let servers: Vec<u32> = self.servers().map(|n| n.0).collect();
+        let clients: Vec<u32> = if with_clients {
+            (servers.len() as u32..self.actors.len() as u32).collect()
+        } else {
+            Vec::new()
+        };
+        let rng = &mut self.fault_rng;
+        match shape {
             explicit @ (PartitionShape::Groups(_)
             | PartitionShape::OneWay { .. }
             | PartitionShape::Links(_)) => {
                 self.check_nodes_exist(&explicit)?;
-                explicit
+                Ok(explicit)
             }
-            PartitionShape::Halves => {
-                self.fault_rng.shuffle(&mut servers);
-                let (a, b) = servers.split_at(servers.len() / 2);
-                PartitionShape::Groups(vec![sorted(a), sorted(b)])
-            }
+            PartitionShape::WithClients(inner) => self.resolve_shape(*inner, true),
+            PartitionShape::Halves => Ok(partition::halves(rng, servers, &clients)),
             PartitionShape::Isolate(target) => {
-                let node = self.resolve(&target, |_| true)?;
-                let rest: Vec<u32> = servers.into_iter().filter(|&n| n != node.0).collect();
-                PartitionShape::Groups(vec![vec![node.0], rest])
+                let among = servers.len() + clients.len();
+                let node = self.resolve_among(&target, among, |_| true)?;
+                Ok(partition::isolate(node.0, &servers, &clients))
             }
             PartitionShape::MajorityMinority { minority } => {
-                self.fault_rng.shuffle(&mut servers);
-                if let Some(target) = minority {
-                    let node = self.resolve(&target, |_| true)?;
-                    let at = servers.iter().position(|&n| n == node.0).expect("a server");
-                    servers.swap(0, at);
-                }
-                let (small, large) = servers.split_at((servers.len() - 1) / 2);
-                if small.is_empty() {
-                    return Err("too few servers for a minority".into());
-                }
-                PartitionShape::Groups(vec![sorted(small), sorted(large)])
+                self.majority_minority(minority, servers, &clients)
             }
-            PartitionShape::Bridge => {
-                if servers.len() < 3 {
-                    return Err("a bridge needs three servers".into());
-                }
-                self.fault_rng.shuffle(&mut servers);
-                let bridge = servers.pop().expect("three servers");
-                let (a, b) = servers.split_at(servers.len() / 2);
-                let _ = bridge; // in no group: keeps every link
-                PartitionShape::Groups(vec![sorted(a), sorted(b)])
-            }
-            PartitionShape::Ring => {
-                if servers.len() < 4 {
-                    return Err("a ring needs four servers".into());
-                }
-                self.fault_rng.shuffle(&mut servers);
-                PartitionShape::Links(ring_cuts(&servers))
-            }
+            PartitionShape::Bridge => partition::bridge(rng, servers, &clients),
+            PartitionShape::Ring => partition::ring(rng, servers, &clients),
+        }
+    }
+
+    /// Shuffles the servers, then resolves the minority's member (if any): the order of
+    /// draws the shape has always had.
+    fn majority_minority(
+        &mut self,
+        minority: Option<Target>,
+        mut servers: Vec<u32>,
+        clients: &[u32],
+    ) -> Result<PartitionShape, String> {
+        self.fault_rng.shuffle(&mut servers);
+        let member = match minority {
+            Some(target) => Some(self.resolve(&target, |_| true)?.0),
+            None => None,
         };
-        Ok(resolved)
+        partition::majority_minority(&mut self.fault_rng, servers, clients, member)
     }
 
     fn check_nodes_exist(&self, shape: &PartitionShape) -> Result<(), String> {
@@ -749,27 +764,4 @@ impl<A: Actor> World<A> {
     pub fn take_trace(&mut self) -> Vec<TraceEvent<A::Msg, A::Timer, A::Observation>> {
         self.kernel.recorder.take_events()
     }
-}
-
-fn sorted(nodes: &[u32]) -> Vec<u32> {
-    let mut nodes = nodes.to_vec();
-    nodes.sort_unstable();
-    nodes
-}
-
-/// The directed links to cut so each node of `ring` talks only to its neighbours.
-fn ring_cuts(ring: &[u32]) -> Vec<[u32; 2]> {
-    let n = ring.len();
-    let mut cuts = Vec::new();
-    for i in 0..n {
-        for j in 0..n {
-            let distance = i.abs_diff(j);
-            let neighbours = distance == 1 || distance == n - 1;
-            if i != j && !neighbours {
-                cuts.push([ring[i], ring[j]]);
-            }
-        }
-    }
-    cuts.sort_unstable();
-    cuts
 }
