@@ -35,3 +35,24 @@ pub struct ClientEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+/// What a node reports through `Context::observe`, as the client history sees it:
+/// client nodes report [`ClientEvent`]s, protocols without clients report `()`. The
+/// harness reads every observation through this, so a protocol's history needs no
+/// code of its own.
+pub trait AsClientEvent {
+    /// The client event this observation is, if it is one.
+    fn client_event(&self) -> Option<&ClientEvent>;
+}
+
+impl AsClientEvent for ClientEvent {
+    fn client_event(&self) -> Option<&ClientEvent> {
+        Some(self)
+    }
+}
+
+impl AsClientEvent for () {
+    fn client_event(&self) -> Option<&ClientEvent> {
+        None
+    }
+}

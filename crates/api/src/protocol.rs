@@ -6,7 +6,9 @@
 //! faults, time, liveness, the linearizability check, traces.
 
 use crate::bugs::{BugInfo, Bugs};
-use crate::history::TimedClientEvent;
+use crate::history::{AsClientEvent, TimedClientEvent};
+use faultline_check::{HistoryModel, ModelKind};
+use faultline_sim::world::Observed;
 use faultline_sim::{Actor, Nanos, NodeId, World};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -175,15 +177,35 @@ impl fmt::Display for Violation {
     }
 }
 
-/// A protocol the harness can run. Servers are nodes `0..servers`, clients follow.
-pub trait Protocol: Sized {
-    type Node: Actor;
+/// A protocol the harness can run: everything faultline needs to build its nodes,
+/// break them on purpose, and judge a run.
+///
+/// Conventions every protocol follows (the guide, `docs/own-protocol.md`, says more):
+/// - **Node numbering**: servers are nodes `0..servers`, clients follow
+///   (`servers..servers + workload.clients`). Faults that name a node index, the
+///   nemesis and partitions all use this numbering.
+/// - **Restarts**: after a crash, [`Protocol::node_factory`] builds the node afresh
+///   and its `on_start` runs again; the only thing that survives is what the node
+///   wrote to its disk and fsynced (`ctx.disk()`), so recovery reads the disk there.
+/// - **Client history**: client nodes observe a [`crate::ClientEvent`] when they
+///   invoke an operation and when it completes (`ok`, `fail` or `info`), with `f`,
+///   `key` and `value` in the words of the [`Protocol::HISTORY_MODEL`] (`read` and
+///   `write` for `register`; `get`, `put`, `append` for `kv`).
+/// - **Liveness**: [`Protocol::unfinished_ops`] counts operations invoked or still to
+///   invoke that have not completed, plus any work the protocol still owes; a run
+///   that still has some when the quiet period ends is stuck.
+pub trait Protocol: Sized + 'static {
+    /// The actor every node of a run is: usually an enum over the protocol's server
+    /// roles and its client. Its observations are client events (or `()`).
+    type Node: Actor<Observation: AsClientEvent>;
 
     /// The name used in scenario files (`"kind": "raft"`).
     const NAME: &'static str;
     /// One line for `faultline list protocols`.
     const SUMMARY: &'static str;
-    /// The history model its client history is checked against (`kv`), if any.
+    /// The history model its client history is checked against (`kv`, `register`,
+    /// `cas-register`, `mutex`), if any. A protocol with a model of its own names it
+    /// here and returns it from [`Protocol::history_model`].
     const HISTORY_MODEL: Option<&'static str>;
 
     /// Whether runs have client nodes driven by the scenario's `workload`.
@@ -205,10 +227,31 @@ pub trait Protocol: Sized {
         })
     }
 
+    /// The named bugs this protocol carries (switched on with `--bug NAME`).
     fn bugs() -> &'static [BugInfo];
+    /// The options a scenario's `protocol` object may set.
     fn options() -> &'static [OptionInfo];
 
+    /// The model the client history is checked against for linearizability: by
+    /// default the built-in model [`Protocol::HISTORY_MODEL`] names. Return a model
+    /// of your own (a queue, a counter) to check against it instead; a client
+    /// operation whose `f` the model does not know fails the run at that event.
+    fn history_model() -> Option<Box<dyn HistoryModel>> {
+        Self::HISTORY_MODEL
+            .and_then(ModelKind::parse)
+            .map(ModelKind::boxed)
+    }
+
+    /// Builds the protocol for one run, or says why it cannot be built as asked (a
+    /// bad option value, a node count it does not support).
     fn build(setup: &Setup) -> Result<Self, SetupError>;
+
+    /// The roles nodes of this run may claim (`Actor::role`): `leader`, `holder`.
+    /// Fault targets and the nemesis aim at roles only a protocol has; one without a
+    /// `leader` gets no leader-aimed random faults.
+    fn roles(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// Builds node `id` fresh: at the start, and again after each crash (the actor
     /// then recovers from its disk in `on_start`).
@@ -231,9 +274,19 @@ pub trait Protocol: Sized {
     /// the nodes keep, not by scanning their history.
     fn unfinished_ops(&self, world: &World<Self::Node>) -> usize;
 
-    /// What the clients saw, in real-time order, stamped with true time.
+    /// What the clients saw, in real-time order, stamped with true time: by default
+    /// every observation that is a client event.
     fn history(&self, world: &World<Self::Node>) -> Vec<TimedClientEvent> {
-        let _ = world;
-        Vec::new()
+        world
+            .observations()
+            .iter()
+            .filter_map(|o| {
+                o.value.client_event().map(|event| Observed {
+                    time_ns: o.time_ns,
+                    node: o.node,
+                    value: event.clone(),
+                })
+            })
+            .collect()
     }
 }

@@ -5,6 +5,7 @@
 //! seconds per wall second and the process's peak memory. `cargo xtask bench` calls it
 //! once per benchmark shape, each in a fresh process, to fill BENCHMARKS.md.
 
+use crate::app::App;
 use crate::exit::Exit;
 use crate::run_cmd::load_scenario;
 use clap::Args;
@@ -38,12 +39,13 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         .map_err(|_| "expected a positive duration".into())
 }
 
-pub fn bench_command(args: &BenchArgs) -> Result<i32, Exit> {
-    let (mut scenario, _) = load_scenario(args.scenario.as_ref(), args.seed, &[], false)?;
+pub fn bench_command(app: &App, args: &BenchArgs) -> Result<i32, Exit> {
+    let (mut scenario, _) = load_scenario(app, args.scenario.as_ref(), args.seed, &[], false)?;
     if let Some(duration) = args.duration {
         let mut file = scenario.file.clone();
         file.duration = duration;
-        scenario = Scenario::from_file_named(file, "--duration").map_err(Exit::input)?;
+        scenario =
+            Scenario::from_file_named(file, "--duration", &app.registry).map_err(Exit::input)?;
     }
     let mut walls_ns = Vec::new();
     let mut last = None;

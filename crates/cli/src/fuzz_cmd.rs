@@ -7,6 +7,7 @@
 //! written under `--out`, named by scenario, property and seed, with the command that
 //! replays it.
 
+use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::write_atomically;
 use crate::progress::Progress;
@@ -73,8 +74,8 @@ struct Failure {
     trace: Option<PathBuf>,
 }
 
-pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
-    let (scenario, _) = load_scenario(Some(&args.scenario), None, &args.bugs, args.swarm)?;
+pub fn fuzz_command(app: &App, args: &FuzzArgs) -> Result<i32, Exit> {
+    let (scenario, _) = load_scenario(app, Some(&args.scenario), None, &args.bugs, args.swarm)?;
     let seeds = args.seeds.seeds(args.shard.unwrap_or(Shard::ALL));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -110,7 +111,7 @@ pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
                         trace: None,
                     }
                 };
-                report_failure(&scenario, args, &failure, &mut progress);
+                report_failure(app, &scenario, args, &failure, &mut progress);
                 failures.push(failure);
             }
         }
@@ -123,7 +124,7 @@ pub fn fuzz_command(args: &FuzzArgs) -> Result<i32, Exit> {
     let wall = started.elapsed();
     summarise(&scenario, args, &tally, wall, seeds.len() as u64);
     if let Some(path) = &args.junit {
-        write_atomically(path, &junit_xml(&scenario, &tally, &failures, wall))
+        write_atomically(path, &junit_xml(app, &scenario, &tally, &failures, wall))
             .map_err(usage_error)?;
     }
     Ok(tally.exit_code())
@@ -146,13 +147,18 @@ fn record_failure(scenario: &Scenario, args: &FuzzArgs, outcome: Outcome) -> Res
 }
 
 fn report_failure(
+    app: &App,
     scenario: &Scenario,
     args: &FuzzArgs,
     failure: &Failure,
     progress: &mut Progress,
 ) {
     let outcome = &failure.outcome;
-    let repro = repro_command(Some(&args.scenario), &with_seed(scenario, outcome.seed));
+    let repro = repro_command(
+        app,
+        Some(&args.scenario),
+        &with_seed(scenario, outcome.seed),
+    );
     let trace = failure.trace.as_ref().map(|t| t.display().to_string());
     if args.json {
         let line = json!({
@@ -162,7 +168,8 @@ fn report_failure(
             "detail": outcome.detail,
             "trace": trace,
             "repro": repro,
-            "replay": trace.as_ref().map(|t| format!("faultline replay {t}")),
+            "replay": trace.as_ref().map(|t| app.command(format!("replay {t}"))),
+            "shrink": trace.as_ref().map(|t| app.command(format!("shrink {t} -o minimal.json"))),
         });
         println!("{line}");
         return;
@@ -176,7 +183,9 @@ fn report_failure(
     );
     let how = match &trace {
         Some(t) => format!(
-            "  trace:     {t}\n  replay:    faultline replay {t}\n  shrink:    faultline shrink {t} -o minimal.json"
+            "  trace:     {t}\n  replay:    {}\n  shrink:    {}",
+            app.command(format!("replay {t}")),
+            app.command(format!("shrink {t} -o minimal.json"))
         ),
         None => format!(
             "  trace:     not written (--max-traces {} reached)",
@@ -225,7 +234,13 @@ fn summarise(scenario: &Scenario, args: &FuzzArgs, tally: &Tally, wall: Duration
     }
 }
 
-fn junit_xml(scenario: &Scenario, tally: &Tally, failures: &[Failure], wall: Duration) -> String {
+fn junit_xml(
+    app: &App,
+    scenario: &Scenario,
+    tally: &Tally,
+    failures: &[Failure],
+    wall: Duration,
+) -> String {
     let name = xml_escape(&scenario.file.name);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"faultline fuzz {name}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">\n",
@@ -243,7 +258,10 @@ fn junit_xml(scenario: &Scenario, tally: &Tally, failures: &[Failure], wall: Dur
         };
         let trace = failure.trace.as_ref().map_or(String::new(), |t| {
             let t = xml_escape(&t.display().to_string());
-            format!("\ntrace: {t}\nreplay: faultline replay {t}")
+            format!(
+                "\ntrace: {t}\nreplay: {}",
+                app.command(format!("replay {t}"))
+            )
         });
         xml += &format!(
             "  <testcase classname=\"{name}\" name=\"seed {}\">\n    <{tag} message=\"{}\">{}{trace}</{tag}>\n  </testcase>\n",

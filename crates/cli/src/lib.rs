@@ -1,11 +1,18 @@
-//! The `faultline` command: run scenarios, replay traces, fuzz seeds, shrink failures,
-//! check histories. Arguments are parsed once into typed commands; every error becomes
-//! an exit code (see [`exit`]) with a message on stderr, never a panic.
+//! The `faultline` command line as a library: run scenarios, replay traces, fuzz
+//! seeds, shrink failures, check histories. Arguments are parsed once into typed
+//! commands; every error becomes an exit code (see [`exit`]) with a message on
+//! stderr, never a panic.
+//!
+//! [`main_with`] is the whole program for a given [`Registry`]: the shipped
+//! `faultline` binary is `main_with(Registry::builtin())`, and a user's binary that
+//! adds its own protocol is one line too, with every command, exit code, progress
+//! bar and output format of `faultline`.
 
+mod app;
 mod bench_cmd;
 mod check_cmd;
 mod exit;
-mod files;
+pub mod files;
 mod fuzz_cmd;
 mod list_cmd;
 mod output;
@@ -14,8 +21,12 @@ mod replay_cmd;
 mod run_cmd;
 mod shrink_cmd;
 
-use clap::{Parser, Subcommand};
+pub use app::App;
+pub use run_cmd::repro_command;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use exit::EXIT_BAD_INPUT;
+pub use faultline_harness::Registry;
+use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -54,34 +65,53 @@ enum Command {
     Bench(bench_cmd::BenchArgs),
 }
 
-fn main() {
-    let cli = match Cli::try_parse() {
+/// Runs the command line in `std::env::args()` with the protocols of `registry`,
+/// and returns the exit code: 0 pass, 1 a property violated, 2 stuck, unknown or a
+/// replay divergence, 3 bad input or usage.
+pub fn main_with(registry: Registry) -> ExitCode {
+    let app = App::new(registry, std::env::args_os().next());
+    ExitCode::from(run_app(&app, std::env::args_os()) as u8)
+}
+
+/// Runs one command line (`args`, the program name first) with `app`; the exit code.
+pub fn run_app<I, T>(app: &App, args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let command = Cli::command().bin_name(app.program.clone());
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
             let _ = e.print();
-            std::process::exit(code);
+            return code;
         }
     };
     let result = match &cli.command {
-        Command::Run(args) => run_cmd::run_command(args),
-        Command::Replay(args) => replay_cmd::replay_command(args),
-        Command::List { what, json } => Ok(list_cmd::list_command(*what, *json)),
-        Command::Fuzz(args) => fuzz_cmd::fuzz_command(args),
-        Command::Shrink(args) => shrink_cmd::shrink_command(args),
+        Command::Run(args) => run_cmd::run_command(app, args),
+        Command::Replay(args) => replay_cmd::replay_command(app, args),
+        Command::List { what, json } => Ok(list_cmd::list_command(app, *what, *json)),
+        Command::Fuzz(args) => fuzz_cmd::fuzz_command(app, args),
+        Command::Shrink(args) => shrink_cmd::shrink_command(app, args),
         Command::Check(args) => check_cmd::check_command(args),
-        Command::Bench(args) => bench_cmd::bench_command(args),
+        Command::Bench(args) => bench_cmd::bench_command(app, args),
         Command::Schema => {
-            println!("{}", faultline_harness::schema::scenario_schema());
+            println!(
+                "{}",
+                faultline_harness::schema::scenario_schema(&app.registry)
+            );
             Ok(0)
         }
     };
-    let code = match result {
+    match result {
         Ok(code) => code,
         Err(exit) => {
             eprintln!("error: {}", exit.message());
             EXIT_BAD_INPUT
         }
-    };
-    std::process::exit(code);
+    }
 }

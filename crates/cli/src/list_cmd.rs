@@ -1,7 +1,8 @@
 //! `faultline list protocols|bugs|models`: what faultline can run, break and check.
 
+use crate::app::App;
 use clap::ValueEnum;
-use faultline_protocols::registry::{all_protocols, scenario_path};
+use faultline_harness::registry::{scenario_path, Registry};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ListWhat {
@@ -10,20 +11,22 @@ pub enum ListWhat {
     Models,
 }
 
-pub fn list_command(what: ListWhat, json: bool) -> i32 {
+pub fn list_command(app: &App, what: ListWhat, json: bool) -> i32 {
+    let registry = &app.registry;
     match (what, json) {
-        (ListWhat::Protocols, false) => list_protocols(),
-        (ListWhat::Bugs, false) => list_bugs(),
+        (ListWhat::Protocols, false) => list_protocols(registry),
+        (ListWhat::Bugs, false) => list_bugs(registry),
         (ListWhat::Models, false) => list_models(),
-        (ListWhat::Protocols, true) => println!("{}", protocols_json()),
-        (ListWhat::Bugs, true) => println!("{}", bugs_json()),
+        (ListWhat::Protocols, true) => println!("{}", protocols_json(registry)),
+        (ListWhat::Bugs, true) => println!("{}", bugs_json(registry)),
         (ListWhat::Models, true) => println!("{}", serde_json::json!(MODELS.map(|(name, _)| name))),
     }
     0
 }
 
-fn protocols_json() -> serde_json::Value {
-    all_protocols()
+fn protocols_json(registry: &Registry) -> serde_json::Value {
+    registry
+        .protocols()
         .iter()
         .map(|p| {
             serde_json::json!({
@@ -37,8 +40,9 @@ fn protocols_json() -> serde_json::Value {
         .collect()
 }
 
-fn bugs_json() -> serde_json::Value {
-    all_protocols()
+fn bugs_json(registry: &Registry) -> serde_json::Value {
+    registry
+        .protocols()
         .iter()
         .flat_map(|p| {
             p.bugs.iter().map(|b| {
@@ -54,8 +58,8 @@ fn bugs_json() -> serde_json::Value {
         .collect()
 }
 
-fn list_protocols() {
-    for p in all_protocols() {
+fn list_protocols(registry: &Registry) {
+    for p in registry.protocols() {
         let model = p
             .history_model
             .map(|m| format!(" (history: {m})"))
@@ -70,8 +74,8 @@ fn list_protocols() {
     }
 }
 
-fn list_bugs() {
-    for p in all_protocols() {
+fn list_bugs(registry: &Registry) {
+    for p in registry.protocols() {
         for bug in p.bugs {
             println!("{:<36} {}", bug.name, bug.mechanism);
             println!("{:<36} violates: {}", "", bug.violates.join(", "));

@@ -2,6 +2,7 @@
 //! check the new run is identical event by event, and report the first divergence.
 //! `--timeline` prints the run as a readable per-event timeline.
 
+use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::read_text;
 use clap::Args;
@@ -24,11 +25,11 @@ pub struct ReplayArgs {
 /// Exit code when the replay differs from the recording: the run is not reproducible.
 const EXIT_DIVERGED: i32 = 2;
 
-pub fn replay_command(args: &ReplayArgs) -> Result<i32, Exit> {
+pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
     let name = args.trace.display().to_string();
     let text = read_text(&args.trace).map_err(usage_error)?;
     let trace = trace_file::parse(&text, &name).map_err(Exit::input)?;
-    let report = replay(&trace, &name).map_err(Exit::input)?;
+    let report = replay(&trace, &name, &app.registry).map_err(Exit::input)?;
     let outcome = &report.outcome;
     if args.timeline {
         crate::output::emit(&timeline::render(

@@ -3,12 +3,12 @@
 //! Prints a short summary (or one JSON object with `--json`); a failing run always
 //! prints its seed and the exact command that reproduces it.
 
+use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::{check_replaceable, read_text, write_atomically};
 use anyhow::Result;
 use clap::Args;
 use faultline_harness::scenario::validate::parse_file;
-use faultline_harness::scenario::DEFAULT_SCENARIO;
 use faultline_harness::{run, trace_file, Outcome, RunOptions, Scenario, ScenarioFile, Verdict};
 use faultline_sim::time::format_nanos;
 use serde_json::json;
@@ -44,6 +44,7 @@ pub struct RunArgs {
 
 /// Loads a scenario file (or the default) and applies command-line overrides.
 pub fn load_scenario(
+    app: &App,
     path: Option<&PathBuf>,
     seed: Option<u64>,
     bugs: &[String],
@@ -51,10 +52,14 @@ pub fn load_scenario(
 ) -> Result<(Scenario, String), Exit> {
     let (source, name) = match path {
         Some(p) => (read_text(p).map_err(usage_error)?, p.display().to_string()),
-        None => (
-            DEFAULT_SCENARIO.to_string(),
-            "<default scenario>".to_string(),
-        ),
+        None => {
+            let default = app.registry.default_scenario().ok_or_else(|| {
+                usage_error(anyhow::anyhow!(
+                    "no scenario given, and this build has no default scenario"
+                ))
+            })?;
+            (default.source.to_string(), default.name.to_string())
+        }
     };
     let mut file: ScenarioFile = parse_file(&source, &name).map_err(Exit::input)?;
     if let Some(seed) = seed {
@@ -67,8 +72,8 @@ pub fn load_scenario(
     }
     file.faults.swarm |= swarm;
     // Validate against the source for located errors, then with overrides applied.
-    Scenario::parse(&source, &name).map_err(Exit::input)?;
-    let scenario = Scenario::from_file_named(file, &name).map_err(|mut e| {
+    Scenario::parse(&source, &name, &app.registry).map_err(Exit::input)?;
+    let scenario = Scenario::from_file_named(file, &name, &app.registry).map_err(|mut e| {
         if e.path.starts_with("bugs") {
             e.path = "--bug".into();
         }
@@ -78,8 +83,8 @@ pub fn load_scenario(
 }
 
 /// The command line that reproduces a run of `scenario`.
-pub fn repro_command(path: Option<&PathBuf>, scenario: &Scenario) -> String {
-    let mut command = String::from("faultline run");
+pub fn repro_command(app: &App, path: Option<&PathBuf>, scenario: &Scenario) -> String {
+    let mut command = app.command("run");
     if let Some(path) = path {
         command.push_str(&format!(" {}", path.display()));
     }
@@ -93,8 +98,14 @@ pub fn repro_command(path: Option<&PathBuf>, scenario: &Scenario) -> String {
     command
 }
 
-pub fn run_command(args: &RunArgs) -> Result<i32, Exit> {
-    let (scenario, _) = load_scenario(args.scenario.as_ref(), args.seed, &args.bugs, args.swarm)?;
+pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
+    let (scenario, _) = load_scenario(
+        app,
+        args.scenario.as_ref(),
+        args.seed,
+        &args.bugs,
+        args.swarm,
+    )?;
     if let Some(path) = &args.trace {
         check_replaceable(path, args.force, "{\"format\":\"faultline-trace\"")
             .map_err(usage_error)?;
@@ -113,7 +124,7 @@ pub fn run_command(args: &RunArgs) -> Result<i32, Exit> {
         check_replaceable(path, args.force, "{\"process\"").map_err(usage_error)?;
         write_atomically(path, &history_jsonl(&outcome)).map_err(usage_error)?;
     }
-    let repro = repro_command(args.scenario.as_ref(), &scenario);
+    let repro = repro_command(app, args.scenario.as_ref(), &scenario);
     if args.json {
         println!(
             "{}",
@@ -122,7 +133,14 @@ pub fn run_command(args: &RunArgs) -> Result<i32, Exit> {
     } else {
         print!(
             "{}",
-            summary(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
+            summary(
+                app,
+                &scenario,
+                &outcome,
+                wall_ns,
+                &repro,
+                args.trace.as_ref()
+            )
         );
     }
     Ok(outcome.verdict.exit_code())
@@ -177,6 +195,7 @@ pub fn run_json(
 }
 
 fn summary(
+    app: &App,
     scenario: &Scenario,
     outcome: &Outcome,
     wall_ns: u64,
@@ -228,9 +247,9 @@ fn summary(
     }
     if let Some(path) = trace {
         text += &format!(
-            "  trace: {} (replay: faultline replay {})\n",
+            "  trace: {} (replay: {})\n",
             path.display(),
-            path.display()
+            app.command(format!("replay {}", path.display()))
         );
     }
     text

@@ -1,6 +1,7 @@
 //! `faultline shrink TRACE -o MINIMAL.json`: from a failing trace to a small scenario
 //! file that fails the same way with `faultline run`.
 
+use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::{read_text, write_atomically};
 use crate::progress::Progress;
@@ -71,7 +72,7 @@ impl ShrinkObserver for Watch {
     }
 }
 
-pub fn shrink_command(args: &ShrinkArgs) -> Result<i32, Exit> {
+pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
     if args.output.exists() && !args.force {
         return Err(usage_error(anyhow::anyhow!(
             "{}: exists; refusing to overwrite it (pass --force to replace it)",
@@ -90,7 +91,7 @@ pub fn shrink_command(args: &ShrinkArgs) -> Result<i32, Exit> {
         last_size: None,
     };
     eprintln!("shrinking {name} (seed {}) ...", original.seed);
-    let result = shrink(&original, &mut watch).map_err(Exit::input)?;
+    let result = shrink(&original, &app.registry, &mut watch).map_err(Exit::input)?;
     watch.progress.finish();
     let mut minimal = result.minimal.clone();
     minimal.name = format!("{}-shrunk", original.name);
@@ -99,7 +100,8 @@ pub fn shrink_command(args: &ShrinkArgs) -> Result<i32, Exit> {
         .as_ref()
         .map_or(String::new(), |n| format!("{n} "));
     minimal.description = format!(
-        "{note}Shrunk by `faultline shrink` from {name} (seed {}). Reproduces {} {}: {}",
+        "{note}Shrunk by `{}` from {name} (seed {}). Reproduces {} {}: {}",
+        app.command("shrink"),
         original.seed,
         result.signature.verdict.label(),
         result.signature.property,
@@ -133,9 +135,9 @@ pub fn shrink_command(args: &ShrinkArgs) -> Result<i32, Exit> {
         println!("  (the explicit fault timeline did not reproduce; the random nemesis was kept)");
     }
     println!(
-        "wrote {} — it fails with: faultline run {}",
+        "wrote {} — it fails with: {}",
         args.output.display(),
-        args.output.display()
+        app.command(format!("run {}", args.output.display()))
     );
     Ok(0)
 }

@@ -1,5 +1,7 @@
 //! The faultline harness: from a scenario file to a verdict.
 //!
+//! - [`registry`]: the protocols a build knows, passed by value to every entry point
+//!   that reads a scenario.
 //! - [`scenario`]: the file format, validation and error locations.
 //! - [`run`]: one scenario + seed → [`Outcome`], invariants checked after every event.
 //! - [`trace_file`]: the JSON Lines trace (header, events, summary) and [`replay`].
@@ -15,6 +17,7 @@ pub mod error;
 pub mod linearizability;
 pub mod outcome;
 pub mod readable_json;
+pub mod registry;
 pub mod replay;
 pub mod run;
 pub mod scenario;
@@ -27,5 +30,6 @@ pub mod trace_file;
 
 pub use error::InputError;
 pub use outcome::{Outcome, Verdict};
+pub use registry::{ProtocolInfo, Registry};
 pub use run::{run, RunOptions};
 pub use scenario::{Scenario, ScenarioFile};

@@ -4,9 +4,8 @@
 //! Client events become a `faultline_check::History` in memory (no text round trip).
 //! Written values are unique, so crashed writes nobody observed are pruned.
 
-use faultline_check::check::check_kind;
-use faultline_check::{CheckOptions, Func, History, ModelKind, Status, Val};
-use faultline_protocols::{ClientEvent, ClientEventKind};
+use faultline_api::{ClientEvent, ClientEventKind, Violation};
+use faultline_check::{CheckOptions, Func, History, HistoryModel, Status, Val};
 use serde_json::Value;
 
 /// What the history checker concluded.
@@ -25,16 +24,35 @@ pub enum HistoryVerdict {
 /// Search steps per key: a run's history that needs more is reported as unknown.
 const STEPS_PER_KEY_MAX: u64 = 5_000_000;
 
-/// Checks `events` against `model` (`kv`, `register`, `cas-register`, `mutex`).
+/// The property a client operation the model does not know violates.
+pub const UNKNOWN_OPERATION: &str = "history_model";
+
+/// A violation if `event` names an operation `model` does not know: a mismatch
+/// between a protocol's clients and its model, reported at the first such event
+/// rather than as a history nobody can judge at the end.
+pub fn unknown_operation(model: &dyn HistoryModel, event: &ClientEvent) -> Option<Violation> {
+    let f = Func::named(event.f);
+    if model.knows(f) {
+        return None;
+    }
+    let known: Vec<&str> = model.operations().iter().map(|f| f.name()).collect();
+    Some(Violation::new(
+        UNKNOWN_OPERATION,
+        format!(
+            "client {} invoked or completed `{}`, which the `{}` model does not know; expected one of {}",
+            event.process,
+            event.f,
+            model.name(),
+            known.join(", ")
+        ),
+    ))
+}
+
+/// Checks `events` against `model`.
 pub fn check_history<'a>(
-    model: &str,
+    model: &dyn HistoryModel,
     events: impl IntoIterator<Item = &'a ClientEvent>,
 ) -> HistoryVerdict {
-    let Some(kind) = ModelKind::parse(model) else {
-        return HistoryVerdict::Unknown {
-            detail: format!("no history model `{model}`"),
-        };
-    };
     let history = match to_history(events) {
         Ok(history) => history,
         Err(message) => {
@@ -48,7 +66,7 @@ pub fn check_history<'a>(
         prune_unobserved_writes: true,
         ..CheckOptions::default()
     };
-    let report = check_kind(&history, kind, &options);
+    let report = model.check(&history, &options);
     match report.verdict {
         faultline_check::Verdict::Linearizable => HistoryVerdict::Linearizable,
         faultline_check::Verdict::NotLinearizable => {
@@ -79,7 +97,7 @@ pub fn check_history<'a>(
 fn to_history<'a>(events: impl IntoIterator<Item = &'a ClientEvent>) -> Result<History, String> {
     let mut history = History::new();
     for (index, event) in events.into_iter().enumerate() {
-        let f = Func::parse(event.f).ok_or_else(|| format!("unknown operation `{}`", event.f))?;
+        let f = Func::named(event.f);
         let value = event.value.clone().map_or(Val::Nil, Val::Str);
         let line = index + 1;
         let result = match event.kind {
@@ -98,6 +116,7 @@ fn to_history<'a>(events: impl IntoIterator<Item = &'a ClientEvent>) -> Result<H
 #[cfg(test)]
 mod tests {
     use super::*;
+    use faultline_check::ModelKind;
 
     fn event(process: u64, kind: ClientEventKind, f: &'static str, value: &str) -> ClientEvent {
         ClientEvent {
@@ -120,13 +139,14 @@ mod tests {
             event(6, Invoke, "get", ""),
             event(6, Ok, "get", "<5.1>"),
         ];
-        let verdict = check_history("kv", &events);
+        let kv = ModelKind::Kv.boxed();
+        let verdict = check_history(kv.as_ref(), &events);
         assert!(
             matches!(verdict, HistoryVerdict::NotLinearizable { .. }),
             "{verdict:?}"
         );
         assert_eq!(
-            check_history("kv", &events[..4]),
+            check_history(kv.as_ref(), &events[..4]),
             HistoryVerdict::Linearizable
         );
     }

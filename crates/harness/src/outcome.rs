@@ -1,7 +1,7 @@
 //! The result of one run: verdict, the property that failed, and the figures every
 //! report needs (events, simulated time, trace hash, faults applied).
 
-use faultline_protocols::TimedClientEvent;
+use faultline_api::TimedClientEvent;
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::world::Stats;
 use faultline_sim::{AppliedFault, Nanos, NetworkConfig};
@@ -82,7 +82,7 @@ impl Outcome {
     pub fn completed_ops(&self) -> usize {
         self.history
             .iter()
-            .filter(|e| e.value.kind != faultline_protocols::ClientEventKind::Invoke)
+            .filter(|e| e.value.kind != faultline_api::ClientEventKind::Invoke)
             .count()
     }
 

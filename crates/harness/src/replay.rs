@@ -4,6 +4,7 @@
 
 use crate::error::InputError;
 use crate::outcome::Outcome;
+use crate::registry::Registry;
 use crate::run::{run, RunOptions};
 use crate::scenario::Scenario;
 use crate::trace_file::Trace;
@@ -26,11 +27,16 @@ pub struct ReplayReport {
     pub recorded_hash: Option<String>,
 }
 
-/// Re-runs the scenario in `trace`'s header and compares.
-pub fn replay(trace: &Trace, origin: &str) -> Result<ReplayReport, InputError> {
+/// Re-runs the scenario in `trace`'s header, as a protocol `registry` knows, and
+/// compares.
+pub fn replay(
+    trace: &Trace,
+    origin: &str,
+    registry: &Registry,
+) -> Result<ReplayReport, InputError> {
     let mut file = trace.header.scenario.clone();
     file.seed = trace.header.seed;
-    let scenario = Scenario::from_file_named(file, origin)?;
+    let scenario = Scenario::from_file_named(file, origin, registry)?;
     let outcome = run(&scenario, &RunOptions { keep_trace: true })?;
     let events = outcome.trace.as_deref().unwrap_or_default();
     let divergence = first_divergence(&trace.events, events);

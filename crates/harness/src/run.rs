@@ -9,12 +9,12 @@
 
 use crate::churn::LeaderChurn;
 use crate::error::InputError;
-use crate::linearizability::{check_history, HistoryVerdict};
+use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
 use crate::outcome::{Outcome, Verdict};
 use crate::scenario::Scenario;
 use crate::swarm;
-use faultline_protocols::registry::{with_protocol, ProtocolVisitor};
-use faultline_protocols::{Protocol, Violation};
+use faultline_api::{AsClientEvent, Protocol, Violation};
+use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::rng::{SimRng, Stream};
 use faultline_sim::{FaultAction, World, WorldConfig};
@@ -26,27 +26,10 @@ pub struct RunOptions {
     pub keep_trace: bool,
 }
 
-/// Runs `scenario` with its own seed (set `scenario.seed` to change it).
+/// Runs `scenario` with its own seed (set `scenario.seed` to change it), as the
+/// protocol it was validated against.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Outcome, InputError> {
-    let visitor = RunVisitor { scenario, options };
-    with_protocol(&scenario.protocol, visitor).unwrap_or_else(|| {
-        Err(InputError::whole_file(
-            &scenario.file.name,
-            format!("unknown protocol `{}`", scenario.protocol),
-        ))
-    })
-}
-
-struct RunVisitor<'a> {
-    scenario: &'a Scenario,
-    options: &'a RunOptions,
-}
-
-impl ProtocolVisitor for RunVisitor<'_> {
-    type Output = Result<Outcome, InputError>;
-    fn visit<P: Protocol>(self) -> Self::Output {
-        run_protocol::<P>(self.scenario, self.options)
-    }
+    (scenario.info.run)(scenario, options)
 }
 
 /// The fault settings of this run, after swarm choices.
@@ -56,7 +39,24 @@ struct Faults {
     unsynced_on_crash: faultline_sim::disk::UnsyncedOnCrash,
 }
 
-fn faults_of(scenario: &Scenario) -> Faults {
+fn faults_of(scenario: &Scenario, roles: &[&str]) -> Faults {
+    let mut faults = chosen_faults(scenario);
+    if let Some(nemesis) = faults.nemesis.as_mut() {
+        aim_at_roles_there_are(nemesis, roles);
+    }
+    faults
+}
+
+/// A protocol whose nodes never claim `leader` gets no leader-aimed random faults:
+/// they would all be skipped. Its crashes, pauses and isolations hit random nodes.
+fn aim_at_roles_there_are(nemesis: &mut NemesisConfig, roles: &[&str]) {
+    if !roles.contains(&"leader") {
+        nemesis.leader_bias = 0.0;
+        nemesis.new_leader_crash = 0.0;
+    }
+}
+
+fn chosen_faults(scenario: &Scenario) -> Faults {
     if scenario.swarm {
         let choice = swarm::choose(
             scenario.seed,
@@ -77,11 +77,11 @@ fn faults_of(scenario: &Scenario) -> Faults {
     }
 }
 
-fn run_protocol<P: Protocol>(
+/// Runs `scenario` as protocol `P`: what a registered protocol's `run` is.
+pub(crate) fn run_protocol<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Outcome, InputError> {
-    let faults = faults_of(scenario);
     // Validation built it once already (`Scenario::from_file`), so this cannot fail
     // for a scenario that validated; the error is for one assembled by hand.
     let mut protocol = P::build(&scenario.setup()).map_err(|e| InputError {
@@ -91,6 +91,8 @@ fn run_protocol<P: Protocol>(
         path: "protocol".into(),
         message: e.to_string(),
     })?;
+    let faults = faults_of(scenario, protocol.roles());
+    let model = P::history_model();
     let config = WorldConfig {
         seed: scenario.seed,
         server_count: scenario.servers,
@@ -102,8 +104,13 @@ fn run_protocol<P: Protocol>(
     let mut world = World::new(config, protocol.node_factory());
     schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
     let churn = LeaderChurn::new(faults.nemesis.as_ref(), scenario.seed, scenario.duration_ns);
-    let violation = drive(&mut world, &mut protocol, scenario, churn);
-    let (verdict, found) = judge(&mut world, &mut protocol, violation);
+    let mut checks = Checks {
+        protocol: &mut protocol,
+        model: model.as_deref(),
+        observations_seen: 0,
+    };
+    let violation = drive(&mut world, &mut checks, scenario, churn);
+    let (verdict, found) = judge(&mut world, &mut protocol, model.as_deref(), violation);
     let trace = options
         .keep_trace
         .then(|| world.take_trace().iter().map(|e| e.to_json()).collect());
@@ -143,10 +150,36 @@ fn schedule_faults<A: faultline_sim::Actor>(
     world.schedule_fault(scenario.duration_ns, FaultAction::RecoverAll);
 }
 
+/// What is checked after every event: the protocol's invariants, and that every
+/// client operation is one the history model knows.
+struct Checks<'a, P> {
+    protocol: &'a mut P,
+    model: Option<&'a dyn HistoryModel>,
+    /// Observations already read for unknown operations.
+    observations_seen: usize,
+}
+
+impl<P: Protocol> Checks<'_, P> {
+    fn after_step(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
+        self.protocol.check_step(world)?;
+        let Some(model) = self.model else {
+            return Ok(());
+        };
+        let observations = world.observations();
+        let new = &observations[self.observations_seen..];
+        self.observations_seen = observations.len();
+        let events = new.iter().filter_map(|o| o.value.client_event());
+        match events.into_iter().find_map(|e| unknown_operation(model, e)) {
+            Some(violation) => Err(violation),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Steps the world through the fault and quiet periods; the first violation stops it.
 fn drive<P: Protocol>(
     world: &mut World<P::Node>,
-    protocol: &mut P,
+    checks: &mut Checks<'_, P>,
     scenario: &Scenario,
     mut churn: Option<LeaderChurn>,
 ) -> Option<Violation> {
@@ -155,14 +188,14 @@ fn drive<P: Protocol>(
         if next_ns > end_ns {
             break;
         }
-        if next_ns > scenario.duration_ns && protocol.unfinished_ops(world) == 0 {
+        if next_ns > scenario.duration_ns && checks.protocol.unfinished_ops(world) == 0 {
             break;
         }
         world.step();
         if let Some(churn) = churn.as_mut() {
             churn.after_step(world);
         }
-        if let Err(violation) = protocol.check_step(world) {
+        if let Err(violation) = checks.after_step(world) {
             return Some(violation);
         }
     }
@@ -178,6 +211,7 @@ struct Found {
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
+    model: Option<&dyn HistoryModel>,
     violation: Option<Violation>,
 ) -> (Verdict, Option<Found>) {
     let found = |violation| Found {
@@ -198,7 +232,7 @@ fn judge<P: Protocol>(
     if let Err(v) = protocol.check_end(world) {
         return (Verdict::Fail, Some(found(v)));
     }
-    let Some(model) = P::HISTORY_MODEL else {
+    let Some(model) = model else {
         return (Verdict::Pass, None);
     };
     let history = protocol.history(world);

@@ -90,6 +90,7 @@ pub fn default_nemesis() -> NemesisConfig {
         new_leader_crash_within_ns: 100 * MILLISECOND,
         pause_role: None,
         pause_role_bias: 0.0,
+        partition_clients: false,
     }
 }
 

@@ -6,12 +6,13 @@
 mod common;
 
 use faultline_harness::replay::replay;
+use faultline_harness::Registry;
 use faultline_harness::{run, trace_file, RunOptions, Scenario};
-use faultline_protocols::registry::all_protocols;
+use faultline_protocols::BuiltinProtocols;
 
 fn default_scenarios() -> Vec<(String, String)> {
     let mut scenarios: Vec<(String, String)> = Vec::new();
-    for protocol in all_protocols() {
+    for protocol in Registry::builtin().protocols() {
         let names = std::iter::once("nemesis").chain(protocol.bugs.iter().map(|b| b.scenario));
         for name in names {
             let pair = (protocol.name.to_string(), name.to_string());
@@ -34,7 +35,7 @@ fn every_default_scenario_repeats_and_replays_exactly() {
     for (protocol, name) in scenarios {
         for seed in 0..3 {
             let file = common::scenario_file(&protocol, &name, seed, None);
-            let scenario = Scenario::from_file_named(file, &name).unwrap();
+            let scenario = Scenario::from_file_named(file, &name, &Registry::builtin()).unwrap();
             let keep = RunOptions { keep_trace: true };
             let first = run(&scenario, &keep).unwrap();
             let second = run(&scenario, &keep).unwrap();
@@ -43,7 +44,7 @@ fn every_default_scenario_repeats_and_replays_exactly() {
             assert_eq!(first.trace, second.trace, "{label}");
             let text = trace_file::render(&scenario.file, &first);
             let trace = trace_file::parse(&text, "t.jsonl").unwrap();
-            let report = replay(&trace, "t.jsonl").unwrap();
+            let report = replay(&trace, "t.jsonl", &Registry::builtin()).unwrap();
             assert_eq!(report.divergence, None, "{label} replays");
         }
     }

@@ -5,7 +5,9 @@
 //! Mutations are drawn from a seeded stream, so a failure here reproduces.
 
 use faultline_harness::duration::Duration;
+use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario};
+use faultline_protocols::BuiltinProtocols;
 use faultline_sim::rng::{SimRng, Stream};
 use faultline_sim::MILLISECOND;
 use std::path::{Path, PathBuf};
@@ -116,7 +118,7 @@ fn small(scenario: Scenario) -> Option<Scenario> {
         workload.ops = workload.ops.map(|o| o.min(40));
         workload.script.retain(|e| e.client < 4);
     }
-    Scenario::from_file_named(file, "small.json").ok()
+    Scenario::from_file_named(file, "small.json", &Registry::builtin()).ok()
 }
 
 #[test]
@@ -138,7 +140,7 @@ fn mangled_scenario_files_give_errors_not_panics() {
                 text = mutate(&text, &mut rng);
             }
             let parsed = std::panic::catch_unwind(|| {
-                let scenario = Scenario::parse(&text, "mangled.json")?;
+                let scenario = Scenario::parse(&text, "mangled.json", &Registry::builtin())?;
                 match small(scenario) {
                     Some(small) => run(&small, &RunOptions::default()).map(|_| ()),
                     None => Ok(()),

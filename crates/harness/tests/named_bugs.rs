@@ -6,14 +6,16 @@
 
 mod common;
 
+use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario, Verdict};
 use faultline_protocols::bugs::BugInfo;
+use faultline_protocols::BuiltinProtocols;
 
 const SEEDS_MAX: u64 = 300;
 
 fn scenario(protocol: &str, name: &str, seed: u64, bug: Option<&str>) -> Scenario {
     let file = common::scenario_file(protocol, name, seed, bug);
-    Scenario::from_file_named(file, name).unwrap()
+    Scenario::from_file_named(file, name, &Registry::builtin()).unwrap()
 }
 
 fn nemesis(protocol: &str, seed: u64, bug: Option<&str>) -> Scenario {

@@ -1,7 +1,9 @@
 //! The regression corpus: every shrunk reproducer in `traces/regressions/` must fail
 //! with its bug switched on, and pass once the bug is switched off (the fixed code).
 
+use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario, Verdict};
+use faultline_protocols::BuiltinProtocols;
 use std::path::Path;
 
 #[test]
@@ -17,7 +19,8 @@ fn every_regression_fails_with_its_bug_and_passes_without() {
     for file in &files {
         let name = file.display().to_string();
         let text = std::fs::read_to_string(file).unwrap();
-        let with_bug = Scenario::parse(&text, &name).unwrap_or_else(|e| panic!("{e}"));
+        let with_bug =
+            Scenario::parse(&text, &name, &Registry::builtin()).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             !with_bug.bugs.is_empty(),
             "{name}: a regression names its bug"
@@ -35,7 +38,7 @@ fn every_regression_fails_with_its_bug_and_passes_without() {
         }
         let mut fixed = with_bug.file.clone();
         fixed.bugs.clear();
-        let fixed = Scenario::from_file_named(fixed, &name).unwrap();
+        let fixed = Scenario::from_file_named(fixed, &name, &Registry::builtin()).unwrap();
         let outcome = run(&fixed, &RunOptions::default()).unwrap();
         if outcome.verdict != Verdict::Pass {
             problems.push(format!(

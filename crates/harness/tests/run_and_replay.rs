@@ -3,7 +3,9 @@
 //! snapshots of the `--timeline` rendering for two small scenarios.
 
 use faultline_harness::replay::replay;
+use faultline_harness::Registry;
 use faultline_harness::{run, timeline, trace_file, RunOptions, Scenario, Verdict};
+use faultline_protocols::BuiltinProtocols;
 
 const BROADCAST: &str = r#"{
   "name": "tiny-broadcast",
@@ -36,11 +38,12 @@ const NEMESIS: &str = r#"{
 }"#;
 
 fn scenario(text: &str, seed: Option<u64>) -> Scenario {
-    let mut scenario = Scenario::parse(text, "test.json").expect("valid scenario");
+    let mut scenario =
+        Scenario::parse(text, "test.json", &Registry::builtin()).expect("valid scenario");
     if let Some(seed) = seed {
         let mut file = scenario.file.clone();
         file.seed = seed;
-        scenario = Scenario::from_file_named(file, "test.json").unwrap();
+        scenario = Scenario::from_file_named(file, "test.json", &Registry::builtin()).unwrap();
     }
     scenario
 }
@@ -85,7 +88,7 @@ fn a_recorded_trace_replays_identically() {
     let outcome = traced(&s);
     let text = trace_file::render(&s.file, &outcome);
     let trace = trace_file::parse(&text, "t.jsonl").unwrap();
-    let report = replay(&trace, "t.jsonl").unwrap();
+    let report = replay(&trace, "t.jsonl", &Registry::builtin()).unwrap();
     assert_eq!(report.divergence, None);
     assert_eq!(report.outcome.trace_hash, outcome.trace_hash);
     assert_eq!(report.recorded_hash, Some(outcome.trace_hash_hex()));
@@ -98,7 +101,7 @@ fn a_tampered_trace_reports_the_first_divergence() {
     let text = trace_file::render(&s.file, &outcome);
     let mut trace = trace_file::parse(&text, "t.jsonl").unwrap();
     trace.events[7]["t"] = serde_json::json!(123);
-    let report = replay(&trace, "t.jsonl").unwrap();
+    let report = replay(&trace, "t.jsonl", &Registry::builtin()).unwrap();
     let divergence = report.divergence.expect("diverges");
     assert_eq!(divergence.index, 7);
     assert_eq!(divergence.expected.unwrap()["t"], 123);

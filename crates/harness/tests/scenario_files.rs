@@ -2,7 +2,9 @@
 //! scenarios pass (liveness included), `fail` scenarios find their bug.
 
 use faultline_harness::scenario::Expect;
+use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario, Verdict};
+use faultline_protocols::BuiltinProtocols;
 use std::path::{Path, PathBuf};
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -27,7 +29,8 @@ fn every_scenario_file_meets_its_expectation() {
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let name = file.display().to_string();
-        let scenario = Scenario::parse(&text, &name).unwrap_or_else(|e| panic!("{e}"));
+        let scenario =
+            Scenario::parse(&text, &name, &Registry::builtin()).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             !scenario.file.description.is_empty(),
             "{name}: says what it checks"

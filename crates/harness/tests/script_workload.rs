@@ -1,7 +1,9 @@
 //! A scripted workload runs exactly its operations: each client invokes its entries in
 //! order, each no earlier than its `at` and never two at once, and nothing else.
 
+use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario, Verdict};
+use faultline_protocols::BuiltinProtocols;
 use faultline_protocols::ClientEventKind;
 use faultline_sim::MILLISECOND;
 
@@ -21,7 +23,7 @@ const SCRIPTED: &str = r#"{
 
 #[test]
 fn a_script_runs_exactly_its_operations_in_order_and_on_time() {
-    let scenario = Scenario::parse(SCRIPTED, "scripted.json").unwrap();
+    let scenario = Scenario::parse(SCRIPTED, "scripted.json", &Registry::builtin()).unwrap();
     assert_eq!(
         scenario.clients(),
         2,

@@ -8,10 +8,13 @@
 mod common;
 
 use faultline_harness::shrink::{explicit_form, shrink, ShrinkObserver, Size};
+use faultline_harness::Registry;
 use faultline_harness::{run, Outcome, RunOptions, Scenario, ScenarioFile, Verdict};
+use faultline_protocols::BuiltinProtocols;
 
 fn run_file(file: &ScenarioFile) -> Outcome {
-    let scenario = Scenario::from_file_named(file.clone(), &file.name).unwrap();
+    let scenario =
+        Scenario::from_file_named(file.clone(), &file.name, &Registry::builtin()).unwrap();
     run(&scenario, &RunOptions::default()).unwrap()
 }
 
@@ -44,7 +47,8 @@ fn the_explicit_form_of_a_failing_run_is_the_same_run() {
         ("paxos", "paxos.accept_lower_ballot"),
     ] {
         let (file, original) = first_failure(protocol, bug);
-        let explicit = explicit_form(&file, &original);
+        let info = Registry::builtin().get(protocol).cloned().unwrap();
+        let explicit = explicit_form(&file, &original, &info);
         assert!(explicit.faults.random.is_none() && !explicit.faults.swarm);
         let script = &explicit.workload.as_ref().unwrap().script;
         assert!(!script.is_empty(), "{bug}: operations become a script");
@@ -67,7 +71,7 @@ fn shrunk_reproducers_fail_the_same_way_and_are_small() {
         ("paxos", "paxos.non_unique_ballots"),
     ] {
         let (file, original) = first_failure(protocol, bug);
-        let result = shrink(&file, &mut Quiet).unwrap();
+        let result = shrink(&file, &Registry::builtin(), &mut Quiet).unwrap();
         assert!(result.explicit, "{bug}: the explicit form reproduced");
         let minimal = &result.minimal;
         assert!(minimal.faults.random.is_none(), "{bug}");

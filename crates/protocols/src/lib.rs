@@ -6,22 +6,20 @@
 //! - [`kv`]: the replicated key-value workload shared by the consensus protocols:
 //!   operations, a deduplicating state machine, and the client actor.
 
-pub mod bugs;
+pub mod builtin;
 pub mod examples;
-pub mod history;
 pub mod kv;
 pub mod lock;
 pub mod paxos;
-pub mod plan;
-pub mod protocol;
 pub mod raft;
-pub mod registry;
 pub mod saga;
-pub mod testkit;
 pub mod twopc;
 
-pub use bugs::{BugInfo, Bugs};
-pub use history::{ClientEvent, ClientEventKind, TimedClientEvent};
-pub use protocol::{
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+// The contract every protocol is written against, built-in or not: these modules
+// are `faultline-api`'s, re-exported so the protocols read `crate::protocol::...`.
+pub use builtin::BuiltinProtocols;
+pub use faultline_api::{bugs, history, plan, protocol, testkit};
+pub use faultline_api::{
+    BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo, Protocol, ScriptProblem, ScriptedOp,
+    Setup, SetupError, TimedClientEvent, Violation, Workload,
 };

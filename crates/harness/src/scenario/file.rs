@@ -194,6 +194,11 @@ pub struct RandomSection {
     /// Probability a pause aims at `pause_role` (default 0.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_role_bias: Option<f64>,
+    /// Whether random partitions put clients on their sides too (default false:
+    /// only servers are split). Turn it on for protocols whose clients talk to
+    /// several servers directly, such as a leaderless quorum register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_clients: Option<bool>,
 }
 
 /// The clients and what they do: random operations (`ops` spread over `clients`,

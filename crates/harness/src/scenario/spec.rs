@@ -23,7 +23,8 @@ pub struct PartitionSpec(pub PartitionShape);
 const TARGET_EXPECTED: &str = "a node index, \"random\", or a role such as \"leader\"";
 const PARTITION_EXPECTED: &str = "groups like [[0, 1], [2, 3, 4]], a shape (\"halves\", \
 \"majority_minority\", \"bridge\", \"ring\"), or an object {\"isolate\": target}, \
-{\"minority\": target}, {\"one_way\": {\"from\": [..], \"to\": [..]}}, {\"links\": [[a, b], ..]}";
+{\"minority\": target}, {\"one_way\": {\"from\": [..], \"to\": [..]}}, {\"links\": [[a, b], ..]}, \
+{\"with_clients\": shape}";
 
 impl TargetSpec {
     fn from_value(value: &Value) -> Result<Self, String> {
@@ -105,6 +106,9 @@ impl PartitionSpec {
             }
             PartitionShape::OneWay { from, to } => json!({ "one_way": { "from": from, "to": to } }),
             PartitionShape::Links(links) => json!({ "links": links }),
+            PartitionShape::WithClients(inner) => {
+                json!({ "with_clients": PartitionSpec((**inner).clone()).to_value() })
+            }
         }
     }
 }
@@ -112,6 +116,9 @@ impl PartitionSpec {
 fn object_shape(key: &str, inner: &Value) -> Result<PartitionShape, String> {
     Ok(match key {
         "isolate" => PartitionShape::Isolate(TargetSpec::from_value(inner)?.0),
+        "with_clients" => {
+            PartitionShape::WithClients(Box::new(PartitionSpec::from_value(inner)?.0))
+        }
         "minority" => PartitionShape::MajorityMinority {
             minority: Some(TargetSpec::from_value(inner)?.0),
         },

@@ -6,11 +6,11 @@
 
 use crate::duration::Duration;
 use crate::error::InputError;
+use crate::registry::{ProtocolInfo, Registry};
 use crate::scenario::file::*;
 use crate::scenario::locate::locate;
 use crate::scenario::spec::{is_role_name, PartitionSpec, TargetSpec};
-use faultline_protocols::registry::{all_protocols, ProtocolInfo};
-use faultline_protocols::{Bugs, ScriptedOp, Setup, SetupError, Workload};
+use faultline_api::{Bugs, ScriptedOp, Setup, SetupError, Workload};
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::{
@@ -26,6 +26,8 @@ pub struct Scenario {
     /// The file as written (with any command-line overrides applied).
     pub file: ScenarioFile,
     pub protocol: String,
+    /// The registered protocol `protocol` names: how to build and run it.
+    pub info: ProtocolInfo,
     pub servers: usize,
     pub options: BTreeMap<String, Value>,
     pub network: NetworkConfig,
@@ -57,10 +59,15 @@ fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
 }
 
 impl Scenario {
-    /// Parses and validates scenario text; `file_name` is used in errors.
-    pub fn parse(source: &str, file_name: &str) -> Result<Scenario, InputError> {
+    /// Parses and validates scenario text against the protocols `registry` knows;
+    /// `file_name` is used in errors.
+    pub fn parse(
+        source: &str,
+        file_name: &str,
+        registry: &Registry,
+    ) -> Result<Scenario, InputError> {
         let file = parse_file(source, file_name)?;
-        Scenario::from_file(file).map_err(|p| {
+        Scenario::from_file(file, registry).map_err(|p| {
             let (line, column) = locate(source, &p.path);
             InputError {
                 file: file_name.to_string(),
@@ -73,8 +80,12 @@ impl Scenario {
     }
 
     /// Validates an in-memory scenario (from a trace header or the shrinker).
-    pub fn from_file_named(file: ScenarioFile, origin: &str) -> Result<Scenario, InputError> {
-        Scenario::from_file(file).map_err(|p| InputError {
+    pub fn from_file_named(
+        file: ScenarioFile,
+        origin: &str,
+        registry: &Registry,
+    ) -> Result<Scenario, InputError> {
+        Scenario::from_file(file, registry).map_err(|p| InputError {
             file: origin.to_string(),
             line: 0,
             column: 0,
@@ -83,21 +94,18 @@ impl Scenario {
         })
     }
 
-    fn from_file(file: ScenarioFile) -> Result<Scenario, Problem> {
-        let info = all_protocols()
-            .into_iter()
-            .find(|p| p.name == file.protocol.kind)
-            .ok_or_else(|| {
-                let names: Vec<&str> = all_protocols().iter().map(|p| p.name).collect();
-                problem(
-                    "protocol.kind",
-                    format!(
-                        "unknown protocol `{}`; expected one of {}",
-                        file.protocol.kind,
-                        names.join(", ")
-                    ),
-                )
-            })?;
+    fn from_file(file: ScenarioFile, registry: &Registry) -> Result<Scenario, Problem> {
+        let info = registry.get(&file.protocol.kind).cloned().ok_or_else(|| {
+            let names = registry.names();
+            problem(
+                "protocol.kind",
+                format!(
+                    "unknown protocol `{}`; expected one of {}",
+                    file.protocol.kind,
+                    names.join(", ")
+                ),
+            )
+        })?;
         check_time_limits(&file)?;
         let servers = validate_nodes(&file)?;
         let options = validate_options(&file, &info)?;
@@ -123,6 +131,7 @@ impl Scenario {
         validate_bugs(&file, &info)?;
         let scenario = Scenario {
             protocol: info.name.to_string(),
+            info: info.clone(),
             servers,
             options,
             network: network_of(&file.network)?,
@@ -501,6 +510,7 @@ fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
             .map_or(100 * MILLISECOND, |d| d.0),
         pause_role,
         pause_role_bias,
+        partition_clients: random.partition_clients.unwrap_or(false),
     })
 }
 

@@ -14,18 +14,23 @@
 
 use crate::duration::Duration;
 use crate::outcome::Outcome;
+use crate::registry::ProtocolInfo;
 use crate::scenario::file::{
     DiskSection, LatencySection, LatencyShapeName, NetworkSection, ScriptEntry, UnsyncedName,
     WorkloadSection,
 };
 use crate::scenario::spec::PartitionSpec;
 use crate::scenario::{entry_from_applied, Expect, ScenarioFile, ScheduleEntry};
-use faultline_protocols::ClientEventKind;
+use faultline_api::ClientEventKind;
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::{FaultAction, LatencyShape, PartitionShape};
 
 /// The run of `original` that produced `outcome`, as an explicit scenario.
-pub fn explicit_form(original: &ScenarioFile, outcome: &Outcome) -> ScenarioFile {
+pub fn explicit_form(
+    original: &ScenarioFile,
+    outcome: &Outcome,
+    protocol: &ProtocolInfo,
+) -> ScenarioFile {
     let mut file = original.clone();
     file.faults.random = None;
     file.faults.swarm = false;
@@ -37,18 +42,11 @@ pub fn explicit_form(original: &ScenarioFile, outcome: &Outcome) -> ScenarioFile
             UnsyncedOnCrash::Torn => UnsyncedName::Torn,
         },
     };
-    if takes_script(original) {
+    if protocol.has_clients && protocol.takes_script {
         file.workload = Some(scripted_workload(original, outcome));
     }
     file.expect = Expect::Fail;
     file
-}
-
-/// Whether the scenario's protocol has clients that can run a script.
-fn takes_script(file: &ScenarioFile) -> bool {
-    let protocols = faultline_protocols::registry::all_protocols();
-    let protocol = protocols.iter().find(|p| p.name == file.protocol.kind);
-    protocol.is_some_and(|p| p.has_clients && p.takes_script)
 }
 
 /// The applied faults of the fault period, each joined with its undo.

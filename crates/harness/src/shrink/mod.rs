@@ -13,9 +13,10 @@ mod passes;
 
 use crate::error::InputError;
 use crate::outcome::{Outcome, Verdict};
+use crate::registry::Registry;
 use crate::run::{run, RunOptions};
 use crate::scenario::{Scenario, ScenarioFile};
-use faultline_protocols::{ClientEventKind, Workload};
+use faultline_api::{ClientEventKind, Workload};
 use faultline_sim::Nanos;
 
 pub use explicit::explicit_form;
@@ -60,17 +61,15 @@ pub struct ShrinkResult {
     pub explicit: bool,
 }
 
-/// Shrinks the failing run of `original` (a scenario with its seed).
+/// Shrinks the failing run of `original` (a scenario with its seed), a scenario of
+/// a protocol `registry` knows.
 pub fn shrink(
     original: &ScenarioFile,
+    registry: &Registry,
     observer: &mut dyn ShrinkObserver,
 ) -> Result<ShrinkResult, InputError> {
-    let first = evaluate(original)?.ok_or_else(|| {
-        InputError::whole_file(
-            &original.name,
-            "this scenario is not valid; cannot shrink it",
-        )
-    })?;
+    let scenario = Scenario::from_file_named(original.clone(), &original.name, registry)?;
+    let first = run(&scenario, &RunOptions::default())?;
     if first.verdict == Verdict::Pass {
         return Err(InputError::whole_file(
             &original.name,
@@ -81,7 +80,7 @@ pub fn shrink(
         verdict: first.verdict,
         property: first.property.clone().unwrap_or_default(),
     };
-    let explicit = explicit_form(original, &first);
+    let explicit = explicit_form(original, &first, &scenario.info);
     let mut before = size_of(original, &first);
     if original.faults.is_random() {
         // Count what the nemesis did as the explicit form does (a fault and its undo
@@ -90,6 +89,7 @@ pub fn shrink(
     }
     let mut search = Search {
         signature: signature.clone(),
+        registry,
         observer,
         attempts: 0,
     };
@@ -125,8 +125,8 @@ pub fn shrink(
 }
 
 /// Validates and runs a candidate; `None` if it is not a valid scenario.
-fn evaluate(file: &ScenarioFile) -> Result<Option<Outcome>, InputError> {
-    let scenario = match Scenario::from_file_named(file.clone(), &file.name) {
+fn evaluate(file: &ScenarioFile, registry: &Registry) -> Result<Option<Outcome>, InputError> {
+    let scenario = match Scenario::from_file_named(file.clone(), &file.name, registry) {
         Ok(s) => s,
         Err(_) => return Ok(None),
     };
@@ -192,6 +192,7 @@ fn static_size(file: &ScenarioFile) -> Size {
 /// The search state: the property to keep failing, and the caller's observer.
 struct Search<'a> {
     signature: FailureSignature,
+    registry: &'a Registry,
     observer: &'a mut dyn ShrinkObserver,
     attempts: u32,
 }
@@ -200,7 +201,7 @@ impl Search<'_> {
     /// Runs a candidate; `Some(outcome)` if it fails the same way.
     fn try_candidate(&mut self, candidate: &ScenarioFile) -> Result<Option<Outcome>, InputError> {
         self.attempts += 1;
-        let outcome = evaluate(candidate)?;
+        let outcome = evaluate(candidate, self.registry)?;
         let keeps = outcome.filter(|o| {
             o.verdict == self.signature.verdict
                 && o.property.as_deref() == Some(self.signature.property.as_str())

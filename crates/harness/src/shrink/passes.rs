@@ -13,7 +13,7 @@ use crate::outcome::Outcome;
 use crate::scenario::file::{NetworkSection, ScriptEntry};
 use crate::scenario::spec::TargetSpec;
 use crate::scenario::{ScenarioFile, ScheduleEntry};
-use faultline_protocols::Workload;
+use faultline_api::Workload;
 use faultline_sim::{Nanos, Target, MILLISECOND};
 use std::ops::Range;
 

@@ -4,7 +4,7 @@
 //! actor, and the bookkeeping over clients (unfinished operations, the history), is
 //! written once; a protocol implements [`KvServer`] for its server.
 
-use crate::history::{ClientEvent, TimedClientEvent};
+use crate::history::ClientEvent;
 use crate::kv::client::{ClientConfig, ClientPlan, ClientTimer, KvClient};
 use crate::kv::op::{KvRequest, KvResponse};
 use faultline_sim::actor::Role;
@@ -117,9 +117,4 @@ pub fn unfinished_ops<S: KvServer>(world: &World<KvNode<S>>) -> usize {
             _ => 0,
         })
         .sum()
-}
-
-/// What the clients saw, in real-time order.
-pub fn client_history<S: KvServer>(world: &World<KvNode<S>>) -> Vec<TimedClientEvent> {
-    world.observations().to_vec()
 }

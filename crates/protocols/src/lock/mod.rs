@@ -43,7 +43,6 @@ pub mod script;
 pub mod single;
 
 use crate::bugs::BugInfo;
-use crate::history::TimedClientEvent;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
@@ -101,6 +100,15 @@ impl Protocol for Lock {
         })
     }
 
+    /// The primary of the single service is the `leader`; Redlock's servers are
+    /// peers. A client that believes it holds the lock is the `holder`.
+    fn roles(&self) -> &'static [&'static str] {
+        match self.config.service {
+            config::Service::Single => &["leader", "holder"],
+            config::Service::Redlock => &["holder"],
+        }
+    }
+
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> LockNode> {
         node::node_factory(self.config.clone(), self.workload.clone())
     }
@@ -115,9 +123,5 @@ impl Protocol for Lock {
             .filter_map(LockNode::as_client)
             .map(|c| c.unfinished())
             .sum()
-    }
-
-    fn history(&self, world: &World<LockNode>) -> Vec<TimedClientEvent> {
-        world.observations().to_vec()
     }
 }

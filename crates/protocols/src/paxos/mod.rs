@@ -36,8 +36,8 @@ pub mod proposer;
 pub mod server;
 
 use crate::bugs::BugInfo;
-use crate::history::{ClientEventKind, TimedClientEvent};
-use crate::kv::node::{client_history, node_factory, unfinished_ops};
+use crate::history::ClientEventKind;
+use crate::kv::node::{node_factory, unfinished_ops};
 use crate::kv::{ClientConfig, KvOp};
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
@@ -110,6 +110,10 @@ impl Protocol for Paxos {
         })
     }
 
+    fn roles(&self) -> &'static [&'static str] {
+        &["leader"]
+    }
+
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> PaxosNode> {
         let config = self.config.clone();
         let servers = config.servers;
@@ -135,10 +139,6 @@ impl Protocol for Paxos {
 
     fn unfinished_ops(&self, world: &World<PaxosNode>) -> usize {
         unfinished_ops(world)
-    }
-
-    fn history(&self, world: &World<PaxosNode>) -> Vec<TimedClientEvent> {
-        client_history(world)
     }
 }
 

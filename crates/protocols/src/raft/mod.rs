@@ -37,8 +37,8 @@ pub mod server;
 pub mod snapshot;
 
 use crate::bugs::BugInfo;
-use crate::history::{ClientEventKind, TimedClientEvent};
-use crate::kv::node::{client_history, node_factory, unfinished_ops};
+use crate::history::ClientEventKind;
+use crate::kv::node::{node_factory, unfinished_ops};
 use crate::kv::ClientConfig;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
@@ -142,6 +142,10 @@ impl Protocol for Raft {
         })
     }
 
+    fn roles(&self) -> &'static [&'static str] {
+        &["leader"]
+    }
+
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> RaftNode> {
         let config = self.config.clone();
         let servers = config.servers;
@@ -180,9 +184,5 @@ impl Protocol for Raft {
 
     fn unfinished_ops(&self, world: &World<RaftNode>) -> usize {
         unfinished_ops(world)
-    }
-
-    fn history(&self, world: &World<RaftNode>) -> Vec<TimedClientEvent> {
-        client_history(world)
     }
 }

@@ -49,7 +49,6 @@ pub mod service;
 pub mod state;
 
 use crate::bugs::BugInfo;
-use crate::history::TimedClientEvent;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
@@ -96,6 +95,10 @@ impl Protocol for Saga {
         })
     }
 
+    fn roles(&self) -> &'static [&'static str] {
+        &["leader"]
+    }
+
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> SagaNode> {
         node::node_factory(self.config.clone(), self.workload.clone())
     }
@@ -122,9 +125,5 @@ impl Protocol for Saga {
             .and_then(SagaNode::as_orchestrator)
             .map_or(0, |o| o.unfinished());
         customers + sagas
-    }
-
-    fn history(&self, world: &World<SagaNode>) -> Vec<TimedClientEvent> {
-        world.observations().to_vec()
     }
 }

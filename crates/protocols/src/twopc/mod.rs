@@ -32,7 +32,6 @@ pub mod node;
 pub mod participant;
 
 use crate::bugs::BugInfo;
-use crate::history::TimedClientEvent;
 use crate::plan::{Pacing, Plan};
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
@@ -187,10 +186,6 @@ impl Protocol for TwoPc {
             TwoPcNode::Coordinator(c) => c.undecided.len(),
         };
         world.actors().iter().flatten().map(unfinished).sum()
-    }
-
-    fn history(&self, world: &World<TwoPcNode>) -> Vec<TimedClientEvent> {
-        world.observations().to_vec()
     }
 }
 

@@ -1,0 +1,26 @@
+//! The protocol contract of faultline: what a protocol hands the harness, and the
+//! helpers for writing one. Built-in protocols and a user's own are written against
+//! exactly this crate, so whatever one can do the other can.
+//!
+//! - [`protocol`]: the [`Protocol`] trait (nodes, options, named bugs, invariants,
+//!   liveness, the client history and the model it is checked against) and the
+//!   [`Setup`] a protocol is built from.
+//! - [`bugs`]: named, switchable bugs ([`BugInfo`], [`Bugs`]).
+//! - [`history`]: what clients saw ([`ClientEvent`]), the form the linearizability
+//!   check reads.
+//! - [`plan`]: when a client invokes what (random paced operations or a script).
+//! - [`testkit`]: a driver for invariant tests: run healthy, corrupt, see which
+//!   property the checker names.
+
+pub mod bugs;
+pub mod history;
+pub mod plan;
+pub mod protocol;
+pub mod testkit;
+
+pub use bugs::{BugInfo, Bugs};
+pub use history::{AsClientEvent, ClientEvent, ClientEventKind, TimedClientEvent};
+pub use protocol::{
+    check_unique_values, OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+    Violation, Workload,
+};

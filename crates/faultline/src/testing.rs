@@ -1,0 +1,205 @@
+//! Fuzzing from `cargo test`: run a scenario over a range of seeds in parallel and
+//! assert that every seed passes, or that a named bug is caught by a named property.
+//!
+//! A failure is made to be acted on: the failing seed's trace is written (under
+//! `traces/failures/` of the package, or `$FAULTLINE_TRACES`), and the panic message
+//! names the seed, the verdict and property, and the exact commands that replay and
+//! shrink it. Each simulation stays single-threaded and deterministic; only seeds
+//! run side by side, and which seed is reported never depends on the thread count.
+//!
+//! ```no_run
+//! use faultline::prelude::*;
+//! use faultline::testing::Fuzz;
+//!
+//! # fn registry() -> Registry { Registry::builtin() }
+//! #[test]
+//! fn nemesis_passes() {
+//!     Fuzz::file(registry(), "scenarios/raft/nemesis.json").seeds(0..200).assert_passes();
+//! }
+//!
+//! #[test]
+//! fn stale_reads_are_caught() {
+//!     Fuzz::file(registry(), "scenarios/raft/nemesis.json")
+//!         .seeds(0..200)
+//!         .assert_caught("raft.stale_read", "linearizability");
+//! }
+//! ```
+
+use faultline_cli::files::write_atomically;
+use faultline_cli::{repro_command, App};
+use faultline_harness::campaign::{failure_file_name, with_seed};
+use faultline_harness::{run, trace_file, Outcome, Registry, RunOptions, Scenario, Verdict};
+use rayon::prelude::*;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Seeds run side by side before looking for a failure: a failure stops the search
+/// at the end of its batch, and the lowest failing seed of that batch is reported.
+const BATCH_SEEDS: u64 = 64;
+
+/// A scenario to run over many seeds, and what to assert about them.
+pub struct Fuzz {
+    /// The registry, and the program the printed commands name.
+    app: App,
+    scenario: Scenario,
+    /// Where the scenario came from, for the commands printed on failure.
+    path: Option<PathBuf>,
+    seeds: Range<u64>,
+    traces_dir: PathBuf,
+}
+
+impl Fuzz {
+    /// The scenario file at `path` (relative to the package root under `cargo
+    /// test`), for the protocols of `registry`.
+    ///
+    /// # Panics
+    /// If the file cannot be read or is not a valid scenario: the message says where
+    /// (file, line, column, field path) and what was expected.
+    pub fn file(registry: Registry, path: impl AsRef<Path>) -> Self {
+        let path = path.as_ref();
+        let source = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read scenario {}: {e}", path.display()));
+        let mut fuzz = Fuzz::source(registry, &path.display().to_string(), &source);
+        fuzz.path = Some(path.to_path_buf());
+        fuzz
+    }
+
+    /// A scenario given as text (written in the test, or `include_str!`); `name` is
+    /// used in errors.
+    ///
+    /// # Panics
+    /// If it is not a valid scenario, with the located error.
+    pub fn source(registry: Registry, name: &str, source: &str) -> Self {
+        let scenario =
+            Scenario::parse(source, name, &registry).unwrap_or_else(|e| panic!("{e}"));
+        Fuzz {
+            app: App::named(registry, "cargo run --release --"),
+            scenario,
+            path: None,
+            seeds: 0..100,
+            traces_dir: std::env::var_os("FAULTLINE_TRACES")
+                .map_or_else(|| PathBuf::from("traces/failures"), PathBuf::from),
+        }
+    }
+
+    /// The seeds to run (default `0..100`).
+    pub fn seeds(mut self, seeds: Range<u64>) -> Self {
+        self.seeds = seeds;
+        self
+    }
+
+    /// Let each seed choose which fault kinds are on and how hard (`--swarm`).
+    pub fn swarm(mut self) -> Self {
+        self.scenario.swarm = true;
+        self.scenario.file.faults.swarm = true;
+        self
+    }
+
+    /// The command printed for replaying and shrinking, before `replay TRACE`
+    /// (default `cargo run --release --`, the package's own binary).
+    pub fn program(mut self, program: &str) -> Self {
+        self.app.program = program.to_string();
+        self
+    }
+
+    /// Where failure traces are written (default `traces/failures`, or
+    /// `$FAULTLINE_TRACES`).
+    pub fn traces_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.traces_dir = dir.into();
+        self
+    }
+
+    /// Asserts that every seed passes.
+    ///
+    /// # Panics
+    /// At the first failing seed (in seed order), after writing its trace, with the
+    /// seed, what failed and the commands that replay and shrink it.
+    pub fn assert_passes(self) {
+        if let Some(outcome) = self.first_failure(&self.scenario) {
+            let report = self.report(&self.scenario, &outcome);
+            panic!("expected every seed of {:?} to pass\n{report}", self.seeds);
+        }
+    }
+
+    /// Asserts that with `bug` switched on some seed fails by `property`; returns
+    /// the first such seed.
+    ///
+    /// # Panics
+    /// If `bug` is not a bug of the scenario's protocol, if no seed fails, or if the
+    /// first failure names another property (its trace is written).
+    pub fn assert_caught(self, bug: &str, property: &str) -> u64 {
+        let with_bug = self.with_bug(bug);
+        let Some(outcome) = self.first_failure(&with_bug) else {
+            panic!(
+                "bug `{bug}` was not caught on {} in seeds {:?}",
+                self.scenario.file.name, self.seeds
+            );
+        };
+        if outcome.property.as_deref() != Some(property) {
+            let report = self.report(&with_bug, &outcome);
+            panic!("bug `{bug}` was expected to break `{property}`\n{report}");
+        }
+        outcome.seed
+    }
+
+    fn with_bug(&self, bug: &str) -> Scenario {
+        let mut file = self.scenario.file.clone();
+        if !file.bugs.iter().any(|b| b == bug) {
+            file.bugs.push(bug.to_string());
+        }
+        Scenario::from_file_named(file, &self.scenario.file.name, &self.app.registry)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The lowest seed that does not pass, running a batch of seeds at a time.
+    fn first_failure(&self, scenario: &Scenario) -> Option<Outcome> {
+        let mut start = self.seeds.start;
+        while start < self.seeds.end {
+            let end = self.seeds.end.min(start.saturating_add(BATCH_SEEDS));
+            let failure = (start..end)
+                .into_par_iter()
+                .map(|seed| run_one(scenario, seed))
+                .filter(|o| o.verdict != Verdict::Pass)
+                .min_by_key(|o| o.seed);
+            if failure.is_some() {
+                return failure;
+            }
+            start = end;
+        }
+        None
+    }
+
+    /// Writes the failing seed's trace and says what failed and what to run next.
+    fn report(&self, scenario: &Scenario, outcome: &Outcome) -> String {
+        let seeded = with_seed(scenario, outcome.seed);
+        let traced = run(&seeded, &RunOptions { keep_trace: true })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let trace = self.traces_dir.join(failure_file_name(scenario, outcome));
+        let written = std::fs::create_dir_all(&self.traces_dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| write_atomically(&trace, &trace_file::render(&seeded.file, &traced)));
+        let mut text = format!(
+            "  seed {}: {} {} — {}\n",
+            outcome.seed,
+            outcome.verdict.label(),
+            outcome.property.as_deref().unwrap_or("?"),
+            outcome.detail.as_deref().unwrap_or("")
+        );
+        let run = repro_command(&self.app, self.path.as_ref(), &seeded);
+        text += &format!("  run:     {run}\n");
+        match written {
+            Ok(()) => {
+                let t = trace.display();
+                let replay = self.app.command(format!("replay {t} --timeline"));
+                let shrink = self.app.command(format!("shrink {t} -o minimal.json"));
+                text += &format!("  trace:   {t}\n  replay:  {replay}\n  shrink:  {shrink}\n");
+            }
+            Err(e) => text += &format!("  trace:   not written to {}: {e}\n", trace.display()),
+        }
+        text
+    }
+}
+
+fn run_one(scenario: &Scenario, seed: u64) -> Outcome {
+    run(&with_seed(scenario, seed), &RunOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}

@@ -1,0 +1,162 @@
+//! The protocols one faultline build knows, as a value: the plugin boundary.
+//!
+//! A [`Registry`] is built by the program that runs faultline and passed to every
+//! entry point that reads a scenario (validation, replay, shrinking; the CLI's every
+//! command). Built-in protocols are registered exactly as a user's own is:
+//! `Registry::builtin().with::<MyProtocol>()`. Registering a protocol type keeps,
+//! beside its description, the one function that runs it (`run_protocol::<P>`,
+//! monomorphised here), so a validated [`crate::Scenario`] carries its own way to
+//! run and nothing downstream dispatches on a name.
+
+use crate::error::InputError;
+use crate::outcome::Outcome;
+use crate::run::{run_protocol, RunOptions};
+use crate::scenario::Scenario;
+use faultline_api::{BugInfo, OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError};
+use std::fmt;
+
+/// Runs a validated scenario of one protocol type.
+pub(crate) type RunFn = fn(&Scenario, &RunOptions) -> Result<Outcome, InputError>;
+
+/// What faultline knows about a registered protocol: what `faultline list` shows,
+/// what validation checks, and how to run it.
+#[derive(Clone)]
+pub struct ProtocolInfo {
+    /// The scenario name (`"kind": "raft"`).
+    pub name: &'static str,
+    /// One line for `faultline list protocols`.
+    pub summary: &'static str,
+    /// The name of the model its client history is checked against, if any.
+    pub history_model: Option<&'static str>,
+    /// Whether runs have clients driven by the scenario's `workload`.
+    pub has_clients: bool,
+    /// Whether its clients can run a `workload.script`.
+    pub takes_script: bool,
+    /// Checks a `workload.script` for this protocol's clients.
+    pub check_script: fn(&[ScriptedOp]) -> Result<(), ScriptProblem>,
+    /// Whether the protocol can be built as a setup asks (its options, node count).
+    pub check_setup: fn(&Setup) -> Result<(), SetupError>,
+    /// Its named bugs.
+    pub bugs: &'static [BugInfo],
+    /// The options a scenario's `protocol` object may set.
+    pub options: &'static [OptionInfo],
+    pub(crate) run: RunFn,
+}
+
+impl fmt::Debug for ProtocolInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProtocolInfo")
+            .field("name", &self.name)
+            .field("history_model", &self.history_model)
+            .field("bugs", &self.bugs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProtocolInfo {
+    /// The description and runner of protocol `P`.
+    pub fn of<P: Protocol>() -> Self {
+        ProtocolInfo {
+            name: P::NAME,
+            summary: P::SUMMARY,
+            history_model: P::HISTORY_MODEL,
+            has_clients: P::HAS_CLIENTS,
+            takes_script: P::TAKES_SCRIPT,
+            check_script: P::check_script,
+            check_setup: |setup| P::build(setup).map(|_| ()),
+            bugs: P::bugs(),
+            options: P::options(),
+            run: run_protocol::<P>,
+        }
+    }
+}
+
+/// The scenario `faultline run` uses when given none.
+#[derive(Clone, Copy, Debug)]
+pub struct DefaultScenario {
+    /// The name errors and traces give it (`<default scenario>`).
+    pub name: &'static str,
+    /// The scenario file's text.
+    pub source: &'static str,
+}
+
+/// The protocols a build of faultline can run, in the order `faultline list` shows
+/// them, and the scenario `run` uses when given none.
+#[derive(Clone, Debug, Default)]
+pub struct Registry {
+    protocols: Vec<ProtocolInfo>,
+    default_scenario: Option<DefaultScenario>,
+}
+
+impl Registry {
+    /// A registry that knows no protocol yet.
+    pub fn empty() -> Self {
+        Registry::default()
+    }
+
+    /// This registry with protocol `P` added.
+    ///
+    /// # Panics
+    /// If a protocol of the same name, or a bug of the same name, is already
+    /// registered: names are what scenarios and `--bug` refer to, so they must be
+    /// unique in one build.
+    pub fn with<P: Protocol>(mut self) -> Self {
+        let info = ProtocolInfo::of::<P>();
+        assert!(
+            self.get(info.name).is_none(),
+            "protocol `{}` is registered twice",
+            info.name
+        );
+        for bug in info.bugs {
+            if let Some((owner, _)) = self.bug(bug.name) {
+                panic!(
+                    "bug `{}` of protocol `{}` is already a bug of `{}`",
+                    bug.name, info.name, owner.name
+                );
+            }
+        }
+        self.protocols.push(info);
+        self
+    }
+
+    /// This registry with `source` as the scenario `faultline run` uses when given
+    /// none (it must name a registered protocol by the time it is run).
+    pub fn with_default_scenario(mut self, name: &'static str, source: &'static str) -> Self {
+        self.default_scenario = Some(DefaultScenario { name, source });
+        self
+    }
+
+    /// Every registered protocol, in registration order.
+    pub fn protocols(&self) -> &[ProtocolInfo] {
+        &self.protocols
+    }
+
+    /// The protocol called `name`.
+    pub fn get(&self, name: &str) -> Option<&ProtocolInfo> {
+        self.protocols.iter().find(|p| p.name == name)
+    }
+
+    /// The protocol that owns a bug name (`raft.stale_read` → raft), and the bug.
+    pub fn bug(&self, name: &str) -> Option<(&ProtocolInfo, &BugInfo)> {
+        self.protocols
+            .iter()
+            .find_map(|p| p.bugs.iter().find(|b| b.name == name).map(|b| (p, b)))
+    }
+
+    /// The scenario `faultline run` uses when given none, if this build has one.
+    pub fn default_scenario(&self) -> Option<DefaultScenario> {
+        self.default_scenario
+    }
+
+    /// The registered names, for messages that list what was expected.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.protocols.iter().map(|p| p.name).collect()
+    }
+}
+
+/// Where a protocol's default scenario `name` lives, from the project root
+/// (`scenarios/lock/redlock.json`): a bug's `scenario` names one. The convention
+/// holds for a user's crate as for faultline's own tree.
+pub fn scenario_path(protocol: &str, name: &str) -> String {
+    format!("scenarios/{protocol}/{name}.json")
+}
