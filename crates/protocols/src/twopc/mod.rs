@@ -152,6 +152,11 @@ impl Protocol for TwoPc {
         })
     }
 
+    /// The coordinator claims `leader` (see `node.rs`).
+    fn roles(&self) -> &'static [&'static str] {
+        &["leader"]
+    }
+
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> TwoPcNode> {
         let config = self.config.clone();
         let servers = config.bank.participants + 1;
