@@ -4,6 +4,7 @@
 use crate::cmd;
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Seeds per protocol for the fuzz smoke: a few hundred, well within CI time.
@@ -22,18 +23,25 @@ pub fn run() -> Result<()> {
             "warnings",
         ],
     )?;
-    let (passed, failed) = test_workspace()?;
+    let workspace = ["test".to_string(), "--workspace".to_string()];
+    let (passed, failed) = run_tests(&workspace, &cmd::root())?;
+    let (example_passed, example_failed) = crate::own_protocol::check()?;
     fuzz_smoke()?;
-    println!("ci: {passed} passed, {failed} failed");
+    println!(
+        "ci: {} passed, {} failed",
+        passed + example_passed,
+        failed + example_failed
+    );
     Ok(())
 }
 
-/// Runs the test suite, echoing its output and adding up its result lines.
-fn test_workspace() -> Result<(u64, u64)> {
-    eprintln!("$ cargo test --workspace");
+/// Runs `cargo ARGS` (a test command) in `dir`, echoing its output and adding up its
+/// result lines.
+pub fn run_tests(args: &[String], dir: &Path) -> Result<(u64, u64)> {
+    eprintln!("$ ({}) cargo {}", dir.display(), args.join(" "));
     let mut child = Command::new("cargo")
-        .args(["test", "--workspace"])
-        .current_dir(cmd::root())
+        .args(args)
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .spawn()
         .context("cannot start cargo test")?;

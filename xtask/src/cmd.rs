@@ -14,10 +14,16 @@ pub fn root() -> PathBuf {
 
 /// Runs a command, streaming its output; fails if it fails.
 pub fn run(program: &str, args: &[&str]) -> Result<()> {
+    run_in(program, args, &root())
+}
+
+/// Runs a command in `dir`, streaming its output; fails if it fails.
+pub fn run_in<S: AsRef<str>>(program: &str, args: &[S], dir: &std::path::Path) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
     eprintln!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
-        .args(args)
-        .current_dir(root())
+        .args(&args)
+        .current_dir(dir)
         .status()
         .with_context(|| format!("cannot start {program}"))?;
     if !status.success() {

@@ -1,7 +1,8 @@
 //! Project automation: `cargo xtask ci | bench | bughunt`.
 //!
 //! - `ci`: everything CI checks, in the order that fails fastest: formatting, clippy,
-//!   the whole test suite, then a fuzz smoke over each protocol's default scenario.
+//!   the whole test suite, the example crate outside the workspace (its tests and
+//!   its binary used from outside), then a fuzz smoke over each default scenario.
 //! - `bench`: release-build benchmarks, written to BENCHMARKS.md with the command
 //!   behind every figure.
 //! - `bughunt`: seeds to first detection for every named bug, with and without swarm,
@@ -11,6 +12,7 @@ mod bench;
 mod bughunt;
 mod ci;
 mod cmd;
+mod own_protocol;
 
 use anyhow::{bail, Result};
 

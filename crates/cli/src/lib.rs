@@ -22,10 +22,10 @@ mod run_cmd;
 mod shrink_cmd;
 
 pub use app::App;
-pub use run_cmd::repro_command;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use exit::EXIT_BAD_INPUT;
 pub use faultline_harness::Registry;
+pub use run_cmd::repro_command;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]

@@ -45,9 +45,8 @@ pub use faultline_protocols as builtin;
 pub use faultline_sim as sim;
 
 pub use faultline_api::{
-    check_unique_values, AsClientEvent, BugInfo, Bugs, ClientEvent, ClientEventKind,
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent,
-    Violation, Workload,
+    check_unique_values, AsClientEvent, BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo,
+    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,
 };
 pub use faultline_check::{HistoryModel, Model};
 pub use faultline_cli::main_with;
@@ -63,9 +62,8 @@ pub mod prelude {
     pub use crate::api::plan::{Pacing, Plan};
     pub use crate::api::testkit::TestRun;
     pub use crate::{
-        check_unique_values, Actor, BugInfo, Bugs, BuiltinProtocols, ClientEvent,
-        ClientEventKind, Context, Nanos, NodeId, OptionInfo, Protocol, Registry, Role,
-        ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload, World,
-        MILLISECOND, SECOND,
+        check_unique_values, Actor, BugInfo, Bugs, BuiltinProtocols, ClientEvent, ClientEventKind,
+        Context, Nanos, NodeId, OptionInfo, Protocol, Registry, Role, ScriptProblem, ScriptedOp,
+        Setup, SetupError, Violation, Workload, World, MILLISECOND, SECOND,
     };
 }

@@ -70,8 +70,7 @@ impl Fuzz {
     /// # Panics
     /// If it is not a valid scenario, with the located error.
     pub fn source(registry: Registry, name: &str, source: &str) -> Self {
-        let scenario =
-            Scenario::parse(source, name, &registry).unwrap_or_else(|e| panic!("{e}"));
+        let scenario = Scenario::parse(source, name, &registry).unwrap_or_else(|e| panic!("{e}"));
         Fuzz {
             app: App::named(registry, "cargo run --release --"),
             scenario,
@@ -172,8 +171,8 @@ impl Fuzz {
     /// Writes the failing seed's trace and says what failed and what to run next.
     fn report(&self, scenario: &Scenario, outcome: &Outcome) -> String {
         let seeded = with_seed(scenario, outcome.seed);
-        let traced = run(&seeded, &RunOptions { keep_trace: true })
-            .unwrap_or_else(|e| panic!("{e}"));
+        let traced =
+            run(&seeded, &RunOptions { keep_trace: true }).unwrap_or_else(|e| panic!("{e}"));
         let trace = self.traces_dir.join(failure_file_name(scenario, outcome));
         let written = std::fs::create_dir_all(&self.traces_dir)
             .map_err(anyhow::Error::from)
