@@ -55,7 +55,22 @@ impl fmt::Debug for ProtocolInfo {
 
 impl ProtocolInfo {
     /// The description and runner of protocol `P`.
+    ///
+    /// # Panics
+    /// If `P::HISTORY_MODEL` does not name the model `P::history_model()` returns:
+    /// the name is what `list` shows and what decides whether runs have clients,
+    /// the model is what judges them, and they must not disagree.
     pub fn of<P: Protocol>() -> Self {
+        let model = P::history_model();
+        let model_name = model.as_ref().map(|m| m.name());
+        assert_eq!(
+            model_name,
+            P::HISTORY_MODEL,
+            "protocol `{}`: HISTORY_MODEL names {:?} but history_model() returns the model {:?}",
+            P::NAME,
+            P::HISTORY_MODEL,
+            model_name
+        );
         ProtocolInfo {
             name: P::NAME,
             summary: P::SUMMARY,
