@@ -8,6 +8,7 @@ use anyhow::{bail, Context as _, Result};
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Reads a whole text file, naming it in the error.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -23,7 +24,11 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
+    // Unique per call, not only per process: two threads (two `cargo test` tests)
+    // may write the same trace at once, and each must rename its own temp file.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, Ordering::Relaxed);
+    let temp = path.with_file_name(format!(".{file_name}.tmp-{}-{write}", std::process::id()));
     let mut file =
         fs::File::create(&temp).with_context(|| format!("{}: cannot create", temp.display()))?;
     file.write_all(contents.as_bytes())

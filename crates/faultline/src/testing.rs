@@ -1,6 +1,9 @@
 //! Fuzzing from `cargo test`: run a scenario over a range of seeds in parallel and
 //! assert that every seed passes, or that a named bug is caught by a named property.
 //!
+//! `assert_deterministic` runs each seed twice and replays its trace, which is how a
+//! protocol's own nondeterminism (a `HashMap`, the wall clock) shows itself.
+//!
 //! A failure is made to be acted on: the failing seed's trace is written (under
 //! `traces/failures/` of the package, or `$FAULTLINE_TRACES`), and the panic message
 //! names the seed, the verdict and property, and the exact commands that replay and
@@ -28,6 +31,7 @@
 use faultline_cli::files::write_atomically;
 use faultline_cli::{repro_command, App};
 use faultline_harness::campaign::{failure_file_name, with_seed};
+use faultline_harness::replay::{first_divergence, replay, Divergence};
 use faultline_harness::{run, trace_file, Outcome, Registry, RunOptions, Scenario, Verdict};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -94,6 +98,15 @@ impl Fuzz {
         self
     }
 
+    /// Switch on the named bug for every seed (`--bug NAME`).
+    ///
+    /// # Panics
+    /// If it is not a bug of the scenario's protocol.
+    pub fn bug(mut self, name: &str) -> Self {
+        self.scenario = self.with_bug(name);
+        self
+    }
+
     /// The command printed for replaying and shrinking, before `replay TRACE`
     /// (default `cargo run --release --`, the package's own binary).
     pub fn program(mut self, program: &str) -> Self {
@@ -139,6 +152,50 @@ impl Fuzz {
             panic!("bug `{bug}` was expected to break `{property}`\n{report}");
         }
         outcome.seed
+    }
+
+    /// Asserts that each seed repeats itself: run twice, the two traces are equal
+    /// event for event, and the trace replays from its header with no divergence.
+    /// This is what catches ambient nondeterminism in a protocol (a `HashMap`'s
+    /// iteration order, the wall clock, a thread-local random generator).
+    ///
+    /// # Panics
+    /// At the lowest seed that does not repeat, naming the first event that differs
+    /// and what each run had there.
+    pub fn assert_deterministic(self) {
+        let diverged = self
+            .seeds
+            .clone()
+            .into_par_iter()
+            .filter_map(|seed| self.divergence(seed).map(|d| (seed, d)))
+            .min_by_key(|(seed, _)| *seed);
+        if let Some((seed, (what, divergence))) = diverged {
+            panic!(
+                "seed {seed} of {} is not deterministic: {what} differs at event {}\n  expected: {}\n  got:      {}",
+                self.scenario.file.name,
+                divergence.index,
+                show(&divergence.expected),
+                show(&divergence.got)
+            );
+        }
+    }
+
+    /// Where seed `seed` first fails to repeat: between two runs, or in a replay of
+    /// the first run's trace.
+    fn divergence(&self, seed: u64) -> Option<(&'static str, Divergence)> {
+        let seeded = with_seed(&self.scenario, seed);
+        let keep = RunOptions { keep_trace: true };
+        let first = run(&seeded, &keep).unwrap_or_else(|e| panic!("{e}"));
+        let second = run(&seeded, &keep).unwrap_or_else(|e| panic!("{e}"));
+        let events = |o: &Outcome| o.trace.clone().unwrap_or_default();
+        if let Some(d) = first_divergence(&events(&first), &events(&second)) {
+            return Some(("a second run", d));
+        }
+        let name = seeded.file.name.clone();
+        let trace = trace_file::parse(&trace_file::render(&seeded.file, &first), &name)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let report = replay(&trace, &name, &self.app.registry).unwrap_or_else(|e| panic!("{e}"));
+        report.divergence.map(|d| ("the replay of its trace", d))
     }
 
     fn with_bug(&self, bug: &str) -> Scenario {
@@ -197,6 +254,12 @@ impl Fuzz {
         }
         text
     }
+}
+
+fn show(event: &Option<serde_json::Value>) -> String {
+    event
+        .as_ref()
+        .map_or_else(|| "(no event)".to_string(), ToString::to_string)
 }
 
 fn run_one(scenario: &Scenario, seed: u64) -> Outcome {

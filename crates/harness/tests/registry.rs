@@ -78,7 +78,9 @@ fn a_bug_name_two_protocols_share_is_refused() {
 }
 
 #[test]
-#[should_panic(expected = "HISTORY_MODEL names None but history_model() returns the model Some(\"register\")")]
+#[should_panic(
+    expected = "HISTORY_MODEL names None but history_model() returns the model Some(\"register\")"
+)]
 fn a_model_its_name_does_not_match_is_refused() {
     let _ = Registry::empty().with::<WrongModel>();
 }
@@ -89,5 +91,7 @@ fn a_protocol_with_new_names_is_listed_after_the_builtins() {
     let names = registry.names();
     assert_eq!(names.last(), Some(&"variant"));
     assert!(names.contains(&"raft"));
-    assert!(registry.get("variant").is_some_and(|p| p.history_model.is_none()));
+    assert!(registry
+        .get("variant")
+        .is_some_and(|p| p.history_model.is_none()));
 }

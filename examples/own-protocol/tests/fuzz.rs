@@ -1,5 +1,5 @@
 //! The ABD register under faultline's nemesis, from `cargo test`: every seed passes
-//! with no bug on, plain and swarm; every named bug is caught by the property its
+//! with no bug on, plain and swarm, and repeats itself exactly; every named bug is caught by the property its
 //! `BugInfo` names first; the focused scenarios fail or pass as they `expect`.
 
 use abd::Abd;
@@ -25,6 +25,13 @@ fn the_nemesis_passes_without_bugs_in_swarm_mode() {
         .seeds(0..200)
         .swarm()
         .assert_passes();
+}
+
+#[test]
+fn every_seed_repeats_itself_and_replays_from_its_trace() {
+    Fuzz::file(registry(), NEMESIS)
+        .seeds(0..20)
+        .assert_deterministic();
 }
 
 #[test]
