@@ -7,6 +7,7 @@
 
 use crate::app::App;
 use crate::exit::Exit;
+use crate::output::outln;
 use crate::run_cmd::load_scenario;
 use clap::Args;
 use faultline_harness::duration::Duration;
@@ -74,9 +75,9 @@ pub fn bench_command(app: &App, args: &BenchArgs) -> Result<i32, Exit> {
         "trace_hash": outcome.trace_hash_hex(),
     });
     if args.json {
-        println!("{report}");
+        outln!("{report}");
     } else {
-        println!(
+        outln!(
             "{}: median of {} runs {:.2}ms, {:.2}M events/s, {:.2}M messages/s, {:.0} simulated s per wall s, peak RSS {} KiB",
             scenario.file.name,
             walls_ns.len(),

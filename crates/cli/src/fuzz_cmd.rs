@@ -10,6 +10,7 @@
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::write_atomically;
+use crate::output::outln;
 use crate::progress::Progress;
 use crate::run_cmd::{load_scenario, repro_command};
 use clap::Args;
@@ -171,7 +172,7 @@ fn report_failure(
             "replay": trace.as_ref().map(|t| app.command(format!("replay {t}"))),
             "shrink": trace.as_ref().map(|t| app.command(format!("shrink {t} -o minimal.json"))),
         });
-        println!("{line}");
+        outln!("{line}");
         return;
     }
     let headline = format!(
@@ -211,7 +212,7 @@ fn summarise(scenario: &Scenario, args: &FuzzArgs, tally: &Tally, wall: Duration
             "wall_ns": wall.as_nanos() as u64,
             "seeds_per_second": seeds_per_second,
         });
-        println!("{line}");
+        outln!("{line}");
         return;
     }
     let covered = if tally.seeds_run < planned {

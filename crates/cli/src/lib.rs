@@ -21,6 +21,7 @@ mod replay_cmd;
 mod run_cmd;
 mod shrink_cmd;
 
+use crate::output::outln;
 pub use app::App;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use exit::EXIT_BAD_INPUT;
@@ -100,7 +101,7 @@ where
         Command::Check(args) => check_cmd::check_command(args),
         Command::Bench(args) => bench_cmd::bench_command(app, args),
         Command::Schema => {
-            println!(
+            outln!(
                 "{}",
                 faultline_harness::schema::scenario_schema(&app.registry)
             );

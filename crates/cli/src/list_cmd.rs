@@ -1,6 +1,7 @@
 //! `faultline list protocols|bugs|models`: what faultline can run, break and check.
 
 use crate::app::App;
+use crate::output::outln;
 use clap::ValueEnum;
 use faultline_harness::registry::{scenario_path, Registry};
 
@@ -17,9 +18,9 @@ pub fn list_command(app: &App, what: ListWhat, json: bool) -> i32 {
         (ListWhat::Protocols, false) => list_protocols(registry),
         (ListWhat::Bugs, false) => list_bugs(registry),
         (ListWhat::Models, false) => list_models(),
-        (ListWhat::Protocols, true) => println!("{}", protocols_json(registry)),
-        (ListWhat::Bugs, true) => println!("{}", bugs_json(registry)),
-        (ListWhat::Models, true) => println!("{}", serde_json::json!(MODELS.map(|(name, _)| name))),
+        (ListWhat::Protocols, true) => outln!("{}", protocols_json(registry)),
+        (ListWhat::Bugs, true) => outln!("{}", bugs_json(registry)),
+        (ListWhat::Models, true) => outln!("{}", serde_json::json!(MODELS.map(|(name, _)| name))),
     }
     0
 }
@@ -64,11 +65,13 @@ fn list_protocols(registry: &Registry) {
             .history_model
             .map(|m| format!(" (history: {m})"))
             .unwrap_or_default();
-        println!("{:<10} {}{model}", p.name, p.summary);
+        outln!("{:<10} {}{model}", p.name, p.summary);
         for option in p.options {
-            println!(
+            outln!(
                 "    option {:<16} {} (default {})",
-                option.name, option.meaning, option.default
+                option.name,
+                option.meaning,
+                option.default
             );
         }
     }
@@ -77,10 +80,10 @@ fn list_protocols(registry: &Registry) {
 fn list_bugs(registry: &Registry) {
     for p in registry.protocols() {
         for bug in p.bugs {
-            println!("{:<36} {}", bug.name, bug.mechanism);
-            println!("{:<36} violates: {}", "", bug.violates.join(", "));
+            outln!("{:<36} {}", bug.name, bug.mechanism);
+            outln!("{:<36} violates: {}", "", bug.violates.join(", "));
             let scenario = scenario_path(p.name, bug.scenario);
-            println!("{:<36} hunted on: {scenario}", "");
+            outln!("{:<36} hunted on: {scenario}", "");
         }
     }
 }
@@ -94,6 +97,6 @@ const MODELS: [(&str, &str); 4] = [
 
 fn list_models() {
     for (name, meaning) in MODELS {
-        println!("{name:<14} {meaning}");
+        outln!("{name:<14} {meaning}");
     }
 }

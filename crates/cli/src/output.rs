@@ -1,5 +1,6 @@
-//! Writing to stdout when the reader may go away (`faultline replay T --timeline | head`):
-//! a closed pipe ends the command quietly instead of panicking.
+//! Writing to stdout when the reader may go away (`faultline list bugs | head`): a
+//! closed pipe ends the command quietly instead of panicking. Every command prints
+//! through [`out!`] / [`outln!`], never `print!`, which panics on a closed pipe.
 
 use std::io::{self, Write};
 
@@ -17,3 +18,19 @@ pub fn emit(text: &str) {
         std::process::exit(crate::exit::EXIT_BAD_INPUT);
     }
 }
+
+/// `print!` to stdout through [`emit`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::emit(&format!($($arg)*))
+    };
+}
+
+/// `println!` to stdout through [`emit`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::output::emit(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use {out, outln};

@@ -5,6 +5,7 @@
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::read_text;
+use crate::output::outln;
 use clap::Args;
 use faultline_harness::replay::replay;
 use faultline_harness::{timeline, trace_file};
@@ -52,7 +53,7 @@ pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
             "trace_hash": outcome.trace_hash_hex(),
             "recorded_trace_hash": report.recorded_hash,
         });
-        println!("{object}");
+        outln!("{object}");
     } else {
         print_report(&report, &name);
     }
@@ -65,18 +66,18 @@ pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
 fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
     let outcome = &report.outcome;
     match &report.divergence {
-        None => println!(
+        None => outln!(
             "replay of {name}: identical ({} events, trace hash {})",
             report.recorded_events,
             outcome.trace_hash_hex()
         ),
         Some(d) => {
-            println!("replay of {name}: DIVERGED at event {} (nondeterminism, or the code changed since it was recorded)", d.index);
+            outln!("replay of {name}: DIVERGED at event {} (nondeterminism, or the code changed since it was recorded)", d.index);
             let show = |v: &Option<serde_json::Value>| {
                 v.as_ref().map_or("(no event)".to_string(), timeline::line)
             };
-            println!("  expected: {}", show(&d.expected));
-            println!("  got:      {}", show(&d.got));
+            outln!("  expected: {}", show(&d.expected));
+            outln!("  got:      {}", show(&d.got));
         }
     }
     let property = outcome
@@ -84,5 +85,5 @@ fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
         .as_ref()
         .map(|p| format!(" — {p}: {}", outcome.detail.as_deref().unwrap_or("")))
         .unwrap_or_default();
-    println!("  verdict: {}{property}", outcome.verdict.label());
+    outln!("  verdict: {}{property}", outcome.verdict.label());
 }

@@ -6,6 +6,7 @@
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::{check_replaceable, read_text, write_atomically};
+use crate::output::{out, outln};
 use anyhow::Result;
 use clap::Args;
 use faultline_harness::scenario::validate::parse_file;
@@ -126,12 +127,12 @@ pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
     }
     let repro = repro_command(app, args.scenario.as_ref(), &scenario);
     if args.json {
-        println!(
+        outln!(
             "{}",
             run_json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
         );
     } else {
-        print!(
+        out!(
             "{}",
             summary(
                 app,

@@ -4,6 +4,7 @@
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::{read_text, write_atomically};
+use crate::output::outln;
 use crate::progress::Progress;
 use clap::Args;
 use faultline_harness::readable_json::to_readable_json;
@@ -111,7 +112,7 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
     write_atomically(&args.output, &text).map_err(usage_error)?;
     let elapsed = watch.started.elapsed();
     let (b, a) = (&result.before, &result.after);
-    println!(
+    outln!(
         "shrunk in {:.1}s over {} runs{}:",
         elapsed.as_secs_f64(),
         result.attempts,
@@ -121,20 +122,20 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
             ""
         }
     );
-    println!("  faults      {:>8} -> {}", b.faults, a.faults);
-    println!("  operations  {:>8} -> {}", b.ops, a.ops);
-    println!("  clients     {:>8} -> {}", b.clients, a.clients);
-    println!("  nodes       {:>8} -> {}", b.nodes, a.nodes);
-    println!(
+    outln!("  faults      {:>8} -> {}", b.faults, a.faults);
+    outln!("  operations  {:>8} -> {}", b.ops, a.ops);
+    outln!("  clients     {:>8} -> {}", b.clients, a.clients);
+    outln!("  nodes       {:>8} -> {}", b.nodes, a.nodes);
+    outln!(
         "  sim time    {:>8} -> {}",
         format_nanos(b.sim_time_ns),
         format_nanos(a.sim_time_ns)
     );
-    println!("  events      {:>8} -> {}", b.events, a.events);
+    outln!("  events      {:>8} -> {}", b.events, a.events);
     if !result.explicit {
-        println!("  (the explicit fault timeline did not reproduce; the random nemesis was kept)");
+        outln!("  (the explicit fault timeline did not reproduce; the random nemesis was kept)");
     }
-    println!(
+    outln!(
         "wrote {} — it fails with: {}",
         args.output.display(),
         app.command(format!("run {}", args.output.display()))

@@ -353,3 +353,46 @@ fn a_bad_protocol_option_or_node_count_is_located() {
     );
     assert!(message.contains("exactly 4 nodes"), "{message}");
 }
+
+/// Commands cut off after their first line as `| head -1` would: none panics. The
+/// fuzz campaign keeps printing failures after the reader has gone, so its writes
+/// meet the closed pipe whatever the timing.
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let commands: [&[&str]; 4] = [
+        &["list", "bugs"],
+        &["list", "protocols"],
+        &["run", "--json"],
+        &[
+            "fuzz",
+            "../../scenarios/raft/nemesis.json",
+            "--seeds",
+            "0..300",
+            "--keep-going",
+            "--bug",
+            "raft.stale_read",
+            "--json",
+            "--out",
+            "../../target/fuzz-closed-pipe",
+        ],
+    ];
+    for args in commands {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut first = String::new();
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+        stdout.read_line(&mut first).expect("a first line");
+        drop(stdout);
+        let output = child.wait_with_output().expect("it ends");
+        let message = stderr(&output);
+        assert!(!first.is_empty(), "{args:?} printed nothing");
+        assert!(!message.contains("panicked"), "{args:?}: {message}");
+        assert_ne!(output.status.code(), Some(101), "{args:?}: {message}");
+    }
+}
