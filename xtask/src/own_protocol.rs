@@ -95,7 +95,15 @@ fn lists_beside_the_builtins() -> Result<()> {
 
 fn runs_and_passes() -> Result<()> {
     let output = abd(&["run", SCENARIO])?;
-    expect_exit(&output, 0, "run")
+    expect_exit(&output, 0, "run")?;
+    let output = abd(&["run"])?;
+    expect_exit(&output, 0, "run with no scenario (the example's default)")?;
+    let summary = String::from_utf8_lossy(&output.stdout);
+    ensure!(
+        summary.starts_with("abd-nemesis"),
+        "the default scenario is the example's own: {summary}"
+    );
+    Ok(())
 }
 
 /// Fuzzes with the named bug on; the trace of the first failure.
