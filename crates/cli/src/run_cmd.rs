@@ -169,7 +169,7 @@ pub fn run_json(
 ) -> serde_json::Value {
     let mut object = json!({
         "scenario": scenario.file.name,
-        "protocol": scenario.protocol,
+        "protocol": scenario.info.name,
         "verdict": outcome.verdict,
         "seed": outcome.seed,
         "events": outcome.events,
@@ -220,7 +220,7 @@ fn summary(
     let mut text = format!(
         "{} ({}, {nodes}{bugs}), seed {}{}\n",
         scenario.file.name,
-        scenario.protocol,
+        scenario.info.name,
         outcome.seed,
         if scenario.swarm { ", swarm" } else { "" },
     );

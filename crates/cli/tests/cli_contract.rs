@@ -186,6 +186,10 @@ fn the_schema_describes_scenario_files() {
     let output = faultline(&["schema"]);
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(schema["properties"]["protocol"].is_object(), "{schema}");
+    let text = schema.to_string();
+    for kind in ["\"raft\"", "\"lock\"", "\"pingpong\""] {
+        assert!(text.contains(kind), "protocol.kind lists {kind}: {schema}");
+    }
 }
 
 #[test]

@@ -25,8 +25,8 @@ use std::collections::BTreeMap;
 pub struct Scenario {
     /// The file as written (with any command-line overrides applied).
     pub file: ScenarioFile,
-    pub protocol: String,
-    /// The registered protocol `protocol` names: how to build and run it.
+    /// The registered protocol the file names (`info.name`): how to describe,
+    /// build and run it.
     pub info: ProtocolInfo,
     pub servers: usize,
     pub options: BTreeMap<String, Value>,
@@ -130,8 +130,7 @@ impl Scenario {
             .collect();
         validate_bugs(&file, &info)?;
         let scenario = Scenario {
-            protocol: info.name.to_string(),
-            info: info.clone(),
+            info,
             servers,
             options,
             network: network_of(&file.network)?,
@@ -150,7 +149,7 @@ impl Scenario {
             expect: file.expect,
             file,
         };
-        check_setup(&scenario, &info)?;
+        check_setup(&scenario)?;
         Ok(scenario)
     }
 
@@ -302,8 +301,8 @@ fn validate_options(
 
 /// Builds the protocol once, so a bad option value or node count is reported here,
 /// located, rather than when the run starts.
-fn check_setup(scenario: &Scenario, info: &ProtocolInfo) -> Result<(), Problem> {
-    (info.check_setup)(&scenario.setup()).map_err(|e| match &e {
+fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
+    (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
         SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
         SetupError::Invalid(message) => problem("protocol", message.clone()),
     })
