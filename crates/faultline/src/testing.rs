@@ -30,16 +30,12 @@
 
 use faultline_cli::files::write_atomically;
 use faultline_cli::{repro_command, App};
-use faultline_harness::campaign::{failure_file_name, with_seed};
+use faultline_harness::campaign::{failure_file_name, run_seed, with_seed, BATCH_SEEDS};
 use faultline_harness::replay::{first_divergence, replay, Divergence};
 use faultline_harness::{run, trace_file, Outcome, Registry, RunOptions, Scenario, Verdict};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-
-/// Seeds run side by side before looking for a failure: a failure stops the search
-/// at the end of its batch, and the lowest failing seed of that batch is reported.
-const BATCH_SEEDS: u64 = 64;
 
 /// A scenario to run over many seeds, and what to assert about them.
 pub struct Fuzz {
@@ -207,14 +203,15 @@ impl Fuzz {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The lowest seed that does not pass, running a batch of seeds at a time.
+    /// The lowest seed that does not pass, running a batch of seeds at a time (as
+    /// `fuzz` does): a failure stops the search at the end of its batch.
     fn first_failure(&self, scenario: &Scenario) -> Option<Outcome> {
         let mut start = self.seeds.start;
         while start < self.seeds.end {
-            let end = self.seeds.end.min(start.saturating_add(BATCH_SEEDS));
+            let end = self.seeds.end.min(start.saturating_add(BATCH_SEEDS as u64));
             let failure = (start..end)
                 .into_par_iter()
-                .map(|seed| run_one(scenario, seed))
+                .map(|seed| run_seed(scenario, seed).unwrap_or_else(|e| panic!("{e}")))
                 .filter(|o| o.verdict != Verdict::Pass)
                 .min_by_key(|o| o.seed);
             if failure.is_some() {
@@ -231,9 +228,7 @@ impl Fuzz {
         let traced =
             run(&seeded, &RunOptions { keep_trace: true }).unwrap_or_else(|e| panic!("{e}"));
         let trace = self.traces_dir.join(failure_file_name(scenario, outcome));
-        let written = std::fs::create_dir_all(&self.traces_dir)
-            .map_err(anyhow::Error::from)
-            .and_then(|()| write_atomically(&trace, &trace_file::render(&seeded.file, &traced)));
+        let written = write_atomically(&trace, &trace_file::render(&seeded.file, &traced));
         let mut text = format!(
             "  seed {}: {} {} — {}\n",
             outcome.seed,
@@ -260,8 +255,4 @@ fn show(event: &Option<serde_json::Value>) -> String {
     event
         .as_ref()
         .map_or_else(|| "(no event)".to_string(), ToString::to_string)
-}
-
-fn run_one(scenario: &Scenario, seed: u64) -> Outcome {
-    run(&with_seed(scenario, seed), &RunOptions::default()).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -20,10 +20,9 @@ fn the_raft_nemesis_passes() {
 
 #[test]
 fn a_stale_read_is_caught_by_linearizability() {
-    let seed = raft()
+    raft()
         .seeds(0..64)
         .assert_caught("raft.stale_read", "linearizability");
-    assert!(seed < 64);
 }
 
 #[test]

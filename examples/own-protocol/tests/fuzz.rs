@@ -37,15 +37,14 @@ fn every_seed_repeats_itself_and_replays_from_its_trace() {
 #[test]
 fn every_named_bug_is_caught_by_its_first_listed_property() {
     for bug in Abd::bugs() {
-        let seed = Fuzz::file(registry(), NEMESIS)
+        Fuzz::file(registry(), NEMESIS)
             .seeds(0..200)
             .assert_caught(bug.name, bug.violates[0]);
-        assert!(seed < 200, "{} caught at seed {seed}", bug.name);
     }
 }
 
 #[test]
-fn a_read_without_write_back_inverts_new_and_old() {
+fn a_read_without_write_back_is_caught_when_it_returns_a_minority_value() {
     let scenario = "scenarios/abd/partial_write_no_write_back.json";
     Fuzz::file(registry(), scenario)
         .seeds(0..1)
