@@ -5,6 +5,7 @@
 //! the step budget, 3 bad input (the message names the file and line).
 
 use crate::exit::{usage_error, Exit, EXIT_BAD_INPUT};
+use crate::output::errln;
 use clap::Args;
 use faultline_check::import::{parse, Format};
 use faultline_check::{check_kind, CasFail, CheckOptions, CheckReport, ModelKind};
@@ -46,7 +47,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             Ok(report.verdict.exit_code())
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             Ok(EXIT_BAD_INPUT)
         }
     }

@@ -10,7 +10,7 @@
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::write_atomically;
-use crate::output::outln;
+use crate::output::{errln, outln};
 use crate::progress::Progress;
 use crate::run_cmd::{load_scenario, repro_command};
 use clap::Args;
@@ -220,7 +220,7 @@ fn summarise(scenario: &Scenario, args: &FuzzArgs, tally: &Tally, wall: Duration
     } else {
         String::new()
     };
-    eprintln!(
+    errln!(
         "fuzz {}: {} seeds run{covered}, {} passed, {} failed, {} stuck, {} unknown in {:.1}s ({seeds_per_second:.0} seeds/s)",
         scenario.file.name,
         tally.seeds_run,
@@ -231,7 +231,7 @@ fn summarise(scenario: &Scenario, args: &FuzzArgs, tally: &Tally, wall: Duration
         wall.as_secs_f64(),
     );
     for (property, count) in &tally.failed_by_property {
-        eprintln!("  {property}: {count}");
+        errln!("  {property}: {count}");
     }
 }
 

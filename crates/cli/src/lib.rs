@@ -21,7 +21,7 @@ mod replay_cmd;
 mod run_cmd;
 mod shrink_cmd;
 
-use crate::output::outln;
+use crate::output::{errln, outln};
 pub use app::App;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use exit::EXIT_BAD_INPUT;
@@ -111,7 +111,7 @@ where
     match result {
         Ok(code) => code,
         Err(exit) => {
-            eprintln!("error: {}", exit.message());
+            errln!("error: {}", exit.message());
             EXIT_BAD_INPUT
         }
     }

@@ -1,6 +1,7 @@
 //! Progress on long work: an indicatif bar on a terminal, plain periodic lines when
 //! stderr is a file or a CI log (so logs stay readable and finite).
 
+use crate::output::errln;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -69,14 +70,16 @@ impl Progress {
             self.last_line = Instant::now();
             let elapsed = self.started.elapsed().as_secs_f64().max(1e-9);
             if self.total == 0 {
-                eprintln!("progress: {} {} in {elapsed:.0}s", self.done, self.unit);
+                errln!("progress: {} {} in {elapsed:.0}s", self.done, self.unit);
                 return;
             }
             let rate = self.done as f64 / elapsed;
             let eta = (self.total - self.done.min(self.total)) as f64 / rate.max(1e-9);
-            eprintln!(
+            errln!(
                 "progress: {}/{} {}, {rate:.0}/s, {failures} failures, ETA {eta:.0}s",
-                self.done, self.total, self.unit
+                self.done,
+                self.total,
+                self.unit
             );
         }
     }
@@ -85,7 +88,7 @@ impl Progress {
     pub fn println(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            None => errln!("{line}"),
         }
     }
 

@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::{read_text, write_atomically};
-use crate::output::outln;
+use crate::output::{errln, outln};
 use crate::progress::Progress;
 use clap::Args;
 use faultline_harness::readable_json::to_readable_json;
@@ -91,7 +91,7 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
         progress: Progress::spinner("candidate runs"),
         last_size: None,
     };
-    eprintln!("shrinking {name} (seed {}) ...", original.seed);
+    errln!("shrinking {name} (seed {}) ...", original.seed);
     let result = shrink(&original, &app.registry, &mut watch).map_err(Exit::input)?;
     watch.progress.finish();
     let mut minimal = result.minimal.clone();
