@@ -129,8 +129,8 @@ fn fuzz_catches_the_bug(scratch: &Path) -> Result<String> {
     ensure!(
         first["replay"]
             .as_str()
-            .is_some_and(|r| r.starts_with(BINARY)),
-        "the printed replay command names the user's binary: {}",
+            .is_some_and(|r| r.starts_with(&binary().display().to_string())),
+        "the printed replay command names the user's binary by the path it ran from: {}",
         first["replay"]
     );
     first["trace"]

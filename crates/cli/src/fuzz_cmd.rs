@@ -161,6 +161,15 @@ fn report_failure(
         &with_seed(scenario, outcome.seed),
     );
     let trace = failure.trace.as_ref().map(|t| t.display().to_string());
+    let replay = |t: &PathBuf| app.command(["replay".as_ref(), t.as_os_str()]);
+    let shrink = |t: &PathBuf| {
+        app.command([
+            "shrink".as_ref(),
+            t.as_os_str(),
+            "-o".as_ref(),
+            "minimal.json".as_ref(),
+        ])
+    };
     if args.json {
         let line = json!({
             "seed": outcome.seed,
@@ -169,8 +178,8 @@ fn report_failure(
             "detail": outcome.detail,
             "trace": trace,
             "repro": repro,
-            "replay": trace.as_ref().map(|t| app.command(format!("replay {t}"))),
-            "shrink": trace.as_ref().map(|t| app.command(format!("shrink {t} -o minimal.json"))),
+            "replay": failure.trace.as_ref().map(replay),
+            "shrink": failure.trace.as_ref().map(shrink),
         });
         outln!("{line}");
         return;
@@ -182,11 +191,12 @@ fn report_failure(
         outcome.property.as_deref().unwrap_or("?"),
         outcome.detail.as_deref().unwrap_or(""),
     );
-    let how = match &trace {
+    let how = match &failure.trace {
         Some(t) => format!(
-            "  trace:     {t}\n  replay:    {}\n  shrink:    {}",
-            app.command(format!("replay {t}")),
-            app.command(format!("shrink {t} -o minimal.json"))
+            "  trace:     {}\n  replay:    {}\n  shrink:    {}",
+            t.display(),
+            replay(t),
+            shrink(t)
         ),
         None => format!(
             "  trace:     not written (--max-traces {} reached)",
@@ -258,10 +268,10 @@ fn junit_xml(
             "error"
         };
         let trace = failure.trace.as_ref().map_or(String::new(), |t| {
-            let t = xml_escape(&t.display().to_string());
             format!(
-                "\ntrace: {t}\nreplay: {}",
-                app.command(format!("replay {t}"))
+                "\ntrace: {}\nreplay: {}",
+                xml_escape(&t.display().to_string()),
+                xml_escape(&app.command(["replay".as_ref(), t.as_os_str()]))
             )
         });
         xml += &format!(

@@ -13,6 +13,7 @@ use faultline_harness::scenario::validate::parse_file;
 use faultline_harness::{run, trace_file, Outcome, RunOptions, Scenario, ScenarioFile, Verdict};
 use faultline_sim::time::format_nanos;
 use serde_json::json;
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -85,18 +86,16 @@ pub fn load_scenario(
 
 /// The command line that reproduces a run of `scenario`.
 pub fn repro_command(app: &App, path: Option<&PathBuf>, scenario: &Scenario) -> String {
-    let mut command = app.command("run");
-    if let Some(path) = path {
-        command.push_str(&format!(" {}", path.display()));
-    }
-    command.push_str(&format!(" --seed {}", scenario.seed));
+    let mut words: Vec<OsString> = vec!["run".into()];
+    words.extend(path.map(|p| p.clone().into_os_string()));
+    words.extend(["--seed".into(), scenario.seed.to_string().into()]);
     for bug in &scenario.bugs {
-        command.push_str(&format!(" --bug {bug}"));
+        words.extend(["--bug".into(), bug.into()]);
     }
     if scenario.swarm {
-        command.push_str(" --swarm");
+        words.push("--swarm".into());
     }
-    command
+    app.command(words)
 }
 
 pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
@@ -250,7 +249,7 @@ fn summary(
         text += &format!(
             "  trace: {} (replay: {})\n",
             path.display(),
-            app.command(format!("replay {}", path.display()))
+            app.command(["replay".as_ref(), path.as_os_str()])
         );
     }
     text

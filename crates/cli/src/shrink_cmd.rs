@@ -102,7 +102,7 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
         .map_or(String::new(), |n| format!("{n} "));
     minimal.description = format!(
         "{note}Shrunk by `{}` from {name} (seed {}). Reproduces {} {}: {}",
-        app.command("shrink"),
+        app.command(["shrink"]),
         original.seed,
         result.signature.verdict.label(),
         result.signature.property,
@@ -138,7 +138,7 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
     outln!(
         "wrote {} — it fails with: {}",
         args.output.display(),
-        app.command(format!("run {}", args.output.display()))
+        app.command(["run".as_ref(), args.output.as_os_str()])
     );
     Ok(0)
 }

@@ -241,8 +241,16 @@ impl Fuzz {
         match written {
             Ok(()) => {
                 let t = trace.display();
-                let replay = self.app.command(format!("replay {t} --timeline"));
-                let shrink = self.app.command(format!("shrink {t} -o minimal.json"));
+                let path = trace.as_os_str();
+                let replay = self
+                    .app
+                    .command(["replay".as_ref(), path, "--timeline".as_ref()]);
+                let shrink = self.app.command([
+                    "shrink".as_ref(),
+                    path,
+                    "-o".as_ref(),
+                    "minimal.json".as_ref(),
+                ]);
                 text += &format!("  trace:   {t}\n  replay:  {replay}\n  shrink:  {shrink}\n");
             }
             Err(e) => text += &format!("  trace:   not written to {}: {e}\n", trace.display()),
