@@ -27,12 +27,27 @@ pub fn run() -> Result<()> {
     let (passed, failed) = run_tests(&workspace, &cmd::root())?;
     let (example_passed, example_failed) = crate::own_protocol::check()?;
     fuzz_smoke()?;
+    let skipped = match corpus_missing() {
+        Some(dir) => format!(
+            ", 1 skipped (the Porcupine conformance test: no corpus at {dir}; set FAULTLINE_CORPUS)"
+        ),
+        None => String::new(),
+    };
     println!(
-        "ci: {} passed, {} failed",
+        "ci: {} passed, {} failed{skipped}",
         passed + example_passed,
         failed + example_failed
     );
     Ok(())
+}
+
+/// Where the Porcupine corpus was looked for, when it is not there (the
+/// conformance test then checks nothing; under `CI=true` it fails instead).
+fn corpus_missing() -> Option<String> {
+    let dir = std::env::var_os("FAULTLINE_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| cmd::root().join("../shared/data/porcupine"));
+    (!dir.join("expected.tsv").exists()).then(|| dir.display().to_string())
 }
 
 /// Runs `cargo ARGS` (a test command) in `dir`, echoing its output and adding up its
