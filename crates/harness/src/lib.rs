@@ -16,6 +16,7 @@ pub mod duration;
 pub mod error;
 pub mod linearizability;
 pub mod outcome;
+pub mod panic_capture;
 pub mod readable_json;
 pub mod registry;
 pub mod replay;
@@ -27,6 +28,7 @@ pub mod shrink;
 pub mod swarm;
 pub mod timeline;
 pub mod trace_file;
+pub mod watchdog;
 
 pub use error::InputError;
 pub use outcome::{Outcome, Verdict};

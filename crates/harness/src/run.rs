@@ -5,14 +5,18 @@
 //! faults fire; `RecoverAll` at `duration`; and the quiet period, which ends as soon
 //! as every client operation completed, or after `quiet`, when the run is stuck.
 //! Safety invariants are checked after every event, so a failing run stops at the
-//! first event that broke one.
+//! first event that broke one. A panic in protocol code (`panic`) and a run that
+//! exceeds its event budgets (`runaway`, see `watchdog`) are failures found the
+//! same way, with a trace.
 
 use crate::churn::LeaderChurn;
 use crate::error::InputError;
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
 use crate::outcome::{Outcome, Verdict};
+use crate::panic_capture;
 use crate::scenario::Scenario;
 use crate::swarm;
+use crate::watchdog::Watchdog;
 use faultline_api::{AsClientEvent, Protocol, Violation};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
@@ -104,13 +108,23 @@ pub(crate) fn run_protocol<P: Protocol>(
     let mut world = World::new(config, protocol.node_factory());
     schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
     let churn = LeaderChurn::new(faults.nemesis.as_ref(), scenario.seed, scenario.duration_ns);
-    let mut checks = Checks {
-        protocol: &mut protocol,
-        model: model.as_deref(),
-        observations_seen: 0,
-    };
-    let violation = drive(&mut world, &mut checks, scenario, churn);
-    let (verdict, found) = judge(&mut world, &mut protocol, model.as_deref(), violation);
+    let judged = panic_capture::catch(|| {
+        let mut checks = Checks {
+            protocol: &mut protocol,
+            model: model.as_deref(),
+            observations_seen: 0,
+            watchdog: Watchdog::default(),
+        };
+        let violation = drive(&mut world, &mut checks, scenario, churn);
+        judge(&mut world, &mut protocol, model.as_deref(), violation)
+    });
+    let (verdict, found) = judged.unwrap_or_else(|panic| {
+        let violation = Violation::new("panic", panic);
+        (Verdict::Fail, Some(Found::from(violation)))
+    });
+    // After a panic the protocol's state may be half-updated; its history is kept
+    // only if reading it does not panic too.
+    let history = panic_capture::catch(|| protocol.history(&world)).unwrap_or_default();
     let trace = options
         .keep_trace
         .then(|| world.take_trace().iter().map(|e| e.to_json()).collect());
@@ -126,7 +140,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         faults: world.applied_faults().to_vec(),
         stats: world.stats().clone(),
         clients: scenario.clients(),
-        history: protocol.history(&world),
+        history,
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,
         trace,
@@ -157,10 +171,12 @@ struct Checks<'a, P> {
     model: Option<&'a dyn HistoryModel>,
     /// Observations already read for unknown operations.
     observations_seen: usize,
+    watchdog: Watchdog,
 }
 
 impl<P: Protocol> Checks<'_, P> {
     fn after_step(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
+        self.watchdog.after_step(world)?;
         self.protocol.check_step(world)?;
         let Some(model) = self.model else {
             return Ok(());
@@ -208,16 +224,22 @@ struct Found {
     counterexample: Option<serde_json::Value>,
 }
 
+impl From<Violation> for Found {
+    fn from(violation: Violation) -> Self {
+        Found {
+            violation,
+            counterexample: None,
+        }
+    }
+}
+
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     model: Option<&dyn HistoryModel>,
     violation: Option<Violation>,
 ) -> (Verdict, Option<Found>) {
-    let found = |violation| Found {
-        violation,
-        counterexample: None,
-    };
+    let found = Found::from;
     if let Some(v) = violation {
         return (Verdict::Fail, Some(found(v)));
     }

@@ -252,6 +252,11 @@ impl<A: Actor> World<A> {
         self.kernel.now
     }
 
+    /// Events waiting in the queue.
+    pub fn pending_events(&self) -> usize {
+        self.kernel.queue.len()
+    }
+
     pub fn peek_time(&self) -> Option<Nanos> {
         self.kernel.queue.peek_time()
     }
