@@ -19,6 +19,7 @@ mod output;
 mod progress;
 mod replay_cmd;
 mod run_cmd;
+mod run_report;
 mod shrink_cmd;
 
 use crate::output::{errln, outln};

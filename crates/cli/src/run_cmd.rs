@@ -7,13 +7,11 @@ use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::{check_replaceable, read_text, write_atomically};
 use crate::output::{out, outln};
+use crate::run_report;
 use anyhow::Result;
 use clap::Args;
 use faultline_harness::scenario::validate::parse_file;
-use faultline_harness::{run, trace_file, Outcome, RunOptions, Scenario, ScenarioFile, Verdict};
-use faultline_sim::time::format_nanos;
-use serde_json::json;
-use std::ffi::OsString;
+use faultline_harness::{run, trace_file, Outcome, RunOptions, Scenario, ScenarioFile};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -86,16 +84,7 @@ pub fn load_scenario(
 
 /// The command line that reproduces a run of `scenario`.
 pub fn repro_command(app: &App, path: Option<&PathBuf>, scenario: &Scenario) -> String {
-    let mut words: Vec<OsString> = vec!["run".into()];
-    words.extend(path.map(|p| p.clone().into_os_string()));
-    words.extend(["--seed".into(), scenario.seed.to_string().into()]);
-    for bug in &scenario.bugs {
-        words.extend(["--bug".into(), bug.into()]);
-    }
-    if scenario.swarm {
-        words.push("--swarm".into());
-    }
-    app.command(words)
+    app.command(run_report::run_words(path, scenario))
 }
 
 pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
@@ -128,13 +117,14 @@ pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
     if args.json {
         outln!(
             "{}",
-            run_json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
+            run_report::json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
         );
     } else {
         out!(
             "{}",
-            summary(
+            run_report::text(
                 app,
+                args.scenario.as_ref(),
                 &scenario,
                 &outcome,
                 wall_ns,
@@ -154,103 +144,6 @@ fn history_jsonl(outcome: &Outcome) -> String {
         let json = serde_json::to_string(&event.value).expect("serialisable");
         let fields = json.strip_suffix('}').expect("an object");
         text.push_str(&format!("{fields},\"time_ns\":{}}}\n", event.time_ns));
-    }
-    text
-}
-
-/// The `--json` object (DESIGN.md section 7).
-pub fn run_json(
-    scenario: &Scenario,
-    outcome: &Outcome,
-    wall_ns: u64,
-    repro: &str,
-    trace: Option<&PathBuf>,
-) -> serde_json::Value {
-    let mut object = json!({
-        "scenario": scenario.file.name,
-        "protocol": scenario.info.name,
-        "verdict": outcome.verdict,
-        "seed": outcome.seed,
-        "events": outcome.events,
-        "sim_time_ns": outcome.sim_time_ns,
-        "wall_ns": wall_ns,
-        "trace_hash": outcome.trace_hash_hex(),
-        "faults_applied": outcome.applied_fault_count(),
-        "messages_delivered": outcome.stats.messages_delivered,
-        "client_ops_completed": outcome.completed_ops(),
-        "bugs": scenario.bugs,
-    });
-    if outcome.verdict != Verdict::Pass {
-        object["property"] = json!(outcome.property);
-        object["detail"] = json!(outcome.detail);
-        object["repro"] = json!(repro);
-        if let Some(counterexample) = &outcome.counterexample {
-            object["counterexample"] = counterexample.clone();
-        }
-    }
-    if let Some(path) = trace {
-        object["trace"] = json!(path.display().to_string());
-    }
-    object
-}
-
-fn summary(
-    app: &App,
-    scenario: &Scenario,
-    outcome: &Outcome,
-    wall_ns: u64,
-    repro: &str,
-    trace: Option<&PathBuf>,
-) -> String {
-    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    let nodes = match scenario.clients() {
-        0 => count(scenario.servers, "node"),
-        clients => format!(
-            "{} + {}",
-            count(scenario.servers, "node"),
-            count(clients, "client")
-        ),
-    };
-    let bugs = if scenario.bugs.is_empty() {
-        String::new()
-    } else {
-        format!(", bugs: {}", scenario.bugs.join(" "))
-    };
-    let mut text = format!(
-        "{} ({}, {nodes}{bugs}), seed {}{}\n",
-        scenario.file.name,
-        scenario.info.name,
-        outcome.seed,
-        if scenario.swarm { ", swarm" } else { "" },
-    );
-    text += &format!(
-        "  simulated {} in {:.1}ms wall: {} events, {} messages delivered, {} faults applied, {} client ops completed\n",
-        format_nanos(outcome.sim_time_ns),
-        wall_ns as f64 / 1e6,
-        outcome.events,
-        outcome.stats.messages_delivered,
-        outcome.applied_fault_count(),
-        outcome.completed_ops(),
-    );
-    text += &format!("  trace hash {}\n", outcome.trace_hash_hex());
-    match outcome.verdict {
-        Verdict::Pass => text += "  verdict: PASS\n",
-        verdict => {
-            text += &format!(
-                "  verdict: {} — {}: {}\n",
-                verdict.label(),
-                outcome.property.as_deref().unwrap_or("?"),
-                outcome.detail.as_deref().unwrap_or("")
-            );
-            text += &format!("  seed: {}\n  reproduce: {repro}\n", outcome.seed);
-        }
-    }
-    if let Some(path) = trace {
-        text += &format!(
-            "  trace: {} (replay: {})\n",
-            path.display(),
-            app.command(["replay".as_ref(), path.as_os_str()])
-        );
     }
     text
 }

@@ -400,3 +400,34 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
         assert_ne!(output.status.code(), Some(101), "{args:?}: {message}");
     }
 }
+
+/// The first thing a user reads says what a green run covered: the faults applied
+/// and skipped by kind (a `crash leader` before any election is skipped), what was
+/// checked and on how many operations, and the commands to run next.
+#[test]
+fn the_run_summary_says_what_was_faulted_checked_and_what_to_do_next() {
+    let path = temp_file(
+        "skipped_crash.json",
+        r#"{
+  "name": "skipped-crash",
+  "protocol": { "kind": "raft", "nodes": 3 },
+  "faults": { "schedule": [ { "at": "1ms", "crash": "leader", "for": "1s" }, { "at": "2s", "crash": 1, "for": "500ms" } ] },
+  "workload": { "clients": 2, "ops": 10 },
+  "duration": "4s"
+}"#,
+    );
+    let output = faultline(&["run", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("1 skipped (crash: no leader 1)"), "{text}");
+    assert!(text.contains("crash 1"), "{text}");
+    assert!(text.contains("linearizability of 10 client operations"), "{text}");
+    assert!(text.contains("--trace skipped-crash-seed0.trace.jsonl"), "{text}");
+    assert!(text.contains("fuzz more seeds"), "{text}");
+
+    let output = faultline(&["run", path.to_str().unwrap(), "--json"]);
+    let object: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(object["faults_skipped"], 1, "{object}");
+    assert_eq!(object["faults"]["skipped"][0]["reason"], "no leader");
+    assert_eq!(object["faults"]["applied"]["crash"], 1);
+}

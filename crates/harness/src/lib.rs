@@ -14,6 +14,7 @@ pub mod campaign;
 pub mod churn;
 pub mod duration;
 pub mod error;
+pub mod fault_tally;
 pub mod linearizability;
 pub mod outcome;
 pub mod panic_capture;

@@ -1,6 +1,7 @@
 //! The result of one run: verdict, the property that failed, and the figures every
 //! report needs (events, simulated time, trace hash, faults applied).
 
+use crate::fault_tally::FaultTally;
 use faultline_api::TimedClientEvent;
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::world::Stats;
@@ -72,10 +73,12 @@ impl Outcome {
     /// Faults that actually applied (not skipped for lack of a target), not counting
     /// the recovery at the end of the fault period.
     pub fn applied_fault_count(&self) -> usize {
-        self.faults
-            .iter()
-            .filter(|f| f.skipped.is_none() && f.action != faultline_sim::FaultAction::RecoverAll)
-            .count()
+        self.fault_tally().applied_total()
+    }
+
+    /// Faults applied and skipped, by kind.
+    pub fn fault_tally(&self) -> FaultTally {
+        FaultTally::of(&self.faults)
     }
 
     /// Client operations that completed.

@@ -1,0 +1,206 @@
+//! What `faultline run` tells a person (or, with `--json`, a program) about one
+//! run: what ran, the faults applied and skipped by kind, what was checked and on
+//! how much, the verdict, and what to do next: keep a trace, replay it, shrink it,
+//! fuzz more seeds. The first thing a new user sees, so it says what a green
+//! result covers rather than only that it is green.
+
+use crate::app::App;
+use faultline_harness::{Outcome, Scenario, Verdict};
+use faultline_sim::time::format_nanos;
+use serde_json::json;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// The `--json` object (DESIGN.md section 7), with the fault tally and checks added.
+pub fn json(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    wall_ns: u64,
+    repro: &str,
+    trace: Option<&PathBuf>,
+) -> serde_json::Value {
+    let tally = outcome.fault_tally();
+    let mut object = json!({
+        "scenario": scenario.file.name,
+        "protocol": scenario.info.name,
+        "verdict": outcome.verdict,
+        "seed": outcome.seed,
+        "events": outcome.events,
+        "sim_time_ns": outcome.sim_time_ns,
+        "wall_ns": wall_ns,
+        "trace_hash": outcome.trace_hash_hex(),
+        "faults_applied": tally.applied_total(),
+        "faults_skipped": tally.skipped_total(),
+        "faults": tally.to_json(),
+        "checked": checked(scenario, outcome),
+        "messages_delivered": outcome.stats.messages_delivered,
+        "client_ops_completed": outcome.completed_ops(),
+        "bugs": scenario.bugs,
+    });
+    if outcome.verdict != Verdict::Pass {
+        object["property"] = json!(outcome.property);
+        object["detail"] = json!(outcome.detail);
+        object["repro"] = json!(repro);
+        if let Some(counterexample) = &outcome.counterexample {
+            object["counterexample"] = counterexample.clone();
+        }
+    }
+    if let Some(path) = trace {
+        object["trace"] = json!(path.display().to_string());
+    }
+    object
+}
+
+/// What the run judged, in words: every check it reached before its verdict.
+fn checked(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
+    let mut checks = vec!["the protocol's safety invariants after every event".to_string()];
+    if outcome.verdict != Verdict::Pass {
+        checks.push(format!(
+            "until {} broke at {}",
+            outcome.property.as_deref().unwrap_or("a property"),
+            format_nanos(outcome.sim_time_ns)
+        ));
+        return checks;
+    }
+    if scenario.info.has_clients {
+        checks.push(format!(
+            "liveness: every client operation completed within {} of the faults healing",
+            format_nanos(scenario.quiet_ns)
+        ));
+    }
+    if let Some(model) = scenario.info.history_model {
+        checks.push(format!(
+            "linearizability of {} client operations against the {model} model",
+            outcome.completed_ops()
+        ));
+    }
+    checks
+}
+
+/// The summary a person reads.
+pub fn text(
+    app: &App,
+    path: Option<&PathBuf>,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    wall_ns: u64,
+    repro: &str,
+    trace: Option<&PathBuf>,
+) -> String {
+    let mut text = headline(scenario, outcome);
+    text += &format!(
+        "  simulated {} in {:.1}ms wall: {} events, {} messages delivered, {} client ops completed\n",
+        format_nanos(outcome.sim_time_ns),
+        wall_ns as f64 / 1e6,
+        outcome.events,
+        outcome.stats.messages_delivered,
+        outcome.completed_ops(),
+    );
+    text += &format!("  faults: {}\n", outcome.fault_tally().describe());
+    text += &format!("  checked: {}\n", checked(scenario, outcome).join("; "));
+    text += &format!("  trace hash {}\n", outcome.trace_hash_hex());
+    match outcome.verdict {
+        Verdict::Pass => text += "  verdict: PASS\n",
+        verdict => {
+            text += &format!(
+                "  verdict: {} — {}: {}\n",
+                verdict.label(),
+                outcome.property.as_deref().unwrap_or("?"),
+                outcome.detail.as_deref().unwrap_or("")
+            );
+            text += &format!("  seed: {}\n  reproduce: {repro}\n", outcome.seed);
+        }
+    }
+    text + &next_steps(app, path, scenario, outcome, trace)
+}
+
+fn headline(scenario: &Scenario, outcome: &Outcome) -> String {
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let nodes = match scenario.clients() {
+        0 => count(scenario.servers, "node"),
+        clients => format!(
+            "{} + {}",
+            count(scenario.servers, "node"),
+            count(clients, "client")
+        ),
+    };
+    let bugs = if scenario.bugs.is_empty() {
+        String::new()
+    } else {
+        format!(", bugs: {}", scenario.bugs.join(" "))
+    };
+    format!(
+        "{} ({}, {nodes}{bugs}), seed {}{}\n",
+        scenario.file.name,
+        scenario.info.name,
+        outcome.seed,
+        if scenario.swarm { ", swarm" } else { "" },
+    )
+}
+
+/// The commands worth running next: look at this run, or test more of them.
+fn next_steps(
+    app: &App,
+    path: Option<&PathBuf>,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    trace: Option<&PathBuf>,
+) -> String {
+    let mut lines = Vec::new();
+    match trace {
+        Some(trace) => {
+            let trace = trace.as_os_str();
+            let replay = ["replay".as_ref(), trace, "--timeline".as_ref()];
+            lines.push(("replay", app.command(replay)));
+            if outcome.verdict != Verdict::Pass {
+                let shrink = [
+                    "shrink".as_ref(),
+                    trace,
+                    "-o".as_ref(),
+                    "minimal.json".as_ref(),
+                ];
+                lines.push(("shrink", app.command(shrink)));
+            }
+        }
+        None => {
+            let file = format!("{}-seed{}.trace.jsonl", scenario.file.name, outcome.seed);
+            let mut keep = run_words(path, scenario);
+            keep.extend(["--trace".into(), file.into()]);
+            lines.push(("keep a trace", app.command(keep)));
+        }
+    }
+    if outcome.verdict == Verdict::Pass {
+        // The embedded default has no file to name; the user writes their own.
+        let file = path.map_or("SCENARIO.json".into(), |p| p.clone().into_os_string());
+        let mut fuzz: Vec<OsString> = vec!["fuzz".into(), file, "--seeds".into(), "0..1000".into()];
+        fuzz.extend(bug_and_swarm_flags(scenario));
+        lines.push(("fuzz more seeds", app.command(fuzz)));
+    }
+    let width = lines.iter().map(|(what, _)| what.len()).max().unwrap_or(0);
+    let mut text = String::from("  next:\n");
+    for (what, command) in lines {
+        text += &format!("    {what:<width$}  {command}\n");
+    }
+    text
+}
+
+/// `run [FILE] --seed N [--bug B]... [--swarm]`: the words that rerun `scenario`.
+pub fn run_words(path: Option<&PathBuf>, scenario: &Scenario) -> Vec<OsString> {
+    let mut words: Vec<OsString> = vec!["run".into()];
+    words.extend(path.map(|p| p.clone().into_os_string()));
+    words.extend(["--seed".into(), scenario.seed.to_string().into()]);
+    words.extend(bug_and_swarm_flags(scenario));
+    words
+}
+
+/// `--bug NAME ...` and `--swarm` as the run had them.
+fn bug_and_swarm_flags(scenario: &Scenario) -> Vec<OsString> {
+    let mut words = Vec::new();
+    for bug in &scenario.bugs {
+        words.extend(["--bug".into(), bug.into()]);
+    }
+    if scenario.swarm {
+        words.push("--swarm".into());
+    }
+    words
+}
