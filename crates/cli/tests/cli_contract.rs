@@ -421,8 +421,14 @@ fn the_run_summary_says_what_was_faulted_checked_and_what_to_do_next() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("1 skipped (crash: no leader 1)"), "{text}");
     assert!(text.contains("crash 1"), "{text}");
-    assert!(text.contains("linearizability of 10 client operations"), "{text}");
-    assert!(text.contains("--trace skipped-crash-seed0.trace.jsonl"), "{text}");
+    assert!(
+        text.contains("linearizability of 10 client operations"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--trace skipped-crash-seed0.trace.jsonl"),
+        "{text}"
+    );
     assert!(text.contains("fuzz more seeds"), "{text}");
 
     let output = faultline(&["run", path.to_str().unwrap(), "--json"]);

@@ -34,8 +34,10 @@ pub struct ProtocolInfo {
     pub takes_script: bool,
     /// Checks a `workload.script` for this protocol's clients.
     pub check_script: fn(&[ScriptedOp]) -> Result<(), ScriptProblem>,
-    /// Whether the protocol can be built as a setup asks (its options, node count).
-    pub check_setup: fn(&Setup) -> Result<(), SetupError>,
+    /// Builds the protocol as a setup asks (its options, node count), as a run
+    /// would: the roles its nodes may claim (`Protocol::roles`), or why it cannot
+    /// be built.
+    pub check_setup: fn(&Setup) -> Result<&'static [&'static str], SetupError>,
     /// Its named bugs.
     pub bugs: &'static [BugInfo],
     /// The options a scenario's `protocol` object may set.
@@ -78,7 +80,7 @@ impl ProtocolInfo {
             has_clients: P::HAS_CLIENTS,
             takes_script: P::TAKES_SCRIPT,
             check_script: P::check_script,
-            check_setup: |setup| P::build(setup).map(|_| ()),
+            check_setup: |setup| P::build(setup).map(|protocol| protocol.roles()),
             bugs: P::bugs(),
             options: P::options(),
             run: run_protocol::<P>,

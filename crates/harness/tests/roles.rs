@@ -209,3 +209,47 @@ fn without_partition_clients_random_partitions_split_servers_only() {
         assert_eq!(with_clients, 0, "seed {seed}: {:?}", outcome.faults);
     }
 }
+
+// ----- role targets are validated -----
+
+fn validation_error(source: &str) -> faultline_harness::InputError {
+    Scenario::parse(source, "roles.json", &Registry::builtin()).expect_err("invalid")
+}
+
+#[test]
+fn a_fault_aimed_at_a_role_the_protocol_lacks_is_an_error_naming_the_roles_there_are() {
+    let typo = validation_error(
+        r#"{"protocol": {"kind": "raft", "nodes": 3},
+ "faults": {"schedule": [{"at": "1s", "crash": "leadr"}]}}"#,
+    );
+    assert_eq!(typo.path, "faults.schedule[0].crash");
+    assert_eq!((typo.line, typo.column), (2, 48), "at the value");
+    assert!(
+        typo.message.contains("`leadr` is not a role of raft"),
+        "{typo}"
+    );
+    assert!(typo.message.contains("leader"), "{typo}");
+
+    let isolate = validation_error(
+        r#"{"protocol": {"kind": "paxos", "nodes": 3},
+ "faults": {"schedule": [{"at": "1s", "partition": {"with_clients": {"isolate": "new_leader"}}}]}}"#,
+    );
+    assert_eq!(isolate.path, "faults.schedule[0].partition");
+
+    let pause = validation_error(
+        r#"{"protocol": {"kind": "lock", "nodes": 3, "service": "redlock"},
+ "faults": {"random": {"pause_every": "1s", "pause_role": "leader"}}}"#,
+    );
+    assert_eq!(pause.path, "faults.random.pause_role");
+    assert!(pause.message.contains("holder"), "{pause}");
+}
+
+#[test]
+fn roles_the_protocol_has_are_accepted() {
+    for source in [
+        r#"{"protocol": {"kind": "raft", "nodes": 3}, "faults": {"schedule": [{"at": "1s", "pause": "leader", "for": "1s"}]}}"#,
+        r#"{"protocol": {"kind": "lock", "nodes": 3}, "faults": {"random": {"pause_every": "1s", "pause_role": "holder"}}}"#,
+    ] {
+        Scenario::parse(source, "roles.json", &Registry::builtin()).expect("valid");
+    }
+}

@@ -1,9 +1,10 @@
 //! Scenarios: the file format ([`file`]), its pieces ([`spec`]), validation into the
-//! typed [`Scenario`] a run needs ([`validate`]), and source locations for errors
-//! ([`locate`]).
+//! typed [`Scenario`] a run needs ([`validate`]), the roles faults may aim at
+//! (`roles`), and source locations for errors ([`locate`]).
 
 pub mod file;
 pub mod locate;
+mod roles;
 pub mod spec;
 pub mod validate;
 

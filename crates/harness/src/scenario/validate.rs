@@ -9,6 +9,7 @@ use crate::error::InputError;
 use crate::registry::{ProtocolInfo, Registry};
 use crate::scenario::file::*;
 use crate::scenario::locate::locate;
+use crate::scenario::roles;
 use crate::scenario::spec::{is_role_name, PartitionSpec, TargetSpec};
 use faultline_api::{Bugs, ScriptedOp, Setup, SetupError, Workload};
 use faultline_sim::disk::UnsyncedOnCrash;
@@ -301,10 +302,20 @@ fn validate_options(
 
 /// Builds the protocol once, so a bad option value or node count is reported here,
 /// located, rather than when the run starts.
+/// Builds the protocol as a run would, then checks every role the file aims a
+/// fault at is one its nodes may claim.
 fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
-    (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
+    let roles = (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
         SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
         SetupError::Invalid(message) => problem("protocol", message.clone()),
+    })?;
+    let known = |role: &str| roles.contains(&role);
+    let unknown = roles::first_unknown_role(&scenario.file, known);
+    unknown.map_or(Ok(()), |(path, role)| {
+        Err(problem(
+            path,
+            roles::unknown_role_message(&role, scenario.info.name, roles),
+        ))
     })
 }
 
