@@ -452,3 +452,34 @@ fn junit_has_a_test_case_per_failing_seed_and_one_for_the_campaign() {
     assert_eq!(report.property("shard"), Some("0/2"));
     assert_eq!(report.property("interrupted"), Some("false"));
 }
+
+/// A trace is written over a trace of ours, never over someone else's file: that
+/// failure is reported without its trace, and the campaign goes on.
+#[test]
+fn a_trace_never_replaces_a_file_faultline_did_not_write() {
+    let dir = workdir("foreign-trace");
+    let scenario = flaky_scenario(&dir);
+    let out = dir.join("out");
+    let args = [
+        "fuzz",
+        &scenario,
+        "--seeds",
+        "0..200",
+        "--keep-going",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let first = json_lines(&faultline(&args));
+    let traces: Vec<&str> = first.iter().filter_map(|l| l["trace"].as_str()).collect();
+    assert!(traces.len() > 1, "several traces: {first:?}");
+    std::fs::write(traces[0], "my notes").unwrap();
+
+    let again = json_lines(&faultline(&args));
+    assert_eq!(std::fs::read_to_string(traces[0]).unwrap(), "my notes");
+    assert!(again[0]["trace"].is_null(), "{}", again[0]);
+    let why = again[0]["trace_not_written"].as_str().unwrap();
+    assert!(why.contains("--force"), "{why}");
+    assert_eq!(again[1]["trace"], traces[1], "our own trace is replaced");
+    assert_eq!(failing_seeds(&again), failing_seeds(&first));
+}
