@@ -108,33 +108,29 @@ pub fn run_campaign(
     let mut progress = Progress::new(planned, "seeds");
     let mut tally = Tally::default();
     let mut log = FailureLog::new(app, scenario, args);
-    let mut next_seed = None;
-    let stop = loop {
+    let (stop, next_seed) = loop {
         let batch: Vec<u64> = seeds.by_ref().take(BATCH_SEEDS).collect();
         let Some(&first) = batch.first() else {
-            break Stop::Complete;
+            break (Stop::Complete, None);
         };
-        next_seed = Some(first);
         if let Some(stop) = stop_before_batch(args, started, interrupts) {
-            break stop;
+            break (stop, Some(first));
         }
         let Some(outcomes) = run_batch(pool, scenario, &batch, interrupts).map_err(Exit::input)?
         else {
-            break Stop::Signal(interrupts.received().unwrap_or(StopSignal::Interrupt));
+            let signal = interrupts.received().unwrap_or(StopSignal::Interrupt);
+            break (Stop::Signal(signal), Some(first));
         };
-        next_seed = None;
         for outcome in outcomes {
             tally.add(&outcome);
             log.record(outcome, &progress)?;
         }
         progress.advance(batch.len() as u64, tally.not_passed());
         if tally.not_passed() > 0 && !args.keep_going {
-            next_seed = seeds.next();
-            break if next_seed.is_some() {
-                Stop::FirstFailure
-            } else {
-                Stop::Complete
-            };
+            match seeds.next() {
+                Some(next) => break (Stop::FirstFailure, Some(next)),
+                None => break (Stop::Complete, None),
+            }
         }
     };
     progress.finish();
