@@ -1,6 +1,6 @@
 //! `faultline bench SCENARIO`: how fast the simulator runs a scenario.
 //!
-//! Runs the scenario `--repeat` times in this process (no trace kept, so memory stays
+//! Runs the scenario `--repeat` times (at least once) in this process (no trace kept, so memory stays
 //! flat) and reports the median wall time, events and messages per second, simulated
 //! seconds per wall second and the process's peak memory. `cargo xtask bench` calls it
 //! once per benchmark shape, each in a fresh process, to fill BENCHMARKS.md.
@@ -20,17 +20,26 @@ use std::time::Instant;
 pub struct BenchArgs {
     /// Scenario to time (without one: the embedded default).
     pub scenario: Option<PathBuf>,
-    /// Runs to take the median of.
-    #[arg(long, default_value_t = 5)]
+    /// Runs to take the median of (at least 1).
+    #[arg(long, default_value_t = 5, value_parser = parse_repeat)]
     pub repeat: u32,
     /// Override the scenario's duration (e.g. to show memory stays flat as runs grow).
     #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
+    /// Seed to run (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_repeat(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("expected at least 1 run to time".into()),
+        Ok(repeat) => Ok(repeat),
+        Err(_) => Err(format!("`{text}` is not a number of runs")),
+    }
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -50,7 +59,7 @@ pub fn bench_command(app: &App, args: &BenchArgs) -> Result<i32, Exit> {
     }
     let mut walls_ns = Vec::new();
     let mut last = None;
-    for _ in 0..args.repeat.max(1) {
+    for _ in 0..args.repeat {
         let started = Instant::now();
         let outcome = run(&scenario, &RunOptions::default()).map_err(Exit::input)?;
         walls_ns.push(started.elapsed().as_nanos() as u64);

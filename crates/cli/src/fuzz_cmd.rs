@@ -1,36 +1,65 @@
 //! `faultline fuzz SCENARIO --seeds A..B`: many seeds, all cores, a reproducer for
-//! every failure.
+//! every failure, and a campaign that can be stopped and resumed.
 //!
 //! Each simulation stays single-threaded; rayon spreads seeds over `--jobs` threads.
 //! Seeds run in fixed batches in order (see `campaign`), so the failures found do not
-//! depend on the job count. Every failing seed is re-run with its trace kept and
+//! depend on the job count, and the seeds run before a stop (the first failure, the
+//! time budget, SIGINT or SIGTERM) are a prefix of the shard: the summary prints the
+//! command that runs the rest. Every failing seed is re-run with its trace kept and
 //! written under `--out`, named by scenario, property and seed, with the command that
 //! replays it.
+//!
+//! The parts: [`preflight`] checks every output before any seed runs, [`runner`] runs
+//! the batches, [`failure`] records and prints each failure as it is found,
+//! [`summary`] prints the totals and the resume command, [`junit`] writes the report
+//! CI systems read.
+
+mod failure;
+mod junit;
+mod preflight;
+mod runner;
+mod summary;
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::write_atomically;
-use crate::output::{errln, outln};
-use crate::progress::Progress;
-use crate::run_cmd::{load_scenario, repro_command};
+use crate::interrupt::Interrupts;
+use crate::run_cmd::load_scenario;
 use clap::Args;
-use faultline_harness::campaign::{failure_file_name, run_seed, with_seed, Tally, BATCH_SEEDS};
+use faultline_harness::duration::Duration;
 use faultline_harness::seeds::{SeedRange, Shard};
-use faultline_harness::{run, trace_file, Outcome, RunOptions, Scenario, Verdict};
-use rayon::prelude::*;
-use serde_json::json;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+
+/// What `fuzz --help` says after the options.
+const AFTER_HELP: &str = "\
+Output: results (each failure with its trace, replay, shrink and reproduce commands; the
+summary; the command that resumes a campaign stopped early) go to stdout; progress and
+diagnostics go to stderr.
+
+Stopping early: the time budget and SIGINT/SIGTERM stop drawing new batches of seeds;
+the summary and the JUnit report then list the seeds not run and the resume command
+(`--seeds NEXT..B` with the same shard and flags). A second signal exits at once.
+
+Exit codes:
+  0    every seed run passed (with --require-complete: and every planned seed ran)
+  1    a property failed
+  2    only stuck or unknown seeds; or --require-complete and seeds were left unrun
+  3    bad input or usage (with --json: a line {\"error\": ..., \"exit\": 3} on stdout)
+  130  stopped by SIGINT (Ctrl-C), after writing the summary and the JUnit report
+  143  stopped by SIGTERM, likewise
+The JUnit report has a failing test case exactly when the exit code is not 0.";
 
 #[derive(Args, Debug)]
+#[command(after_help = AFTER_HELP)]
 pub struct FuzzArgs {
     /// Scenario file to fuzz.
     pub scenario: PathBuf,
-    /// Seeds to run, `A..B` (B exclusive).
+    /// Seeds to run, `A..B`: from A up to B, B excluded (`0..1000` is 1000 seeds).
+    /// A bare number is refused as ambiguous.
     #[arg(long, value_parser = SeedRange::parse)]
     pub seeds: SeedRange,
-    /// Threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Threads, at least 1 (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Run only shard K of N (`K/N`, 0-based): every N-th seed from the K-th.
     #[arg(long, value_parser = Shard::parse)]
@@ -41,256 +70,79 @@ pub struct FuzzArgs {
     /// Switch on a named bug (repeatable).
     #[arg(long = "bug", value_name = "NAME")]
     pub bugs: Vec<String>,
-    /// Stop cleanly after this long (e.g. `60s`) and report the seeds covered.
+    /// Stop drawing new seeds after this long (e.g. `50m`); the summary reports the
+    /// seeds not run and the command that runs them.
     #[arg(long, value_parser = parse_budget)]
     pub time_budget: Option<Duration>,
+    /// Exit 2 (and fail the JUnit campaign test case) when the campaign stopped before
+    /// running every seed: the time budget, a signal, or the first failure without
+    /// --keep-going. Without it, a campaign cut short by the time budget exits 0 if
+    /// every seed it ran passed.
+    #[arg(long)]
+    pub require_complete: bool,
     /// Keep going after a failure (default: stop at the first failing batch).
     #[arg(long)]
     pub keep_going: bool,
-    /// Where failure traces go.
+    /// Where failure traces go (created if missing; checked before any seed runs).
     #[arg(long, default_value = "traces/failures")]
     pub out: PathBuf,
     /// Write traces for at most this many failures (the first ones, in seed order);
     /// later failures are still reported, with the command that reproduces them.
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_MAX_TRACES, value_name = "N")]
     pub max_traces: usize,
-    /// Write JUnit XML here, for CI systems.
+    /// Write JUnit XML here, for CI systems: one test case per failing seed and one
+    /// for the campaign. Checked before any seed runs.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// One JSON line per failure and one summary line on stdout.
+    /// Replace output files (the JUnit report, traces) even if faultline did not
+    /// write them.
+    #[arg(long)]
+    pub force: bool,
+    /// One JSON line per failure and one summary line on stdout; errors are a JSON
+    /// line too (`{"error": ..., "exit": 3}` on stdout).
     #[arg(long)]
     pub json: bool,
 }
 
+/// Traces written by default before later failures are only listed.
+const DEFAULT_MAX_TRACES: usize = 20;
+
 fn parse_budget(text: &str) -> Result<Duration, String> {
     let nanos = faultline_harness::duration::parse_signed(text)?;
     u64::try_from(nanos)
-        .map(Duration::from_nanos)
+        .map(Duration)
         .map_err(|_| "expected a positive duration".into())
 }
 
-/// A failing seed and where its trace went (`None` past `--max-traces`).
-struct Failure {
-    outcome: Outcome,
-    trace: Option<PathBuf>,
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("expected at least 1 thread (leave --jobs out to use all cores)".into()),
+        Ok(jobs) => Ok(jobs),
+        Err(_) => Err(format!("`{text}` is not a number of threads")),
+    }
+}
+
+impl FuzzArgs {
+    /// The shard this run covers (the whole range without `--shard`).
+    fn shard(&self) -> Shard {
+        self.shard.unwrap_or(Shard::ALL)
+    }
 }
 
 pub fn fuzz_command(app: &App, args: &FuzzArgs) -> Result<i32, Exit> {
     let (scenario, _) = load_scenario(app, Some(&args.scenario), None, &args.bugs, args.swarm)?;
-    let seeds = args.seeds.seeds(args.shard.unwrap_or(Shard::ALL));
+    preflight::check_outputs(args).map_err(usage_error)?;
+    let interrupts = Interrupts::install().map_err(usage_error)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .map_err(|e| usage_error(e.into()))?;
-    let started = Instant::now();
-    let mut progress = Progress::new(seeds.len() as u64, "seeds");
-    let mut tally = Tally::default();
-    let mut failures = Vec::new();
-    for batch in seeds.chunks(BATCH_SEEDS) {
-        if args
-            .time_budget
-            .is_some_and(|budget| started.elapsed() >= budget)
-        {
-            break;
-        }
-        let outcomes: Vec<Outcome> = pool
-            .install(|| {
-                batch
-                    .par_iter()
-                    .map(|&seed| run_seed(&scenario, seed))
-                    .collect::<Result<_, _>>()
-            })
-            .map_err(Exit::input)?;
-        for outcome in outcomes {
-            tally.add(&outcome);
-            if outcome.verdict != Verdict::Pass {
-                let failure = if failures.len() < args.max_traces {
-                    record_failure(&scenario, args, outcome)?
-                } else {
-                    Failure {
-                        outcome,
-                        trace: None,
-                    }
-                };
-                report_failure(app, &scenario, args, &failure, &mut progress);
-                failures.push(failure);
-            }
-        }
-        progress.advance(batch.len() as u64, tally.not_passed());
-        if !failures.is_empty() && !args.keep_going {
-            break;
-        }
-    }
-    progress.finish();
-    let wall = started.elapsed();
-    summarise(&scenario, args, &tally, wall, seeds.len() as u64);
+    let report = runner::run_campaign(app, &scenario, args, &pool, &interrupts)?;
+    let resume = summary::resume_command(app, args, &report);
+    summary::print(&scenario, args, &report, resume.as_deref());
     if let Some(path) = &args.junit {
-        write_atomically(path, &junit_xml(app, &scenario, &tally, &failures, wall))
-            .map_err(usage_error)?;
+        let xml = junit::render(&scenario, args, &report, resume.as_deref());
+        write_atomically(path, &xml).map_err(usage_error)?;
     }
-    Ok(tally.exit_code())
-}
-
-/// Re-runs a failing seed with its trace kept and writes the trace.
-fn record_failure(scenario: &Scenario, args: &FuzzArgs, outcome: Outcome) -> Result<Failure, Exit> {
-    let seeded = with_seed(scenario, outcome.seed);
-    let traced = run(&seeded, &RunOptions { keep_trace: true }).map_err(Exit::input)?;
-    debug_assert_eq!(
-        traced.trace_hash, outcome.trace_hash,
-        "a seed reruns identically"
-    );
-    let trace = args.out.join(failure_file_name(scenario, &outcome));
-    write_atomically(&trace, &trace_file::render(&seeded.file, &traced)).map_err(usage_error)?;
-    Ok(Failure {
-        outcome,
-        trace: Some(trace),
-    })
-}
-
-fn report_failure(
-    app: &App,
-    scenario: &Scenario,
-    args: &FuzzArgs,
-    failure: &Failure,
-    progress: &mut Progress,
-) {
-    let outcome = &failure.outcome;
-    let repro = repro_command(
-        app,
-        Some(&args.scenario),
-        &with_seed(scenario, outcome.seed),
-    );
-    let trace = failure.trace.as_ref().map(|t| t.display().to_string());
-    let replay = |t: &PathBuf| app.command(["replay".as_ref(), t.as_os_str()]);
-    let shrink = |t: &PathBuf| {
-        app.command([
-            "shrink".as_ref(),
-            t.as_os_str(),
-            "-o".as_ref(),
-            "minimal.json".as_ref(),
-        ])
-    };
-    if args.json {
-        let line = json!({
-            "seed": outcome.seed,
-            "verdict": outcome.verdict,
-            "property": outcome.property,
-            "detail": outcome.detail,
-            "trace": trace,
-            "repro": repro,
-            "replay": failure.trace.as_ref().map(replay),
-            "shrink": failure.trace.as_ref().map(shrink),
-        });
-        outln!("{line}");
-        return;
-    }
-    let headline = format!(
-        "{} seed {}: {} — {}",
-        outcome.verdict.label(),
-        outcome.seed,
-        outcome.property.as_deref().unwrap_or("?"),
-        outcome.detail.as_deref().unwrap_or(""),
-    );
-    let how = match &failure.trace {
-        Some(t) => format!(
-            "  trace:     {}\n  replay:    {}\n  shrink:    {}",
-            t.display(),
-            replay(t),
-            shrink(t)
-        ),
-        None => format!(
-            "  trace:     not written (--max-traces {} reached)",
-            args.max_traces
-        ),
-    };
-    progress.println(&format!("{headline}\n{how}\n  reproduce: {repro}"));
-}
-
-fn summarise(scenario: &Scenario, args: &FuzzArgs, tally: &Tally, wall: Duration, planned: u64) {
-    let seeds_per_second = tally.seeds_run as f64 / wall.as_secs_f64().max(1e-9);
-    if args.json {
-        let line = json!({
-            "scenario": scenario.file.name,
-            "seeds": args.seeds.to_string(),
-            "seeds_planned": planned,
-            "seeds_run": tally.seeds_run,
-            "passed": tally.passed,
-            "failed": tally.failed,
-            "stuck": tally.stuck,
-            "unknown": tally.unknown,
-            "failed_by_property": tally.failed_by_property,
-            "wall_ns": wall.as_nanos() as u64,
-            "seeds_per_second": seeds_per_second,
-        });
-        outln!("{line}");
-        return;
-    }
-    let covered = if tally.seeds_run < planned {
-        format!(" (of {planned} planned: stopped early)")
-    } else {
-        String::new()
-    };
-    errln!(
-        "fuzz {}: {} seeds run{covered}, {} passed, {} failed, {} stuck, {} unknown in {:.1}s ({seeds_per_second:.0} seeds/s)",
-        scenario.file.name,
-        tally.seeds_run,
-        tally.passed,
-        tally.failed,
-        tally.stuck,
-        tally.unknown,
-        wall.as_secs_f64(),
-    );
-    for (property, count) in &tally.failed_by_property {
-        errln!("  {property}: {count}");
-    }
-}
-
-fn junit_xml(
-    app: &App,
-    scenario: &Scenario,
-    tally: &Tally,
-    failures: &[Failure],
-    wall: Duration,
-) -> String {
-    let name = xml_escape(&scenario.file.name);
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"faultline fuzz {name}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">\n",
-        tally.seeds_run,
-        tally.failed,
-        tally.stuck + tally.unknown,
-        wall.as_secs_f64()
-    );
-    for failure in failures {
-        let outcome = &failure.outcome;
-        let tag = if outcome.verdict == Verdict::Fail {
-            "failure"
-        } else {
-            "error"
-        };
-        let trace = failure.trace.as_ref().map_or(String::new(), |t| {
-            format!(
-                "\ntrace: {}\nreplay: {}",
-                xml_escape(&t.display().to_string()),
-                xml_escape(&app.command(["replay".as_ref(), t.as_os_str()]))
-            )
-        });
-        xml += &format!(
-            "  <testcase classname=\"{name}\" name=\"seed {}\">\n    <{tag} message=\"{}\">{}{trace}</{tag}>\n  </testcase>\n",
-            outcome.seed,
-            xml_escape(outcome.property.as_deref().unwrap_or("?")),
-            xml_escape(outcome.detail.as_deref().unwrap_or("")),
-        );
-    }
-    xml += &format!(
-        "  <testcase classname=\"{name}\" name=\"{} passing seeds\"/>\n</testsuite>\n</testsuites>\n",
-        tally.passed
-    );
-    xml
-}
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    Ok(report.exit_code(args.require_complete))
 }

@@ -1,7 +1,8 @@
 //! The `faultline` command line as a library: run scenarios, replay traces, fuzz
 //! seeds, shrink failures, check histories. Arguments are parsed once into typed
 //! commands; every error becomes an exit code (see [`exit`]) with a message on
-//! stderr, never a panic.
+//! stderr (with `--json`: a JSON line `{"error": ..., "exit": 3}` on stdout, see
+//! [`json_error`]), never a panic.
 //!
 //! [`main_with`] is the whole program for a given [`Registry`]: the shipped
 //! `faultline` binary is `main_with(Registry::builtin())`, and a user's binary that
@@ -14,6 +15,8 @@ mod check_cmd;
 mod exit;
 pub mod files;
 mod fuzz_cmd;
+mod interrupt;
+mod json_error;
 mod list_cmd;
 mod output;
 mod progress;
@@ -34,7 +37,10 @@ use std::process::ExitCode;
 #[command(
     name = "faultline",
     version,
-    about = "Deterministic simulation testing for distributed protocols"
+    about = "Deterministic simulation testing for distributed protocols",
+    after_help = "Exit codes: 0 pass; 1 a property violated; 2 stuck, unknown or a replay divergence; \
+3 bad input or usage. A command given --json reports bad input as one JSON line \
+{\"error\": ..., \"exit\": 3} on stdout instead of text on stderr."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -67,6 +73,22 @@ enum Command {
     Bench(bench_cmd::BenchArgs),
 }
 
+impl Command {
+    /// Whether the command was asked for JSON output (`--json`); its errors are JSON
+    /// then too.
+    fn json(&self) -> bool {
+        match self {
+            Command::Run(args) => args.json,
+            Command::Replay(args) => args.json,
+            Command::Fuzz(args) => args.json,
+            Command::Check(args) => args.json,
+            Command::List { json, .. } => *json,
+            Command::Bench(args) => args.json,
+            Command::Shrink(_) | Command::Schema => false,
+        }
+    }
+}
+
 /// Runs the command line in `std::env::args()` with the protocols of `registry`,
 /// and returns the exit code: 0 pass, 1 a property violated, 2 stuck, unknown or a
 /// replay divergence, 3 bad input or usage.
@@ -81,12 +103,17 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    let words: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
     let command = Cli::command().bin_name(app.program.clone());
     let cli = match command
-        .try_get_matches_from(args)
+        .try_get_matches_from(&words)
         .and_then(|m| Cli::from_arg_matches(&m))
     {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() && json_error::asks_for_json(&words) => {
+            json_error::print(&json_error::parse_error_message(&e));
+            return EXIT_BAD_INPUT;
+        }
         Err(e) => {
             let code = if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
             let _ = e.print();
@@ -111,6 +138,10 @@ where
     };
     match result {
         Ok(code) => code,
+        Err(exit) if cli.command.json() => {
+            json_error::print(&exit.message());
+            EXIT_BAD_INPUT
+        }
         Err(exit) => {
             errln!("error: {}", exit.message());
             EXIT_BAD_INPUT

@@ -1,7 +1,11 @@
 //! Progress on long work: an indicatif bar on a terminal, plain periodic lines when
 //! stderr is a file or a CI log (so logs stay readable and finite).
+//!
+//! Progress is a diagnostic and goes to stderr. Results found along the way (a fuzz
+//! failure) go to stdout through [`Progress::print_result`], which lifts the bar
+//! while it prints so the two streams never tear each other on a terminal.
 
-use crate::output::errln;
+use crate::output::{errln, outln};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -84,7 +88,15 @@ impl Progress {
         }
     }
 
-    /// Prints a line without tearing the bar.
+    /// Prints a result line (or lines) on stdout without tearing the bar.
+    pub fn print_result(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| outln!("{text}")),
+            None => outln!("{text}"),
+        }
+    }
+
+    /// Prints a diagnostic line on stderr without tearing the bar.
     pub fn println(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),

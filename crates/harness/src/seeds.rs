@@ -1,8 +1,15 @@
 //! Seed ranges and shards: which seeds a fuzz campaign (or one machine of it) runs.
 //!
-//! `--seeds A..B` is half-open, like Rust ranges. `--shard K/N` keeps every N-th seed
+//! `--seeds A..B` is half-open, like Rust ranges. A bare number is refused: `--seeds
+//! 10000` could mean ten thousand seeds or seed 10000 alone, so the error names both
+//! spellings (`0..10000`, `10000..10001`). `--shard K/N` keeps every N-th seed
 //! starting at the K-th, so each shard gets an even mix of the range and the N shards
 //! of a range are disjoint and cover it exactly, whatever runs them.
+//!
+//! A shard's seeds are produced lazily, in increasing order: a range of 2^64 seeds
+//! costs no more memory than one of ten. Because a campaign runs them in order, the
+//! seeds it ran before stopping are a prefix of its shard, and [`SeedRange::resume_from`]
+//! gives the range whose same shard is exactly the rest.
 
 use std::fmt;
 
@@ -19,26 +26,29 @@ pub struct Shard {
     pub count: u64,
 }
 
+/// The seeds of one shard of a range, in increasing order, computed as they are drawn.
+#[derive(Clone, Debug)]
+pub struct ShardSeeds {
+    /// The next seed to yield, if any is left.
+    next: Option<u64>,
+    end: u64,
+    step: u64,
+}
+
 impl SeedRange {
-    /// Parses `A..B` (B exclusive) or a single seed `A`.
+    /// Parses `A..B` (B exclusive, A < B).
     pub fn parse(text: &str) -> Result<SeedRange, String> {
         let number = |s: &str| {
             s.trim()
                 .parse::<u64>()
                 .map_err(|_| format!("`{s}` is not a seed; expected a range like 0..1000"))
         };
-        let range = match text.split_once("..") {
-            Some((a, b)) => SeedRange {
-                start: number(a)?,
-                end: number(b)?,
-            },
-            None => {
-                let seed = number(text)?;
-                SeedRange {
-                    start: seed,
-                    end: seed.saturating_add(1),
-                }
-            }
+        let Some((a, b)) = text.split_once("..") else {
+            return Err(bare_number_error(text, number(text)?));
+        };
+        let range = SeedRange {
+            start: number(a)?,
+            end: number(b)?,
         };
         if range.start >= range.end {
             return Err(format!("`{text}` is empty; expected A..B with A < B"));
@@ -47,17 +57,67 @@ impl SeedRange {
     }
 
     pub fn len(&self) -> u64 {
-        self.end - self.start
+        self.end.saturating_sub(self.start)
     }
 
     pub fn is_empty(&self) -> bool {
         self.start >= self.end
     }
 
-    /// The seeds of `shard`, in increasing order.
-    pub fn seeds(&self, shard: Shard) -> Vec<u64> {
-        let first = self.start + shard.index;
-        (first..self.end).step_by(shard.count as usize).collect()
+    /// The seeds of `shard`, in increasing order, drawn lazily.
+    pub fn seeds(&self, shard: Shard) -> ShardSeeds {
+        let first = self
+            .start
+            .checked_add(shard.index)
+            .filter(|&s| s < self.end);
+        ShardSeeds {
+            next: first,
+            end: self.end,
+            step: shard.count.max(1),
+        }
+    }
+
+    /// The range whose seeds for `shard` are exactly this range's seeds for `shard`
+    /// from `next_seed` on, where `next_seed` is one of them: what a campaign that
+    /// stopped before `next_seed` runs to finish its shard.
+    pub fn resume_from(&self, shard: Shard, next_seed: u64) -> SeedRange {
+        SeedRange {
+            start: next_seed.saturating_sub(shard.index).max(self.start),
+            end: self.end,
+        }
+    }
+}
+
+/// The error for a bare number `N`: which of the two ranges did the user mean?
+fn bare_number_error(text: &str, seed: u64) -> String {
+    match seed.checked_add(1) {
+        Some(next) => format!(
+            "`{text}` is ambiguous; write 0..{seed} for {seed} seeds, or {seed}..{next} for seed {seed} alone"
+        ),
+        None => format!("`{text}` is ambiguous; write 0..{seed} for {seed} seeds"),
+    }
+}
+
+impl ShardSeeds {
+    /// How many seeds are left to draw.
+    pub fn remaining(&self) -> u64 {
+        self.next
+            .map_or(0, |next| (self.end - 1 - next) / self.step + 1)
+    }
+}
+
+impl Iterator for ShardSeeds {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        let seed = self.next?;
+        self.next = seed.checked_add(self.step).filter(|&s| s < self.end);
+        Some(seed)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.remaining()).ok();
+        (left.unwrap_or(usize::MAX), left)
     }
 }
 
@@ -92,31 +152,40 @@ impl Shard {
     }
 }
 
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn range(start: u64, end: u64) -> SeedRange {
+        SeedRange { start, end }
+    }
+
     #[test]
-    fn parses_ranges_and_single_seeds() {
-        assert_eq!(
-            SeedRange::parse("0..1000"),
-            Ok(SeedRange {
-                start: 0,
-                end: 1000
-            })
-        );
-        assert_eq!(SeedRange::parse("7"), Ok(SeedRange { start: 7, end: 8 }));
+    fn parses_ranges() {
+        assert_eq!(SeedRange::parse("0..1000"), Ok(range(0, 1000)));
         assert!(SeedRange::parse("5..5").is_err());
         assert!(SeedRange::parse("a..b").is_err());
     }
 
     #[test]
+    fn a_bare_number_is_refused_with_both_meanings_spelled_out() {
+        let message = SeedRange::parse("10000").unwrap_err();
+        assert!(message.contains("0..10000"), "{message}");
+        assert!(message.contains("10000..10001"), "{message}");
+        let message = SeedRange::parse("18446744073709551615").unwrap_err();
+        assert!(message.contains("0..18446744073709551615"), "{message}");
+    }
+
+    #[test]
     fn shards_are_disjoint_and_cover_the_range_exactly() {
-        let range = SeedRange {
-            start: 13,
-            end: 1_013,
-        };
-        for count in [1, 2, 3, 7, 64] {
+        let range = range(13, 1_013);
+        for count in [1, 2, 3, 7, 64, 2_000] {
             let mut all: Vec<u64> = (0..count)
                 .flat_map(|index| range.seeds(Shard { index, count }))
                 .collect();
@@ -129,6 +198,49 @@ mod tests {
                 (13..1_013).collect::<Vec<_>>(),
                 "covers for {count} shards"
             );
+        }
+    }
+
+    #[test]
+    fn remaining_counts_what_the_iterator_yields() {
+        for (r, shard) in [
+            (range(0, 10), Shard::ALL),
+            (range(3, 17), Shard { index: 2, count: 5 }),
+            (range(3, 5), Shard { index: 4, count: 5 }),
+            (range(u64::MAX - 9, u64::MAX), Shard { index: 1, count: 3 }),
+        ] {
+            let mut seeds = r.seeds(shard);
+            let expected = seeds.clone().count() as u64;
+            assert_eq!(seeds.remaining(), expected, "{r} shard {shard}");
+            seeds.next();
+            assert_eq!(seeds.remaining(), expected.saturating_sub(1));
+        }
+    }
+
+    #[test]
+    fn the_whole_u64_range_is_drawn_lazily() {
+        let all = range(0, u64::MAX);
+        assert_eq!(all.seeds(Shard::ALL).remaining(), u64::MAX);
+        let last = Shard { index: 6, count: 7 };
+        let mut tail = all.seeds(last);
+        assert_eq!(tail.next(), Some(6));
+        let resumed = all.resume_from(last, u64::MAX - 2);
+        assert_eq!(resumed.seeds(last).collect::<Vec<_>>(), [u64::MAX - 2]);
+    }
+
+    #[test]
+    fn resuming_a_shard_runs_exactly_the_seeds_not_yet_run() {
+        let r = range(5, 300);
+        for shard in [
+            Shard::ALL,
+            Shard { index: 2, count: 3 },
+            Shard { index: 0, count: 7 },
+        ] {
+            let seeds: Vec<u64> = r.seeds(shard).collect();
+            for done in 0..seeds.len() {
+                let rest: Vec<u64> = r.resume_from(shard, seeds[done]).seeds(shard).collect();
+                assert_eq!(rest, seeds[done..], "{r} shard {shard} after {done}");
+            }
         }
     }
 

@@ -1,0 +1,190 @@
+//! One failing seed of a campaign: its trace written under `--out` (for the first
+//! `--max-traces` failures), and its report printed the moment it is found, on stdout
+//! (a text block, or one JSON line with `--json`) with the commands that replay,
+//! shrink and reproduce it.
+//!
+//! A trace never replaces a file faultline did not write (unless `--force`); a trace
+//! that cannot be written is reported with the reason and the campaign goes on, since
+//! the reproduce command still finds the failure again.
+
+use super::FuzzArgs;
+use crate::app::App;
+use crate::exit::Exit;
+use crate::files::{check_replaceable, write_atomically};
+use crate::progress::Progress;
+use crate::run_cmd::repro_command;
+use faultline_harness::campaign::{failure_file_name, with_seed};
+use faultline_harness::trace_file::{self, TRACE_FORMAT};
+use faultline_harness::{run, Outcome, RunOptions, Scenario, Verdict};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Failures kept for the JUnit report (one test case each); later ones are counted.
+pub const MAX_LISTED: usize = 1_000;
+
+/// What happened to a failure's trace.
+pub enum TraceNote {
+    Written(PathBuf),
+    /// `--max-traces` traces were already written.
+    OverLimit,
+    /// Writing it failed or was refused; why.
+    NotWritten(String),
+}
+
+/// A failing seed, without the run's history (a campaign may find many).
+pub struct Failure {
+    pub seed: u64,
+    pub verdict: Verdict,
+    pub property: Option<String>,
+    pub detail: Option<String>,
+    pub trace: TraceNote,
+    /// The `run` command that reproduces it.
+    pub repro: String,
+    /// The `replay` command of its trace, if one was written.
+    pub replay: Option<String>,
+}
+
+impl Failure {
+    pub fn trace_path(&self) -> Option<&PathBuf> {
+        match &self.trace {
+            TraceNote::Written(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// Why there is no trace, if there is none.
+    pub fn trace_missing(&self, max_traces: usize) -> Option<String> {
+        match &self.trace {
+            TraceNote::Written(_) => None,
+            TraceNote::OverLimit => Some(format!("--max-traces {max_traces} reached")),
+            TraceNote::NotWritten(why) => Some(why.clone()),
+        }
+    }
+}
+
+/// The failures of a campaign as they are found.
+pub struct FailureLog<'a> {
+    app: &'a App,
+    scenario: &'a Scenario,
+    args: &'a FuzzArgs,
+    traces_tried: usize,
+    listed: Vec<Failure>,
+}
+
+impl<'a> FailureLog<'a> {
+    pub fn new(app: &'a App, scenario: &'a Scenario, args: &'a FuzzArgs) -> Self {
+        FailureLog {
+            app,
+            scenario,
+            args,
+            traces_tried: 0,
+            listed: Vec::new(),
+        }
+    }
+
+    /// Writes the trace of a failing `outcome` and prints it; passes are ignored.
+    pub fn record(&mut self, outcome: Outcome, progress: &Progress) -> Result<(), Exit> {
+        if outcome.verdict == Verdict::Pass {
+            return Ok(());
+        }
+        let trace = if self.traces_tried < self.args.max_traces {
+            self.traces_tried += 1;
+            self.write_trace(&outcome)?
+        } else {
+            TraceNote::OverLimit
+        };
+        let replay = match &trace {
+            TraceNote::Written(t) => Some(self.app.command(["replay".as_ref(), t.as_os_str()])),
+            _ => None,
+        };
+        let failure = Failure {
+            seed: outcome.seed,
+            replay,
+            verdict: outcome.verdict,
+            repro: repro_command(
+                self.app,
+                Some(&self.args.scenario),
+                &with_seed(self.scenario, outcome.seed),
+            ),
+            property: outcome.property,
+            detail: outcome.detail,
+            trace,
+        };
+        progress.print_result(&self.report(&failure));
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(failure);
+        }
+        Ok(())
+    }
+
+    pub fn into_listed(self) -> Vec<Failure> {
+        self.listed
+    }
+
+    /// Re-runs a failing seed with its trace kept and writes the trace.
+    fn write_trace(&self, outcome: &Outcome) -> Result<TraceNote, Exit> {
+        let seeded = with_seed(self.scenario, outcome.seed);
+        let traced = run(&seeded, &RunOptions { keep_trace: true }).map_err(Exit::input)?;
+        debug_assert_eq!(
+            traced.trace_hash, outcome.trace_hash,
+            "a seed reruns identically"
+        );
+        let path = self
+            .args
+            .out
+            .join(failure_file_name(self.scenario, outcome));
+        let ours = format!("{{\"format\":\"{TRACE_FORMAT}\"");
+        let written = check_replaceable(&path, self.args.force, &ours)
+            .and_then(|_| write_atomically(&path, &trace_file::render(&seeded.file, &traced)));
+        Ok(match written {
+            Ok(()) => TraceNote::Written(path),
+            Err(e) => TraceNote::NotWritten(format!("{e:#}")),
+        })
+    }
+
+    /// The failure as printed: a text block, or one JSON line.
+    fn report(&self, failure: &Failure) -> String {
+        let app = self.app;
+        let shrink = |t: &PathBuf| {
+            app.command([
+                "shrink".as_ref(),
+                t.as_os_str(),
+                "-o".as_ref(),
+                "minimal.json".as_ref(),
+            ])
+        };
+        let trace = failure.trace_path();
+        let missing = failure.trace_missing(self.args.max_traces);
+        if self.args.json {
+            return json!({
+                "seed": failure.seed,
+                "verdict": failure.verdict,
+                "property": failure.property,
+                "detail": failure.detail,
+                "trace": trace.map(|t| t.display().to_string()),
+                "trace_not_written": missing,
+                "repro": failure.repro,
+                "replay": failure.replay,
+                "shrink": trace.map(shrink),
+            })
+            .to_string();
+        }
+        let headline = format!(
+            "{} seed {}: {} — {}",
+            failure.verdict.label(),
+            failure.seed,
+            failure.property.as_deref().unwrap_or("?"),
+            failure.detail.as_deref().unwrap_or(""),
+        );
+        let how = match (trace, missing) {
+            (Some(t), _) => format!(
+                "  trace:     {}\n  replay:    {}\n  shrink:    {}",
+                t.display(),
+                failure.replay.as_deref().unwrap_or_default(),
+                shrink(t)
+            ),
+            (None, why) => format!("  trace:     not written ({})", why.unwrap_or_default()),
+        };
+        format!("{headline}\n{how}\n  reproduce: {}", failure.repro)
+    }
+}
