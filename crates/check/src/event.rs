@@ -93,7 +93,7 @@ impl History {
         })?;
         match event.kind.status() {
             None => self.invoke(event.process, event.f, event.key.clone(), value, line),
-            Some(status) => self.complete(event.process, status, value, line),
+            Some(status) => self.complete_matching(event.process, event.f, status, value, line),
         }
     }
 

@@ -156,7 +156,7 @@ impl fmt::Display for Op {
 impl Op {
     /// Whether a completed operation's output is worth showing: what a read returned,
     /// or whatever a user's operation (a dequeue) returned.
-    fn shows_output(&self) -> bool {
+    pub fn shows_output(&self) -> bool {
         match self.f {
             Func::Read | Func::Get => true,
             Func::Other(_) => self.output != Val::Nil,
@@ -244,8 +244,58 @@ impl History {
         Ok(())
     }
 
+    /// Records the completion of `process`'s open operation, which the completion
+    /// names as `f`: a completion that names another operation than its invocation's
+    /// is an error naming both lines.
+    pub fn complete_matching(
+        &mut self,
+        process: u64,
+        f: Func,
+        status: Status,
+        output: Val,
+        line: usize,
+    ) -> Result<(), HistoryError> {
+        if let Some(invoked) = self.open.get(&process).map(|&id| &self.ops[id]) {
+            if invoked.f != f {
+                return Err(HistoryError {
+                    line,
+                    message: format!(
+                        "process {process} completes `{f}`, but its open operation is the `{}` it invoked at line {}",
+                        invoked.f, invoked.line
+                    ),
+                });
+            }
+        }
+        self.complete(process, status, output, line)
+    }
+
     /// How many events (invocations and completions) were recorded.
     pub fn event_count(&self) -> usize {
         self.events
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_completion_must_name_the_operation_it_completes() {
+        let mut history = History::new();
+        history
+            .invoke(7, Func::Write, None, Val::Int(1), 3)
+            .unwrap();
+        let err = history
+            .complete_matching(7, Func::Read, Status::Ok, Val::Int(1), 4)
+            .unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(
+            err.message.contains("`read`") && err.message.contains("`write` it invoked at line 3"),
+            "{err}"
+        );
+        history
+            .complete_matching(7, Func::Write, Status::Info, Val::Nil, 5)
+            .unwrap();
+        assert_eq!(history.ops[0].status, Status::Info);
     }
 }

@@ -5,11 +5,11 @@
 //! operation the model does not know at its first event.
 //!
 //! Every [`Model`] is a `HistoryModel`. With both traits in scope, a concrete model's
-//! `name`, `operations` and `knows` are ambiguous: call them through the box, or
+//! `name`, `operations`, `knows` and `validate` are ambiguous: call them through the box, or
 //! spell the trait, as in `Model::knows(&queue, f)`.
 
 use crate::check::{check, CheckOptions, CheckReport};
-use crate::history::{Func, History};
+use crate::history::{Func, History, Op};
 use crate::model::Model;
 
 /// A model a history can be checked against, whatever its state type; object-safe.
@@ -23,6 +23,17 @@ pub trait HistoryModel: Send + Sync {
     /// Whether `f` is one of [`HistoryModel::operations`].
     fn knows(&self, f: Func) -> bool {
         self.operations().contains(&f)
+    }
+
+    /// Why this model cannot perform `op` at all, or `Ok`: see [`Model::validate`].
+    fn validate(&self, op: &Op) -> Result<(), String>;
+
+    /// The first operation (in invocation order) this model cannot perform, and why.
+    fn first_rejected<'h>(&self, history: &'h History) -> Option<(&'h Op, String)> {
+        history
+            .ops
+            .iter()
+            .find_map(|op| self.validate(op).err().map(|why| (op, why)))
     }
 
     /// Checks `history` for linearizability against this model.
@@ -40,6 +51,10 @@ impl<M: Model + Send> HistoryModel for M {
 
     fn knows(&self, f: Func) -> bool {
         Model::knows(self, f)
+    }
+
+    fn validate(&self, op: &Op) -> Result<(), String> {
+        Model::validate(self, op)
     }
 
     fn check(&self, history: &History, options: &CheckOptions) -> CheckReport {

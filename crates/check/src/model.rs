@@ -29,6 +29,14 @@ pub trait Model: Sync {
         self.operations().contains(&f)
     }
 
+    /// Why this model cannot perform `op` at all (an operation it does not know, a
+    /// value of the wrong shape), or `Ok`. Every operation is validated before a
+    /// search, so a history meant for another model is bad input, not a violation. The
+    /// default accepts the operations in [`Model::operations`] with any values.
+    fn validate(&self, op: &Op) -> Result<(), String> {
+        known_operation(self.name(), self.operations(), op)
+    }
+
     /// The state before any operation.
     fn init(&self) -> Self::State;
 
@@ -86,4 +94,19 @@ pub trait Model: Sync {
     fn describe(&self, state: &Self::State) -> String {
         format!("{state:?}")
     }
+}
+
+/// `Ok` if `op`'s function is one of `operations`, else why not, naming the model
+/// `name` and what it knows: [`Model::validate`]'s default, for models that also check
+/// values to build on.
+pub fn known_operation(name: &str, operations: &[Func], op: &Op) -> Result<(), String> {
+    if operations.contains(&op.f) {
+        return Ok(());
+    }
+    let known: Vec<&str> = operations.iter().map(|f| f.name()).collect();
+    Err(format!(
+        "model {name} has no `{}` operation (it has {})",
+        op.f,
+        known.join(", ")
+    ))
 }

@@ -39,6 +39,9 @@ fn corpus() -> Option<PathBuf> {
 fn verdict_of(path: &PathBuf, format: Format, model: ModelKind) -> Verdict {
     let text = std::fs::read_to_string(path).unwrap();
     let history = parse(&text, format).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if let Some(rejected) = model.first_rejected(&history) {
+        panic!("{}: {rejected}", path.display());
+    }
     let report = check_kind(&history, model, &CheckOptions::default());
     assert!(
         report

@@ -2,13 +2,15 @@
 //!
 //! Reads Jepsen EDN, Porcupine etcd logs or faultline JSON Lines (`--format auto`
 //! detects which). Exit 0 linearizable, 1 not (with a counterexample), 2 unknown within
-//! the step budget, 3 bad input (the message names the file and line).
+//! the step budget, 3 bad input (the message names the file and line): a file that is
+//! not UTF-8 or does not parse, a history with no operations, or one with an operation
+//! the model cannot perform (a cas for `register`, a cas value that is not `[from to]`).
 
 use crate::exit::{usage_error, Exit, EXIT_BAD_INPUT};
 use crate::output::errln;
 use clap::Args;
-use faultline_check::import::{parse, Format};
-use faultline_check::{check_kind, CasFail, CheckOptions, CheckReport, ModelKind};
+use faultline_check::import::{decode, parse, Format};
+use faultline_check::{check_kind, CasFail, CheckOptions, CheckReport, HistoryError, ModelKind};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -62,8 +64,8 @@ pub fn check_command(args: &CheckArgs) -> Result<i32, Exit> {
 /// time in ns, or a message saying what was wrong with the input.
 fn checked(args: &CheckArgs) -> Result<(CheckReport, Format, u64), String> {
     let name = args.history.display().to_string();
-    let text =
-        std::fs::read_to_string(&args.history).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let bytes = std::fs::read(&args.history).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let text = decode(&bytes).map_err(|e| format!("{name}:{}: {}", e.line, e.message))?;
     let format = Format::parse(&args.format)
         .ok_or_else(|| {
             format!(
@@ -71,16 +73,23 @@ fn checked(args: &CheckArgs) -> Result<(CheckReport, Format, u64), String> {
                 args.format
             )
         })?
-        .unwrap_or_else(|| Format::detect(&text));
+        .unwrap_or_else(|| Format::detect(text));
     let model = model_of(args, format)?;
-    let history = parse(&text, format).map_err(|e| {
+    let located = |e: HistoryError| {
         format!(
             "{name}:{}: {} (read as {})",
             e.line,
             e.message,
             format.name()
         )
-    })?;
+    };
+    let history = parse(text, format).map_err(located)?;
+    if history.ops.is_empty() {
+        return Err(format!("{name}: no operations found"));
+    }
+    if let Some(rejected) = model.first_rejected(&history) {
+        return Err(located(rejected));
+    }
     let options = CheckOptions {
         steps_max: args.budget.unwrap_or(CheckOptions::default().steps_max),
         // Our own histories write unique values, which makes pruning sound.

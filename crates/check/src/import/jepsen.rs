@@ -1,9 +1,10 @@
 //! Jepsen histories in EDN: `{:process .. :type .. :f .. :value ..}` maps, one per line
 //! or inside a vector. Keys come from `:key`, or from `[key value]` tuples (Jepsen's
-//! `independent` histories); `:nemesis` events are skipped.
+//! `independent` histories); `:nemesis` events are skipped. Errors name the source line
+//! and column of the event, also inside one big vector.
 
 use crate::history::{Func, History, HistoryError, Status};
-use crate::import::edn::{read_all, Edn};
+use crate::import::edn::{read_all, Edn, Position, TopLevel};
 use crate::value::Val;
 
 pub fn parse_edn_history(text: &str) -> Result<History, HistoryError> {
@@ -11,28 +12,57 @@ pub fn parse_edn_history(text: &str) -> Result<History, HistoryError> {
         line: e.line,
         message: format!("column {}: {}", e.column, e.message),
     })?;
-    let events: Vec<(usize, Edn)> = match values.as_slice() {
-        [(_, Edn::Vector(items))] | [(_, Edn::List(items))] => {
-            items.iter().map(|e| (0, e.clone())).collect()
-        }
-        _ => values,
-    };
     let mut history = History::new();
-    for (index, (line, event)) in events.iter().enumerate() {
-        let line = if *line == 0 { index + 1 } else { *line };
-        add_event(&mut history, event, line)?;
+    for (at, event) in events(values) {
+        add_event(&mut history, &event, at)?;
     }
     Ok(history)
 }
 
-fn add_event(history: &mut History, event: &Edn, line: usize) -> Result<(), HistoryError> {
-    let error = |message: String| HistoryError { line, message };
+/// The events with where each starts: the items of a single top-level vector or list,
+/// else the top-level values themselves.
+fn events(mut values: Vec<TopLevel>) -> Vec<(Position, Edn)> {
+    if values.len() == 1 {
+        let TopLevel {
+            at,
+            value,
+            item_positions,
+        } = values.remove(0);
+        return match value {
+            Edn::Vector(items) | Edn::List(items) => {
+                let positions = item_positions.into_iter().chain(std::iter::repeat(at));
+                positions.zip(items).collect()
+            }
+            other => vec![(at, other)],
+        };
+    }
+    values.into_iter().map(|v| (v.at, v.value)).collect()
+}
+
+/// `nothing` for a missing key, else the value written as EDN (shortened).
+fn shown(value: Option<&Edn>) -> String {
+    value.map_or_else(|| "nothing".to_string(), Edn::shown)
+}
+
+fn add_event(history: &mut History, event: &Edn, at: Position) -> Result<(), HistoryError> {
+    let line = at.line;
+    let error = |message: String| HistoryError {
+        line,
+        message: format!("column {}: {message}", at.column),
+    };
+    if !matches!(event, Edn::Map(_)) {
+        return Err(error(format!(
+            "expected an event such as {{:process 0, :type :invoke, :f :read, :value nil}}, found {}",
+            event.shown()
+        )));
+    }
     let process = match event.get("process") {
         Some(Edn::Int(p)) if *p >= 0 => *p as u64,
         Some(Edn::Keyword(k)) if k == "nemesis" => return Ok(()),
         other => {
             return Err(error(format!(
-                ":process: expected a non-negative integer, found {other:?}"
+                ":process: expected a non-negative integer, found {}",
+                shown(other)
             )))
         }
     };
@@ -40,25 +70,28 @@ fn add_event(history: &mut History, event: &Edn, line: usize) -> Result<(), Hist
         Some(Edn::Keyword(f)) => f.as_str(),
         other => {
             return Err(error(format!(
-                ":f: expected a keyword such as :read, found {other:?}"
+                ":f: expected a keyword such as :read, found {}",
+                shown(other)
             )))
         }
     };
     let f = Func::parse(f_name).ok_or_else(|| error(format!(":f: unknown operation :{f_name}")))?;
     let (key, value) = key_and_value(event, f).map_err(error)?;
-    match event.get("type") {
-        Some(Edn::Keyword(t)) if t == "invoke" => history.invoke(process, f, key, value, line),
-        Some(Edn::Keyword(t)) if t == "ok" => history.complete(process, Status::Ok, value, line),
-        Some(Edn::Keyword(t)) if t == "fail" => {
-            history.complete(process, Status::Fail, value, line)
+    let status = match event.get("type") {
+        Some(Edn::Keyword(t)) if t == "invoke" => {
+            return history.invoke(process, f, key, value, line)
         }
-        Some(Edn::Keyword(t)) if t == "info" => {
-            history.complete(process, Status::Info, value, line)
+        Some(Edn::Keyword(t)) if t == "ok" => Status::Ok,
+        Some(Edn::Keyword(t)) if t == "fail" => Status::Fail,
+        Some(Edn::Keyword(t)) if t == "info" => Status::Info,
+        other => {
+            return Err(error(format!(
+                ":type: expected :invoke, :ok, :fail or :info, found {}",
+                shown(other)
+            )))
         }
-        other => Err(error(format!(
-            ":type: expected :invoke, :ok, :fail or :info, found {other:?}"
-        ))),
-    }
+    };
+    history.complete_matching(process, f, status, value, line)
 }
 
 /// The key (from `:key` or a `[key value]` tuple) and the value. A two-element vector
@@ -89,7 +122,7 @@ fn key_text(key: &Edn) -> String {
     match key {
         Edn::Str(s) | Edn::Keyword(s) | Edn::Symbol(s) => s.clone(),
         Edn::Int(i) => i.to_string(),
-        other => format!("{other:?}"),
+        other => other.to_string(),
     }
 }
 
@@ -105,7 +138,8 @@ fn to_val(value: &Edn) -> Result<Val, String> {
         }
         other => {
             return Err(format!(
-                ":value: expected nil, an integer, a string or [a b], found {other:?}"
+                ":value: expected nil, an integer, a string or [a b], found {}",
+                other.shown()
             ))
         }
     })

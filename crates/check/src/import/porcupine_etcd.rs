@@ -50,10 +50,14 @@ pub fn parse(text: &str) -> Result<History, HistoryError> {
             )?,
             ":ok" => {
                 let output = if f == Func::Read { value } else { Val::Nil };
-                history.complete(process, Status::Ok, output, line)?
+                history.complete_matching(process, f, Status::Ok, output, line)?
             }
-            ":fail" if f == Func::Cas => history.complete(process, Status::Fail, Val::Nil, line)?,
-            ":fail" | ":info" => history.complete(process, Status::Info, Val::Nil, line)?,
+            ":fail" if f == Func::Cas => {
+                history.complete_matching(process, f, Status::Fail, Val::Nil, line)?
+            }
+            ":fail" | ":info" => {
+                history.complete_matching(process, f, Status::Info, Val::Nil, line)?
+            }
             other => {
                 return Err(error(format!(
                     "unknown type `{other}`; expected :invoke, :ok, :fail or :info"

@@ -6,7 +6,7 @@
 //! need the latter.
 
 use crate::history::{Func, Op, Status};
-use crate::model::Model;
+use crate::model::{known_operation, Model};
 use crate::models::register::read_step;
 use crate::value::Val;
 
@@ -32,6 +32,18 @@ impl Model for CasRegister {
 
     fn operations(&self) -> &[Func] {
         &[Func::Read, Func::Write, Func::Cas]
+    }
+
+    /// A cas carries `[from to]`.
+    fn validate(&self, op: &Op) -> Result<(), String> {
+        known_operation(Model::name(self), Model::operations(self), op)?;
+        if op.f == Func::Cas && op.input.pair().is_none() {
+            return Err(format!(
+                "model cas-register needs a cas value [from to], not {}",
+                op.input
+            ));
+        }
+        Ok(())
     }
 
     fn init(&self) -> Val {

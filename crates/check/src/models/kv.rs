@@ -5,7 +5,8 @@
 //! independent.
 
 use crate::history::{Func, Op, Status};
-use crate::model::Model;
+use crate::model::{known_operation, Model};
+use crate::value::Val;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -27,6 +28,25 @@ fn key_step(value: &str, op: &Op) -> Option<String> {
     }
 }
 
+/// What [`Kv`] and [`KvWhole`] accept: their operations, a string to put or append,
+/// and a get that returned a string or nil (a missing key).
+fn validate_kv(op: &Op) -> Result<(), String> {
+    known_operation("kv", &KV_OPERATIONS, op)?;
+    match op.f {
+        Func::Put | Func::Append if op.input.as_str().is_none() => Err(format!(
+            "model kv needs a string to {}, not {}",
+            op.f, op.input
+        )),
+        Func::Get if op.status == Status::Ok && !matches!(op.output, Val::Str(_) | Val::Nil) => {
+            Err(format!(
+                "model kv needs a get to return a string or nil, not {}",
+                op.output
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Model for Kv {
     type State = String;
 
@@ -36,6 +56,10 @@ impl Model for Kv {
 
     fn operations(&self) -> &[Func] {
         &KV_OPERATIONS
+    }
+
+    fn validate(&self, op: &Op) -> Result<(), String> {
+        validate_kv(op)
     }
 
     fn init(&self) -> String {
@@ -92,6 +116,10 @@ impl Model for KvWhole {
 
     fn operations(&self) -> &[Func] {
         &KV_OPERATIONS
+    }
+
+    fn validate(&self, op: &Op) -> Result<(), String> {
+        validate_kv(op)
     }
 
     fn init(&self) -> Self::State {

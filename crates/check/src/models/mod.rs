@@ -1,11 +1,13 @@
 //! The built-in models: `register`, `cas-register`, `kv` (by key or as one whole map)
 //! and `mutex`, and [`ModelKind`] to pick one by name (and box it as a
-//! [`HistoryModel`]).
+//! [`HistoryModel`]); [`validate`] says which operations of a history a model cannot
+//! perform.
 
 pub mod cas_register;
 pub mod kv;
 pub mod mutex;
 pub mod register;
+pub mod validate;
 
 use crate::history_model::HistoryModel;
 
