@@ -62,3 +62,19 @@ fn a_script_runs_exactly_its_operations_in_order_and_on_time() {
         "no earlier than its time"
     );
 }
+
+/// An operation scripted after the run can end would never start, and the run
+/// would be stuck for no fault of the protocol's (a shrinker that cut the duration
+/// once wrote such files): validation refuses it, at the entry.
+#[test]
+fn an_operation_scripted_past_the_end_of_the_run_is_refused() {
+    let source = r#"{"protocol": {"kind": "lock", "nodes": 3}, "duration": "1ms", "quiet": "20s",
+ "workload": {"script": [{"at": "10ms", "client": 0, "f": "acquire", "key": "lock"},
+                         {"at": "28s", "client": 0, "f": "release", "key": "lock"}]}}"#;
+    let error = Scenario::parse(source, "late.json", &Registry::builtin()).expect_err("refused");
+    assert_eq!(error.path, "workload.script[1].at");
+    assert_eq!(error.line, 3);
+    assert!(error.message.contains("would never start"), "{error}");
+    let in_time = source.replace("28s", "19s");
+    Scenario::parse(&in_time, "late.json", &Registry::builtin()).expect("valid");
+}

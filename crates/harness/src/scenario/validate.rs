@@ -108,6 +108,7 @@ impl Scenario {
             )
         })?;
         check_time_limits(&file)?;
+        script_within_run(&file)?;
         let servers = validate_nodes(&file)?;
         let options = validate_options(&file, &info)?;
         let workload = info
@@ -257,6 +258,24 @@ fn check_time_limits(file: &ScenarioFile) -> Result<(), Problem> {
                 "{} is too long; expected at most {}",
                 Duration(nanos),
                 Duration(TIME_NS_MAX)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A scripted operation must start before the run can end (`duration` + `quiet`):
+/// one set later never starts, and the run would be stuck for no reason of the
+/// protocol's. The shrinker relies on this to never write such a file.
+fn script_within_run(file: &ScenarioFile) -> Result<(), Problem> {
+    let end = Duration(file.duration.0.saturating_add(file.quiet.0));
+    let script = file.workload.iter().flat_map(|w| w.script.iter());
+    match script.enumerate().find(|(_, entry)| entry.at >= end) {
+        Some((i, entry)) => Err(problem(
+            format!("workload.script[{i}].at"),
+            format!(
+                "{} is not before the end of the run (duration {} + quiet {} = {end}); the operation would never start",
+                entry.at, file.duration, file.quiet
             ),
         )),
         None => Ok(()),
