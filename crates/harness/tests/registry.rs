@@ -130,7 +130,9 @@ fn a_bug_citing_a_property_its_protocol_does_not_declare_is_refused() {
 #[test]
 fn a_protocol_that_declares_no_properties_may_cite_any() {
     let registry = Registry::empty().with::<Variant<TYPO_UNDECLARED>>();
-    assert!(registry.get("variant").is_some_and(|p| p.properties.is_empty()));
+    assert!(registry
+        .get("variant")
+        .is_some_and(|p| p.properties.is_empty()));
 }
 
 #[test]
@@ -172,13 +174,23 @@ fn every_builtin_protocol_declares_its_properties_and_the_harness_has_its_own() 
             protocol.name
         );
         for property in protocol.properties {
-            assert!(!property.meaning.is_empty(), "{}: {property:?}", protocol.name);
+            assert!(
+                !property.meaning.is_empty(),
+                "{}: {property:?}",
+                protocol.name
+            );
         }
     }
     let names: Vec<&str> = HARNESS_PROPERTIES.iter().map(|p| p.name).collect();
     assert_eq!(
         names,
-        ["linearizability", "stuck", "history_model", "panic", "runaway"]
+        [
+            "linearizability",
+            "stuck",
+            "history_model",
+            "panic",
+            "runaway"
+        ]
     );
 }
 
