@@ -84,8 +84,8 @@ fn list_protocols(registry: &Registry) {
         list_properties(p.properties);
     }
     outln!(
-        "{:<10} the harness's own properties, judged whatever the protocol",
-        "(any)"
+        "{:<10} properties every run is judged by, whatever the protocol",
+        "(harness)"
     );
     list_properties(HARNESS_PROPERTIES);
 }
