@@ -176,7 +176,8 @@ impl Registry {
     /// # Panics
     /// If a protocol of the same name, or a bug of the same name, is already
     /// registered: names are what scenarios and `--bug` refer to, so they must be
-    /// unique in one build.
+    /// unique in one build. Also if `P`'s declarations disagree ([`ProtocolInfo::of`]:
+    /// its history model, or a bug citing a property it does not declare).
     pub fn with<P: Protocol>(mut self) -> Self {
         let info = ProtocolInfo::of::<P>();
         assert!(
