@@ -13,7 +13,10 @@ pub struct BugInfo {
     pub name: &'static str,
     /// What the bug does.
     pub mechanism: &'static str,
-    /// The properties a run with the bug on is expected to violate.
+    /// The properties a run with the bug on is expected to violate, by name
+    /// (`&[ELECTION_SAFETY.name, LINEARIZABILITY.name]`). When the protocol declares
+    /// its properties ([`crate::Protocol::properties`]), each must be one of them or
+    /// a harness property ([`crate::harness_properties`]), or registering it panics.
     pub violates: &'static [&'static str],
     /// The default fuzzing scenario that exposes it: `scenarios/<protocol>/<this>.json`
     /// (`nemesis` for most; a protocol with modes has one default scenario per mode).

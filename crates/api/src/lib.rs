@@ -5,6 +5,8 @@
 //! - [`protocol`]: the [`Protocol`] trait (nodes, options, named bugs, invariants,
 //!   liveness, the client history and the model it is checked against) and the
 //!   [`Setup`] a protocol is built from.
+//! - [`property`]: safety properties as declared names ([`Property`]);
+//!   [`harness_properties`]: the ones the harness judges every run by.
 //! - [`bugs`]: named, switchable bugs ([`BugInfo`], [`Bugs`]).
 //! - [`history`]: what clients saw ([`ClientEvent`]), the form the linearizability
 //!   check reads.
@@ -13,13 +15,17 @@
 //!   property the checker names.
 
 pub mod bugs;
+pub mod harness_properties;
 pub mod history;
 pub mod plan;
+pub mod property;
 pub mod protocol;
 pub mod testkit;
 
 pub use bugs::{BugInfo, Bugs};
+pub use harness_properties::HARNESS_PROPERTIES;
 pub use history::{AsClientEvent, ClientEvent, ClientEventKind, TimedClientEvent};
+pub use property::Property;
 pub use protocol::{
     check_unique_values, OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
     Violation, Workload,

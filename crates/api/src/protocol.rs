@@ -7,6 +7,7 @@
 
 use crate::bugs::{BugInfo, Bugs};
 use crate::history::{AsClientEvent, TimedClientEvent};
+use crate::property::Property;
 use faultline_check::{HistoryModel, ModelKind};
 use faultline_sim::world::Observed;
 use faultline_sim::{Actor, Nanos, NodeId, World};
@@ -163,6 +164,13 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// A violation of a declared property: the way protocols raise one, so the
+    /// compiler checks the name (`Violation::of(&ELECTION_SAFETY, detail)`).
+    pub fn of(property: &Property, detail: impl Into<String>) -> Self {
+        Violation::new(property.name, detail)
+    }
+
+    /// A violation of a property by name alone; prefer [`Violation::of`].
     pub fn new(property: impl Into<String>, detail: impl Into<String>) -> Self {
         Violation {
             property: property.into(),
@@ -231,6 +239,15 @@ pub trait Protocol: Sized + 'static {
     fn bugs() -> &'static [BugInfo];
     /// The options a scenario's `protocol` object may set.
     fn options() -> &'static [OptionInfo];
+
+    /// The safety properties `check_step` and `check_end` judge, by the names their
+    /// violations carry; shown by `faultline list protocols` and `run`. Declared, a
+    /// bug's `violates` may name only these and the harness's own
+    /// ([`crate::harness_properties`]), and (in debug builds) so may a run's
+    /// violation. The default, `&[]`, declares nothing and checks nothing.
+    fn properties() -> &'static [Property] {
+        &[]
+    }
 
     /// The model the client history is checked against for linearizability: by
     /// default the built-in model [`Protocol::HISTORY_MODEL`] names. Return a model

@@ -1,9 +1,12 @@
 //! `faultline list protocols|bugs|models`: what faultline can run, break and check.
+//! Each protocol is listed with its options and the safety properties it declares.
 
 use crate::app::App;
 use crate::output::outln;
 use clap::ValueEnum;
 use faultline_harness::registry::{scenario_path, Registry};
+use faultline_protocols::harness_properties::HARNESS_PROPERTIES;
+use faultline_protocols::Property;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ListWhat {
@@ -36,6 +39,10 @@ fn protocols_json(registry: &Registry) -> serde_json::Value {
                 "history_model": p.history_model,
                 "options": p.options.iter().map(|o| o.name).collect::<Vec<_>>(),
                 "bugs": p.bugs.iter().map(|b| b.name).collect::<Vec<_>>(),
+                "properties": p.properties.iter().map(|property| serde_json::json!({
+                    "name": property.name,
+                    "meaning": property.meaning,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect()
@@ -74,6 +81,18 @@ fn list_protocols(registry: &Registry) {
                 option.default
             );
         }
+        list_properties(p.properties);
+    }
+    outln!(
+        "{:<10} properties every run is judged by, whatever the protocol",
+        "(harness)"
+    );
+    list_properties(HARNESS_PROPERTIES);
+}
+
+fn list_properties(properties: &[Property]) {
+    for property in properties {
+        outln!("    property {:<24} {}", property.name, property.meaning);
     }
 }
 

@@ -3,10 +3,10 @@
 //! This is the one crate a protocol's author depends on. A protocol is a set of
 //! actors ([`Actor`]: message, timer and start handlers that act only through a
 //! [`Context`]) and one type implementing [`Protocol`]: how to build the nodes from
-//! a [`Setup`], which options and named bugs it has, its safety invariants after
-//! every event, what liveness means for it, and the model its client history is
-//! checked against. Register it beside the built-ins and every faultline command
-//! works on it:
+//! a [`Setup`], which options and named bugs it has, the safety properties it
+//! declares ([`Property`]) and checks after every event, what liveness means for
+//! it, and the model its client history is checked against. Register it beside the
+//! built-ins and every faultline command works on it:
 //!
 //! ```no_run
 //! use faultline::prelude::*;
@@ -44,9 +44,11 @@ pub use faultline_harness as harness;
 pub use faultline_protocols as builtin;
 pub use faultline_sim as sim;
 
+pub use faultline_api::harness_properties;
 pub use faultline_api::{
     check_unique_values, AsClientEvent, BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo,
-    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,
+    Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent, Violation,
+    Workload,
 };
 pub use faultline_check::{HistoryModel, Model};
 pub use faultline_cli::main_with;
@@ -63,7 +65,7 @@ pub mod prelude {
     pub use crate::api::testkit::TestRun;
     pub use crate::{
         check_unique_values, Actor, BugInfo, Bugs, BuiltinProtocols, ClientEvent, ClientEventKind,
-        Context, Nanos, NodeId, OptionInfo, Protocol, Registry, Role, ScriptProblem, ScriptedOp,
-        Setup, SetupError, Violation, Workload, World, MILLISECOND, SECOND,
+        Context, Nanos, NodeId, OptionInfo, Property, Protocol, Registry, Role, ScriptProblem,
+        ScriptedOp, Setup, SetupError, Violation, Workload, World, MILLISECOND, SECOND,
     };
 }

@@ -4,6 +4,7 @@
 //! Client events become a `faultline_check::History` in memory (no text round trip).
 //! Written values are unique, so crashed writes nobody observed are pruned.
 
+use faultline_api::harness_properties::KNOWN_OPERATIONS;
 use faultline_api::{ClientEvent, ClientEventKind, Violation};
 use faultline_check::{CheckOptions, Func, History, HistoryModel, Status, Val};
 use serde_json::Value;
@@ -24,9 +25,6 @@ pub enum HistoryVerdict {
 /// Search steps per key: a run's history that needs more is reported as unknown.
 const STEPS_PER_KEY_MAX: u64 = 5_000_000;
 
-/// The property a client operation the model does not know violates.
-pub const UNKNOWN_OPERATION: &str = "history_model";
-
 /// A violation if `event` names an operation `model` does not know: a mismatch
 /// between a protocol's clients and its model, reported at the first such event
 /// rather than as a history nobody can judge at the end.
@@ -36,8 +34,8 @@ pub fn unknown_operation(model: &dyn HistoryModel, event: &ClientEvent) -> Optio
         return None;
     }
     let known: Vec<&str> = model.operations().iter().map(|f| f.name()).collect();
-    Some(Violation::new(
-        UNKNOWN_OPERATION,
+    Some(Violation::of(
+        &KNOWN_OPERATIONS,
         format!(
             "client {} invoked or completed `{}`, which the `{}` model does not know; expected one of {}",
             event.process,

@@ -4,15 +4,22 @@
 //! entry point that reads a scenario (validation, replay, shrinking; the CLI's every
 //! command). Built-in protocols are registered exactly as a user's own is:
 //! `Registry::builtin().with::<MyProtocol>()`. Registering a protocol type keeps,
-//! beside its description, the one function that runs it (`run_protocol::<P>`,
+//! beside its description, the one function that runs it (`run_declared::<P>`,
 //! monomorphised here), so a validated [`crate::Scenario`] carries its own way to
 //! run and nothing downstream dispatches on a name.
+//!
+//! Registration is where a protocol's declarations are held to each other: the
+//! history model it names and the one it builds, the properties its bugs cite and
+//! the ones it declares.
 
 use crate::error::InputError;
 use crate::outcome::Outcome;
 use crate::run::{run_protocol, RunOptions};
 use crate::scenario::Scenario;
-use faultline_api::{BugInfo, OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError};
+use faultline_api::harness_properties::{names_known_property, HARNESS_PROPERTIES};
+use faultline_api::{
+    BugInfo, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+};
 use std::fmt;
 
 /// Runs a validated scenario of one protocol type.
@@ -42,6 +49,9 @@ pub struct ProtocolInfo {
     pub bugs: &'static [BugInfo],
     /// The options a scenario's `protocol` object may set.
     pub options: &'static [OptionInfo],
+    /// The safety properties it declares ([`Protocol::properties`]; empty: not
+    /// declared). The harness's own are [`HARNESS_PROPERTIES`].
+    pub properties: &'static [Property],
     pub(crate) run: RunFn,
 }
 
@@ -51,6 +61,7 @@ impl fmt::Debug for ProtocolInfo {
             .field("name", &self.name)
             .field("history_model", &self.history_model)
             .field("bugs", &self.bugs.len())
+            .field("properties", &self.properties.len())
             .finish_non_exhaustive()
     }
 }
@@ -61,7 +72,9 @@ impl ProtocolInfo {
     /// # Panics
     /// If `P::HISTORY_MODEL` does not name the model `P::history_model()` returns:
     /// the name is what `list` shows and what decides whether runs have clients,
-    /// the model is what judges them, and they must not disagree.
+    /// the model is what judges them, and they must not disagree. If `P` declares
+    /// its properties and one of its bugs cites a property that is neither one of
+    /// them nor a harness property (a misspelt name), or it declares a name twice.
     pub fn of<P: Protocol>() -> Self {
         let model = P::history_model();
         let model_name = model.as_ref().map(|m| m.name());
@@ -73,6 +86,7 @@ impl ProtocolInfo {
             P::HISTORY_MODEL,
             model_name
         );
+        check_properties_declared(P::NAME, P::properties(), P::bugs());
         ProtocolInfo {
             name: P::NAME,
             summary: P::SUMMARY,
@@ -83,9 +97,57 @@ impl ProtocolInfo {
             check_setup: |setup| P::build(setup).map(|protocol| protocol.roles()),
             bugs: P::bugs(),
             options: P::options(),
-            run: run_protocol::<P>,
+            properties: P::properties(),
+            run: run_declared::<P>,
         }
     }
+}
+
+/// Panics unless `declared` names each property once and every bug cites only
+/// declared or harness properties (anything goes when nothing is declared).
+fn check_properties_declared(protocol: &str, declared: &[Property], bugs: &[BugInfo]) {
+    for (i, property) in declared.iter().enumerate() {
+        assert!(
+            Property::find(&declared[..i], property.name).is_none(),
+            "protocol `{protocol}`: properties() declares `{}` twice",
+            property.name
+        );
+    }
+    for bug in bugs {
+        for &name in bug.violates {
+            assert!(
+                names_known_property(declared, name),
+                "protocol `{protocol}`: bug `{}` violates `{name}`, which is neither one of its properties() ({}) nor a harness property ({})",
+                bug.name,
+                names(declared),
+                names(HARNESS_PROPERTIES)
+            );
+        }
+    }
+}
+
+fn names(properties: &[Property]) -> String {
+    let names: Vec<&str> = properties.iter().map(|p| p.name).collect();
+    names.join(", ")
+}
+
+/// Runs a scenario of `P`; in debug builds, asserts that the violation the run
+/// found, if any, names a property `P` declares or a harness property.
+fn run_declared<P: Protocol>(
+    scenario: &Scenario,
+    options: &RunOptions,
+) -> Result<Outcome, InputError> {
+    let outcome = run_protocol::<P>(scenario, options)?;
+    if let Some(property) = &outcome.property {
+        debug_assert!(
+            names_known_property(P::properties(), property),
+            "protocol `{}` raised a violation of `{property}`, which is neither one of its properties() ({}) nor a harness property ({})",
+            P::NAME,
+            names(P::properties()),
+            names(HARNESS_PROPERTIES)
+        );
+    }
+    Ok(outcome)
 }
 
 /// The scenario `faultline run` uses when given none.
@@ -116,7 +178,8 @@ impl Registry {
     /// # Panics
     /// If a protocol of the same name, or a bug of the same name, is already
     /// registered: names are what scenarios and `--bug` refer to, so they must be
-    /// unique in one build.
+    /// unique in one build. Also if `P`'s declarations disagree ([`ProtocolInfo::of`]:
+    /// its history model, or a bug citing a property it does not declare).
     pub fn with<P: Protocol>(mut self) -> Self {
         let info = ProtocolInfo::of::<P>();
         assert!(

@@ -17,6 +17,7 @@ use crate::panic_capture;
 use crate::scenario::Scenario;
 use crate::swarm;
 use crate::watchdog::Watchdog;
+use faultline_api::harness_properties::{LINEARIZABILITY, PANIC, STUCK};
 use faultline_api::{AsClientEvent, Protocol, Violation};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
@@ -119,7 +120,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         judge(&mut world, &mut protocol, model.as_deref(), violation)
     });
     let (verdict, found) = judged.unwrap_or_else(|panic| {
-        let violation = Violation::new("panic", panic);
+        let violation = Violation::of(&PANIC, panic);
         (Verdict::Fail, Some(Found::from(violation)))
     });
     // After a panic the protocol's state may be half-updated; its history is kept
@@ -249,7 +250,7 @@ fn judge<P: Protocol>(
             "{unfinished} client operations still unfinished at {} (the quiet period after the faults healed ran out)",
             faultline_sim::time::format_nanos(world.now())
         );
-        return (Verdict::Stuck, Some(found(Violation::new("stuck", detail))));
+        return (Verdict::Stuck, Some(found(Violation::of(&STUCK, detail))));
     }
     if let Err(v) = protocol.check_end(world) {
         return (Verdict::Fail, Some(found(v)));
@@ -266,13 +267,13 @@ fn judge<P: Protocol>(
         } => (
             Verdict::Fail,
             Some(Found {
-                violation: Violation::new("linearizability", detail),
+                violation: Violation::of(&LINEARIZABILITY, detail),
                 counterexample: Some(counterexample),
             }),
         ),
         HistoryVerdict::Unknown { detail } => (
             Verdict::Unknown,
-            Some(found(Violation::new("linearizability", detail))),
+            Some(found(Violation::of(&LINEARIZABILITY, detail))),
         ),
     }
 }

@@ -7,6 +7,7 @@
 //! above what any shipped scenario needs (the largest benchmark runs about a million
 //! events, all at distinct instants).
 
+use faultline_api::harness_properties::RUNAWAY;
 use faultline_api::Violation;
 use faultline_sim::{Actor, Nanos, World};
 
@@ -42,8 +43,8 @@ impl Watchdog {
             return Ok(());
         };
         let at = faultline_sim::time::format_nanos(world.now());
-        Err(Violation::new(
-            "runaway",
+        Err(Violation::of(
+            &RUNAWAY,
             format!("more than {exceeded}, at {at}"),
         ))
     }

@@ -13,8 +13,10 @@
 //!   its write-back left `t` durable on a majority, so no later read returns an older
 //!   value.
 //!
-//! Linearizability of the client history is checked by faultline itself against the
-//! `register` model; these properties name the step that breaks it.
+//! Each is declared in `properties` (a name and a one-line meaning) and raised only
+//! through its const: `Violation::of(&WRITE_QUORUM, detail)`. Linearizability of the
+//! client history is checked by faultline itself against the `register` model;
+//! these properties name the step that breaks it.
 //!
 //! Incremental: only nodes something happened to are looked at (`ChangeWatch`); a
 //! replica's disk is read only past what was read before (a synced prefix never
@@ -27,6 +29,7 @@ use crate::client::Receipt;
 use crate::config::majority;
 use crate::messages::OpId;
 use crate::node::AbdNode;
+use crate::properties::{READ_QUORUM, REPLICA_TIMESTAMP_MONOTONIC, TIMESTAMP_UNIQUE, WRITE_QUORUM};
 use crate::replica::Replica;
 use crate::timestamp::{Timestamp, Versioned};
 use std::collections::BTreeMap;
@@ -158,7 +161,7 @@ impl AbdChecker {
             shown(value),
             shown(named)
         );
-        Err(Violation::new("timestamp_unique", detail))
+        Err(Violation::of(&TIMESTAMP_UNIQUE, detail))
     }
 
     fn check_client(&mut self, world: &World<AbdNode>, c: usize) -> Result<(), Violation> {
@@ -199,8 +202,8 @@ impl AbdChecker {
             return Ok(());
         }
         let property = match receipt.f {
-            "write" => "write_quorum",
-            _ => "read_quorum",
+            "write" => &WRITE_QUORUM,
+            _ => &READ_QUORUM,
         };
         let detail = format!(
             "n{c}'s {} {} of {} completed ok at {} with {ts}, but only {} of {} replicas durably store it or newer ({holders:?}); a majority is {needed}",
@@ -211,7 +214,7 @@ impl AbdChecker {
             holders.len(),
             self.replicas,
         );
-        Err(Violation::new(property, detail))
+        Err(Violation::of(property, detail))
     }
 }
 
@@ -226,7 +229,7 @@ fn monotonic_violation(
         "n{r} stores {key} at {ts} at {}, after storing it at {before}",
         format_nanos(world.now())
     );
-    Violation::new("replica_timestamp_monotonic", detail)
+    Violation::of(&REPLICA_TIMESTAMP_MONOTONIC, detail)
 }
 
 fn shown(value: &Option<String>) -> &str {

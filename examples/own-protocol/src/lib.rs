@@ -14,8 +14,8 @@
 //! Where to look: [`timestamp`] (the order of writes), [`messages`], [`replica`] (the
 //! store, durable before it acks, recovered in `on_start`), [`client`] (the two
 //! phases, resends, giving up), [`op`] (read/write and scripts), [`node`] (the actor
-//! enum), [`config`] (options), [`bugs`], [`invariants`]. Everything from faultline
-//! comes through [`api`].
+//! enum), [`config`] (options), [`bugs`], [`properties`] (what is checked),
+//! [`invariants`] (how). Everything from faultline comes through [`api`].
 
 pub mod api;
 pub mod bugs;
@@ -25,12 +25,13 @@ pub mod invariants;
 pub mod messages;
 pub mod node;
 pub mod op;
+pub mod properties;
 pub mod replica;
 pub mod timestamp;
 
 use crate::api::{
-    BugInfo, NodeId, OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation,
-    Workload, World,
+    BugInfo, NodeId, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+    Violation, Workload, World,
 };
 use crate::config::AbdConfig;
 use crate::invariants::AbdChecker;
@@ -69,6 +70,10 @@ impl Protocol for Abd {
 
     fn options() -> &'static [OptionInfo] {
         config::OPTIONS
+    }
+
+    fn properties() -> &'static [Property] {
+        properties::PROPERTIES
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

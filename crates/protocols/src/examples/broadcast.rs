@@ -7,9 +7,16 @@
 //! (no node receives a message it was not sent, from itself) shows where checks go.
 
 use crate::bugs::BugInfo;
+use crate::property::Property;
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation};
 use faultline_sim::{Actor, Context, Nanos, NodeId, World, MILLISECOND};
 use serde::Serialize;
+
+/// Its one safety property.
+pub const NO_SELF_DELIVERY: Property = Property::new(
+    "no_self_delivery",
+    "no node receives a message from itself (none is sent to itself)",
+);
 
 pub struct Broadcast {
     interval_ns: Nanos,
@@ -83,6 +90,10 @@ impl Protocol for Broadcast {
         }]
     }
 
+    fn properties() -> &'static [Property] {
+        &[NO_SELF_DELIVERY]
+    }
+
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let interval_us = setup.u64_option("interval_us", MILLISECOND / 1_000)?;
         if interval_us == 0 {
@@ -114,7 +125,7 @@ impl Protocol for Broadcast {
                     "n{i} received {} of its own messages",
                     node.received_from_self
                 );
-                return Err(Violation::new("no_self_delivery", detail));
+                return Err(Violation::of(&NO_SELF_DELIVERY, detail));
             }
         }
         Ok(())

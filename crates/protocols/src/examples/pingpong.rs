@@ -6,9 +6,16 @@
 //! duplicated or reordered delivery shows up as a gap.
 
 use crate::bugs::BugInfo;
+use crate::property::Property;
 use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation};
 use faultline_sim::{Actor, Context, NodeId, World};
 use serde::Serialize;
+
+/// Its one safety property.
+pub const BALL_IN_ORDER: Property = Property::new(
+    "ball_in_order",
+    "the ball's counter goes up by one per bounce (no delivery duplicated or reordered)",
+);
 
 pub struct PingPong {
     messages: u64,
@@ -76,6 +83,10 @@ impl Protocol for PingPong {
         }]
     }
 
+    fn properties() -> &'static [Property] {
+        &[BALL_IN_ORDER]
+    }
+
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         if setup.servers != 2 {
             return Err(SetupError::Invalid("pingpong needs exactly 2 nodes".into()));
@@ -102,8 +113,8 @@ impl Protocol for PingPong {
     fn check_end(&mut self, world: &World<PingPongNode>) -> Result<(), Violation> {
         let bad = world.actors().iter().flatten().any(|n| n.out_of_order);
         if bad {
-            return Err(Violation::new(
-                "ball_in_order",
+            return Err(Violation::of(
+                &BALL_IN_ORDER,
                 "a node saw the ball skip a bounce",
             ));
         }

@@ -3,6 +3,8 @@
 //! - [`op`]: operations, commands (operation + client session) and results.
 //! - [`store`]: the deterministic state machine with client sessions, so a retried
 //!   command applies at most once.
+//! - [`properties`]: the safety property the protocols built on it share
+//!   (`at_most_once`).
 //! - [`script`]: explicit workloads (`workload.script`) of key-value operations.
 //! - [`client`]: the client actor: finds the leader, retries across leader changes and
 //!   partitions, records every operation for the linearizability checker.
@@ -13,6 +15,7 @@
 pub mod client;
 pub mod node;
 pub mod op;
+pub mod properties;
 pub mod script;
 pub mod store;
 

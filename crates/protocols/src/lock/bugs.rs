@@ -1,30 +1,31 @@
 //! The lock protocols' named bugs (BUGS.md, Locks), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
+use crate::lock::properties::{FENCED_WRITES, LEASES_DISJOINT, TOKENS_INCREASE};
 
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "lock.no_fencing",
         mechanism: "the resource accepts every write, whatever its fencing token",
-        violates: &["fenced_writes"],
+        violates: &[FENCED_WRITES.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "lock.unsafe_release",
         mechanism: "release deletes the lock without checking that the releaser owns it",
-        violates: &["leases_disjoint"],
+        violates: &[LEASES_DISJOINT.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "lock.redlock_no_drift",
         mechanism: "the Redlock client takes the whole ttl as its validity, from when it won, ignoring the time acquiring took and clock drift",
-        violates: &["leases_disjoint"],
+        violates: &[LEASES_DISJOINT.name],
         scenario: "redlock",
     },
     BugInfo {
         name: "lock.failover_unreplicated",
         mechanism: "the primary answers a grant before its backup has it (replication rides on the next heartbeat)",
-        violates: &["leases_disjoint", "tokens_increase"],
+        violates: &[LEASES_DISJOINT.name, TOKENS_INCREASE.name],
         scenario: "nemesis",
     },
 ];

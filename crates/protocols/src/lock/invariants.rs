@@ -22,6 +22,7 @@
 use crate::history::ClientEventKind;
 use crate::lock::messages::Token;
 use crate::lock::node::LockNode;
+use crate::lock::properties::{FENCED_WRITES, LEASES_DISJOINT, TOKENS_INCREASE};
 use crate::protocol::Violation;
 use faultline_sim::time::format_nanos;
 use faultline_sim::watch::ChangeWatch;
@@ -121,7 +122,7 @@ impl LockChecker {
                     format_nanos(other_clock),
                     self.believed_note(),
                 );
-                return Err(Violation::new("leases_disjoint", detail));
+                return Err(Violation::of(&LEASES_DISJOINT, detail));
             }
         }
         if let Some((highest, by)) = self.highest_accepted {
@@ -131,7 +132,7 @@ impl LockChecker {
                     held.token,
                     format_nanos(now)
                 );
-                return Err(Violation::new("tokens_increase", detail));
+                return Err(Violation::of(&TOKENS_INCREASE, detail));
             }
         }
         self.highest_accepted = Some((held.token, client));
@@ -185,7 +186,7 @@ impl LockChecker {
                         format_nanos(world.now()),
                         self.believed_note(),
                     );
-                    return Err(Violation::new("fenced_writes", detail));
+                    return Err(Violation::of(&FENCED_WRITES, detail));
                 }
             }
             self.highest_written = Some((write.token, write.client));

@@ -37,12 +37,14 @@ pub mod failover;
 pub mod invariants;
 pub mod messages;
 pub mod node;
+pub mod properties;
 pub mod redlock;
 pub mod resource;
 pub mod script;
 pub mod single;
 
 use crate::bugs::BugInfo;
+use crate::property::Property;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
@@ -89,6 +91,10 @@ impl Protocol for Lock {
 
     fn options() -> &'static [OptionInfo] {
         config::OPTIONS
+    }
+
+    fn properties() -> &'static [Property] {
+        properties::PROPERTIES
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

@@ -1,36 +1,40 @@
 //! Multi-Paxos's named bugs (BUGS.md), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
+use crate::harness_properties::LINEARIZABILITY;
+use crate::paxos::properties::{
+    ACCEPTED_MONOTONIC, LEARN_ONLY_CHOSEN, ONE_VALUE_PER_SLOT, PROMISE_DURABLE,
+};
 
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "paxos.promise_not_persisted",
         mechanism: "an acceptor replies to Prepare before fsyncing its promise",
-        violates: &["promise_durable", "one_value_per_slot", "learn_only_chosen", "linearizability"],
+        violates: &[PROMISE_DURABLE.name, ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.accept_lower_ballot",
         mechanism: "an acceptor accepts a ballot lower than one it promised",
-        violates: &["one_value_per_slot", "accepted_monotonic", "learn_only_chosen", "linearizability"],
+        violates: &[ONE_VALUE_PER_SLOT.name, ACCEPTED_MONOTONIC.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.ignore_accepted_value",
         mechanism: "a new leader proposes its own value instead of the highest-ballot accepted one from the promises",
-        violates: &["one_value_per_slot", "learn_only_chosen", "linearizability"],
+        violates: &[ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.non_unique_ballots",
         mechanism: "ballots lack the proposer-id tiebreak, so two proposers can use the same one",
-        violates: &["one_value_per_slot", "learn_only_chosen", "linearizability"],
+        violates: &[ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.count_duplicate_votes",
         mechanism: "duplicate promise/accepted messages count toward a quorum",
-        violates: &["one_value_per_slot", "learn_only_chosen", "linearizability"],
+        violates: &[ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
 ];

@@ -11,7 +11,12 @@
 use crate::kv::KvOp;
 use crate::paxos::messages::{Ballot, Value};
 use crate::paxos::node::PaxosNode;
+use crate::paxos::properties::{
+    ACCEPTED_MONOTONIC, ACCEPTED_WITHIN_PROMISE, LEARN_ONLY_CHOSEN, ONE_VALUE_PER_SLOT,
+    ONLY_PROPOSED_CHOSEN, PROMISE_DURABLE,
+};
 use crate::paxos::server::Server;
+use crate::property::Property;
 use crate::protocol::Violation;
 use faultline_sim::hash::TraceHasher;
 use faultline_sim::watch::ChangeWatch;
@@ -45,8 +50,8 @@ fn value_hash(value: &Value) -> u64 {
     h.finish()
 }
 
-fn violation(property: &str, detail: String) -> Result<(), Violation> {
-    Err(Violation::new(property, detail))
+fn violation(property: &Property, detail: String) -> Result<(), Violation> {
+    Err(Violation::of(property, detail))
 }
 
 impl PaxosChecker {
@@ -79,7 +84,7 @@ impl PaxosChecker {
             }
             if server.promised < self.max_promised[i] {
                 return violation(
-                    "promise_durable",
+                    &PROMISE_DURABLE,
                     format!(
                         "n{i} promised {:?} but now only {:?}",
                         self.max_promised[i], server.promised
@@ -105,7 +110,7 @@ impl PaxosChecker {
             for (slot, value) in new_execs {
                 if self.chosen.get(&slot) != Some(&value_hash(&value)) {
                     return violation(
-                        "learn_only_chosen",
+                        &LEARN_ONLY_CHOSEN,
                         format!("n{i} executed a value in slot {slot} that was not chosen there"),
                     );
                 }
@@ -125,14 +130,14 @@ impl PaxosChecker {
         let hash = value_hash(value);
         if ballot > promised {
             return violation(
-                "accepted_within_promise",
+                &ACCEPTED_WITHIN_PROMISE,
                 format!("n{acceptor} accepted {ballot:?} above its promise {promised:?}"),
             );
         }
         let previous = self.accepted_ballot.insert((acceptor, slot), ballot);
         if previous.is_some_and(|p| p > ballot) {
             return violation(
-                "accepted_monotonic",
+                &ACCEPTED_MONOTONIC,
                 format!(
                     "n{acceptor} accepted {ballot:?} in slot {slot} after {:?}",
                     previous.unwrap()
@@ -150,7 +155,7 @@ impl PaxosChecker {
         }
         match self.chosen.insert(slot, hash) {
             Some(other) if other != hash => violation(
-                "one_value_per_slot",
+                &ONE_VALUE_PER_SLOT,
                 format!(
                     "two different values were chosen in slot {slot} (the second with {ballot:?})"
                 ),
@@ -170,7 +175,7 @@ impl PaxosChecker {
             let kept = server.accepted.get(&slot).map(|vote| vote.ballot);
             if kept.is_none_or(|kept| kept < ballot) {
                 return violation(
-                    "accepted_monotonic",
+                    &ACCEPTED_MONOTONIC,
                     format!(
                         "n{acceptor} accepted {ballot:?} in slot {slot} but after a restart holds {kept:?}"
                     ),
@@ -189,7 +194,7 @@ impl PaxosChecker {
             .find(|(_, key)| !proposed.contains(key))
         {
             Some((slot, _)) => violation(
-                "only_proposed_chosen",
+                &ONLY_PROPOSED_CHOSEN,
                 format!("slot {slot} chose a value no client proposed"),
             ),
             None => Ok(()),

@@ -32,13 +32,16 @@ pub mod learner;
 pub mod messages;
 pub mod node;
 pub mod persistence;
+pub mod properties;
 pub mod proposer;
 pub mod server;
 
 use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
 use crate::kv::node::{node_factory, unfinished_ops};
+use crate::kv::properties::AT_MOST_ONCE;
 use crate::kv::{ClientConfig, KvOp};
+use crate::property::Property;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
@@ -86,6 +89,10 @@ impl Protocol for Paxos {
 
     fn options() -> &'static [OptionInfo] {
         OPTIONS
+    }
+
+    fn properties() -> &'static [Property] {
+        properties::PROPERTIES
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
@@ -151,7 +158,7 @@ fn check_applied_at_most_once(world: &World<PaxosNode>, invoked: u64) -> Result<
         if applied > invoked {
             let detail =
                 format!("n{i} applied {applied} commands but clients invoked only {invoked}");
-            return Err(Violation::new("at_most_once", detail));
+            return Err(Violation::of(&AT_MOST_ONCE, detail));
         }
     }
     Ok(())

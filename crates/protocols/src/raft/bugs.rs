@@ -1,40 +1,45 @@
 //! Raft's named bugs (BUGS.md), each a switch on a real code path, resolved once.
 
 use crate::bugs::{BugInfo, Bugs};
+use crate::harness_properties::LINEARIZABILITY;
+use crate::raft::properties::{
+    COMMITTED_DURABLE, ELECTABLE_COMPLETENESS, ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING,
+    STATE_MACHINE_SAFETY, VOTE_DURABLE,
+};
 
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "raft.commit_previous_term",
         mechanism: "leader advances commitIndex over an entry of an earlier term by counting replicas (Raft §5.4.2, Figure 8)",
         violates: &[
-            "electable_completeness",
-            "state_machine_safety",
-            "leader_completeness",
-            "linearizability",
+            ELECTABLE_COMPLETENESS.name,
+            STATE_MACHINE_SAFETY.name,
+            LEADER_COMPLETENESS.name,
+            LINEARIZABILITY.name,
         ],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raft.vote_not_persisted",
         mechanism: "votedFor is written but not fsynced before the vote is granted",
-        violates: &["vote_durable", "election_safety"],
+        violates: &[VOTE_DURABLE.name, ELECTION_SAFETY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raft.no_up_to_date_check",
         mechanism: "votes are granted without the §5.4.1 log comparison",
-        violates: &["leader_completeness", "electable_completeness", "committed_durable", "state_machine_safety", "linearizability"],
+        violates: &[LEADER_COMPLETENESS.name, ELECTABLE_COMPLETENESS.name, COMMITTED_DURABLE.name, STATE_MACHINE_SAFETY.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raft.no_prev_term_check",
         mechanism: "a follower checks that prevLogIndex exists but not its term",
         violates: &[
-            "log_matching",
-            "state_machine_safety",
-            "electable_completeness",
-            "leader_completeness",
-            "linearizability",
+            LOG_MATCHING.name,
+            STATE_MACHINE_SAFETY.name,
+            ELECTABLE_COMPLETENESS.name,
+            LEADER_COMPLETENESS.name,
+            LINEARIZABILITY.name,
         ],
         scenario: "nemesis",
     },
@@ -42,34 +47,34 @@ pub const BUGS: &[BugInfo] = &[
         name: "raft.truncate_on_every_append",
         mechanism: "a follower truncates its log after prevLogIndex on every AppendEntries, not only on conflict",
         violates: &[
-            "committed_durable",
-            "electable_completeness",
-            "state_machine_safety",
-            "leader_completeness",
-            "linearizability",
+            COMMITTED_DURABLE.name,
+            ELECTABLE_COMPLETENESS.name,
+            STATE_MACHINE_SAFETY.name,
+            LEADER_COMPLETENESS.name,
+            LINEARIZABILITY.name,
         ],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raft.commit_index_unbounded",
         mechanism: "a follower sets commitIndex = leaderCommit without min(index of last new entry)",
-        violates: &["state_machine_safety", "electable_completeness", "linearizability"],
+        violates: &[STATE_MACHINE_SAFETY.name, ELECTABLE_COMPLETENESS.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raft.stale_read",
         mechanism: "the leader answers reads from its local state with no quorum round",
-        violates: &["linearizability"],
+        violates: &[LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raft.ack_before_fsync",
         mechanism: "AppendEntries is acknowledged before the entries are fsynced",
         violates: &[
-            "committed_durable",
-            "electable_completeness",
-            "state_machine_safety",
-            "linearizability",
+            COMMITTED_DURABLE.name,
+            ELECTABLE_COMPLETENESS.name,
+            STATE_MACHINE_SAFETY.name,
+            LINEARIZABILITY.name,
         ],
         scenario: "nemesis",
     },

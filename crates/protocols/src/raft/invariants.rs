@@ -18,11 +18,17 @@
 //! argument (§5.4.3) that the voting rule relies on. It catches a Figure 8 commit the
 //! moment it happens, not only in the rare runs where the wrong server then wins.
 
+use crate::property::Property;
 use crate::protocol::Violation;
 use crate::raft::log::Log;
 use crate::raft::messages::Payload;
 use crate::raft::node::RaftNode;
 use crate::raft::persistence::replay;
+use crate::raft::properties::{
+    COMMITTED_DURABLE, COMMIT_MONOTONIC, ELECTABLE_COMPLETENESS, ELECTION_SAFETY,
+    LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY, TERM_MONOTONIC,
+    VOTE_DURABLE,
+};
 use crate::raft::server::{Role, Server};
 use faultline_sim::hash::TraceHasher;
 use faultline_sim::watch::ChangeWatch;
@@ -61,8 +67,8 @@ fn payload_hash(payload: &Payload) -> u64 {
     h.finish()
 }
 
-fn violation(property: &str, detail: String) -> Result<(), Violation> {
-    Err(Violation::new(property, detail))
+fn violation(property: &Property, detail: String) -> Result<(), Violation> {
+    Err(Violation::of(property, detail))
 }
 
 impl RaftChecker {
@@ -120,7 +126,7 @@ impl RaftChecker {
                 .count();
             if durable < leader.config.majority() {
                 return violation(
-                    "committed_durable",
+                    &COMMITTED_DURABLE,
                     format!(
                         "leader n{i} committed index {} but only {durable} servers have it on disk",
                         leader.commit_index
@@ -160,7 +166,7 @@ impl RaftChecker {
             let voters = self.log_summary.iter().filter(|&&v| v <= own).count();
             if voters >= majority {
                 return violation(
-                    "electable_completeness",
+                    &ELECTABLE_COMPLETENESS,
                     format!(
                         "n{i} (last log term {}, index {}) lacks committed entry {index} (term {term}) yet {voters} servers would vote for it",
                         own.0, own.1
@@ -174,7 +180,7 @@ impl RaftChecker {
     fn check_term_and_vote(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
         if s.term < self.max_term[i] {
             return violation(
-                "term_monotonic",
+                &TERM_MONOTONIC,
                 format!(
                     "n{i} went back from term {} to {}",
                     self.max_term[i], s.term
@@ -187,7 +193,7 @@ impl RaftChecker {
         } else if let Some(vote) = self.vote_in_max_term[i] {
             if s.voted_for != Some(vote) {
                 return violation(
-                    "vote_durable",
+                    &VOTE_DURABLE,
                     format!(
                         "n{i} voted for n{vote} in term {} but now remembers {:?}",
                         s.term, s.voted_for
@@ -204,7 +210,7 @@ impl RaftChecker {
         if let Some(previous) = self.last_commit[i] {
             if s.commit_index < previous {
                 return violation(
-                    "commit_monotonic",
+                    &COMMIT_MONOTONIC,
                     format!(
                         "n{i} commit index fell from {previous} to {}",
                         s.commit_index
@@ -221,7 +227,7 @@ impl RaftChecker {
             match self.committed.get(&index) {
                 Some(&committed) if committed != seen => {
                     return violation(
-                        "state_machine_safety",
+                        &STATE_MACHINE_SAFETY,
                         format!(
                             "n{i} committed a different entry at index {index} (term {}) than was committed before (term {})",
                             seen.0, committed.0
@@ -247,7 +253,7 @@ impl RaftChecker {
         let hash = payload_hash(&entry.payload);
         match self.tails.insert((last, entry.term), hash) {
             Some(other) if other != hash => violation(
-                "log_matching",
+                &LOG_MATCHING,
                 format!(
                     "n{i} holds a different entry at index {last} term {} than another log did",
                     entry.term
@@ -261,7 +267,7 @@ impl RaftChecker {
         if let Some(&other) = self.leader_of_term.get(&s.term) {
             if other != i as u32 {
                 return violation(
-                    "election_safety",
+                    &ELECTION_SAFETY,
                     format!("n{other} and n{i} were both leader in term {}", s.term),
                 );
             }
@@ -273,7 +279,7 @@ impl RaftChecker {
                 && (last <= s.log.snapshot_index || s.log.term_at(last) == Some(term));
             if !kept {
                 return violation(
-                    "leader_append_only",
+                    &LEADER_APPEND_ONLY,
                     format!("leader n{i} of term {} lost entry {last}", s.term),
                 );
             }
@@ -303,7 +309,7 @@ impl RaftChecker {
                 .map(|e| (e.term, payload_hash(&e.payload)));
             if held != Some((term, hash)) {
                 return violation(
-                    "leader_completeness",
+                    &LEADER_COMPLETENESS,
                     format!("n{i} became leader of term {} without committed entry {index} (term {term})", s.term),
                 );
             }

@@ -32,6 +32,7 @@ pub mod log;
 pub mod messages;
 pub mod node;
 pub mod persistence;
+pub mod properties;
 pub mod replication;
 pub mod server;
 pub mod snapshot;
@@ -39,7 +40,9 @@ pub mod snapshot;
 use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
 use crate::kv::node::{node_factory, unfinished_ops};
+use crate::kv::properties::AT_MOST_ONCE;
 use crate::kv::ClientConfig;
+use crate::property::Property;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
@@ -116,6 +119,10 @@ impl Protocol for Raft {
         OPTIONS
     }
 
+    fn properties() -> &'static [Property] {
+        properties::PROPERTIES
+    }
+
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let election_ms = setup.u64_option("election_timeout_ms", 150)?.max(1);
         let config = RaftConfig {
@@ -175,7 +182,7 @@ impl Protocol for Raft {
                         "n{i} applied {} commands but clients invoked only {invoked}",
                         server.store.applied_count()
                     );
-                    return Err(Violation::new("at_most_once", detail));
+                    return Err(Violation::of(&AT_MOST_ONCE, detail));
                 }
             }
         }

@@ -1,24 +1,26 @@
 //! The saga's named bugs (BUGS.md), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
+use crate::kv::properties::AT_MOST_ONCE;
+use crate::saga::properties::{CANCELLED_NET_ZERO, SAGA_ATOMICITY};
 
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "saga.timeout_is_failure",
         mechanism: "a step whose reply is late is taken as refused: the saga is cancelled (the steps before it compensated) while the step can still take effect, and when it does nothing undoes it",
-        violates: &["cancelled_net_zero", "saga_atomicity"],
+        violates: &[CANCELLED_NET_ZERO.name, SAGA_ATOMICITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "saga.non_idempotent_step",
         mechanism: "a service applies a redelivered command (a duplicate or a retry, same command id) again instead of answering it from its table of applied commands",
-        violates: &["at_most_once"],
+        violates: &[AT_MOST_ONCE.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "saga.state_after_send",
         mechanism: "the orchestrator sends a command before its saga state is durable (written after the send, synced by a background flush): a crash in between forgets the command, and the saga redoes the step under a new command id",
-        violates: &["at_most_once", "saga_atomicity"],
+        violates: &[AT_MOST_ONCE.name, SAGA_ATOMICITY.name],
         scenario: "nemesis",
     },
 ];

@@ -22,11 +22,16 @@
 //! `unfinished_ops`.
 
 use crate::history::ClientEventKind;
+use crate::kv::properties::AT_MOST_ONCE;
+use crate::property::Property;
 use crate::protocol::Violation;
 use crate::saga::books::{Inventory, Payment};
 use crate::saga::config::{SagaConfig, ORCHESTRATOR, SERVERS};
 use crate::saga::messages::{Action, Command, OrderId, Outcome, SagaEnd, Service};
 use crate::saga::node::SagaNode;
+use crate::saga::properties::{
+    CANCELLED_NET_ZERO, MONEY_CONSERVED, SAGA_ATOMICITY, STOCK_CONSERVED,
+};
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::World;
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,8 +84,8 @@ impl fmt::Display for Effects {
     }
 }
 
-fn violation(property: &str, detail: String) -> Result<(), Violation> {
-    Err(Violation::new(property, detail))
+fn violation(property: &Property, detail: String) -> Result<(), Violation> {
+    Err(Violation::of(property, detail))
 }
 
 #[derive(Debug)]
@@ -137,7 +142,7 @@ impl SagaChecker {
             .find(|(id, e)| !e.is_none() && !self.ends.contains_key(id));
         match orphan {
             Some((id, e)) => violation(
-                "saga_atomicity",
+                &SAGA_ATOMICITY,
                 format!("{id} took effect ({e}) but the orchestrator never ended its saga"),
             ),
             None => Ok(()),
@@ -180,7 +185,7 @@ impl SagaChecker {
         let times = effects.times(command.action);
         if times > 1 {
             return violation(
-                "at_most_once",
+                &AT_MOST_ONCE,
                 format!(
                     "{id}: {:?} took effect {times} times (the last by command {}.{})",
                     command.action, command.id.boot, command.id.n
@@ -254,7 +259,7 @@ impl SagaChecker {
             return Ok(());
         }
         violation(
-            "saga_atomicity",
+            &SAGA_ATOMICITY,
             format!("{id} ended {end:?} but what took effect is: {effects}"),
         )
     }
@@ -264,7 +269,7 @@ impl SagaChecker {
             return Ok(());
         }
         violation(
-            "cancelled_net_zero",
+            &CANCELLED_NET_ZERO,
             format!("{id} is not undone {when}: {effects}"),
         )
     }
@@ -278,7 +283,7 @@ impl SagaChecker {
             );
             if on_hand + reserved + shipped != self.stock_per_item {
                 return violation(
-                    "stock_conserved",
+                    &STOCK_CONSERVED,
                     format!(
                         "item i{item}: {on_hand} on hand + {reserved} reserved + {shipped} shipped ≠ {} stocked",
                         self.stock_per_item
@@ -295,7 +300,7 @@ impl SagaChecker {
             return Ok(());
         }
         violation(
-            "money_conserved",
+            &MONEY_CONSERVED,
             format!(
                 "balances {balances} + revenue {} ≠ {} opening balances",
                 payment.revenue, self.money_total

@@ -44,11 +44,13 @@ pub mod messages;
 pub mod node;
 pub mod orchestrator;
 pub mod outbox;
+pub mod properties;
 pub mod script;
 pub mod service;
 pub mod state;
 
 use crate::bugs::BugInfo;
+use crate::property::Property;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
@@ -84,6 +86,10 @@ impl Protocol for Saga {
 
     fn options() -> &'static [OptionInfo] {
         OPTIONS
+    }
+
+    fn properties() -> &'static [Property] {
+        properties::PROPERTIES
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

@@ -2,30 +2,33 @@
 //! resolved once.
 
 use crate::bugs::{BugInfo, Bugs};
+use crate::twopc::properties::{
+    ABORT_WITHOUT_CAUSE, AGREEMENT, DECISION_DURABLE, NO_REVERSAL, PREPARED_DURABLE,
+};
 
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "twopc.participant_timeout_abort",
         mechanism: "a prepared participant that waits too long for the decision aborts on its own",
-        violates: &["agreement"],
+        violates: &[AGREEMENT.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "twopc.decision_not_logged",
         mechanism: "the coordinator sends its decision before forcing it to disk (flushed lazily)",
-        violates: &["decision_durable"],
+        violates: &[DECISION_DURABLE.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "twopc.vote_before_prepare_logged",
         mechanism: "a participant votes yes before forcing its PREPARED record to disk (flushed lazily)",
-        violates: &["prepared_durable"],
+        violates: &[PREPARED_DURABLE.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "twopc.late_decision_overwrites",
         mechanism: "a participant applies a decision for an earlier attempt of a transaction over the outcome it recorded for a later one",
-        violates: &["no_reversal", "agreement", "abort_without_cause"],
+        violates: &[NO_REVERSAL.name, AGREEMENT.name, ABORT_WITHOUT_CAUSE.name],
         scenario: "nemesis",
     },
 ];

@@ -19,12 +19,17 @@
 //!   prepared;
 //! - `money_conserved`: the balances add up to what the bank started with.
 
+use crate::property::Property;
 use crate::protocol::Violation;
 use crate::twopc::bank::Bank;
 use crate::twopc::coordinator::{Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::participant::Status;
+use crate::twopc::properties::{
+    ABORT_WITHOUT_CAUSE, AGREEMENT, ALL_DECIDED, COMMIT_NEEDS_ALL_YES, DECISION_DURABLE,
+    MONEY_CONSERVED, NO_REVERSAL, PREPARED_DURABLE,
+};
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,8 +54,8 @@ pub struct TwoPcChecker {
     disruptions_at_begin: BTreeMap<Attempt, u64>,
 }
 
-fn violation(property: &str, detail: String) -> Result<(), Violation> {
-    Err(Violation::new(property, detail))
+fn violation(property: &Property, detail: String) -> Result<(), Violation> {
+    Err(Violation::of(property, detail))
 }
 
 fn outcome_name(commit: bool) -> &'static str {
@@ -130,7 +135,7 @@ impl TwoPcChecker {
             let outcome = outcome_name(entry.commit);
             let detail =
                 format!("the coordinator sent {outcome} for {attempt} before it was on disk");
-            return violation("decision_durable", detail);
+            return violation(&DECISION_DURABLE, detail);
         }
         let state = coordinator.attempts.get(&attempt);
         let mut participants = state.into_iter().flat_map(|s| s.participants.iter());
@@ -138,14 +143,14 @@ impl TwoPcChecker {
         if entry.commit && !all_yes {
             let detail =
                 format!("the coordinator committed {attempt} without a yes from every participant");
-            return violation("commit_needs_all_yes", detail);
+            return violation(&COMMIT_NEEDS_ALL_YES, detail);
         }
         let undisturbed = self.disruptions_at_begin.get(&attempt) == Some(&disruptions(world));
         if !entry.commit && !entry.recovered && all_yes && undisturbed {
             let detail = format!(
                 "the coordinator aborted {attempt} although every vote was yes and nothing failed"
             );
-            return violation("abort_without_cause", detail);
+            return violation(&ABORT_WITHOUT_CAUSE, detail);
         }
         Ok(())
     }
@@ -163,7 +168,7 @@ impl TwoPcChecker {
             }
             if vote.record >= world.disk(node).synced_len() {
                 return violation(
-                    "prepared_durable",
+                    &PREPARED_DURABLE,
                     format!(
                         "n{i} voted yes on {} before its PREPARED record was on disk",
                         vote.attempt
@@ -189,7 +194,7 @@ impl TwoPcChecker {
         if let Some(&before) = self.outcome_of.get(&(node, attempt)) {
             if before != commit {
                 return violation(
-                    "no_reversal",
+                    &NO_REVERSAL,
                     format!(
                         "n{node} reached {} for {attempt} after {}",
                         outcome_name(commit),
@@ -201,7 +206,7 @@ impl TwoPcChecker {
         self.outcome_of.insert((node, attempt), commit);
         match self.first_outcome.get(&attempt) {
             Some(&(other, by)) if other != commit => violation(
-                "agreement",
+                &AGREEMENT,
                 format!(
                     "n{node} reached {} for {attempt} but n{by} reached {}",
                     outcome_name(commit),
@@ -227,7 +232,7 @@ impl TwoPcChecker {
                         c.attempts.iter().find(|(_, s)| s.decision.is_none())
                     {
                         return violation(
-                            "all_decided",
+                            &ALL_DECIDED,
                             format!("the coordinator never decided {attempt}"),
                         );
                     }
@@ -237,19 +242,19 @@ impl TwoPcChecker {
                     let prepared = p.txs.iter().find(|(_, s)| s.status == Status::Prepared);
                     if let Some((tx, state)) = prepared {
                         return violation(
-                            "all_decided",
+                            &ALL_DECIDED,
                             format!("n{i} is still prepared for {tx} attempt {}", state.attempt),
                         );
                     }
                     total += p.balances.values().sum::<i64>();
                 }
                 Some(TwoPcNode::Client(_)) => {}
-                None => return violation("all_decided", format!("n{i} is down at the end")),
+                None => return violation(&ALL_DECIDED, format!("n{i} is down at the end")),
             }
         }
         if total != self.bank.total() {
             return violation(
-                "money_conserved",
+                &MONEY_CONSERVED,
                 format!(
                     "the balances add up to {total}, not the {} the bank started with",
                     self.bank.total()

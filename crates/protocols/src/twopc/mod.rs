@@ -30,9 +30,11 @@ pub mod invariants;
 pub mod messages;
 pub mod node;
 pub mod participant;
+pub mod properties;
 
 use crate::bugs::BugInfo;
 use crate::plan::{Pacing, Plan};
+use crate::property::Property;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
@@ -119,6 +121,10 @@ impl Protocol for TwoPc {
 
     fn options() -> &'static [OptionInfo] {
         OPTIONS
+    }
+
+    fn properties() -> &'static [Property] {
+        properties::PROPERTIES
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

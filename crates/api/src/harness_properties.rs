@@ -1,0 +1,67 @@
+//! The properties the harness itself judges every run by, whatever the protocol:
+//! the client history against its model, liveness after the faults heal, and a run
+//! that panics or never settles. A protocol's named bugs may name these beside its
+//! own declared properties ([`crate::Protocol::properties`]).
+
+use crate::property::Property;
+
+/// The client history is linearizable with respect to the protocol's history model.
+pub const LINEARIZABILITY: Property = Property::new(
+    "linearizability",
+    "the client history is linearizable with respect to the history model",
+);
+
+/// Every client operation completes once the faults heal.
+pub const STUCK: Property = Property::new(
+    "stuck",
+    "every client operation completes within the quiet period after the faults heal",
+);
+
+/// Clients invoke only operations their history model knows.
+pub const KNOWN_OPERATIONS: Property = Property::new(
+    "history_model",
+    "clients invoke only operations their history model knows",
+);
+
+/// Protocol code does not panic.
+pub const PANIC: Property = Property::new("panic", "protocol code does not panic");
+
+/// A run settles within the harness's event budgets.
+pub const RUNAWAY: Property = Property::new(
+    "runaway",
+    "a run stays within its event budgets (time advances, the queue stays bounded)",
+);
+
+/// Every property the harness judges, whatever the protocol.
+pub const HARNESS_PROPERTIES: &[Property] =
+    &[LINEARIZABILITY, STUCK, KNOWN_OPERATIONS, PANIC, RUNAWAY];
+
+/// Whether a violation of `name` is one a protocol declaring `declared` may raise
+/// or a named bug may cite: one of its declared properties or a harness property.
+/// A protocol that declares none (`&[]`) has not declared its properties, and
+/// every name is accepted, so protocols written before declarations keep working.
+pub fn names_known_property(declared: &[Property], name: &str) -> bool {
+    declared.is_empty()
+        || Property::find(declared, name).is_some()
+        || Property::find(HARNESS_PROPERTIES, name).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWN: Property = Property::new("own", "a protocol's own");
+
+    #[test]
+    fn a_declaring_protocol_may_name_its_own_and_the_harness_properties_only() {
+        assert!(names_known_property(&[OWN], "own"));
+        assert!(names_known_property(&[OWN], "linearizability"));
+        assert!(names_known_property(&[OWN], "history_model"));
+        assert!(!names_known_property(&[OWN], "onw"));
+    }
+
+    #[test]
+    fn a_protocol_that_declares_nothing_may_name_anything() {
+        assert!(names_known_property(&[], "anything"));
+    }
+}
