@@ -4,6 +4,9 @@
 //! duration patterns match exactly the text the duration parser reads, and a file's
 //! `$schema` field changes nothing about its run.
 
+#[path = "schema/user_protocol.rs"]
+mod user_protocol;
+
 use faultline_harness::duration::{parse_signed, Duration, SignedDuration};
 use faultline_harness::schema::{
     duration_pattern, scenario_schema, scenario_schema_value, signed_duration_pattern,
@@ -14,6 +17,7 @@ use faultline_protocols::BuiltinProtocols;
 use jsonschema::Validator;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use user_protocol::Relay;
 
 fn validator(registry: &Registry) -> Validator {
     let schema = scenario_schema_value(registry);
@@ -584,4 +588,75 @@ fn the_schema_names_its_draft_and_itself() {
     let option = &schema["allOf"][0]["then"]["properties"]["protocol"]["properties"]["pre_vote"];
     assert_eq!(option["type"], json!("boolean"), "{option}");
     assert_eq!(option["default"], json!(true), "{option}");
+}
+
+#[test]
+fn a_users_protocol_appears_with_what_its_build_takes() {
+    let registry = Registry::builtin().with::<Relay>();
+    let schema = scenario_schema_value(&registry);
+    let kinds = &schema["$defs"]["ProtocolSection"]["properties"]["kind"]["enum"];
+    assert_eq!(kinds.as_array().unwrap().last(), Some(&json!("relay")));
+    let relay = schema["allOf"].as_array().unwrap().last().unwrap()["then"].clone();
+    let options = &relay["properties"]["protocol"]["properties"];
+    assert_eq!(
+        options["mode"]["enum"],
+        json!(["push", "pull", "star"]),
+        "{relay}"
+    );
+    assert_eq!(options["mode"]["default"], json!("push"));
+    assert_eq!(options["label"]["type"], json!("string"));
+    assert_eq!(
+        options["label"].get("enum"),
+        None,
+        "any text: {}",
+        options["label"]
+    );
+    assert_eq!(options["verbose"]["type"], json!("boolean"));
+    assert_eq!(
+        options["fanout"]["type"],
+        json!("integer"),
+        "a panic refuses the rest"
+    );
+    assert_eq!(
+        relay["properties"]["bugs"]["items"]["enum"],
+        json!(["relay.loop"])
+    );
+
+    let validator = validator(&registry);
+    let scenario = |protocol: Value| json!({ "protocol": protocol, "bugs": ["relay.loop"] });
+    let agreed = [
+        (json!({ "kind": "relay", "nodes": 2 }), true),
+        (
+            json!({ "kind": "relay", "nodes": 3, "mode": "star", "label": "x", "verbose": true, "fanout": 4 }),
+            true,
+        ),
+        (json!({ "kind": "relay", "nodes": 4, "mode": "pull" }), true),
+        (
+            json!({ "kind": "relay", "nodes": 4, "mode": "star" }),
+            false,
+        ),
+        (json!({ "kind": "relay", "nodes": 1 }), false),
+        (
+            json!({ "kind": "relay", "nodes": 2, "mode": "ring" }),
+            false,
+        ),
+        (json!({ "kind": "relay", "nodes": 2, "label": 5 }), false),
+        (json!({ "kind": "relay", "nodes": 2, "fan_out": 1 }), false),
+    ];
+    // Its build panics on a fanout that is not an integer; the schema refuses one.
+    let negative = scenario(json!({ "kind": "relay", "nodes": 2, "fanout": -1 }));
+    assert!(schema_verdict(&validator, &negative).is_err());
+    for (protocol, valid) in agreed {
+        let scenario = scenario(protocol);
+        let text = scenario.to_string();
+        let parsed = Scenario::parse(&text, "relay.json", &registry);
+        assert_eq!(
+            parsed.is_ok(),
+            valid,
+            "validation of {text}: {:?}",
+            parsed.err()
+        );
+        let verdict = schema_verdict(&validator, &scenario);
+        assert_eq!(verdict.is_ok(), valid, "schema of {text}: {verdict:?}");
+    }
 }

@@ -7,13 +7,17 @@
 //! and at which node counts the protocol builds, with its defaults or with one
 //! option set to each of its choices (the lock service's `"single"` runs on 3 nodes,
 //! `"redlock"` on 2 or more). The answers hold for the default workload; rules that
-//! tie one option's value to another's are left to validation.
+//! tie one option's value to another's are left to validation. A build that panics on
+//! a value tried (a user's protocol that unwraps an option as an integer) counts as
+//! refusing it: the schema then says what the protocol can take.
 
 use super::fields::{NODES_MAX, NODES_MIN};
 use crate::registry::ProtocolInfo;
 use faultline_api::{Bugs, OptionInfo, Setup, Workload};
 use serde_json::{json, Value};
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::sync::Once;
 
 /// Cluster sizes at which an option's values are tried (a value counts as taken if
 /// the protocol builds with it at one of them, or where it builds with its defaults).
@@ -124,8 +128,33 @@ impl<'a> Probe<'a> {
             options: options.clone(),
             fault_period_ns: FAULT_PERIOD_NS,
         };
-        (self.info.check_setup)(&setup).is_ok()
+        let check = self.info.check_setup;
+        quiet_while_probing();
+        PROBING.with(|probing| probing.set(true));
+        let built = std::panic::catch_unwind(|| check(&setup));
+        PROBING.with(|probing| probing.set(false));
+        built.is_ok_and(|built| built.is_ok())
     }
+}
+
+thread_local! {
+    /// Whether this thread is trying a build.
+    static PROBING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A build's panic on a value tried is an answer, not news: a process-wide panic hook,
+/// installed once, stays quiet while its thread tries a build and hands every other
+/// panic to the hook it replaced.
+fn quiet_while_probing() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PROBING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// The integers tried on an option: a spread, and its default if that is one.
