@@ -16,6 +16,9 @@ use serde_json::{Map, Value};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// The JSON Schema the file follows (`faultline schema`), for editors; runs ignore it.
+    #[serde(default, rename = "$schema", skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// A short name, used in reports and failure file names.
     #[serde(default = "default_name")]
     pub name: String,
