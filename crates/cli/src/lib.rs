@@ -20,6 +20,7 @@ mod progress;
 mod replay_cmd;
 mod run_cmd;
 mod shrink_cmd;
+mod test_cmd;
 
 use crate::output::{errln, outln};
 pub use app::App;
@@ -64,6 +65,8 @@ enum Command {
     Schema,
     /// Time a scenario: events/s, simulated s per wall s, peak memory.
     Bench(bench_cmd::BenchArgs),
+    /// Run every scenario file under the given paths; each must end as its `expect` says.
+    Test(test_cmd::TestArgs),
 }
 
 /// Runs the command line in `std::env::args()` with the protocols of `registry`,
@@ -100,6 +103,7 @@ where
         Command::Shrink(args) => shrink_cmd::shrink_command(app, args),
         Command::Check(args) => check_cmd::check_command(args),
         Command::Bench(args) => bench_cmd::bench_command(app, args),
+        Command::Test(args) => test_cmd::test_command(app, args),
         Command::Schema => {
             outln!(
                 "{}",
