@@ -2,10 +2,14 @@
 //!
 //! Every `*.json` file under the given paths is a scenario run once with its own
 //! seed, and passes when it ends as its `expect` field says (`pass`: every check
-//! holds; `fail`: a property is violated, as a named-bug demonstration or a frozen
-//! regression must). Files run in parallel, each simulation single-threaded, and
-//! are reported one line each in sorted path order whatever the thread count, then
-//! summarised; `--junit` writes one test case per file. Exit 0 when every file met
+//! holds; `fail`: a property is violated). A file that switches bugs on and
+//! expects `fail` (a bug demonstration, a frozen regression) must also fail by a
+//! property its bugs are known to violate and pass with them off, as
+//! `crates/harness/tests/regressions.rs` requires of the regression corpus, so it
+//! shows the bug and not some other failure. Files run in parallel, each
+//! simulation single-threaded, and are reported one line each in sorted path order
+//! whatever the thread count, then summarised; `--junit` writes one test case per
+//! file. Exit 0 when every file met
 //! its expectation, 1 when one did not, 3 on bad input (a path that does not exist,
 //! a scenario that does not validate, no scenario at all).
 
@@ -27,7 +31,8 @@ use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
-    /// Scenario files, or directories searched recursively for `*.json`.
+    /// Scenario files, or directories searched recursively for `*.json` (symbolic
+    /// links to directories inside them are not followed).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Threads (default: all cores). The report does not depend on it.
@@ -141,13 +146,22 @@ fn walk(dir: &Path, found: &mut Found) -> anyhow::Result<()> {
         if hidden {
             continue;
         }
-        if path.is_dir() {
+        let is_dir = entry_is_dir(&path)?;
+        if is_dir {
             walk(&path, found)?;
-        } else {
+        } else if path.is_file() {
             classify(path, found);
         }
     }
     Ok(())
+}
+
+/// Whether `path` is a directory itself, not a symbolic link to one (which could
+/// lead back up the tree).
+fn entry_is_dir(path: &Path) -> anyhow::Result<bool> {
+    let kind = std::fs::symlink_metadata(path)
+        .map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
+    Ok(kind.is_dir())
 }
 
 fn classify(path: PathBuf, found: &mut Found) {

@@ -294,3 +294,17 @@ fn junit_output_never_replaces_a_file_faultline_did_not_write() {
 fn no_path_is_a_usage_error() {
     assert_eq!(faultline(&["test"]).status.code(), Some(3));
 }
+
+#[test]
+fn a_symbolic_link_back_up_the_tree_is_not_followed() {
+    let dir = temp_dir("symlink");
+    std::fs::write(
+        dir.join("scenario.json"),
+        scenario_expecting("scenarios/raft/basic_agreement.json", "pass"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    let output = faultline(&["test", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(file_lines(&stdout(&output)).len(), 1, "{}", stdout(&output));
+}
