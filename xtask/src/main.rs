@@ -1,4 +1,4 @@
-//! Project automation: `cargo xtask ci | bench | bughunt`.
+//! Project automation: `cargo xtask ci | bench | bughunt | docs`.
 //!
 //! - `ci`: everything CI checks, in the order that fails fastest: formatting, clippy,
 //!   the whole test suite, the example crate outside the workspace (its tests and
@@ -7,11 +7,14 @@
 //!   behind every figure.
 //! - `bughunt`: seeds to first detection for every named bug, with and without swarm,
 //!   and the shrunk reproducer's size; appended to BENCHMARKS.md.
+//! - `docs`: regenerates `docs/bugs.md` from the protocols' named bugs.
 
 mod bench;
 mod bughunt;
+mod bugs_doc;
 mod ci;
 mod cmd;
+mod docs;
 mod own_protocol;
 
 use anyhow::{bail, Result};
@@ -22,6 +25,7 @@ fn main() -> Result<()> {
         Some("ci") => ci::run(),
         Some("bench") => bench::run(),
         Some("bughunt") => bughunt::run(&args[1..]),
-        _ => bail!("usage: cargo xtask ci | bench | bughunt [--seeds N]"),
+        Some("docs") => docs::run(),
+        _ => bail!("usage: cargo xtask ci | bench | bughunt [--seeds N] | docs"),
     }
 }

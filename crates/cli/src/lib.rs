@@ -24,6 +24,7 @@ mod replay_cmd;
 mod run_cmd;
 mod run_report;
 mod shrink_cmd;
+mod test_cmd;
 
 use crate::output::{errln, outln};
 pub use app::App;
@@ -71,6 +72,8 @@ enum Command {
     Schema,
     /// Time a scenario: events/s, simulated s per wall s, peak memory.
     Bench(bench_cmd::BenchArgs),
+    /// Run every scenario file under the given paths; each must end as its `expect` says.
+    Test(test_cmd::TestArgs),
 }
 
 impl Command {
@@ -128,6 +131,7 @@ where
         Command::Shrink(args) => shrink_cmd::shrink_command(app, args),
         Command::Check(args) => check_cmd::check_command(args),
         Command::Bench(args) => bench_cmd::bench_command(app, args),
+        Command::Test(args) => test_cmd::test_command(app, args),
         Command::Schema => {
             outln!(
                 "{}",

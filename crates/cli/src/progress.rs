@@ -104,6 +104,14 @@ impl Progress {
         }
     }
 
+    /// Runs `print` (a line on stdout) with the bar cleared, so the two never tear.
+    pub fn suspend(&self, print: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
