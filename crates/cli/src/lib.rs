@@ -87,7 +87,7 @@ impl Command {
             Command::Check(args) => args.json,
             Command::List { json, .. } => *json,
             Command::Bench(args) => args.json,
-            Command::Shrink(_) | Command::Schema => false,
+            Command::Shrink(_) | Command::Schema | Command::Test(_) => false,
         }
     }
 }

@@ -15,9 +15,7 @@ use super::fields::{NODES_MAX, NODES_MIN};
 use crate::registry::ProtocolInfo;
 use faultline_api::{Bugs, OptionInfo, Setup, Workload};
 use serde_json::{json, Value};
-use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::sync::Once;
 
 /// Cluster sizes at which an option's values are tried (a value counts as taken if
 /// the protocol builds with it at one of them, or where it builds with its defaults).
@@ -129,32 +127,9 @@ impl<'a> Probe<'a> {
             fault_period_ns: FAULT_PERIOD_NS,
         };
         let check = self.info.check_setup;
-        quiet_while_probing();
-        PROBING.with(|probing| probing.set(true));
-        let built = std::panic::catch_unwind(|| check(&setup));
-        PROBING.with(|probing| probing.set(false));
-        built.is_ok_and(|built| built.is_ok())
+        // A build that panics on a value tried has refused it: an answer, not news.
+        crate::panic_capture::catch(|| check(&setup)).is_ok_and(|built| built.is_ok())
     }
-}
-
-thread_local! {
-    /// Whether this thread is trying a build.
-    static PROBING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// A build's panic on a value tried is an answer, not news: a process-wide panic hook,
-/// installed once, stays quiet while its thread tries a build and hands every other
-/// panic to the hook it replaced.
-fn quiet_while_probing() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !PROBING.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
 }
 
 /// The integers tried on an option: a spread, and its default if that is one.
