@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 use std::fmt::Write;
 
-/// A kernel shape with the best peer figure (DESIGN.md section 8), messages per second.
+/// A kernel shape with the best peer figure (from the project design brief), messages per second.
 struct KernelShape {
     title: &'static str,
     scenario: &'static str,
@@ -79,7 +79,7 @@ fn millions(value: &Value) -> String {
 }
 
 fn kernel_section(faultline: &str, doc: &mut String) -> Result<()> {
-    doc.push_str("## Kernel\n\nTarget: at least 10x the better of turmoil and madsim on each shape (peer figures from DESIGN.md section 8, same machine class), every delivery folded into the trace hash; at least 5M events/s on the message-heavy shape.\n\n");
+    doc.push_str("## Kernel\n\nTarget: at least 10x the better of turmoil and madsim on each shape (peer figures from the project design brief, same machine class), every delivery folded into the trace hash; at least 5M events/s on the message-heavy shape.\n\n");
     doc.push_str("| shape | events/s | messages/s | best peer, messages/s | ratio | simulated s per wall s | peak RSS |\n|---|---|---|---|---|---|---|\n");
     for shape in KERNEL_SHAPES {
         let r = bench_json(faultline, &[shape.scenario, "--repeat", "5"])?;

@@ -29,7 +29,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let faultline = cmd::faultline_release()?;
     let bugs: Vec<Value> = serde_json::from_str(&output(&faultline, &["list", "bugs", "--json"])?)?;
     let mut section = format!(
-        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug of `BUGS.md`, fuzzed on its default scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \
+        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug (`docs/bugs.md`), fuzzed on its default scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \
 (`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds 0..{seeds} --bug NAME [--swarm]`). \
 \"Seeds to detection\" is the first failing seed + 1; \"failing seeds\" counts the failures over the whole range (every campaign runs with `--keep-going`). The shrunk reproducer comes from `faultline shrink` on the first failure \
 (target: at most 10 faults and 30 client operations, under 60 s).\n\n"

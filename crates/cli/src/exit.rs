@@ -1,4 +1,4 @@
-//! Exit codes (DESIGN.md section 7) and how errors reach them.
+//! Exit codes (README, "Exit codes") and how errors reach them.
 //!
 //! 0 pass; 1 a property was violated (or a history is not linearizable); 2 stuck,
 //! liveness or unknown within budget; 3 bad input or usage. Every bad-input path

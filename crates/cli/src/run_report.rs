@@ -11,7 +11,7 @@ use serde_json::json;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// The `--json` object (DESIGN.md section 7), with the fault tally and checks added.
+/// The `--json` object (the CLI contract), with the fault tally and checks added.
 pub fn json(
     scenario: &Scenario,
     outcome: &Outcome,

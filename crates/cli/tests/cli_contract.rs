@@ -1,4 +1,4 @@
-//! The CLI contract (DESIGN.md section 7) as a user meets it: exit codes, the `--json`
+//! The CLI contract (README, "Exit codes") as a user meets it: exit codes, the `--json`
 //! object, errors that name file, line, column and field, and files never clobbered.
 
 use std::path::PathBuf;

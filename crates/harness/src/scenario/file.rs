@@ -1,4 +1,4 @@
-//! The scenario file format (DESIGN.md section 5), exactly as users write it.
+//! The scenario file format (README, "Scenario files"), exactly as users write it.
 //!
 //! These types mirror the JSON: unknown fields are errors, durations are strings,
 //! everything but `protocol` has a default. Field-level problems (a wrong type, a bad

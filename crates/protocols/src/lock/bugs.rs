@@ -1,4 +1,4 @@
-//! The lock protocols' named bugs (BUGS.md, Locks), each a switch on a real code path.
+//! The lock protocols' named bugs (docs/bugs.md), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
 use crate::lock::properties::{FENCED_WRITES, LEASES_DISJOINT, TOKENS_INCREASE};

@@ -1,4 +1,4 @@
-//! Multi-Paxos's named bugs (BUGS.md), each a switch on a real code path.
+//! Multi-Paxos's named bugs (docs/bugs.md), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
 use crate::harness_properties::LINEARIZABILITY;

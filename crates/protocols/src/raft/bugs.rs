@@ -1,4 +1,4 @@
-//! Raft's named bugs (BUGS.md), each a switch on a real code path, resolved once.
+//! Raft's named bugs (docs/bugs.md), each a switch on a real code path, resolved once.
 
 use crate::bugs::{BugInfo, Bugs};
 use crate::harness_properties::LINEARIZABILITY;

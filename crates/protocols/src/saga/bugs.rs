@@ -1,4 +1,4 @@
-//! The saga's named bugs (BUGS.md), each a switch on a real code path.
+//! The saga's named bugs (docs/bugs.md), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
 use crate::kv::properties::AT_MOST_ONCE;

@@ -1,4 +1,4 @@
-//! Two-phase commit's named bugs (BUGS.md), each a switch on a real code path,
+//! Two-phase commit's named bugs (docs/bugs.md), each a switch on a real code path,
 //! resolved once.
 
 use crate::bugs::{BugInfo, Bugs};
