@@ -8,8 +8,8 @@ use crate::files::read_input;
 use crate::output::outln;
 use clap::Args;
 use faultline_harness::replay::replay;
-use faultline_harness::trace_file::{self, Trace};
 use faultline_harness::timeline;
+use faultline_harness::trace_file::{self, Trace};
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]

@@ -85,7 +85,7 @@ pub fn load_scenario(
 
 /// Reads a scenario file; a trace given instead is named as one, with the command
 /// that replays it.
-fn read_scenario_text(app: &App, path: &PathBuf) -> Result<String, Exit> {
+fn read_scenario_text(app: &App, path: &std::path::Path) -> Result<String, Exit> {
     let text = read_text(path).map_err(usage_error)?;
     if trace_file::looks_like_trace(&text) {
         return Err(usage_error(anyhow::anyhow!(

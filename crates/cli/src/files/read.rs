@@ -11,7 +11,8 @@ use std::path::Path;
 
 /// Reads a whole text file, naming it in the error.
 pub fn read_text(path: &Path) -> Result<String> {
-    fs::read_to_string(path).map_err(|e| anyhow!("{}: cannot read: {}", path.display(), describe(&e)))
+    fs::read_to_string(path)
+        .map_err(|e| anyhow!("{}: cannot read: {}", path.display(), describe(&e)))
 }
 
 /// Reads a whole text input: stdin for `-`, otherwise the file.

@@ -40,7 +40,9 @@ pub fn write_outputs(outputs: &[(&Path, String)]) -> Result<()> {
 
 fn refuse_shared_streams(planned: &[(&Path, Destination, &String)]) -> Result<()> {
     for (i, (first, destination, _)) in planned.iter().enumerate() {
-        let same = planned[i + 1..].iter().find(|(_, other, _)| other == destination);
+        let same = planned[i + 1..]
+            .iter()
+            .find(|(_, other, _)| other == destination);
         if let (true, Some((second, _, _))) = (destination.is_stream(), same) {
             bail!(
                 "{} and {} are the same stream; only one output can go there",
