@@ -217,3 +217,27 @@ pub fn looks_like_trace(text: &str) -> bool {
 pub fn looks_like_scenario(text: &str) -> bool {
     serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("protocol").is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_and_trace_files_are_told_apart() {
+        let scenario = "{\n  \"name\": \"x\",\n  \"protocol\": { \"kind\": \"broadcast\" }\n}\n";
+        assert!(looks_like_scenario(scenario));
+        assert!(!looks_like_trace(scenario));
+        let trace = "{\"format\":\"faultline-trace\",\"version\":1}\n{\"t\":1}\n";
+        assert!(looks_like_trace(trace));
+        assert!(!looks_like_scenario(trace));
+    }
+
+    #[test]
+    fn a_header_cut_short_is_truncated() {
+        let error = parse("{\"format\":\"faultline-trace\",\"vers", "t.jsonl").unwrap_err();
+        assert_eq!(error.line, 1);
+        assert!(error
+            .message
+            .starts_with("truncated: the trace ends at line 1"));
+    }
+}

@@ -25,7 +25,15 @@
 //!   disk full, ...); it ends the command with exit 3. A closed pipe (a FIFO or
 //!   stdout whose reader went away) ends it quietly with 141, as `output.rs` does.
 //! - Files are written before anything is printed to stdout, so a reader that
-//!   closes the pipe early never costs the user a result file.
+//!   closes the pipe early never costs the user a result file. `shrink -o FILE`
+//!   (a regular file) writes the trace's whole failing scenario there before its
+//!   first line of progress, and replaces it with the minimal one when the search
+//!   ends; it removes it again if the run turns out to pass.
+//!
+//! Inputs: `replay -` and `shrink -` read the trace from stdin; other inputs read a
+//! file named `-`. A trace given where a scenario belongs (or the reverse) is named
+//! as such, with the command that reads it; a trace that ends before its summary
+//! line is reported as truncated at its last line.
 
 mod describe;
 mod destination;
