@@ -17,7 +17,7 @@ use std::time::Instant;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The history file.
+    /// The history file (`-`: read it from stdin).
     pub history: PathBuf,
     /// register | cas-register | kv | mutex
     #[arg(long)]
@@ -60,11 +60,26 @@ pub fn check_command(args: &CheckArgs) -> Result<i32, Exit> {
     run(args).map_err(usage_error)
 }
 
+/// The history's bytes and the name messages call it: `-` is stdin
+/// (`faultline run --history - | faultline check -`).
+fn history_bytes(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
+    use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("stdin: cannot read: {e}"))?;
+        return Ok(("stdin".to_string(), bytes));
+    }
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    Ok((name, bytes))
+}
+
 /// Reads, parses and checks the history: the report, the format read and the check
 /// time in ns, or a message saying what was wrong with the input.
 fn checked(args: &CheckArgs) -> Result<(CheckReport, Format, u64), String> {
-    let name = args.history.display().to_string();
-    let bytes = std::fs::read(&args.history).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let (name, bytes) = history_bytes(&args.history)?;
     let text = decode(&bytes).map_err(|e| format!("{name}:{}: {}", e.line, e.message))?;
     let format = Format::parse(&args.format)
         .ok_or_else(|| {

@@ -4,16 +4,17 @@
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
-use crate::files::read_text;
+use crate::files::read_input;
 use crate::output::outln;
 use clap::Args;
 use faultline_harness::replay::replay;
-use faultline_harness::{timeline, trace_file};
-use std::path::PathBuf;
+use faultline_harness::timeline;
+use faultline_harness::trace_file::{self, Trace};
+use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct ReplayArgs {
-    /// A trace written by `faultline run --trace` or `faultline fuzz`.
+    /// A trace written by `faultline run --trace` or `faultline fuzz` (`-`: stdin).
     pub trace: PathBuf,
     /// Print every event as a readable timeline (faults marked with !!).
     #[arg(long)]
@@ -27,9 +28,7 @@ pub struct ReplayArgs {
 const EXIT_DIVERGED: i32 = 2;
 
 pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
-    let name = args.trace.display().to_string();
-    let text = read_text(&args.trace).map_err(usage_error)?;
-    let trace = trace_file::parse(&text, &name).map_err(Exit::input)?;
+    let (trace, name) = load_trace(app, &args.trace)?;
     let report = replay(&trace, &name, &app.registry).map_err(Exit::input)?;
     let outcome = &report.outcome;
     if args.timeline {
@@ -61,6 +60,25 @@ pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
         return Ok(EXIT_DIVERGED);
     }
     Ok(outcome.verdict.exit_code())
+}
+
+/// Reads and parses the trace at `path` (`-`: stdin) and the name to report it by.
+/// A scenario file given instead is named as one, with the command that runs it.
+pub fn load_trace(app: &App, path: &Path) -> Result<(Trace, String), Exit> {
+    let name = if path.as_os_str() == "-" {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let text = read_input(path).map_err(usage_error)?;
+    if !trace_file::looks_like_trace(&text) && trace_file::looks_like_scenario(&text) {
+        return Err(usage_error(anyhow::anyhow!(
+            "{name}: is a scenario file, not a trace; to run it: {}",
+            app.command(["run".as_ref(), path.as_os_str()])
+        )));
+    }
+    let trace = trace_file::parse(&text, &name).map_err(Exit::input)?;
+    Ok((trace, name))
 }
 
 fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {

@@ -5,8 +5,7 @@
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
-use crate::files::{check_replaceable, read_text, write_atomically};
-use crate::output::{out, outln};
+use crate::files::{self, check_replaceable, read_text};
 use crate::run_report;
 use anyhow::Result;
 use clap::Args;
@@ -28,10 +27,10 @@ pub struct RunArgs {
     /// Let the seed choose which fault kinds are on and how hard.
     #[arg(long)]
     pub swarm: bool,
-    /// Write the JSON Lines trace here.
+    /// Write the JSON Lines trace here (`-`: stdout, and the summary goes to stderr).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
-    /// Write the client history (JSON Lines, for `faultline check`) here.
+    /// Write the client history (JSON Lines, for `faultline check`) here (`-`: stdout).
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
     /// Replace output files even if faultline did not write them.
@@ -51,7 +50,7 @@ pub fn load_scenario(
     swarm: bool,
 ) -> Result<(Scenario, String), Exit> {
     let (source, name) = match path {
-        Some(p) => (read_text(p).map_err(usage_error)?, p.display().to_string()),
+        Some(p) => (read_scenario_text(app, p)?, p.display().to_string()),
         None => {
             let default = app.registry.default_scenario().ok_or_else(|| {
                 usage_error(anyhow::anyhow!(
@@ -82,6 +81,20 @@ pub fn load_scenario(
     Ok((scenario, name))
 }
 
+/// Reads a scenario file; a trace given instead is named as one, with the command
+/// that replays it.
+fn read_scenario_text(app: &App, path: &std::path::Path) -> Result<String, Exit> {
+    let text = read_text(path).map_err(usage_error)?;
+    if trace_file::looks_like_trace(&text) {
+        return Err(usage_error(anyhow::anyhow!(
+            "{}: is a faultline trace, not a scenario; to run it again: {}",
+            path.display(),
+            app.command(["replay".as_ref(), path.as_os_str()])
+        )));
+    }
+    Ok(text)
+}
+
 /// The command line that reproduces a run of `scenario`.
 pub fn repro_command(app: &App, path: Option<&PathBuf>, scenario: &Scenario) -> String {
     app.command(run_report::run_words(path, scenario))
@@ -95,9 +108,16 @@ pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
         &args.bugs,
         args.swarm,
     )?;
+    files::refuse_shared_stdout(&[
+        ("--trace", args.trace.as_deref()),
+        ("--history", args.history.as_deref()),
+    ])
+    .map_err(usage_error)?;
     if let Some(path) = &args.trace {
-        check_replaceable(path, args.force, "{\"format\":\"faultline-trace\"")
-            .map_err(usage_error)?;
+        check_replaceable(path, args.force, trace_file::HEADER_START).map_err(usage_error)?;
+    }
+    if let Some(path) = &args.history {
+        check_replaceable(path, args.force, "{\"process\"").map_err(usage_error)?;
     }
     let options = RunOptions {
         keep_trace: args.trace.is_some(),
@@ -105,32 +125,36 @@ pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
     let started = Instant::now();
     let outcome = run(&scenario, &options).map_err(Exit::input)?;
     let wall_ns = started.elapsed().as_nanos() as u64;
+    let mut outputs = Vec::new();
     if let Some(path) = &args.trace {
-        write_atomically(path, &trace_file::render(&scenario.file, &outcome))
-            .map_err(usage_error)?;
+        outputs.push((path.as_path(), trace_file::render(&scenario.file, &outcome)));
     }
     if let Some(path) = &args.history {
-        check_replaceable(path, args.force, "{\"process\"").map_err(usage_error)?;
-        write_atomically(path, &history_jsonl(&outcome)).map_err(usage_error)?;
+        outputs.push((path.as_path(), history_jsonl(&outcome)));
     }
+    files::write_outputs(&outputs).map_err(usage_error)?;
+    let stdout_taken = outputs.iter().any(|(path, _)| files::is_stdout(path));
     let repro = repro_command(app, args.scenario.as_ref(), &scenario);
     if args.json {
-        outln!(
-            "{}",
-            run_report::json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
+        files::print_report(
+            &format!(
+                "{}\n",
+                run_report::json(&scenario, &outcome, wall_ns, &repro, args.trace.as_ref())
+            ),
+            stdout_taken,
         );
     } else {
-        out!(
-            "{}",
-            run_report::text(
+        files::print_report(
+            &run_report::text(
                 app,
                 args.scenario.as_ref(),
                 &scenario,
                 &outcome,
                 wall_ns,
                 &repro,
-                args.trace.as_ref()
-            )
+                args.trace.as_ref(),
+            ),
+            stdout_taken,
         );
     }
     Ok(outcome.verdict.exit_code())

@@ -147,7 +147,9 @@ fn next_steps(
     trace: Option<&PathBuf>,
 ) -> String {
     let mut lines = Vec::new();
-    match trace {
+    // A trace sent to stdout or a device cannot be replayed from its name.
+    let replayable = trace.filter(|t| std::fs::metadata(t).is_ok_and(|m| m.is_file()));
+    match replayable {
         Some(trace) => {
             let trace = trace.as_os_str();
             let replay = ["replay".as_ref(), trace, "--timeline".as_ref()];

@@ -3,22 +3,26 @@
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
-use crate::files::{read_text, write_atomically};
-use crate::output::{errln, outln};
+use crate::files::{self, write_output, Destination};
+use crate::output::errln;
 use crate::progress::Progress;
+use crate::replay_cmd::load_trace;
 use clap::Args;
 use faultline_harness::readable_json::to_readable_json;
-use faultline_harness::shrink::{shrink, ShrinkObserver, Size};
-use faultline_harness::trace_file;
+use faultline_harness::shrink::{shrink, ShrinkObserver, ShrinkResult, Size};
+use faultline_harness::ScenarioFile;
 use faultline_sim::time::format_nanos;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
 pub struct ShrinkArgs {
-    /// The trace of a failing run (from `faultline run --trace` or `faultline fuzz`).
+    /// The trace of a failing run (from `faultline run --trace` or `faultline fuzz`;
+    /// `-`: stdin).
     pub trace: PathBuf,
-    /// Where to write the minimal scenario.
+    /// Where to write the minimal scenario (`-`: stdout, and the report goes to
+    /// stderr). Written before anything is printed; a regular file holds the
+    /// unshrunk failing scenario until shrinking ends.
     #[arg(short = 'o', long = "output", value_name = "MINIMAL.json")]
     pub output: PathBuf,
     /// Stop searching after this long and keep the smallest failing scenario so far.
@@ -74,17 +78,21 @@ impl ShrinkObserver for Watch {
 }
 
 pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
-    if args.output.exists() && !args.force {
-        return Err(usage_error(anyhow::anyhow!(
-            "{}: exists; refusing to overwrite it (pass --force to replace it)",
-            args.output.display()
-        )));
-    }
-    let name = args.trace.display().to_string();
-    let trace = trace_file::parse(&read_text(&args.trace).map_err(usage_error)?, &name)
-        .map_err(Exit::input)?;
+    refuse_existing(&args.output, args.force).map_err(usage_error)?;
+    let (trace, name) = load_trace(app, &args.trace)?;
     let mut original = trace.header.scenario.clone();
     original.seed = trace.header.seed;
+    let stdout_taken = files::is_stdout(&args.output);
+    let checkpoint = match Destination::of(&args.output, true).map_err(usage_error)? {
+        Destination::Regular { real } => Some(real),
+        _ => None,
+    };
+    if checkpoint.is_some() {
+        // Written before anything is printed: whatever ends the command early (a
+        // closed pipe on stderr, Ctrl-C), the output holds a scenario that fails.
+        let unshrunk = unshrunk_scenario(app, &original, &name);
+        write_output(&args.output, &to_readable_json(&unshrunk)).map_err(usage_error)?;
+    }
     let mut watch = Watch {
         started: Instant::now(),
         budget: args.time_budget,
@@ -92,8 +100,55 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
         last_size: None,
     };
     errln!("shrinking {name} (seed {}) ...", original.seed);
-    let result = shrink(&original, &app.registry, &mut watch).map_err(Exit::input)?;
+    let result = shrink(&original, &app.registry, &mut watch).map_err(|e| {
+        // Nothing to shrink (the run passes): no file claims it fails.
+        if let Some(real) = &checkpoint {
+            let _ = std::fs::remove_file(real);
+        }
+        Exit::input(e)
+    })?;
     watch.progress.finish();
+    let minimal = minimal_scenario(app, args, &original, &name, &result);
+    write_output(&args.output, &to_readable_json(&minimal)).map_err(usage_error)?;
+    let report = shrink_report(app, args, &result, watch.started.elapsed());
+    files::print_report(&report, stdout_taken);
+    Ok(0)
+}
+
+/// Refuses an existing regular file unless `force`; a device, a FIFO or a stream
+/// is written as it is.
+fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
+    let destination = Destination::of(output, true)?;
+    if let Destination::Regular { real } = destination {
+        if real.exists() && !force {
+            anyhow::bail!(
+                "{}: exists; refusing to overwrite it (pass --force to replace it)",
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The trace's whole scenario, written first and replaced when shrinking ends.
+fn unshrunk_scenario(app: &App, original: &ScenarioFile, name: &str) -> ScenarioFile {
+    let mut unshrunk = original.clone();
+    unshrunk.description = format!(
+        "Not shrunk: `{}` stopped before it finished. This is the whole failing scenario of {name} (seed {}).",
+        app.command(["shrink"]),
+        original.seed
+    );
+    unshrunk
+}
+
+/// The shrunk scenario, named and described for a regression corpus.
+fn minimal_scenario(
+    app: &App,
+    args: &ShrinkArgs,
+    original: &ScenarioFile,
+    name: &str,
+    result: &ShrinkResult,
+) -> ScenarioFile {
     let mut minimal = result.minimal.clone();
     minimal.name = format!("{}-shrunk", original.name);
     let note = args
@@ -108,12 +163,15 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
         result.signature.property,
         result.detail
     );
-    let text = to_readable_json(&minimal);
-    write_atomically(&args.output, &text).map_err(usage_error)?;
-    let elapsed = watch.started.elapsed();
+    minimal
+}
+
+/// What shrinking did, for a person: sizes before and after, and how to run the
+/// result.
+fn shrink_report(app: &App, args: &ShrinkArgs, result: &ShrinkResult, elapsed: Duration) -> String {
     let (b, a) = (&result.before, &result.after);
-    outln!(
-        "shrunk in {:.1}s over {} runs{}:",
+    let mut text = format!(
+        "shrunk in {:.1}s over {} runs{}:\n",
         elapsed.as_secs_f64(),
         result.attempts,
         if elapsed >= args.time_budget {
@@ -122,23 +180,27 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
             ""
         }
     );
-    outln!("  faults      {:>8} -> {}", b.faults, a.faults);
-    outln!("  operations  {:>8} -> {}", b.ops, a.ops);
-    outln!("  clients     {:>8} -> {}", b.clients, a.clients);
-    outln!("  nodes       {:>8} -> {}", b.nodes, a.nodes);
-    outln!(
-        "  sim time    {:>8} -> {}",
+    text += &format!("  faults      {:>8} -> {}\n", b.faults, a.faults);
+    text += &format!("  operations  {:>8} -> {}\n", b.ops, a.ops);
+    text += &format!("  clients     {:>8} -> {}\n", b.clients, a.clients);
+    text += &format!("  nodes       {:>8} -> {}\n", b.nodes, a.nodes);
+    text += &format!(
+        "  sim time    {:>8} -> {}\n",
         format_nanos(b.sim_time_ns),
         format_nanos(a.sim_time_ns)
     );
-    outln!("  events      {:>8} -> {}", b.events, a.events);
+    text += &format!("  events      {:>8} -> {}\n", b.events, a.events);
     if !result.explicit {
-        outln!("  (the explicit fault timeline did not reproduce; the random nemesis was kept)");
+        text += "  (the explicit fault timeline did not reproduce; the random nemesis was kept)\n";
     }
-    outln!(
-        "wrote {} — it fails with: {}",
-        args.output.display(),
-        app.command(["run".as_ref(), args.output.as_os_str()])
-    );
-    Ok(0)
+    if files::is_stdout(&args.output) {
+        text += "wrote the minimal scenario to stdout\n";
+    } else {
+        text += &format!(
+            "wrote {} — it fails with: {}\n",
+            args.output.display(),
+            app.command(["run".as_ref(), args.output.as_os_str()])
+        );
+    }
+    text
 }

@@ -92,8 +92,11 @@ pub fn render(scenario: &ScenarioFile, outcome: &Outcome) -> String {
     text
 }
 
-/// Parses trace text; errors name the line and what was expected.
+/// Parses trace text; errors name the line and what was expected. A trace cut
+/// short (its last line incomplete, or no summary line at its end) is reported as
+/// truncated, never handed on to be replayed as if it were whole.
 pub fn parse(text: &str, file_name: &str) -> Result<Trace, InputError> {
+    let last_line = text.lines().count();
     let mut lines = text
         .lines()
         .enumerate()
@@ -101,12 +104,69 @@ pub fn parse(text: &str, file_name: &str) -> Result<Trace, InputError> {
     let (_, first) = lines.next().ok_or_else(|| {
         InputError::whole_file(file_name, "empty file; expected a faultline trace")
     })?;
-    let header: TraceHeader = serde_json::from_str(first).map_err(|e| InputError {
-        file: file_name.into(),
-        line: 1,
-        column: e.column(),
-        path: "header".into(),
-        message: format!("{e}; expected a faultline trace header (is this a trace file?)"),
+    let header = parse_header(first, text, last_line, file_name)?;
+    let mut events = Vec::new();
+    let mut summary = None;
+    for (index, line) in lines {
+        let line_number = index + 1;
+        if summary.is_some() {
+            return Err(at_line(
+                file_name,
+                line_number,
+                "a line after the summary line; expected the summary to end the trace",
+            ));
+        }
+        let value: Value = serde_json::from_str(line).map_err(|e| {
+            if e.is_eof() && line_number == last_line {
+                return truncated(file_name, line_number);
+            }
+            InputError {
+                file: file_name.into(),
+                line: line_number,
+                column: e.column(),
+                path: String::new(),
+                message: format!("{e}; expected one JSON object per line"),
+            }
+        })?;
+        if value.get("summary").is_some() {
+            summary = Some(value);
+        } else {
+            events.push(value);
+        }
+    }
+    if summary.is_none() {
+        return Err(truncated(file_name, last_line));
+    }
+    Ok(Trace {
+        header,
+        events,
+        summary,
+    })
+}
+
+/// The header line (line 1), checked for the format and version this build reads.
+fn parse_header(
+    first: &str,
+    text: &str,
+    last_line: usize,
+    file_name: &str,
+) -> Result<TraceHeader, InputError> {
+    let header: TraceHeader = serde_json::from_str(first).map_err(|e| {
+        if e.is_eof() && last_line == 1 && first.starts_with(HEADER_START) {
+            return truncated(file_name, 1);
+        }
+        let message = if looks_like_scenario(text) {
+            "a scenario file, not a trace; run it with `run`".to_string()
+        } else {
+            format!("{e}; expected a faultline trace header (is this a trace file?)")
+        };
+        InputError {
+            file: file_name.into(),
+            line: 1,
+            column: e.column(),
+            path: "header".into(),
+            message,
+        }
     })?;
     if header.format != TRACE_FORMAT || header.version != TRACE_VERSION {
         return Err(InputError {
@@ -120,25 +180,64 @@ pub fn parse(text: &str, file_name: &str) -> Result<Trace, InputError> {
             ),
         });
     }
-    let mut events = Vec::new();
-    let mut summary = None;
-    for (index, line) in lines {
-        let value: Value = serde_json::from_str(line).map_err(|e| InputError {
-            file: file_name.into(),
-            line: index + 1,
-            column: e.column(),
-            path: String::new(),
-            message: format!("{e}; expected one JSON object per line"),
-        })?;
-        if value.get("summary").is_some() {
-            summary = Some(value);
-        } else {
-            events.push(value);
-        }
+    Ok(header)
+}
+
+/// How every trace this build writes begins (its header's first field).
+pub const HEADER_START: &str = "{\"format\":\"faultline-trace\"";
+
+fn truncated(file_name: &str, line: usize) -> InputError {
+    at_line(
+        file_name,
+        line,
+        &format!(
+            "truncated: the trace ends at line {line} without its final record \
+             (the summary line); it was cut short while being written or copied"
+        ),
+    )
+}
+
+fn at_line(file_name: &str, line: usize, message: &str) -> InputError {
+    InputError {
+        file: file_name.into(),
+        line,
+        column: 1,
+        path: String::new(),
+        message: message.into(),
     }
-    Ok(Trace {
-        header,
-        events,
-        summary,
-    })
+}
+
+/// True when `text` is a trace: its first line starts as a trace header does.
+pub fn looks_like_trace(text: &str) -> bool {
+    text.trim_start().starts_with(HEADER_START)
+}
+
+/// True when `text` is a scenario file: one JSON object (on any number of lines)
+/// with a `protocol` key.
+pub fn looks_like_scenario(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("protocol").is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_and_trace_files_are_told_apart() {
+        let scenario = "{\n  \"name\": \"x\",\n  \"protocol\": { \"kind\": \"broadcast\" }\n}\n";
+        assert!(looks_like_scenario(scenario));
+        assert!(!looks_like_trace(scenario));
+        let trace = "{\"format\":\"faultline-trace\",\"version\":1}\n{\"t\":1}\n";
+        assert!(looks_like_trace(trace));
+        assert!(!looks_like_scenario(trace));
+    }
+
+    #[test]
+    fn a_header_cut_short_is_truncated() {
+        let error = parse("{\"format\":\"faultline-trace\",\"vers", "t.jsonl").unwrap_err();
+        assert_eq!(error.line, 1);
+        assert!(error
+            .message
+            .starts_with("truncated: the trace ends at line 1"));
+    }
 }
