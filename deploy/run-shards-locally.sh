@@ -8,7 +8,7 @@
 # Usage: deploy/run-shards-locally.sh N SCENARIO SEEDS [FUZZ OPTION...]
 #   e.g. deploy/run-shards-locally.sh 4 scenarios/raft/basic_agreement.json 0..64
 #        deploy/run-shards-locally.sh 4 scenarios/raft/nemesis.json 0..64 --bug raft.stale_read
-# Environment: FAULTLINE, the binary (default target/release/faultline);
+# Environment: FAULTLINE, the binary (default target/fuzz/faultline);
 # OUT_ROOT, where shard-K/ directories go (default traces/shards; it is emptied
 # first); TIME_BUDGET as for fuzz-shard.sh.
 # Exit: what collect.sh says: 0 when every shard passed, 1 when one found a bug,
@@ -30,10 +30,10 @@ case $shards in
         ;;
 esac
 here=$(dirname "$0")
-FAULTLINE=${FAULTLINE:-target/release/faultline}
+FAULTLINE=${FAULTLINE:-target/fuzz/faultline}
 OUT_ROOT=${OUT_ROOT:-traces/shards}
 if [ ! -x "$FAULTLINE" ] && ! command -v "$FAULTLINE" > /dev/null 2>&1; then
-    echo "error: no faultline binary at $FAULTLINE (build it with \`cargo build --release -p faultline-cli\` or set FAULTLINE)" >&2
+    echo "error: no faultline binary at $FAULTLINE (build it with \`cargo build --profile fuzz -p faultline-cli\` or set FAULTLINE)" >&2
     exit 3
 fi
 rm -rf "$OUT_ROOT"

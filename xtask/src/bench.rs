@@ -43,6 +43,7 @@ pub fn run() -> Result<()> {
     let mut doc = header();
     kernel_section(&faultline, &mut doc)?;
     protocol_section(&faultline, &mut doc)?;
+    crate::bench_profile::section(&faultline, &mut doc)?;
     fuzz_section(&faultline, &mut doc)?;
     checker_section(&mut doc)?;
     doc += &kept_section(NOTES_START, NOTES_END, "");
@@ -67,14 +68,14 @@ in one process, each shape in a fresh process so peak memory is its own.\n\n"
     )
 }
 
-fn bench_json(faultline: &str, args: &[&str]) -> Result<Value> {
+pub(crate) fn bench_json(faultline: &str, args: &[&str]) -> Result<Value> {
     let mut full = vec!["bench", "--json"];
     full.extend_from_slice(args);
     let text = output(faultline, &full)?;
     serde_json::from_str(text.trim()).with_context(|| format!("bench output: {text}"))
 }
 
-fn millions(value: &Value) -> String {
+pub(crate) fn millions(value: &Value) -> String {
     format!("{:.2}M", value.as_f64().unwrap_or(0.0) / 1e6)
 }
 

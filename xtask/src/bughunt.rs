@@ -26,7 +26,7 @@ struct Hunt {
 pub fn run(args: &[String]) -> Result<()> {
     let seeds: u64 = flag_value(args, "--seeds").map_or(Ok(1_000), |v| v.parse())?;
     let save = args.iter().any(|a| a == "--save-regressions");
-    let faultline = cmd::faultline_release()?;
+    let faultline = cmd::faultline_fuzz()?;
     let bugs: Vec<Value> = serde_json::from_str(&output(&faultline, &["list", "bugs", "--json"])?)?;
     let mut section = format!(
         "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug (`docs/bugs.md`), fuzzed on its default scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \

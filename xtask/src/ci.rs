@@ -82,8 +82,10 @@ fn count_before(text: &str, label: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Each default scenario fuzzed with assertions on (the `fuzz` profile), as users
+/// hunt bugs.
 fn fuzz_smoke() -> Result<()> {
-    let faultline = cmd::faultline_release()?;
+    let faultline = cmd::faultline_fuzz()?;
     for scenario in &cmd::default_scenarios(&faultline)? {
         cmd::run(
             &faultline,

@@ -44,14 +44,31 @@ pub fn output(program: &str, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The release `faultline` binary, built first.
+/// The release `faultline` binary, built first: for timing.
 pub fn faultline_release() -> Result<String> {
-    run(
-        "cargo",
-        &["build", "--release", "--quiet", "-p", "faultline-cli"],
-    )?;
+    faultline_built("release")
+}
+
+/// The `faultline` binary of the `fuzz` profile (release with debug assertions and
+/// overflow checks), built first: for hunting bugs.
+pub fn faultline_fuzz() -> Result<String> {
+    faultline_built("fuzz")
+}
+
+fn faultline_built(profile: &str) -> Result<String> {
+    let args = [
+        "build",
+        "--profile",
+        profile,
+        "--quiet",
+        "-p",
+        "faultline-cli",
+    ];
+    run("cargo", &args)?;
     Ok(root()
-        .join("target/release/faultline")
+        .join("target")
+        .join(profile)
+        .join("faultline")
         .display()
         .to_string())
 }

@@ -10,6 +10,7 @@
 //! - `docs`: regenerates `docs/bugs.md` from the protocols' named bugs.
 
 mod bench;
+mod bench_profile;
 mod bughunt;
 mod bugs_doc;
 mod ci;
