@@ -1,4 +1,4 @@
-//! The trace file (README, "Traces"): JSON Lines with a header, one line per event,
+//! The trace file (README, "Replaying and reading a failure"): JSON Lines with a header, one line per event,
 //! and a summary.
 //!
 //! The header carries everything needed to run again: format version, faultline
