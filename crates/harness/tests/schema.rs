@@ -89,7 +89,7 @@ fn raft() -> Value {
         "protocol": { "kind": "raft", "nodes": 3 },
         "network": { "latency": { "min": "1ms", "max": "20ms" }, "drop": 0.01 },
         "faults": {
-            "schedule": [{ "at": "1s", "crash": "leader", "for": "500ms" }],
+            "schedule": [{ "at": "1s", "crash": 1, "for": "500ms" }],
             "random": { "partition_every": "2s", "leader_bias": 0.5 }
         },
         "workload": { "clients": 2, "ops": 20 },
@@ -418,7 +418,7 @@ fn unusual_but_valid() -> Vec<(&'static str, Value)> {
         ),
         (
             "pause role and bias",
-            random(json!({ "pause_every": "1s", "pause_role": "holder", "pause_role_bias": 1 })),
+            random(json!({ "pause_every": "1s", "pause_role": "leader", "pause_role_bias": 1 })),
         ),
         (
             "script naming clients",
