@@ -228,7 +228,7 @@ fn test_file(app: &App, path: &Path) -> FileReport {
 /// the properties its bugs are known to violate, and pass on the fixed code.
 fn run_and_judge(app: &App, path: &Path, scenario: Scenario) -> Result<Ran, String> {
     let outcome = run(&scenario, &RunOptions::default()).map_err(|e| e.to_string())?;
-    let bugs_off = if scenario.expect == Expect::Fail && !scenario.bugs.is_empty() {
+    let bugs_off = if scenario.expect.verdict() == Verdict::Fail && !scenario.bugs.is_empty() {
         let mut fixed = scenario.file.clone();
         fixed.bugs.clear();
         let name = path.display().to_string();
@@ -253,10 +253,7 @@ fn unmet_expectation(
     outcome: &Outcome,
     bugs_off: Option<&Outcome>,
 ) -> Option<String> {
-    let wanted = match scenario.expect {
-        Expect::Pass => Verdict::Pass,
-        Expect::Fail => Verdict::Fail,
-    };
+    let wanted = scenario.expect.verdict();
     if outcome.verdict != wanted {
         return Some(format!(
             "the run ended {}, not {}",
@@ -264,11 +261,16 @@ fn unmet_expectation(
             wanted.label()
         ));
     }
-    if scenario.expect == Expect::Pass || scenario.bugs.is_empty() {
+    let property = outcome.property.as_deref().unwrap_or("?");
+    if let Some(expected) = scenario.expect.property() {
+        if property != expected {
+            return Some(format!("it failed `{property}`, not `{expected}`"));
+        }
+    }
+    if wanted == Verdict::Pass || scenario.bugs.is_empty() {
         return None;
     }
     let known = violated_by_bugs(scenario);
-    let property = outcome.property.as_deref().unwrap_or("?");
     if !known.contains(&property) {
         return Some(format!(
             "`{property}` is not a property its bugs ({}) are known to violate ({})",
@@ -305,10 +307,10 @@ fn load(app: &App, path: &Path) -> Result<Scenario, String> {
     Scenario::parse(&text, &path.display().to_string(), &app.registry).map_err(|e| e.to_string())
 }
 
-fn expected_label(expect: Expect) -> &'static str {
-    match expect {
-        Expect::Pass => "PASS",
-        Expect::Fail => "FAIL",
+fn expected_label(expect: &Expect) -> String {
+    match expect.property() {
+        Some(property) => format!("FAIL ({property})"),
+        None => expect.verdict().label().to_string(),
     }
 }
 
@@ -339,7 +341,7 @@ impl FileReport {
             .unwrap_or_default();
         format!(
             "expected {}, got {}, seed {}{bugs_off}",
-            expected_label(ran.scenario.expect),
+            expected_label(&ran.scenario.expect),
             got_label(&ran.outcome),
             ran.outcome.seed
         )

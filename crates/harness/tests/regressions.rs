@@ -1,5 +1,8 @@
-//! The regression corpus: every shrunk reproducer in `traces/regressions/` must fail
-//! with its bug switched on, and pass once the bug is switched off (the fixed code).
+//! The regression corpus: every shrunk reproducer in `traces/regressions/` records
+//! the property it fails with (`"expect": {"fails_with": P}`), must fail with exactly
+//! that property with its bug switched on, and pass once the bug is switched off
+//! (the fixed code). A change that makes a reproducer fail some other way is a
+//! change in what it shows, and is seen here.
 
 use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario, Verdict};
@@ -29,11 +32,17 @@ fn every_regression_fails_with_its_bug_and_passes_without() {
             with_bug.file.description.starts_with("Regression for"),
             "{name}: has its note"
         );
-        let outcome = run(&with_bug, &RunOptions::default()).unwrap();
-        if outcome.verdict != Verdict::Fail {
+        let Some(property) = with_bug.expect.property() else {
             problems.push(format!(
-                "{name}: expected a failure with {:?}, got {:?}",
-                with_bug.bugs, outcome.verdict
+                "{name}: records no property (\"expect\": {{\"fails_with\": ..}})"
+            ));
+            continue;
+        };
+        let outcome = run(&with_bug, &RunOptions::default()).unwrap();
+        if outcome.verdict != Verdict::Fail || outcome.property.as_deref() != Some(property) {
+            problems.push(format!(
+                "{name}: expected a failure of {property} with {:?}, got {:?} {:?}",
+                with_bug.bugs, outcome.verdict, outcome.property
             ));
         }
         let mut fixed = with_bug.file.clone();

@@ -1,9 +1,8 @@
 //! Every scenario file in `scenarios/` is valid and ends as its `expect` says: `pass`
 //! scenarios pass (liveness included), `fail` scenarios find their bug.
 
-use faultline_harness::scenario::Expect;
 use faultline_harness::Registry;
-use faultline_harness::{run, RunOptions, Scenario, Verdict};
+use faultline_harness::{run, RunOptions, Scenario};
 use faultline_protocols::BuiltinProtocols;
 use std::path::{Path, PathBuf};
 
@@ -36,10 +35,9 @@ fn every_scenario_file_meets_its_expectation() {
             "{name}: says what it checks"
         );
         let outcome = run(&scenario, &RunOptions::default()).unwrap();
-        let expected = match scenario.expect {
-            Expect::Pass => outcome.verdict == Verdict::Pass,
-            Expect::Fail => outcome.verdict == Verdict::Fail,
-        };
+        let property = scenario.expect.property();
+        let expected = outcome.verdict == scenario.expect.verdict()
+            && property.is_none_or(|p| outcome.property.as_deref() == Some(p));
         if !expected {
             wrong.push(format!(
                 "{name}: expected {:?}, got {:?} {:?}: {:?}",

@@ -252,7 +252,10 @@ pub struct ScriptEntry {
     pub value: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+/// How a scenario is meant to end: `"pass"`, `"fail"`, or `{"fails_with":
+/// "election_safety"}`, a failure by that property (what a frozen reproducer
+/// records, so a change that makes it fail some other way is seen).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Expect {
     /// Every check holds (exit 0).
@@ -260,6 +263,26 @@ pub enum Expect {
     Pass,
     /// Some property is violated (exit 1): a named-bug demonstration.
     Fail,
+    /// This property is violated (exit 1).
+    FailsWith(String),
+}
+
+impl Expect {
+    /// The verdict expected.
+    pub fn verdict(&self) -> crate::outcome::Verdict {
+        match self {
+            Expect::Pass => crate::outcome::Verdict::Pass,
+            Expect::Fail | Expect::FailsWith(_) => crate::outcome::Verdict::Fail,
+        }
+    }
+
+    /// The property the run must fail with, when the file names one.
+    pub fn property(&self) -> Option<&str> {
+        match self {
+            Expect::FailsWith(property) => Some(property),
+            Expect::Pass | Expect::Fail => None,
+        }
+    }
 }
 
 fn default_name() -> String {

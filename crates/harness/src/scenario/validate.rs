@@ -131,6 +131,7 @@ impl Scenario {
             .flatten()
             .collect();
         validate_bugs(&file, &info)?;
+        validate_expected_property(&file, &info)?;
         let scenario = Scenario {
             info,
             servers,
@@ -148,7 +149,7 @@ impl Scenario {
             quiet_ns: file.quiet.0,
             seed: file.seed,
             bugs: file.bugs.clone(),
-            expect: file.expect,
+            expect: file.expect.clone(),
             file,
         };
         check_setup(&scenario)?;
@@ -336,6 +337,30 @@ fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
             roles::unknown_role_message(&role, scenario.info.name, roles),
         ))
     })
+}
+
+/// `{"fails_with": P}` must name a property a run of this protocol can fail with.
+fn validate_expected_property(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem> {
+    let Some(property) = file.expect.property() else {
+        return Ok(());
+    };
+    if faultline_api::harness_properties::names_known_property(info.properties, property) {
+        return Ok(());
+    }
+    let names: Vec<&str> = info
+        .properties
+        .iter()
+        .chain(faultline_api::HARNESS_PROPERTIES)
+        .map(|p| p.name)
+        .collect();
+    Err(problem(
+        "expect.fails_with",
+        format!(
+            "`{property}` is not a property of {}; expected one of: {}",
+            info.name,
+            names.join(", ")
+        ),
+    ))
 }
 
 fn validate_bugs(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem> {

@@ -45,7 +45,10 @@ pub fn explicit_form(
     if protocol.has_clients && protocol.takes_script {
         file.workload = Some(scripted_workload(original, outcome));
     }
-    file.expect = Expect::Fail;
+    file.expect = match &outcome.property {
+        Some(property) => Expect::FailsWith(property.clone()),
+        None => Expect::Fail,
+    };
     file
 }
 
