@@ -48,6 +48,11 @@ pub fn run() -> Result<()> {
     checker_section(&mut doc)?;
     doc += &kept_section(NOTES_START, NOTES_END, "");
     doc += &bughunt_section_kept();
+    doc += &kept_section(
+        crate::mutants::MUTANTS_START,
+        crate::mutants::MUTANTS_END,
+        "",
+    );
     write_benchmarks(&doc)
 }
 
@@ -238,6 +243,24 @@ fn kept_section(start_marker: &str, end_marker: &str, fallback: &str) -> String 
         _ if fallback.is_empty() => String::new(),
         _ => format!("{start_marker}\n{fallback}{end_marker}\n\n"),
     }
+}
+
+/// Replaces the marked section of BENCHMARKS.md (markers included in `section`),
+/// or appends it when the file has none.
+pub fn replace_section(start_marker: &str, end_marker: &str, section: &str) -> Result<()> {
+    let path = root().join("BENCHMARKS.md");
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    let doc = match (current.find(start_marker), current.find(end_marker)) {
+        (Some(start), Some(end)) if start < end => format!(
+            "{}{}{}",
+            &current[..start],
+            section.trim_end(),
+            &current[end + end_marker.len()..]
+        ),
+        (None, None) => format!("{}\n\n{}\n", current.trim_end(), section.trim_end()),
+        _ => anyhow::bail!("BENCHMARKS.md has a broken {start_marker} section; fix the markers"),
+    };
+    write_benchmarks(&doc)
 }
 
 /// Writes BENCHMARKS.md atomically.

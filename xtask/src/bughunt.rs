@@ -7,9 +7,9 @@
 //! Results go into the bughunt section of BENCHMARKS.md. With `--save-regressions`
 //! each shrunk reproducer is frozen under `traces/regressions/` with its note.
 
-use crate::bench::{write_benchmarks, BUGHUNT_END, BUGHUNT_START};
+use crate::bench::{BUGHUNT_END, BUGHUNT_START};
 use crate::cmd::{self, output, root};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde_json::Value;
 use std::fmt::Write;
 use std::time::Instant;
@@ -199,19 +199,5 @@ fn shrink(
 }
 
 fn replace_bughunt_section(section: &str) -> Result<()> {
-    let path = root().join("BENCHMARKS.md");
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    let doc = match (current.find(BUGHUNT_START), current.find(BUGHUNT_END)) {
-        (Some(start), Some(end)) if start < end => {
-            format!(
-                "{}{}{}",
-                &current[..start],
-                section.trim_end(),
-                &current[end + BUGHUNT_END.len()..]
-            )
-        }
-        (None, None) => format!("{current}\n{section}"),
-        _ => bail!("BENCHMARKS.md has a broken bughunt section; fix the markers"),
-    };
-    write_benchmarks(&doc)
+    crate::bench::replace_section(BUGHUNT_START, BUGHUNT_END, section)
 }

@@ -1,4 +1,4 @@
-//! Project automation: `cargo xtask ci | bench | bughunt | docs`.
+//! Project automation: `cargo xtask ci | bench | bughunt | docs | mutants`.
 //!
 //! - `ci`: everything CI checks, in the order that fails fastest: formatting, clippy,
 //!   the whole test suite, the example crate outside the workspace (its tests and
@@ -8,6 +8,8 @@
 //! - `bughunt`: seeds to first detection for every named bug, with and without swarm,
 //!   and the shrunk reproducer's size; appended to BENCHMARKS.md.
 //! - `docs`: regenerates `docs/bugs.md` from the protocols' named bugs.
+//! - `mutants`: the mutation score of each protocol under the fuzz campaign, into
+//!   BENCHMARKS.md, and the survivors into `docs/mutation-survivors.md`.
 
 mod bench;
 mod bench_profile;
@@ -16,6 +18,7 @@ mod bugs_doc;
 mod ci;
 mod cmd;
 mod docs;
+mod mutants;
 mod own_protocol;
 
 use anyhow::{bail, Result};
@@ -27,6 +30,9 @@ fn main() -> Result<()> {
         Some("bench") => bench::run(),
         Some("bughunt") => bughunt::run(&args[1..]),
         Some("docs") => docs::run(),
-        _ => bail!("usage: cargo xtask ci | bench | bughunt [--seeds N] | docs"),
+        Some("mutants") => mutants::run(&args[1..]),
+        _ => bail!(
+            "usage: cargo xtask ci | bench | bughunt [--seeds N] | docs | mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J]"
+        ),
     }
 }

@@ -1,0 +1,281 @@
+//! `cargo xtask mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J]`: how
+//! many bugs nobody named the fuzz campaign finds. cargo-mutants (installed from
+//! crates.io when missing) generates mutants of each protocol's source, the bug
+//! switches, invariant checkers and declarations excluded, applies each in a
+//! scratch copy and rebuilds; the oracle is the fuzz campaign a user runs (the
+//! ignored test `mutation_oracle`: the default scenario over the seeds, plain then
+//! swarm). A sample of each protocol's mutants keeps a run near an hour on two
+//! cores. The per-protocol table (mutants, caught by which property, survived,
+//! score, time) goes to BENCHMARKS.md; survivors go to `docs/mutation-survivors.md`,
+//! where a reviewer classifies each as equivalent (with a reason) or missed; those
+//! classifications are kept across runs.
+
+use crate::bench::replace_section;
+use crate::cmd::{self, root};
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+pub const MUTANTS_START: &str = "<!-- mutants:start -->";
+pub const MUTANTS_END: &str = "<!-- mutants:end -->";
+const PROTOCOLS: [&str; 5] = ["raft", "paxos", "twopc", "saga", "lock"];
+/// Files that are not the protocol's behaviour: bug switches, checkers, names.
+const EXCLUDED: [&str; 5] = [
+    "**/bugs.rs",
+    "**/invariants.rs",
+    "**/properties.rs",
+    "**/situations.rs",
+    "**/builtin.rs",
+];
+const SURVIVORS: &str = "docs/mutation-survivors.md";
+
+/// What the run was asked for.
+struct Options {
+    protocols: Vec<String>,
+    sample: usize,
+    seeds: String,
+    jobs: usize,
+}
+
+/// One protocol's results.
+#[derive(Default)]
+struct Tally {
+    listed: usize,
+    tested: usize,
+    unviable: usize,
+    timeout: usize,
+    caught_by: BTreeMap<String, usize>,
+    survived: Vec<String>,
+    seconds: f64,
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let options = parse(args)?;
+    ensure_cargo_mutants()?;
+    let mut rows = String::new();
+    let mut survivors = Vec::new();
+    for protocol in &options.protocols {
+        let tally = protocol_run(protocol, &options)?;
+        rows += &row(protocol, &tally);
+        survivors.extend(tally.survived.iter().map(|s| (protocol.clone(), s.clone())));
+    }
+    replace_section(MUTANTS_START, MUTANTS_END, &section(&options, &rows))?;
+    write_survivors(&survivors)
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
+    let protocols = match value("--protocol") {
+        Some(p) if PROTOCOLS.contains(&p.as_str()) => vec![p.clone()],
+        Some(p) => bail!("--protocol {p}: expected one of {}", PROTOCOLS.join(", ")),
+        None => PROTOCOLS.iter().map(|p| p.to_string()).collect(),
+    };
+    let number = |flag: &str, default: usize| -> Result<usize> {
+        value(flag).map_or(Ok(default), |v| {
+            v.parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| format!("{flag} {v}: expected a positive number"))
+        })
+    };
+    Ok(Options {
+        protocols,
+        sample: number("--sample", 12)?,
+        seeds: value("--seeds").cloned().unwrap_or_else(|| "0..300".into()),
+        jobs: number("--jobs", 2)?,
+    })
+}
+
+fn ensure_cargo_mutants() -> Result<()> {
+    let found = Command::new("cargo")
+        .args(["mutants", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("cargo-mutants is not installed; installing it from crates.io");
+        cmd::run("cargo", &["install", "cargo-mutants", "--locked"])?;
+    }
+    Ok(())
+}
+
+/// The filters that select a protocol's mutants.
+fn filters(protocol: &str) -> Vec<String> {
+    let mut args = vec![
+        "--package".into(),
+        "faultline-protocols".into(),
+        "--file".into(),
+        format!("crates/protocols/src/{protocol}/**"),
+    ];
+    for excluded in EXCLUDED {
+        args.extend(["--exclude".into(), excluded.into()]);
+    }
+    args
+}
+
+fn protocol_run(protocol: &str, options: &Options) -> Result<Tally> {
+    let listed = list(protocol)?;
+    let shards = (listed / options.sample).max(1);
+    let output = root().join("target/mutants").join(protocol);
+    let mut args: Vec<String> = vec!["mutants".into()];
+    args.extend(filters(protocol));
+    args.extend([
+        "--shard".into(),
+        format!("0/{shards}"),
+        "--jobs".into(),
+        options.jobs.to_string(),
+        "--test-package".into(),
+        "faultline-harness".into(),
+        "--output".into(),
+        output.display().to_string(),
+        "--".into(),
+        "--test".into(),
+        "mutation_oracle".into(),
+        "--".into(),
+        "--ignored".into(),
+    ]);
+    eprintln!("mutants: {protocol}: {listed} mutants, testing shard 0 of {shards}");
+    let started = Instant::now();
+    // cargo-mutants exits non-zero when a mutant survives; the outcomes say why.
+    Command::new("cargo")
+        .args(&args)
+        .current_dir(root())
+        .env("FAULTLINE_ORACLE_PROTOCOL", protocol)
+        .env("FAULTLINE_ORACLE_SEEDS", &options.seeds)
+        .status()
+        .context("cannot start cargo mutants")?;
+    let mut tally = outcomes(&output.join("mutants.out"))?;
+    tally.listed = listed;
+    tally.seconds = started.elapsed().as_secs_f64();
+    Ok(tally)
+}
+
+/// How many mutants the protocol's source gives.
+fn list(protocol: &str) -> Result<usize> {
+    let mut args: Vec<String> = vec!["mutants".into(), "--list".into(), "--json".into()];
+    args.extend(filters(protocol));
+    let out = Command::new("cargo")
+        .args(&args)
+        .current_dir(root())
+        .output()
+        .context("cannot start cargo mutants --list")?;
+    if !out.status.success() {
+        bail!(
+            "cargo mutants --list failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let listing: Value =
+        serde_json::from_slice(&out.stdout).context("cargo mutants --list --json")?;
+    Ok(listing.as_array().map_or(0, Vec::len))
+}
+
+/// Reads `outcomes.json`: each mutant's fate, and for a caught one the property the
+/// oracle named in its log.
+fn outcomes(dir: &Path) -> Result<Tally> {
+    let path = dir.join("outcomes.json");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cargo mutants wrote no outcomes", path.display()))?;
+    let all: Value = serde_json::from_str(&text)?;
+    let mut tally = Tally::default();
+    for outcome in all["outcomes"].as_array().into_iter().flatten() {
+        let Some(mutant) = outcome["scenario"].get("Mutant") else {
+            continue; // the baseline
+        };
+        let name = mutant["name"].as_str().unwrap_or("?").to_string();
+        tally.tested += 1;
+        match outcome["summary"].as_str().unwrap_or("") {
+            "CaughtMutant" => {
+                let log = dir.join(outcome["log_path"].as_str().unwrap_or(""));
+                *tally.caught_by.entry(caught_property(&log)).or_default() += 1;
+            }
+            "MissedMutant" => tally.survived.push(name),
+            "Unviable" => tally.unviable += 1,
+            "Timeout" => tally.timeout += 1,
+            other => eprintln!("mutants: {name}: outcome {other}"),
+        }
+    }
+    Ok(tally)
+}
+
+/// `caught: linearizability by ...` in the oracle's panic message; `build or test`
+/// when the log names none (another test failed first).
+fn caught_property(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.split("caught: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map_or_else(|| "other".to_string(), str::to_string)
+}
+
+fn row(protocol: &str, tally: &Tally) -> String {
+    let caught: usize = tally.caught_by.values().sum();
+    let judged = caught + tally.survived.len();
+    let score = 100.0 * caught as f64 / judged.max(1) as f64;
+    let by: Vec<String> = tally
+        .caught_by
+        .iter()
+        .map(|(property, n)| format!("{property} {n}"))
+        .collect();
+    format!(
+        "| {protocol} | {} | {} | {} | {caught} ({}) | {} | {} | {score:.0}% | {:.0} min |\n",
+        tally.listed,
+        tally.tested,
+        tally.unviable,
+        by.join(", "),
+        tally.survived.len(),
+        tally.timeout,
+        tally.seconds / 60.0
+    )
+}
+
+fn section(options: &Options, rows: &str) -> String {
+    let mut text = format!("{MUTANTS_START}\n## Mutation score\n\n");
+    let _ = write!(
+        text,
+        "Bugs nobody named: mutants of each protocol's source (cargo-mutants; bug switches, invariant checkers and declarations excluded), a sample of about {} per protocol, each judged by the fuzz campaign on the protocol's nemesis scenario over seeds {} (plain, then `--swarm`). Score = caught / (caught + survived); unviable mutants do not build. Survivors, each classified equivalent or missed, are in `{SURVIVORS}`.\n\n",
+        options.sample, options.seeds
+    );
+    text += "| protocol | mutants | tested | unviable | caught (by property) | survived | timeout | score | time |\n|---|---|---|---|---|---|---|---|---|\n";
+    text += rows;
+    let _ = write!(
+        text,
+        "\nCommand: `cargo xtask mutants --sample {} --seeds {} --jobs {}`.\n{MUTANTS_END}\n",
+        options.sample, options.seeds, options.jobs
+    );
+    text
+}
+
+/// Rewrites the survivors list: each survivor of this run, with the classification
+/// a reviewer gave it before (kept), or `unclassified`.
+fn write_survivors(survivors: &[(String, String)]) -> Result<()> {
+    let path: PathBuf = root().join(SURVIVORS);
+    let before = std::fs::read_to_string(&path).unwrap_or_default();
+    let classified: BTreeMap<String, String> = before
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split(" | ").collect();
+            let name = cells.get(1)?.trim_matches('`').replace("\\|", "|");
+            Some((name, cells.get(2..)?.join(" | ")))
+        })
+        .collect();
+    let mut text = String::from("# Mutation survivors\n\nMutants of the protocols that the fuzz campaign did not catch (`cargo xtask mutants`). Each is classified by a reviewer: `equivalent` (the change cannot alter behaviour; the reason says why) or `missed` (a real hole: a scenario, workload or invariant should catch it). A new survivor is `unclassified` until reviewed; classifications are kept when the task runs again.\n\n| protocol | mutant | classification | reason |\n|---|---|---|---|\n");
+    for (protocol, name) in survivors {
+        let kept = classified
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| "unclassified | |".into());
+        let escaped = name.replace('|', "\\|");
+        let _ = writeln!(text, "| {protocol} | `{escaped}` | {kept}");
+    }
+    std::fs::write(&path, text)?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
