@@ -15,6 +15,7 @@
 use crate::lock::config::LockConfig;
 use crate::lock::messages::{Attempt, Lease, Msg, Record, Token};
 use crate::lock::node::LockNode;
+use crate::lock::situations as s;
 use faultline_sim::{Context, Nanos, NodeId};
 use serde::Serialize;
 use std::rc::Rc;
@@ -75,6 +76,9 @@ impl RedlockServer {
             Some(key) if key.owner == attempt => Some(key.token),
             Some(key) if self.live(&key, now) => None,
             _ => {
+                if self.state.key.is_some() {
+                    ctx.sometimes(s::REDLOCK_KEY_EXPIRED);
+                }
                 self.state.counter += 1;
                 self.state.key = Some(Lease {
                     token: self.state.counter,
