@@ -229,6 +229,7 @@ impl LockClient {
         let Some(a) = self.acquiring(attempt) else {
             // Each server numbers its keys itself: whether it is ours says nothing here.
             if let Some(token) = token.filter(|_| self.unwanted(attempt, None)) {
+                ctx.sometimes(s::UNWANTED_GRANT_RETURNED);
                 ctx.send(from, Msg::Unlock { attempt, token });
             }
             return;

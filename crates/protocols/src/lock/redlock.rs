@@ -48,6 +48,9 @@ impl RedlockServer {
             Record::Redlock(state) => Some(state.clone()),
             _ => None,
         });
+        if recovered.is_some() {
+            ctx.sometimes(s::SERVER_RECOVERED);
+        }
         self.state = recovered.unwrap_or_default();
     }
 
@@ -73,11 +76,17 @@ impl RedlockServer {
     fn on_lock(&mut self, ctx: &mut Context<'_, LockNode>, client: NodeId, attempt: Attempt) {
         let now = ctx.now();
         let token = match self.state.key {
-            Some(key) if key.owner == attempt => Some(key.token),
-            Some(key) if self.live(&key, now) => None,
+            Some(key) if key.owner == attempt => {
+                ctx.sometimes(s::RETRY_GOT_SAME_LEASE);
+                Some(key.token)
+            }
+            Some(key) if self.live(&key, now) => {
+                ctx.sometimes(s::REFUSED_WHILE_LEASE_LIVE);
+                None
+            }
             _ => {
                 if self.state.key.is_some() {
-                    ctx.sometimes(s::REDLOCK_KEY_EXPIRED);
+                    ctx.sometimes(s::GRANTED_OVER_EXPIRED_LEASE);
                 }
                 self.state.counter += 1;
                 self.state.key = Some(Lease {
@@ -108,6 +117,8 @@ impl RedlockServer {
         if self.state.key.is_some() && (owns || self.config.bugs.unsafe_release) {
             self.state.key = None;
             changed = true;
+        } else if self.state.key.is_some() {
+            ctx.sometimes(s::RELEASE_OWNER_CHECK_REFUSED);
         }
         if changed {
             self.persist(ctx);

@@ -194,16 +194,13 @@ impl Coordinator {
             }
             Some(None) => {} // still collecting votes: the answer comes with the decision
             // Never begun here (Begun is forced before any PREPARE): presumed abort.
-            None => {
-                ctx.sometimes(s::QUERY_NEVER_BEGUN);
-                ctx.send(
-                    from,
-                    Msg::Decision {
-                        attempt,
-                        commit: false,
-                    },
-                )
-            }
+            None => ctx.send(
+                from,
+                Msg::Decision {
+                    attempt,
+                    commit: false,
+                },
+            ),
         }
     }
 

@@ -15,8 +15,6 @@ pub const RETRIED_BEGIN_ANSWERED: &str =
 pub const RESENT_DECISION: &str = "the coordinator resent a decision not yet acknowledged";
 pub const PARTICIPANT_ASKED: &str = "a prepared participant asked the coordinator for the decision";
 pub const QUERY_ANSWERED: &str = "a participant's question was answered with the decision";
-pub const QUERY_NEVER_BEGUN: &str =
-    "a participant asked about an attempt never begun and was told abort";
 pub const PARTICIPANT_RECOVERED_PREPARED: &str =
     "a restarted participant re-locked an attempt it had prepared";
 pub const DUPLICATE_PREPARE: &str = "a participant voted again on a duplicate prepare";
@@ -34,7 +32,6 @@ pub const SITUATIONS: &[&str] = &[
     RESENT_DECISION,
     PARTICIPANT_ASKED,
     QUERY_ANSWERED,
-    QUERY_NEVER_BEGUN,
     PARTICIPANT_RECOVERED_PREPARED,
     DUPLICATE_PREPARE,
     SUPERSEDED_PREPARED,
