@@ -249,6 +249,15 @@ pub trait Protocol: Sized + 'static {
         &[]
     }
 
+    /// The situations its nodes mark with `ctx.sometimes(..)`: interesting paths a
+    /// good scenario reaches (a conflicting suffix truncated, a recovery from disk).
+    /// `faultline fuzz` reports how many seeds reached each and names those none
+    /// did: a hole in the scenario. Declared, every mark must be one of these (in
+    /// debug builds). The default, `&[]`, declares none; marks are still counted.
+    fn situations() -> &'static [&'static str] {
+        &[]
+    }
+
     /// The model the client history is checked against for linearizability: by
     /// default the built-in model [`Protocol::HISTORY_MODEL`] names. Return a model
     /// of your own (a queue, a counter) to check against it instead; a client

@@ -11,9 +11,10 @@
 //!
 //! The parts: [`preflight`] checks every output before any seed runs, [`runner`] runs
 //! the batches, [`failure`] records and prints each failure as it is found,
-//! [`summary`] prints the totals and the resume command, [`junit`] writes the report
-//! CI systems read.
+//! [`summary`] prints the totals, the [`coverage`] of declared situations and the
+//! resume command, [`junit`] writes the report CI systems read.
 
+mod coverage;
 mod failure;
 mod junit;
 mod preflight;

@@ -1,8 +1,8 @@
 //! What `faultline run` tells a person (or, with `--json`, a program) about one
 //! run: what ran, the faults applied and skipped by kind, what was checked and on
-//! how much, the verdict, and what to do next: keep a trace, replay it, shrink it,
-//! fuzz more seeds. The first thing a new user sees, so it says what a green
-//! result covers rather than only that it is green.
+//! how much, the declared situations it reached, the verdict, and what to do next:
+//! keep a trace, replay it, shrink it, fuzz more seeds. The first thing a new user
+//! sees, so it says what a green result covers rather than only that it is green.
 
 use crate::app::App;
 use faultline_harness::{Outcome, Scenario, Verdict};
@@ -36,6 +36,7 @@ pub fn json(
         "messages_delivered": outcome.stats.messages_delivered,
         "client_ops_completed": outcome.completed_ops(),
         "bugs": scenario.bugs,
+        "coverage": coverage_json(scenario, outcome),
     });
     if outcome.verdict != Verdict::Pass {
         object["property"] = json!(outcome.property);
@@ -49,6 +50,45 @@ pub fn json(
         object["trace"] = json!(path.display().to_string());
     }
     object
+}
+
+/// The situations the run reached, with counts, and the declared ones it did not.
+fn coverage_json(scenario: &Scenario, outcome: &Outcome) -> serde_json::Value {
+    let declared = scenario.info.situations;
+    let reached: Vec<_> = outcome
+        .reached
+        .iter()
+        .map(|&(name, count)| json!({"name": name, "count": count}))
+        .collect();
+    json!({
+        "declared": declared.len(),
+        "reached": declared.len() - outcome.unreached(declared).len(),
+        "situations": reached,
+        "not_reached": outcome.unreached(declared),
+    })
+}
+
+/// "reached: 9 of 12 situations (not reached: a; b)", or nothing when the protocol
+/// neither declares nor marks any.
+fn coverage_line(scenario: &Scenario, outcome: &Outcome) -> String {
+    let declared = scenario.info.situations;
+    if declared.is_empty() {
+        return match outcome.reached.len() {
+            0 => String::new(),
+            n => format!("  reached: {n} situations (none declared)\n"),
+        };
+    }
+    let unreached = outcome.unreached(declared);
+    let not_reached = if unreached.is_empty() {
+        String::new()
+    } else {
+        format!(" (not reached: {})", unreached.join("; "))
+    };
+    format!(
+        "  reached: {} of {} situations{not_reached}\n",
+        declared.len() - unreached.len(),
+        declared.len()
+    )
 }
 
 /// What the run judged, in words: every check it reached before its verdict.
@@ -98,6 +138,7 @@ pub fn text(
     );
     text += &format!("  faults: {}\n", outcome.fault_tally().describe());
     text += &format!("  checked: {}\n", checked(scenario, outcome).join("; "));
+    text += &coverage_line(scenario, outcome);
     text += &format!("  trace hash {}\n", outcome.trace_hash_hex());
     match outcome.verdict {
         Verdict::Pass => text += "  verdict: PASS\n",

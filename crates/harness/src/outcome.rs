@@ -1,5 +1,6 @@
 //! The result of one run: verdict, the property that failed, and the figures every
-//! report needs (events, simulated time, trace hash, faults applied).
+//! report needs (events, simulated time, trace hash, faults applied, situations
+//! reached).
 
 use crate::fault_tally::FaultTally;
 use faultline_api::TimedClientEvent;
@@ -67,6 +68,9 @@ pub struct Outcome {
     pub unsynced_on_crash: UnsyncedOnCrash,
     /// Trace events as JSON objects, when the run was asked to keep them.
     pub trace: Option<Vec<Value>>,
+    /// The situations the nodes marked with `ctx.sometimes`, with how many times
+    /// each, in order of first reach (coverage; not part of the trace).
+    pub reached: Vec<(&'static str, u64)>,
 }
 
 impl Outcome {
@@ -87,6 +91,12 @@ impl Outcome {
             .iter()
             .filter(|e| e.value.kind != faultline_api::ClientEventKind::Invoke)
             .count()
+    }
+
+    /// The situations of `declared` this run never reached, in declared order.
+    pub fn unreached(&self, declared: &[&'static str]) -> Vec<&'static str> {
+        let reached = |s: &str| self.reached.iter().any(|(name, _)| *name == s);
+        declared.iter().copied().filter(|s| !reached(s)).collect()
     }
 
     /// The trace hash as 16 hex digits.

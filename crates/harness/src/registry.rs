@@ -10,7 +10,7 @@
 //!
 //! Registration is where a protocol's declarations are held to each other: the
 //! history model it names and the one it builds, the properties its bugs cite and
-//! the ones it declares.
+//! the ones it declares, the situations it marks and the ones it declares.
 
 use crate::error::InputError;
 use crate::outcome::Outcome;
@@ -52,6 +52,9 @@ pub struct ProtocolInfo {
     /// The safety properties it declares ([`Protocol::properties`]; empty: not
     /// declared). The harness's own are [`HARNESS_PROPERTIES`].
     pub properties: &'static [Property],
+    /// The situations its nodes mark with `ctx.sometimes` ([`Protocol::situations`];
+    /// empty: not declared), which coverage reports name when never reached.
+    pub situations: &'static [&'static str],
     pub(crate) run: RunFn,
 }
 
@@ -62,6 +65,7 @@ impl fmt::Debug for ProtocolInfo {
             .field("history_model", &self.history_model)
             .field("bugs", &self.bugs.len())
             .field("properties", &self.properties.len())
+            .field("situations", &self.situations.len())
             .finish_non_exhaustive()
     }
 }
@@ -87,6 +91,7 @@ impl ProtocolInfo {
             model_name
         );
         check_properties_declared(P::NAME, P::properties(), P::bugs());
+        check_situations_declared(P::NAME, P::situations());
         ProtocolInfo {
             name: P::NAME,
             summary: P::SUMMARY,
@@ -98,6 +103,7 @@ impl ProtocolInfo {
             bugs: P::bugs(),
             options: P::options(),
             properties: P::properties(),
+            situations: P::situations(),
             run: run_declared::<P>,
         }
     }
@@ -126,13 +132,24 @@ fn check_properties_declared(protocol: &str, declared: &[Property], bugs: &[BugI
     }
 }
 
+/// Panics if `declared` names a situation twice (coverage counts by name).
+fn check_situations_declared(protocol: &str, declared: &[&str]) {
+    for (i, situation) in declared.iter().enumerate() {
+        assert!(
+            !declared[..i].contains(situation),
+            "protocol `{protocol}`: situations() declares `{situation}` twice"
+        );
+    }
+}
+
 fn names(properties: &[Property]) -> String {
     let names: Vec<&str> = properties.iter().map(|p| p.name).collect();
     names.join(", ")
 }
 
 /// Runs a scenario of `P`; in debug builds, asserts that the violation the run
-/// found, if any, names a property `P` declares or a harness property.
+/// found, if any, names a property `P` declares or a harness property, and that
+/// every situation it reached is one `P` declares (when it declares any).
 fn run_declared<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
@@ -145,6 +162,15 @@ fn run_declared<P: Protocol>(
             P::NAME,
             names(P::properties()),
             names(HARNESS_PROPERTIES)
+        );
+    }
+    let declared = P::situations();
+    for (situation, _) in &outcome.reached {
+        debug_assert!(
+            declared.is_empty() || declared.contains(situation),
+            "protocol `{}` marked the situation `{situation}`, which its situations() does not declare ({})",
+            P::NAME,
+            declared.join(", ")
         );
     }
     Ok(outcome)

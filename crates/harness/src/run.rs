@@ -145,6 +145,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,
         trace,
+        reached: world.reached().counts().to_vec(),
     })
 }
 

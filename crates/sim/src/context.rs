@@ -1,8 +1,9 @@
 //! The Context: everything an actor may touch while it handles an event.
 //!
 //! A protocol sees the world only through this: its own id and clock, its random
-//! stream, sending, timers, its disk, and observations for the checkers. Effects go
-//! straight into the World's queue; the network decides latency, loss and cuts.
+//! stream, sending, timers, its disk, observations for the checkers, and coverage
+//! marks (`sometimes`). Effects go straight into the World's queue; the network
+//! decides latency, loss and cuts.
 
 use crate::actor::Actor;
 use crate::disk::Disk;
@@ -94,5 +95,15 @@ impl<A: Actor> Context<'_, A> {
     /// Reports something for the checkers (a client invoking or completing an operation).
     pub fn observe(&mut self, observation: A::Observation) {
         self.kernel.observe(self.node, observation);
+    }
+
+    /// Notes that this run reached `situation`, an interesting path worth covering
+    /// (a conflicting suffix truncated, a recovery from disk). Cheap, and invisible
+    /// to the run: it changes neither the trace nor its hash. A campaign reports how
+    /// many seeds reached each situation the protocol declares, and names those none
+    /// did. Pass a `pub const` the protocol also lists in `Protocol::situations`.
+    #[inline]
+    pub fn sometimes(&mut self, situation: &'static str) {
+        self.kernel.reached.mark(situation);
     }
 }

@@ -10,6 +10,7 @@
 pub mod actor;
 pub mod clock;
 pub mod context;
+pub mod coverage;
 pub mod disk;
 pub mod fault;
 pub mod hash;
@@ -26,6 +27,7 @@ pub mod world;
 
 pub use actor::Actor;
 pub use context::Context;
+pub use coverage::Reached;
 pub use disk::Disk;
 pub use fault::{AppliedFault, FaultAction, PartitionShape, Target};
 pub use network::{LatencyShape, NetworkConfig};

@@ -10,6 +10,7 @@
 use crate::actor::Actor;
 use crate::clock::NodeClock;
 use crate::context::{Context, TimerId};
+use crate::coverage::Reached;
 use crate::disk::{Disk, UnsyncedOnCrash};
 use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
 use crate::network::{NetworkConfig, Partitions};
@@ -99,6 +100,8 @@ pub struct Kernel<A: Actor> {
     pub(crate) recorder: Recorder<A::Msg, A::Timer, A::Observation>,
     pub(crate) observations: Vec<Observed<A::Observation>>,
     pub(crate) stats: Stats,
+    /// The situations handlers marked with `sometimes`: not events, not hashed.
+    pub(crate) reached: Reached,
 }
 
 impl<A: Actor> Kernel<A> {
@@ -223,6 +226,7 @@ impl<A: Actor> World<A> {
             recorder: Recorder::new(config.keep_trace),
             observations: Vec::new(),
             stats: Stats::default(),
+            reached: Reached::default(),
         };
         for id in node_ids {
             kernel.queue.push(0, Event::Start { node: id });
@@ -758,6 +762,11 @@ impl<A: Actor> World<A> {
 
     pub fn observations(&self) -> &[Observed<A::Observation>] {
         &self.kernel.observations
+    }
+
+    /// The situations handlers marked with `ctx.sometimes`, and how often.
+    pub fn reached(&self) -> &Reached {
+        &self.kernel.reached
     }
 
     /// Every fault applied so far, with targets resolved.

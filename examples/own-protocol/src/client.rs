@@ -24,6 +24,7 @@ use crate::api::{ClientEvent, ClientEventKind, Context, NodeId, Plan, TimerId};
 use crate::config::AbdConfig;
 use crate::messages::{Msg, OpId, Timer};
 use crate::node::AbdNode;
+use crate::situations as s;
 use crate::op::{register_name, RegisterOp};
 use crate::timestamp::{Timestamp, Versioned};
 use std::collections::BTreeSet;
@@ -109,8 +110,12 @@ impl Client {
     pub fn on_timer(&mut self, ctx: &mut Context<'_, AbdNode>, timer: Timer) {
         match timer {
             Timer::NextOp => self.invoke(ctx),
-            Timer::Resend { op } if self.is_current(op) => self.send_phase(ctx),
+            Timer::Resend { op } if self.is_current(op) => {
+                ctx.sometimes(s::RESENT_PHASE);
+                self.send_phase(ctx)
+            }
             Timer::GiveUp { op } if self.is_current(op) => {
+                ctx.sometimes(s::GAVE_UP);
                 self.complete(ctx, ClientEventKind::Info, None);
             }
             Timer::Resend { .. } | Timer::GiveUp { .. } | Timer::Flush => {}
@@ -123,7 +128,7 @@ impl Client {
                 self.on_query_reply(ctx, from, current);
             }
             Msg::StoreAck { op, .. } if self.is_current(op) => self.on_store_ack(ctx, from),
-            _ => {} // a reply to an operation already finished or given up
+            _ => ctx.sometimes(s::LATE_REPLY), // to an operation finished or given up
         }
     }
 
@@ -222,6 +227,9 @@ impl Client {
     /// read writes back the newest value it found.
     fn query_done(&mut self, ctx: &mut Context<'_, AbdNode>, newest: Versioned, first: Versioned) {
         let register_op = self.in_flight.as_ref().map(|f| f.register_op.clone());
+        if newest.ts != first.ts {
+            ctx.sometimes(s::QUORUM_DISAGREED);
+        }
         let bugs = self.config.bugs;
         match register_op {
             Some(RegisterOp::Write { value, .. }) => {

@@ -15,7 +15,7 @@
 //! store, durable before it acks, recovered in `on_start`), [`client`] (the two
 //! phases, resends, giving up), [`op`] (read/write and scripts), [`node`] (the actor
 //! enum), [`config`] (options), [`bugs`], [`properties`] (what is checked),
-//! [`invariants`] (how). Everything from faultline comes through [`api`].
+//! [`invariants`] (how), [`situations`] (the paths a good scenario reaches). Everything from faultline comes through [`api`].
 
 pub mod api;
 pub mod bugs;
@@ -27,6 +27,7 @@ pub mod node;
 pub mod op;
 pub mod properties;
 pub mod replica;
+pub mod situations;
 pub mod timestamp;
 
 use crate::api::{
@@ -74,6 +75,10 @@ impl Protocol for Abd {
 
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
+    }
+
+    fn situations() -> &'static [&'static str] {
+        situations::SITUATIONS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

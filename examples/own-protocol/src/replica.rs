@@ -11,6 +11,7 @@ use crate::api::{Context, NodeId, TimerId, MILLISECOND};
 use crate::bugs::AbdBugs;
 use crate::messages::{Msg, OpId, Record, Timer};
 use crate::node::AbdNode;
+use crate::situations as s;
 use crate::timestamp::Versioned;
 use std::collections::BTreeMap;
 
@@ -51,6 +52,9 @@ impl Replica {
             );
             let newest = current.newer(record.versioned.clone());
             self.registers.insert(record.key.clone(), newest);
+        }
+        if !self.registers.is_empty() {
+            ctx.sometimes(s::REPLICA_RECOVERED);
         }
     }
 
@@ -104,6 +108,7 @@ impl Replica {
                 versioned.ts < current.ts || versioned.value == current.value,
                 "one timestamp names one value"
             );
+            ctx.sometimes(s::STORE_NOT_NEWER);
             return;
         }
         self.registers.insert(key.clone(), versioned.clone());

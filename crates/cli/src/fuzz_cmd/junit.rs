@@ -8,7 +8,9 @@
 //! (`stopped`, `interrupted`, `seeds_not_run`, `resume`) and in its campaign test
 //! case: an `<error>` after a signal, a `<failure>` with `--require-complete`, else
 //! `<skipped>`; so the report has a failing test case exactly when the exit code is
-//! not 0. The counts (`tests`, `failures`, `errors`, `skipped`) are computed from
+//! not 0. `<properties>` also carry the coverage: how many declared situations were
+//! reached (`coverage`), those never reached (`never_reached`), and the seeds
+//! reaching each (`situation: NAME`). The counts (`tests`, `failures`, `errors`, `skipped`) are computed from
 //! the test cases written, so they always agree with them.
 //!
 //! The file starts with [`HEADER`], which is how a later run knows it may replace it.
@@ -102,8 +104,14 @@ fn properties(
     );
     entries.extend(resume_range(args, report).map(|r| ("next_seeds", r.to_string())));
     entries.extend(resume.map(|r| ("resume", r.to_string())));
+    let mut entries: Vec<(String, String)> = entries
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect();
+    entries.extend(report.coverage.junit_properties());
     let mut xml = String::from("  <properties>\n");
     for (name, value) in entries {
+        let name = escape(&name);
         xml += &format!(
             "    <property name=\"{name}\" value=\"{}\"/>\n",
             escape(&value)
@@ -180,7 +188,9 @@ fn campaign_case(args: &FuzzArgs, report: &CampaignReport, resume: Option<&str>)
         tally.seeds_run, report.planned, tally.passed, tally.failed, tally.stuck, tally.unknown
     );
     let resume_line = resume.map_or(String::new(), |r| format!("\nresume: {r}"));
-    let summary = format!("{ran}{resume_line}");
+    let never_reached = report.coverage.never_reached_line();
+    let never_line = never_reached.map_or(String::new(), |n| format!("\n{n}"));
+    let summary = format!("{ran}{never_line}{resume_line}");
     let name = format!("campaign seeds {} shard {}", args.seeds, args.shard());
     if report.seeds_not_run() == 0 {
         return TestCase {

@@ -7,6 +7,7 @@
 //! starting, and a batch cut short that way is dropped. So the seeds run are always a
 //! prefix of the shard's seeds, and `next_seed` is where a resumed campaign starts.
 
+use super::coverage::Coverage;
 use super::failure::{Failure, FailureLog};
 use super::FuzzArgs;
 use crate::app::App;
@@ -62,6 +63,8 @@ pub struct CampaignReport {
     /// The failures found, in seed order, up to `failure::MAX_LISTED`.
     pub failures: Vec<Failure>,
     pub stop: Stop,
+    /// Seeds reaching each situation the protocol marks.
+    pub coverage: Coverage,
     /// The first seed of the shard not run, if any was left.
     pub next_seed: Option<u64>,
     pub wall: Duration,
@@ -107,6 +110,7 @@ pub fn run_campaign(
     let planned = seeds.remaining();
     let mut progress = Progress::new(planned, "seeds");
     let mut tally = Tally::default();
+    let mut coverage = Coverage::new(scenario.info.situations);
     let mut log = FailureLog::new(app, scenario, args);
     let (stop, next_seed) = loop {
         let batch: Vec<u64> = seeds.by_ref().take(BATCH_SEEDS).collect();
@@ -123,6 +127,7 @@ pub fn run_campaign(
         };
         for outcome in outcomes {
             tally.add(&outcome);
+            coverage.add(&outcome);
             log.record(outcome, &progress)?;
         }
         progress.advance(batch.len() as u64, tally.not_passed());
@@ -139,6 +144,7 @@ pub fn run_campaign(
         tally,
         failures: log.into_listed(),
         stop,
+        coverage,
         next_seed,
         wall: started.elapsed(),
     })

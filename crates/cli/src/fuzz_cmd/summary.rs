@@ -1,5 +1,5 @@
-//! The end of a campaign on stdout: the totals (text, or one JSON line with
-//! `--json`), and when it stopped before running every seed, why, how many were left
+//! The end of a campaign on stdout: the totals and the coverage of declared
+//! situations (text, or one JSON line with `--json`), and when it stopped before running every seed, why, how many were left
 //! and the command that runs exactly those: the same flags with `--seeds NEXT..B`.
 
 use super::runner::{CampaignReport, Stop};
@@ -91,6 +91,7 @@ fn summary_json(
         "stuck": tally.stuck,
         "unknown": tally.unknown,
         "failed_by_property": tally.failed_by_property,
+        "coverage": report.coverage.to_json(),
         "wall_ns": report.wall.as_nanos() as u64,
         "seeds_per_second": seeds_per_second(report),
         "exit": report.exit_code(args.require_complete),
@@ -124,6 +125,10 @@ fn summary_text(
     );
     for (property, count) in &tally.failed_by_property {
         text += &format!("\n  {property}: {count}");
+    }
+    let coverage = report.coverage.text();
+    if !coverage.is_empty() {
+        text += &format!("\n{coverage}");
     }
     if report.stop != Stop::Complete {
         text += &format!(

@@ -18,6 +18,7 @@ use crate::lock::client::{Acquiring, InFlight, LockClient, Releasing};
 use crate::lock::config::Service;
 use crate::lock::messages::{Attempt, Msg, Timer, Token};
 use crate::lock::node::LockNode;
+use crate::lock::situations as s;
 use faultline_sim::{Context, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -125,6 +126,7 @@ impl LockClient {
         let Some(InFlight::Acquire(a)) = &self.in_flight else {
             return;
         };
+        ctx.sometimes(s::ACQUIRE_TIMED_OUT);
         match self.config.service {
             // A grant may still come; it will be given back then.
             Service::Single => self.not_acquired(ctx, ClientEventKind::Info),
@@ -203,6 +205,7 @@ impl LockClient {
         let Some(start) = self.acquiring(attempt).map(|a| a.start_ns) else {
             if self.unwanted(attempt, Some(token)) {
                 // A grant for an attempt given up on: nobody will use it.
+                ctx.sometimes(s::UNWANTED_GRANT_RETURNED);
                 ctx.send(from, Msg::Release { op: 0, token });
             }
             return;
@@ -226,6 +229,7 @@ impl LockClient {
         let Some(a) = self.acquiring(attempt) else {
             // Each server numbers its keys itself: whether it is ours says nothing here.
             if let Some(token) = token.filter(|_| self.unwanted(attempt, None)) {
+                ctx.sometimes(s::UNWANTED_GRANT_RETURNED);
                 ctx.send(from, Msg::Unlock { attempt, token });
             }
             return;
@@ -246,6 +250,7 @@ impl LockClient {
             a.raising = best;
             self.send_lock_requests(ctx);
         } else if a.refused.len() > servers - majority {
+            ctx.sometimes(s::REDLOCK_NO_MAJORITY);
             self.unlock_everywhere(ctx, attempt, best.unwrap_or(0));
             self.not_acquired(ctx, ClientEventKind::Fail);
         }

@@ -20,6 +20,7 @@ use crate::lock::config::LockConfig;
 use crate::lock::messages::{Attempt, Msg, Timer, Token};
 use crate::lock::node::LockNode;
 use crate::lock::script::LockOp;
+use crate::lock::situations as s;
 use crate::plan::Plan;
 use faultline_sim::actor::Role;
 use faultline_sim::context::TimerId;
@@ -147,6 +148,7 @@ impl LockClient {
             }
             Timer::WorkDone { op } => self.send_write(ctx, op),
             Timer::LeaseEnd { token } if self.held.is_some_and(|h| h.token == token) => {
+                ctx.sometimes(s::LEASE_RAN_OUT);
                 self.held = None;
             }
             _ => {}
@@ -263,6 +265,9 @@ impl LockClient {
             return;
         }
         *sent = true;
+        if self.held.is_none() {
+            ctx.sometimes(s::WROTE_AFTER_LEASE);
+        }
         let msg = Msg::Write {
             op,
             token: *token,
@@ -298,6 +303,7 @@ impl LockClient {
     ) -> bool {
         let now = ctx.now();
         if now >= valid_until_ns {
+            ctx.sometimes(s::GRANT_TOO_LATE);
             return false;
         }
         self.held = Some(Held {

@@ -18,6 +18,7 @@
 use crate::lock::messages::{Lease, Msg, ReplicatedLease, Token};
 use crate::lock::node::LockNode;
 use crate::lock::single::SingleServer;
+use crate::lock::situations as s;
 use faultline_sim::{Context, Nanos, NodeId};
 
 impl SingleServer {
@@ -51,6 +52,7 @@ impl SingleServer {
     /// server catches up.
     fn take_over(&mut self, ctx: &mut Context<'_, LockNode>) {
         debug_assert!(self.state.synced, "only a backup in sync takes over");
+        ctx.sometimes(s::BACKUP_TOOK_OVER);
         self.state.epoch += 1;
         self.state.solo = true;
         self.state.synced = false;
@@ -141,6 +143,7 @@ impl SingleServer {
 
     pub(super) fn on_fence(&mut self, ctx: &mut Context<'_, LockNode>, epoch: u64) {
         if epoch > self.state.epoch {
+            ctx.sometimes(s::STALE_PRIMARY_FENCED);
             self.step_down(epoch);
             self.persist(ctx);
         }

@@ -42,6 +42,7 @@ pub mod redlock;
 pub mod resource;
 pub mod script;
 pub mod single;
+pub mod situations;
 
 use crate::bugs::BugInfo;
 use crate::property::Property;
@@ -95,6 +96,10 @@ impl Protocol for Lock {
 
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
+    }
+
+    fn situations() -> &'static [&'static str] {
+        situations::SITUATIONS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

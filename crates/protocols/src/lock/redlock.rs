@@ -15,6 +15,7 @@
 use crate::lock::config::LockConfig;
 use crate::lock::messages::{Attempt, Lease, Msg, Record, Token};
 use crate::lock::node::LockNode;
+use crate::lock::situations as s;
 use faultline_sim::{Context, Nanos, NodeId};
 use serde::Serialize;
 use std::rc::Rc;
@@ -47,6 +48,9 @@ impl RedlockServer {
             Record::Redlock(state) => Some(state.clone()),
             _ => None,
         });
+        if recovered.is_some() {
+            ctx.sometimes(s::SERVER_RECOVERED);
+        }
         self.state = recovered.unwrap_or_default();
     }
 
@@ -72,9 +76,18 @@ impl RedlockServer {
     fn on_lock(&mut self, ctx: &mut Context<'_, LockNode>, client: NodeId, attempt: Attempt) {
         let now = ctx.now();
         let token = match self.state.key {
-            Some(key) if key.owner == attempt => Some(key.token),
-            Some(key) if self.live(&key, now) => None,
+            Some(key) if key.owner == attempt => {
+                ctx.sometimes(s::RETRY_GOT_SAME_LEASE);
+                Some(key.token)
+            }
+            Some(key) if self.live(&key, now) => {
+                ctx.sometimes(s::REFUSED_WHILE_LEASE_LIVE);
+                None
+            }
             _ => {
+                if self.state.key.is_some() {
+                    ctx.sometimes(s::GRANTED_OVER_EXPIRED_LEASE);
+                }
                 self.state.counter += 1;
                 self.state.key = Some(Lease {
                     token: self.state.counter,
@@ -104,6 +117,8 @@ impl RedlockServer {
         if self.state.key.is_some() && (owns || self.config.bugs.unsafe_release) {
             self.state.key = None;
             changed = true;
+        } else if self.state.key.is_some() {
+            ctx.sometimes(s::RELEASE_OWNER_CHECK_REFUSED);
         }
         if changed {
             self.persist(ctx);

@@ -9,6 +9,7 @@
 use crate::lock::config::LockConfig;
 use crate::lock::messages::{Msg, Record, Token};
 use crate::lock::node::LockNode;
+use crate::lock::situations as s;
 use faultline_sim::{Context, NodeId};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -48,6 +49,7 @@ impl Resource {
         let records = ctx.disk().records().to_vec();
         for record in records {
             if let Record::Accepted(write) = record {
+                ctx.sometimes(s::RESOURCE_RECOVERED);
                 self.apply(write);
             }
         }
@@ -90,6 +92,7 @@ impl Resource {
     ) -> bool {
         let fenced_off = token < self.highest && !self.config.bugs.no_fencing;
         if fenced_off {
+            ctx.sometimes(s::WRITE_FENCED_OFF);
             self.answered.insert(client, (op, false));
             return false;
         }

@@ -13,6 +13,7 @@
 use crate::lock::config::LockConfig;
 use crate::lock::messages::{Attempt, Lease, Msg, Record, Timer, Token};
 use crate::lock::node::LockNode;
+use crate::lock::situations as s;
 use faultline_sim::actor::Role;
 use faultline_sim::{Context, Nanos, NodeId};
 use serde::Serialize;
@@ -100,6 +101,9 @@ impl SingleServer {
             Record::Single(state) => Some(state.clone()),
             _ => None,
         });
+        if recovered.is_some() {
+            ctx.sometimes(s::SERVER_RECOVERED);
+        }
         self.state = recovered.unwrap_or_default();
         self.heard_ns = ctx.now();
         ctx.set_timer(self.config.heartbeat_ns, Timer::Tick);
@@ -147,9 +151,11 @@ impl SingleServer {
         }
         match self.state.lease {
             Some(lease) if lease.owner == attempt => {
+                ctx.sometimes(s::RETRY_GOT_SAME_LEASE);
                 self.answer_when_replicated(ctx, client, lease)
             }
             Some(lease) if !self.expired(&lease, ctx.now()) => {
+                ctx.sometimes(s::REFUSED_WHILE_LEASE_LIVE);
                 ctx.send(client, Msg::Busy { attempt });
             }
             _ => self.grant(ctx, client, attempt),
@@ -162,6 +168,9 @@ impl SingleServer {
             self.config.bugs.any() || self.state.lease.is_none_or(|l| self.expired(&l, ctx.now())),
             "a live lease is never granted over"
         );
+        if self.state.lease.is_some() {
+            ctx.sometimes(s::GRANTED_OVER_EXPIRED_LEASE);
+        }
         let lease = Lease {
             token: self.state.counter + 1,
             owner: attempt,
@@ -230,6 +239,8 @@ impl SingleServer {
         if deletes {
             self.state.lease = None;
             self.persist(ctx);
+        } else if self.state.lease.is_some() {
+            ctx.sometimes(s::RELEASE_OWNER_CHECK_REFUSED);
         }
         ctx.send(client, Msg::Released { op });
     }

@@ -3,6 +3,7 @@
 
 use crate::paxos::messages::{Ballot, Msg, Value, Vote};
 use crate::paxos::server::{Ctx, Role, Server};
+use crate::paxos::situations as s;
 use faultline_sim::NodeId;
 
 impl Server {
@@ -14,6 +15,7 @@ impl Server {
         from_slot: u64,
     ) {
         if ballot < self.promised {
+            ctx.sometimes(s::REFUSED_PREPARE);
             ctx.send(
                 proposer,
                 Msg::Nack {
@@ -46,6 +48,7 @@ impl Server {
         value: Value,
     ) {
         if ballot < self.promised && !self.config.bugs.accept_lower_ballot {
+            ctx.sometimes(s::REFUSED_ACCEPT);
             ctx.send(
                 proposer,
                 Msg::Nack {

@@ -2,9 +2,10 @@
 //! every server's store goes through the same states; a learner that missed decisions
 //! fetches them from the leader.
 
-use crate::kv::KvResponse;
+use crate::kv::{ApplyOutcome, KvResponse};
 use crate::paxos::messages::{Ballot, Msg, Value};
 use crate::paxos::server::{Ctx, Role, Server};
+use crate::paxos::situations as s;
 use faultline_sim::NodeId;
 
 /// Decisions sent per fetch.
@@ -14,6 +15,9 @@ const SNAPSHOT_EVERY_SLOTS: u64 = 32;
 
 impl Server {
     pub fn on_decide(&mut self, ctx: &mut Ctx<'_>, slot: u64, value: Value) {
+        if slot > self.next_exec && !self.decided.contains_key(&slot) {
+            ctx.sometimes(s::LEARNED_OUT_OF_ORDER);
+        }
         if slot >= self.next_exec {
             let earlier = self.decided.insert(slot, value.clone());
             debug_assert!(
@@ -28,6 +32,7 @@ impl Server {
     fn execute(&mut self, ctx: &mut Ctx<'_>) {
         self.execute_decided(ctx);
         if self.next_exec > self.durable_executed + SNAPSHOT_EVERY_SLOTS {
+            ctx.sometimes(s::WROTE_SNAPSHOT);
             self.write_snapshot(ctx);
         }
     }
@@ -41,11 +46,17 @@ impl Server {
                 continue;
             };
             let outcome = self.store.apply(&command);
+            if matches!(outcome, ApplyOutcome::Retry(_)) {
+                ctx.sometimes(s::RETRY_ANSWERED_FROM_SESSION);
+            }
             let waiting = self.pending_replies.remove(&slot);
             // Another leader may have filled this slot with a different command: answer
             // only the client whose command this is.
             let ours = waiting
                 .filter(|&(client, seq)| u64::from(client) == command.client && seq == command.seq);
+            if waiting.is_some() && ours.is_none() {
+                ctx.sometimes(s::SLOT_TAKEN_BY_OTHER_COMMAND);
+            }
             if let (Some((client, seq)), Some(output)) = (ours, outcome.output()) {
                 let response = KvResponse::Applied {
                     seq,
@@ -73,6 +84,7 @@ impl Server {
         }
         self.follow(ctx, ballot);
         if chosen_through >= self.next_exec {
+            ctx.sometimes(s::FETCHED_MISSED_DECISIONS);
             ctx.send(
                 leader,
                 Msg::Fetch {

@@ -35,6 +35,7 @@ pub mod persistence;
 pub mod properties;
 pub mod proposer;
 pub mod server;
+pub mod situations;
 
 use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
@@ -93,6 +94,10 @@ impl Protocol for Paxos {
 
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
+    }
+
+    fn situations() -> &'static [&'static str] {
+        situations::SITUATIONS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

@@ -2,8 +2,9 @@
 //! fsynced before the reply that depends on them; replayed on restart. Learner state
 //! is volatile: a restarted server re-learns decisions from the leader.
 
-use crate::paxos::messages::{Record, Vote};
+use crate::paxos::messages::{Ballot, Record, Vote};
 use crate::paxos::server::{Ctx, Server};
+use crate::paxos::situations as s;
 
 impl Server {
     pub fn persist_promise(&mut self, ctx: &mut Ctx<'_>, sync: bool) {
@@ -43,6 +44,7 @@ impl Server {
             return;
         }
         self.gc_below = gc_below;
+        ctx.sometimes(s::COLLECTED_GARBAGE);
         self.accepted = self.accepted.split_off(&gc_below);
         self.write_snapshot(ctx);
     }
@@ -61,6 +63,7 @@ impl Server {
                     self.accepted.insert(vote.slot, vote);
                 }
                 Record::Executed { through, store } => {
+                    ctx.sometimes(s::RECOVERED_SNAPSHOT);
                     self.store = store;
                     self.next_exec = through + 1;
                     self.durable_executed = through;
@@ -72,5 +75,8 @@ impl Server {
             "recovered votes lie within the recovered promise"
         );
         self.ballot = self.promised;
+        if self.promised != Ballot::default() {
+            ctx.sometimes(s::RECOVERED_FROM_DISK);
+        }
     }
 }

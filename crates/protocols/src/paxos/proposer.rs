@@ -6,6 +6,7 @@
 use crate::kv::{KvRequest, KvResponse};
 use crate::paxos::messages::{Ballot, Msg, Timer, Value, Vote};
 use crate::paxos::server::{Ctx, Proposal, Role, Server};
+use crate::paxos::situations as s;
 use faultline_sim::NodeId;
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ impl Server {
         if self.role == Role::Follower && !leader_recent {
             self.start_prepare(ctx);
         } else if self.role == Role::Preparing {
+            ctx.sometimes(s::RETRIED_PHASE_ONE);
             self.start_prepare(ctx); // phase 1 stalled: try again, higher
         }
         if self.role != Role::Leader {
@@ -90,6 +92,12 @@ impl Server {
         self.next_slot = self.next_exec.max(last_voted + 1);
         for slot in self.next_exec..self.next_slot {
             let value = recovered.get(&slot).cloned().unwrap_or(Value::Noop);
+            let was_voted = recovered.contains_key(&slot);
+            ctx.sometimes(if was_voted {
+                s::REPROPOSED_ACCEPTED_VALUE
+            } else {
+                s::FILLED_HOLE_WITH_NOOP
+            });
             self.propose(ctx, slot, value);
         }
         for (client, request) in std::mem::take(&mut self.queued) {
@@ -182,6 +190,9 @@ impl Server {
     }
 
     pub fn step_down(&mut self, ctx: &mut Ctx<'_>) {
+        if self.role == Role::Leader {
+            ctx.sometimes(s::LEADER_STEPPED_DOWN);
+        }
         self.role = Role::Follower;
         self.proposals.clear();
         self.pending_replies.clear();

@@ -3,9 +3,10 @@
 //! server applies committed entries in order to its key-value store, and the leader
 //! answers the client that asked.
 
-use crate::kv::KvResponse;
+use crate::kv::{ApplyOutcome, KvResponse};
 use crate::raft::messages::{Msg, Payload};
 use crate::raft::server::{Ctx, Role, Server};
+use crate::raft::situations as s;
 use faultline_sim::NodeId;
 
 impl Server {
@@ -42,6 +43,9 @@ impl Server {
                 continue;
             };
             let outcome = self.store.apply(command);
+            if matches!(outcome, ApplyOutcome::Retry(_)) {
+                ctx.sometimes(s::RETRY_ANSWERED_FROM_SESSION);
+            }
             if let Some((client, seq)) = self.pending_replies.remove(&index) {
                 if let Some(output) = outcome.output() {
                     let response = KvResponse::Applied {

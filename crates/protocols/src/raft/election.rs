@@ -3,6 +3,7 @@
 
 use crate::raft::messages::{Msg, Timer};
 use crate::raft::server::{Ctx, Role, Server};
+use crate::raft::situations as s;
 use faultline_sim::actor::Role as NodeRole;
 use faultline_sim::NodeId;
 
@@ -88,6 +89,9 @@ impl Server {
             // Grant a pre-vote only if we would vote and have no live leader.
             let granted =
                 term > self.term && self.log_up_to_date(log) && !self.leader_is_recent(ctx);
+            if !granted {
+                ctx.sometimes(s::PRE_VOTE_REFUSED);
+            }
             ctx.send(
                 NodeId(candidate),
                 Msg::Vote {
@@ -144,6 +148,7 @@ impl Server {
             return;
         }
         if pre_vote {
+            ctx.sometimes(s::PRE_VOTE_WON);
             self.start_election(ctx);
         } else {
             self.become_leader(ctx);
@@ -159,6 +164,9 @@ impl Server {
         self.match_index.iter_mut().for_each(|m| *m = 0);
         self.acked_since_check.clear();
         self.match_index[self.id as usize] = self.durable_index;
+        if self.commit_index < self.log.last_index() {
+            ctx.sometimes(s::ELECTED_WITH_UNCOMMITTED);
+        }
         // Catch followers up first; the no-op of the new term, which lets entries of
         // earlier terms commit under the current-term rule (§5.4.2), follows with the
         // first heartbeat.
@@ -169,6 +177,7 @@ impl Server {
 
     pub fn on_check_quorum(&mut self, ctx: &mut Ctx<'_>) {
         if self.role == Role::Leader && self.acked_since_check.len() + 1 < self.config.majority() {
+            ctx.sometimes(s::CHECK_QUORUM_STEP_DOWN);
             self.become_follower(ctx);
         }
         self.acked_since_check.clear();

@@ -35,6 +35,7 @@ pub mod persistence;
 pub mod properties;
 pub mod replication;
 pub mod server;
+pub mod situations;
 pub mod snapshot;
 
 use crate::bugs::BugInfo;
@@ -121,6 +122,10 @@ impl Protocol for Raft {
 
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
+    }
+
+    fn situations() -> &'static [&'static str] {
+        situations::SITUATIONS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

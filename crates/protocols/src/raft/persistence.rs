@@ -5,6 +5,7 @@ use crate::kv::KvStore;
 use crate::raft::log::Log;
 use crate::raft::messages::{Entry, Record};
 use crate::raft::server::{Ctx, Server};
+use crate::raft::situations as s;
 
 impl Server {
     pub fn save_hard_state(&mut self, ctx: &mut Ctx<'_>, sync: bool) {
@@ -55,12 +56,16 @@ impl Server {
         self.voted_for = recovered.voted_for;
         self.log = recovered.log;
         if let Some(store) = recovered.store {
+            ctx.sometimes(s::RECOVERED_SNAPSHOT);
             self.snapshot_copy = Some(store.clone());
             self.store = store;
         }
         self.commit_index = self.log.snapshot_index;
         self.last_applied = self.log.snapshot_index;
         self.durable_index = self.log.last_index();
+        if self.term > 0 {
+            ctx.sometimes(s::RECOVERED_FROM_DISK);
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use crate::kv::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 use crate::raft::bugs::RaftBugs;
 use crate::raft::messages::{Entry, Msg, Payload, Timer};
 use crate::raft::server::{Ctx, Role, Server};
+use crate::raft::situations as s;
 use faultline_sim::NodeId;
 
 impl Server {
@@ -147,6 +148,7 @@ impl Server {
         self.observe_term(ctx, term);
         let heartbeat = entries.is_empty();
         if term < self.term {
+            ctx.sometimes(s::REJECTED_STALE_LEADER);
             self.reply_append(ctx, leader, (false, heartbeat), 0, (None, 0));
             return;
         }
@@ -157,6 +159,7 @@ impl Server {
         self.leader_heard_at = Some(ctx.now());
         self.reset_election_timer(ctx);
         if let Some(conflict) = self.consistency_conflict(prev_index, prev_term) {
+            ctx.sometimes(s::REJECTED_MISMATCHED_APPEND);
             self.reply_append(ctx, leader, (false, heartbeat), 0, conflict);
             return;
         }
@@ -213,6 +216,7 @@ impl Server {
                         index > self.commit_index || self.config.bugs != RaftBugs::default(),
                         "a correct Raft never truncates a committed entry"
                     );
+                    ctx.sometimes(s::TRUNCATED_CONFLICTING_SUFFIX);
                     self.log.truncate_from(index);
                     self.write_truncate(ctx, index);
                 }
@@ -287,7 +291,10 @@ impl Server {
             return;
         }
         let next = match conflict_term.and_then(|t| self.log.last_index_of_term(t)) {
-            Some(last_of_term) => last_of_term + 1,
+            Some(last_of_term) => {
+                ctx.sometimes(s::BACKED_UP_A_TERM);
+                last_of_term + 1
+            }
             None => conflict_index.max(1),
         };
         let next = next

@@ -8,6 +8,7 @@ use crate::raft::bugs::RaftBugs;
 use crate::raft::log::Log;
 use crate::raft::messages::{Msg, Timer};
 use crate::raft::node::RaftNode;
+use crate::raft::situations as s;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, Nanos, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -194,6 +195,7 @@ impl Server {
 
     pub fn become_follower(&mut self, ctx: &mut Ctx<'_>) {
         if self.role == Role::Leader {
+            ctx.sometimes(s::LEADER_STEPPED_DOWN);
             self.pending_replies.clear();
         }
         self.role = Role::Follower;

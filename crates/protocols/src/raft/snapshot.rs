@@ -6,6 +6,7 @@
 use crate::kv::KvStore;
 use crate::raft::messages::{Msg, Record};
 use crate::raft::server::{Ctx, Role, Server};
+use crate::raft::situations as s;
 use faultline_sim::NodeId;
 
 impl Server {
@@ -20,6 +21,7 @@ impl Server {
             .term_at(index)
             .expect("applied entries are in the log");
         self.log.compact_to(index, term);
+        ctx.sometimes(s::COMPACTED_LOG);
         self.snapshot_copy = Some(self.store.clone());
         self.rewrite_disk(ctx);
     }
@@ -55,6 +57,7 @@ impl Server {
     }
 
     pub fn send_snapshot(&mut self, ctx: &mut Ctx<'_>, peer: u32) {
+        ctx.sometimes(s::SENT_SNAPSHOT);
         let msg = Msg::InstallSnapshot {
             term: self.term,
             index: self.log.snapshot_index,
@@ -88,6 +91,7 @@ impl Server {
         self.leader_heard_at = Some(ctx.now());
         self.reset_election_timer(ctx);
         if index > self.commit_index {
+            ctx.sometimes(s::INSTALLED_SNAPSHOT);
             if self.log.term_at(index) == Some(snapshot_term) {
                 self.log.compact_to(index, snapshot_term);
             } else {

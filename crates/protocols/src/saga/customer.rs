@@ -15,6 +15,7 @@ use crate::plan::Plan;
 use crate::saga::config::{SagaConfig, ORCHESTRATOR, SERVERS};
 use crate::saga::messages::{Msg, Order, OrderId, SagaEnd, Timer};
 use crate::saga::node::SagaNode;
+use crate::saga::situations as s;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
 use std::rc::Rc;
@@ -72,7 +73,10 @@ impl Customer {
     pub fn on_timer(&mut self, ctx: &mut Ctx<'_>, timer: Timer) {
         match timer {
             Timer::NextOrder => self.place(ctx),
-            Timer::OrderRetry { seq } if seq == self.seq => self.send(ctx),
+            Timer::OrderRetry { seq } if seq == self.seq => {
+                ctx.sometimes(s::CUSTOMER_RETRIED);
+                self.send(ctx)
+            }
             _ => {}
         }
     }

@@ -47,6 +47,7 @@ pub mod outbox;
 pub mod properties;
 pub mod script;
 pub mod service;
+pub mod situations;
 pub mod state;
 
 use crate::bugs::BugInfo;
@@ -90,6 +91,10 @@ impl Protocol for Saga {
 
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
+    }
+
+    fn situations() -> &'static [&'static str] {
+        situations::SITUATIONS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

@@ -15,7 +15,8 @@ use crate::saga::messages::{
     Command, CommandId, Msg, Order, OrderId, Outcome, Refusal, SagaEnd, Timer,
 };
 use crate::saga::node::SagaNode;
-use crate::saga::state::SagaState;
+use crate::saga::situations as s;
+use crate::saga::state::{Phase, SagaState};
 use faultline_sim::actor::Role;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
@@ -60,8 +61,12 @@ impl Orchestrator {
 
     pub fn on_start(&mut self, ctx: &mut Ctx<'_>) {
         self.recover(ctx);
+        if self.boot > 1 {
+            ctx.sometimes(s::ORCHESTRATOR_RECOVERED);
+        }
         let pending: Vec<Command> = self.sagas.values().filter_map(|s| s.pending).collect();
         for command in pending {
+            ctx.sometimes(s::RESENT_AFTER_RESTART);
             self.send_command(ctx, command);
         }
     }
@@ -101,6 +106,7 @@ impl Orchestrator {
         match self.sagas.get(&order.id) {
             Some(saga) => {
                 if let Some(end) = saga.end() {
+                    ctx.sometimes(s::RETRY_TOLD_THE_END);
                     self.tell_customer(ctx, order.id, end);
                 }
                 // Still running: the customer hears when it ends.
@@ -118,9 +124,19 @@ impl Orchestrator {
             return;
         };
         if saga.pending.map(|c| c.id) != Some(id) {
+            ctx.sometimes(s::IGNORED_STALE_REPLY);
             return; // a duplicate or late reply to a command already answered
         }
         let next = saga.after(outcome, self.mint());
+        if outcome == Outcome::Refused(Refusal::NoDeliverySlot) {
+            ctx.sometimes(s::REFUSED_AT_PIVOT);
+        }
+        if matches!(next.phase, Phase::Compensating { .. }) {
+            ctx.sometimes(s::COMPENSATING);
+        }
+        if matches!(saga.phase, Phase::Compensating { .. }) && next.is_ended() {
+            ctx.sometimes(s::CANCELLED_AFTER_COMPENSATING);
+        }
         self.transition(ctx, next);
     }
 
@@ -131,6 +147,7 @@ impl Orchestrator {
         let Some(command) = saga.pending.filter(|c| c.id == id) else {
             return; // answered meanwhile
         };
+        ctx.sometimes(s::RESENT_UNANSWERED_COMMAND);
         if self.config.bugs.timeout_is_failure && command.action.can_be_refused() {
             let next = saga.refused(Refusal::TimedOut, self.mint());
             self.transition(ctx, next);

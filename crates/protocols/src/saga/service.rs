@@ -11,6 +11,7 @@ use crate::saga::books::Books;
 use crate::saga::config::{SagaConfig, ORCHESTRATOR};
 use crate::saga::messages::{Command, CommandId, Msg, Outcome, Record, Service};
 use crate::saga::node::SagaNode;
+use crate::saga::situations as s;
 use faultline_sim::Context;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -43,6 +44,7 @@ impl ServiceNode {
     pub fn on_start(&mut self, ctx: &mut Ctx<'_>) {
         for record in ctx.disk().records().to_vec() {
             if let Record::Applied { command, outcome } = record {
+                ctx.sometimes(s::SERVICE_RECOVERED);
                 if outcome == Outcome::Done {
                     self.books.replay(&command);
                 }
@@ -60,7 +62,10 @@ impl ServiceNode {
         );
         let known = self.applied.get(&command.id).copied();
         let outcome = match known {
-            Some(outcome) if !self.config.bugs.non_idempotent_step => outcome,
+            Some(outcome) if !self.config.bugs.non_idempotent_step => {
+                ctx.sometimes(s::SERVICE_ANSWERED_FROM_TABLE);
+                outcome
+            }
             _ => self.apply(ctx, command),
         };
         let reply = Msg::Reply {

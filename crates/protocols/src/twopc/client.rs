@@ -12,6 +12,7 @@ use crate::twopc::bank::transfer_key;
 use crate::twopc::config::TwoPcConfig;
 use crate::twopc::messages::{Attempt, Msg, Timer, Transfer, TxId};
 use crate::twopc::node::TwoPcNode;
+use crate::twopc::situations as s;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, Nanos, NodeId, MILLISECOND};
 use std::rc::Rc;
@@ -82,6 +83,7 @@ impl BankClient {
         if committed {
             self.complete(ctx, &transfer, ClientEventKind::Ok);
         } else if attempt.number < self.config.attempts_max {
+            ctx.sometimes(s::CLIENT_RETRIED);
             let next = Attempt {
                 tx: attempt.tx,
                 number: attempt.number + 1,

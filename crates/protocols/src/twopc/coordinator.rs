@@ -11,6 +11,7 @@
 use crate::twopc::config::TwoPcConfig;
 use crate::twopc::messages::{AccountChange, Attempt, Msg, Record, Timer, Transfer};
 use crate::twopc::node::TwoPcNode;
+use crate::twopc::situations as s;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,6 +73,7 @@ impl Coordinator {
     pub fn on_start(&mut self, ctx: Ctx) {
         self.recover(ctx);
         for attempt in self.undecided.clone() {
+            ctx.sometimes(s::COORDINATOR_PRESUMED_ABORT);
             self.decide(ctx, attempt, false);
         }
         self.arm_resend(ctx);
@@ -88,6 +90,7 @@ impl Coordinator {
                     self.undecided.insert(attempt);
                 }
                 Record::Decided { attempt, commit } => {
+                    ctx.sometimes(s::COORDINATOR_RECOVERED_DECISION);
                     if let Some(state) = self.attempts.get_mut(&attempt) {
                         state.decision = Some(commit);
                     }
@@ -128,6 +131,7 @@ impl Coordinator {
     fn on_begin(&mut self, ctx: Ctx, attempt: Attempt, transfer: Transfer) {
         if let Some(state) = self.attempts.get(&attempt) {
             if let Some(commit) = state.decision {
+                ctx.sometimes(s::RETRIED_BEGIN_ANSWERED);
                 reply(ctx, attempt, commit); // a retry of an attempt already decided
             }
             return; // in progress: it will be answered when decided
@@ -164,6 +168,7 @@ impl Coordinator {
         };
         if let Some(commit) = state.decision {
             // A vote after the decision (say, after the vote timeout): tell the voter.
+            ctx.sometimes(s::VOTE_AFTER_DECISION);
             ctx.send(NodeId(from), Msg::Decision { attempt, commit });
             return;
         }
@@ -183,7 +188,10 @@ impl Coordinator {
 
     fn on_query(&mut self, ctx: Ctx, from: NodeId, attempt: Attempt) {
         match self.attempts.get(&attempt).map(|s| s.decision) {
-            Some(Some(commit)) => ctx.send(from, Msg::Decision { attempt, commit }),
+            Some(Some(commit)) => {
+                ctx.sometimes(s::QUERY_ANSWERED);
+                ctx.send(from, Msg::Decision { attempt, commit })
+            }
             Some(None) => {} // still collecting votes: the answer comes with the decision
             // Never begun here (Begun is forced before any PREPARE): presumed abort.
             None => ctx.send(
@@ -199,6 +207,7 @@ impl Coordinator {
     pub fn on_timer(&mut self, ctx: Ctx, timer: Timer) {
         match timer {
             Timer::VoteTimeout { attempt } if self.undecided.contains(&attempt) => {
+                ctx.sometimes(s::VOTE_TIMEOUT_ABORT);
                 self.decide(ctx, attempt, false);
             }
             Timer::Resend => self.resend_decisions(ctx),
@@ -281,6 +290,7 @@ impl Coordinator {
             };
             for (node, _) in &state.participants {
                 if !state.acked.contains(node) {
+                    ctx.sometimes(s::RESENT_DECISION);
                     ctx.send(
                         NodeId(*node),
                         Msg::Decision {

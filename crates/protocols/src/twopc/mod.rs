@@ -31,6 +31,7 @@ pub mod messages;
 pub mod node;
 pub mod participant;
 pub mod properties;
+pub mod situations;
 
 use crate::bugs::BugInfo;
 use crate::plan::{Pacing, Plan};
@@ -125,6 +126,10 @@ impl Protocol for TwoPc {
 
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
+    }
+
+    fn situations() -> &'static [&'static str] {
+        situations::SITUATIONS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

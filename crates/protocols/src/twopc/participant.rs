@@ -14,6 +14,7 @@
 use crate::twopc::config::TwoPcConfig;
 use crate::twopc::messages::{AccountChange, Attempt, Msg, Record, Timer, TxId};
 use crate::twopc::node::TwoPcNode;
+use crate::twopc::situations as s;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -94,7 +95,10 @@ impl Participant {
     fn recover(&mut self, ctx: Ctx) {
         for record in ctx.disk().records().to_vec() {
             match record {
-                Record::Prepared { attempt, changes } => self.hold(attempt, changes),
+                Record::Prepared { attempt, changes } => {
+                    ctx.sometimes(s::PARTICIPANT_RECOVERED_PREPARED);
+                    self.hold(attempt, changes)
+                }
                 Record::Outcome { attempt, commit } => {
                     self.settle(attempt, commit);
                     self.outcome_log.push((attempt, commit));
@@ -123,11 +127,13 @@ impl Participant {
             }
             if state.attempt == attempt.number {
                 let yes = state.status != Status::Aborted;
+                ctx.sometimes(s::DUPLICATE_PREPARE);
                 ctx.send(COORDINATOR, Msg::Vote { attempt, yes });
                 return; // a duplicate: vote again, as before
             }
             if state.status == Status::Prepared {
                 // The coordinator starts a new attempt only after aborting the old one.
+                ctx.sometimes(s::SUPERSEDED_PREPARED);
                 let older = Attempt {
                     tx: attempt.tx,
                     number: state.attempt,
@@ -138,6 +144,7 @@ impl Participant {
         if self.can_apply(attempt, &changes) {
             self.vote_yes(ctx, attempt, changes);
         } else {
+            ctx.sometimes(s::VOTED_NO);
             self.record_outcome(ctx, attempt, false);
             self.vote_log.push(VoteEntry {
                 attempt,
@@ -309,6 +316,7 @@ impl Participant {
     fn ask_about_prepared(&mut self, ctx: Ctx) {
         let queries: Vec<Attempt> = self.prepared().collect();
         for attempt in queries {
+            ctx.sometimes(s::PARTICIPANT_ASKED);
             ctx.send(COORDINATOR, Msg::Query { attempt });
         }
     }
