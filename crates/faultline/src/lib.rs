@@ -46,7 +46,7 @@ pub use faultline_sim as sim;
 
 pub use faultline_api::harness_properties;
 pub use faultline_api::{
-    check_unique_values, AsClientEvent, BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo,
+    check_unique_values, Assumptions, AsClientEvent, BugInfo, Bugs, ClientEvent, ClockErrorBudget, ClientEventKind, OptionInfo,
     Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent, Violation,
     Workload,
 };

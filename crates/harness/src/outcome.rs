@@ -67,6 +67,9 @@ pub struct Outcome {
     pub unsynced_on_crash: UnsyncedOnCrash,
     /// Trace events as JSON objects, when the run was asked to keep them.
     pub trace: Option<Vec<Value>>,
+    /// How the run's faults went beyond the protocol's declared fault model
+    /// (`outside the protocol's fault model: ...`), or `None` when they stayed inside.
+    pub beyond_model: Option<String>,
 }
 
 impl Outcome {

@@ -43,6 +43,7 @@ pub mod resource;
 pub mod script;
 pub mod single;
 
+use crate::assumptions::{Assumptions, ClockErrorBudget};
 use crate::bugs::BugInfo;
 use crate::property::Property;
 use crate::protocol::{
@@ -112,6 +113,18 @@ impl Protocol for Lock {
         match self.config.service {
             config::Service::Single => &["leader", "holder"],
             config::Service::Redlock => &["holder"],
+        }
+    }
+
+    /// Clients take the drift allowance off every lease, so clocks may stray by up
+    /// to it (a jump plus the drift over one ttl) and leases stay apart; beyond it,
+    /// overlapping leases are the fault model's failure, not the lock's.
+    fn assumptions(&self) -> Assumptions {
+        Assumptions {
+            clock_error: Some(ClockErrorBudget {
+                max_ns: self.config.drift_allowance_ns,
+                window_ns: self.config.ttl_ns,
+            }),
         }
     }
 
