@@ -105,7 +105,10 @@ mod tests {
         fit(&mut nemesis, &lock_like());
         let budget = lock_like().clock_error.unwrap();
         let (jump, drift) = (nemesis.clock_jump_ns_max, nemesis.clock_drift_ppm_max);
-        assert!(jump > 0 && drift > 0, "clock faults stay on: {jump} ns, {drift} ppm");
+        assert!(
+            jump > 0 && drift > 0,
+            "clock faults stay on: {jump} ns, {drift} ppm"
+        );
         assert!(budget.allows(jump, drift.unsigned_abs()));
         assert_eq!(excess(Some(&nemesis), &[], &lock_like()), None);
     }

@@ -19,7 +19,7 @@ use crate::scenario::Scenario;
 use crate::swarm;
 use crate::watchdog::Watchdog;
 use faultline_api::harness_properties::{LINEARIZABILITY, PANIC, STUCK};
-use faultline_api::{Assumptions, AsClientEvent, Protocol, Violation};
+use faultline_api::{AsClientEvent, Assumptions, Protocol, Violation};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::rng::{SimRng, Stream};

@@ -94,7 +94,10 @@ fn a_scheduled_clock_jump_past_the_allowance_is_reported_not_changed() {
     assert_eq!(outcome_of(redlock_jump("15ms")).beyond_model, None);
     let outcome = outcome_of(redlock_jump("40ms"));
     let beyond = outcome.beyond_model.expect("a 40ms jump exceeds 22ms");
-    assert!(beyond.contains(OUTSIDE) && beyond.contains("40.000ms"), "{beyond}");
+    assert!(
+        beyond.contains(OUTSIDE) && beyond.contains("40.000ms"),
+        "{beyond}"
+    );
     let applied_jump = outcome.faults.iter().any(|f| {
         matches!(f.action, faultline_sim::FaultAction::ClockJump { by_ns, .. } if by_ns == 40_000_000)
     });
@@ -104,7 +107,8 @@ fn a_scheduled_clock_jump_past_the_allowance_is_reported_not_changed() {
 #[test]
 fn the_redlock_clock_bug_is_still_found_under_swarm() {
     let found = (0..300).find_map(|seed| {
-        let mut file = common::scenario_file("lock", "redlock", seed, Some("lock.redlock_no_drift"));
+        let mut file =
+            common::scenario_file("lock", "redlock", seed, Some("lock.redlock_no_drift"));
         file.faults.swarm = true;
         let outcome = outcome_of(file);
         (outcome.verdict == Verdict::Fail).then_some(outcome)
