@@ -142,15 +142,20 @@ fn protocol_run(protocol: &str, options: &Options) -> Result<Tally> {
         "--ignored".into(),
     ]);
     eprintln!("mutants: {protocol}: {listed} mutants, testing shard 0 of {shards}");
+    std::fs::create_dir_all(&output)?;
     let started = Instant::now();
-    // cargo-mutants exits non-zero when a mutant survives; the outcomes say why.
-    Command::new("cargo")
+    let status = Command::new("cargo")
         .args(&args)
         .current_dir(root())
         .env("FAULTLINE_ORACLE_PROTOCOL", protocol)
         .env("FAULTLINE_ORACLE_SEEDS", &options.seeds)
         .status()
         .context("cannot start cargo mutants")?;
+    // 2 and 3 mean survivors and timeouts, which the outcomes hold; 1 is a usage
+    // error and 4 a baseline that failed (the oracle fails on the unmutated tree).
+    if matches!(status.code(), Some(1) | Some(4) | None) {
+        bail!("cargo mutants failed ({status}); its log is under {}", output.display());
+    }
     let mut tally = outcomes(&output.join("mutants.out"))?;
     tally.listed = listed;
     tally.seconds = started.elapsed().as_secs_f64();

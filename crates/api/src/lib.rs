@@ -5,6 +5,8 @@
 //! - [`protocol`]: the [`Protocol`] trait (nodes, options, named bugs, invariants,
 //!   liveness, the client history and the model it is checked against) and the
 //!   [`Setup`] a protocol is built from.
+//! - [`assumptions`]: the fault model a protocol declares ([`Assumptions`]): what
+//!   the harness's random faults stay within.
 //! - [`property`]: safety properties as declared names ([`Property`]);
 //!   [`harness_properties`]: the ones the harness judges every run by.
 //! - [`bugs`]: named, switchable bugs ([`BugInfo`], [`Bugs`]).
@@ -14,6 +16,7 @@
 //! - [`testkit`]: a driver for invariant tests: run healthy, corrupt, see which
 //!   property the checker names.
 
+pub mod assumptions;
 pub mod bugs;
 pub mod harness_properties;
 pub mod history;
@@ -22,6 +25,7 @@ pub mod property;
 pub mod protocol;
 pub mod testkit;
 
+pub use assumptions::{Assumptions, ClockErrorBudget};
 pub use bugs::{BugInfo, Bugs};
 pub use harness_properties::HARNESS_PROPERTIES;
 pub use history::{AsClientEvent, ClientEvent, ClientEventKind, TimedClientEvent};

@@ -5,6 +5,7 @@
 //! after every event, and what its clients observed. The harness does the rest:
 //! faults, time, liveness, the linearizability check, traces.
 
+use crate::assumptions::Assumptions;
 use crate::bugs::{BugInfo, Bugs};
 use crate::history::{AsClientEvent, TimedClientEvent};
 use crate::property::Property;
@@ -277,6 +278,14 @@ pub trait Protocol: Sized + 'static {
     /// `leader` gets no leader-aimed random faults.
     fn roles(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// The faults this run of the protocol is written to survive (see
+    /// [`Assumptions`]). The harness's random faults stay inside them unless a run
+    /// asks to go beyond (`--beyond-model`), and a run whose faults exceed them says
+    /// so in its verdict. The default assumes nothing: every fault is in the model.
+    fn assumptions(&self) -> Assumptions {
+        Assumptions::default()
     }
 
     /// Builds node `id` fresh: at the start, and again after each crash (the actor

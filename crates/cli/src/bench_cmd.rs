@@ -8,7 +8,7 @@
 use crate::app::App;
 use crate::exit::Exit;
 use crate::output::outln;
-use crate::run_cmd::load_scenario;
+use crate::run_cmd::{load_scenario, FaultFlags};
 use clap::Args;
 use faultline_harness::duration::Duration;
 use faultline_harness::{run, RunOptions, Scenario};
@@ -50,7 +50,13 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 pub fn bench_command(app: &App, args: &BenchArgs) -> Result<i32, Exit> {
-    let (mut scenario, _) = load_scenario(app, args.scenario.as_ref(), args.seed, &[], false)?;
+    let (mut scenario, _) = load_scenario(
+        app,
+        args.scenario.as_ref(),
+        args.seed,
+        &[],
+        FaultFlags::default(),
+    )?;
     if let Some(duration) = args.duration {
         let mut file = scenario.file.clone();
         file.duration = duration;

@@ -25,7 +25,7 @@ use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::write_atomically;
 use crate::interrupt::Interrupts;
-use crate::run_cmd::load_scenario;
+use crate::run_cmd::{load_scenario, FaultFlags};
 use clap::Args;
 use faultline_harness::duration::Duration;
 use faultline_harness::seeds::{SeedRange, Shard};
@@ -68,6 +68,10 @@ pub struct FuzzArgs {
     /// The seed also decides which fault kinds are on and how hard.
     #[arg(long)]
     pub swarm: bool,
+    /// Let the random faults go beyond what the protocol declares it survives; each
+    /// failure's detail then says it was outside the protocol's fault model.
+    #[arg(long)]
+    pub beyond_model: bool,
     /// Switch on a named bug (repeatable).
     #[arg(long = "bug", value_name = "NAME")]
     pub bugs: Vec<String>,
@@ -131,7 +135,11 @@ impl FuzzArgs {
 }
 
 pub fn fuzz_command(app: &App, args: &FuzzArgs) -> Result<i32, Exit> {
-    let (scenario, _) = load_scenario(app, Some(&args.scenario), None, &args.bugs, args.swarm)?;
+    let flags = FaultFlags {
+        swarm: args.swarm,
+        beyond_model: args.beyond_model,
+    };
+    let (scenario, _) = load_scenario(app, Some(&args.scenario), None, &args.bugs, flags)?;
     preflight::check_outputs(args).map_err(usage_error)?;
     let interrupts = Interrupts::install().map_err(usage_error)?;
     let pool = rayon::ThreadPoolBuilder::new()

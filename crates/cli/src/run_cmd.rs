@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Let the seed choose which fault kinds are on and how hard.
     #[arg(long)]
     pub swarm: bool,
+    /// Let the random faults go beyond what the protocol declares it survives (a
+    /// lock's clock-error allowance, say); the verdict then says so.
+    #[arg(long)]
+    pub beyond_model: bool,
     /// Write the JSON Lines trace here (`-`: stdout, and the summary goes to stderr).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
@@ -41,13 +45,22 @@ pub struct RunArgs {
     pub json: bool,
 }
 
+/// The command-line switches that change a scenario's faults.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FaultFlags {
+    /// `--swarm`
+    pub swarm: bool,
+    /// `--beyond-model`
+    pub beyond_model: bool,
+}
+
 /// Loads a scenario file (or the default) and applies command-line overrides.
 pub fn load_scenario(
     app: &App,
     path: Option<&PathBuf>,
     seed: Option<u64>,
     bugs: &[String],
-    swarm: bool,
+    faults: FaultFlags,
 ) -> Result<(Scenario, String), Exit> {
     let (source, name) = match path {
         Some(p) => (read_scenario_text(app, p)?, p.display().to_string()),
@@ -69,7 +82,8 @@ pub fn load_scenario(
             file.bugs.push(bug.clone());
         }
     }
-    file.faults.swarm |= swarm;
+    file.faults.swarm |= faults.swarm;
+    file.faults.beyond_model |= faults.beyond_model;
     // Validate against the source for located errors, then with overrides applied.
     Scenario::parse(&source, &name, &app.registry).map_err(Exit::input)?;
     let scenario = Scenario::from_file_named(file, &name, &app.registry).map_err(|mut e| {
@@ -106,7 +120,10 @@ pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
         args.scenario.as_ref(),
         args.seed,
         &args.bugs,
-        args.swarm,
+        FaultFlags {
+            swarm: args.swarm,
+            beyond_model: args.beyond_model,
+        },
     )?;
     files::refuse_shared_stdout(&[
         ("--trace", args.trace.as_deref()),

@@ -49,6 +49,9 @@ pub fn json(
     if let Some(path) = trace {
         object["trace"] = json!(path.display().to_string());
     }
+    if let Some(beyond) = &outcome.beyond_model {
+        object["beyond_model"] = json!(beyond);
+    }
     object
 }
 
@@ -137,6 +140,9 @@ pub fn text(
         outcome.completed_ops(),
     );
     text += &format!("  faults: {}\n", outcome.fault_tally().describe());
+    if let Some(beyond) = &outcome.beyond_model {
+        text += &format!("  fault model: {beyond}\n");
+    }
     text += &format!("  checked: {}\n", checked(scenario, outcome).join("; "));
     text += &coverage_line(scenario, outcome);
     text += &format!("  trace hash {}\n", outcome.trace_hash_hex());
@@ -227,7 +233,7 @@ fn next_steps(
     text
 }
 
-/// `run [FILE] --seed N [--bug B]... [--swarm]`: the words that rerun `scenario`.
+/// `run [FILE] --seed N [--bug B]... [--swarm] [--beyond-model]`: the words that rerun `scenario`.
 pub fn run_words(path: Option<&PathBuf>, scenario: &Scenario) -> Vec<OsString> {
     let mut words: Vec<OsString> = vec!["run".into()];
     words.extend(path.map(|p| p.clone().into_os_string()));
@@ -236,7 +242,7 @@ pub fn run_words(path: Option<&PathBuf>, scenario: &Scenario) -> Vec<OsString> {
     words
 }
 
-/// `--bug NAME ...` and `--swarm` as the run had them.
+/// `--bug NAME ...`, `--swarm` and `--beyond-model` as the run had them.
 fn bug_and_swarm_flags(scenario: &Scenario) -> Vec<OsString> {
     let mut words = Vec::new();
     for bug in &scenario.bugs {
@@ -244,6 +250,9 @@ fn bug_and_swarm_flags(scenario: &Scenario) -> Vec<OsString> {
     }
     if scenario.swarm {
         words.push("--swarm".into());
+    }
+    if scenario.beyond_model {
+        words.push("--beyond-model".into());
     }
     words
 }

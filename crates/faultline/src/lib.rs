@@ -46,9 +46,9 @@ pub use faultline_sim as sim;
 
 pub use faultline_api::harness_properties;
 pub use faultline_api::{
-    check_unique_values, AsClientEvent, BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo,
-    Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent, Violation,
-    Workload,
+    check_unique_values, AsClientEvent, Assumptions, BugInfo, Bugs, ClientEvent, ClientEventKind,
+    ClockErrorBudget, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+    TimedClientEvent, Violation, Workload,
 };
 pub use faultline_check::{HistoryModel, Model};
 pub use faultline_cli::main_with;

@@ -5,7 +5,8 @@
 //! - [`scenario`]: the file format, validation and error locations.
 //! - [`run`]: one scenario + seed → [`Outcome`], invariants checked after every event.
 //! - [`trace_file`]: the JSON Lines trace (header, events, summary) and [`replay`].
-//! - [`swarm`]: per-seed fault mixes.
+//! - [`swarm`]: per-seed fault mixes; [`fault_model`]: kept inside what the protocol
+//!   assumes.
 //!
 //! Architecture invariant: nothing here reads the wall clock or spawns threads inside a
 //! run; the CLI measures time and parallelises across seeds.
@@ -14,6 +15,7 @@ pub mod campaign;
 pub mod churn;
 pub mod duration;
 pub mod error;
+pub mod fault_model;
 pub mod fault_tally;
 pub mod linearizability;
 pub mod outcome;

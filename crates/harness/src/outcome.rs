@@ -71,6 +71,9 @@ pub struct Outcome {
     /// The situations the nodes marked with `ctx.sometimes`, with how many times
     /// each, in order of first reach (coverage; not part of the trace).
     pub reached: Vec<(&'static str, u64)>,
+    /// How the run's faults went beyond the protocol's declared fault model
+    /// (`outside the protocol's fault model: ...`), or `None` when they stayed inside.
+    pub beyond_model: Option<String>,
 }
 
 impl Outcome {

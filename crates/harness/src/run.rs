@@ -11,6 +11,7 @@
 
 use crate::churn::LeaderChurn;
 use crate::error::InputError;
+use crate::fault_model;
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
 use crate::outcome::{Outcome, Verdict};
 use crate::panic_capture;
@@ -18,7 +19,7 @@ use crate::scenario::Scenario;
 use crate::swarm;
 use crate::watchdog::Watchdog;
 use faultline_api::harness_properties::{LINEARIZABILITY, PANIC, STUCK};
-use faultline_api::{AsClientEvent, Protocol, Violation};
+use faultline_api::{AsClientEvent, Assumptions, Protocol, Violation};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::rng::{SimRng, Stream};
@@ -42,13 +43,22 @@ struct Faults {
     nemesis: Option<NemesisConfig>,
     network: faultline_sim::NetworkConfig,
     unsynced_on_crash: faultline_sim::disk::UnsyncedOnCrash,
+    /// How the faults exceed the protocol's assumptions, if they do.
+    beyond_model: Option<String>,
 }
 
-fn faults_of(scenario: &Scenario, roles: &[&str]) -> Faults {
+/// The faults of this run: the scenario's (or swarm's), aimed at roles the protocol
+/// has and, unless the scenario goes `beyond_model`, kept inside its assumptions.
+fn faults_of(scenario: &Scenario, roles: &[&str], assumptions: &Assumptions) -> Faults {
     let mut faults = chosen_faults(scenario);
     if let Some(nemesis) = faults.nemesis.as_mut() {
         aim_at_roles_there_are(nemesis, roles);
+        if !scenario.beyond_model {
+            fault_model::fit(nemesis, assumptions);
+        }
     }
+    faults.beyond_model =
+        fault_model::excess(faults.nemesis.as_ref(), &scenario.schedule, assumptions);
     faults
 }
 
@@ -73,12 +83,14 @@ fn chosen_faults(scenario: &Scenario) -> Faults {
             nemesis: Some(choice.nemesis),
             network: choice.network,
             unsynced_on_crash: choice.unsynced_on_crash,
+            beyond_model: None,
         };
     }
     Faults {
         nemesis: scenario.nemesis.clone(),
         network: scenario.network.clone(),
         unsynced_on_crash: scenario.unsynced_on_crash,
+        beyond_model: None,
     }
 }
 
@@ -96,7 +108,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         path: "protocol".into(),
         message: e.to_string(),
     })?;
-    let faults = faults_of(scenario, protocol.roles());
+    let faults = faults_of(scenario, protocol.roles(), &protocol.assumptions());
     let model = P::history_model();
     let config = WorldConfig {
         seed: scenario.seed,
@@ -132,7 +144,9 @@ pub(crate) fn run_protocol<P: Protocol>(
     Ok(Outcome {
         verdict,
         property: found.as_ref().map(|f| f.violation.property.clone()),
-        detail: found.as_ref().map(|f| f.violation.detail.clone()),
+        detail: found
+            .as_ref()
+            .map(|f| with_model_note(&f.violation.detail, faults.beyond_model.as_deref())),
         counterexample: found.and_then(|f| f.counterexample),
         seed: scenario.seed,
         events: world.event_count(),
@@ -146,7 +160,17 @@ pub(crate) fn run_protocol<P: Protocol>(
         unsynced_on_crash: faults.unsynced_on_crash,
         trace,
         reached: world.reached().counts().to_vec(),
+        beyond_model: faults.beyond_model,
     })
+}
+
+/// A failure's detail, saying when the run's faults were outside the protocol's
+/// fault model: then the failure is not the protocol's to answer for.
+fn with_model_note(detail: &str, beyond_model: Option<&str>) -> String {
+    match beyond_model {
+        Some(note) => format!("{detail} ({note})"),
+        None => detail.to_string(),
+    }
 }
 
 fn schedule_faults<A: faultline_sim::Actor>(

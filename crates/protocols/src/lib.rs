@@ -18,7 +18,9 @@ pub mod twopc;
 // The contract every protocol is written against, built-in or not: these modules
 // are `faultline-api`'s, re-exported so the protocols read `crate::protocol::...`.
 pub use builtin::BuiltinProtocols;
-pub use faultline_api::{bugs, harness_properties, history, plan, property, protocol, testkit};
+pub use faultline_api::{
+    assumptions, bugs, harness_properties, history, plan, property, protocol, testkit,
+};
 pub use faultline_api::{
     BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo, Property, Protocol, ScriptProblem,
     ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,

@@ -31,6 +31,9 @@ pub fn resume_command(app: &App, args: &FuzzArgs, report: &CampaignReport) -> Op
     if args.swarm {
         words.push("--swarm".into());
     }
+    if args.beyond_model {
+        words.push("--beyond-model".into());
+    }
     for bug in &args.bugs {
         words.extend(["--bug".into(), bug.into()]);
     }

@@ -118,6 +118,11 @@ pub struct FaultsSection {
     /// The seed also decides which fault kinds are on and how hard.
     #[serde(default, skip_serializing_if = "is_default")]
     pub swarm: bool,
+    /// Let the random faults (and swarm) go beyond the faults the protocol declares it
+    /// survives, such as a lock's clock-error allowance; without it they stay inside.
+    /// A run beyond the model says so in its verdict.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub beyond_model: bool,
 }
 
 impl FaultsSection {

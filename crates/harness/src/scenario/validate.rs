@@ -37,6 +37,9 @@ pub struct Scenario {
     pub schedule: Vec<(Nanos, FaultAction)>,
     pub nemesis: Option<NemesisConfig>,
     pub swarm: bool,
+    /// Let the random faults go beyond the protocol's declared fault model
+    /// (`faults.beyond_model`, `--beyond-model`); otherwise they stay inside it.
+    pub beyond_model: bool,
     /// `None` for protocols without clients.
     pub workload: Option<Workload>,
     pub duration_ns: Nanos,
@@ -144,6 +147,7 @@ impl Scenario {
             schedule,
             nemesis: file.faults.random.as_ref().map(nemesis_of).transpose()?,
             swarm: file.faults.swarm,
+            beyond_model: file.faults.beyond_model,
             workload,
             duration_ns: file.duration.0,
             quiet_ns: file.quiet.0,

@@ -44,6 +44,7 @@ pub mod script;
 pub mod single;
 pub mod situations;
 
+use crate::assumptions::{Assumptions, ClockErrorBudget};
 use crate::bugs::BugInfo;
 use crate::property::Property;
 use crate::protocol::{
@@ -117,6 +118,18 @@ impl Protocol for Lock {
         match self.config.service {
             config::Service::Single => &["leader", "holder"],
             config::Service::Redlock => &["holder"],
+        }
+    }
+
+    /// Clients take the drift allowance off every lease, so clocks may stray by up
+    /// to it (a jump plus the drift over one ttl) and leases stay apart; beyond it,
+    /// overlapping leases are the fault model's failure, not the lock's.
+    fn assumptions(&self) -> Assumptions {
+        Assumptions {
+            clock_error: Some(ClockErrorBudget {
+                max_ns: self.config.drift_allowance_ns,
+                window_ns: self.config.ttl_ns,
+            }),
         }
     }
 

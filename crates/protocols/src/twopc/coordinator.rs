@@ -24,6 +24,9 @@ type Ctx<'a, 'b> = &'a mut Context<'b, TwoPcNode>;
 pub struct AttemptState {
     /// Each participant involved, with its changes.
     pub participants: Vec<(u32, Vec<AccountChange>)>,
+    /// The votes received. A vote arriving after the decision is answered with it,
+    /// not recorded, so these are what the coordinator knew when it decided (the
+    /// `abort_without_cause` check reads them).
     pub votes: BTreeMap<u32, bool>,
     pub decision: Option<bool>,
     pub acked: BTreeSet<u32>,

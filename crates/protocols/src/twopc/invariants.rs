@@ -8,8 +8,11 @@
 //!   even across a restart;
 //! - `commit_needs_all_yes` (AC3): the coordinator commits only after every
 //!   participant involved voted yes;
-//! - `abort_without_cause` (AC4): with every vote yes and no fault or lost message
-//!   since the attempt began, the coordinator commits;
+//! - `abort_without_cause` (AC4): a coordinator that holds every participant's yes
+//!   vote, with no fault or lost message since the attempt began, commits. It is
+//!   judged by what the coordinator knew when it decided (the votes it had
+//!   received), not by the participants' vote logs: a yes still in flight when the
+//!   vote timer fires is a cause (a timeout on a slow network), as is a no vote;
 //! - `prepared_durable`: a participant's PREPARED record is on disk before its yes
 //!   vote leaves;
 //! - `decision_durable`: the coordinator's decision is on disk before it is sent.
@@ -22,7 +25,7 @@
 use crate::property::Property;
 use crate::protocol::Violation;
 use crate::twopc::bank::Bank;
-use crate::twopc::coordinator::{Coordinator, DecisionEntry};
+use crate::twopc::coordinator::{AttemptState, Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::participant::Status;
@@ -70,6 +73,17 @@ fn outcome_name(commit: bool) -> &'static str {
 fn disruptions(world: &World<TwoPcNode>) -> u64 {
     let stats = world.stats();
     stats.faults_applied + stats.messages_dropped
+}
+
+/// Whether the coordinator had received a yes vote from every participant of the
+/// attempt: the votes it holds stop changing once it decides (a late vote is
+/// answered with the decision, not recorded), so read when its decision is, they
+/// are what it knew when it decided.
+fn holds_every_yes(state: &AttemptState) -> bool {
+    state
+        .participants
+        .iter()
+        .all(|(p, _)| state.votes.get(p) == Some(&true))
 }
 
 impl TwoPcChecker {
@@ -146,9 +160,10 @@ impl TwoPcChecker {
             return violation(&COMMIT_NEEDS_ALL_YES, detail);
         }
         let undisturbed = self.disruptions_at_begin.get(&attempt) == Some(&disruptions(world));
-        if !entry.commit && !entry.recovered && all_yes && undisturbed {
+        let every_yes_in_hand = state.is_some_and(holds_every_yes);
+        if !entry.commit && !entry.recovered && every_yes_in_hand && undisturbed {
             let detail = format!(
-                "the coordinator aborted {attempt} although every vote was yes and nothing failed"
+                "the coordinator aborted {attempt} holding a yes vote from every participant, and nothing failed"
             );
             return violation(&ABORT_WITHOUT_CAUSE, detail);
         }

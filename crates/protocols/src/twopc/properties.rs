@@ -19,7 +19,7 @@ pub const COMMIT_NEEDS_ALL_YES: Property = Property::new(
 );
 pub const ABORT_WITHOUT_CAUSE: Property = Property::new(
     "abort_without_cause",
-    "with every vote yes and no fault since the attempt began, it commits (AC4)",
+    "holding every yes vote, with no fault since the attempt began, it commits (AC4)",
 );
 pub const ALL_DECIDED: Property = Property::new(
     "all_decided",

@@ -1,0 +1,141 @@
+//! The protocol's fault model in a run: the random faults are kept inside the
+//! assumptions the protocol declares ([`Assumptions`]), and a run whose faults go
+//! beyond them (asked for with `beyond_model`, or scheduled explicitly) is marked,
+//! so a failure there is read as the environment's, not the protocol's.
+//!
+//! Clock faults are measured as the protocol's budget counts them: the largest
+//! jump plus the drift gathered over the budget's window. A nemesis beyond the
+//! budget is scaled down, jump and drift alike, until it fits; scheduled faults are
+//! never changed (the scenario asked for exactly them), only reported.
+
+use faultline_api::{Assumptions, ClockErrorBudget};
+use faultline_sim::nemesis::NemesisConfig;
+use faultline_sim::time::format_nanos;
+use faultline_sim::{FaultAction, Nanos};
+
+/// Scales the nemesis's clock faults down to what the protocol tolerates.
+pub fn fit(nemesis: &mut NemesisConfig, assumptions: &Assumptions) {
+    let Some(budget) = assumptions.clock_error else {
+        return;
+    };
+    if nemesis.clock_every_ns.is_none() {
+        return;
+    }
+    let jump_ns = nemesis.clock_jump_ns_max;
+    let drift_ppm = nemesis.clock_drift_ppm_max.unsigned_abs();
+    let error_ns = budget.error_ns(jump_ns, drift_ppm);
+    if error_ns <= budget.max_ns {
+        return;
+    }
+    nemesis.clock_jump_ns_max = scaled(jump_ns, budget.max_ns, error_ns);
+    let drift_ppm = scaled(drift_ppm, budget.max_ns, error_ns);
+    nemesis.clock_drift_ppm_max = i64::try_from(drift_ppm).unwrap_or(i64::MAX);
+}
+
+/// `value × part / whole`, rounded down.
+fn scaled(value: u64, part: Nanos, whole: Nanos) -> u64 {
+    let product = u128::from(value) * u128::from(part) / u128::from(whole.max(1));
+    u64::try_from(product).unwrap_or(u64::MAX)
+}
+
+/// How this run's faults exceed the protocol's assumptions, in words, or `None`
+/// when they stay inside them.
+pub fn excess(
+    nemesis: Option<&NemesisConfig>,
+    schedule: &[(Nanos, FaultAction)],
+    assumptions: &Assumptions,
+) -> Option<String> {
+    let budget = assumptions.clock_error?;
+    let (jump_ns, drift_ppm) = clock_faults(nemesis, schedule);
+    let error_ns = budget.error_ns(jump_ns, drift_ppm);
+    (error_ns > budget.max_ns).then(|| clock_excess(&budget, error_ns))
+}
+
+fn clock_excess(budget: &ClockErrorBudget, error_ns: Nanos) -> String {
+    format!(
+        "outside the protocol's fault model: clock error up to {} > allowance {} (a jump plus drift over {})",
+        format_nanos(error_ns),
+        format_nanos(budget.max_ns),
+        format_nanos(budget.window_ns)
+    )
+}
+
+/// The largest clock jump (either way) and drift rate (ppm, either way) the run
+/// may apply: the nemesis's bounds, if it makes clock faults, and each scheduled one.
+fn clock_faults(
+    nemesis: Option<&NemesisConfig>,
+    schedule: &[(Nanos, FaultAction)],
+) -> (Nanos, u64) {
+    let (mut jump_ns, mut drift_ppm) = nemesis
+        .filter(|n| n.clock_every_ns.is_some())
+        .map_or((0, 0), |n| {
+            (n.clock_jump_ns_max, n.clock_drift_ppm_max.unsigned_abs())
+        });
+    for (_, action) in schedule {
+        match action {
+            FaultAction::ClockJump { by_ns, .. } => jump_ns = jump_ns.max(by_ns.unsigned_abs()),
+            FaultAction::ClockDrift { drift_ppm: ppm, .. } => {
+                drift_ppm = drift_ppm.max(ppm.unsigned_abs())
+            }
+            _ => {}
+        }
+    }
+    (jump_ns, drift_ppm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::swarm::default_nemesis;
+    use faultline_sim::{Target, MILLISECOND, SECOND};
+
+    fn lock_like() -> Assumptions {
+        Assumptions {
+            clock_error: Some(ClockErrorBudget {
+                max_ns: 22 * MILLISECOND,
+                window_ns: SECOND,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_nemesis_beyond_the_budget_is_scaled_into_it() {
+        let mut nemesis = default_nemesis();
+        assert!(excess(Some(&nemesis), &[], &lock_like()).is_some());
+        fit(&mut nemesis, &lock_like());
+        let budget = lock_like().clock_error.unwrap();
+        let (jump, drift) = (nemesis.clock_jump_ns_max, nemesis.clock_drift_ppm_max);
+        assert!(
+            jump > 0 && drift > 0,
+            "clock faults stay on: {jump} ns, {drift} ppm"
+        );
+        assert!(budget.allows(jump, drift.unsigned_abs()));
+        assert_eq!(excess(Some(&nemesis), &[], &lock_like()), None);
+    }
+
+    #[test]
+    fn a_protocol_that_assumes_nothing_keeps_every_fault() {
+        let mut nemesis = default_nemesis();
+        fit(&mut nemesis, &Assumptions::default());
+        assert_eq!(nemesis, default_nemesis());
+        assert_eq!(excess(Some(&nemesis), &[], &Assumptions::default()), None);
+    }
+
+    #[test]
+    fn a_scheduled_jump_beyond_the_allowance_is_reported() {
+        let jump = |by_ns| FaultAction::ClockJump {
+            target: Target::Node(0),
+            by_ns,
+        };
+        let inside = [(SECOND, jump(-15 * MILLISECOND as i64))];
+        assert_eq!(excess(None, &inside, &lock_like()), None);
+        let beyond = [(SECOND, jump(-40 * MILLISECOND as i64))];
+        let words = excess(None, &beyond, &lock_like()).unwrap();
+        assert!(
+            words.contains("outside the protocol's fault model")
+                && words.contains("40.000ms")
+                && words.contains("22.000ms"),
+            "{words}"
+        );
+    }
+}
