@@ -2,6 +2,7 @@
 //! report needs (events, simulated time, trace hash, faults applied).
 
 use crate::fault_tally::FaultTally;
+use crate::node_states::StateChange;
 use faultline_api::TimedClientEvent;
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::world::Stats;
@@ -67,6 +68,11 @@ pub struct Outcome {
     pub unsynced_on_crash: UnsyncedOnCrash,
     /// Trace events as JSON objects, when the run was asked to keep them.
     pub trace: Option<Vec<Value>>,
+    /// Each node's one-line state whenever it changed (kept with the trace only).
+    pub states: Vec<StateChange>,
+    /// The 0-based index of the event after which a safety property was found
+    /// broken; `None` when the run passed or failed only at its end.
+    pub violation_event: Option<u64>,
 }
 
 impl Outcome {
