@@ -55,6 +55,13 @@ impl Filter {
                 .any(|n| self.nodes.iter().any(|&keep| u64::from(keep) == *n))
     }
 
+    fn with_timers(&self) -> Filter {
+        Filter {
+            timers: true,
+            ..self.clone()
+        }
+    }
+
     fn shows(&self, event: &Value) -> bool {
         if event["kind"] == "timer" && !self.timers {
             return false;
@@ -79,7 +86,7 @@ pub fn render_explained(timeline: &Timeline<'_>, filter: &Filter) -> String {
         let index = index as u64;
         if filter.shows(event) {
             let _ = writeln!(out, "{}", line(event));
-        } else if event["kind"] == "timer" && !filter.timers {
+        } else if event["kind"] == "timer" && filter.with_timers().shows(event) {
             timers_hidden += 1;
         }
         while let Some(change) = states.next_if(|c| c.event <= index) {
@@ -232,7 +239,7 @@ pub fn readable(value: &Value) -> String {
         Value::String(text) => text.clone(),
         Value::Array(items) => {
             let items: Vec<String> = items.iter().map(readable).collect();
-            format!("[{}]", items.join(", "))
+            format!("[{}]", items.join(","))
         }
         Value::Object(fields) => match single_entry(value) {
             Some((name, inner @ Value::Object(_))) => format!("{name}{}", readable(inner)),
