@@ -109,11 +109,14 @@ fn explained_timeline(outcome: &Outcome, args: &ReplayArgs) -> String {
 
 /// The timeline of a run kept with its trace: events, node states and the violation.
 pub fn timeline_of(outcome: &Outcome) -> timeline::Timeline<'_> {
-    let violation = outcome.property.as_deref().map(|property| timeline::ViolationMark {
-        event: outcome.violation_event,
-        property,
-        detail: outcome.detail.as_deref().unwrap_or(""),
-    });
+    let violation = outcome
+        .property
+        .as_deref()
+        .map(|property| timeline::ViolationMark {
+            event: outcome.violation_event,
+            property,
+            detail: outcome.detail.as_deref().unwrap_or(""),
+        });
     timeline::Timeline {
         events: outcome.trace.as_deref().unwrap_or_default(),
         states: &outcome.states,

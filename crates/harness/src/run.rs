@@ -11,8 +11,8 @@
 
 use crate::churn::LeaderChurn;
 use crate::error::InputError;
-use crate::node_states::StateRecorder;
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
+use crate::node_states::StateRecorder;
 use crate::outcome::{Outcome, Verdict};
 use crate::panic_capture;
 use crate::scenario::Scenario;
@@ -129,7 +129,11 @@ pub(crate) fn run_protocol<P: Protocol>(
     let ((verdict, found), violation_event, states) = judged.unwrap_or_else(|panic| {
         let violation = Violation::of(&PANIC, panic);
         let last_event = world.event_count().checked_sub(1);
-        ((Verdict::Fail, Some(Found::from(violation))), last_event, Vec::new())
+        (
+            (Verdict::Fail, Some(Found::from(violation))),
+            last_event,
+            Vec::new(),
+        )
     });
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.

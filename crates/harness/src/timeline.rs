@@ -101,7 +101,11 @@ pub fn render_explained(timeline: &Timeline<'_>, filter: &Filter) -> String {
         }
     }
     if let Some(mark) = timeline.violation.filter(|v| v.event.is_none()) {
-        let _ = writeln!(out, "{} (found at the end of the run)", violation_line(&mark));
+        let _ = writeln!(
+            out,
+            "{} (found at the end of the run)",
+            violation_line(&mark)
+        );
     }
     if timers_hidden > 0 {
         let _ = writeln!(

@@ -45,7 +45,12 @@ pub fn report_data(title: &str, protocol: &str, servers: usize, outcome: &Outcom
 }
 
 /// Each event as `{i, t, node, kind, from, sent, label, text, dup}`.
-fn page_events(events: &[Value], nodes: usize, latency_min_ns: u64, latency_max_ns: u64) -> Vec<Value> {
+fn page_events(
+    events: &[Value],
+    nodes: usize,
+    latency_min_ns: u64,
+    latency_max_ns: u64,
+) -> Vec<Value> {
     let mut handled_at: Vec<Vec<u64>> = vec![Vec::new(); nodes];
     let mut last_delivery: HashMap<(u64, u64, String), u64> = HashMap::new();
     let mut page = Vec::with_capacity(events.len());
@@ -53,10 +58,15 @@ fn page_events(events: &[Value], nodes: usize, latency_min_ns: u64, latency_max_
         let t = event["t"].as_u64().unwrap_or(0);
         let kind = event["kind"].as_str().unwrap_or("?");
         let node = event["node"].as_u64();
-        let mut item = json!({ "i": index, "t": t, "node": node, "kind": kind, "label": label(event) });
-        item["text"] = json!(timeline::line(event).trim_start_matches(['!', ' ']).to_string());
+        let mut item =
+            json!({ "i": index, "t": t, "node": node, "kind": kind, "label": label(event) });
+        item["text"] = json!(timeline::line(event)
+            .trim_start_matches(['!', ' '])
+            .to_string());
         if let (Some(from), Some(to)) = (event["from"].as_u64(), node) {
-            let sent = estimated_send_ns(&handled_at, from, t, latency_min_ns);
+            // A drop is recorded when it is decided, often at the send itself.
+            let latency_ns = if kind == "drop" { 0 } else { latency_min_ns };
+            let sent = estimated_send_ns(&handled_at, from, t, latency_ns);
             item["from"] = json!(from);
             item["sent"] = json!(sent);
             if kind == "deliver" {
@@ -80,11 +90,12 @@ fn page_events(events: &[Value], nodes: usize, latency_min_ns: u64, latency_max_
 /// last handled event at least the minimum latency earlier (or that long before).
 fn estimated_send_ns(handled_at: &[Vec<u64>], from: u64, t: u64, latency_min_ns: u64) -> u64 {
     let latest = t.saturating_sub(latency_min_ns);
-    let times = handled_at.get(from as usize).map(Vec::as_slice).unwrap_or_default();
+    let times = handled_at
+        .get(from as usize)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let before = times.partition_point(|&at| at <= latest);
-    before
-        .checked_sub(1)
-        .map_or(latest, |index| times[index])
+    before.checked_sub(1).map_or(latest, |index| times[index])
 }
 
 /// A short name for the event: the message's or timer's type, the fault's kind.
@@ -132,7 +143,8 @@ fn fault_bands(events: &[Value], nodes: usize, end_ns: u64) -> Vec<Value> {
         let t = event["t"].as_u64().unwrap_or(0);
         let node = event["node"].as_u64();
         let text = event["text"].as_str().unwrap_or("").to_string();
-        let band = |kind: &str| json!({ "node": node, "kind": kind, "from": t, "to": t, "text": text });
+        let band =
+            |kind: &str| json!({ "node": node, "kind": kind, "from": t, "to": t, "text": text });
         match (event["kind"].as_str(), label(event).to_lowercase().as_str()) {
             (Some("start"), _) => close(&mut open, &mut bands, (node, "crash"), t),
             (Some("fault"), "crash") => {
@@ -154,7 +166,11 @@ fn fault_bands(events: &[Value], nodes: usize, end_ns: u64) -> Vec<Value> {
                 }
             }
             (Some("fault"), kind @ ("clockjump" | "clockdrift")) => {
-                let kind = if kind == "clockjump" { "clock jump" } else { "clock drift" };
+                let kind = if kind == "clockjump" {
+                    "clock jump"
+                } else {
+                    "clock drift"
+                };
                 bands.push(band(kind));
             }
             _ => {}
@@ -219,7 +235,10 @@ mod tests {
         ];
         let bands = fault_bands(&events, 2, 20);
         assert_eq!(bands[0]["kind"], "crash");
-        assert_eq!((bands[0]["from"].as_u64(), bands[0]["to"].as_u64()), (Some(5), Some(9)));
+        assert_eq!(
+            (bands[0]["from"].as_u64(), bands[0]["to"].as_u64()),
+            (Some(5), Some(9))
+        );
         assert_eq!(bands[1]["kind"], "partition");
         assert_eq!(bands[1]["to"], 20);
     }
@@ -232,7 +251,10 @@ mod tests {
         ];
         let ops = client_ops(&events, 20);
         assert_eq!(ops.len(), 1);
-        assert_eq!((ops[0]["from"].as_u64(), ops[0]["to"].as_u64()), (Some(3), Some(8)));
+        assert_eq!(
+            (ops[0]["from"].as_u64(), ops[0]["to"].as_u64()),
+            (Some(3), Some(8))
+        );
         assert_eq!(ops[0]["type"], "ok");
         assert_eq!(ops[0]["result"], 4);
     }

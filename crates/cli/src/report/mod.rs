@@ -47,7 +47,8 @@ pub fn report_command(app: &App, args: &ReportArgs) -> Result<i32, Exit> {
         file.seed = trace.header.seed;
         (file, Some(trace.events))
     } else {
-        let file = faultline_harness::scenario::validate::parse_file(&text, &name).map_err(Exit::input)?;
+        let file =
+            faultline_harness::scenario::validate::parse_file(&text, &name).map_err(Exit::input)?;
         (file, None)
     };
     let (scenario, outcome) = traced_run(app, file, &name)?;
@@ -64,7 +65,11 @@ pub fn report_command(app: &App, args: &ReportArgs) -> Result<i32, Exit> {
         outln!(
             "report of {name} ({}{}): {} ({} KB)",
             outcome.verdict.label(),
-            outcome.property.as_deref().map(|p| format!(" {p}")).unwrap_or_default(),
+            outcome
+                .property
+                .as_deref()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default(),
             args.output.display(),
             html.len().div_ceil(1024)
         );
@@ -102,7 +107,12 @@ fn inline_json(data: &Value) -> String {
 
 /// Writes the report of a traced run to `path` unless a file faultline did not
 /// write is there (or `force`).
-pub fn write_report(path: &Path, force: bool, scenario: &Scenario, outcome: &Outcome) -> anyhow::Result<()> {
+pub fn write_report(
+    path: &Path,
+    force: bool,
+    scenario: &Scenario,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
     check_replaceable(path, force, REPORT_HEAD)?;
     crate::files::write_atomically(path, &page(scenario, outcome))
 }
