@@ -21,6 +21,7 @@ mod list_cmd;
 mod output;
 mod progress;
 mod replay_cmd;
+mod report;
 mod run_cmd;
 mod run_report;
 mod shrink_cmd;
@@ -56,6 +57,8 @@ enum Command {
     Replay(replay_cmd::ReplayArgs),
     /// Run many seeds in parallel; write a trace for every failure.
     Fuzz(fuzz_cmd::FuzzArgs),
+    /// Write a self-contained HTML page that shows a run (a trace or a scenario).
+    Report(report::ReportArgs),
     /// Shrink a failing trace to a minimal scenario file that still fails.
     Shrink(shrink_cmd::ShrinkArgs),
     /// Check a history (Jepsen EDN, Porcupine etcd log, faultline JSON Lines) for linearizability.
@@ -87,7 +90,7 @@ impl Command {
             Command::Check(args) => args.json,
             Command::List { json, .. } => *json,
             Command::Bench(args) => args.json,
-            Command::Shrink(_) | Command::Schema | Command::Test(_) => false,
+            Command::Shrink(_) | Command::Schema | Command::Test(_) | Command::Report(_) => false,
         }
     }
 }
@@ -129,6 +132,7 @@ where
         Command::List { what, json } => Ok(list_cmd::list_command(app, *what, *json)),
         Command::Fuzz(args) => fuzz_cmd::fuzz_command(app, args),
         Command::Shrink(args) => shrink_cmd::shrink_command(app, args),
+        Command::Report(args) => report::report_command(app, args),
         Command::Check(args) => check_cmd::check_command(args),
         Command::Bench(args) => bench_cmd::bench_command(app, args),
         Command::Test(args) => test_cmd::test_command(app, args),

@@ -1,12 +1,15 @@
 //! `faultline replay TRACE`: run a trace's scenario again from its header alone,
 //! check the new run is identical event by event, and report the first divergence.
-//! `--timeline` prints the run as a readable per-event timeline.
+//! `--timeline` prints the run as a readable per-event timeline that explains a
+//! failure: node states, faults, client operations and a marker at the violation;
+//! `--node`, `--from`/`--to`, `--around-violation` and `--timers` choose what it shows.
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
 use crate::files::read_input;
 use crate::output::outln;
 use clap::Args;
+use faultline_harness::outcome::Outcome;
 use faultline_harness::replay::replay;
 use faultline_harness::timeline;
 use faultline_harness::trace_file::{self, Trace};
@@ -16,9 +19,26 @@ use std::path::{Path, PathBuf};
 pub struct ReplayArgs {
     /// A trace written by `faultline run --trace` or `faultline fuzz` (`-`: stdin).
     pub trace: PathBuf,
-    /// Print every event as a readable timeline (faults marked with !!).
+    /// Print the run as a readable timeline: one line per event, faults marked !!,
+    /// node states (==) and the violation (>>>) inline.
     #[arg(long)]
     pub timeline: bool,
+    /// With --timeline: show timer events too (hidden by default).
+    #[arg(long, requires = "timeline")]
+    pub timers: bool,
+    /// With --timeline: only events on, or messages from, this node (repeatable).
+    #[arg(long = "node", value_name = "N", requires = "timeline")]
+    pub nodes: Vec<u32>,
+    /// With --timeline: only events at or after this simulated time (e.g. 5.2s).
+    #[arg(long, value_name = "TIME", value_parser = parse_time_ns, requires = "timeline")]
+    pub from: Option<u64>,
+    /// With --timeline: only events at or before this simulated time.
+    #[arg(long, value_name = "TIME", value_parser = parse_time_ns, requires = "timeline")]
+    pub to: Option<u64>,
+    /// With --timeline: only the DURATION before the violating event (e.g. 300ms).
+    #[arg(long, value_name = "DURATION", value_parser = parse_time_ns, requires = "timeline",
+          conflicts_with_all = ["from", "to"])]
+    pub around_violation: Option<u64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -32,9 +52,7 @@ pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
     let report = replay(&trace, &name, &app.registry).map_err(Exit::input)?;
     let outcome = &report.outcome;
     if args.timeline {
-        crate::output::emit(&timeline::render(
-            outcome.trace.as_deref().unwrap_or_default(),
-        ));
+        crate::output::emit(&explained_timeline(outcome, args));
     }
     if args.json {
         let divergence = report
@@ -60,6 +78,50 @@ pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
         return Ok(EXIT_DIVERGED);
     }
     Ok(outcome.verdict.exit_code())
+}
+
+/// A simulated time or duration such as `5.2s` or `300ms`, in nanoseconds.
+fn parse_time_ns(text: &str) -> Result<u64, String> {
+    let nanos = faultline_harness::duration::parse_signed(text)?;
+    u64::try_from(nanos).map_err(|_| "expected a time of zero or more, like 5.2s".into())
+}
+
+/// The replayed run's timeline, filtered as the arguments ask.
+fn explained_timeline(outcome: &Outcome, args: &ReplayArgs) -> String {
+    let events = outcome.trace.as_deref().unwrap_or_default();
+    let view = timeline_of(outcome);
+    let mut filter = timeline::Filter {
+        nodes: args.nodes.clone(),
+        from_ns: args.from,
+        to_ns: args.to,
+        timers: args.timers,
+    };
+    if let Some(before_ns) = args.around_violation {
+        let at_ns = outcome
+            .violation_event
+            .and_then(|index| timeline::event_time_ns(events, index))
+            .unwrap_or(outcome.sim_time_ns);
+        filter.from_ns = Some(at_ns.saturating_sub(before_ns));
+        filter.to_ns = Some(at_ns);
+    }
+    timeline::render_explained(&view, &filter)
+}
+
+/// The timeline of a run kept with its trace: events, node states and the violation.
+pub fn timeline_of(outcome: &Outcome) -> timeline::Timeline<'_> {
+    let violation = outcome
+        .property
+        .as_deref()
+        .map(|property| timeline::ViolationMark {
+            event: outcome.violation_event,
+            property,
+            detail: outcome.detail.as_deref().unwrap_or(""),
+        });
+    timeline::Timeline {
+        events: outcome.trace.as_deref().unwrap_or_default(),
+        states: &outcome.states,
+        violation,
+    }
 }
 
 /// Reads and parses the trace at `path` (`-`: stdin) and the name to report it by.

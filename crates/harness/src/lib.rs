@@ -18,6 +18,7 @@ pub mod error;
 pub mod fault_model;
 pub mod fault_tally;
 pub mod linearizability;
+pub mod node_states;
 pub mod outcome;
 pub mod panic_capture;
 pub mod readable_json;

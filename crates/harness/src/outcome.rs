@@ -3,6 +3,7 @@
 //! reached).
 
 use crate::fault_tally::FaultTally;
+use crate::node_states::StateChange;
 use faultline_api::TimedClientEvent;
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::world::Stats;
@@ -74,6 +75,11 @@ pub struct Outcome {
     /// How the run's faults went beyond the protocol's declared fault model
     /// (`outside the protocol's fault model: ...`), or `None` when they stayed inside.
     pub beyond_model: Option<String>,
+    /// Each node's one-line state whenever it changed (kept with the trace only).
+    pub states: Vec<StateChange>,
+    /// The 0-based index of the event after which a safety property was found
+    /// broken; `None` when the run passed or failed only at its end.
+    pub violation_event: Option<u64>,
 }
 
 impl Outcome {

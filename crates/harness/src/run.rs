@@ -13,6 +13,7 @@ use crate::churn::LeaderChurn;
 use crate::error::InputError;
 use crate::fault_model;
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
+use crate::node_states::StateRecorder;
 use crate::outcome::{Outcome, Verdict};
 use crate::panic_capture;
 use crate::scenario::Scenario;
@@ -127,13 +128,24 @@ pub(crate) fn run_protocol<P: Protocol>(
             model: model.as_deref(),
             observations_seen: 0,
             watchdog: Watchdog::default(),
+            states: options.keep_trace.then(StateRecorder::default),
         };
         let violation = drive(&mut world, &mut checks, scenario, churn);
-        judge(&mut world, &mut protocol, model.as_deref(), violation)
+        let violation_event = violation
+            .as_ref()
+            .map(|_| world.event_count().saturating_sub(1));
+        let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
+        let judged = judge(&mut world, &mut protocol, model.as_deref(), violation);
+        (judged, violation_event, states)
     });
-    let (verdict, found) = judged.unwrap_or_else(|panic| {
+    let ((verdict, found), violation_event, states) = judged.unwrap_or_else(|panic| {
         let violation = Violation::of(&PANIC, panic);
-        (Verdict::Fail, Some(Found::from(violation)))
+        let last_event = world.event_count().checked_sub(1);
+        (
+            (Verdict::Fail, Some(Found::from(violation))),
+            last_event,
+            Vec::new(),
+        )
     });
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
@@ -161,6 +173,8 @@ pub(crate) fn run_protocol<P: Protocol>(
         trace,
         reached: world.reached().counts().to_vec(),
         beyond_model: faults.beyond_model,
+        states,
+        violation_event,
     })
 }
 
@@ -198,11 +212,16 @@ struct Checks<'a, P> {
     /// Observations already read for unknown operations.
     observations_seen: usize,
     watchdog: Watchdog,
+    /// Node states for the timeline, when the trace is kept.
+    states: Option<StateRecorder>,
 }
 
 impl<P: Protocol> Checks<'_, P> {
     fn after_step(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
         self.watchdog.after_step(world)?;
+        if let Some(states) = self.states.as_mut() {
+            states.after_step(world);
+        }
         self.protocol.check_step(world)?;
         let Some(model) = self.model else {
             return Ok(());

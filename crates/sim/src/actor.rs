@@ -43,4 +43,11 @@ pub trait Actor: Sized + 'static {
     fn role(&self) -> Option<Role> {
         None
     }
+
+    /// The node's state in one short line for a person reading a timeline or a
+    /// report (e.g. Raft's `leader term 3 commit 5`), if the protocol offers one.
+    /// Read after events only when a run keeps its trace; it must not change state.
+    fn summary(&self) -> Option<String> {
+        None
+    }
 }

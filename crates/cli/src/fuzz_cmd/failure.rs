@@ -136,10 +136,22 @@ impl<'a> FailureLog<'a> {
         let ours = format!("{{\"format\":\"{TRACE_FORMAT}\"");
         let written = check_replaceable(&path, self.args.force, &ours)
             .and_then(|_| write_atomically(&path, &trace_file::render(&seeded.file, &traced)));
+        if written.is_ok() {
+            self.write_report_beside(&path, &seeded, &traced);
+        }
         Ok(match written {
             Ok(()) => TraceNote::Written(path),
             Err(e) => TraceNote::NotWritten(format!("{e:#}")),
         })
+    }
+
+    /// Writes the HTML report of a kept failure beside its trace (`….html`); a report
+    /// that cannot be written is said on stderr and the campaign goes on.
+    fn write_report_beside(&self, trace: &std::path::Path, scenario: &Scenario, traced: &Outcome) {
+        let path = trace.with_extension("html");
+        if let Err(e) = crate::report::write_report(&path, self.args.force, scenario, traced) {
+            crate::output::errln!("report not written: {e:#}");
+        }
     }
 
     /// The failure as printed: a text block, or one JSON line.

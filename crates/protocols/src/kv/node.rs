@@ -23,6 +23,10 @@ pub trait KvServer: Sized + 'static {
     fn on_message(&mut self, ctx: &mut Context<'_, KvNode<Self>>, from: NodeId, msg: Self::Msg);
     fn on_timer(&mut self, ctx: &mut Context<'_, KvNode<Self>>, timer: Self::Timer);
     fn role(&self) -> Option<Role>;
+    /// The server's state in one short line (see `Actor::summary`).
+    fn summary(&self) -> Option<String> {
+        None
+    }
 
     /// The response a message carries to a client, if it is one.
     fn response(msg: Self::Msg) -> Option<KvResponse>;
@@ -86,6 +90,10 @@ impl<S: KvServer> Actor for KvNode<S> {
 
     fn role(&self) -> Option<Role> {
         self.as_server().and_then(S::role)
+    }
+
+    fn summary(&self) -> Option<String> {
+        self.as_server().and_then(S::summary)
     }
 }
 

@@ -29,6 +29,18 @@ impl KvServer for Server {
         self.node_role()
     }
 
+    fn summary(&self) -> Option<String> {
+        let role = format!("{:?}", self.role).to_lowercase();
+        Some(format!(
+            "{role} ballot {}.{} promised {}.{} decided {}",
+            self.ballot.round,
+            self.ballot.proposer,
+            self.promised.round,
+            self.promised.proposer,
+            self.decided.len()
+        ))
+    }
+
     fn response(msg: Msg) -> Option<KvResponse> {
         match msg {
             Msg::Response(response) => Some(response),

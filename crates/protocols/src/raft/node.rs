@@ -31,6 +31,17 @@ impl KvServer for Server {
         self.node_role()
     }
 
+    fn summary(&self) -> Option<String> {
+        let role = format!("{:?}", self.role).to_lowercase();
+        Some(format!(
+            "{role} term {} commit {} log {}@t{}",
+            self.term,
+            self.commit_index,
+            self.log.last_index(),
+            self.log.last_term()
+        ))
+    }
+
     fn response(msg: Msg) -> Option<KvResponse> {
         match msg {
             Msg::Response(response) => Some(response),
