@@ -131,8 +131,10 @@ fn protocol_run(protocol: &str, options: &Options) -> Result<Tally> {
         format!("0/{shards}"),
         "--jobs".into(),
         options.jobs.to_string(),
-        "--test-package".into(),
-        "faultline-harness".into(),
+        // The oracle lives in the harness's tests; `--test-package` is not honoured
+        // beside `--package`, so the test command covers the workspace, where only
+        // the harness has a `mutation_oracle` test.
+        "--test-workspace=true".into(),
         "--output".into(),
         output.display().to_string(),
         "--".into(),
