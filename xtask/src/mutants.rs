@@ -3,7 +3,7 @@
 //! crates.io when missing) generates mutants of each protocol's source, the bug
 //! switches, invariant checkers and declarations excluded, applies each in a
 //! scratch copy and rebuilds; the oracle is the fuzz campaign a user runs (the
-//! ignored test `mutation_oracle`: the default scenario over the seeds, plain then
+//! ignored test `crates/protocols/tests/mutation_oracle.rs`: the default scenario over the seeds, plain then
 //! swarm). A sample of each protocol's mutants keeps a run near an hour on two
 //! cores. The per-protocol table (mutants, caught by which property, survived,
 //! score, time) goes to BENCHMARKS.md; survivors go to `docs/mutation-survivors.md`,
@@ -42,7 +42,7 @@ struct Options {
 }
 
 /// One protocol's results.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Tally {
     listed: usize,
     tested: usize,
@@ -56,10 +56,11 @@ struct Tally {
 pub fn run(args: &[String]) -> Result<()> {
     let options = parse(args)?;
     ensure_cargo_mutants()?;
+    let tallies = campaign(&options)?;
     let mut rows = String::new();
     let mut survivors = Vec::new();
     for protocol in &options.protocols {
-        let tally = protocol_run(protocol, &options)?;
+        let tally = tallies.get(protocol).cloned().unwrap_or_default();
         rows += &row(protocol, &tally);
         survivors.extend(tally.survived.iter().map(|s| (protocol.clone(), s.clone())));
     }
@@ -106,68 +107,70 @@ fn ensure_cargo_mutants() -> Result<()> {
     Ok(())
 }
 
-/// The filters that select a protocol's mutants.
-fn filters(protocol: &str) -> Vec<String> {
-    let mut args = vec![
-        "--package".into(),
-        "faultline-protocols".into(),
-        "--file".into(),
-        format!("crates/protocols/src/{protocol}/**"),
-    ];
+/// The filters that select the protocols' mutants.
+fn filters(protocols: &[String]) -> Vec<String> {
+    let mut args = vec!["--package".into(), "faultline-protocols".into()];
+    for protocol in protocols {
+        args.extend([
+            "--file".into(),
+            format!("crates/protocols/src/{protocol}/**"),
+        ]);
+    }
     for excluded in EXCLUDED {
         args.extend(["--exclude".into(), excluded.into()]);
     }
     args
 }
 
-fn protocol_run(protocol: &str, options: &Options) -> Result<Tally> {
-    let listed = list(protocol)?;
-    let shards = (listed / options.sample).max(1);
-    let output = root().join("target/mutants").join(protocol);
+/// One cargo-mutants run over a sample of every selected protocol's mutants (one
+/// baseline build, then incremental builds); each protocol's results.
+fn campaign(options: &Options) -> Result<BTreeMap<String, Tally>> {
+    let listed = list(&options.protocols)?;
+    let total: usize = listed.values().sum();
+    let wanted = options.sample * options.protocols.len();
+    let shards = (total / wanted).max(1);
+    let output = root().join("target/mutants");
     let mut args: Vec<String> = vec!["mutants".into()];
-    args.extend(filters(protocol));
-    args.extend([
-        "--shard".into(),
-        format!("0/{shards}"),
-        "--jobs".into(),
-        options.jobs.to_string(),
-        // The oracle lives in the harness's tests; `--test-package` is not honoured
-        // beside `--package`, so the test command covers the workspace, where only
-        // the harness has a `mutation_oracle` test.
-        "--test-workspace=true".into(),
-        "--output".into(),
-        output.display().to_string(),
-        "--".into(),
-        "--test".into(),
-        "mutation_oracle".into(),
-        "--".into(),
-        "--ignored".into(),
-    ]);
-    eprintln!("mutants: {protocol}: {listed} mutants, testing shard 0 of {shards}");
+    args.extend(filters(&options.protocols));
+    let shard = format!("0/{shards}");
+    let jobs = options.jobs.to_string();
+    let out = output.display().to_string();
+    let rest = ["--shard", &shard, "--jobs", &jobs, "--output", &out];
+    args.extend(rest.map(String::from));
+    // After `--`: cargo test's arguments, then the test binary's.
+    let oracle = ["--", "--test", "mutation_oracle", "--", "--ignored"];
+    args.extend(oracle.map(String::from));
+    eprintln!("mutants: {total} mutants, testing shard 0 of {shards} (about {wanted})");
     std::fs::create_dir_all(&output)?;
     let started = Instant::now();
     let status = Command::new("cargo")
         .args(&args)
         .current_dir(root())
-        .env("FAULTLINE_ORACLE_PROTOCOL", protocol)
         .env("FAULTLINE_ORACLE_SEEDS", &options.seeds)
         .status()
         .context("cannot start cargo mutants")?;
     // 2 and 3 mean survivors and timeouts, which the outcomes hold; 1 is a usage
     // error and 4 a baseline that failed (the oracle fails on the unmutated tree).
     if matches!(status.code(), Some(1) | Some(4) | None) {
-        bail!("cargo mutants failed ({status}); its log is under {}", output.display());
+        bail!(
+            "cargo mutants failed ({status}); its log is under {}",
+            output.display()
+        );
     }
-    let mut tally = outcomes(&output.join("mutants.out"))?;
-    tally.listed = listed;
-    tally.seconds = started.elapsed().as_secs_f64();
-    Ok(tally)
+    let mut tallies = outcomes(&output.join("mutants.out"))?;
+    let seconds_each = started.elapsed().as_secs_f64() / options.protocols.len() as f64;
+    for (protocol, count) in listed {
+        let tally = tallies.entry(protocol).or_default();
+        tally.listed = count;
+        tally.seconds = seconds_each;
+    }
+    Ok(tallies)
 }
 
-/// How many mutants the protocol's source gives.
-fn list(protocol: &str) -> Result<usize> {
+/// How many mutants each protocol's source gives.
+fn list(protocols: &[String]) -> Result<BTreeMap<String, usize>> {
     let mut args: Vec<String> = vec!["mutants".into(), "--list".into(), "--json".into()];
-    args.extend(filters(protocol));
+    args.extend(filters(protocols));
     let out = Command::new("cargo")
         .args(&args)
         .current_dir(root())
@@ -181,22 +184,34 @@ fn list(protocol: &str) -> Result<usize> {
     }
     let listing: Value =
         serde_json::from_slice(&out.stdout).context("cargo mutants --list --json")?;
-    Ok(listing.as_array().map_or(0, Vec::len))
+    let mut counts = BTreeMap::new();
+    for mutant in listing.as_array().into_iter().flatten() {
+        *counts.entry(protocol_of(mutant)).or_default() += 1;
+    }
+    Ok(counts)
+}
+
+/// The protocol a mutant is in: the directory under `crates/protocols/src/`.
+fn protocol_of(mutant: &Value) -> String {
+    let file = mutant["file"].as_str().unwrap_or("");
+    let rest = file.strip_prefix("crates/protocols/src/").unwrap_or(file);
+    rest.split('/').next().unwrap_or("?").to_string()
 }
 
 /// Reads `outcomes.json`: each mutant's fate, and for a caught one the property the
 /// oracle named in its log.
-fn outcomes(dir: &Path) -> Result<Tally> {
+fn outcomes(dir: &Path) -> Result<BTreeMap<String, Tally>> {
     let path = dir.join("outcomes.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cargo mutants wrote no outcomes", path.display()))?;
     let all: Value = serde_json::from_str(&text)?;
-    let mut tally = Tally::default();
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     for outcome in all["outcomes"].as_array().into_iter().flatten() {
         let Some(mutant) = outcome["scenario"].get("Mutant") else {
             continue; // the baseline
         };
         let name = mutant["name"].as_str().unwrap_or("?").to_string();
+        let tally = tallies.entry(protocol_of(mutant)).or_default();
         tally.tested += 1;
         match outcome["summary"].as_str().unwrap_or("") {
             "CaughtMutant" => {
@@ -209,7 +224,7 @@ fn outcomes(dir: &Path) -> Result<Tally> {
             other => eprintln!("mutants: {name}: outcome {other}"),
         }
     }
-    Ok(tally)
+    Ok(tallies)
 }
 
 /// `caught: linearizability by ...` in the oracle's panic message; `build or test`
