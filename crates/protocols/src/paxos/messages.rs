@@ -87,6 +87,8 @@ impl From<KvRequest> for Msg {
 pub enum Timer {
     Election,
     Heartbeat,
+    /// A competing proposer that lost a ballot may compete again.
+    Backoff,
     Client(ClientTimer),
 }
 
