@@ -324,3 +324,48 @@ impl KvClient {
         self.schedule_next(ctx);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_sim::rng::Stream;
+    use faultline_sim::SimRng;
+
+    fn setup(options: serde_json::Value) -> Setup {
+        Setup {
+            servers: 3,
+            workload: Workload::default(),
+            bugs: Default::default(),
+            options: serde_json::from_value(options).unwrap(),
+            fault_period_ns: MILLISECOND,
+        }
+    }
+
+    #[test]
+    fn by_default_every_retry_waits_the_same_and_draws_nothing() {
+        let config = ClientConfig::for_setup(&setup(serde_json::json!({}))).unwrap();
+        let mut rng = SimRng::new(1, Stream::Workload);
+        let mut untouched = SimRng::new(1, Stream::Workload);
+        for retries in 0..6 {
+            assert_eq!(config.retry_delay(retries, &mut rng), 100 * MILLISECOND);
+        }
+        assert_eq!(rng.next_u64(), untouched.next_u64());
+        assert_eq!(config.append_ratio, 0.5);
+    }
+
+    #[test]
+    fn retries_back_off_within_a_doubling_window_up_to_the_cap() {
+        let options = serde_json::json!({"client_retry_max_ms": 800, "append_percent": 70});
+        let config = ClientConfig::for_setup(&setup(options)).unwrap();
+        assert_eq!(config.append_ratio, 0.7);
+        let mut rng = SimRng::new(7, Stream::Workload);
+        assert_eq!(config.retry_delay(0, &mut rng), 100 * MILLISECOND);
+        for (retries, window_ms) in [(1, 100), (2, 200), (3, 400), (4, 800), (9, 800)] {
+            for _ in 0..20 {
+                let delay = config.retry_delay(retries, &mut rng);
+                let window = window_ms * MILLISECOND;
+                assert!((window / 2..=window).contains(&delay), "{retries}: {delay}");
+            }
+        }
+    }
+}

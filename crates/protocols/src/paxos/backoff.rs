@@ -45,3 +45,37 @@ impl Server {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::paxos::bugs::PaxosBugs;
+    use crate::paxos::server::{PaxosConfig, Server};
+    use faultline_sim::MILLISECOND;
+    use std::rc::Rc;
+
+    fn server() -> Server {
+        let config = PaxosConfig {
+            servers: 3,
+            election_timeout_ns_min: 150 * MILLISECOND,
+            election_timeout_ns_max: 300 * MILLISECOND,
+            heartbeat_ns: 50 * MILLISECOND,
+            stable_leader: false,
+            backoff_ns: 20 * MILLISECOND,
+            backoff_max_ns: 100 * MILLISECOND,
+            bugs: PaxosBugs::default(),
+        };
+        Server::new(0, Rc::new(config))
+    }
+
+    #[test]
+    fn the_window_doubles_with_each_ballot_lost_in_a_row_up_to_the_cap() {
+        let mut server = server();
+        let windows: Vec<u64> = (0..6)
+            .map(|lost| {
+                server.lost_ballots = lost;
+                server.backoff_window_ns() / MILLISECOND
+            })
+            .collect();
+        assert_eq!(windows, [0, 20, 40, 80, 100, 100]);
+    }
+}
