@@ -44,6 +44,7 @@ pub fn run() -> Result<()> {
     kernel_section(&faultline, &mut doc)?;
     protocol_section(&faultline, &mut doc)?;
     crate::bench_profile::section(&faultline, &mut doc)?;
+    loss_section(&faultline, &mut doc)?;
     fuzz_section(&faultline, &mut doc)?;
     checker_section(&mut doc)?;
     doc += &kept_section(NOTES_START, NOTES_END, "");
@@ -151,6 +152,53 @@ fn protocol_section(faultline: &str, doc: &mut String) -> Result<()> {
         );
     }
     doc.push_str("\nCommand: `faultline bench SCENARIO --repeat 5` (seed 0 of the scenario).\n\n");
+    Ok(())
+}
+
+/// Scenarios whose throughput under message loss is reported: (title, file).
+const LOSS_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "raft, 10% loss",
+        "scenarios/raft/throughput_under_loss.json",
+    ),
+    (
+        "paxos, competing proposers, 10% loss",
+        "scenarios/paxos/competing_under_loss.json",
+    ),
+];
+
+/// Seeds each loss scenario runs, so one unlucky seed does not make the figure.
+const LOSS_SEEDS: u64 = 8;
+
+/// Operations completed per simulated second under loss: deterministic (simulated
+/// time, not wall time), so a change in the figure is a change in the protocol.
+fn loss_section(faultline: &str, doc: &mut String) -> Result<()> {
+    doc.push_str("## Operations per second under loss
+
+Client operations completed per simulated second (all operations of seeds 0..8 over the sum of their simulated run times; clients send back to back), so the figure does not depend on the machine.
+
+");
+    doc.push_str(
+        "| scenario | operations | simulated s | operations per simulated s |\n|---|---|---|---|\n",
+    );
+    for (title, scenario) in LOSS_SCENARIOS {
+        let (mut ops, mut sim_ns) = (0u64, 0u64);
+        for seed in 0..LOSS_SEEDS {
+            let seed = seed.to_string();
+            let text = output(faultline, &["run", scenario, "--seed", &seed, "--json"])?;
+            let run: Value =
+                serde_json::from_str(text.trim()).with_context(|| format!("run output: {text}"))?;
+            ops += run["client_ops_completed"].as_u64().unwrap_or(0);
+            sim_ns += run["sim_time_ns"].as_u64().unwrap_or(0);
+        }
+        let sim_s = sim_ns as f64 / 1e9;
+        let _ = writeln!(
+            doc,
+            "| {title} (`{scenario}`) | {ops} | {sim_s:.2} | {:.1} |",
+            ops as f64 / sim_s.max(1e-9)
+        );
+    }
+    doc.push_str("\nCommand: `faultline run SCENARIO --seed N --json` for N in 0..8 (`client_ops_completed` / `sim_time_ns`).\n\n");
     Ok(())
 }
 

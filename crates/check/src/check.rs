@@ -16,9 +16,21 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The one step budget: search steps per partition (per key, for `kv`) before a check
+/// answers `unknown`. `faultline check` (unless `--budget` says otherwise) and the
+/// linearizability check at the end of every `faultline run` both use it, so a history
+/// a run could not judge is never one `check` judges with the same command's defaults.
+/// A step is one attempt to linearize one operation; on a 2-core machine of the
+/// benchmark's class a step takes well under a microsecond, so the budget bounds a
+/// partition's check to seconds (see BENCHMARKS.md). The Porcupine corpus needs at
+/// most tens of thousands of steps per key; a hot key with ten concurrent clients and
+/// 800 operations a few million.
+pub const STEPS_PER_PARTITION_MAX: u64 = 50_000_000;
+
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
-    /// Search steps per partition before giving up with `unknown`.
+    /// Search steps per partition before giving up with `unknown`
+    /// ([`STEPS_PER_PARTITION_MAX`] by default).
     pub steps_max: u64,
     /// Memo entries per partition; beyond this the search goes on without memoising.
     pub memo_entries_max: usize,
@@ -30,7 +42,7 @@ pub struct CheckOptions {
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
-            steps_max: 50_000_000,
+            steps_max: STEPS_PER_PARTITION_MAX,
             memo_entries_max: 2_000_000,
             prune_unobserved_writes: false,
         }

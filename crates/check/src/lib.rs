@@ -20,6 +20,7 @@ pub mod event;
 pub mod history;
 pub mod history_model;
 pub mod import;
+mod look_ahead;
 pub mod model;
 pub mod models;
 pub mod search;
@@ -28,6 +29,7 @@ pub mod value;
 pub use builder::HistoryBuilder;
 pub use check::{
     check, check_kind, CheckOptions, CheckReport, Counterexample, PartitionReport, Verdict,
+    STEPS_PER_PARTITION_MAX,
 };
 pub use event::{EventKind, HistoryEvent};
 pub use history::{Func, History, HistoryError, Op, Status};

@@ -75,18 +75,30 @@ pub trait Model: Sync {
     }
 
     /// Whether [`Model::may_reach`] can prune; when false the search skips the
-    /// look-ahead over pending reads altogether.
+    /// look-ahead over pending reads altogether. A completed read `later` is still
+    /// reachable when [`Model::may_reach`] holds from the state, or when some resetting
+    /// operation invoked before `later` returned is not yet linearized and
+    /// [`Model::may_reach_after`] holds for it.
     fn prunes_by_reachability(&self) -> bool {
         false
     }
 
-    /// Whether the completed read `later` can still be satisfied from `state` when the
-    /// only resetting operations that may take effect before it are `resets`.
-    /// Returning `false` prunes the search; the default never prunes. It must only say
-    /// `false` when no order of the remaining operations could work: a wrong `false`
-    /// is unsound.
-    fn may_reach(&self, state: &Self::State, later: &Op, resets: &[&Op]) -> bool {
-        let _ = (state, later, resets);
+    /// Whether the completed read `later` can still be satisfied from `state` by the
+    /// operations that do not reset it (for a string that appends only extend, what
+    /// the read saw must start with `state`). Returning `false` prunes the search
+    /// unless [`Model::may_reach_after`] says a resetting operation still pending could
+    /// help; the default never prunes. It must only say `false` when no order of
+    /// non-resetting operations could work: a wrong `false` is unsound.
+    fn may_reach(&self, state: &Self::State, later: &Op) -> bool {
+        let _ = (state, later);
+        true
+    }
+
+    /// Whether the completed read `later` could be satisfied once the resetting
+    /// operation `reset` has taken effect (from whatever state). The search asks this
+    /// once per pair before it starts, so it may be slow; `false` must be certain.
+    fn may_reach_after(&self, reset: &Op, later: &Op) -> bool {
+        let _ = (reset, later);
         true
     }
 

@@ -9,8 +9,11 @@
 //! `info` operations have no return entry: the search may linearize them anywhere after
 //! their call, or end with them still pending (they never took effect).
 //! A deterministic step budget turns a search that would run too long into `Unknown`.
+//! After a write, a look-ahead ([`crate::look_ahead`]) stops the search from going on
+//! when a pending read could no longer see what it saw.
 
 use crate::history::{Func, Op, Status};
+use crate::look_ahead::LookAhead;
 use crate::model::Model;
 use crate::value::Val;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -352,11 +355,11 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
     let mut deepest = Deepest::default();
     let mut entry = list.first();
     let mut steps = 0u64;
-    let mut resets: Vec<&Op> = Vec::new();
     let mut twins = Twins::new(ops);
     // A read leaves the state and the pending resets as they were, so only writes
     // need the look-ahead over pending reads.
-    let prune_reads = limits.look_ahead && model.prunes_by_reachability();
+    let mut look_ahead =
+        (limits.look_ahead && model.prunes_by_reachability()).then(|| LookAhead::new(model, ops));
     while entry != NIL {
         steps += 1;
         if steps > limits.steps_max {
@@ -366,8 +369,13 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
         if !is_call {
             deepest.note(&frames, op, state);
             // A return whose op is not linearized: undo the last choice.
-            let Some(frame) = pop_to_choice(&mut frames, &mut list, &mut set_hash, &mut twins)
-            else {
+            let undo = Undo {
+                list: &mut list,
+                set_hash: &mut set_hash,
+                twins: &mut twins,
+                look_ahead: look_ahead.as_mut(),
+            };
+            let Some(frame) = pop_to_choice(&mut frames, undo) else {
                 return SearchResult::NotLinearizable {
                     stuck: deepest.finish(&states),
                     steps,
@@ -385,21 +393,6 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
             entry = list.next[entry];
             continue;
         };
-        let read_only = model.is_read_only(&ops[op]);
-        let check_reads = prune_reads && !read_only;
-        if check_reads
-            && !still_reachable(
-                &list,
-                op,
-                &states.states[next_state as usize],
-                model,
-                ops,
-                &mut resets,
-            )
-        {
-            entry = list.next[entry];
-            continue;
-        }
         let candidate_hash = set_hash.toggle(op);
         let key = Visited::new(candidate_hash, next_state);
         let fresh = if memo.len() < limits.memo_entries_max {
@@ -411,12 +404,25 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
             entry = list.next[entry];
             continue;
         }
+        // The look-ahead's answer depends only on the (set, state) pair just memoised,
+        // so it runs once per pair: a pair it rejects stays in the memo as a dead end.
+        let read_only = model.is_read_only(&ops[op]);
+        let unreachable = |ahead: &LookAhead| {
+            !ahead.all_reachable(model, ops, op, &states.states[next_state as usize])
+        };
+        if !read_only && look_ahead.as_ref().is_some_and(unreachable) {
+            entry = list.next[entry];
+            continue;
+        }
         frames.push(Frame {
             op,
             state_before: state,
             forced: read_only,
         });
         twins.take(op);
+        if let Some(ahead) = look_ahead.as_mut() {
+            ahead.linearize(op);
+        }
         set_hash = candidate_hash;
         state = next_state;
         list.lift(op);
@@ -425,52 +431,26 @@ pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
     SearchResult::Linearizable { steps }
 }
 
-/// After linearizing `op`, can every pending read still see what it saw? Each
-/// must be linearized before its return is passed, and only operations invoked before
-/// that return can come first; the model judges from the state and the resetting
-/// operations among those.
-fn still_reachable<'o, M: Model>(
-    list: &EventList,
-    op: usize,
-    state: &M::State,
-    model: &M,
-    ops: &'o [Op],
-    resets: &mut Vec<&'o Op>,
-) -> bool {
-    resets.clear();
-    let mut slot = list.first();
-    while slot != NIL {
-        let entry = list.entries[slot];
-        let other = &ops[entry.op];
-        if entry.is_call {
-            if entry.op != op && model.resets(other) {
-                resets.push(other);
-            }
-        } else if entry.op != op
-            && model.is_read_only(other)
-            && !model.may_reach(state, other, resets)
-        {
-            return false;
-        }
-        slot = list.next[slot];
-    }
-    true
+/// What backtracking undoes besides the frames.
+struct Undo<'a> {
+    list: &'a mut EventList,
+    set_hash: &'a mut SetHash,
+    twins: &'a mut Twins,
+    look_ahead: Option<&'a mut LookAhead>,
 }
 
 /// Pops frames until a real choice (not a forced read), undoing each; `None` when
 /// the stack runs out. A forced read has no alternatives worth trying: if linearizing
 /// it at once failed, nothing else at that point can succeed.
-fn pop_to_choice(
-    frames: &mut Vec<Frame>,
-    list: &mut EventList,
-    set_hash: &mut SetHash,
-    twins: &mut Twins,
-) -> Option<Frame> {
+fn pop_to_choice(frames: &mut Vec<Frame>, mut undo: Undo<'_>) -> Option<Frame> {
     loop {
         let frame = frames.pop()?;
-        list.unlift(frame.op);
-        twins.give_back(frame.op);
-        *set_hash = set_hash.toggle(frame.op);
+        undo.list.unlift(frame.op);
+        undo.twins.give_back(frame.op);
+        if let Some(ahead) = undo.look_ahead.as_deref_mut() {
+            ahead.unlinearize(frame.op);
+        }
+        *undo.set_hash = undo.set_hash.toggle(frame.op);
         if !frame.forced {
             return Some(frame);
         }

@@ -10,7 +10,10 @@ use crate::exit::{usage_error, Exit, EXIT_BAD_INPUT};
 use crate::output::errln;
 use clap::Args;
 use faultline_check::import::{decode, parse, Format};
-use faultline_check::{check_kind, CasFail, CheckOptions, CheckReport, HistoryError, ModelKind};
+use faultline_check::{
+    check_kind, CasFail, CheckOptions, CheckReport, HistoryError, ModelKind,
+    STEPS_PER_PARTITION_MAX,
+};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -32,9 +35,11 @@ pub struct CheckArgs {
     /// Check kv as one whole-map state instead of key by key.
     #[arg(long)]
     pub no_partition: bool,
-    /// Search steps per partition before answering unknown.
-    #[arg(long, value_name = "STEPS")]
-    pub budget: Option<u64>,
+    /// Search steps per partition (per key for kv) before answering unknown. The default
+    /// is the checker's one budget, which `faultline run` also uses for its
+    /// linearizability check.
+    #[arg(long, value_name = "STEPS", default_value_t = STEPS_PER_PARTITION_MAX)]
+    pub budget: u64,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -106,7 +111,7 @@ fn checked(args: &CheckArgs) -> Result<(CheckReport, Format, u64), String> {
         return Err(located(rejected));
     }
     let options = CheckOptions {
-        steps_max: args.budget.unwrap_or(CheckOptions::default().steps_max),
+        steps_max: args.budget,
         // Our own histories write unique values, which makes pruning sound.
         prune_unobserved_writes: format == Format::Jsonl,
         ..CheckOptions::default()

@@ -22,9 +22,6 @@ pub enum HistoryVerdict {
     },
 }
 
-/// Search steps per key: a run's history that needs more is reported as unknown.
-const STEPS_PER_KEY_MAX: u64 = 5_000_000;
-
 /// A violation if `event` names an operation `model` does not know: a mismatch
 /// between a protocol's clients and its model, reported at the first such event
 /// rather than as a history nobody can judge at the end.
@@ -59,8 +56,9 @@ pub fn check_history<'a>(
             }
         }
     };
+    // The checker's one budget (`faultline_check::STEPS_PER_PARTITION_MAX`), the
+    // same `faultline check` uses, so `check` never judges a history a run could not.
     let options = CheckOptions {
-        steps_max: STEPS_PER_KEY_MAX,
         prune_unobserved_writes: true,
         ..CheckOptions::default()
     };
@@ -87,9 +85,26 @@ pub fn check_history<'a>(
             }
         }
         faultline_check::Verdict::Unknown => HistoryVerdict::Unknown {
-            detail: format!("the checker's budget of {STEPS_PER_KEY_MAX} steps per key ran out"),
+            detail: unknown_detail(&report, options.steps_max),
         },
     }
+}
+
+/// Which keys ran out of the checker's budget, and what the budget is.
+fn unknown_detail(report: &faultline_check::CheckReport, steps_max: u64) -> String {
+    let keys: Vec<String> = report
+        .partitions
+        .iter()
+        .filter(|p| p.verdict == faultline_check::Verdict::Unknown)
+        .map(|p| format!("{:?}", p.key.as_deref().unwrap_or("(all)")))
+        .collect();
+    format!(
+        "the linearizability checker's budget of {steps_max} search steps per key \
+         (faultline_check::STEPS_PER_PARTITION_MAX, the same as `faultline check`'s) ran out \
+         on key {}; `faultline check --budget STEPS` can search longer on the history \
+         written with --history",
+        keys.join(", ")
+    )
 }
 
 fn to_history<'a>(events: impl IntoIterator<Item = &'a ClientEvent>) -> Result<History, String> {
@@ -147,5 +162,27 @@ mod tests {
             check_history(kv.as_ref(), &events[..4]),
             HistoryVerdict::Linearizable
         );
+    }
+
+    #[test]
+    fn an_unknown_verdict_names_the_keys_and_the_one_budget() {
+        let report = faultline_check::CheckReport {
+            verdict: faultline_check::Verdict::Unknown,
+            model: "kv".into(),
+            operations: 3,
+            pruned: 0,
+            partitions: vec![faultline_check::PartitionReport {
+                key: Some("k0".into()),
+                operations: 3,
+                verdict: faultline_check::Verdict::Unknown,
+                steps: 11,
+            }],
+            counterexample: None,
+        };
+        let detail = unknown_detail(&report, faultline_check::STEPS_PER_PARTITION_MAX);
+        let budget = faultline_check::STEPS_PER_PARTITION_MAX.to_string();
+        assert!(detail.contains(&budget), "{detail}");
+        assert!(detail.contains("\"k0\""), "{detail}");
+        assert!(detail.contains("faultline check --budget"), "{detail}");
     }
 }

@@ -92,12 +92,13 @@ impl Model for CasRegister {
         false
     }
 
-    fn may_reach(&self, state: &Val, later: &Op, resets: &[&Op]) -> bool {
+    fn may_reach(&self, state: &Val, later: &Op) -> bool {
+        !(later.f == Func::Read && later.status == Status::Ok) || later.output == *state
+    }
+
+    fn may_reach_after(&self, reset: &Op, later: &Op) -> bool {
         !(later.f == Func::Read && later.status == Status::Ok)
-            || later.output == *state
-            || resets.iter().any(|w| {
-                w.input == later.output || w.input.pair().is_some_and(|(_, to)| *to == later.output)
-            })
+            || super::register::sets(reset, &later.output)
     }
 
     fn describe(&self, state: &Val) -> String {

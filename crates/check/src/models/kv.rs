@@ -6,6 +6,7 @@
 
 use crate::history::{Func, Op, Status};
 use crate::model::{known_operation, Model};
+use crate::models::text::Text;
 use crate::value::Val;
 use std::collections::BTreeMap;
 
@@ -16,16 +17,23 @@ pub struct Kv;
 const KV_OPERATIONS: [Func; 3] = [Func::Get, Func::Put, Func::Append];
 
 /// One key's next value after `op`, or `None` if `op` cannot happen with `value`.
-fn key_step(value: &str, op: &Op) -> Option<String> {
+fn key_step(value: &Text, op: &Op) -> Option<Text> {
+    let input = op.input.as_str().unwrap_or("");
     match op.f {
         Func::Get => {
             let read = op.output.as_str().unwrap_or("");
-            (op.status == Status::Info || read == value).then(|| value.to_string())
+            (op.status == Status::Info || read == value.as_str()).then(|| value.clone())
         }
-        Func::Put => Some(op.input.as_str().unwrap_or("").to_string()),
-        Func::Append => Some(format!("{value}{}", op.input.as_str().unwrap_or(""))),
+        Func::Put => Some(Text::new(input)),
+        Func::Append => Some(value.appended(input)),
         _ => None,
     }
+}
+
+/// What a completed get saw, or `None` for any other operation (nothing to reach).
+fn seen(later: &Op) -> Option<&str> {
+    (later.f == Func::Get && later.status == Status::Ok)
+        .then(|| later.output.as_str().unwrap_or(""))
 }
 
 /// What [`Kv`] and [`KvWhole`] accept: their operations, a string to put or append,
@@ -48,7 +56,7 @@ fn validate_kv(op: &Op) -> Result<(), String> {
 }
 
 impl Model for Kv {
-    type State = String;
+    type State = Text;
 
     fn name(&self) -> &str {
         "kv"
@@ -62,11 +70,11 @@ impl Model for Kv {
         validate_kv(op)
     }
 
-    fn init(&self) -> String {
-        String::new()
+    fn init(&self) -> Text {
+        Text::default()
     }
 
-    fn step(&self, state: &String, op: &Op) -> Option<String> {
+    fn step(&self, state: &Text, op: &Op) -> Option<Text> {
         key_step(state, op)
     }
 
@@ -88,18 +96,16 @@ impl Model for Kv {
         true
     }
 
-    fn may_reach(&self, state: &String, later: &Op, resets: &[&Op]) -> bool {
-        if later.f != Func::Get || later.status != Status::Ok {
-            return true;
-        }
-        let seen = later.output.as_str().unwrap_or("");
-        seen.starts_with(state.as_str())
-            || resets
-                .iter()
-                .any(|put| seen.starts_with(put.input.as_str().unwrap_or("")))
+    fn may_reach(&self, state: &Text, later: &Op) -> bool {
+        seen(later).is_none_or(|seen| seen.starts_with(state.as_str()))
     }
 
-    fn describe(&self, state: &String) -> String {
+    fn may_reach_after(&self, reset: &Op, later: &Op) -> bool {
+        let put = reset.input.as_str().unwrap_or("");
+        seen(later).is_none_or(|seen| seen.starts_with(put))
+    }
+
+    fn describe(&self, state: &Text) -> String {
         format!("{state:?}")
     }
 }
@@ -108,7 +114,7 @@ impl Model for Kv {
 pub struct KvWhole;
 
 impl Model for KvWhole {
-    type State = BTreeMap<String, String>;
+    type State = BTreeMap<String, Text>;
 
     fn name(&self) -> &str {
         "kv (whole map)"
@@ -128,8 +134,8 @@ impl Model for KvWhole {
 
     fn step(&self, state: &Self::State, op: &Op) -> Option<Self::State> {
         let key = op.key.clone().unwrap_or_default();
-        let current = state.get(&key).map_or("", String::as_str);
-        let next = key_step(current, op)?;
+        let empty = Text::default();
+        let next = key_step(state.get(&key).unwrap_or(&empty), op)?;
         if op.f == Func::Get {
             return Some(state.clone());
         }
@@ -150,15 +156,15 @@ impl Model for KvWhole {
         true
     }
 
-    /// As for [`Kv`], key by key: only puts of the read's own key can reset it.
-    fn may_reach(&self, state: &Self::State, later: &Op, resets: &[&Op]) -> bool {
+    /// As for [`Kv`], key by key.
+    fn may_reach(&self, state: &Self::State, later: &Op) -> bool {
         let key = later.key.as_deref().unwrap_or("");
-        let current = state.get(key).map_or(String::new(), Clone::clone);
-        let same_key: Vec<&Op> = resets
-            .iter()
-            .copied()
-            .filter(|p| p.key == later.key)
-            .collect();
-        Kv.may_reach(&current, later, &same_key)
+        let empty = Text::default();
+        Kv.may_reach(state.get(key).unwrap_or(&empty), later)
+    }
+
+    /// Only a put of the read's own key can reset what it reads.
+    fn may_reach_after(&self, reset: &Op, later: &Op) -> bool {
+        seen(later).is_none() || (reset.key == later.key && Kv.may_reach_after(reset, later))
     }
 }

@@ -7,6 +7,7 @@ pub mod cas_register;
 pub mod kv;
 pub mod mutex;
 pub mod register;
+pub mod text;
 pub mod validate;
 
 use crate::history_model::HistoryModel;
@@ -15,6 +16,7 @@ pub use cas_register::{CasFail, CasRegister};
 pub use kv::{Kv, KvWhole};
 pub use mutex::Mutex;
 pub use register::Register;
+pub use text::Text;
 
 /// A built-in model chosen by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

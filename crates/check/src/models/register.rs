@@ -53,15 +53,20 @@ impl Model for Register {
         true
     }
 
-    fn may_reach(&self, state: &Val, later: &Op, resets: &[&Op]) -> bool {
-        !(self.is_read_only(later) && later.status == Status::Ok)
-            || later.output == *state
-            || resets.iter().any(|w| {
-                w.input == later.output || w.input.pair().is_some_and(|(_, to)| *to == later.output)
-            })
+    fn may_reach(&self, state: &Val, later: &Op) -> bool {
+        !(self.is_read_only(later) && later.status == Status::Ok) || later.output == *state
+    }
+
+    fn may_reach_after(&self, reset: &Op, later: &Op) -> bool {
+        !(self.is_read_only(later) && later.status == Status::Ok) || sets(reset, &later.output)
     }
 
     fn describe(&self, state: &Val) -> String {
         state.to_string()
     }
+}
+
+/// Whether the write or CAS `op` may leave `value` as the register's state.
+pub(crate) fn sets(op: &Op, value: &Val) -> bool {
+    op.input == *value || op.input.pair().is_some_and(|(_, to)| to == value)
 }

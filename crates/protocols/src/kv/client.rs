@@ -7,14 +7,21 @@
 //! timeout retries the same command (same session sequence number, so it applies at
 //! most once) on the next server. It keeps retrying until the command completes: with
 //! sessions a retry is always safe, so the history has no indeterminate operations
-//! except those cut off by the end of a run.
+//! except those cut off by the end of a run. Retries can back off: the first waits
+//! `client_retry_ms`, each further retry of the same command up to twice as long as
+//! the one before (drawn from the upper half of that window with the node's own
+//! random stream, so runs stay deterministic), capped at `client_retry_max_ms`. A
+//! fixed short retry keeps handing a slow leader the same command, which it appends
+//! to its log again each time; but under plain message loss backing off lengthens
+//! the tail (BENCHMARKS.md, operations per second under loss), so the default cap
+//! equals the first wait: no backoff unless a scenario asks for it.
 //! Every invocation and completion is reported as a [`ClientEvent`] observation.
 
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::kv::op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 use crate::kv::script::kv_op;
 use crate::plan::{Pacing, Plan};
-use crate::protocol::Workload;
+use crate::protocol::{OptionInfo, Setup, SetupError, Workload};
 use faultline_sim::context::TimerId;
 use faultline_sim::{Actor, Context, Nanos, NodeId, MILLISECOND};
 use serde::Serialize;
@@ -35,15 +42,37 @@ pub struct ClientConfig {
     pub keys: usize,
     pub read_ratio: f64,
     pub pacing: Pacing,
-    /// How long to wait for an answer before retrying elsewhere.
+    /// How long to wait for an answer before the first retry elsewhere.
     pub retry_ns: Nanos,
+    /// The longest wait before a retry, however many came before.
+    pub retry_max_ns: Nanos,
+    /// The chance that a random write is an append rather than a put.
+    pub append_ratio: f64,
 }
+
+/// The key-value client's options, declared by every protocol that hosts it.
+pub const RETRY_OPTION: OptionInfo = OptionInfo {
+    name: "client_retry_ms",
+    meaning: "how long a key-value client waits for an answer before its first retry (each further retry of the same command waits up to twice as long, at random)",
+    default: "100",
+};
+pub const RETRY_MAX_OPTION: OptionInfo = OptionInfo {
+    name: "client_retry_max_ms",
+    meaning: "the longest a key-value client waits before a retry (above client_retry_ms: retries back off at random)",
+    default: "100",
+};
+pub const APPEND_OPTION: OptionInfo = OptionInfo {
+    name: "append_percent",
+    meaning: "share of a client's random writes that are appends rather than puts, in percent",
+    default: "50",
+};
 
 /// What one key-value client runs.
 pub type ClientPlan = Plan<KvOp>;
 
 impl ClientConfig {
-    /// Paces `workload` so each client's operations spread over `fault_period_ns`.
+    /// Paces `workload` so each client's operations spread over `fault_period_ns`,
+    /// with the default retries and writes.
     pub fn for_workload(workload: &Workload, servers: usize, fault_period_ns: Nanos) -> Self {
         ClientConfig {
             servers: servers as u32,
@@ -51,7 +80,36 @@ impl ClientConfig {
             read_ratio: workload.read_ratio,
             pacing: Pacing::for_workload(workload, fault_period_ns),
             retry_ns: 100 * MILLISECOND,
+            retry_max_ns: 100 * MILLISECOND,
+            append_ratio: 0.5,
         }
+    }
+
+    /// [`ClientConfig::for_workload`] for `setup`, with the client options it sets.
+    pub fn for_setup(setup: &Setup) -> Result<Self, SetupError> {
+        let mut config = Self::for_workload(&setup.workload, setup.servers, setup.fault_period_ns);
+        config.retry_ns = setup.u64_option(RETRY_OPTION.name, 100)?.max(1) * MILLISECOND;
+        let retry_max_ms = setup.u64_option(RETRY_MAX_OPTION.name, 100)?;
+        config.retry_max_ns = (retry_max_ms * MILLISECOND).max(config.retry_ns);
+        let append_percent = setup.u64_option(APPEND_OPTION.name, 50)?.min(100);
+        config.append_ratio = append_percent as f64 / 100.0;
+        Ok(config)
+    }
+
+    /// The wait before retrying a command already retried `retries` times: the first
+    /// wait is exactly `retry_ns`; later ones are drawn from the upper half of a window
+    /// that starts at `retry_ns` and doubles each time, up to `retry_max_ns`. With
+    /// `retry_max_ns` no longer than `retry_ns` (the default) every wait is `retry_ns`
+    /// and nothing is drawn.
+    pub fn retry_delay(&self, retries: u32, rng: &mut faultline_sim::SimRng) -> Nanos {
+        if retries == 0 || self.retry_max_ns <= self.retry_ns {
+            return self.retry_ns;
+        }
+        let window = self
+            .retry_ns
+            .saturating_mul(1 << (retries - 1).min(20))
+            .min(self.retry_max_ns);
+        rng.range_inclusive(window / 2, window)
     }
 
     /// What client number `index` (0-based among clients) runs: its share of the
@@ -71,6 +129,8 @@ pub struct KvClient {
     in_flight: Option<Command>,
     leader_guess: u32,
     retry_timer: Option<TimerId>,
+    /// How often the command in flight has been retried.
+    retries: u32,
 }
 
 impl KvClient {
@@ -85,6 +145,7 @@ impl KvClient {
             in_flight: None,
             leader_guess,
             retry_timer: None,
+            retries: 0,
         }
     }
 
@@ -112,6 +173,7 @@ impl KvClient {
             ClientTimer::NextOp => self.invoke(ctx),
             ClientTimer::Retry { seq } => {
                 if self.in_flight.as_ref().is_some_and(|c| c.seq == seq) {
+                    self.retries += 1;
                     self.leader_guess = (self.leader_guess + 1) % self.config.servers;
                     self.send(ctx);
                 }
@@ -187,6 +249,7 @@ impl KvClient {
             seq: self.seq,
             op,
         });
+        self.retries = 0;
         self.send(ctx);
     }
 
@@ -198,7 +261,7 @@ impl KvClient {
         }
         // Unique and self-delimiting, so no written value is a substring of another.
         let value = format!("<{}.{}>", self.process, self.seq + 1);
-        if rng.chance(0.5) {
+        if rng.chance(1.0 - self.config.append_ratio) {
             KvOp::Put { key, value }
         } else {
             KvOp::Append { key, value }
@@ -215,7 +278,8 @@ impl KvClient {
             return;
         };
         ctx.send(NodeId(self.leader_guess), KvRequest { command }.into());
-        self.arm_retry(ctx, self.config.retry_ns);
+        let delay_ns = self.config.retry_delay(self.retries, ctx.rng());
+        self.arm_retry(ctx, delay_ns);
     }
 
     fn arm_retry<A>(&mut self, ctx: &mut Context<'_, A>, delay_ns: Nanos)
@@ -258,5 +322,50 @@ impl KvClient {
         });
         self.ops_left -= 1;
         self.schedule_next(ctx);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_sim::rng::Stream;
+    use faultline_sim::SimRng;
+
+    fn setup(options: serde_json::Value) -> Setup {
+        Setup {
+            servers: 3,
+            workload: Workload::default(),
+            bugs: Default::default(),
+            options: serde_json::from_value(options).unwrap(),
+            fault_period_ns: MILLISECOND,
+        }
+    }
+
+    #[test]
+    fn by_default_every_retry_waits_the_same_and_draws_nothing() {
+        let config = ClientConfig::for_setup(&setup(serde_json::json!({}))).unwrap();
+        let mut rng = SimRng::new(1, Stream::Workload);
+        let mut untouched = SimRng::new(1, Stream::Workload);
+        for retries in 0..6 {
+            assert_eq!(config.retry_delay(retries, &mut rng), 100 * MILLISECOND);
+        }
+        assert_eq!(rng.next_u64(), untouched.next_u64());
+        assert_eq!(config.append_ratio, 0.5);
+    }
+
+    #[test]
+    fn retries_back_off_within_a_doubling_window_up_to_the_cap() {
+        let options = serde_json::json!({"client_retry_max_ms": 800, "append_percent": 70});
+        let config = ClientConfig::for_setup(&setup(options)).unwrap();
+        assert_eq!(config.append_ratio, 0.7);
+        let mut rng = SimRng::new(7, Stream::Workload);
+        assert_eq!(config.retry_delay(0, &mut rng), 100 * MILLISECOND);
+        for (retries, window_ms) in [(1, 100), (2, 200), (3, 400), (4, 800), (9, 800)] {
+            for _ in 0..20 {
+                let delay = config.retry_delay(retries, &mut rng);
+                let window = window_ms * MILLISECOND;
+                assert!((window / 2..=window).contains(&delay), "{retries}: {delay}");
+            }
+        }
     }
 }

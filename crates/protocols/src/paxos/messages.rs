@@ -88,6 +88,9 @@ pub enum Timer {
     Election,
     Heartbeat,
     Client(ClientTimer),
+    /// A competing proposer that lost a ballot may compete again. Last, so the
+    /// variants before it hash as they did before it was added.
+    Backoff,
 }
 
 impl From<ClientTimer> for Timer {

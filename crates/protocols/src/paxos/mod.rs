@@ -26,6 +26,7 @@
 //! catch-up), `persistence` (disk records, recovery), `bugs`, `node`.
 
 pub mod acceptor;
+pub mod backoff;
 pub mod bugs;
 pub mod invariants;
 pub mod learner;
@@ -41,7 +42,7 @@ use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
 use crate::kv::node::{node_factory, unfinished_ops};
 use crate::kv::properties::AT_MOST_ONCE;
-use crate::kv::{ClientConfig, KvOp};
+use crate::kv::{client, ClientConfig, KvOp};
 use crate::property::Property;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
@@ -69,6 +70,19 @@ const OPTIONS: &[OptionInfo] = &[
     },
     OptionInfo { name: "election_timeout_ms", meaning: "minimum leader timeout (maximum is twice it)", default: "150" },
     OptionInfo { name: "heartbeat_ms", meaning: "leader heartbeat interval", default: "50" },
+    OptionInfo {
+        name: "proposer_backoff_ms",
+        meaning: "without a stable leader, a proposer that lost a ballot waits at random up to this long before competing again, doubling with each further loss",
+        default: "20",
+    },
+    OptionInfo {
+        name: "proposer_backoff_max_ms",
+        meaning: "the longest such wait",
+        default: "640",
+    },
+    client::RETRY_OPTION,
+    client::RETRY_MAX_OPTION,
+    client::APPEND_OPTION,
 ];
 
 impl Protocol for Paxos {
@@ -108,14 +122,12 @@ impl Protocol for Paxos {
             election_timeout_ns_max: 2 * election_ms * MILLISECOND,
             heartbeat_ns: setup.u64_option("heartbeat_ms", 50)?.max(1) * MILLISECOND,
             stable_leader: setup.bool_option("stable_leader", true)?,
+            backoff_ns: setup.u64_option("proposer_backoff_ms", 20)? * MILLISECOND,
+            backoff_max_ns: setup.u64_option("proposer_backoff_max_ms", 640)? * MILLISECOND,
             bugs: PaxosBugs::from(&setup.bugs),
         };
         Ok(Paxos {
-            clients: ClientConfig::for_workload(
-                &setup.workload,
-                setup.servers,
-                setup.fault_period_ns,
-            ),
+            clients: ClientConfig::for_setup(setup)?,
             workload: setup.workload.clone(),
             checker: PaxosChecker::new(setup.servers),
             config: Rc::new(config),

@@ -1,7 +1,10 @@
 //! The proposer: a server that suspects the leader is gone runs phase 1 with a higher
 //! ballot for every open slot at once, adopts the highest-ballot value any promise
 //! reports for each slot (holes become no-ops), then, as the distinguished leader,
-//! runs only phase 2 for new client commands.
+//! runs only phase 2 for new client commands. Without a stable leader every server
+//! with a request competes for the slot; one that lost a ballot keeps its requests and
+//! competes again only after a random backoff whose window doubles with each ballot
+//! lost in a row (`backoff`), so duelling proposers stop preempting each other.
 
 use crate::kv::{KvRequest, KvResponse};
 use crate::paxos::messages::{Ballot, Msg, Timer, Value, Vote};
@@ -85,6 +88,7 @@ impl Server {
             "phase 1 needs promises from a majority of distinct acceptors"
         );
         self.role = Role::Leader;
+        self.lost_ballots = 0;
         self.leader_hint = Some(self.id);
         self.proposals.clear();
         let recovered = self.recovered_values();
@@ -184,8 +188,19 @@ impl Server {
     }
 
     pub fn on_nack(&mut self, ctx: &mut Ctx<'_>, ballot: Ballot, promised: Ballot) {
-        if ballot == self.ballot && promised > self.ballot && self.role != Role::Follower {
+        if ballot != self.ballot || promised <= self.ballot || self.role == Role::Follower {
+            return;
+        }
+        if self.config.stable_leader {
             self.step_down(ctx);
+            return;
+        }
+        let queued = std::mem::take(&mut self.queued);
+        self.step_down(ctx);
+        self.queued = queued;
+        self.lost_ballots += 1;
+        if !self.queued.is_empty() {
+            self.compete(ctx);
         }
     }
 
@@ -213,7 +228,7 @@ impl Server {
             Role::Follower if !self.config.stable_leader => {
                 // No distinguished leader: this server competes for the slot itself.
                 self.queued.push((client, request));
-                self.start_prepare(ctx);
+                self.compete(ctx);
             }
             Role::Follower => {
                 let leader_hint = self.leader_hint.filter(|&l| l != self.id);

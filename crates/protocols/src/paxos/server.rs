@@ -19,6 +19,10 @@ pub struct PaxosConfig {
     /// A distinguished leader runs phase 1 once for all slots; without it every
     /// request makes its server a competing proposer (single-decree style).
     pub stable_leader: bool,
+    /// Without a stable leader: the first backoff window after a lost ballot (0: none).
+    pub backoff_ns: Nanos,
+    /// The widest backoff window.
+    pub backoff_max_ns: Nanos,
     pub bugs: PaxosBugs,
 }
 
@@ -65,6 +69,9 @@ pub struct Server {
     pub leader_hint: Option<u32>,
     pub leader_heard_at: Option<Nanos>,
     pub election_timer: Option<TimerId>,
+    /// Ballots lost in a row (competing proposers only): each widens the backoff.
+    pub lost_ballots: u32,
+    pub backoff_timer: Option<TimerId>,
     // Learner.
     pub decided: BTreeMap<u64, Value>,
     /// The first slot not yet executed.
@@ -101,6 +108,8 @@ impl Server {
             leader_hint: None,
             leader_heard_at: None,
             election_timer: None,
+            lost_ballots: 0,
+            backoff_timer: None,
             decided: BTreeMap::new(),
             next_exec: 1,
             store: KvStore::default(),
@@ -156,6 +165,7 @@ impl Server {
         match timer {
             Timer::Election => self.on_election_timeout(ctx),
             Timer::Heartbeat => self.send_heartbeats(ctx),
+            Timer::Backoff => self.on_backoff_over(ctx),
             Timer::Client(_) => {}
         }
     }

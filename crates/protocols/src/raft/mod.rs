@@ -42,7 +42,7 @@ use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
 use crate::kv::node::{node_factory, unfinished_ops};
 use crate::kv::properties::AT_MOST_ONCE;
-use crate::kv::ClientConfig;
+use crate::kv::{client, ClientConfig};
 use crate::property::Property;
 use crate::protocol::{
     OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
@@ -97,6 +97,9 @@ const OPTIONS: &[OptionInfo] = &[
         meaning: "most log entries in one AppendEntries",
         default: "4",
     },
+    client::RETRY_OPTION,
+    client::RETRY_MAX_OPTION,
+    client::APPEND_OPTION,
 ];
 
 impl Protocol for Raft {
@@ -143,11 +146,7 @@ impl Protocol for Raft {
             bugs: RaftBugs::from(&setup.bugs),
         };
         Ok(Raft {
-            clients: ClientConfig::for_workload(
-                &setup.workload,
-                setup.servers,
-                setup.fault_period_ns,
-            ),
+            clients: ClientConfig::for_setup(setup)?,
             workload: setup.workload.clone(),
             checker: RaftChecker::new(setup.servers),
             config: Rc::new(config),

@@ -1,0 +1,132 @@
+//! The look-ahead over pending reads: after the search linearizes a write, can every
+//! completed read not yet linearized still see what it saw?
+//!
+//! A read can, when the model says so from the new state ([`Model::may_reach`]), or
+//! when a resetting operation that could explain it ([`Model::may_reach_after`]) is
+//! still to be linearized and was invoked before the read returned (so it may come
+//! first). Which resets could explain which read never changes during a search, so it
+//! is worked out once, here; a step then visits only the reads still pending (a linked
+//! list, unlinked and relinked as the search linearizes and backtracks) and, for each,
+//! asks the model one question about the state and looks up a short list. A step so
+//! costs the pending reads, not the whole history, and nothing per resetting operation.
+
+use crate::history::Op;
+use crate::model::Model;
+
+const NIL: usize = usize::MAX;
+
+/// The completed reads of one partition and what could explain each.
+pub(crate) struct LookAhead {
+    /// Completed reads (indices into the partition), in order of return.
+    reads: Vec<usize>,
+    /// For each read (same position), the resetting operations invoked before it
+    /// returned that could leave a state it may see.
+    explainers: Vec<Vec<usize>>,
+    /// Where each operation sits in `reads`, or `NIL`.
+    read_slot: Vec<usize>,
+    /// The pending reads as a doubly linked list over slots `1..=reads.len()` (slot 0 is
+    /// the head sentinel; slot `i + 1` is `reads[i]`).
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    linearized: Vec<bool>,
+}
+
+impl LookAhead {
+    /// Prepares the look-ahead for `ops` under `model`.
+    pub(crate) fn new<M: Model>(model: &M, ops: &[Op]) -> LookAhead {
+        let mut reads: Vec<usize> = (0..ops.len())
+            .filter(|&i| ops[i].ret.is_some() && model.is_read_only(&ops[i]))
+            .collect();
+        reads.sort_by_key(|&i| ops[i].ret);
+        let resets: Vec<usize> = (0..ops.len()).filter(|&i| model.resets(&ops[i])).collect();
+        let explainers = reads
+            .iter()
+            .map(|&read| explainers_of(model, ops, read, &resets))
+            .collect();
+        let mut read_slot = vec![NIL; ops.len()];
+        for (position, &read) in reads.iter().enumerate() {
+            read_slot[read] = position + 1;
+        }
+        let slots = reads.len() + 1;
+        LookAhead {
+            reads,
+            explainers,
+            read_slot,
+            next: (0..slots)
+                .map(|i| if i + 1 < slots { i + 1 } else { NIL })
+                .collect(),
+            prev: (0..slots)
+                .map(|i| if i == 0 { NIL } else { i - 1 })
+                .collect(),
+            linearized: vec![false; ops.len()],
+        }
+    }
+
+    /// The search linearized `op`.
+    pub(crate) fn linearize(&mut self, op: usize) {
+        self.linearized[op] = true;
+        let slot = self.read_slot[op];
+        if slot != NIL {
+            let (p, n) = (self.prev[slot], self.next[slot]);
+            self.next[p] = n;
+            if n != NIL {
+                self.prev[n] = p;
+            }
+        }
+    }
+
+    /// The search took `op` back (the reverse order of [`LookAhead::linearize`]).
+    pub(crate) fn unlinearize(&mut self, op: usize) {
+        self.linearized[op] = false;
+        let slot = self.read_slot[op];
+        if slot != NIL {
+            let (p, n) = (self.prev[slot], self.next[slot]);
+            self.next[p] = slot;
+            if n != NIL {
+                self.prev[n] = slot;
+            }
+        }
+    }
+
+    /// After linearizing the write `op` into `state`, can every pending read still be
+    /// satisfied?
+    pub(crate) fn all_reachable<M: Model>(
+        &self,
+        model: &M,
+        ops: &[Op],
+        op: usize,
+        state: &M::State,
+    ) -> bool {
+        let mut slot = self.next[0];
+        while slot != NIL {
+            let read = self.reads[slot - 1];
+            if !model.may_reach(state, &ops[read]) && !self.explained(slot - 1, op) {
+                return false;
+            }
+            slot = self.next[slot];
+        }
+        true
+    }
+
+    /// Whether a reset that could explain the read at `position` is still pending
+    /// (other than `op`, which was just linearized).
+    fn explained(&self, position: usize, op: usize) -> bool {
+        self.explainers[position]
+            .iter()
+            .any(|&reset| reset != op && !self.linearized[reset])
+    }
+}
+
+/// The resets among `resets` invoked before `read` returned that could explain it.
+fn explainers_of<M: Model>(model: &M, ops: &[Op], read: usize, resets: &[usize]) -> Vec<usize> {
+    let returned = ops[read].ret.unwrap_or(usize::MAX);
+    resets
+        .iter()
+        .copied()
+        .filter(|&reset| {
+            reset != read
+                && ops[reset].call <= returned
+                && model.may_reach_after(&ops[reset], &ops[read])
+        })
+        .collect()
+}
