@@ -50,13 +50,12 @@ struct Tally {
     timeout: usize,
     caught_by: BTreeMap<String, usize>,
     survived: Vec<String>,
-    seconds: f64,
 }
 
 pub fn run(args: &[String]) -> Result<()> {
     let options = parse(args)?;
     ensure_cargo_mutants()?;
-    let tallies = campaign(&options)?;
+    let (tallies, seconds) = campaign(&options)?;
     let mut rows = String::new();
     let mut survivors = Vec::new();
     for protocol in &options.protocols {
@@ -64,7 +63,11 @@ pub fn run(args: &[String]) -> Result<()> {
         rows += &row(protocol, &tally);
         survivors.extend(tally.survived.iter().map(|s| (protocol.clone(), s.clone())));
     }
-    replace_section(MUTANTS_START, MUTANTS_END, &section(&options, &rows))?;
+    replace_section(
+        MUTANTS_START,
+        MUTANTS_END,
+        &section(&options, &rows, seconds),
+    )?;
     write_survivors(&survivors)
 }
 
@@ -124,7 +127,7 @@ fn filters(protocols: &[String]) -> Vec<String> {
 
 /// One cargo-mutants run over a sample of every selected protocol's mutants (one
 /// baseline build, then incremental builds); each protocol's results.
-fn campaign(options: &Options) -> Result<BTreeMap<String, Tally>> {
+fn campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, f64)> {
     let listed = list(&options.protocols)?;
     let total: usize = listed.values().sum();
     let wanted = options.sample * options.protocols.len();
@@ -135,7 +138,17 @@ fn campaign(options: &Options) -> Result<BTreeMap<String, Tally>> {
     let shard = format!("0/{shards}");
     let jobs = options.jobs.to_string();
     let out = output.display().to_string();
-    let rest = ["--shard", &shard, "--jobs", &jobs, "--output", &out];
+    // Round-robin: every n-th mutant, so the sample spreads over every file.
+    let rest = [
+        "--shard",
+        &shard,
+        "--sharding",
+        "round-robin",
+        "--jobs",
+        &jobs,
+        "--output",
+        &out,
+    ];
     args.extend(rest.map(String::from));
     // After `--`: cargo test's arguments, then the test binary's.
     let oracle = ["--", "--test", "mutation_oracle", "--", "--ignored"];
@@ -158,13 +171,10 @@ fn campaign(options: &Options) -> Result<BTreeMap<String, Tally>> {
         );
     }
     let mut tallies = outcomes(&output.join("mutants.out"))?;
-    let seconds_each = started.elapsed().as_secs_f64() / options.protocols.len() as f64;
     for (protocol, count) in listed {
-        let tally = tallies.entry(protocol).or_default();
-        tally.listed = count;
-        tally.seconds = seconds_each;
+        tallies.entry(protocol).or_default().listed = count;
     }
-    Ok(tallies)
+    Ok((tallies, started.elapsed().as_secs_f64()))
 }
 
 /// How many mutants each protocol's source gives.
@@ -247,30 +257,32 @@ fn row(protocol: &str, tally: &Tally) -> String {
         .map(|(property, n)| format!("{property} {n}"))
         .collect();
     format!(
-        "| {protocol} | {} | {} | {} | {caught} ({}) | {} | {} | {score:.0}% | {:.0} min |\n",
+        "| {protocol} | {} | {} | {} | {caught} ({}) | {} | {} | {score:.0}% |\n",
         tally.listed,
         tally.tested,
         tally.unviable,
         by.join(", "),
         tally.survived.len(),
         tally.timeout,
-        tally.seconds / 60.0
     )
 }
 
-fn section(options: &Options, rows: &str) -> String {
+fn section(options: &Options, rows: &str, seconds: f64) -> String {
     let mut text = format!("{MUTANTS_START}\n## Mutation score\n\n");
     let _ = write!(
         text,
         "Bugs nobody named: mutants of each protocol's source (cargo-mutants; bug switches, invariant checkers and declarations excluded), a sample of about {} per protocol, each judged by the fuzz campaign on the protocol's nemesis scenario over seeds {} (plain, then `--swarm`). Score = caught / (caught + survived); unviable mutants do not build. Survivors, each classified equivalent or missed, are in `{SURVIVORS}`.\n\n",
         options.sample, options.seeds
     );
-    text += "| protocol | mutants | tested | unviable | caught (by property) | survived | timeout | score | time |\n|---|---|---|---|---|---|---|---|---|\n";
+    text += "| protocol | mutants | tested | unviable | caught (by property) | survived | timeout | score |\n|---|---|---|---|---|---|---|---|\n";
     text += rows;
     let _ = write!(
         text,
-        "\nCommand: `cargo xtask mutants --sample {} --seeds {} --jobs {}`.\n{MUTANTS_END}\n",
-        options.sample, options.seeds, options.jobs
+        "\nCommand: `cargo xtask mutants --sample {} --seeds {} --jobs {}` ({:.0} min in all, one baseline build included).\n{MUTANTS_END}\n",
+        options.sample,
+        options.seeds,
+        options.jobs,
+        seconds / 60.0
     );
     text
 }
