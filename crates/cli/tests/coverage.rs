@@ -3,9 +3,10 @@
 //! the `--json` summary's `coverage` object, JUnit `<properties>`), whatever
 //! `--jobs`; `faultline run` says how many situations one run reached.
 
+mod common;
+
+use common::*;
 use faultline_protocols::raft::situations::{RECOVERED_FROM_DISK, SITUATIONS};
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
 /// Raft with no faults at all: no server ever crashes, so none recovers from disk.
 const RAFT_WITHOUT_CRASHES: &str = r#"{
@@ -17,29 +18,10 @@ const RAFT_WITHOUT_CRASHES: &str = r#"{
   "quiet": "2s"
 }"#;
 
-fn faultline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn workdir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("faultline-coverage-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn calm_scenario(dir: &std::path::Path) -> String {
     let path = dir.join("calm.json");
     std::fs::write(&path, RAFT_WITHOUT_CRASHES).unwrap();
     path.to_str().unwrap().to_string()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// The `--json` summary (the last line) of a campaign over seeds 0..4.

@@ -3,31 +3,10 @@
 //! reported. The subject is the ping-pong example under pauses, with a
 //! quiet period too short to always finish, so some seeds are "stuck".
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const FLAKY_PINGPONG: &str = r#"{
-  "name": "pingpong-tight",
-  "description": "ping-pong under pauses with a quiet period too short for some seeds",
-  "protocol": { "kind": "pingpong", "nodes": 2, "messages": 40 },
-  "faults": { "random": { "pause_every": "30ms", "pause_for": "40ms" } },
-  "duration": "150ms",
-  "quiet": "120ms"
-}"#;
-
-fn faultline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn workdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("faultline-fuzz-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::*;
+use std::path::Path;
 
 /// The JSON lines of a fuzz run: failures, then the summary.
 fn fuzz_json(dir: &Path, jobs: &str) -> Vec<serde_json::Value> {

@@ -5,48 +5,21 @@
 //! seed runs; results go to stdout and errors are JSON under `--json`; the JUnit
 //! report is well-formed and its counts match its test cases.
 
+mod common;
+
+use common::*;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-/// Ping-pong under pauses with a quiet period too short for some seeds: a few seeds
-/// in every hundred are stuck (exit 2), quickly.
-const FLAKY_PINGPONG: &str = r#"{
-  "name": "pingpong-tight",
-  "description": "ping-pong under pauses with a quiet period too short for some seeds",
-  "protocol": { "kind": "pingpong", "nodes": 2, "messages": 40 },
-  "faults": { "random": { "pause_every": "30ms", "pause_for": "40ms" } },
-  "duration": "150ms",
-  "quiet": "120ms"
-}"#;
 
 /// A scenario where about a third of the seeds fail (a stale-read bug), so a long
 /// campaign prints a failure line within its first batch.
 const RAFT_NEMESIS: &str = "../../scenarios/raft/nemesis.json";
 
-fn faultline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn workdir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("faultline-campaign-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn flaky_scenario(dir: &Path) -> String {
     let path = dir.join("flaky.json");
     std::fs::write(&path, FLAKY_PINGPONG).unwrap();
     path.to_str().unwrap().to_string()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn json_lines(output: &Output) -> Vec<serde_json::Value> {
