@@ -13,7 +13,7 @@ use crate::churn::LeaderChurn;
 use crate::error::InputError;
 use crate::fault_model;
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
-use crate::node_states::StateRecorder;
+use crate::node_states::{StateChange, StateRecorder};
 use crate::outcome::{Outcome, Verdict};
 use crate::panic_capture;
 use crate::scenario::Scenario;
@@ -100,61 +100,20 @@ pub(crate) fn run_protocol<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Outcome, InputError> {
-    // Validation built it once already (`Scenario::from_file`), so this cannot fail
-    // for a scenario that validated; the error is for one assembled by hand.
-    let mut protocol = P::build(&scenario.setup()).map_err(|e| InputError {
-        file: scenario.file.name.clone(),
-        line: 0,
-        column: 0,
-        path: "protocol".into(),
-        message: e.to_string(),
-    })?;
+    let mut protocol = build::<P>(scenario)?;
     let faults = faults_of(scenario, protocol.roles(), &protocol.assumptions());
-    let model = P::history_model();
-    let config = WorldConfig {
-        seed: scenario.seed,
-        server_count: scenario.servers,
-        client_count: scenario.clients(),
-        network: faults.network.clone(),
-        unsynced_on_crash: faults.unsynced_on_crash,
-        keep_trace: options.keep_trace,
-    };
-    let mut world = World::new(config, protocol.node_factory());
-    schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
+    let mut world = new_world(scenario, options, &protocol, &faults);
     let churn = LeaderChurn::new(faults.nemesis.as_ref(), scenario.seed, scenario.duration_ns);
-    let judged = panic_capture::catch(|| {
-        let mut checks = Checks {
-            protocol: &mut protocol,
-            model: model.as_deref(),
-            observations_seen: 0,
-            watchdog: Watchdog::default(),
-            states: options.keep_trace.then(StateRecorder::default),
-        };
-        let violation = drive(&mut world, &mut checks, scenario, churn);
-        let violation_event = violation
-            .as_ref()
-            .map(|_| world.event_count().saturating_sub(1));
-        let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
-        let judged = judge(&mut world, &mut protocol, model.as_deref(), violation);
-        (judged, violation_event, states)
-    });
-    let ((verdict, found), violation_event, states) = judged.unwrap_or_else(|panic| {
-        let violation = Violation::of(&PANIC, panic);
-        let last_event = world.event_count().checked_sub(1);
-        (
-            (Verdict::Fail, Some(Found::from(violation))),
-            last_event,
-            Vec::new(),
-        )
-    });
+    let judged = drive_and_judge(&mut world, &mut protocol, scenario, churn, options);
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
     let history = panic_capture::catch(|| protocol.history(&world)).unwrap_or_default();
     let trace = options
         .keep_trace
         .then(|| world.take_trace().iter().map(|e| e.to_json()).collect());
+    let found = judged.found;
     Ok(Outcome {
-        verdict,
+        verdict: judged.verdict,
         property: found.as_ref().map(|f| f.violation.property.clone()),
         detail: found
             .as_ref()
@@ -173,8 +132,89 @@ pub(crate) fn run_protocol<P: Protocol>(
         trace,
         reached: world.reached().counts().to_vec(),
         beyond_model: faults.beyond_model,
-        states,
-        violation_event,
+        states: judged.states,
+        violation_event: judged.violation_event,
+    })
+}
+
+/// Builds the protocol for the scenario. Validation built it once already
+/// (`Scenario::from_file`), so this cannot fail for a scenario that validated; the
+/// error is for one assembled by hand.
+fn build<P: Protocol>(scenario: &Scenario) -> Result<P, InputError> {
+    P::build(&scenario.setup()).map_err(|e| InputError {
+        file: scenario.file.name.clone(),
+        line: 0,
+        column: 0,
+        path: "protocol".into(),
+        message: e.to_string(),
+    })
+}
+
+/// The world of a run, its faults scheduled.
+fn new_world<P: Protocol>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    protocol: &P,
+    faults: &Faults,
+) -> World<P::Node> {
+    let config = WorldConfig {
+        seed: scenario.seed,
+        server_count: scenario.servers,
+        client_count: scenario.clients(),
+        network: faults.network.clone(),
+        unsynced_on_crash: faults.unsynced_on_crash,
+        keep_trace: options.keep_trace,
+    };
+    let mut world = World::new(config, protocol.node_factory());
+    schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
+    world
+}
+
+/// What stepping and judging a run found.
+struct Judged {
+    verdict: Verdict,
+    found: Option<Found>,
+    /// The event after which a safety property broke (or the protocol panicked).
+    violation_event: Option<u64>,
+    states: Vec<StateChange>,
+}
+
+/// Steps the run and judges it; a panic in protocol code anywhere in between is
+/// the failure `panic`, at the event it happened in.
+fn drive_and_judge<P: Protocol>(
+    world: &mut World<P::Node>,
+    protocol: &mut P,
+    scenario: &Scenario,
+    churn: Option<LeaderChurn>,
+    options: &RunOptions,
+) -> Judged {
+    let model = P::history_model();
+    let caught = panic_capture::catch(|| {
+        let mut checks = Checks {
+            protocol: &mut *protocol,
+            model: model.as_deref(),
+            observations_seen: 0,
+            watchdog: Watchdog::default(),
+            states: options.keep_trace.then(StateRecorder::default),
+        };
+        let violation = drive(world, &mut checks, scenario, churn);
+        let violation_event = violation
+            .as_ref()
+            .map(|_| world.event_count().saturating_sub(1));
+        let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
+        let (verdict, found) = judge(world, protocol, model.as_deref(), violation);
+        Judged {
+            verdict,
+            found,
+            violation_event,
+            states,
+        }
+    });
+    caught.unwrap_or_else(|panic| Judged {
+        verdict: Verdict::Fail,
+        found: Some(Found::from(Violation::of(&PANIC, panic))),
+        violation_event: world.event_count().checked_sub(1),
+        states: Vec::new(),
     })
 }
 
