@@ -1,4 +1,5 @@
-//! `cargo xtask mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J]`: how
+//! `cargo xtask mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J]
+//! [--report-only]`: how
 //! many bugs nobody named the fuzz campaign finds. cargo-mutants (installed from
 //! crates.io when missing) generates mutants of each protocol's source, the bug
 //! switches, invariant checkers and declarations excluded, applies each in a
@@ -39,6 +40,8 @@ struct Options {
     sample: usize,
     seeds: String,
     jobs: usize,
+    /// Only rewrite the table and survivors from the last run's outcomes.
+    report_only: bool,
 }
 
 /// One protocol's results.
@@ -55,7 +58,11 @@ struct Tally {
 pub fn run(args: &[String]) -> Result<()> {
     let options = parse(args)?;
     ensure_cargo_mutants()?;
-    let (tallies, seconds) = campaign(&options)?;
+    let (tallies, seconds) = if options.report_only {
+        last_campaign(&options)?
+    } else {
+        campaign(&options)?
+    };
     let mut rows = String::new();
     let mut survivors = Vec::new();
     for protocol in &options.protocols {
@@ -95,6 +102,7 @@ fn parse(args: &[String]) -> Result<Options> {
         sample: number("--sample", 12)?,
         seeds: value("--seeds").cloned().unwrap_or_else(|| "0..300".into()),
         jobs: number("--jobs", 2)?,
+        report_only: args.iter().any(|a| a == "--report-only"),
     })
 }
 
@@ -127,7 +135,7 @@ fn filters(protocols: &[String]) -> Vec<String> {
 
 /// One cargo-mutants run over a sample of every selected protocol's mutants (one
 /// baseline build, then incremental builds); each protocol's results.
-fn campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, f64)> {
+fn campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, Option<f64>)> {
     let listed = list(&options.protocols)?;
     let total: usize = listed.values().sum();
     let wanted = options.sample * options.protocols.len();
@@ -174,7 +182,35 @@ fn campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, f64)> {
     for (protocol, count) in listed {
         tallies.entry(protocol).or_default().listed = count;
     }
-    Ok((tallies, started.elapsed().as_secs_f64()))
+    Ok((tallies, Some(started.elapsed().as_secs_f64())))
+}
+
+/// The last run's results (`target/mutants`), as `campaign` would return them: for
+/// rewriting the table after a run that stopped at its end, or after reclassifying.
+fn last_campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, Option<f64>)> {
+    let dir = root().join("target/mutants/mutants.out");
+    let mut tallies = outcomes(&dir)?;
+    for (protocol, count) in list(&options.protocols)? {
+        tallies.entry(protocol).or_default().listed = count;
+    }
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("outcomes.json"))?)?;
+    Ok((tallies, run_seconds(&all)))
+}
+
+/// The wall time between `start_time` and `end_time` of `outcomes.json`.
+fn run_seconds(outcomes: &Value) -> Option<f64> {
+    let stamp = |key: &str| -> Option<f64> {
+        let text = outcomes[key].as_str()?;
+        let (_, time) = text.split_once('T')?;
+        let mut parts = time.trim_end_matches('Z').split(':');
+        let (h, m, s): (f64, f64, f64) = (
+            parts.next()?.parse().ok()?,
+            parts.next()?.parse().ok()?,
+            parts.next()?.split(['+', '-']).next()?.parse().ok()?,
+        );
+        Some(h * 3600.0 + m * 60.0 + s)
+    };
+    Some((stamp("end_time")? - stamp("start_time")?).rem_euclid(86_400.0))
 }
 
 /// How many mutants each protocol's source gives.
@@ -267,7 +303,7 @@ fn row(protocol: &str, tally: &Tally) -> String {
     )
 }
 
-fn section(options: &Options, rows: &str, seconds: f64) -> String {
+fn section(options: &Options, rows: &str, seconds: Option<f64>) -> String {
     let mut text = format!("{MUTANTS_START}\n## Mutation score\n\n");
     let _ = write!(
         text,
@@ -278,11 +314,14 @@ fn section(options: &Options, rows: &str, seconds: f64) -> String {
     text += rows;
     let _ = write!(
         text,
-        "\nCommand: `cargo xtask mutants --sample {} --seeds {} --jobs {}` ({:.0} min in all, one baseline build included).\n{MUTANTS_END}\n",
+        "\nCommand: `cargo xtask mutants --sample {} --seeds {} --jobs {}` ({}).\n{MUTANTS_END}\n",
         options.sample,
         options.seeds,
         options.jobs,
-        seconds / 60.0
+        match seconds {
+            Some(s) => format!("{:.0} min in all, one baseline build included", s / 60.0),
+            None => "run time not recorded: the run stopped before its end".to_string(),
+        }
     );
     text
 }
