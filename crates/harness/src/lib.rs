@@ -29,6 +29,7 @@ pub mod scenario;
 pub mod schema;
 pub mod seeds;
 pub mod shrink;
+mod stuck;
 pub mod swarm;
 pub mod timeline;
 pub mod trace_file;

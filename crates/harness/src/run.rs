@@ -17,6 +17,7 @@ use crate::node_states::{StateChange, StateRecorder};
 use crate::outcome::{Outcome, Verdict};
 use crate::panic_capture;
 use crate::scenario::Scenario;
+use crate::stuck;
 use crate::swarm;
 use crate::watchdog::Watchdog;
 use faultline_api::harness_properties::{LINEARIZABILITY, PANIC, STUCK};
@@ -202,7 +203,7 @@ fn drive_and_judge<P: Protocol>(
             .as_ref()
             .map(|_| world.event_count().saturating_sub(1));
         let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
-        let (verdict, found) = judge(world, protocol, model.as_deref(), violation);
+        let (verdict, found) = judge(world, protocol, scenario, model.as_deref(), violation);
         Judged {
             verdict,
             found,
@@ -321,6 +322,7 @@ impl From<Violation> for Found {
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
+    scenario: &Scenario,
     model: Option<&dyn HistoryModel>,
     violation: Option<Violation>,
 ) -> (Verdict, Option<Found>) {
@@ -330,10 +332,8 @@ fn judge<P: Protocol>(
     }
     let unfinished = protocol.unfinished_ops(world);
     if unfinished > 0 {
-        let detail = format!(
-            "{unfinished} client operations still unfinished at {} (the quiet period after the faults healed ran out)",
-            faultline_sim::time::format_nanos(world.now())
-        );
+        let history = protocol.history(world);
+        let detail = stuck::detail(unfinished, world.now(), scenario.duration_ns, &history);
         return (Verdict::Stuck, Some(found(Violation::of(&STUCK, detail))));
     }
     if let Err(v) = protocol.check_end(world) {

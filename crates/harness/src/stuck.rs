@@ -1,0 +1,99 @@
+//! Words for a `stuck` verdict: did the clients stop, or were they still going?
+//!
+//! A run is stuck when client operations remain at its end. That has two very different
+//! causes: the system stopped making progress (a liveness bug), or it was still
+//! completing operations and the workload simply did not fit in the run (the scenario's
+//! `quiet` is too short for its `ops` under these faults). The verdict is the same; the
+//! detail says which one the history shows, so a user knows whether to read the protocol
+//! or lengthen the run.
+
+use faultline_api::{ClientEventKind, TimedClientEvent};
+use faultline_sim::time::{format_nanos, Nanos};
+
+/// The detail of a stuck verdict at `now_ns`, from the client history and the end of the
+/// fault period.
+pub fn detail(
+    unfinished: usize,
+    now_ns: Nanos,
+    fault_period_end_ns: Nanos,
+    history: &[TimedClientEvent],
+) -> String {
+    let head = format!(
+        "{} still unfinished at {} (the quiet period after the faults healed ran out)",
+        operations(unfinished).replacen("operation", "client operation", 1),
+        format_nanos(now_ns)
+    );
+    let completed_after: Vec<Nanos> = history
+        .iter()
+        .filter(|e| e.time_ns > fault_period_end_ns && e.value.kind != ClientEventKind::Invoke)
+        .map(|e| e.time_ns)
+        .collect();
+    match completed_after.last() {
+        None => format!(
+            "{head}; no operation completed after {}",
+            format_nanos(fault_period_end_ns)
+        ),
+        Some(last_ns) => format!(
+            "{head}; {} completed in the quiet period, the last at {}: if the system was \
+             still making progress, the workload may not fit the run (raise `quiet` or \
+             lower `ops`)",
+            operations(completed_after.len()),
+            format_nanos(*last_ns)
+        ),
+    }
+}
+
+fn operations(count: usize) -> String {
+    match count {
+        1 => "1 operation".to_string(),
+        n => format!("{n} operations"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use faultline_api::ClientEvent;
+    use faultline_sim::NodeId;
+
+    fn event(time_ns: Nanos, kind: ClientEventKind) -> TimedClientEvent {
+        let value = ClientEvent {
+            process: 5,
+            kind,
+            f: "get",
+            key: Some("k".into()),
+            value: None,
+        };
+        TimedClientEvent {
+            time_ns,
+            node: NodeId(5),
+            value,
+        }
+    }
+
+    #[test]
+    fn a_history_silent_after_the_faults_reads_as_stopped() {
+        const MS: Nanos = 1_000_000;
+        let history = [
+            event(10 * MS, ClientEventKind::Invoke),
+            event(20 * MS, ClientEventKind::Ok),
+        ];
+        let words = detail(1, 100 * MS, 50 * MS, &history);
+        assert!(
+            words.ends_with("no operation completed after 50.000ms"),
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn completions_in_the_quiet_period_read_as_a_workload_too_big() {
+        let history = [
+            event(60, ClientEventKind::Invoke),
+            event(70_000_000, ClientEventKind::Ok),
+            event(80_000_000, ClientEventKind::Invoke),
+        ];
+        let words = detail(3, 100_000_000, 50, &history);
+        assert!(words.contains("1 operation completed in the quiet period, the last at 70.000ms"));
+        assert!(words.contains("raise `quiet`"), "{words}");
+    }
+}
