@@ -96,7 +96,7 @@ fn coverage_line(scenario: &Scenario, outcome: &Outcome) -> String {
 
 /// What the run judged, in words: every check it reached before its verdict.
 fn checked(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
-    let mut checks = vec!["the protocol's safety invariants after every event".to_string()];
+    let mut checks = vec![invariants_checked(scenario)];
     if outcome.verdict != Verdict::Pass {
         checks.push(format!(
             "until {} broke at {}",
@@ -118,6 +118,18 @@ fn checked(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
         ));
     }
     checks
+}
+
+/// The protocol's own safety properties, counted when it declares them.
+fn invariants_checked(scenario: &Scenario) -> String {
+    let info = &scenario.info;
+    match info.properties.len() {
+        0 => "the protocol's safety invariants after every event".to_string(),
+        n => format!(
+            "{}'s {n} safety properties after every event (`list protocols` names them)",
+            info.name
+        ),
+    }
 }
 
 /// The summary a person reads.
