@@ -7,11 +7,13 @@
 //! the model cannot perform (a cas for `register`, a cas value that is not `[from to]`).
 
 use crate::exit::{usage_error, Exit, EXIT_BAD_INPUT};
+use crate::files::{check_replaceable, write_output};
 use crate::output::errln;
+use crate::report::{history_view, REPORT_HEAD};
 use clap::Args;
 use faultline_check::import::{decode, parse, Format};
 use faultline_check::{
-    check_kind, CasFail, CheckOptions, CheckReport, HistoryError, ModelKind,
+    check_kind, CasFail, CheckOptions, CheckReport, History, HistoryError, ModelKind,
     STEPS_PER_PARTITION_MAX,
 };
 use serde_json::json;
@@ -43,14 +45,41 @@ pub struct CheckArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Also write a self-contained HTML page of the history: the operations of the key
+    /// in question per process, the longest linearization found and the operation that
+    /// cannot be placed (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Replace the `--html` file even if faultline did not write it.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs the check and returns the exit code. Bad input is reported on stderr (naming
 /// the file and line) and gives 3; `Err` is left for failures writing the output.
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+    if let Some(path) = &args.html {
+        if let Err(e) = check_replaceable(path, args.force, REPORT_HEAD) {
+            errln!("error: {e:#}");
+            return Ok(EXIT_BAD_INPUT);
+        }
+    }
     match checked(args) {
-        Ok((report, format, wall_ns)) => {
-            print_report(&report, format, wall_ns, args.json);
+        Ok(Checked {
+            name,
+            history,
+            report,
+            format,
+            wall_ns,
+        }) => {
+            if let Some(path) = &args.html {
+                write_output(path, &history_view::page(&name, &history, &report))?;
+            }
+            // The page on stdout is the result; the verdict is in the exit code.
+            let page_on_stdout = args.html.as_deref().is_some_and(crate::files::is_stdout);
+            if !page_on_stdout {
+                print_report(&report, format, wall_ns, args.json);
+            }
             Ok(report.verdict.exit_code())
         }
         Err(message) => {
@@ -81,9 +110,19 @@ fn history_bytes(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
     Ok((name, bytes))
 }
 
-/// Reads, parses and checks the history: the report, the format read and the check
-/// time in ns, or a message saying what was wrong with the input.
-fn checked(args: &CheckArgs) -> Result<(CheckReport, Format, u64), String> {
+/// A history read and checked.
+struct Checked {
+    /// What messages call the input: its path, or `stdin`.
+    name: String,
+    history: History,
+    report: CheckReport,
+    format: Format,
+    /// How long the check itself took.
+    wall_ns: u64,
+}
+
+/// Reads, parses and checks the history, or says what was wrong with the input.
+fn checked(args: &CheckArgs) -> Result<Checked, String> {
     let (name, bytes) = history_bytes(&args.history)?;
     let text = decode(&bytes).map_err(|e| format!("{name}:{}: {}", e.line, e.message))?;
     let format = Format::parse(&args.format)
@@ -119,7 +158,13 @@ fn checked(args: &CheckArgs) -> Result<(CheckReport, Format, u64), String> {
     let started = Instant::now();
     let report = check_kind(&history, model, &options);
     let wall_ns = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-    Ok((report, format, wall_ns))
+    Ok(Checked {
+        name,
+        history,
+        report,
+        format,
+        wall_ns,
+    })
 }
 
 fn print_report(report: &CheckReport, format: Format, wall_ns: u64, as_json: bool) {

@@ -3,14 +3,15 @@
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
-use crate::files::{self, write_output, Destination};
+use crate::files::{self, check_replaceable, write_output, Destination};
 use crate::output::errln;
 use crate::progress::Progress;
 use crate::replay_cmd::load_trace;
+use crate::report::{write_report, REPORT_HEAD};
 use clap::Args;
 use faultline_harness::readable_json::to_readable_json;
 use faultline_harness::shrink::{shrink, ShrinkObserver, ShrinkResult, Size};
-use faultline_harness::ScenarioFile;
+use faultline_harness::{run, RunOptions, Scenario, ScenarioFile};
 use faultline_sim::time::format_nanos;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,6 +36,20 @@ pub struct ShrinkArgs {
     /// regression corpus.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Where to write the HTML report of the minimal run. Default: beside a file
+    /// output, with `.html` for its extension (none when the output is stdout).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+impl ShrinkArgs {
+    /// The report's path: the one asked for, or beside a file output.
+    fn report_path(&self) -> Option<PathBuf> {
+        if self.report.is_some() {
+            return self.report.clone();
+        }
+        (!files::is_stdout(&self.output)).then(|| self.output.with_extension("html"))
+    }
 }
 
 fn parse_budget(text: &str) -> Result<Duration, String> {
@@ -79,6 +94,9 @@ impl ShrinkObserver for Watch {
 
 pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
     refuse_existing(&args.output, args.force).map_err(usage_error)?;
+    if let Some(report) = args.report_path() {
+        check_replaceable(&report, args.force, REPORT_HEAD).map_err(usage_error)?;
+    }
     let (trace, name) = load_trace(app, &args.trace)?;
     let mut original = trace.header.scenario.clone();
     original.seed = trace.header.seed;
@@ -110,9 +128,34 @@ pub fn shrink_command(app: &App, args: &ShrinkArgs) -> Result<i32, Exit> {
     watch.progress.finish();
     let minimal = minimal_scenario(app, args, &original, &name, &result);
     write_output(&args.output, &to_readable_json(&minimal)).map_err(usage_error)?;
-    let report = shrink_report(app, args, &result, watch.started.elapsed());
+    let page = args
+        .report_path()
+        .map(|path| write_minimal_report(app, &path, args.force, minimal, &name));
+    let mut report = shrink_report(app, args, &result, watch.started.elapsed());
+    report += &page.unwrap_or_default();
     files::print_report(&report, stdout_taken);
     Ok(0)
+}
+
+/// Runs the minimal scenario with its trace kept and writes its HTML report to
+/// `path`; says what it wrote, or why it could not (the scenario is written already).
+fn write_minimal_report(
+    app: &App,
+    path: &Path,
+    force: bool,
+    minimal: ScenarioFile,
+    name: &str,
+) -> String {
+    let written = Scenario::from_file_named(minimal, name, &app.registry)
+        .map_err(anyhow::Error::new)
+        .and_then(|scenario| {
+            let traced = run(&scenario, &RunOptions { keep_trace: true })?;
+            write_report(path, force, &scenario, &traced)
+        });
+    match written {
+        Ok(()) => format!("wrote the minimal run's report to {}\n", path.display()),
+        Err(e) => format!("report not written: {e:#}\n"),
+    }
 }
 
 /// Refuses an existing regular file unless `force`; a device, a FIFO or a stream

@@ -84,6 +84,9 @@ fn a_failure_trace_replays_and_shrinks_to_a_scenario_that_fails_the_same_way() {
         report.contains("faults") && report.contains("->"),
         "{report}"
     );
+    let page = std::fs::read_to_string(dir.join("minimal.html")).expect("a report beside it");
+    assert!(page.starts_with("<!DOCTYPE html>\n<!-- faultline report"));
+    assert!(report.contains("minimal.html"), "{report}");
 
     let rerun = faultline(&["run", minimal.to_str().unwrap(), "--json"]);
     let object: serde_json::Value = serde_json::from_slice(&rerun.stdout).unwrap();

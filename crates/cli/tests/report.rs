@@ -4,6 +4,8 @@
 //! `replay --timeline` explains a failure with its filters. The page is opened in
 //! headless Chromium when it is installed (the test says loudly when it is not).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -217,21 +219,9 @@ fn the_timeline_explains_the_failure_and_filters() {
     assert!(window.contains(">>> VIOLATION"));
 }
 
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|name| {
-            Command::new(name)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-}
-
 #[test]
 fn the_report_renders_in_headless_chromium() {
-    let Some(browser) = chromium() else {
-        eprintln!("\n!!!!!!!! SKIPPED the_report_renders_in_headless_chromium: chromium is not installed (apt-get install chromium) !!!!!!!!\n");
+    let Some(browser) = common::browser_or_skip("the_report_renders_in_headless_chromium") else {
         return;
     };
     let dir = workdir("chromium");
@@ -240,21 +230,7 @@ fn the_report_renders_in_headless_chromium() {
         .as_str()
         .unwrap()
         .to_string();
-    let url = format!("file://{}", dir.join("run.html").display());
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .args(["--dump-dom", &url])
-        .output()
-        .unwrap();
-    let dom = stdout(&output);
-    let log = stderr(&output);
+    let (dom, log) = common::rendered_dom(browser, &dir.join("run.html"), &dir.join("profile"));
     assert!(!log.contains("Uncaught"), "a script error: {log}");
     assert!(dom.contains("<svg id=\"lanes\""), "the chart was drawn");
     assert_eq!(dom.matches("class=\"lane\"").count(), 6, "a lane per node");

@@ -8,6 +8,7 @@
 //! a scenario file is run as it is. `fuzz` writes a report beside each trace it keeps.
 
 mod data;
+pub mod history_view;
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};

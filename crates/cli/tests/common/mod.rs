@@ -45,3 +45,47 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     text(&output.stderr)
 }
+
+/// A headless browser to open reports in. Under `CI=true` its absence fails the test
+/// (`.ci/run` installs Chromium); elsewhere the test says loudly that it was skipped.
+pub fn browser_or_skip(test: &str) -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{test}: chromium is required under CI=true (.ci/run installs it; apt-get install chromium)"
+        );
+        eprintln!("\n!!!!!!!! SKIPPED {test}: chromium is not installed (apt-get install chromium) !!!!!!!!\n");
+    }
+    found
+}
+
+/// The DOM of `page` after its scripts ran, and the browser's log (script errors
+/// show there as `Uncaught`).
+pub fn rendered_dom(
+    browser: &str,
+    page: &std::path::Path,
+    profile: &std::path::Path,
+) -> (String, String) {
+    let output = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("the browser runs");
+    (stdout(&output), stderr(&output))
+}
