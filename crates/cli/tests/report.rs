@@ -238,3 +238,81 @@ fn the_report_renders_in_headless_chromium() {
     assert!(dom.contains("id=\"violation-marker\""));
     assert!(dom.contains("VIOLATION electable_completeness at ") && dom.contains(&detail));
 }
+
+/// `text` as it reads in a serialised DOM.
+fn html_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Every shipped regression has a report a person can read the bug from: drawn
+/// without script errors, a lane per node, and the violation marker whose words are
+/// the verdict `faultline run` gives.
+#[test]
+fn every_regression_report_renders_with_its_verdict_in_headless_chromium() {
+    let Some(browser) = common::browser_or_skip("every_regression_report_renders") else {
+        return;
+    };
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../traces/regressions");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "the regression corpus is there");
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let chunks: Vec<_> = files.chunks(files.len().div_ceil(3)).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter_map(|f| report_problem(browser, f))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What is wrong with the rendered report of one regression, if anything.
+fn report_problem(browser: &str, regression: &Path) -> Option<String> {
+    let name = regression
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    let dir = workdir(&format!("every-{name}"));
+    let input = regression.to_str().unwrap();
+    let verdict: serde_json::Value =
+        serde_json::from_slice(&faultline(&["run", input, "--json"]).stdout).unwrap();
+    let html = report(input, &dir);
+    let (dom, log) = common::rendered_dom(browser, &dir.join("run.html"), &dir.join("profile"));
+    let nodes = inlined_data(&html)["nodes"].as_u64().unwrap() as usize;
+    let detail = html_escaped(verdict["detail"].as_str().unwrap_or_default());
+    let heading = format!(
+        "VIOLATION {} at ",
+        verdict["property"].as_str().unwrap_or("?")
+    );
+    let problem = if log.contains("Uncaught") {
+        format!("a script error: {log}")
+    } else if dom.matches("class=\"lane\"").count() != nodes {
+        format!("not a lane per node ({nodes})")
+    } else if !dom.contains("id=\"violation-marker\"") {
+        "no violation marker".to_string()
+    } else if !dom.contains(&heading) || !dom.contains(&detail) {
+        format!("the page does not say the verdict: {heading}… {detail}")
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+        return None;
+    };
+    Some(format!("{name}: {problem}"))
+}
