@@ -13,6 +13,7 @@
 
 mod bench;
 mod bench_profile;
+mod bench_report;
 mod bughunt;
 mod bugs_doc;
 mod ci;

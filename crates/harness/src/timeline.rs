@@ -163,7 +163,8 @@ fn seconds(time_ns: u64) -> String {
     )
 }
 
-fn what(event: &Value) -> String {
+/// What happened at `event`, without its time and node: `<- n2  append_entries …`.
+pub fn what(event: &Value) -> String {
     let from = event["from"]
         .as_u64()
         .map(|n| format!("n{n}"))

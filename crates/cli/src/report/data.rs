@@ -3,6 +3,7 @@
 //! are not trace events), node states, fault bands, client operations and the
 //! violation. Serialised as one JSON object inlined in the page.
 
+use super::columns;
 use faultline_harness::node_states::StateChange;
 use faultline_harness::timeline::{self, event_time_ns};
 use faultline_harness::Outcome;
@@ -36,7 +37,7 @@ pub fn report_data(title: &str, protocol: &str, servers: usize, outcome: &Outcom
         "nodes": nodes,
         "end_ns": outcome.sim_time_ns,
         "latency_ns": [outcome.network.latency_ns_min, outcome.network.latency_ns_max],
-        "events": page_events(events, nodes, outcome.network.latency_ns_min, outcome.network.latency_ns_max),
+        "events": columns::encode(page_events(events, nodes, outcome.network.latency_ns_min, outcome.network.latency_ns_max)),
         "states": states(&outcome.states),
         "faults": fault_bands(events, nodes, outcome.sim_time_ns),
         "ops": client_ops(events, outcome.sim_time_ns),
@@ -60,9 +61,7 @@ fn page_events(
         let node = event["node"].as_u64();
         let mut item =
             json!({ "i": index, "t": t, "node": node, "kind": kind, "label": label(event) });
-        item["text"] = json!(timeline::line(event)
-            .trim_start_matches(['!', ' '])
-            .to_string());
+        item["text"] = json!(timeline::what(event));
         if let (Some(from), Some(to)) = (event["from"].as_u64(), node) {
             // A drop is recorded when it is decided, often at the send itself.
             let latency_ns = if kind == "drop" { 0 } else { latency_min_ns };

@@ -7,6 +7,7 @@
 //! The run is re-run from the trace's header (node states are not in trace files);
 //! a scenario file is run as it is. `fuzz` writes a report beside each trace it keeps.
 
+mod columns;
 mod data;
 pub mod history_view;
 
