@@ -324,3 +324,52 @@ fn report_problem(browser: &str, regression: &Path) -> Option<String> {
     };
     Some(format!("{name}: {problem}"))
 }
+
+/// The kind of each event in the page's columns, by position.
+fn event_kinds(data: &serde_json::Value) -> Vec<String> {
+    let strings = data["events"]["strings"].as_array().unwrap();
+    data["events"]["columns"]["kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            strings[k.as_u64().unwrap() as usize]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_deliverys_causal_past_and_one_nodes_messages_can_be_shown() {
+    let Some(browser) = common::browser_or_skip("a_deliverys_causal_past") else {
+        return;
+    };
+    let dir = workdir("causal");
+    let html = report(&regression("raft.commit_previous_term"), &dir);
+    let data = inlined_data(&html);
+    let kinds = event_kinds(&data);
+    let last_delivery = kinds.iter().rposition(|k| k == "deliver").unwrap();
+    let index = data["events"]["columns"]["i"][last_delivery].clone();
+    let page = format!("{}#causal={index}", dir.join("run.html").display());
+    let (dom, log) = common::rendered_dom(browser, Path::new(&page), &dir.join("profile"));
+    assert!(!log.contains("Uncaught"), "a script error: {log}");
+    let highlighted = dom.matches("stroke-width=\"2.6\"").count();
+    let dimmed = dom.matches("opacity=\"0.12\"").count();
+    assert!(highlighted > 1, "the delivery and its past are highlighted");
+    assert!(dimmed > 0, "messages outside its past are dimmed");
+    assert!(
+        dom.contains("causal past of event"),
+        "the page says what it shows"
+    );
+
+    let page = format!("{}#nodes=1", dir.join("run.html").display());
+    let (only, _) = common::rendered_dom(browser, Path::new(&page), &dir.join("profile"));
+    let (all, _) = common::rendered_dom(browser, &dir.join("run.html"), &dir.join("profile"));
+    let arrows = |dom: &str| dom.matches("class=\"msg").count();
+    assert!(
+        arrows(&only) > 0 && arrows(&only) < arrows(&all),
+        "only node 1's messages"
+    );
+}
