@@ -318,6 +318,10 @@ fn report_problem(browser: &str, regression: &Path) -> Option<String> {
         "no violation marker".to_string()
     } else if !dom.contains(&heading) || !dom.contains(&detail) {
         format!("the page does not say the verdict: {heading}… {detail}")
+    } else if verdict["property"] == "linearizability"
+        && !(dom.contains("id=\"unplaceable-op\"") && dom.contains("id=\"lin-stuck\""))
+    {
+        "no Porcupine view: the operation that cannot be placed is not marked".to_string()
     } else {
         let _ = std::fs::remove_dir_all(&dir);
         return None;
@@ -371,5 +375,22 @@ fn a_deliverys_causal_past_and_one_nodes_messages_can_be_shown() {
     assert!(
         arrows(&only) > 0 && arrows(&only) < arrows(&all),
         "only node 1's messages"
+    );
+}
+
+#[test]
+fn a_linearizability_failure_numbers_the_longest_linearization_on_the_clients_lanes() {
+    let dir = workdir("porcupine-view");
+    let data = inlined_data(&report(&regression("raft.stale_read"), &dir));
+    let ops = data["ops"].as_array().unwrap();
+    let stuck: Vec<_> = ops.iter().filter(|op| op["stuck"] == true).collect();
+    assert_eq!(stuck.len(), 1, "one operation cannot be placed");
+    assert_eq!(stuck[0]["f"], "get");
+    let linearization = &data["linearization"];
+    let ordered = ops.iter().filter(|op| op["order"].is_u64()).count();
+    assert_eq!(ordered, linearization["order"].as_array().unwrap().len());
+    assert!(
+        linearization["stuck"].as_str().unwrap().contains("get k1"),
+        "{linearization}"
     );
 }

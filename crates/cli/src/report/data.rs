@@ -3,12 +3,12 @@
 //! are not trace events), node states, fault bands, client operations and the
 //! violation. Serialised as one JSON object inlined in the page.
 
-use super::columns;
+use super::{columns, linearization};
 use faultline_harness::node_states::StateChange;
 use faultline_harness::timeline::{self, event_time_ns};
 use faultline_harness::Outcome;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Everything the page needs about one run.
 pub fn report_data(title: &str, protocol: &str, servers: usize, outcome: &Outcome) -> Value {
@@ -40,7 +40,8 @@ pub fn report_data(title: &str, protocol: &str, servers: usize, outcome: &Outcom
         "events": columns::encode(page_events(events, nodes, outcome.network.latency_ns_min, outcome.network.latency_ns_max)),
         "states": states(&outcome.states),
         "faults": fault_bands(events, nodes, outcome.sim_time_ns),
-        "ops": client_ops(events, outcome.sim_time_ns),
+        "ops": linearization::mark(client_ops(events, outcome.sim_time_ns), outcome),
+        "linearization": linearization::summary(outcome),
         "violation": violation,
     })
 }
@@ -187,7 +188,9 @@ fn fault_bands(events: &[Value], nodes: usize, end_ns: u64) -> Vec<Value> {
 /// Client operations, invoke to completion: `{client, f, key, value, from, to, type}`;
 /// `type` is `ok`, `fail`, `info`, or `open` for one still pending at the end.
 fn client_ops(events: &[Value], end_ns: u64) -> Vec<Value> {
-    let mut pending: HashMap<u64, Value> = HashMap::new();
+    // Ordered by client, so the unfinished operations come out in the same order on
+    // every run of the report.
+    let mut pending: BTreeMap<u64, Value> = BTreeMap::new();
     let mut ops = Vec::new();
     for event in events.iter().filter(|e| e["kind"] == "observe") {
         let (Some(client), observed) = (event["node"].as_u64(), &event["observe"]) else {

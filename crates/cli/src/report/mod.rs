@@ -10,6 +10,7 @@
 mod columns;
 mod data;
 pub mod history_view;
+mod linearization;
 
 use crate::app::App;
 use crate::exit::{usage_error, Exit};
