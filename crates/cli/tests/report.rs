@@ -245,6 +245,10 @@ fn the_report_renders_in_headless_chromium() {
     assert!(dom.matches("class=\"msg").count() > 500, "message arrows");
     assert!(dom.contains("id=\"violation-marker\""));
     assert!(dom.contains("VIOLATION electable_completeness at ") && dom.contains(&detail));
+    assert!(
+        dom.contains("at that moment: n1: leader term 3"),
+        "the state of the node the violation names"
+    );
 }
 
 /// `text` as it reads in a serialised DOM.
