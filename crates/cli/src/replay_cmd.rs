@@ -32,8 +32,9 @@ pub struct ReplayArgs {
     /// With --timeline: only events at or after this simulated time (e.g. 5.2s).
     #[arg(long, value_name = "TIME", value_parser = parse_time_ns, requires = "timeline")]
     pub from: Option<u64>,
-    /// With --timeline: only events at or before this simulated time.
-    #[arg(long, value_name = "TIME", value_parser = parse_time_ns, requires = "timeline")]
+    /// With --timeline: only events at or before this simulated time (also `--until`).
+    #[arg(long, visible_alias = "until", value_name = "TIME", value_parser = parse_time_ns,
+          requires = "timeline")]
     pub to: Option<u64>,
     /// With --timeline: only the DURATION before the violating event (e.g. 300ms).
     #[arg(long, value_name = "DURATION", value_parser = parse_time_ns, requires = "timeline",
