@@ -7,10 +7,11 @@
 //! draws are keyed by link, send time and the message's place among those sent on
 //! its link at that instant ([`InstantKeys`]), never by how many messages came
 //! before: removing one message (as the shrinker does) leaves the others' fates as
-//! they were. A partition is a matrix of blocked directed links: a message is dropped
-//! if its link is blocked when it is sent or when it would arrive. Clients are nodes
+//! they were. A message whose link is cut (`cuts`) when it is sent or when it would
+//! arrive is dropped, or held until the link heals if `hold_across_cut` is on. Clients are nodes
 //! like any other; partition shapes cut only the links the shape names.
 
+pub use crate::cuts::Partitions;
 use crate::node::NodeId;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::{Nanos, MILLISECOND};
@@ -39,6 +40,10 @@ pub struct NetworkConfig {
     pub drop_probability: f64,
     /// Probability that a message is delivered twice (each copy with its own latency).
     pub duplicate_probability: f64,
+    /// Whether a message that meets a cut link (when sent, or when it arrives) is
+    /// held and delivered when the link heals, in order, rather than dropped: a
+    /// connection that retransmits across an outage.
+    pub hold_across_cut: bool,
 }
 
 impl Default for NetworkConfig {
@@ -49,6 +54,7 @@ impl Default for NetworkConfig {
             latency_shape: LatencyShape::Uniform,
             drop_probability: 0.0,
             duplicate_probability: 0.0,
+            hold_across_cut: false,
         }
     }
 }
@@ -85,6 +91,9 @@ impl NetworkConfig {
 pub(crate) enum Fate {
     /// It never arrives.
     Dropped(DropReason),
+    /// Its link is cut and the network holds messages across cuts: it waits for
+    /// the heal.
+    Held,
     /// It arrives at `at_ns`; a duplicate (if drawn) arrives at `copy_at_ns`.
     Arrives {
         at_ns: Nanos,
@@ -119,7 +128,10 @@ impl Network {
     #[inline]
     pub(crate) fn fate_at_send(&mut self, from: NodeId, to: NodeId, now: Nanos) -> Fate {
         if self.partitions.is_blocked(from, to) {
-            return Fate::Dropped(DropReason::Partitioned);
+            return match self.config.hold_across_cut {
+                true => Fate::Held,
+                false => Fate::Dropped(DropReason::Partitioned),
+            };
         }
         let config = &self.config;
         let rng = &mut self.rng;
@@ -145,58 +157,16 @@ impl Network {
     }
 
     /// Whether a message `from → to` that reached its destination is stopped there:
-    /// a cut made while it was in flight drops it.
+    /// a cut made while it was in flight drops it, or holds it for the heal.
     #[inline]
-    pub(crate) fn fate_at_delivery(&self, from: NodeId, to: NodeId) -> Option<DropReason> {
-        self.partitions
-            .is_blocked(from, to)
-            .then_some(DropReason::Partitioned)
-    }
-}
-
-/// Which directed links are cut. `blocked[from * n + to]`.
-#[derive(Clone, Debug)]
-pub struct Partitions {
-    node_count: usize,
-    blocked: Vec<bool>,
-    any_blocked: bool,
-}
-
-impl Partitions {
-    pub fn new(node_count: usize) -> Self {
-        Partitions {
-            node_count,
-            blocked: vec![false; node_count * node_count],
-            any_blocked: false,
+    pub(crate) fn fate_at_delivery(&self, from: NodeId, to: NodeId) -> Option<Fate> {
+        if !self.partitions.is_blocked(from, to) {
+            return None;
         }
-    }
-
-    #[inline]
-    pub fn is_blocked(&self, from: NodeId, to: NodeId) -> bool {
-        self.any_blocked && self.blocked[from.index() * self.node_count + to.index()]
-    }
-
-    pub fn block(&mut self, from: NodeId, to: NodeId) {
-        if from != to {
-            self.blocked[from.index() * self.node_count + to.index()] = true;
-            self.any_blocked = true;
-        }
-    }
-
-    /// Cuts every directed link listed.
-    pub fn cut(&mut self, links: &[[u32; 2]]) {
-        for &[a, b] in links {
-            self.block(NodeId(a), NodeId(b));
-        }
-    }
-
-    pub fn heal(&mut self) {
-        self.blocked.iter_mut().for_each(|b| *b = false);
-        self.any_blocked = false;
-    }
-
-    pub fn is_partitioned(&self) -> bool {
-        self.any_blocked
+        Some(match self.config.hold_across_cut {
+            true => Fate::Held,
+            false => Fate::Dropped(DropReason::Partitioned),
+        })
     }
 }
 
@@ -218,23 +188,5 @@ mod tests {
                 assert!((config.latency_ns_min..=config.latency_ns_max).contains(&l));
             }
         }
-    }
-
-    #[test]
-    fn a_cut_blocks_only_its_directed_links_until_healed() {
-        let mut p = Partitions::new(3);
-        p.cut(&[[0, 2], [2, 1], [1, 1]]);
-        assert!(p.is_blocked(NodeId(0), NodeId(2)));
-        assert!(p.is_blocked(NodeId(2), NodeId(1)));
-        assert!(
-            !p.is_blocked(NodeId(2), NodeId(0)),
-            "the reverse link stays"
-        );
-        assert!(
-            !p.is_blocked(NodeId(1), NodeId(1)),
-            "a node always reaches itself"
-        );
-        p.heal();
-        assert!(!p.is_blocked(NodeId(0), NodeId(2)));
     }
 }

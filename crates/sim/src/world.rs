@@ -90,6 +90,8 @@ pub struct Kernel<A: Actor> {
     /// Every handler's draws: keyed per (node, instant) by `handler_keys`, so one
     /// generator serves every node (each `ctx.rng()` seeks before its first draw).
     pub(crate) handler_rng: SimRng,
+    /// Messages held at a cut link (`hold_across_cut`), in the order they met it.
+    pub(crate) held: Vec<Event<A>>,
     /// Deferred events of paused nodes, replayed in order when they resume.
     pub(crate) deferred: Vec<Vec<Event<A>>>,
     pub(crate) pending_timers: BTreeSet<u64>,
@@ -107,11 +109,20 @@ impl<A: Actor> Kernel<A> {
     pub(crate) fn send(&mut self, from: NodeId, to: NodeId, msg: A::Msg) {
         assert!(to.index() < self.nodes.len(), "send to unknown node {to}");
         self.stats.messages_sent += 1;
+        let incarnation = self.nodes[to.index()].incarnation;
         let (at_ns, copy_at_ns) = match self.network.fate_at_send(from, to, self.now) {
             Fate::Dropped(reason) => return self.drop_message(to, from, &msg, reason),
+            Fate::Held => {
+                let event = Event::Deliver {
+                    from,
+                    to,
+                    incarnation,
+                    msg,
+                };
+                return self.held.push(event);
+            }
             Fate::Arrives { at_ns, copy_at_ns } => (at_ns, copy_at_ns),
         };
-        let incarnation = self.nodes[to.index()].incarnation;
         if let Some(copy_at_ns) = copy_at_ns {
             self.stats.messages_duplicated += 1;
             let copy = Event::Deliver {
@@ -198,6 +209,7 @@ impl<A: Actor> World<A> {
             disks: node_ids.clone().map(|_| Disk::default()).collect(),
             // Its starting stream is never drawn from: every handler seeks first.
             handler_rng: SimRng::new(config.seed, Stream::Network),
+            held: Vec::new(),
             deferred: node_ids.clone().map(|_| Vec::new()).collect(),
             pending_timers: BTreeSet::new(),
             next_timer_id: 0,
@@ -295,9 +307,20 @@ impl<A: Actor> World<A> {
                 .drop_message(to, from, &msg, DropReason::NodeDown);
             return;
         }
-        if let Some(reason) = self.kernel.network.fate_at_delivery(from, to) {
-            self.kernel.drop_message(to, from, &msg, reason);
-            return;
+        match self.kernel.network.fate_at_delivery(from, to) {
+            Some(Fate::Dropped(reason)) => {
+                return self.kernel.drop_message(to, from, &msg, reason);
+            }
+            Some(_held) => {
+                let event = Event::Deliver {
+                    from,
+                    to,
+                    incarnation,
+                    msg,
+                };
+                return self.kernel.held.push(event);
+            }
+            None => {}
         }
         if runtime.status == NodeStatus::Paused {
             let event = Event::Deliver {
@@ -407,7 +430,34 @@ impl<A: Actor> World<A> {
             }
             F::Heal => {
                 self.kernel.network.partitions.heal();
+                self.release_held();
                 Ok((F::Heal, None))
+            }
+            F::Cut {
+                shape,
+                heal_after_ns,
+            } => {
+                let resolved = self.resolve_partition(shape)?;
+                self.apply_partition(&resolved);
+                if let Some(delay) = heal_after_ns {
+                    let heal = F::HealCut(resolved.clone());
+                    self.schedule_fault(self.kernel.now + delay, heal);
+                }
+                let shape = resolved;
+                Ok((
+                    F::Cut {
+                        shape,
+                        heal_after_ns,
+                    },
+                    None,
+                ))
+            }
+            F::HealCut(shape) => {
+                if !self.kernel.network.partitions.heal_cut(&shape) {
+                    return Err(format!("no live cut {shape}"));
+                }
+                self.release_held();
+                Ok((F::HealCut(shape), None))
             }
             F::Crash {
                 target,
@@ -513,6 +563,7 @@ impl<A: Actor> World<A> {
 
     fn recover_all(&mut self) {
         self.kernel.network.partitions.heal();
+        self.release_held();
         for i in 0..self.actors.len() {
             let node = NodeId(i as u32);
             match self.kernel.status(node) {
@@ -585,7 +636,23 @@ impl<A: Actor> World<A> {
 
     fn apply_partition(&mut self, resolved: &PartitionShape) {
         let links = partition::cut_links(resolved);
-        self.kernel.network.partitions.cut(&links);
+        self.kernel.network.partitions.cut(resolved.clone(), links);
+    }
+
+    /// Sends on every held message whose link is open again, now, in the order they
+    /// were held; the rest keep waiting.
+    fn release_held(&mut self) {
+        let now = self.kernel.now;
+        for event in std::mem::take(&mut self.kernel.held) {
+            let Event::Deliver { from, to, .. } = &event else {
+                unreachable!("only messages are held")
+            };
+            if self.kernel.network.partitions.is_blocked(*from, *to) {
+                self.kernel.held.push(event);
+            } else {
+                self.kernel.queue.push(now, event);
+            }
+        }
     }
 
     // ----- inspection -----

@@ -7,7 +7,7 @@ use crate::scenario::spec::{PartitionSpec, TargetSpec};
 use faultline_sim::{AppliedFault, FaultAction, Target};
 
 /// Writes an applied fault back as a schedule entry (the shrinker's and the trace
-/// header's form). Crash and pause lose their `for`: the World recorded the restart
+/// header's form). Crash, pause and a cut lose their `for`: the World recorded the restart
 /// or resume it caused as a fault of its own.
 pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
     let mut entry = ScheduleEntry {
@@ -18,6 +18,9 @@ pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
     match &applied.action {
         FaultAction::Partition(shape) => entry.partition = Some(PartitionSpec(shape.clone())),
         FaultAction::Heal => entry.heal = Some(true),
+        FaultAction::Cut { shape, .. } => entry.partition = Some(PartitionSpec(shape.clone())),
+        // Written as a heal; the shrinker joins it to its cut as that cut's `for`.
+        FaultAction::HealCut(_) => entry.heal = Some(true),
         FaultAction::Crash { target, .. } => entry.crash = spec(target),
         FaultAction::Restart(target) => entry.restart = spec(target),
         FaultAction::Pause { target, .. } => entry.pause = spec(target),

@@ -138,12 +138,7 @@ impl Scenario {
                 UnsyncedName::Torn => UnsyncedOnCrash::Torn,
             },
             schedule,
-            nemesis: file
-                .faults
-                .random
-                .as_ref()
-                .map(random::nemesis_of)
-                .transpose()?,
+            nemesis: random::nemesis_of_faults(&file.faults)?,
             swarm: file.faults.swarm,
             beyond_model: file.faults.beyond_model,
             workload,

@@ -1,7 +1,7 @@
 //! Network rules: latency bounds and shape, loss and duplication probabilities.
 
 use super::{problem, Problem};
-use crate::scenario::file::{LatencyShapeName, NetworkSection};
+use crate::scenario::file::{AcrossCut, LatencyShapeName, NetworkSection};
 use faultline_sim::{LatencyShape, NetworkConfig};
 
 pub(super) fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Problem> {
@@ -27,5 +27,6 @@ pub(super) fn network_of(section: &NetworkSection) -> Result<NetworkConfig, Prob
     }
     network.drop_probability = section.drop;
     network.duplicate_probability = section.duplicate;
+    network.hold_across_cut = section.across_cut == AcrossCut::Hold;
     Ok(network)
 }

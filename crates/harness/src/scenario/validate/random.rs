@@ -3,7 +3,7 @@
 
 use super::{problem, Problem};
 use crate::duration::Duration;
-use crate::scenario::file::RandomSection;
+use crate::scenario::file::{FaultsSection, RandomSection};
 use crate::scenario::spec::is_role_name;
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::{Nanos, MILLISECOND};
@@ -16,6 +16,16 @@ pub(super) fn probability(name: &str, value: Option<f64>) -> Result<f64, Problem
         )),
         other => Ok(other.unwrap_or(0.0)),
     }
+}
+
+/// The nemesis of `faults.random`, with the section-wide knobs it follows.
+pub(super) fn nemesis_of_faults(faults: &FaultsSection) -> Result<Option<NemesisConfig>, Problem> {
+    let Some(random) = &faults.random else {
+        return Ok(None);
+    };
+    let mut nemesis = nemesis_of(random)?;
+    nemesis.independent_partitions = faults.independent_partitions;
+    Ok(Some(nemesis))
 }
 
 pub(super) fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Problem> {
@@ -54,6 +64,7 @@ pub(super) fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Proble
         pause_role,
         pause_role_bias,
         partition_clients: random.partition_clients.unwrap_or(false),
+        independent_partitions: false,
     })
 }
 

@@ -7,7 +7,8 @@ use crate::scenario::file::{ScenarioFile, ScheduleEntry};
 use crate::scenario::spec::{PartitionSpec, TargetSpec};
 use faultline_sim::{FaultAction, Nanos, PartitionShape, Target};
 
-/// The kernel faults of the file's schedule, in file order.
+/// The kernel faults of the file's schedule, in file order. With
+/// `independent_partitions`, a partition is a cut that heals only itself.
 pub(super) fn schedule_of(
     file: &ScenarioFile,
     node_count: usize,
@@ -17,7 +18,21 @@ pub(super) fn schedule_of(
     for (i, entry) in file.faults.schedule.iter().enumerate() {
         let path = format!("faults.schedule[{i}]");
         within_fault_period(entry, &path, file.duration)?;
-        schedule.extend(fault_of(entry, &path, node_count, servers)?);
+        let faults = fault_of(entry, &path, node_count, servers)?;
+        match &entry.partition {
+            Some(PartitionSpec(shape)) if file.faults.independent_partitions => {
+                let heal_after_ns = entry.for_.map(|d| d.0);
+                let shape = shape.clone();
+                schedule.push((
+                    entry.at.0,
+                    FaultAction::Cut {
+                        shape,
+                        heal_after_ns,
+                    },
+                ));
+            }
+            _ => schedule.extend(faults),
+        }
     }
     Ok(schedule)
 }
