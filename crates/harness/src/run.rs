@@ -81,8 +81,10 @@ fn chosen_faults(scenario: &Scenario) -> Faults {
             &scenario.network,
             scenario.unsynced_on_crash,
         );
+        let mut nemesis = choice.nemesis;
+        nemesis.independent_partitions = scenario.file.faults.independent_partitions;
         return Faults {
-            nemesis: Some(choice.nemesis),
+            nemesis: Some(nemesis),
             network: choice.network,
             unsynced_on_crash: choice.unsynced_on_crash,
             beyond_model: None,

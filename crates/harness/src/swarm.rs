@@ -91,6 +91,7 @@ pub fn default_nemesis() -> NemesisConfig {
         pause_role: None,
         pause_role_bias: 0.0,
         partition_clients: false,
+        independent_partitions: false,
     }
 }
 

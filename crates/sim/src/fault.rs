@@ -1,5 +1,7 @@
 //! The fault model: what can go wrong, whom it hits, and what was actually applied.
 //!
+//! A partition is either shared (`Partition`, ended with every other by `Heal`) or
+//! its own cut (`Cut`, which heals alone: `HealCut`); see `cuts`.
 //! A [`FaultAction`] names its victims by [`Target`]: a node index, `random` (drawn
 //! from the fault stream among the servers it can apply to), or a role a node reports
 //! (`leader`). Partition shapes (halves, isolate, majority/minority, bridge, ring) are
@@ -120,6 +122,15 @@ pub enum FaultAction {
     Partition(PartitionShape),
     /// Restore every link.
     Heal,
+    /// A partition that heals on its own after `heal_after_ns` (if given), whatever
+    /// other cuts do: it blocks its links until then even if another partition heals
+    /// first. Its heal is the World's [`FaultAction::HealCut`] of the resolved shape.
+    Cut {
+        shape: PartitionShape,
+        heal_after_ns: Option<Nanos>,
+    },
+    /// End the oldest live cut with this resolved shape, and only that one.
+    HealCut(PartitionShape),
     /// Crash a node; it restarts by itself after `restart_after_ns` if given.
     Crash {
         target: Target,
@@ -153,6 +164,8 @@ impl FaultAction {
         match self {
             FaultAction::Partition(_) => "partition",
             FaultAction::Heal => "heal",
+            FaultAction::Cut { .. } => "partition",
+            FaultAction::HealCut(_) => "heal",
             FaultAction::Crash { .. } => "crash",
             FaultAction::Restart(_) => "restart",
             FaultAction::Pause { .. } => "pause",
@@ -169,6 +182,12 @@ impl fmt::Display for FaultAction {
         match self {
             FaultAction::Partition(shape) => write!(f, "partition {shape}"),
             FaultAction::Heal => write!(f, "heal"),
+            FaultAction::Cut {
+                shape,
+                heal_after_ns: Some(d),
+            } => write!(f, "cut {shape} for {}", crate::time::format_nanos(*d)),
+            FaultAction::Cut { shape, .. } => write!(f, "cut {shape}"),
+            FaultAction::HealCut(shape) => write!(f, "heal the cut {shape}"),
             FaultAction::Crash {
                 target,
                 restart_after_ns: Some(d),

@@ -11,6 +11,7 @@ pub mod actor;
 pub mod clock;
 pub mod context;
 pub mod coverage;
+mod cuts;
 pub mod disk;
 pub mod fault;
 pub mod hash;

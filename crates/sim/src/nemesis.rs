@@ -46,6 +46,10 @@ pub struct NemesisConfig {
     /// nothing extra from the nemesis stream: with it off, plans are what they always
     /// were; with it on, the same faults at the same times with the shapes wrapped.
     pub partition_clients: bool,
+    /// Whether each random partition is its own cut, healed by its own window's end
+    /// only ([`FaultAction::Cut`]), rather than a partition whose heal ends every
+    /// partition then in force (a scheduled one too). Same draws either way.
+    pub independent_partitions: bool,
 }
 
 /// A fault and when it fires.
@@ -62,8 +66,19 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             fault_period_ns,
             |rng, at, window| {
                 let shape = partition_shape(rng, config);
-                faults.push((at, FaultAction::Partition(shape)));
-                faults.push((at + window, FaultAction::Heal));
+                if config.independent_partitions {
+                    let heal_after_ns = Some(window);
+                    faults.push((
+                        at,
+                        FaultAction::Cut {
+                            shape,
+                            heal_after_ns,
+                        },
+                    ));
+                } else {
+                    faults.push((at, FaultAction::Partition(shape)));
+                    faults.push((at + window, FaultAction::Heal));
+                }
             },
         );
     }
@@ -254,6 +269,36 @@ mod tests {
             .iter()
             .all(|t| *t == Target::Role("holder".into())));
         assert!(!pauses(&plain).contains(&Target::Role("holder".into())));
+    }
+
+    #[test]
+    fn independent_partitions_are_cuts_with_their_own_windows() {
+        let mut independent = config();
+        independent.independent_partitions = true;
+        let shared = plan(&config(), 30 * SECOND, &mut SimRng::new(4, Stream::Nemesis));
+        let cuts = plan(
+            &independent,
+            30 * SECOND,
+            &mut SimRng::new(4, Stream::Nemesis),
+        );
+        assert!(!cuts.iter().any(|(_, f)| *f == FaultAction::Heal));
+        let windows: Vec<(Nanos, Nanos)> = cuts
+            .iter()
+            .filter_map(|(at, f)| match f {
+                FaultAction::Cut {
+                    heal_after_ns: Some(w),
+                    ..
+                } => Some((*at, *at + w)),
+                _ => None,
+            })
+            .collect();
+        let starts = shared
+            .iter()
+            .filter(|(_, f)| matches!(f, FaultAction::Partition(_)));
+        let heals = shared.iter().filter(|(_, f)| *f == FaultAction::Heal);
+        let same: Vec<(Nanos, Nanos)> = starts.zip(heals).map(|(a, b)| (a.0, b.0)).collect();
+        assert!(!windows.is_empty());
+        assert_eq!(windows, same, "the same draws, as cuts");
     }
 
     #[test]

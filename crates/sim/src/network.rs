@@ -1,17 +1,21 @@
-//! The virtual network: latency, loss, duplication and partitions between nodes.
+//! The virtual network, and the one place a message's fate is decided: its loss,
+//! duplication and latency when it is sent, and whether a cut stops it when it is
+//! sent or when it would arrive ([`Network::fate_at_send`],
+//! [`Network::fate_at_delivery`]). The kernel only carries out the verdict.
 //!
 //! Each message draws its own latency, so reordering falls out of latency alone. The
 //! draws are keyed by link, send time and the message's place among those sent on
-//! its link at that instant ([`InstantKeys`](crate::rng::InstantKeys)), never by how
-//! many messages came before: removing one message (as the shrinker does) leaves the
-//! others' fates as they were. A partition is a matrix of blocked directed links: a
-//! message is dropped if its link is blocked when it is sent or when it would arrive.
-//! Clients are nodes like any other; partition shapes cut only the links the shape
-//! names.
+//! its link at that instant ([`InstantKeys`]), never by how many messages came
+//! before: removing one message (as the shrinker does) leaves the others' fates as
+//! they were. A message whose link is cut (`cuts`) when it is sent or when it would
+//! arrive is dropped, or held until the link heals if `hold_across_cut` is on. Clients are nodes
+//! like any other; partition shapes cut only the links the shape names.
 
+pub use crate::cuts::Partitions;
 use crate::node::NodeId;
-use crate::rng::SimRng;
+use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::{Nanos, MILLISECOND};
+use crate::trace::DropReason;
 use serde::{Deserialize, Serialize};
 
 /// How a message's latency is distributed between `latency_ns_min` and `latency_ns_max`.
@@ -36,6 +40,10 @@ pub struct NetworkConfig {
     pub drop_probability: f64,
     /// Probability that a message is delivered twice (each copy with its own latency).
     pub duplicate_probability: f64,
+    /// Whether a message that meets a cut link (when sent, or when it arrives) is
+    /// held and delivered when the link heals, in order, rather than dropped: a
+    /// connection that retransmits across an outage.
+    pub hold_across_cut: bool,
 }
 
 impl Default for NetworkConfig {
@@ -46,6 +54,7 @@ impl Default for NetworkConfig {
             latency_shape: LatencyShape::Uniform,
             drop_probability: 0.0,
             duplicate_probability: 0.0,
+            hold_across_cut: false,
         }
     }
 }
@@ -77,71 +86,87 @@ impl NetworkConfig {
     }
 }
 
-/// Which directed links are cut. `blocked[from * n + to]`.
-#[derive(Clone, Debug)]
-pub struct Partitions {
-    node_count: usize,
-    blocked: Vec<bool>,
-    any_blocked: bool,
+/// What becomes of a message when it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fate {
+    /// It never arrives.
+    Dropped(DropReason),
+    /// Its link is cut and the network holds messages across cuts: it waits for
+    /// the heal.
+    Held,
+    /// It arrives at `at_ns`; a duplicate (if drawn) arrives at `copy_at_ns`.
+    Arrives {
+        at_ns: Nanos,
+        copy_at_ns: Option<Nanos>,
+    },
 }
 
-impl Partitions {
-    pub fn new(node_count: usize) -> Self {
-        Partitions {
-            node_count,
-            blocked: vec![false; node_count * node_count],
-            any_blocked: false,
+/// The network of one run: its behaviour, its cuts, and the keyed stream every
+/// message's chance is read from.
+#[derive(Clone, Debug)]
+pub(crate) struct Network {
+    pub(crate) config: NetworkConfig,
+    pub(crate) partitions: Partitions,
+    rng: SimRng,
+    /// Keys each message's draws by link and send time.
+    keys: InstantKeys,
+}
+
+impl Network {
+    pub(crate) fn new(config: NetworkConfig, node_count: usize, seed: u64) -> Self {
+        Network {
+            config,
+            partitions: Partitions::new(node_count),
+            rng: SimRng::new(seed, Stream::Network),
+            keys: InstantKeys::new(node_count),
         }
     }
 
+    /// The fate of a message `from → to` sent at `now`: a cut link drops it without
+    /// a draw; otherwise loss, duplication, the copy's latency and its own latency
+    /// are drawn, in that order, at the link's keyed position.
     #[inline]
-    pub fn is_blocked(&self, from: NodeId, to: NodeId) -> bool {
-        self.any_blocked && self.blocked[from.index() * self.node_count + to.index()]
-    }
-
-    pub fn block(&mut self, from: NodeId, to: NodeId) {
-        if from != to {
-            self.blocked[from.index() * self.node_count + to.index()] = true;
-            self.any_blocked = true;
+    pub(crate) fn fate_at_send(&mut self, from: NodeId, to: NodeId, now: Nanos) -> Fate {
+        if self.partitions.is_blocked(from, to) {
+            return match self.config.hold_across_cut {
+                true => Fate::Held,
+                false => Fate::Dropped(DropReason::Partitioned),
+            };
+        }
+        let config = &self.config;
+        let rng = &mut self.rng;
+        if config.is_random() {
+            let nth = self.keys.nth(from, to.0, now);
+            let link = Stream::Link {
+                from: from.0,
+                to: to.0,
+                nth,
+            };
+            rng.seek(link, InstantKeys::block(now));
+        }
+        if rng.chance(config.drop_probability) {
+            return Fate::Dropped(DropReason::Lost);
+        }
+        let copy_at_ns = rng
+            .chance(config.duplicate_probability)
+            .then(|| now + config.sample_latency(rng));
+        Fate::Arrives {
+            at_ns: now + config.sample_latency(rng),
+            copy_at_ns,
         }
     }
 
-    /// Cuts every link between nodes of different groups (both directions). Nodes in
-    /// no group keep all their links.
-    pub fn split(&mut self, groups: &[Vec<NodeId>]) {
-        for (i, left) in groups.iter().enumerate() {
-            for right in groups.iter().skip(i + 1) {
-                self.cut_between(left, right);
-            }
+    /// Whether a message `from → to` that reached its destination is stopped there:
+    /// a cut made while it was in flight drops it, or holds it for the heal.
+    #[inline]
+    pub(crate) fn fate_at_delivery(&self, from: NodeId, to: NodeId) -> Option<Fate> {
+        if !self.partitions.is_blocked(from, to) {
+            return None;
         }
-    }
-
-    /// Cuts the links between two sets in both directions.
-    pub fn cut_between(&mut self, left: &[NodeId], right: &[NodeId]) {
-        for &a in left {
-            for &b in right {
-                self.block(a, b);
-                self.block(b, a);
-            }
-        }
-    }
-
-    /// Cuts links from `from` to `to` only.
-    pub fn cut_one_way(&mut self, from: &[NodeId], to: &[NodeId]) {
-        for &a in from {
-            for &b in to {
-                self.block(a, b);
-            }
-        }
-    }
-
-    pub fn heal(&mut self) {
-        self.blocked.iter_mut().for_each(|b| *b = false);
-        self.any_blocked = false;
-    }
-
-    pub fn is_partitioned(&self) -> bool {
-        self.any_blocked
+        Some(match self.config.hold_across_cut {
+            true => Fate::Held,
+            false => Fate::Dropped(DropReason::Partitioned),
+        })
     }
 }
 
@@ -163,25 +188,5 @@ mod tests {
                 assert!((config.latency_ns_min..=config.latency_ns_max).contains(&l));
             }
         }
-    }
-
-    #[test]
-    fn split_cuts_only_cross_group_links() {
-        let mut p = Partitions::new(4);
-        p.split(&[vec![NodeId(0), NodeId(1)], vec![NodeId(2)]]);
-        assert!(p.is_blocked(NodeId(0), NodeId(2)));
-        assert!(p.is_blocked(NodeId(2), NodeId(1)));
-        assert!(!p.is_blocked(NodeId(0), NodeId(1)));
-        assert!(!p.is_blocked(NodeId(3), NodeId(2)), "node 3 is in no group");
-        p.heal();
-        assert!(!p.is_blocked(NodeId(0), NodeId(2)));
-    }
-
-    #[test]
-    fn one_way_cut_keeps_the_reverse_link() {
-        let mut p = Partitions::new(2);
-        p.cut_one_way(&[NodeId(0)], &[NodeId(1)]);
-        assert!(p.is_blocked(NodeId(0), NodeId(1)));
-        assert!(!p.is_blocked(NodeId(1), NodeId(0)));
     }
 }

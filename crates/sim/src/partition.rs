@@ -1,14 +1,139 @@
-//! Drawing the random partition shapes: which nodes end up on which side.
+//! A partition's shape: the one place that turns a shape as written (halves,
+//! isolate, majority/minority, bridge, ring, explicit groups or links) into concrete
+//! nodes ([`resolve`]) and then into the directed links it cuts ([`cut_links`]).
 //!
-//! The World resolves targets (`random`, `leader`) and hands these functions the
-//! servers and the clients a shape spans: no clients for a plain shape, every client
-//! for one wrapped in [`PartitionShape::WithClients`]. The servers are always divided
+//! Targets (`random`, `leader`) are resolved here too, with the World's help for
+//! roles ([`Nodes::role_holder`]). A shape spans the servers, plus the clients if it
+//! is wrapped in [`PartitionShape::WithClients`]. The servers are always divided
 //! first, with the same draws either way; each client then joins a side with one draw
 //! of its own. So a plain shape draws exactly what it always drew, and its result
 //! names servers only.
 
-use crate::fault::PartitionShape;
+use crate::fault::{PartitionShape, Target};
 use crate::rng::SimRng;
+
+/// What resolving a shape needs to know about the World's nodes.
+pub(crate) struct Nodes<'a> {
+    pub node_count: usize,
+    /// Servers are nodes `0..server_count`; the rest are clients.
+    pub server_count: usize,
+    /// The live node claiming a role (highest rank), if any.
+    pub role_holder: &'a dyn Fn(&str) -> Option<u32>,
+}
+
+/// Resolves `shape` over the servers to explicit groups or links, drawing from `rng`.
+pub(crate) fn resolve(
+    shape: PartitionShape,
+    nodes: &Nodes,
+    rng: &mut SimRng,
+) -> Result<PartitionShape, String> {
+    if nodes.server_count < 2 {
+        return Err("fewer than two servers".into());
+    }
+    resolve_shape(shape, nodes, false, rng)
+}
+
+/// Resolves a shape over the servers, and over the clients too if `with_clients`.
+fn resolve_shape(
+    shape: PartitionShape,
+    nodes: &Nodes,
+    with_clients: bool,
+    rng: &mut SimRng,
+) -> Result<PartitionShape, String> {
+    let servers: Vec<u32> = (0..nodes.server_count as u32).collect();
+    let clients: Vec<u32> = if with_clients {
+        (nodes.server_count as u32..nodes.node_count as u32).collect()
+    } else {
+        Vec::new()
+    };
+    match shape {
+        explicit @ (PartitionShape::Groups(_)
+        | PartitionShape::OneWay { .. }
+        | PartitionShape::Links(_)) => {
+            check_nodes_exist(&explicit, nodes.node_count)?;
+            Ok(explicit)
+        }
+        PartitionShape::WithClients(inner) => resolve_shape(*inner, nodes, true, rng),
+        PartitionShape::Halves => Ok(halves(rng, servers, &clients)),
+        PartitionShape::Isolate(target) => {
+            let among = servers.len() + clients.len();
+            let node = resolve_target(&target, among, nodes, rng)?;
+            Ok(isolate(node, &servers, &clients))
+        }
+        PartitionShape::MajorityMinority { minority } => {
+            // Shuffle first, then resolve the member: the order of draws the shape
+            // has always had.
+            let mut servers = servers;
+            rng.shuffle(&mut servers);
+            let member = match minority {
+                Some(target) => Some(resolve_target(&target, nodes.server_count, nodes, rng)?),
+                None => None,
+            };
+            majority_minority(rng, servers, &clients, member)
+        }
+        PartitionShape::Bridge => bridge(rng, servers, &clients),
+        PartitionShape::Ring => ring(rng, servers, &clients),
+    }
+}
+
+/// One node for a target; `random` picks among nodes `0..among` (the servers, or
+/// the servers and the clients).
+fn resolve_target(
+    target: &Target,
+    among: usize,
+    nodes: &Nodes,
+    rng: &mut SimRng,
+) -> Result<u32, String> {
+    match target {
+        Target::Node(n) if *n as usize >= nodes.node_count => Err(format!("no node {n}")),
+        Target::Node(n) => Ok(*n),
+        Target::Random => {
+            let candidates: Vec<u32> = (0..among as u32).collect();
+            rng.pick(&candidates)
+                .copied()
+                .ok_or_else(|| "no server to pick".to_string())
+        }
+        Target::Role(name) => (nodes.role_holder)(name).ok_or_else(|| format!("no {name}")),
+    }
+}
+
+fn check_nodes_exist(shape: &PartitionShape, node_count: usize) -> Result<(), String> {
+    match shape
+        .named_nodes()
+        .iter()
+        .find(|&&n| n as usize >= node_count)
+    {
+        Some(n) => Err(format!("no node {n}")),
+        None => Ok(()),
+    }
+}
+
+/// The directed links a resolved shape cuts: between every two groups both ways,
+/// from every `from` to every `to`, or the links listed. A node's link to itself is
+/// never cut.
+pub(crate) fn cut_links(resolved: &PartitionShape) -> Vec<[u32; 2]> {
+    let mut links = Vec::new();
+    match resolved {
+        PartitionShape::Groups(groups) => {
+            for (i, left) in groups.iter().enumerate() {
+                for right in groups.iter().skip(i + 1) {
+                    for &a in left {
+                        for &b in right {
+                            links.extend([[a, b], [b, a]]);
+                        }
+                    }
+                }
+            }
+        }
+        PartitionShape::OneWay { from, to } => {
+            links.extend(from.iter().flat_map(|&a| to.iter().map(move |&b| [a, b])));
+        }
+        PartitionShape::Links(cuts) => links.extend(cuts.iter().copied()),
+        unresolved => unreachable!("partition {unresolved:?} is resolved before it applies"),
+    }
+    links.retain(|[a, b]| a != b);
+    links
+}
 
 /// The servers in two random halves; each client joins one at random.
 pub(crate) fn halves(rng: &mut SimRng, mut servers: Vec<u32>, clients: &[u32]) -> PartitionShape {
@@ -177,6 +302,17 @@ mod tests {
             assert!(groups[0].contains(&4) && groups[0].len() >= 2);
             assert!(groups.concat().contains(&3));
         }
+    }
+
+    #[test]
+    fn groups_cut_cross_group_links_both_ways_and_one_way_cuts_one() {
+        let groups = PartitionShape::Groups(vec![vec![0, 1], vec![2]]);
+        assert_eq!(cut_links(&groups), vec![[0, 2], [2, 0], [1, 2], [2, 1]]);
+        let one_way = PartitionShape::OneWay {
+            from: vec![0],
+            to: vec![1, 0],
+        };
+        assert_eq!(cut_links(&one_way), vec![[0, 1]]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::context::{Context, TimerId};
 use crate::coverage::Reached;
 use crate::disk::{Disk, UnsyncedOnCrash};
 use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
-use crate::network::{NetworkConfig, Partitions};
+use crate::network::{Fate, Network, NetworkConfig};
 use crate::node::{NodeId, NodeRuntime, NodeStatus};
 use crate::partition;
 use crate::queue::EventQueue;
@@ -80,11 +80,8 @@ pub struct Kernel<A: Actor> {
     pub(crate) now: Nanos,
     pub(crate) server_count: usize,
     pub(crate) queue: EventQueue<Event<A>>,
-    pub(crate) network: NetworkConfig,
-    pub(crate) partitions: Partitions,
-    pub(crate) network_rng: SimRng,
-    /// Keys each message's draws by link and send time.
-    pub(crate) message_keys: InstantKeys,
+    /// Every message's fate, and the network's cuts.
+    pub(crate) network: Network,
     /// Keys each handler's draws from its node's stream by node and time.
     pub(crate) handler_keys: InstantKeys,
     pub(crate) nodes: Vec<NodeRuntime>,
@@ -93,6 +90,8 @@ pub struct Kernel<A: Actor> {
     /// Every handler's draws: keyed per (node, instant) by `handler_keys`, so one
     /// generator serves every node (each `ctx.rng()` seeks before its first draw).
     pub(crate) handler_rng: SimRng,
+    /// Messages held at a cut link (`hold_across_cut`), in the order they met it.
+    pub(crate) held: Vec<Event<A>>,
     /// Deferred events of paused nodes, replayed in order when they resume.
     pub(crate) deferred: Vec<Vec<Event<A>>>,
     pub(crate) pending_timers: BTreeSet<u64>,
@@ -105,49 +104,42 @@ pub struct Kernel<A: Actor> {
 }
 
 impl<A: Actor> Kernel<A> {
+    /// Sends a message: the network decides its fate, the kernel carries it out.
     #[inline]
     pub(crate) fn send(&mut self, from: NodeId, to: NodeId, msg: A::Msg) {
         assert!(to.index() < self.nodes.len(), "send to unknown node {to}");
         self.stats.messages_sent += 1;
-        if self.partitions.is_blocked(from, to) {
-            self.drop_message(to, from, &msg, DropReason::Partitioned);
-            return;
-        }
-        let network = &self.network;
-        let rng = &mut self.network_rng;
-        if network.is_random() {
-            let nth = self.message_keys.nth(from, to.0, self.now);
-            let link = Stream::Link {
-                from: from.0,
-                to: to.0,
-                nth,
-            };
-            rng.seek(link, InstantKeys::block(self.now));
-        }
-        if rng.chance(network.drop_probability) {
-            self.drop_message(to, from, &msg, DropReason::Lost);
-            return;
-        }
         let incarnation = self.nodes[to.index()].incarnation;
-        if rng.chance(network.duplicate_probability) {
+        let (at_ns, copy_at_ns) = match self.network.fate_at_send(from, to, self.now) {
+            Fate::Dropped(reason) => return self.drop_message(to, from, &msg, reason),
+            Fate::Held => {
+                let event = Event::Deliver {
+                    from,
+                    to,
+                    incarnation,
+                    msg,
+                };
+                return self.held.push(event);
+            }
+            Fate::Arrives { at_ns, copy_at_ns } => (at_ns, copy_at_ns),
+        };
+        if let Some(copy_at_ns) = copy_at_ns {
             self.stats.messages_duplicated += 1;
-            let at = self.now + network.sample_latency(rng);
             let copy = Event::Deliver {
                 from,
                 to,
                 incarnation,
                 msg: msg.clone(),
             };
-            self.queue.push(at, copy);
+            self.queue.push(copy_at_ns, copy);
         }
-        let at = self.now + self.network.sample_latency(&mut self.network_rng);
         let event = Event::Deliver {
             from,
             to,
             incarnation,
             msg,
         };
-        self.queue.push(at, event);
+        self.queue.push(at_ns, event);
     }
 
     fn drop_message(&mut self, to: NodeId, from: NodeId, msg: &A::Msg, reason: DropReason) {
@@ -210,16 +202,14 @@ impl<A: Actor> World<A> {
             now: 0,
             server_count: config.server_count,
             queue: EventQueue::default(),
-            network: config.network,
-            partitions: Partitions::new(node_count),
-            network_rng: SimRng::new(config.seed, Stream::Network),
-            message_keys: InstantKeys::new(node_count),
+            network: Network::new(config.network, node_count, config.seed),
             handler_keys: InstantKeys::new(node_count),
             nodes: node_ids.clone().map(|_| NodeRuntime::new()).collect(),
             clocks: vec![NodeClock::default(); node_count],
             disks: node_ids.clone().map(|_| Disk::default()).collect(),
             // Its starting stream is never drawn from: every handler seeks first.
             handler_rng: SimRng::new(config.seed, Stream::Network),
+            held: Vec::new(),
             deferred: node_ids.clone().map(|_| Vec::new()).collect(),
             pending_timers: BTreeSet::new(),
             next_timer_id: 0,
@@ -317,10 +307,20 @@ impl<A: Actor> World<A> {
                 .drop_message(to, from, &msg, DropReason::NodeDown);
             return;
         }
-        if self.kernel.partitions.is_blocked(from, to) {
-            self.kernel
-                .drop_message(to, from, &msg, DropReason::Partitioned);
-            return;
+        match self.kernel.network.fate_at_delivery(from, to) {
+            Some(Fate::Dropped(reason)) => {
+                return self.kernel.drop_message(to, from, &msg, reason);
+            }
+            Some(_held) => {
+                let event = Event::Deliver {
+                    from,
+                    to,
+                    incarnation,
+                    msg,
+                };
+                return self.kernel.held.push(event);
+            }
+            None => {}
         }
         if runtime.status == NodeStatus::Paused {
             let event = Event::Deliver {
@@ -429,8 +429,35 @@ impl<A: Actor> World<A> {
                 Ok((F::Partition(resolved), None))
             }
             F::Heal => {
-                self.kernel.partitions.heal();
+                self.kernel.network.partitions.heal();
+                self.release_held();
                 Ok((F::Heal, None))
+            }
+            F::Cut {
+                shape,
+                heal_after_ns,
+            } => {
+                let resolved = self.resolve_partition(shape)?;
+                self.apply_partition(&resolved);
+                if let Some(delay) = heal_after_ns {
+                    let heal = F::HealCut(resolved.clone());
+                    self.schedule_fault(self.kernel.now + delay, heal);
+                }
+                let shape = resolved;
+                Ok((
+                    F::Cut {
+                        shape,
+                        heal_after_ns,
+                    },
+                    None,
+                ))
+            }
+            F::HealCut(shape) => {
+                if !self.kernel.network.partitions.heal_cut(&shape) {
+                    return Err(format!("no live cut {shape}"));
+                }
+                self.release_held();
+                Ok((F::HealCut(shape), None))
             }
             F::Crash {
                 target,
@@ -535,7 +562,8 @@ impl<A: Actor> World<A> {
     }
 
     fn recover_all(&mut self) {
-        self.kernel.partitions.heal();
+        self.kernel.network.partitions.heal();
+        self.release_held();
         for i in 0..self.actors.len() {
             let node = NodeId(i as u32);
             match self.kernel.status(node) {
@@ -546,26 +574,11 @@ impl<A: Actor> World<A> {
         }
     }
 
-    fn servers(&self) -> impl Iterator<Item = NodeId> + '_ {
-        (0..self.kernel.server_count as u32).map(NodeId)
-    }
-
     /// Resolves a target to one node whose status passes `eligible`; `random` picks
     /// among the servers.
     fn resolve(
         &mut self,
         target: &Target,
-        eligible: impl Fn(NodeStatus) -> bool,
-    ) -> Result<NodeId, String> {
-        self.resolve_among(target, self.kernel.server_count, eligible)
-    }
-
-    /// As [`resolve`](Self::resolve), with `random` picking among nodes `0..among`
-    /// (the servers, or the servers and the clients).
-    fn resolve_among(
-        &mut self,
-        target: &Target,
-        among: usize,
         eligible: impl Fn(NodeStatus) -> bool,
     ) -> Result<NodeId, String> {
         match target {
@@ -581,7 +594,7 @@ impl<A: Actor> World<A> {
                 Ok(node)
             }
             Target::Random => {
-                let candidates: Vec<NodeId> = (0..among as u32)
+                let candidates: Vec<NodeId> = (0..self.kernel.server_count as u32)
                     .map(NodeId)
                     .filter(|&n| eligible(self.kernel.status(n)))
                     .collect();
@@ -601,16 +614,7 @@ impl<A: Actor> World<A> {
     /// that rank. Servers and clients alike: a role can be a client's (a lock client
     /// that believes it holds the lock claims `holder`), so faults can target it.
     pub fn holder_and_rank(&self, role: &str) -> Option<(NodeId, u64)> {
-        let mut best: Option<(u64, NodeId)> = None;
-        for node in (0..self.actors.len() as u32).map(NodeId) {
-            let Some(claimed) = self.actor(node).and_then(|a| a.role()) else {
-                continue;
-            };
-            if claimed.name == role && best.is_none_or(|(rank, _)| claimed.rank > rank) {
-                best = Some((claimed.rank, node));
-            }
-        }
-        best.map(|(rank, node)| (node, rank))
+        holder_among(&self.actors, role)
     }
 
     /// The live node claiming `role` with the highest rank (lowest index on ties).
@@ -618,90 +622,36 @@ impl<A: Actor> World<A> {
         self.holder_and_rank(role).map(|(node, _)| node)
     }
 
+    /// Resolves a partition's shape to concrete nodes (the policy is `partition`'s).
     fn resolve_partition(&mut self, shape: PartitionShape) -> Result<PartitionShape, String> {
-        if self.kernel.server_count < 2 {
-            return Err("fewer than two servers".into());
-        }
-        self.resolve_shape(shape, false)
-    }
-
-    /// Resolves a shape over the servers, and over the clients too if `with_clients`.
-    fn resolve_shape(
-        &mut self,
-        shape: PartitionShape,
-        with_clients: bool,
-    ) -> Result<PartitionShape, String> {
-        let servers: Vec<u32> = self.servers().map(|n| n.0).collect();
-        let clients: Vec<u32> = if with_clients {
-            (servers.len() as u32..self.actors.len() as u32).collect()
-        } else {
-            Vec::new()
+        let actors = &self.actors;
+        let holder = |role: &str| holder_among(actors, role).map(|(node, _)| node.0);
+        let nodes = partition::Nodes {
+            node_count: actors.len(),
+            server_count: self.kernel.server_count,
+            role_holder: &holder,
         };
-        let rng = &mut self.fault_rng;
-        match shape {
-            explicit @ (PartitionShape::Groups(_)
-            | PartitionShape::OneWay { .. }
-            | PartitionShape::Links(_)) => {
-                self.check_nodes_exist(&explicit)?;
-                Ok(explicit)
-            }
-            PartitionShape::WithClients(inner) => self.resolve_shape(*inner, true),
-            PartitionShape::Halves => Ok(partition::halves(rng, servers, &clients)),
-            PartitionShape::Isolate(target) => {
-                let among = servers.len() + clients.len();
-                let node = self.resolve_among(&target, among, |_| true)?;
-                Ok(partition::isolate(node.0, &servers, &clients))
-            }
-            PartitionShape::MajorityMinority { minority } => {
-                self.majority_minority(minority, servers, &clients)
-            }
-            PartitionShape::Bridge => partition::bridge(rng, servers, &clients),
-            PartitionShape::Ring => partition::ring(rng, servers, &clients),
-        }
-    }
-
-    /// Shuffles the servers, then resolves the minority's member (if any): the order of
-    /// draws the shape has always had.
-    fn majority_minority(
-        &mut self,
-        minority: Option<Target>,
-        mut servers: Vec<u32>,
-        clients: &[u32],
-    ) -> Result<PartitionShape, String> {
-        self.fault_rng.shuffle(&mut servers);
-        let member = match minority {
-            Some(target) => Some(self.resolve(&target, |_| true)?.0),
-            None => None,
-        };
-        partition::majority_minority(&mut self.fault_rng, servers, clients, member)
-    }
-
-    fn check_nodes_exist(&self, shape: &PartitionShape) -> Result<(), String> {
-        match shape
-            .named_nodes()
-            .iter()
-            .find(|&&n| n as usize >= self.actors.len())
-        {
-            Some(n) => Err(format!("no node {n}")),
-            None => Ok(()),
-        }
+        partition::resolve(shape, &nodes, &mut self.fault_rng)
     }
 
     fn apply_partition(&mut self, resolved: &PartitionShape) {
-        let ids = |v: &[u32]| v.iter().map(|&n| NodeId(n)).collect::<Vec<_>>();
-        let partitions = &mut self.kernel.partitions;
-        match resolved {
-            PartitionShape::Groups(groups) => {
-                let groups: Vec<Vec<NodeId>> = groups.iter().map(|g| ids(g)).collect();
-                partitions.split(&groups);
+        let links = partition::cut_links(resolved);
+        self.kernel.network.partitions.cut(resolved.clone(), links);
+    }
+
+    /// Sends on every held message whose link is open again, now, in the order they
+    /// were held; the rest keep waiting.
+    fn release_held(&mut self) {
+        let now = self.kernel.now;
+        for event in std::mem::take(&mut self.kernel.held) {
+            let Event::Deliver { from, to, .. } = &event else {
+                unreachable!("only messages are held")
+            };
+            if self.kernel.network.partitions.is_blocked(*from, *to) {
+                self.kernel.held.push(event);
+            } else {
+                self.kernel.queue.push(now, event);
             }
-            PartitionShape::OneWay { from, to } => partitions.cut_one_way(&ids(from), &ids(to)),
-            PartitionShape::Links(links) => {
-                for [a, b] in links {
-                    partitions.block(NodeId(*a), NodeId(*b));
-                }
-            }
-            unresolved => unreachable!("partition {unresolved:?} is resolved before it applies"),
         }
     }
 
@@ -743,7 +693,7 @@ impl<A: Actor> World<A> {
     }
 
     pub fn is_partitioned(&self) -> bool {
-        self.kernel.partitions.is_partitioned()
+        self.kernel.network.partitions.is_partitioned()
     }
 
     /// The hash of every event so far: equal hashes, identical runs.
@@ -778,4 +728,19 @@ impl<A: Actor> World<A> {
     pub fn take_trace(&mut self) -> Vec<TraceEvent<A::Msg, A::Timer, A::Observation>> {
         self.kernel.recorder.take_events()
     }
+}
+
+/// The live actor claiming `role` with the highest rank (lowest index on ties), and
+/// that rank.
+fn holder_among<A: Actor>(actors: &[Option<A>], role: &str) -> Option<(NodeId, u64)> {
+    let mut best: Option<(u64, NodeId)> = None;
+    for (i, actor) in actors.iter().enumerate() {
+        let Some(claimed) = actor.as_ref().and_then(|a| a.role()) else {
+            continue;
+        };
+        if claimed.name == role && best.is_none_or(|(rank, _)| claimed.rank > rank) {
+            best = Some((claimed.rank, NodeId(i as u32)));
+        }
+    }
+    best.map(|(rank, node)| (node, rank))
 }

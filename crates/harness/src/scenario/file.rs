@@ -72,6 +72,21 @@ pub struct NetworkSection {
     /// Probability a message is delivered twice.
     #[serde(default, skip_serializing_if = "is_default")]
     pub duplicate: f64,
+    /// What becomes of a message that meets a cut link: `"drop"` (default) or
+    /// `"hold"`: delivered when the link heals, in the order held.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub across_cut: AcrossCut,
+}
+
+/// What a cut link does to the messages that meet it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AcrossCut {
+    /// Lost, as a datagram would be.
+    #[default]
+    Drop,
+    /// Held and delivered after the heal, as a connection that retransmits.
+    Hold,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -123,6 +138,12 @@ pub struct FaultsSection {
     /// A run beyond the model says so in its verdict.
     #[serde(default, skip_serializing_if = "is_default")]
     pub beyond_model: bool,
+    /// Each partition with a window (a scheduled one's `for`, every random one) is
+    /// its own cut and heals on its own: a scheduled cut and a random one do not end
+    /// each other. `heal` still ends every cut. Default false: a partition's end
+    /// heals every partition then in force.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub independent_partitions: bool,
 }
 
 impl FaultsSection {

@@ -1,8 +1,10 @@
 //! Scenarios: the file format ([`file`]), its pieces ([`spec`]), validation into the
-//! typed [`Scenario`] a run needs ([`validate`]), the roles faults may aim at
+//! typed [`Scenario`] a run needs ([`validate`]), its reverse for applied faults
+//! (`from_applied`), the roles faults may aim at
 //! (`roles`), and source locations for errors ([`locate`]).
 
 pub mod file;
+mod from_applied;
 pub mod locate;
 mod roles;
 pub mod spec;

@@ -8,7 +8,7 @@ use super::{field, set};
 use crate::registry::Registry;
 use serde_json::{json, Value};
 
-/// Server nodes a scenario may have, as `validate::validate_nodes` allows.
+/// Server nodes a scenario may have, as `validate::protocol::validate_nodes` allows.
 pub(super) const NODES_MIN: u32 = 1;
 pub(super) const NODES_MAX: u32 = 1_000;
 
@@ -44,7 +44,7 @@ fn bug_names(registry: &Registry) -> Vec<&'static str> {
     bugs.map(|bug| bug.name).collect()
 }
 
-/// `validate::nemesis_of` and `pause_role_of`.
+/// `validate::random::nemesis_of` and `pause_role_of`.
 fn random_section(schema: &mut Value) {
     for name in ["leader_bias", "new_leader_crash", "pause_role_bias"] {
         probability(field(schema, "RandomSection", name));

@@ -1,7 +1,7 @@
 //! What each protocol of the registry adds to the schema, under `if` its kind: the
 //! options it declares (and no others) with the values its setup check takes, the
 //! node counts it builds at, its bug names, and, for protocols with clients, the
-//! workload rules validation applies to them (`validate::workload_of`).
+//! workload rules validation applies to them (`validate::workload`).
 
 use super::fields::{probability, NODES_MAX};
 use super::probe::{Probe, Takes};
@@ -11,10 +11,10 @@ use crate::Registry;
 use faultline_api::OptionInfo;
 use serde_json::{json, Map, Value};
 
-/// Client nodes a workload may have (`validate::workload_of`).
+/// Client nodes a workload may have (`validate::workload`).
 const CLIENTS_MAX: u32 = 1_000;
 
-/// The workload fields only random operations use (`validate::no_random_fields`).
+/// The workload fields only random operations use (`validate::workload::no_random_fields`).
 const RANDOM_ONLY: [&str; 4] = ["keys", "ops", "read_ratio", "think"];
 
 /// One `if kind is ... then ...` rule per registered protocol.
@@ -41,7 +41,7 @@ fn kind_rule(info: &ProtocolInfo) -> Value {
     })
 }
 
-/// `kind`, `nodes` and the declared options, nothing else (`validate::validate_options`).
+/// `kind`, `nodes` and the declared options, nothing else (`validate::protocol::validate_options`).
 fn protocol_section(info: &ProtocolInfo) -> Value {
     let probe = Probe::new(info);
     let mut properties = Map::new();
@@ -190,7 +190,7 @@ fn ranges(counts: &[u32]) -> Vec<(u32, u32)> {
     ranges
 }
 
-/// Only this protocol's bugs (`validate::validate_bugs`).
+/// Only this protocol's bugs (`validate::protocol::validate_bugs`).
 fn bugs(info: &ProtocolInfo) -> Value {
     if info.bugs.is_empty() {
         return json!({ "maxItems": 0 });

@@ -1,11 +1,11 @@
 //! Schedule entries in the schema: `at` plus exactly one action, `for` only on the
 //! actions it undoes, `node` exactly on clock faults, `heal` only as `true`: the
-//! rules `validate::check_action_fields` and `fault_of` apply.
+//! rules `validate::schedule::check_action_fields` and `fault_of` apply.
 
 use super::set;
 use serde_json::{json, Value};
 
-/// The actions a schedule entry can carry, as `validate::action_names` lists them.
+/// The actions a schedule entry can carry, as `validate::schedule::action_names` lists them.
 const ACTIONS: [&str; 9] = [
     "partition",
     "heal",

@@ -16,8 +16,8 @@ use crate::duration::Duration;
 use crate::outcome::Outcome;
 use crate::registry::ProtocolInfo;
 use crate::scenario::file::{
-    DiskSection, LatencySection, LatencyShapeName, NetworkSection, ScriptEntry, UnsyncedName,
-    WorkloadSection,
+    AcrossCut, DiskSection, LatencySection, LatencyShapeName, NetworkSection, ScriptEntry,
+    UnsyncedName, WorkloadSection,
 };
 use crate::scenario::spec::PartitionSpec;
 use crate::scenario::{entry_from_applied, Expect, ScenarioFile, ScheduleEntry};
@@ -72,6 +72,12 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
                 .filter(|(_, e)| e.partition.is_some())
                 .map(|(i, _)| i)
                 .collect(),
+            FaultAction::HealCut(shape) => {
+                let cut = PartitionSpec(plainest(shape, node_count));
+                let mut opened = opened;
+                let first = opened.find(|(_, e)| e.partition.as_ref() == Some(&cut));
+                first.map(|(i, _)| i).into_iter().collect()
+            }
             FaultAction::Restart(target) => opened
                 .filter(|(_, e)| e.crash.as_ref().is_some_and(|t| t.0 == *target))
                 .map(|(i, _)| i)
@@ -160,6 +166,10 @@ fn effective_network(outcome: &Outcome) -> NetworkSection {
         }),
         drop: network.drop_probability,
         duplicate: network.duplicate_probability,
+        across_cut: match network.hold_across_cut {
+            true => AcrossCut::Hold,
+            false => AcrossCut::Drop,
+        },
     }
 }
 

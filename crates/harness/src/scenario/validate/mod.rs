@@ -1,0 +1,196 @@
+//! Validation: a parsed [`ScenarioFile`] becomes a typed [`Scenario`], or an
+//! [`InputError`] that names file, line, column, field path and what was expected.
+//!
+//! Parsing happens once, here; everything downstream works with nanoseconds, resolved
+//! protocol names and kernel fault actions, never with strings. The rules live by
+//! concern: `times` (limits, scripts inside the run), `protocol` (nodes, options,
+//! bugs, roles, the expected property), `workload`, `network`, `schedule` (explicit
+//! faults) and `random` (the nemesis).
+
+mod network;
+mod protocol;
+mod random;
+mod schedule;
+mod times;
+mod workload;
+
+pub use super::from_applied::entry_from_applied;
+
+use crate::error::InputError;
+use crate::registry::{ProtocolInfo, Registry};
+use crate::scenario::file::*;
+use crate::scenario::locate::locate;
+use faultline_api::{Bugs, Setup, Workload};
+use faultline_sim::disk::UnsyncedOnCrash;
+use faultline_sim::nemesis::NemesisConfig;
+use faultline_sim::{FaultAction, Nanos, NetworkConfig};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A validated scenario: everything a run needs, typed.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file as written (with any command-line overrides applied).
+    pub file: ScenarioFile,
+    /// The registered protocol the file names (`info.name`): how to describe,
+    /// build and run it.
+    pub info: ProtocolInfo,
+    pub servers: usize,
+    pub options: BTreeMap<String, Value>,
+    pub network: NetworkConfig,
+    pub unsynced_on_crash: UnsyncedOnCrash,
+    /// Explicit faults, in file order.
+    pub schedule: Vec<(Nanos, FaultAction)>,
+    pub nemesis: Option<NemesisConfig>,
+    pub swarm: bool,
+    /// Let the random faults go beyond the protocol's declared fault model
+    /// (`faults.beyond_model`, `--beyond-model`); otherwise they stay inside it.
+    pub beyond_model: bool,
+    /// `None` for protocols without clients.
+    pub workload: Option<Workload>,
+    pub duration_ns: Nanos,
+    pub quiet_ns: Nanos,
+    pub seed: u64,
+    pub bugs: Vec<String>,
+    pub expect: Expect,
+}
+
+/// Collects where a rule broke, to locate it in the source afterwards.
+pub(super) struct Problem {
+    pub(super) path: String,
+    pub(super) message: String,
+}
+
+pub(super) fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+impl Scenario {
+    /// Parses and validates scenario text against the protocols `registry` knows;
+    /// `file_name` is used in errors.
+    pub fn parse(
+        source: &str,
+        file_name: &str,
+        registry: &Registry,
+    ) -> Result<Scenario, InputError> {
+        let file = parse_file(source, file_name)?;
+        Scenario::from_file(file, registry).map_err(|p| {
+            let (line, column) = locate(source, &p.path);
+            InputError {
+                file: file_name.to_string(),
+                line,
+                column,
+                path: p.path,
+                message: p.message,
+            }
+        })
+    }
+
+    /// Validates an in-memory scenario (from a trace header or the shrinker).
+    pub fn from_file_named(
+        file: ScenarioFile,
+        origin: &str,
+        registry: &Registry,
+    ) -> Result<Scenario, InputError> {
+        Scenario::from_file(file, registry).map_err(|p| InputError {
+            file: origin.to_string(),
+            line: 0,
+            column: 0,
+            path: p.path,
+            message: p.message,
+        })
+    }
+
+    fn from_file(file: ScenarioFile, registry: &Registry) -> Result<Scenario, Problem> {
+        let info = registry.get(&file.protocol.kind).cloned().ok_or_else(|| {
+            let names = registry.names();
+            problem(
+                "protocol.kind",
+                format!(
+                    "unknown protocol `{}`; expected one of {}",
+                    file.protocol.kind,
+                    names.join(", ")
+                ),
+            )
+        })?;
+        times::check_time_limits(&file)?;
+        times::script_within_run(&file)?;
+        let servers = protocol::validate_nodes(&file)?;
+        let options = protocol::validate_options(&file, &info)?;
+        let workload = info
+            .has_clients
+            .then(|| workload::workload_of(&file, &info))
+            .transpose()?;
+        let node_count = servers + workload.as_ref().map_or(0, |w| w.clients);
+        let schedule = schedule::schedule_of(&file, node_count, servers)?;
+        protocol::validate_bugs(&file, &info)?;
+        protocol::validate_expected_property(&file, &info)?;
+        let scenario = Scenario {
+            info,
+            servers,
+            options,
+            network: network::network_of(&file.network)?,
+            unsynced_on_crash: match file.disk.unsynced_on_crash {
+                UnsyncedName::Lost => UnsyncedOnCrash::Lost,
+                UnsyncedName::Torn => UnsyncedOnCrash::Torn,
+            },
+            schedule,
+            nemesis: random::nemesis_of_faults(&file.faults)?,
+            swarm: file.faults.swarm,
+            beyond_model: file.faults.beyond_model,
+            workload,
+            duration_ns: file.duration.0,
+            quiet_ns: file.quiet.0,
+            seed: file.seed,
+            bugs: file.bugs.clone(),
+            expect: file.expect.clone(),
+            file,
+        };
+        protocol::check_setup(&scenario)?;
+        Ok(scenario)
+    }
+
+    /// What the protocol is built from for a run of this scenario.
+    pub fn setup(&self) -> Setup {
+        Setup {
+            servers: self.servers,
+            workload: self.workload.clone().unwrap_or_default(),
+            bugs: Bugs::new(self.bugs.iter().cloned()),
+            options: self.options.clone(),
+            fault_period_ns: self.duration_ns,
+        }
+    }
+
+    /// Client nodes in this scenario.
+    pub fn clients(&self) -> usize {
+        self.workload.as_ref().map_or(0, |w| w.clients)
+    }
+}
+
+/// Parses JSON into the file types; serde's line and column, plus the field path.
+pub fn parse_file(source: &str, file_name: &str) -> Result<ScenarioFile, InputError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(source);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string().replace(".?", "").replace('?', "");
+        let inner = err.into_inner();
+        let message = strip_position(&inner.to_string());
+        InputError {
+            file: file_name.to_string(),
+            line: inner.line(),
+            column: inner.column().max(1),
+            path: if path == "." { String::new() } else { path },
+            message,
+        }
+    })
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}

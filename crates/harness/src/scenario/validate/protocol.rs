@@ -1,0 +1,114 @@
+//! Protocol rules: the node count, options the protocol declares, its bugs, the
+//! roles faults aim at, and the property a failing scenario expects.
+
+use super::{problem, Problem, Scenario};
+use crate::registry::ProtocolInfo;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::roles;
+use faultline_api::SetupError;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub(super) fn validate_nodes(file: &ScenarioFile) -> Result<usize, Problem> {
+    let nodes = file.protocol.nodes as usize;
+    if !(1..=1_000).contains(&nodes) {
+        return Err(problem(
+            "protocol.nodes",
+            format!("{nodes} nodes; expected 1 to 1000"),
+        ));
+    }
+    Ok(nodes)
+}
+
+pub(super) fn validate_options(
+    file: &ScenarioFile,
+    info: &ProtocolInfo,
+) -> Result<BTreeMap<String, Value>, Problem> {
+    let mut options = BTreeMap::new();
+    for (name, value) in &file.protocol.options {
+        if !info.options.iter().any(|o| o.name == name) {
+            let known: Vec<&str> = info.options.iter().map(|o| o.name).collect();
+            let expected = if known.is_empty() {
+                "no options".to_string()
+            } else {
+                known.join(", ")
+            };
+            return Err(problem(
+                format!("protocol.{name}"),
+                format!(
+                    "unknown option for {}; expected kind, nodes, {expected}",
+                    info.name
+                ),
+            ));
+        }
+        options.insert(name.clone(), value.clone());
+    }
+    Ok(options)
+}
+
+/// Builds the protocol once, so a bad option value or node count is reported here,
+/// located, rather than when the run starts.
+/// Builds the protocol as a run would, then checks every role the file aims a
+/// fault at is one its nodes may claim.
+pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
+    let roles = (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
+        SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
+        SetupError::Invalid(message) => problem("protocol", message.clone()),
+    })?;
+    let known = |role: &str| roles.contains(&role);
+    let unknown = roles::first_unknown_role(&scenario.file, known);
+    unknown.map_or(Ok(()), |(path, role)| {
+        Err(problem(
+            path,
+            roles::unknown_role_message(&role, scenario.info.name, roles),
+        ))
+    })
+}
+
+/// `{"fails_with": P}` must name a property a run of this protocol can fail with.
+pub(super) fn validate_expected_property(
+    file: &ScenarioFile,
+    info: &ProtocolInfo,
+) -> Result<(), Problem> {
+    let Some(property) = file.expect.property() else {
+        return Ok(());
+    };
+    if faultline_api::harness_properties::names_known_property(info.properties, property) {
+        return Ok(());
+    }
+    let names: Vec<&str> = info
+        .properties
+        .iter()
+        .chain(faultline_api::HARNESS_PROPERTIES)
+        .map(|p| p.name)
+        .collect();
+    Err(problem(
+        "expect.fails_with",
+        format!(
+            "`{property}` is not a property of {}; expected one of: {}",
+            info.name,
+            names.join(", ")
+        ),
+    ))
+}
+
+pub(super) fn validate_bugs(file: &ScenarioFile, info: &ProtocolInfo) -> Result<(), Problem> {
+    for (i, bug) in file.bugs.iter().enumerate() {
+        if !info.bugs.iter().any(|b| b.name == bug) {
+            let known: Vec<&str> = info.bugs.iter().map(|b| b.name).collect();
+            return Err(problem(
+                format!("bugs[{i}]"),
+                format!(
+                    "`{bug}` is not a bug of {}; expected one of: {}",
+                    info.name,
+                    if known.is_empty() {
+                        "(none)".into()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
