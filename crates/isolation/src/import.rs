@@ -1,0 +1,299 @@
+//! Reading transactional histories: Jepsen EDN (`{:type :ok, :f :txn, :value [[:append
+//! x 1] [:r y [1 2]]], :process 0}`, one per line or in one vector) and a JSON Lines
+//! form with the same fields (`{"type":"ok","f":"txn","value":[["append","x",1],
+//! ["r","y",[1,2]]],"process":0}`). An invocation is paired with its process's next
+//! completion; a transaction never completed is `info`. Errors name the line.
+
+use crate::txn::{Mop, Status, Txn, TxnHistory, TxnModel};
+use faultline_check::import::edn::{read_all, Edn};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What is wrong with a history, and where.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ImportError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// One history event, whichever file it came from.
+struct Event {
+    process: Option<u64>,
+    kind: String,
+    mops: Vec<(String, String, Field)>,
+    line: usize,
+}
+
+/// A micro-operation's third element: a scalar, nil, a list, or absent.
+enum Field {
+    Nil,
+    Scalar(String),
+    List(Vec<String>),
+}
+
+/// Reads a Jepsen EDN transactional history.
+pub fn parse_edn(text: &str, model: TxnModel) -> Result<TxnHistory, ImportError> {
+    let values = read_all(text).map_err(|e| ImportError {
+        line: e.line,
+        message: format!("column {}: {}", e.column, e.message),
+    })?;
+    let mut items = Vec::new();
+    for top in values {
+        match top.value {
+            Edn::Vector(events) | Edn::List(events) if top.item_positions.len() == events.len() => {
+                for (at, event) in top.item_positions.into_iter().zip(events) {
+                    items.push((at.line, event));
+                }
+            }
+            other => items.push((top.at.line, other)),
+        }
+    }
+    let events = items
+        .iter()
+        .map(|(line, edn)| edn_event(edn, *line))
+        .collect::<Result<Vec<_>, _>>()?;
+    assemble(events, model)
+}
+
+/// Reads the JSON Lines form.
+pub fn parse_jsonl(text: &str, model: TxnModel) -> Result<TxnHistory, ImportError> {
+    let mut events = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(raw).map_err(|e| ImportError {
+            line,
+            message: format!("not JSON: {e}"),
+        })?;
+        events.push(json_event(&value, line)?);
+    }
+    assemble(events, model)
+}
+
+fn edn_text(value: &Edn) -> Option<String> {
+    match value {
+        Edn::Int(n) => Some(n.to_string()),
+        Edn::Str(s) | Edn::Keyword(s) | Edn::Symbol(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn edn_event(edn: &Edn, line: usize) -> Result<Event, ImportError> {
+    let error = |message: String| ImportError { line, message };
+    let process = match edn.get("process") {
+        Some(Edn::Int(p)) if *p >= 0 => Some(*p as u64),
+        _ => None,
+    };
+    let kind = match edn.get("type") {
+        Some(Edn::Keyword(k)) => k.clone(),
+        _ => return Err(error("expected :type :invoke, :ok, :fail or :info".into())),
+    };
+    let mut mops = Vec::new();
+    if process.is_some() {
+        let Some(Edn::Vector(items) | Edn::List(items)) = edn.get("value") else {
+            return Err(error(format!(
+                ":value: expected a transaction such as [[:append x 1] [:r x nil]], found {}",
+                edn.get("value").map_or("nothing".into(), Edn::shown)
+            )));
+        };
+        for item in items {
+            mops.push(edn_mop(item).map_err(error)?);
+        }
+    }
+    Ok(Event {
+        process,
+        kind,
+        mops,
+        line,
+    })
+}
+
+fn edn_mop(item: &Edn) -> Result<(String, String, Field), String> {
+    let shape = || {
+        format!(
+            "expected a micro-operation such as [:append x 1] or [:r x nil], found {}",
+            item.shown()
+        )
+    };
+    let (Edn::Vector(parts) | Edn::List(parts)) = item else {
+        return Err(shape());
+    };
+    let [f, key, value] = parts.as_slice() else {
+        return Err(shape());
+    };
+    let (Some(f), Some(key)) = (edn_text(f), edn_text(key)) else {
+        return Err(shape());
+    };
+    let field = match value {
+        Edn::Nil => Field::Nil,
+        Edn::Vector(items) | Edn::List(items) => Field::List(
+            items
+                .iter()
+                .map(|v| edn_text(v).ok_or_else(shape))
+                .collect::<Result<_, _>>()?,
+        ),
+        scalar => Field::Scalar(edn_text(scalar).ok_or_else(shape)?),
+    };
+    Ok((f, key, field))
+}
+
+fn json_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn json_event(value: &Value, line: usize) -> Result<Event, ImportError> {
+    let error = |message: String| ImportError { line, message };
+    let process = value["process"].as_u64();
+    let kind = value["type"]
+        .as_str()
+        .ok_or_else(|| error("\"type\": expected \"invoke\", \"ok\", \"fail\" or \"info\"".into()))?
+        .to_string();
+    let mut mops = Vec::new();
+    if process.is_some() {
+        let items = value["value"].as_array().ok_or_else(|| {
+            error("\"value\": expected a transaction such as [[\"append\",\"x\",1],[\"r\",\"x\",null]]".into())
+        })?;
+        for item in items {
+            let shape = || {
+                error(format!(
+                    "expected a micro-operation such as [\"append\",\"x\",1], found {item}"
+                ))
+            };
+            let [f, key, field] = item.as_array().map(Vec::as_slice).unwrap_or_default() else {
+                return Err(shape());
+            };
+            let (Some(f), Some(key)) = (json_text(f), json_text(key)) else {
+                return Err(shape());
+            };
+            let field = match field {
+                Value::Null => Field::Nil,
+                Value::Array(items) => Field::List(
+                    items
+                        .iter()
+                        .map(|v| json_text(v).ok_or_else(shape))
+                        .collect::<Result<_, _>>()?,
+                ),
+                scalar => Field::Scalar(json_text(scalar).ok_or_else(shape)?),
+            };
+            mops.push((f, key, field));
+        }
+    }
+    Ok(Event {
+        process,
+        kind,
+        mops,
+        line,
+    })
+}
+
+/// Pairs invocations with completions into transactions, numbered in invocation order.
+fn assemble(events: Vec<Event>, model: TxnModel) -> Result<TxnHistory, ImportError> {
+    let mut open: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut txns: Vec<Txn> = Vec::new();
+    for (index, event) in events.into_iter().enumerate() {
+        let Some(process) = event.process else {
+            continue; // the nemesis, or another process without a number
+        };
+        let error = |message: String| ImportError {
+            line: event.line,
+            message,
+        };
+        let mops = event
+            .mops
+            .into_iter()
+            .map(|(f, key, field)| mop(model, &f, key, field))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(error)?;
+        if event.kind == "invoke" {
+            if let Some(previous) = open.insert(process, txns.len()) {
+                txns[previous].status = Status::Info;
+            }
+            txns.push(Txn {
+                id: txns.len(),
+                process,
+                status: Status::Info,
+                mops: mops.into_iter().map(forget_reads).collect(),
+                invoke_index: index,
+                complete_index: None,
+                line: event.line,
+            });
+            continue;
+        }
+        let Some(at) = open.remove(&process) else {
+            return Err(error(format!(
+                "a completion for process {process}, which has no transaction open"
+            )));
+        };
+        let txn = &mut txns[at];
+        txn.complete_index = Some(index);
+        txn.status = match event.kind.as_str() {
+            "ok" => Status::Ok,
+            "fail" => Status::Fail,
+            "info" => Status::Info,
+            other => {
+                return Err(error(format!(
+                    "type {other}: expected invoke, ok, fail or info"
+                )))
+            }
+        };
+        if txn.status == Status::Ok {
+            if mops.len() != txn.mops.len() {
+                return Err(error(format!(
+                    "the completion has {} micro-operations, its invocation {}",
+                    mops.len(),
+                    txn.mops.len()
+                )));
+            }
+            txn.mops = mops;
+        }
+    }
+    Ok(TxnHistory { txns })
+}
+
+/// An invocation's reads are not known yet.
+fn forget_reads(mop: Mop) -> Mop {
+    match mop {
+        Mop::ReadList { key, .. } => Mop::ReadList { key, values: None },
+        Mop::ReadRegister { key, .. } => Mop::ReadRegister { key, value: None },
+        other => other,
+    }
+}
+
+fn mop(model: TxnModel, f: &str, key: String, field: Field) -> Result<Mop, String> {
+    match (model, f, field) {
+        (TxnModel::ListAppend, "append", Field::Scalar(value)) => Ok(Mop::Append { key, value }),
+        // A list never appended to reads as nil in Jepsen histories: empty.
+        (TxnModel::ListAppend, "r", Field::Nil) => Ok(Mop::ReadList {
+            key,
+            values: Some(Vec::new()),
+        }),
+        (TxnModel::ListAppend, "r", Field::List(values)) => Ok(Mop::ReadList {
+            key,
+            values: Some(values),
+        }),
+        (TxnModel::RwRegister, "w", Field::Scalar(value)) => Ok(Mop::Write { key, value }),
+        (TxnModel::RwRegister, "r", Field::Nil) => Ok(Mop::ReadRegister {
+            key,
+            value: Some(None),
+        }),
+        (TxnModel::RwRegister, "r", Field::Scalar(value)) => Ok(Mop::ReadRegister {
+            key,
+            value: Some(Some(value)),
+        }),
+        (model, f, _) => Err(format!(
+            "[:{f} {key} ...] is not a {} micro-operation (expected {})",
+            model.name(),
+            match model {
+                TxnModel::ListAppend => "[:append k v] or [:r k [v ...]]",
+                TxnModel::RwRegister => "[:w k v] or [:r k v]",
+            }
+        )),
+    }
+}

@@ -1,0 +1,291 @@
+//! Dependencies in a list-append history. Appends are unique per key, so a read of a
+//! list names, in order, every append it saw: the longest read of a key gives the
+//! order of its versions, every other read must be a prefix of it, and each read sits
+//! at a known place in that order. From there: ww between consecutive appends, wr from
+//! the append a read ended on, rw from a read to the append just after what it saw.
+
+use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::graph::{EdgeKind, Graph, Why};
+use crate::txn::{Mop, Status, TxnHistory};
+use std::collections::{BTreeMap, HashMap};
+
+/// Who appended an element, and whether it was that transaction's last append to the
+/// key (a read ending on an earlier one saw an intermediate state).
+struct Append {
+    txn: usize,
+    last_in_txn: bool,
+}
+
+/// A committed read of a key, after the reader's own appends are taken off its end.
+struct Read<'h> {
+    txn: usize,
+    seen: &'h [String],
+}
+
+pub fn analyze(history: &TxnHistory, graph: &mut Graph, anomalies: &mut Vec<Anomaly>) {
+    let (appends, aborted) = appends(history);
+    let mut reads: BTreeMap<&str, Vec<Read>> = BTreeMap::new();
+    for txn in history.txns.iter().filter(|t| t.status == Status::Ok) {
+        let mut own: HashMap<&str, Vec<&str>> = HashMap::new();
+        for mop in &txn.mops {
+            match mop {
+                Mop::Append { key, value } => own.entry(key).or_default().push(value),
+                Mop::ReadList {
+                    key,
+                    values: Some(values),
+                } => {
+                    let mine = own.get(key.as_str()).map(Vec::as_slice).unwrap_or_default();
+                    let Some(seen) = external_part(txn.id, key, values, mine, anomalies) else {
+                        continue;
+                    };
+                    check_read(txn.id, key, seen, &appends, &aborted, anomalies);
+                    reads
+                        .entry(key)
+                        .or_default()
+                        .push(Read { txn: txn.id, seen });
+                }
+                _ => {}
+            }
+        }
+    }
+    let unobserved = unobserved_appends(history, &reads);
+    for (key, key_reads) in &reads {
+        let later = unobserved.get(key).map(Vec::as_slice).unwrap_or_default();
+        add_key_edges(key, key_reads, later, &appends, graph, anomalies);
+    }
+}
+
+type Element<'h> = (&'h str, &'h str);
+
+/// Appends by committed or possibly committed transactions, and by aborted ones.
+fn appends(history: &TxnHistory) -> (HashMap<Element<'_>, Append>, HashMap<Element<'_>, usize>) {
+    let mut appends = HashMap::new();
+    let mut aborted = HashMap::new();
+    for txn in &history.txns {
+        let mops: Vec<(&str, &str)> = txn
+            .mops
+            .iter()
+            .filter_map(|m| match m {
+                Mop::Append { key, value } => Some((key.as_str(), value.as_str())),
+                _ => None,
+            })
+            .collect();
+        for (i, (key, value)) in mops.iter().enumerate() {
+            if txn.status == Status::Fail {
+                aborted.entry((*key, *value)).or_insert(txn.id);
+                continue;
+            }
+            let last_in_txn = !mops[i + 1..].iter().any(|(k, _)| k == key);
+            appends.entry((*key, *value)).or_insert(Append {
+                txn: txn.id,
+                last_in_txn,
+            });
+        }
+    }
+    (appends, aborted)
+}
+
+/// The part of a read that others wrote: the read without the reader's own appends
+/// at its end. A read that does not end with them, or holds an element twice, is an
+/// anomaly and gives no order.
+fn external_part<'h>(
+    txn: usize,
+    key: &str,
+    values: &'h [String],
+    own: &[&str],
+    anomalies: &mut Vec<Anomaly>,
+) -> Option<&'h [String]> {
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = values.iter().find(|v| !seen.insert(v.as_str())) {
+        anomalies.push(Anomaly {
+            kind: AnomalyKind::DuplicateElements,
+            txns: vec![txn],
+            explanation: vec![format!("T{txn} read {key} holding {twice} twice")],
+        });
+        return None;
+    }
+    let ends_with_own = values.len() >= own.len()
+        && values[values.len() - own.len()..]
+            .iter()
+            .zip(own)
+            .all(|(a, b)| a == b);
+    if !ends_with_own {
+        anomalies.push(Anomaly {
+            kind: AnomalyKind::Internal,
+            txns: vec![txn],
+            explanation: vec![format!(
+                "T{txn} appended [{}] to {key} but then read [{}], which does not end with them",
+                own.join(" "),
+                values.join(" ")
+            )],
+        });
+        return None;
+    }
+    Some(&values[..values.len() - own.len()])
+}
+
+/// Anomalies one read shows by itself: elements of aborted appends (G1a), of appends
+/// nobody made, and ending on an append its transaction later followed (G1b).
+fn check_read(
+    txn: usize,
+    key: &str,
+    seen: &[String],
+    appends: &HashMap<Element<'_>, Append>,
+    aborted: &HashMap<Element<'_>, usize>,
+    anomalies: &mut Vec<Anomaly>,
+) {
+    for value in seen {
+        if let Some(writer) = aborted.get(&(key, value.as_str())) {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::G1a,
+                txns: vec![*writer, txn],
+                explanation: vec![format!(
+                    "T{txn} read {value} in {key}, appended by T{writer}, which aborted"
+                )],
+            });
+        } else if !appends.contains_key(&(key, value.as_str())) {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::GarbageRead,
+                txns: vec![txn],
+                explanation: vec![format!(
+                    "T{txn} read {value} in {key}, which no transaction appended"
+                )],
+            });
+        }
+    }
+    let Some(last) = seen.last() else { return };
+    if let Some(append) = appends.get(&(key, last.as_str())) {
+        if !append.last_in_txn && append.txn != txn {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::G1b,
+                txns: vec![append.txn, txn],
+                explanation: vec![format!(
+                    "T{txn} read {key} ending in {last}, an intermediate append of T{}, which appended to {key} again",
+                    append.txn
+                )],
+            });
+        }
+    }
+}
+
+/// The version order of `key` from its longest read, the reads that disagree with it,
+/// and the ww, wr and rw edges it gives.
+fn add_key_edges(
+    key: &str,
+    reads: &[Read],
+    later: &[(usize, &str)],
+    appends: &HashMap<Element<'_>, Append>,
+    graph: &mut Graph,
+    anomalies: &mut Vec<Anomaly>,
+) {
+    let Some(longest) = reads.iter().max_by_key(|r| r.seen.len()) else {
+        return;
+    };
+    let order = longest.seen;
+    let writer = |value: &String| appends.get(&(key, value.as_str())).map(|a| a.txn);
+    for read in reads {
+        if order[..read.seen.len()] != *read.seen {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::IncompatibleOrder,
+                txns: vec![longest.txn, read.txn],
+                explanation: vec![format!(
+                    "T{} read {key} as [{}] and T{} as [{}]: neither extends the other",
+                    longest.txn,
+                    order.join(" "),
+                    read.txn,
+                    read.seen.join(" ")
+                )],
+            });
+            return;
+        }
+    }
+    for pair in order.windows(2) {
+        if let (Some(a), Some(b)) = (writer(&pair[0]), writer(&pair[1])) {
+            let why = Why::Ww {
+                key: key.into(),
+                value: pair[0].clone(),
+                next: pair[1].clone(),
+            };
+            graph.add(a, b, EdgeKind::Ww, why);
+        }
+    }
+    for read in reads {
+        if let Some(last) = read.seen.last() {
+            if let Some(w) = writer(last) {
+                graph.add(
+                    w,
+                    read.txn,
+                    EdgeKind::Wr,
+                    Why::Wr {
+                        key: key.into(),
+                        value: last.clone(),
+                    },
+                );
+            }
+        }
+        if let Some(next) = order.get(read.seen.len()) {
+            if let Some(w) = writer(next) {
+                let why = Why::Rw {
+                    key: key.into(),
+                    seen: read.seen.last().cloned(),
+                    next: next.clone(),
+                };
+                graph.add(read.txn, w, EdgeKind::Rw, why);
+            }
+        } else {
+            // It saw every append anyone saw: each committed append nobody saw came
+            // after what it read.
+            for (w, next) in later {
+                let why = Why::Rw {
+                    key: key.into(),
+                    seen: read.seen.last().cloned(),
+                    next: next.to_string(),
+                };
+                graph.add(read.txn, *w, EdgeKind::Rw, why);
+            }
+        }
+    }
+    if let Some(last) = order.last() {
+        if let Some(a) = writer(last) {
+            for (w, next) in later {
+                let why = Why::Ww {
+                    key: key.into(),
+                    value: last.clone(),
+                    next: next.to_string(),
+                };
+                graph.add(a, *w, EdgeKind::Ww, why);
+            }
+        }
+    }
+}
+
+/// Per key, at most this many committed appends no read saw are linked after every
+/// read that saw the whole order (a bound on a product that is tiny in real histories).
+const UNOBSERVED_LINKED_MAX: usize = 64;
+
+/// Committed appends that no read saw, by key: they come after every observed one.
+fn unobserved_appends<'h>(
+    history: &'h TxnHistory,
+    reads: &BTreeMap<&str, Vec<Read<'h>>>,
+) -> HashMap<&'h str, Vec<(usize, &'h str)>> {
+    let mut observed: std::collections::HashSet<(&str, &str)> = Default::default();
+    for (key, key_reads) in reads {
+        if let Some(longest) = key_reads.iter().max_by_key(|r| r.seen.len()) {
+            observed.extend(longest.seen.iter().map(|v| (*key, v.as_str())));
+        }
+    }
+    let mut later: HashMap<&str, Vec<(usize, &str)>> = HashMap::new();
+    for txn in history.txns.iter().filter(|t| t.status == Status::Ok) {
+        for mop in &txn.mops {
+            if let Mop::Append { key, value } = mop {
+                let list = later.entry(key.as_str()).or_default();
+                if !observed.contains(&(key.as_str(), value.as_str()))
+                    && list.len() < UNOBSERVED_LINKED_MAX
+                {
+                    list.push((txn.id, value.as_str()));
+                }
+            }
+        }
+    }
+    later
+}
