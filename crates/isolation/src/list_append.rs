@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 /// key (a read ending on an earlier one saw an intermediate state).
 struct Append {
     txn: usize,
+    /// Its place among its transaction's appends to the key.
+    seq: usize,
     last_in_txn: bool,
 }
 
@@ -76,8 +78,10 @@ fn appends(history: &TxnHistory) -> (HashMap<Element<'_>, Append>, HashMap<Eleme
                 continue;
             }
             let last_in_txn = !mops[i + 1..].iter().any(|(k, _)| k == key);
+            let seq = mops[..i].iter().filter(|(k, _)| k == key).count();
             appends.entry((*key, *value)).or_insert(Append {
                 txn: txn.id,
+                seq,
                 last_in_txn,
             });
         }
@@ -143,6 +147,17 @@ fn check_read(
                     "T{txn} read {value} in {key}, appended by T{writer}, which aborted"
                 )],
             });
+        } else if appends
+            .get(&(key, value.as_str()))
+            .is_some_and(|a| a.txn == txn)
+        {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::Internal,
+                txns: vec![txn],
+                explanation: vec![format!(
+                    "T{txn} read {value} in {key} before it appended it"
+                )],
+            });
         } else if !appends.contains_key(&(key, value.as_str())) {
             anomalies.push(Anomaly {
                 kind: AnomalyKind::GarbageRead,
@@ -199,6 +214,7 @@ fn add_key_edges(
             return;
         }
     }
+    check_own_order(key, order, appends, anomalies);
     for pair in order.windows(2) {
         if let (Some(a), Some(b)) = (writer(&pair[0]), writer(&pair[1])) {
             let why = Why::Ww {
@@ -254,6 +270,34 @@ fn add_key_edges(
                     next: next.to_string(),
                 };
                 graph.add(a, *w, EdgeKind::Ww, why);
+            }
+        }
+    }
+}
+
+/// A transaction's appends to a key must appear in the order it made them.
+fn check_own_order(
+    key: &str,
+    order: &[String],
+    appends: &HashMap<Element<'_>, Append>,
+    anomalies: &mut Vec<Anomaly>,
+) {
+    let mut last_seq: HashMap<usize, (usize, &str)> = HashMap::new();
+    for value in order {
+        let Some(append) = appends.get(&(key, value.as_str())) else {
+            continue;
+        };
+        if let Some((seq, before)) = last_seq.insert(append.txn, (append.seq, value)) {
+            if seq > append.seq {
+                anomalies.push(Anomaly {
+                    kind: AnomalyKind::Internal,
+                    txns: vec![append.txn],
+                    explanation: vec![format!(
+                        "T{} appended {value} before {before} to {key}, but {key} reads {before} first",
+                        append.txn
+                    )],
+                });
+                return;
             }
         }
     }
