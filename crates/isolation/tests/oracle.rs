@@ -115,15 +115,13 @@ fn explains(history: &TxnHistory, order: &[usize]) -> bool {
                 Mop::ReadList {
                     key,
                     values: Some(values),
-                } => {
-                    if state
-                        .get(key.as_str())
-                        .map(Vec::as_slice)
-                        .unwrap_or_default()
-                        != values.as_slice()
-                    {
-                        return false;
-                    }
+                } if state
+                    .get(key.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    != values.as_slice() =>
+                {
+                    return false;
                 }
                 _ => {}
             }
