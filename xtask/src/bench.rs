@@ -47,6 +47,7 @@ pub fn run() -> Result<()> {
     loss_section(&faultline, &mut doc)?;
     fuzz_section(&faultline, &mut doc)?;
     checker_section(&mut doc)?;
+    crate::bench_isolation::section(&faultline, &mut doc)?;
     crate::bench_report::section(&faultline, &mut doc)?;
     doc += &kept_section(NOTES_START, NOTES_END, "");
     doc += &bughunt_section_kept();

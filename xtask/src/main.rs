@@ -12,6 +12,7 @@
 //!   BENCHMARKS.md, and the survivors into `docs/mutation-survivors.md`.
 
 mod bench;
+mod bench_isolation;
 mod bench_profile;
 mod bench_report;
 mod bughunt;
@@ -32,8 +33,13 @@ fn main() -> Result<()> {
         Some("bughunt") => bughunt::run(&args[1..]),
         Some("docs") => docs::run(),
         Some("mutants") => mutants::run(&args[1..]),
+        Some("txn-history") => {
+            let txns = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+            print!("{}", bench_isolation::generate(txns));
+            Ok(())
+        }
         _ => bail!(
-            "usage: cargo xtask ci | bench | bughunt [--seeds N] | docs | mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J]"
+            "usage: cargo xtask ci | bench | bughunt [--seeds N] | docs | mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J] | txn-history [N]"
         ),
     }
 }

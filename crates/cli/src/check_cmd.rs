@@ -24,9 +24,14 @@ use std::time::Instant;
 pub struct CheckArgs {
     /// The history file (`-`: read it from stdin).
     pub history: PathBuf,
-    /// register | cas-register | kv | mutex
+    /// register | cas-register | kv | mutex (linearizability), or list-append |
+    /// rw-register (transactions, judged against --consistency)
     #[arg(long)]
     pub model: String,
+    /// For transactional models: read-committed | snapshot-isolation | serializable |
+    /// strict-serializable (default serializable).
+    #[arg(long, value_name = "MODEL")]
+    pub consistency: Option<String>,
     /// auto | edn | porcupine-etcd | jsonl
     #[arg(long, default_value = "auto")]
     pub format: String,
@@ -58,6 +63,16 @@ pub struct CheckArgs {
 /// Runs the check and returns the exit code. Bad input is reported on stderr (naming
 /// the file and line) and gives 3; `Err` is left for failures writing the output.
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+    if let Some(model) = faultline_isolation::TxnModel::parse(&args.model) {
+        return crate::check_txn::run(args, model);
+    }
+    if args.consistency.is_some() {
+        errln!(
+            "error: --consistency applies to --model list-append or rw-register, not {}",
+            args.model
+        );
+        return Ok(EXIT_BAD_INPUT);
+    }
     if let Some(path) = &args.html {
         if let Err(e) = check_replaceable(path, args.force, REPORT_HEAD) {
             errln!("error: {e:#}");
@@ -96,7 +111,7 @@ pub fn check_command(args: &CheckArgs) -> Result<i32, Exit> {
 
 /// The history's bytes and the name messages call it: `-` is stdin
 /// (`faultline run --history - | faultline check -`).
-fn history_bytes(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
+pub(crate) fn history_bytes(path: &std::path::Path) -> Result<(String, Vec<u8>), String> {
     use std::io::Read;
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
@@ -201,7 +216,7 @@ fn print_report(report: &CheckReport, format: Format, wall_ns: u64, as_json: boo
 fn model_of(args: &CheckArgs, format: Format) -> Result<ModelKind, String> {
     let kind = ModelKind::parse(&args.model).ok_or_else(|| {
         format!(
-            "--model {}: expected register, cas-register, kv or mutex",
+            "--model {}: expected register, cas-register, kv, mutex, list-append or rw-register",
             args.model
         )
     })?;

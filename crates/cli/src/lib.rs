@@ -12,6 +12,7 @@
 mod app;
 mod bench_cmd;
 mod check_cmd;
+mod check_txn;
 mod exit;
 pub mod files;
 mod fuzz_cmd;

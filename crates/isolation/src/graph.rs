@@ -33,22 +33,23 @@ impl EdgeKind {
     }
 }
 
-/// The evidence for one edge, in the values the history shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Why {
+/// The evidence for one edge, in the values the history shows; borrowed from the
+/// history, so an edge costs no copy of its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why<'h> {
     /// `to` wrote `key`'s version `next` right after `from`'s `value`.
     Ww {
-        key: String,
-        value: String,
-        next: String,
+        key: &'h str,
+        value: &'h str,
+        next: &'h str,
     },
     /// `to` read `from`'s `value` of `key`.
-    Wr { key: String, value: String },
+    Wr { key: &'h str, value: &'h str },
     /// `from` read `key` up to `seen` (`None`: empty, or nil), and `to` wrote `next`.
     Rw {
-        key: String,
-        seen: Option<String>,
-        next: String,
+        key: &'h str,
+        seen: Option<&'h str>,
+        next: &'h str,
     },
     /// `from` completed before `to` was invoked.
     Rt,
@@ -57,12 +58,12 @@ pub enum Why {
 /// Edges from each transaction: the targets with the kinds that link them, and one
 /// reason per (from, to, kind).
 #[derive(Debug, Default)]
-pub struct Graph {
+pub struct Graph<'h> {
     out: Vec<Vec<(u32, u8)>>,
-    why: HashMap<(u32, u32, EdgeKind), Why>,
+    why: HashMap<(u32, u32, EdgeKind), Why<'h>>,
 }
 
-impl Graph {
+impl<'h> Graph<'h> {
     pub fn new(nodes: usize) -> Self {
         Graph {
             out: vec![Vec::new(); nodes],
@@ -75,7 +76,7 @@ impl Graph {
     }
 
     /// Adds `from -> to` of `kind`; a self-edge says nothing and is dropped.
-    pub fn add(&mut self, from: usize, to: usize, kind: EdgeKind, why: Why) {
+    pub fn add(&mut self, from: usize, to: usize, kind: EdgeKind, why: Why<'h>) {
         if from == to {
             return;
         }
@@ -96,7 +97,7 @@ impl Graph {
             .map(move |(to, kinds)| (*to as usize, kinds & mask))
     }
 
-    pub fn why(&self, from: usize, to: usize, kind: EdgeKind) -> Option<&Why> {
+    pub fn why(&self, from: usize, to: usize, kind: EdgeKind) -> Option<&Why<'h>> {
         self.why.get(&(from as u32, to as u32, kind))
     }
 

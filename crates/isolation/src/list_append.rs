@@ -24,7 +24,7 @@ struct Read<'h> {
     seen: &'h [String],
 }
 
-pub fn analyze(history: &TxnHistory, graph: &mut Graph, anomalies: &mut Vec<Anomaly>) {
+pub fn analyze<'h>(history: &'h TxnHistory, graph: &mut Graph<'h>, anomalies: &mut Vec<Anomaly>) {
     let (appends, aborted) = appends(history);
     let mut reads: BTreeMap<&str, Vec<Read>> = BTreeMap::new();
     for txn in history.txns.iter().filter(|t| t.status == Status::Ok) {
@@ -185,12 +185,12 @@ fn check_read(
 
 /// The version order of `key` from its longest read, the reads that disagree with it,
 /// and the ww, wr and rw edges it gives.
-fn add_key_edges(
-    key: &str,
-    reads: &[Read],
-    later: &[(usize, &str)],
+fn add_key_edges<'h>(
+    key: &'h str,
+    reads: &[Read<'h>],
+    later: &[(usize, &'h str)],
     appends: &HashMap<Element<'_>, Append>,
-    graph: &mut Graph,
+    graph: &mut Graph<'h>,
     anomalies: &mut Vec<Anomaly>,
 ) {
     let Some(longest) = reads.iter().max_by_key(|r| r.seen.len()) else {
@@ -218,9 +218,9 @@ fn add_key_edges(
     for pair in order.windows(2) {
         if let (Some(a), Some(b)) = (writer(&pair[0]), writer(&pair[1])) {
             let why = Why::Ww {
-                key: key.into(),
-                value: pair[0].clone(),
-                next: pair[1].clone(),
+                key,
+                value: &pair[0],
+                next: &pair[1],
             };
             graph.add(a, b, EdgeKind::Ww, why);
         }
@@ -228,23 +228,15 @@ fn add_key_edges(
     for read in reads {
         if let Some(last) = read.seen.last() {
             if let Some(w) = writer(last) {
-                graph.add(
-                    w,
-                    read.txn,
-                    EdgeKind::Wr,
-                    Why::Wr {
-                        key: key.into(),
-                        value: last.clone(),
-                    },
-                );
+                graph.add(w, read.txn, EdgeKind::Wr, Why::Wr { key, value: last });
             }
         }
         if let Some(next) = order.get(read.seen.len()) {
             if let Some(w) = writer(next) {
                 let why = Why::Rw {
-                    key: key.into(),
-                    seen: read.seen.last().cloned(),
-                    next: next.clone(),
+                    key,
+                    seen: read.seen.last().map(String::as_str),
+                    next,
                 };
                 graph.add(read.txn, w, EdgeKind::Rw, why);
             }
@@ -253,9 +245,9 @@ fn add_key_edges(
             // after what it read.
             for (w, next) in later {
                 let why = Why::Rw {
-                    key: key.into(),
-                    seen: read.seen.last().cloned(),
-                    next: next.to_string(),
+                    key,
+                    seen: read.seen.last().map(String::as_str),
+                    next,
                 };
                 graph.add(read.txn, *w, EdgeKind::Rw, why);
             }
@@ -265,9 +257,9 @@ fn add_key_edges(
         if let Some(a) = writer(last) {
             for (w, next) in later {
                 let why = Why::Ww {
-                    key: key.into(),
-                    value: last.clone(),
-                    next: next.to_string(),
+                    key,
+                    value: last,
+                    next,
                 };
                 graph.add(a, *w, EdgeKind::Ww, why);
             }

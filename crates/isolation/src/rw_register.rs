@@ -25,7 +25,7 @@ struct Facts<'h> {
     overwrites: BTreeMap<Version<'h>, Vec<(usize, &'h str)>>,
 }
 
-pub fn analyze(history: &TxnHistory, graph: &mut Graph, anomalies: &mut Vec<Anomaly>) {
+pub fn analyze<'h>(history: &'h TxnHistory, graph: &mut Graph<'h>, anomalies: &mut Vec<Anomaly>) {
     let (writes, aborted) = writes(history);
     let mut facts = Facts::default();
     for txn in history.txns.iter().filter(|t| t.status == Status::Ok) {
@@ -35,10 +35,7 @@ pub fn analyze(history: &TxnHistory, graph: &mut Graph, anomalies: &mut Vec<Anom
         let Some(value) = value else { continue };
         if let Some(w) = writes.get(&(*key, *value)) {
             for reader in readers {
-                let why = Why::Wr {
-                    key: key.to_string(),
-                    value: value.to_string(),
-                };
+                let why = Why::Wr { key, value };
                 graph.add(w.txn, *reader, EdgeKind::Wr, why);
             }
         }
@@ -58,17 +55,17 @@ pub fn analyze(history: &TxnHistory, graph: &mut Graph, anomalies: &mut Vec<Anom
         for (txn, next) in successors {
             if let (Some(w), Some(v)) = (writer, value) {
                 let why = Why::Ww {
-                    key: key.to_string(),
-                    value: v.to_string(),
-                    next: next.to_string(),
+                    key,
+                    value: v,
+                    next,
                 };
                 graph.add(w, *txn, EdgeKind::Ww, why);
             }
             for reader in readers {
                 let why = Why::Rw {
-                    key: key.to_string(),
-                    seen: value.map(str::to_string),
-                    next: next.to_string(),
+                    key,
+                    seen: *value,
+                    next,
                 };
                 graph.add(*reader, *txn, EdgeKind::Rw, why);
             }
