@@ -187,6 +187,7 @@ fn every_builtin_protocol_declares_its_properties_and_the_harness_has_its_own() 
         [
             "linearizability",
             "stuck",
+            "converged",
             "history_model",
             "panic",
             "runaway"

@@ -333,6 +333,11 @@ impl Participant {
         ctx.reset_timer(&mut self.resend_timer, resend_ns, Timer::Resend);
     }
 
+    /// Account → the prepared attempt that holds it (for checkers).
+    pub fn locks(&self) -> &BTreeMap<u32, Attempt> {
+        &self.locks
+    }
+
     /// Attempts still prepared (waiting for a decision).
     pub fn prepared(&self) -> impl Iterator<Item = Attempt> + '_ {
         self.prepared.iter().map(|tx| {
