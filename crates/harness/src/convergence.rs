@@ -64,7 +64,10 @@ pub(crate) fn judge<P: Protocol>(
     quiet_end_ns: Nanos,
 ) -> Convergence {
     let agreed = |world: &World<P::Node>, checks: &Checks<'_, P>| {
-        checks.protocol.replica_digests(world).is_none_or(|d| agree(&d))
+        checks
+            .protocol
+            .replica_digests(world)
+            .is_none_or(|d| agree(&d))
     };
     if agreed(world, checks) {
         return Convergence::Immediate;

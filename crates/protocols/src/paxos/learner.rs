@@ -98,7 +98,10 @@ impl Server {
     }
 
     pub fn on_fetch(&mut self, ctx: &mut Ctx<'_>, learner: NodeId, from_slot: u64) {
-        let kept_from = self.exec_log.first().map_or(self.next_exec, |(slot, _)| *slot);
+        let kept_from = self
+            .exec_log
+            .first()
+            .map_or(self.next_exec, |(slot, _)| *slot);
         if from_slot < kept_from {
             let through = self.next_exec - 1;
             let store = self.store.clone();

@@ -171,7 +171,9 @@ impl Protocol for Paxos {
         &self,
         world: &World<PaxosNode>,
     ) -> Option<Vec<crate::convergence::ReplicaDigest>> {
-        Some(crate::kv::node::store_digests(world, |server| &server.store))
+        Some(crate::kv::node::store_digests(world, |server| {
+            &server.store
+        }))
     }
 }
 

@@ -203,6 +203,8 @@ impl Protocol for Raft {
         &self,
         world: &World<RaftNode>,
     ) -> Option<Vec<crate::convergence::ReplicaDigest>> {
-        Some(crate::kv::node::store_digests(world, |server| &server.store))
+        Some(crate::kv::node::store_digests(world, |server| {
+            &server.store
+        }))
     }
 }

@@ -27,13 +27,13 @@
 //! Liveness (every saga ends after the faults heal) is the harness's, through
 //! `unfinished_ops`.
 
+use crate::history::ClientEvent;
 use crate::history::ClientEventKind;
 use crate::kv::properties::AT_MOST_ONCE;
 use crate::property::Property;
 use crate::protocol::Violation;
 use crate::saga::books::{Inventory, Payment};
 use crate::saga::config::{SagaConfig, ORCHESTRATOR, SERVERS};
-use crate::history::ClientEvent;
 use crate::saga::messages::{Action, Command, Order, OrderId, Outcome, SagaEnd, Service};
 use crate::saga::node::SagaNode;
 use crate::saga::properties::{
@@ -276,7 +276,11 @@ impl SagaChecker {
             ClientEventKind::Invoke | ClientEventKind::Info => return Ok(()),
         };
         let item = event.key.as_deref().and_then(|k| k.strip_prefix('i'));
-        let ordered = format!("i{}×{}", item.unwrap_or("?"), event.value.as_deref().unwrap_or("?"));
+        let ordered = format!(
+            "i{}×{}",
+            item.unwrap_or("?"),
+            event.value.as_deref().unwrap_or("?")
+        );
         let (Some(order), Some(end)) = (self.ended_orders.get(&id), self.ends.get(&id)) else {
             return violation(
                 &TOLD_AS_RECORDED,
@@ -293,7 +297,9 @@ impl SagaChecker {
         }
         violation(
             &TOLD_AS_RECORDED,
-            format!("{id} ({ordered}) was told it {told}, but its saga was for {recorded} and {ended}"),
+            format!(
+                "{id} ({ordered}) was told it {told}, but its saga was for {recorded} and {ended}"
+            ),
         )
     }
 

@@ -77,7 +77,7 @@ fn outcome_name(commit: bool) -> &'static str {
 /// `locks_held_by_prepared` on one participant: every lock's holder is its
 /// transaction's prepared attempt, and every prepared attempt holds its accounts.
 fn check_locks(i: usize, participant: &Participant) -> Result<(), Violation> {
-    for (&account, &holder) in participant.locks() {
+    for (&account, &holder) in &participant.locks {
         let state = participant.txs.get(&holder.tx);
         let prepared = state.is_some_and(|s| s.attempt == holder.number)
             && participant.prepared.contains(&holder.tx)
@@ -97,7 +97,7 @@ fn check_locks(i: usize, participant: &Participant) -> Result<(), Violation> {
         let changes = &participant.txs[&attempt.tx].changes;
         let unlocked = changes
             .iter()
-            .find(|c| participant.locks().get(&c.account) != Some(&attempt));
+            .find(|c| participant.locks.get(&c.account) != Some(&attempt));
         if let Some(change) = unlocked {
             let detail = format!(
                 "n{i} is prepared for {attempt} but does not lock its account {}",
