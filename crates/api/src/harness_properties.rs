@@ -1,6 +1,6 @@
 //! The properties the harness itself judges every run by, whatever the protocol:
-//! the client history against its model, liveness after the faults heal, and a run
-//! that panics or never settles. A protocol's named bugs may name these beside its
+//! the client history against its model, liveness and convergence after the faults
+//! heal, and a run that panics or never settles. A protocol's named bugs may name these beside its
 //! own declared properties ([`crate::Protocol::properties`]).
 
 use crate::property::Property;
@@ -15,6 +15,13 @@ pub const LINEARIZABILITY: Property = Property::new(
 pub const STUCK: Property = Property::new(
     "stuck",
     "every client operation completes within the quiet period after the faults heal",
+);
+
+/// Every live replica reaches the same applied state once the faults heal (judged
+/// only for protocols that report replica digests).
+pub const CONVERGED: Property = Property::new(
+    "converged",
+    "once the faults heal and the clients are done, every live replica reaches the same applied state",
 );
 
 /// Clients invoke only operations their history model knows.
@@ -33,8 +40,14 @@ pub const RUNAWAY: Property = Property::new(
 );
 
 /// Every property the harness judges, whatever the protocol.
-pub const HARNESS_PROPERTIES: &[Property] =
-    &[LINEARIZABILITY, STUCK, KNOWN_OPERATIONS, PANIC, RUNAWAY];
+pub const HARNESS_PROPERTIES: &[Property] = &[
+    LINEARIZABILITY,
+    STUCK,
+    CONVERGED,
+    KNOWN_OPERATIONS,
+    PANIC,
+    RUNAWAY,
+];
 
 /// Whether a violation of `name` is one a protocol declaring `declared` may raise
 /// or a named bug may cite: one of its declared properties or a harness property.

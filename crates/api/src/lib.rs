@@ -9,6 +9,8 @@
 //!   the harness's random faults stay within.
 //! - [`property`]: safety properties as declared names ([`Property`]);
 //!   [`harness_properties`]: the ones the harness judges every run by.
+//! - [`convergence`]: each replica's applied-state digest ([`ReplicaDigest`]), for
+//!   the harness's `converged` judgement after the heal.
 //! - [`bugs`]: named, switchable bugs ([`BugInfo`], [`Bugs`]).
 //! - [`history`]: what clients saw ([`ClientEvent`]), the form the linearizability
 //!   check reads.
@@ -18,6 +20,7 @@
 
 pub mod assumptions;
 pub mod bugs;
+pub mod convergence;
 pub mod harness_properties;
 pub mod history;
 pub mod plan;
@@ -27,6 +30,7 @@ pub mod testkit;
 
 pub use assumptions::{Assumptions, ClockErrorBudget};
 pub use bugs::{BugInfo, Bugs};
+pub use convergence::ReplicaDigest;
 pub use harness_properties::HARNESS_PROPERTIES;
 pub use history::{AsClientEvent, ClientEvent, ClientEventKind, TimedClientEvent};
 pub use property::Property;

@@ -7,6 +7,7 @@
 
 use crate::assumptions::Assumptions;
 use crate::bugs::{BugInfo, Bugs};
+use crate::convergence::ReplicaDigest;
 use crate::history::{AsClientEvent, TimedClientEvent};
 use crate::property::Property;
 use faultline_check::{HistoryModel, ModelKind};
@@ -308,6 +309,19 @@ pub trait Protocol: Sized + 'static {
     /// once the faults heal, so keep it to a few reads per node: count from indexes
     /// the nodes keep, not by scanning their history.
     fn unfinished_ops(&self, world: &World<Self::Node>) -> usize;
+
+    /// Each live replica's applied-state digest, for the harness property
+    /// `converged`: once the faults healed and the clients are done, the run goes on
+    /// (up to the end of the quiet period, and at least a second) until every digest
+    /// is equal, and fails if they never are. `None`, the default, opts out: a
+    /// protocol without replicas of one state (a coordinator and its participants)
+    /// has nothing to compare. Return only live replicas (a crashed node has no
+    /// state to judge); it is asked after every event of that look-ahead, so keep it
+    /// to a hash of what each replica applied.
+    fn replica_digests(&self, world: &World<Self::Node>) -> Option<Vec<ReplicaDigest>> {
+        let _ = world;
+        None
+    }
 
     /// What the clients saw, in real-time order, stamped with true time: by default
     /// every observation that is a client event.

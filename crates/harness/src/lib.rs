@@ -13,6 +13,7 @@
 
 pub mod campaign;
 pub mod churn;
+pub mod convergence;
 pub mod duration;
 pub mod error;
 pub mod fault_model;

@@ -7,9 +7,11 @@
 //! Safety invariants are checked after every event, so a failing run stops at the
 //! first event that broke one. A panic in protocol code (`panic`) and a run that
 //! exceeds its event budgets (`runaway`, see `watchdog`) are failures found the
-//! same way, with a trace.
+//! same way, with a trace. A run that passed every other judgement is last judged
+//! for convergence (`converged`, see `convergence`), which may look ahead.
 
 use crate::churn::LeaderChurn;
+use crate::convergence::{self, Convergence, RunEnd};
 use crate::error::InputError;
 use crate::fault_model;
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
@@ -111,9 +113,12 @@ pub(crate) fn run_protocol<P: Protocol>(
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
     let history = panic_capture::catch(|| protocol.history(&world)).unwrap_or_default();
-    let trace = options
-        .keep_trace
-        .then(|| world.take_trace().iter().map(|e| e.to_json()).collect());
+    let end = judged.ended.unwrap_or_else(|| RunEnd::of(&world));
+    let trace = options.keep_trace.then(|| {
+        let mut events = world.take_trace();
+        events.truncate(end.events as usize);
+        events.iter().map(|e| e.to_json()).collect()
+    });
     let found = judged.found;
     Ok(Outcome {
         verdict: judged.verdict,
@@ -123,17 +128,17 @@ pub(crate) fn run_protocol<P: Protocol>(
             .map(|f| with_model_note(&f.violation.detail, faults.beyond_model.as_deref())),
         counterexample: found.and_then(|f| f.counterexample),
         seed: scenario.seed,
-        events: world.event_count(),
-        sim_time_ns: world.now(),
-        trace_hash: world.trace_hash(),
+        events: end.events,
+        sim_time_ns: end.sim_time_ns,
+        trace_hash: end.trace_hash,
         faults: world.applied_faults().to_vec(),
-        stats: world.stats().clone(),
+        stats: end.stats,
         clients: scenario.clients(),
         history,
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,
         trace,
-        reached: world.reached().counts().to_vec(),
+        reached: end.reached,
         beyond_model: faults.beyond_model,
         states: judged.states,
         violation_event: judged.violation_event,
@@ -180,6 +185,8 @@ struct Judged {
     /// The event after which a safety property broke (or the protocol panicked).
     violation_event: Option<u64>,
     states: Vec<StateChange>,
+    /// The run as it ended when a look-ahead for convergence only judged it.
+    ended: Option<RunEnd>,
 }
 
 /// Steps the run and judges it; a panic in protocol code anywhere in between is
@@ -201,16 +208,31 @@ fn drive_and_judge<P: Protocol>(
             states: options.keep_trace.then(StateRecorder::default),
         };
         let violation = drive(world, &mut checks, scenario, churn);
-        let violation_event = violation
+        let mut violation_event = violation
             .as_ref()
             .map(|_| world.event_count().saturating_sub(1));
+        let (mut verdict, mut found) =
+            judge(world, checks.protocol, scenario, model.as_deref(), violation);
+        let mut ended = None;
+        if verdict == Verdict::Pass {
+            let quiet_end_ns = scenario.duration_ns + scenario.quiet_ns;
+            match convergence::judge(world, &mut checks, quiet_end_ns) {
+                Convergence::Immediate => {}
+                Convergence::LookedAhead(end) => ended = Some(end),
+                Convergence::Failed(violation) => {
+                    verdict = Verdict::Fail;
+                    found = Some(Found::from(violation));
+                    violation_event = world.event_count().checked_sub(1);
+                }
+            }
+        }
         let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
-        let (verdict, found) = judge(world, protocol, scenario, model.as_deref(), violation);
         Judged {
             verdict,
             found,
             violation_event,
             states,
+            ended,
         }
     });
     caught.unwrap_or_else(|panic| Judged {
@@ -218,6 +240,7 @@ fn drive_and_judge<P: Protocol>(
         found: Some(Found::from(Violation::of(&PANIC, panic))),
         violation_event: world.event_count().checked_sub(1),
         states: Vec::new(),
+        ended: None,
     })
 }
 
@@ -249,8 +272,8 @@ fn schedule_faults<A: faultline_sim::Actor>(
 
 /// What is checked after every event: the protocol's invariants, and that every
 /// client operation is one the history model knows.
-struct Checks<'a, P> {
-    protocol: &'a mut P,
+pub(crate) struct Checks<'a, P> {
+    pub(crate) protocol: &'a mut P,
     model: Option<&'a dyn HistoryModel>,
     /// Observations already read for unknown operations.
     observations_seen: usize,
@@ -260,7 +283,7 @@ struct Checks<'a, P> {
 }
 
 impl<P: Protocol> Checks<'_, P> {
-    fn after_step(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
+    pub(crate) fn after_step(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
         self.watchdog.after_step(world)?;
         if let Some(states) = self.states.as_mut() {
             states.after_step(world);

@@ -19,7 +19,7 @@ pub mod twopc;
 // are `faultline-api`'s, re-exported so the protocols read `crate::protocol::...`.
 pub use builtin::BuiltinProtocols;
 pub use faultline_api::{
-    assumptions, bugs, harness_properties, history, plan, property, protocol, testkit,
+    assumptions, bugs, convergence, harness_properties, history, plan, property, protocol, testkit,
 };
 pub use faultline_api::{
     BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo, Property, Protocol, ScriptProblem,

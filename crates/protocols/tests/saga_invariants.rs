@@ -259,3 +259,37 @@ fn sagas_and_applied_commands_survive_restarts() {
     assert_eq!(saga.unfinished_ops(&world), 0, "every order answered");
     saga.check_end(&world).expect("healthy at the end");
 }
+
+/// Steps on from `world`, checked after every event, until a violation or `until_ns`.
+fn first_violation(saga: &mut Saga, world: &mut World<SagaNode>, until_ns: u64) -> String {
+    while world.peek_time().is_some_and(|t| t < until_ns) {
+        world.step();
+        if let Err(v) = saga.check_step(world) {
+            return v.property;
+        }
+    }
+    panic!("no violation before {until_ns}ns");
+}
+
+#[test]
+fn a_customer_told_the_end_of_another_order_is_caught() {
+    let (mut saga, mut world) = healthy();
+    // The orchestrator records every open saga as for a different quantity than its
+    // customer ordered; each customer then hears how some other order ended.
+    world.with_context(NodeId(0), |actor, _| match actor {
+        SagaNode::Orchestrator(o) => {
+            let open = o.sagas.values_mut().filter(|s| !s.is_ended());
+            let mut changed = 0;
+            for state in open {
+                state.order.qty += 10;
+                changed += 1;
+            }
+            assert!(changed > 0, "sagas in flight");
+        }
+        _ => panic!("the orchestrator"),
+    });
+    assert_eq!(
+        first_violation(&mut saga, &mut world, 10 * SECOND),
+        "told_as_recorded"
+    );
+}

@@ -229,3 +229,33 @@ fn money_from_nowhere_is_caught() {
     });
     assert_eq!(run.violated_at_end(), "money_conserved");
 }
+
+#[test]
+fn a_lock_kept_after_its_attempt_resolved_is_caught() {
+    let mut run = healthy_run();
+    let (attempt, participant) = decided_attempt(&run.world, true);
+    run.corrupt(participant, |n| {
+        let p = as_participant(n);
+        let account = *p.balances.keys().next().expect("an account");
+        p.locks.insert(account, attempt);
+    });
+    assert_eq!(run.violated(), "locks_held_by_prepared");
+}
+
+#[test]
+fn a_prepared_attempt_that_does_not_lock_its_accounts_is_caught() {
+    let mut run = healthy_run();
+    let attempt = fake_attempt();
+    run.corrupt(1, |n| {
+        let p = as_participant(n);
+        let account = *p.balances.keys().next().expect("an account");
+        let state = TxState {
+            attempt: attempt.number,
+            status: Status::Prepared,
+            changes: vec![AccountChange { account, delta: -1 }],
+        };
+        p.txs.insert(attempt.tx, state);
+        p.prepared.insert(attempt.tx);
+    });
+    assert_eq!(run.violated(), "locks_held_by_prepared");
+}

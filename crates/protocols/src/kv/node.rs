@@ -126,3 +126,21 @@ pub fn unfinished_ops<S: KvServer>(world: &World<KvNode<S>>) -> usize {
         })
         .sum()
 }
+
+/// Each live server's applied key-value state (data, client sessions, commands
+/// applied), for the harness's `converged`: replicas of one log that applied the
+/// same prefix hold equal stores, whatever snapshots or restarts brought them there.
+pub fn store_digests<S: KvServer>(
+    world: &World<KvNode<S>>,
+    store_of: impl Fn(&S) -> &crate::kv::KvStore,
+) -> Vec<crate::convergence::ReplicaDigest> {
+    let servers = world.actors().iter().enumerate();
+    servers
+        .filter_map(|(i, node)| {
+            let store = store_of(node.as_ref()?.as_server()?);
+            let note = format!("applied {} commands", store.applied_count());
+            let node = NodeId(i as u32);
+            Some(crate::convergence::ReplicaDigest::of(node, store, note))
+        })
+        .collect()
+}

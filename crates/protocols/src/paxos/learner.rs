@@ -1,8 +1,11 @@
 //! The learner: records chosen values and executes them strictly in slot order, so
 //! every server's store goes through the same states; a learner that missed decisions
-//! fetches them from the leader.
+//! fetches them from the leader. A leader keeps the decisions it executed in this
+//! incarnation only; one asked for slots before it (it restarted from a snapshot
+//! past them) sends its store instead, which the learner installs: without it, a
+//! learner that fell behind a restarted leader never caught up (`converged`).
 
-use crate::kv::{ApplyOutcome, KvResponse};
+use crate::kv::{ApplyOutcome, KvResponse, KvStore};
 use crate::paxos::messages::{Ballot, Msg, Value};
 use crate::paxos::server::{Ctx, Role, Server};
 use crate::paxos::situations as s;
@@ -95,6 +98,16 @@ impl Server {
     }
 
     pub fn on_fetch(&mut self, ctx: &mut Ctx<'_>, learner: NodeId, from_slot: u64) {
+        let kept_from = self
+            .exec_log
+            .first()
+            .map_or(self.next_exec, |(slot, _)| *slot);
+        if from_slot < kept_from {
+            let through = self.next_exec - 1;
+            let store = self.store.clone();
+            ctx.send(learner, Msg::Snapshot { through, store });
+            return;
+        }
         let through = (self.next_exec - 1).min(from_slot + FETCH_SLOTS_MAX);
         for (slot, value) in self
             .exec_log
@@ -109,5 +122,21 @@ impl Server {
                 },
             );
         }
+    }
+
+    /// Installs the leader's store as of `through`, if it is ahead of this learner;
+    /// decisions past it then execute as usual. Made durable at once, like any
+    /// snapshot, so garbage collection may count on it.
+    pub fn on_snapshot(&mut self, ctx: &mut Ctx<'_>, through: u64, store: KvStore) {
+        if through < self.next_exec {
+            return; // caught up meanwhile
+        }
+        ctx.sometimes(s::CAUGHT_UP_FROM_SNAPSHOT);
+        self.store = store;
+        self.next_exec = through + 1;
+        self.decided = self.decided.split_off(&self.next_exec);
+        self.pending_replies = self.pending_replies.split_off(&self.next_exec);
+        self.write_snapshot(ctx);
+        self.execute(ctx);
     }
 }

@@ -74,6 +74,13 @@ pub enum Msg {
     Fetch {
         from_slot: u64,
     },
+    /// The answer to a fetch the leader can no longer serve slot by slot (it
+    /// restarted from a snapshot past them): its store as of slot `through`. Last,
+    /// so the variants before it hash as they did before it was added.
+    Snapshot {
+        through: u64,
+        store: KvStore,
+    },
 }
 
 impl From<KvRequest> for Msg {

@@ -164,6 +164,17 @@ impl Protocol for Paxos {
     fn unfinished_ops(&self, world: &World<PaxosNode>) -> usize {
         unfinished_ops(world)
     }
+
+    /// Every live server's key-value store: once the faults heal, each applies the
+    /// same decided prefix.
+    fn replica_digests(
+        &self,
+        world: &World<PaxosNode>,
+    ) -> Option<Vec<crate::convergence::ReplicaDigest>> {
+        Some(crate::kv::node::store_digests(world, |server| {
+            &server.store
+        }))
+    }
 }
 
 /// No server's store applied more commands than clients invoked (sessions turn

@@ -157,6 +157,7 @@ impl Server {
                 }
             }
             Msg::Fetch { from_slot } => self.on_fetch(ctx, from, from_slot),
+            Msg::Snapshot { through, store } => self.on_snapshot(ctx, through, store),
             Msg::Response(_) => {}
         }
     }

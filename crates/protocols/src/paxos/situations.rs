@@ -16,6 +16,8 @@ pub const FILLED_HOLE_WITH_NOOP: &str = "a new leader filled a hole with a no-op
 pub const LEADER_STEPPED_DOWN: &str = "a leader stepped down on a higher ballot";
 pub const LEARNED_OUT_OF_ORDER: &str = "a learner learned a decision past a hole";
 pub const FETCHED_MISSED_DECISIONS: &str = "a learner behind the leader fetched missed decisions";
+pub const CAUGHT_UP_FROM_SNAPSHOT: &str =
+    "a learner behind a restarted leader caught up from the leader's snapshot";
 pub const SLOT_TAKEN_BY_OTHER_COMMAND: &str =
     "a slot a leader proposed in was decided with another command";
 pub const RETRY_ANSWERED_FROM_SESSION: &str = "a retried command was answered from its session";
@@ -33,6 +35,7 @@ pub const SITUATIONS: &[&str] = &[
     LEADER_STEPPED_DOWN,
     LEARNED_OUT_OF_ORDER,
     FETCHED_MISSED_DECISIONS,
+    CAUGHT_UP_FROM_SNAPSHOT,
     SLOT_TAKEN_BY_OTHER_COMMAND,
     RETRY_ANSWERED_FROM_SESSION,
 ];

@@ -196,4 +196,15 @@ impl Protocol for Raft {
     fn unfinished_ops(&self, world: &World<RaftNode>) -> usize {
         unfinished_ops(world)
     }
+
+    /// Every live server's key-value store: once the faults heal, each applies the
+    /// same decided prefix.
+    fn replica_digests(
+        &self,
+        world: &World<RaftNode>,
+    ) -> Option<Vec<crate::convergence::ReplicaDigest>> {
+        Some(crate::kv::node::store_digests(world, |server| {
+            &server.store
+        }))
+    }
 }

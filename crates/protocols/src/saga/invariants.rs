@@ -12,6 +12,12 @@
 //! - `cancelled_net_zero`: an order its customer was told failed has net charge 0, no
 //!   stock held or shipped for it, and no delivery: when told, and at every later
 //!   effect.
+//! - `told_as_recorded`: when a customer is told how its k-th order ended, the
+//!   orchestrator has ended a saga under that order's request id (customer, k), for
+//!   the same item and quantity, and ended it the way the customer was told
+//!   (completed for `ok`, cancelled for `fail`). What clients hear must be what the
+//!   orchestrator recorded: a request id reused for a new order, or an answer
+//!   meant for another order, fails here.
 //! - `money_conserved`: balances plus revenue equal the opening balances.
 //! - `stock_conserved`: per item, on hand plus reserved plus shipped equal the
 //!   opening stock.
@@ -21,16 +27,17 @@
 //! Liveness (every saga ends after the faults heal) is the harness's, through
 //! `unfinished_ops`.
 
+use crate::history::ClientEvent;
 use crate::history::ClientEventKind;
 use crate::kv::properties::AT_MOST_ONCE;
 use crate::property::Property;
 use crate::protocol::Violation;
 use crate::saga::books::{Inventory, Payment};
 use crate::saga::config::{SagaConfig, ORCHESTRATOR, SERVERS};
-use crate::saga::messages::{Action, Command, OrderId, Outcome, SagaEnd, Service};
+use crate::saga::messages::{Action, Command, Order, OrderId, Outcome, SagaEnd, Service};
 use crate::saga::node::SagaNode;
 use crate::saga::properties::{
-    CANCELLED_NET_ZERO, MONEY_CONSERVED, SAGA_ATOMICITY, STOCK_CONSERVED,
+    CANCELLED_NET_ZERO, MONEY_CONSERVED, SAGA_ATOMICITY, STOCK_CONSERVED, TOLD_AS_RECORDED,
 };
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::World;
@@ -105,6 +112,8 @@ pub struct SagaChecker {
     effects: BTreeMap<OrderId, Effects>,
     /// How the orchestrator ended each saga (the latest, if it ended one twice).
     ends: BTreeMap<OrderId, SagaEnd>,
+    /// The order each ended saga was for.
+    ended_orders: BTreeMap<OrderId, Order>,
     told_failed: BTreeSet<OrderId>,
 }
 
@@ -121,6 +130,7 @@ impl SagaChecker {
             placed: BTreeMap::new(),
             effects: BTreeMap::new(),
             ends: BTreeMap::new(),
+            ended_orders: BTreeMap::new(),
             told_failed: BTreeSet::new(),
         }
     }
@@ -220,6 +230,9 @@ impl SagaChecker {
         self.ended_cursor = log.len();
         for &(id, end) in &log[from..] {
             self.ends.insert(id, end);
+            if let Some(saga) = orchestrator.sagas.get(&id) {
+                self.ended_orders.insert(id, saga.order);
+            }
             let effects = self.effects.get(&id).copied().unwrap_or_default();
             self.check_ended(id, end, &effects)?;
         }
@@ -233,13 +246,18 @@ impl SagaChecker {
         for observed in &observations[from..] {
             let event = &observed.value;
             let placed = self.placed.entry(event.process).or_default();
+            if event.kind == ClientEventKind::Invoke {
+                *placed += 1;
+                continue;
+            }
+            let id = OrderId {
+                customer: (event.process - SERVERS as u64) as u32,
+                seq: *placed,
+            };
+            self.check_told(id, event)?;
             match event.kind {
-                ClientEventKind::Invoke => *placed += 1,
+                ClientEventKind::Invoke => {}
                 ClientEventKind::Fail => {
-                    let id = OrderId {
-                        customer: (event.process - SERVERS as u64) as u32,
-                        seq: *placed,
-                    };
                     self.told_failed.insert(id);
                     let effects = self.effects.get(&id).copied().unwrap_or_default();
                     self.check_net_zero(id, &effects, "when its customer was told it failed")?;
@@ -248,6 +266,41 @@ impl SagaChecker {
             }
         }
         Ok(())
+    }
+
+    /// `told_as_recorded` for one answer a customer heard about its order `id`.
+    fn check_told(&self, id: OrderId, event: &ClientEvent) -> Result<(), Violation> {
+        let told = match event.kind {
+            ClientEventKind::Ok => "completed",
+            ClientEventKind::Fail => "cancelled",
+            ClientEventKind::Invoke | ClientEventKind::Info => return Ok(()),
+        };
+        let item = event.key.as_deref().and_then(|k| k.strip_prefix('i'));
+        let ordered = format!(
+            "i{}×{}",
+            item.unwrap_or("?"),
+            event.value.as_deref().unwrap_or("?")
+        );
+        let (Some(order), Some(end)) = (self.ended_orders.get(&id), self.ends.get(&id)) else {
+            return violation(
+                &TOLD_AS_RECORDED,
+                format!("{id} ({ordered}) was told it {told}, but no saga of that id ended"),
+            );
+        };
+        let recorded = format!("i{}×{}", order.item, order.qty);
+        let ended = match end {
+            SagaEnd::Completed => "completed",
+            SagaEnd::Cancelled(_) => "cancelled",
+        };
+        if recorded == ordered && ended == told {
+            return Ok(());
+        }
+        violation(
+            &TOLD_AS_RECORDED,
+            format!(
+                "{id} ({ordered}) was told it {told}, but its saga was for {recorded} and {ended}"
+            ),
+        )
     }
 
     fn check_ended(&self, id: OrderId, end: SagaEnd, effects: &Effects) -> Result<(), Violation> {

@@ -13,6 +13,11 @@ pub const CANCELLED_NET_ZERO: Property = Property::new(
     "cancelled_net_zero",
     "an order its customer was told failed has no charge, stock or delivery, net",
 );
+pub const TOLD_AS_RECORDED: Property = Property::new(
+    "told_as_recorded",
+    "a customer told how its order ended was told the end of a saga the orchestrator \
+     ran for that very order (its request id, item and quantity)",
+);
 pub const MONEY_CONSERVED: Property = Property::new(
     "money_conserved",
     "balances plus revenue equal the opening balances",
@@ -26,6 +31,7 @@ pub const PROPERTIES: &[Property] = &[
     AT_MOST_ONCE,
     SAGA_ATOMICITY,
     CANCELLED_NET_ZERO,
+    TOLD_AS_RECORDED,
     MONEY_CONSERVED,
     STOCK_CONSERVED,
 ];

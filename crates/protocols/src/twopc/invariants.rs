@@ -15,7 +15,12 @@
 //!   vote timer fires is a cause (a timeout on a slow network), as is a no vote;
 //! - `prepared_durable`: a participant's PREPARED record is on disk before its yes
 //!   vote leaves;
-//! - `decision_durable`: the coordinator's decision is on disk before it is sent.
+//! - `decision_durable`: the coordinator's decision is on disk before it is sent;
+//! - `locks_held_by_prepared`: a participant's account locks are held exactly by
+//!   its prepared (in-doubt) attempts: each account of a prepared attempt is locked
+//!   by it, and no lock outlives its attempt's outcome. A lock kept after the
+//!   outcome blocks every later transfer on the account; one released early lets
+//!   two attempts overlap.
 //!
 //! At the end, once the faults have healed and the clients are done:
 //! - `all_decided` (AC5): every attempt begun is decided, and no participant is still
@@ -28,10 +33,10 @@ use crate::twopc::bank::Bank;
 use crate::twopc::coordinator::{AttemptState, Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
-use crate::twopc::participant::Status;
+use crate::twopc::participant::{Participant, Status};
 use crate::twopc::properties::{
     ABORT_WITHOUT_CAUSE, AGREEMENT, ALL_DECIDED, COMMIT_NEEDS_ALL_YES, DECISION_DURABLE,
-    MONEY_CONSERVED, NO_REVERSAL, PREPARED_DURABLE,
+    LOCKS_HELD_BY_PREPARED, MONEY_CONSERVED, NO_REVERSAL, PREPARED_DURABLE,
 };
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
@@ -67,6 +72,41 @@ fn outcome_name(commit: bool) -> &'static str {
     } else {
         "abort"
     }
+}
+
+/// `locks_held_by_prepared` on one participant: every lock's holder is its
+/// transaction's prepared attempt, and every prepared attempt holds its accounts.
+fn check_locks(i: usize, participant: &Participant) -> Result<(), Violation> {
+    for (&account, &holder) in &participant.locks {
+        let state = participant.txs.get(&holder.tx);
+        let prepared = state.is_some_and(|s| s.attempt == holder.number)
+            && participant.prepared.contains(&holder.tx)
+            && state.is_some_and(|s| s.status == Status::Prepared);
+        if !prepared {
+            let now = state.map_or("unknown".to_string(), |s| {
+                format!("attempt {} {:?}", s.attempt, s.status)
+            });
+            let detail = format!(
+                "n{i} still locks account {account} for {holder}, which is not prepared ({} is at {now})",
+                holder.tx
+            );
+            return violation(&LOCKS_HELD_BY_PREPARED, detail);
+        }
+    }
+    for attempt in participant.prepared() {
+        let changes = &participant.txs[&attempt.tx].changes;
+        let unlocked = changes
+            .iter()
+            .find(|c| participant.locks.get(&c.account) != Some(&attempt));
+        if let Some(change) = unlocked {
+            let detail = format!(
+                "n{i} is prepared for {attempt} but does not lock its account {}",
+                change.account
+            );
+            return violation(&LOCKS_HELD_BY_PREPARED, detail);
+        }
+    }
+    Ok(())
 }
 
 /// Faults applied and messages lost so far: what can excuse an abort.
@@ -196,7 +236,7 @@ impl TwoPcChecker {
             self.record_outcome(i as u32, attempt, commit)?;
         }
         self.read[i] = (participant.vote_log.len(), participant.outcome_log.len());
-        Ok(())
+        check_locks(i, participant)
     }
 
     /// AC2 for the process, then AC1 against every other process.

@@ -53,7 +53,7 @@ pub struct Participant {
     config: Rc<TwoPcConfig>,
     pub balances: BTreeMap<u32, i64>,
     /// Account → the prepared attempt that holds it.
-    locks: BTreeMap<u32, Attempt>,
+    pub locks: BTreeMap<u32, Attempt>,
     pub txs: BTreeMap<TxId, TxState>,
     /// The transactions of `txs` whose latest attempt is prepared: kept in step with
     /// it, so finding the undecided ones (every event, for liveness) is cheap.

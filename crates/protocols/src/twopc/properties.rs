@@ -33,6 +33,11 @@ pub const DECISION_DURABLE: Property = Property::new(
     "decision_durable",
     "the coordinator's decision is on disk before it is sent",
 );
+pub const LOCKS_HELD_BY_PREPARED: Property = Property::new(
+    "locks_held_by_prepared",
+    "a participant's account locks are held exactly by its prepared attempts, each \
+     released when its attempt resolves",
+);
 pub const MONEY_CONSERVED: Property = Property::new(
     "money_conserved",
     "at the end the balances add up to what the bank started with",
@@ -46,5 +51,6 @@ pub const PROPERTIES: &[Property] = &[
     ALL_DECIDED,
     PREPARED_DURABLE,
     DECISION_DURABLE,
+    LOCKS_HELD_BY_PREPARED,
     MONEY_CONSERVED,
 ];

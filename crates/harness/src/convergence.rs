@@ -1,0 +1,96 @@
+//! The `converged` judgement: once the faults healed and every client operation
+//! completed, every live replica reaches the same applied state.
+//!
+//! A run ends as soon as its clients are done, and replicas may still lag then by a
+//! heartbeat. So a run that passed every other judgement looks ahead: the same
+//! world steps on, its invariants still checked after every event, until the
+//! replicas' digests ([`Protocol::replica_digests`]) agree, for as long as the quiet
+//! period lasts and at least [`LOOK_AHEAD_NS_MIN`] after the clients finished. If they
+//! never agree, the run fails `converged` and its trace runs through the look-ahead,
+//! so a replay shows the replicas not converging. If they agree, the run is reported
+//! as it ended (events, hash, statistics as before): the look-ahead only judged it,
+//! and the trace hashes of passing runs stay what they were.
+
+use crate::run::Checks;
+use faultline_api::convergence::{agree, disagreement};
+use faultline_api::harness_properties::CONVERGED;
+use faultline_api::{Protocol, Violation};
+use faultline_sim::time::format_nanos;
+use faultline_sim::world::Stats;
+use faultline_sim::{Nanos, World, SECOND};
+
+/// The least time replicas are given to converge after the clients finished, however
+/// little of the quiet period is left.
+pub const LOOK_AHEAD_NS_MIN: Nanos = SECOND;
+
+/// A run as it ended, before any look-ahead: what its outcome reports when the
+/// look-ahead finds nothing.
+#[derive(Clone, Debug)]
+pub(crate) struct RunEnd {
+    pub events: u64,
+    pub sim_time_ns: Nanos,
+    pub trace_hash: u64,
+    pub stats: Stats,
+    pub reached: Vec<(&'static str, u64)>,
+}
+
+impl RunEnd {
+    pub fn of<A: faultline_sim::Actor>(world: &World<A>) -> Self {
+        RunEnd {
+            events: world.event_count(),
+            sim_time_ns: world.now(),
+            trace_hash: world.trace_hash(),
+            stats: world.stats().clone(),
+            reached: world.reached().counts().to_vec(),
+        }
+    }
+}
+
+/// What judging convergence found.
+pub(crate) enum Convergence {
+    /// Nothing to judge, or the replicas agreed without another event.
+    Immediate,
+    /// They agreed after a look-ahead; the run is reported as it ended.
+    LookedAhead(RunEnd),
+    /// They never agreed, or an invariant broke while looking ahead.
+    Failed(Violation),
+}
+
+/// Judges convergence of a run whose clients are done, stepping on until the
+/// replicas agree or `quiet_end_ns` (and the least look-ahead) passes.
+pub(crate) fn judge<P: Protocol>(
+    world: &mut World<P::Node>,
+    checks: &mut Checks<'_, P>,
+    quiet_end_ns: Nanos,
+) -> Convergence {
+    let agreed = |world: &World<P::Node>, checks: &Checks<'_, P>| {
+        checks
+            .protocol
+            .replica_digests(world)
+            .is_none_or(|d| agree(&d))
+    };
+    if agreed(world, checks) {
+        return Convergence::Immediate;
+    }
+    let ended = RunEnd::of(world);
+    let until_ns = quiet_end_ns.max(ended.sim_time_ns.saturating_add(LOOK_AHEAD_NS_MIN));
+    while world.peek_time().is_some_and(|t| t <= until_ns) {
+        world.step();
+        if let Err(violation) = checks.after_step(world) {
+            return Convergence::Failed(violation);
+        }
+        if agreed(world, checks) {
+            return Convergence::LookedAhead(ended);
+        }
+    }
+    let digests = checks.protocol.replica_digests(world).unwrap_or_default();
+    Convergence::Failed(Violation::of(
+        &CONVERGED,
+        format!(
+            "the replicas still differ at {}, {} after the clients finished: {}",
+            format_nanos(world.now()),
+            format_nanos(world.now().saturating_sub(ended.sim_time_ns)),
+            disagreement(&digests)
+        ),
+    ))
+}
