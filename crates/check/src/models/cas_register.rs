@@ -89,7 +89,7 @@ impl Model for CasRegister {
     /// Only a write or CAS can change the state: what the read saw must be the
     /// current value or one a remaining write or CAS may still set.
     fn prunes_by_reachability(&self) -> bool {
-        false
+        true
     }
 
     fn may_reach(&self, state: &Val, later: &Op) -> bool {
