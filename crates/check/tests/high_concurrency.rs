@@ -37,7 +37,9 @@ fn history(poisoned: usize) -> String {
         let idle: Vec<u64> = (0..CLIENTS)
             .filter(|p| !open.iter().any(|o| o.0 == *p))
             .collect();
-        if invoked < OPERATIONS && !idle.is_empty() && (open.is_empty() || next(&mut rng) % 2 == 0)
+        if invoked < OPERATIONS
+            && !idle.is_empty()
+            && (open.is_empty() || next(&mut rng).is_multiple_of(2))
         {
             let process = idle[(next(&mut rng) % idle.len() as u64) as usize];
             let (a, b) = (next(&mut rng) % 5, next(&mut rng) % 5);
