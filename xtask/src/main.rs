@@ -32,7 +32,8 @@ fn main() -> Result<()> {
         Some("docs") => docs::run(),
         Some("mutants") => mutants::run(&args[1..]),
         _ => bail!(
-            "usage: cargo xtask ci | bench | bughunt [--seeds N] | docs | mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J]"
+            "usage: cargo xtask ci | bench | bughunt [--seeds N] | docs | mutants [--protocol P] \
+                [--sample N] [--seeds A..B] [--jobs J]"
         ),
     }
 }

@@ -231,7 +231,10 @@ fn chromium() -> Option<&'static str> {
 #[test]
 fn the_report_renders_in_headless_chromium() {
     let Some(browser) = chromium() else {
-        eprintln!("\n!!!!!!!! SKIPPED the_report_renders_in_headless_chromium: chromium is not installed (apt-get install chromium) !!!!!!!!\n");
+        eprintln!(
+            "\n!!!!!!!! SKIPPED the_report_renders_in_headless_chromium: chromium is not \
+            installed (apt-get install chromium) !!!!!!!!\n"
+        );
         return;
     };
     let dir = workdir("chromium");

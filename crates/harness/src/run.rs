@@ -331,7 +331,8 @@ fn judge<P: Protocol>(
     let unfinished = protocol.unfinished_ops(world);
     if unfinished > 0 {
         let detail = format!(
-            "{unfinished} client operations still unfinished at {} (the quiet period after the faults healed ran out)",
+            "{unfinished} client operations still unfinished at {} (the quiet period after the \
+                faults healed ran out)",
             faultline_sim::time::format_nanos(world.now())
         );
         return (Verdict::Stuck, Some(found(Violation::of(&STUCK, detail))));

@@ -117,7 +117,10 @@ impl Protocol for Recovery {
 const CRASHES: &str = r#"{
   "name": "crashes",
   "protocol": { "kind": "recovery", "nodes": 3 },
-  "faults": { "random": { "crash_every": "300ms", "crash_for": "100ms", "partition_every": "200ms", "partition_for": "100ms" } },
+  "faults": { "random": {
+    "crash_every": "300ms", "crash_for": "100ms",
+    "partition_every": "200ms", "partition_for": "100ms"
+  } },
   "duration": "3s",
   "quiet": "100ms",
   "seed": 4

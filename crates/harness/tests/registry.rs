@@ -121,7 +121,9 @@ fn a_model_its_name_does_not_match_is_refused() {
 
 #[test]
 #[should_panic(
-    expected = "protocol `variant`: bug `variant.typo` violates `ball_in_ordr`, which is neither one of its properties() (ball_in_order) nor a harness property (linearizability, stuck, history_model, panic, runaway)"
+    expected = "protocol `variant`: bug `variant.typo` violates `ball_in_ordr`, which is neither \
+        one of its properties() (ball_in_order) nor a harness property (linearizability, stuck, \
+        history_model, panic, runaway)"
 )]
 fn a_bug_citing_a_property_its_protocol_does_not_declare_is_refused() {
     let _ = Registry::empty().with::<Variant<TYPO_IN_BUG>>();
@@ -144,7 +146,8 @@ fn a_property_declared_twice_is_refused() {
 #[test]
 #[cfg(debug_assertions)]
 #[should_panic(
-    expected = "protocol `variant` raised a violation of `ball_in_ordr`, which is neither one of its properties() (ball_in_order)"
+    expected = "protocol `variant` raised a violation of `ball_in_ordr`, which is neither one of \
+        its properties() (ball_in_order)"
 )]
 fn a_run_failing_with_a_property_its_protocol_does_not_declare_is_a_debug_assertion() {
     let registry = Registry::empty().with::<Variant<TYPO_IN_RUN>>();

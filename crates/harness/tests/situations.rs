@@ -115,7 +115,8 @@ fn a_situation_declared_twice_is_refused() {
 #[test]
 #[cfg(debug_assertions)]
 #[should_panic(
-    expected = "protocol `marking` marked the situation `a node started`, which its situations() does not declare (something no run does)"
+    expected = "protocol `marking` marked the situation `a node started`, which its situations() \
+        does not declare (something no run does)"
 )]
 fn a_run_marking_a_situation_its_protocol_does_not_declare_is_a_debug_assertion() {
     let registry = Registry::empty().with::<Marking<DECLARES_ONLY_NEVER>>();

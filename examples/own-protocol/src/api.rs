@@ -7,7 +7,8 @@ pub use faultline::api::protocol::{
     Violation, Workload,
 };
 
-/// Named bugs, declared properties (and the harness's own), the client history, what clients run and when, and the test driver.
+/// Named bugs, declared properties (and the harness's own), the client history, what clients run
+/// and when, and the test driver.
 pub use faultline::api::bugs::{BugInfo, Bugs};
 pub use faultline::api::harness_properties::LINEARIZABILITY;
 pub use faultline::api::history::{ClientEvent, ClientEventKind, TimedClientEvent};

@@ -8,12 +8,14 @@ use crate::bugs::AbdBugs;
 pub const OPTIONS: &[OptionInfo] = &[
     OptionInfo {
         name: "retry_ms",
-        meaning: "how long a client waits before resending the current phase to the replicas that have not answered",
+        meaning: "how long a client waits before resending the current phase to the replicas that \
+            have not answered",
         default: "40",
     },
     OptionInfo {
         name: "give_up_ms",
-        meaning: "how long a client runs one operation before giving up and reporting it as info (outcome unknown); at least retry_ms",
+        meaning: "how long a client runs one operation before giving up and reporting it as info \
+            (outcome unknown); at least retry_ms",
         default: "1000",
     },
 ];

@@ -15,7 +15,8 @@
 //! store, durable before it acks, recovered in `on_start`), [`client`] (the two
 //! phases, resends, giving up), [`op`] (read/write and scripts), [`node`] (the actor
 //! enum), [`config`] (options), [`bugs`], [`properties`] (what is checked),
-//! [`invariants`] (how), [`situations`] (the paths a good scenario reaches). Everything from faultline comes through [`api`].
+//! [`invariants`] (how), [`situations`] (the paths a good scenario reaches). Everything from
+//! faultline comes through [`api`].
 
 pub mod api;
 pub mod bugs;
