@@ -6,7 +6,7 @@
 //! protocol does not declare is caught by a debug assertion.
 
 use faultline_api::{
-    BugInfo, OptionInfo, Property, Protocol, Setup, SetupError, Violation, HARNESS_PROPERTIES,
+    BugInfo, Property, Protocol, Setup, SetupError, Violation, HARNESS_PROPERTIES,
 };
 use faultline_check::{HistoryModel, ModelKind};
 use faultline_harness::{run, Registry, RunOptions, Scenario};
@@ -51,6 +51,7 @@ const TWICE: &[Property] = &[
 
 impl<const CHANGE: u8> Protocol for Variant<CHANGE> {
     type Node = PingPongNode;
+    type Options = <PingPong as Protocol>::Options;
     const NAME: &'static str = "variant";
     const SUMMARY: &'static str = "test: ping-pong under another name";
     const HISTORY_MODEL: Option<&'static str> = None;
@@ -61,10 +62,6 @@ impl<const CHANGE: u8> Protocol for Variant<CHANGE> {
             TYPO_IN_BUG | TYPO_UNDECLARED => MISSPELT,
             _ => &[],
         }
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        PingPong::options()
     }
 
     fn properties() -> &'static [Property] {

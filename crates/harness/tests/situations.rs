@@ -4,7 +4,7 @@
 //! that marks one its protocol does not declare is caught by a debug assertion
 //! (a protocol that declares none may mark any).
 
-use faultline_api::{BugInfo, OptionInfo, Protocol, Setup, SetupError, Violation};
+use faultline_api::{BugInfo, Protocol, Setup, SetupError, Violation};
 use faultline_harness::{run, Outcome, Registry, RunOptions, Scenario};
 use faultline_sim::{Actor, Context, NodeId, World};
 use serde::Serialize;
@@ -44,15 +44,12 @@ impl Actor for MarkingNode {
 
 impl<const DECLARED: u8> Protocol for Marking<DECLARED> {
     type Node = MarkingNode;
+    type Options = ();
     const NAME: &'static str = "marking";
     const SUMMARY: &'static str = "test: nodes that mark a situation when they start";
     const HISTORY_MODEL: Option<&'static str> = None;
 
     fn bugs() -> &'static [BugInfo] {
-        &[]
-    }
-
-    fn options() -> &'static [OptionInfo] {
         &[]
     }
 

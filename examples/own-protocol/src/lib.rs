@@ -32,7 +32,7 @@ pub mod situations;
 pub mod timestamp;
 
 use crate::api::{
-    BugInfo, NodeId, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+    BugInfo, NodeId, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
     Violation, Workload, World,
 };
 use crate::config::AbdConfig;
@@ -56,6 +56,7 @@ impl Abd {
 
 impl Protocol for Abd {
     type Node = AbdNode;
+    type Options = config::AbdOptions;
     const NAME: &'static str = "abd";
     const SUMMARY: &'static str =
         "ABD quorum register: leaderless multi-writer reads and writes on majorities of replicas";
@@ -68,10 +69,6 @@ impl Protocol for Abd {
 
     fn bugs() -> &'static [BugInfo] {
         bugs::BUGS
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        config::OPTIONS
     }
 
     fn properties() -> &'static [Property] {

@@ -163,7 +163,8 @@ impl TwoPcChecker {
         let every_yes_in_hand = state.is_some_and(holds_every_yes);
         if !entry.commit && !entry.recovered && every_yes_in_hand && undisturbed {
             let detail = format!(
-                "the coordinator aborted {attempt} holding a yes vote from every participant, and nothing failed"
+                "the coordinator aborted {attempt} holding a yes vote from every participant, and \
+                    nothing failed"
             );
             return violation(&ABORT_WITHOUT_CAUSE, detail);
         }
