@@ -17,8 +17,16 @@ const ACTIVE_KEYS: u64 = 8;
 const APPENDS_PER_KEY: u64 = 40;
 
 pub fn section(faultline: &str, doc: &mut String) -> Result<()> {
-    doc.push_str("## Isolation checker\n\n`faultline check HISTORY --model list-append --consistency strict-serializable` on generated serializable list-append histories (10 processes, 1-4 operations per transaction, 8 active keys rotating every 40 appends). Peak memory is the whole process's.\n\n");
-    doc.push_str("| transactions | history size | check time | transactions/s | dependency edges | peak RSS |\n|---|---|---|---|---|---|\n");
+    doc.push_str(
+        "## Isolation checker\n\n`faultline check HISTORY --model list-append \
+         --consistency strict-serializable` on generated serializable list-append \
+         histories (10 processes, 1-4 operations per transaction, 8 active keys rotating \
+         every 40 appends). Peak memory is the whole process's.\n\n",
+    );
+    doc.push_str(
+        "| transactions | history size | check time | transactions/s | dependency edges \
+        | peak RSS |\n|---|---|---|---|---|---|\n",
+    );
     let dir =
         std::env::temp_dir().join(format!("faultline-bench-isolation-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -28,7 +36,11 @@ pub fn section(faultline: &str, doc: &mut String) -> Result<()> {
         let _ = writeln!(doc, "{}", row(faultline, &path, size)?);
     }
     let _ = std::fs::remove_dir_all(&dir);
-    doc.push_str("\nCommand: `cargo xtask bench` writes the histories, then `faultline check FILE --model list-append --consistency strict-serializable --json` (check time is the checker's own `wall_ns`; peak RSS from `/usr/bin/time`).\n\n");
+    doc.push_str(
+        "\nCommand: `cargo xtask bench` writes the histories, then `faultline check FILE \
+         --model list-append --consistency strict-serializable --json` (check time is the \
+         checker's own `wall_ns`; peak RSS from `/usr/bin/time`).\n\n",
+    );
     Ok(())
 }
 

@@ -10,8 +10,16 @@ use std::fmt::Write;
 pub fn section(release: &str, doc: &mut String) -> Result<()> {
     let fuzz = cmd::faultline_fuzz()?;
     let present = cmd::default_scenarios(release)?;
-    doc.push_str("## The fuzz profile's cost\n\nCampaigns run the `fuzz` profile (release with `debug-assertions` and `overflow-checks`), so every `debug_assert!` in the protocols and the kernel is checked while bugs are hunted. Its cost against the release build, same scenario and seed:\n\n");
-    doc.push_str("| scenario | release events/s | fuzz profile events/s | fuzz / release |\n|---|---|---|---|\n");
+    doc.push_str(
+        "## The fuzz profile's cost\n\nCampaigns run the `fuzz` profile (release with \
+        `debug-assertions` and `overflow-checks`), so every `debug_assert!` in the protocols and \
+        the kernel is checked while bugs are hunted. Its cost against the release build, same \
+        scenario and seed:\n\n",
+    );
+    doc.push_str(
+        "| scenario | release events/s | fuzz profile events/s | fuzz / release \
+        |\n|---|---|---|---|\n",
+    );
     for scenario in present {
         let args = [scenario.as_str(), "--repeat", "5"];
         let fast = bench_json(release, &args)?["events_per_second"].clone();
@@ -24,6 +32,9 @@ pub fn section(release: &str, doc: &mut String) -> Result<()> {
             millions(&checked)
         );
     }
-    doc.push_str("\nCommand: `faultline bench SCENARIO --repeat 5` with `target/release/faultline` and `target/fuzz/faultline` (`cargo build --profile fuzz -p faultline-cli`).\n\n");
+    doc.push_str(
+        "\nCommand: `faultline bench SCENARIO --repeat 5` with `target/release/faultline` \
+        and `target/fuzz/faultline` (`cargo build --profile fuzz -p faultline-cli`).\n\n",
+    );
     Ok(())
 }

@@ -15,12 +15,18 @@ use std::time::Instant;
 const LARGE_RUN: &str = "scenarios/bench/raft_long.json";
 
 pub fn section(faultline: &str, doc: &mut String) -> Result<()> {
-    doc.push_str("## Reports\n\nTarget: the report of a 10-simulated-second nemesis run stays under a few MB and opens in under a second; a 100,000-event run still opens.\n\n");
+    doc.push_str(
+        "## Reports\n\nTarget: the report of a 10-simulated-second nemesis run stays \
+        under a few MB and opens in under a second; a 100,000-event run still opens.\n\n",
+    );
     let Some(browser) = browser() else {
         doc.push_str("Not measured: Chromium is not installed (`apt-get install chromium`).\n\n");
         return Ok(());
     };
-    doc.push_str("| run | events | page size | written in | Chromium open (whole) | page script |\n|---|---|---|---|---|---|\n");
+    doc.push_str(
+        "| run | events | page size | written in | Chromium open (whole) | page script \
+        |\n|---|---|---|---|---|---|\n",
+    );
     let mut scenarios: Vec<String> = cmd::default_scenarios(faultline)?
         .into_iter()
         .filter(|s| s.ends_with("/nemesis.json"))
@@ -32,7 +38,11 @@ pub fn section(faultline: &str, doc: &mut String) -> Result<()> {
         let _ = writeln!(doc, "{}", row(faultline, &browser, scenario, &dir)?);
     }
     let _ = std::fs::remove_dir_all(&dir);
-    doc.push_str("\nCommand: `faultline report SCENARIO -o run.html` (release build), then `chromium --headless --dump-dom file://…/run.html`; the page script time is the chart's `data-render-ms`.\n\n");
+    doc.push_str(
+        "\nCommand: `faultline report SCENARIO -o run.html` (release build), then \
+         `chromium --headless --dump-dom file://…/run.html`; the page script time is the \
+         chart's `data-render-ms`.\n\n",
+    );
     Ok(())
 }
 

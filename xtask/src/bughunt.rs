@@ -28,17 +28,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let save = args.iter().any(|a| a == "--save-regressions");
     let faultline = cmd::faultline_fuzz()?;
     let bugs: Vec<Value> = serde_json::from_str(&output(&faultline, &["list", "bugs", "--json"])?)?;
-    let mut section = format!(
-        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug (`docs/bugs.md`), fuzzed on its default scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \
-(`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds 0..{seeds} --bug NAME [--swarm]`). \
-\"Seeds to detection\" is the first failing seed + 1; \"failing seeds\" counts the failures over the whole range (every campaign runs with `--keep-going`). The shrunk reproducer comes from `faultline shrink` on the first failure \
-(target: at most 10 faults and 30 client operations, under 60 s).\n\n"
-    );
+    let mut section = section_head(seeds);
     let mut baselines = String::new();
-    section += "| bug | expected property | seeds to detection | failing seeds | property caught | with --swarm | failing with --swarm | shrunk: faults / ops / sim time | shrink time |\n|---|---|---|---|---|---|---|---|---|\n";
     let mut scenarios_seen: Vec<String> = Vec::new();
     for bug in &bugs {
-        let name = bug["name"].as_str().context("bug name")?;
         let scenario = bug["scenario"]
             .as_str()
             .context("bug scenario")?
@@ -58,39 +51,58 @@ pub fn run(args: &[String]) -> Result<()> {
                 }
             );
         }
-        let plain = hunt(&faultline, &scenario, seeds, Some(name), false)?;
-        let swarm = hunt(&faultline, &scenario, seeds, Some(name), true)?;
-        let expected: Vec<&str> = bug["violates"]
-            .as_array()
-            .map_or(Vec::new(), |v| v.iter().filter_map(Value::as_str).collect());
-        let (shrunk, shrink_time) = match plain.trace.as_ref().or(swarm.trace.as_ref()) {
-            Some(trace) => shrink(&faultline, trace, name, bug, save)?,
-            None => ("not found".into(), "-".into()),
-        };
-        let _ = writeln!(
-            section,
-            "| `{name}`{} | {} | {} | {} | {} | {} | {} | {shrunk} | {shrink_time} |",
-            if scenario.ends_with("/nemesis.json") {
-                String::new()
-            } else {
-                format!(" (on `{scenario}`)")
-            },
-            expected.join(", "),
-            seeds_to_detection(&plain, seeds),
-            plain.failed,
-            plain
-                .property
-                .clone()
-                .or(swarm.property.clone())
-                .unwrap_or_else(|| "-".into()),
-            seeds_to_detection(&swarm, seeds),
-            swarm.failed,
-        );
+        section += &bug_row(&faultline, bug, &scenario, seeds, save)?;
     }
     section += "\nBaselines (the same seeds with no bug switched on):\n\n";
     section += &baselines;
     section += &format!("\n{BUGHUNT_END}\n");
     replace_bughunt_section(&section)
+}
+
+/// The section's title, what it measures, and the table's header.
+fn section_head(seeds: u64) -> String {
+    format!(
+        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug (`docs/bugs.md`), fuzzed on its default \
+scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \
+(`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds \
+0..{seeds} --bug NAME [--swarm]`). \
+\"Seeds to detection\" is the first failing seed + 1; \"failing seeds\" counts the failures over \
+the whole range (every campaign runs with `--keep-going`). The shrunk reproducer comes from \
+`faultline shrink` on the first failure \
+(target: at most 10 faults and 30 client operations, under 60 s).\n\n\
+| bug | expected property | seeds to detection | failing seeds | property caught | \
+with --swarm | failing with --swarm | shrunk: faults / ops / sim time | shrink time \
+|\n|---|---|---|---|---|---|---|---|---|\n"
+    )
+}
+
+/// One bug's row: hunted plain and with swarm over the seeds, its first failure shrunk.
+fn bug_row(faultline: &str, bug: &Value, scenario: &str, seeds: u64, save: bool) -> Result<String> {
+    let name = bug["name"].as_str().context("bug name")?;
+    let plain = hunt(faultline, scenario, seeds, Some(name), false)?;
+    let swarm = hunt(faultline, scenario, seeds, Some(name), true)?;
+    let expected: Vec<&str> = bug["violates"]
+        .as_array()
+        .map_or(Vec::new(), |v| v.iter().filter_map(Value::as_str).collect());
+    let (shrunk, shrink_time) = match plain.trace.as_ref().or(swarm.trace.as_ref()) {
+        Some(trace) => shrink(faultline, trace, name, bug, save)?,
+        None => ("not found".into(), "-".into()),
+    };
+    let on = if scenario.ends_with("/nemesis.json") {
+        String::new()
+    } else {
+        format!(" (on `{scenario}`)")
+    };
+    let caught = plain.property.clone().or(swarm.property.clone());
+    Ok(format!(
+        "| `{name}`{on} | {} | {} | {} | {} | {} | {} | {shrunk} | {shrink_time} |\n",
+        expected.join(", "),
+        seeds_to_detection(&plain, seeds),
+        plain.failed,
+        caught.unwrap_or_else(|| "-".into()),
+        seeds_to_detection(&swarm, seeds),
+        swarm.failed,
+    ))
 }
 
 fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a String> {
@@ -171,7 +183,8 @@ fn shrink(
         format!("target/bughunt/{bug}.min.json")
     };
     let note = format!(
-        "Regression for {bug}: {}. Fixed by leaving the bug switched off (the correct code path); must fail with it on and pass with it off.",
+        "Regression for {bug}: {}. Fixed by leaving the bug switched off (the correct code path); \
+            must fail with it on and pass with it off.",
         info["mechanism"].as_str().unwrap_or("")
     );
     let started = Instant::now();

@@ -46,7 +46,7 @@ pub fn run() -> Result<()> {
 fn corpus_missing() -> Option<String> {
     let dir = std::env::var_os("FAULTLINE_CORPUS")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| cmd::root().join("../shared/data/porcupine"));
+        .unwrap_or_default();
     (!dir.join("expected.tsv").exists()).then(|| dir.display().to_string())
 }
 

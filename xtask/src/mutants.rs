@@ -4,8 +4,8 @@
 //! crates.io when missing) generates mutants of each protocol's source, the bug
 //! switches, invariant checkers and declarations excluded, applies each in a
 //! scratch copy and rebuilds; the oracle is the fuzz campaign a user runs (the
-//! ignored test `crates/protocols/tests/mutation_oracle.rs`: the default scenario over the seeds, plain then
-//! swarm). A sample of each protocol's mutants keeps a run near an hour on two
+//! ignored test `crates/protocols/tests/mutation_oracle.rs`: the default scenario over the seeds,
+//! plain then swarm). A sample of each protocol's mutants keeps a run near an hour on two
 //! cores. The per-protocol table (mutants, caught by which property, survived,
 //! score, time) goes to BENCHMARKS.md; survivors go to `docs/mutation-survivors.md`,
 //! where a reviewer classifies each as equivalent (with a reason) or missed; those
@@ -307,10 +307,15 @@ fn section(options: &Options, rows: &str, seconds: Option<f64>) -> String {
     let mut text = format!("{MUTANTS_START}\n## Mutation score\n\n");
     let _ = write!(
         text,
-        "Bugs nobody named: mutants of each protocol's source (cargo-mutants; bug switches, invariant checkers and declarations excluded), a sample of about {} per protocol, each judged by the fuzz campaign on the protocol's nemesis scenario over seeds {} (plain, then `--swarm`). Score = caught / (caught + survived); unviable mutants do not build. Survivors, each classified equivalent or missed, are in `{SURVIVORS}`.\n\n",
+        "Bugs nobody named: mutants of each protocol's source (cargo-mutants; bug switches, \
+            invariant checkers and declarations excluded), a sample of about {} per protocol, each \
+            judged by the fuzz campaign on the protocol's nemesis scenario over seeds {} (plain, \
+            then `--swarm`). Score = caught / (caught + survived); unviable mutants do not build. \
+            Survivors, each classified equivalent or missed, are in `{SURVIVORS}`.\n\n",
         options.sample, options.seeds
     );
-    text += "| protocol | mutants | tested | unviable | caught (by property) | survived | timeout | score |\n|---|---|---|---|---|---|---|---|\n";
+    text += "| protocol | mutants | tested | unviable | caught (by property) | survived | timeout \
+        | score |\n|---|---|---|---|---|---|---|---|\n";
     text += rows;
     let _ = write!(
         text,
@@ -339,7 +344,14 @@ fn write_survivors(survivors: &[(String, String)]) -> Result<()> {
             Some((name, cells.get(2..)?.join(" | ")))
         })
         .collect();
-    let mut text = String::from("# Mutation survivors\n\nMutants of the protocols that the fuzz campaign did not catch (`cargo xtask mutants`). Each is classified by a reviewer: `equivalent` (the change cannot alter behaviour; the reason says why) or `missed` (a real hole: a scenario, workload or invariant should catch it). A new survivor is `unclassified` until reviewed; classifications are kept when the task runs again.\n\n| protocol | mutant | classification | reason |\n|---|---|---|---|\n");
+    let mut text = String::from(
+        "# Mutation survivors\n\nMutants of the protocols that the fuzz \
+        campaign did not catch (`cargo xtask mutants`). Each is classified by a reviewer: \
+        `equivalent` (the change cannot alter behaviour; the reason says why) or `missed` (a real \
+        hole: a scenario, workload or invariant should catch it). A new survivor is `unclassified` \
+        until reviewed; classifications are kept when the task runs again.\n\n| protocol | mutant \
+        | classification | reason |\n|---|---|---|---|\n",
+    );
     for (protocol, name) in survivors {
         let kept = classified
             .get(name)

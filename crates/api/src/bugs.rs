@@ -1,7 +1,7 @@
 //! Named, switchable protocol bugs.
 //!
-//! Each protocol carries the real bugs catalogued in `docs/bugs.md` as small changes in its real code
-//! paths, off by default, switched on by name (`--bug raft.stale_read`). Names are a
+//! Each protocol carries the real bugs catalogued in `docs/bugs.md` as small changes in its real
+//! code paths, off by default, switched on by name (`--bug raft.stale_read`). Names are a
 //! contract. A protocol resolves the names it knows into plain booleans once, at
 //! setup, so the hot path pays nothing for the lookup.
 

@@ -21,7 +21,8 @@ pub const STUCK: Property = Property::new(
 /// only for protocols that report replica digests).
 pub const CONVERGED: Property = Property::new(
     "converged",
-    "once the faults heal and the clients are done, every live replica reaches the same applied state",
+    "once the faults heal and the clients are done, every live replica reaches the same applied \
+        state",
 );
 
 /// Clients invoke only operations their history model knows.

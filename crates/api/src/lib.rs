@@ -5,6 +5,9 @@
 //! - [`protocol`]: the [`Protocol`] trait (nodes, options, named bugs, invariants,
 //!   liveness, the client history and the model it is checked against) and the
 //!   [`Setup`] a protocol is built from.
+//! - [`node`]: a node as an enum of its roles, generated ([`node_roles!`]).
+//! - [`options`]: a protocol's options as one typed value with its defaults
+//!   ([`protocol_options!`], [`option_choices!`]).
 //! - [`assumptions`]: the fault model a protocol declares ([`Assumptions`]): what
 //!   the harness's random faults stay within.
 //! - [`property`]: safety properties as declared names ([`Property`]);
@@ -23,6 +26,8 @@ pub mod bugs;
 pub mod convergence;
 pub mod harness_properties;
 pub mod history;
+pub mod node;
+pub mod options;
 pub mod plan;
 pub mod property;
 pub mod protocol;
@@ -33,8 +38,9 @@ pub use bugs::{BugInfo, Bugs};
 pub use convergence::ReplicaDigest;
 pub use harness_properties::HARNESS_PROPERTIES;
 pub use history::{AsClientEvent, ClientEvent, ClientEventKind, TimedClientEvent};
+pub use options::{OptionInfo, OptionValue, Options};
 pub use property::Property;
 pub use protocol::{
-    check_unique_values, OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
-    Violation, Workload,
+    check_unique_values, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation,
+    Workload,
 };

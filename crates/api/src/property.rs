@@ -18,7 +18,10 @@ pub struct Property {
 
 impl Property {
     /// A declaration, usable in a const:
-    /// `pub const ELECTION_SAFETY: Property = Property::new("election_safety", "at most one leader per term");`
+    /// ```ignore
+    /// pub const ELECTION_SAFETY: Property =
+    ///     Property::new("election_safety", "at most one leader per term");
+    /// ```
     pub const fn new(name: &'static str, meaning: &'static str) -> Self {
         Property { name, meaning }
     }

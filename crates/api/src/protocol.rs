@@ -9,12 +9,11 @@ use crate::assumptions::Assumptions;
 use crate::bugs::{BugInfo, Bugs};
 use crate::convergence::ReplicaDigest;
 use crate::history::{AsClientEvent, TimedClientEvent};
+use crate::options::{OptionMap, Options};
 use crate::property::Property;
 use faultline_check::{HistoryModel, ModelKind};
 use faultline_sim::world::Observed;
 use faultline_sim::{Actor, Nanos, NodeId, World};
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// The client workload of a scenario.
@@ -72,7 +71,10 @@ pub fn check_unique_values(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
             return Err(ScriptProblem {
                 entry,
                 field: "value",
-                message: format!("`{value}` is also written by workload.script[{first}]; expected a value unique to this operation"),
+                message: format!(
+                    "`{value}` is also written by workload.script[{first}]; expected \
+                    a value unique to this operation"
+                ),
             });
         }
     }
@@ -98,39 +100,19 @@ pub struct Setup {
     pub servers: usize,
     pub workload: Workload,
     pub bugs: Bugs,
-    /// Protocol-specific options from the scenario's `protocol` object.
-    pub options: BTreeMap<String, Value>,
+    /// Protocol-specific options from the scenario's `protocol` object, as written;
+    /// [`Setup::read_options`] reads them typed.
+    pub options: OptionMap,
     /// How long faults are injected; clients pace their operations over it.
     pub fault_period_ns: Nanos,
 }
 
 impl Setup {
-    /// A boolean option, or `default` when absent.
-    pub fn bool_option(&self, name: &str, default: bool) -> Result<bool, SetupError> {
-        match self.options.get(name) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(other) => Err(SetupError::option(name, "true or false", other)),
-        }
+    /// The protocol's options as its typed value: each one the scenario sets, the
+    /// others at their declared defaults.
+    pub fn read_options<O: Options>(&self) -> Result<O, SetupError> {
+        O::read(&self.options)
     }
-
-    /// A non-negative integer option, or `default` when absent.
-    pub fn u64_option(&self, name: &str, default: u64) -> Result<u64, SetupError> {
-        match self.options.get(name) {
-            None => Ok(default),
-            Some(v) => v
-                .as_u64()
-                .ok_or_else(|| SetupError::option(name, "a non-negative integer", v)),
-        }
-    }
-}
-
-/// A protocol option a scenario may set.
-#[derive(Clone, Copy, Debug)]
-pub struct OptionInfo {
-    pub name: &'static str,
-    pub meaning: &'static str,
-    pub default: &'static str,
 }
 
 /// Why a protocol cannot be built as the scenario asks.
@@ -144,16 +126,6 @@ pub enum SetupError {
     },
     #[error("{0}")]
     Invalid(String),
-}
-
-impl SetupError {
-    fn option(name: &str, expected: &'static str, found: &Value) -> Self {
-        SetupError::BadOption {
-            name: name.to_string(),
-            expected,
-            found: found.to_string(),
-        }
-    }
 }
 
 /// A safety property that does not hold.
@@ -237,10 +209,13 @@ pub trait Protocol: Sized + 'static {
         })
     }
 
+    /// The options a scenario's `protocol` object may set, declared with
+    /// [`protocol_options!`](crate::protocol_options) (or `()` for none); `build`
+    /// reads them with [`Setup::read_options`].
+    type Options: Options;
+
     /// The named bugs this protocol carries (switched on with `--bug NAME`).
     fn bugs() -> &'static [BugInfo];
-    /// The options a scenario's `protocol` object may set.
-    fn options() -> &'static [OptionInfo];
 
     /// The safety properties `check_step` and `check_end` judge, by the names their
     /// violations carry; shown by `faultline list protocols` and `run`. Declared, a

@@ -1,10 +1,10 @@
 //! Checker benchmark over Porcupine's test histories, printed as the `## Checker`
 //! section of BENCHMARKS.md: check time only (parsing excluded), median of 5 runs,
-//! beside Porcupine's own figures from the corpus's EXPECTED.md ("Reference timings"
-//! table: Go, Porcupine commit 55508eb, a 2-core VM of the same class).
+//! beside Porcupine's own reference timings as published with the corpus (Go,
+//! Porcupine commit 55508eb, a 2-core VM of the same class).
 //!
 //! `cargo run --release -p faultline-check --example corpus_bench -- [CORPUS_DIR]`
-//! (default: `$FAULTLINE_CORPUS`, else `../shared/data/porcupine`). Every verdict is
+//! (default: `$FAULTLINE_CORPUS`; the corpus is not part of this repository). Every verdict is
 //! compared with the expected one; a mismatch is printed in the table and makes the
 //! program exit 1.
 
@@ -136,16 +136,35 @@ const KV_ROWS: [(&str, ModelKind, &str, &str, bool); 8] = [
     ("c01-bad", ModelKind::Kv, "by key", "0.06-0.12 ms", false),
     ("c10-ok", ModelKind::Kv, "by key", "0.5-0.65 ms", true),
     ("c10-bad", ModelKind::Kv, "by key", "0.5-0.65 ms", false),
-    ("c50-ok", ModelKind::Kv, "by key", "154 ms (60 MB peak RSS)", true),
+    (
+        "c50-ok",
+        ModelKind::Kv,
+        "by key",
+        "154 ms (60 MB peak RSS)",
+        true,
+    ),
     (
         "c50-bad",
         ModelKind::Kv,
         "by key, every key checked to the end",
-        "28.6 ms to the first violation; run to the end, keys 9 and 0 still unknown after 20 s each, keys 7 and 5 took 8.5 s and 9.1 s",
+        "28.6 ms to the first violation; run to the end, keys 9 and 0 still unknown after 20 s \
+            each, keys 7 and 5 took 8.5 s and 9.1 s",
         false,
     ),
-    ("c10-ok", ModelKind::KvWhole, "one whole-map state", "2.0 s (283 MB peak RSS)", true),
-    ("c10-bad", ModelKind::KvWhole, "one whole-map state", "2.1 s", false),
+    (
+        "c10-ok",
+        ModelKind::KvWhole,
+        "one whole-map state",
+        "2.0 s (283 MB peak RSS)",
+        true,
+    ),
+    (
+        "c10-bad",
+        ModelKind::KvWhole,
+        "one whole-map state",
+        "2.1 s",
+        false,
+    ),
 ];
 
 fn main() {
@@ -153,7 +172,7 @@ fn main() {
         .nth(1)
         .or_else(|| std::env::var("FAULTLINE_CORPUS").ok())
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/data/porcupine"));
+        .unwrap_or_default();
     if !dir.join("expected.tsv").exists() {
         eprintln!("corpus_bench: no Porcupine corpus at {}", dir.display());
         std::process::exit(2);
@@ -162,10 +181,10 @@ fn main() {
     let mut mismatches = etcd.mismatches.clone();
     println!("## Checker\n");
     println!(
-        "`faultline check` (crate `faultline-check`) on Porcupine's test histories: check time only \
-         (parsing excluded), median of {RUNS} runs, release build, partitions checked in parallel on \
-         this machine's cores. Porcupine's figures are from the \"Reference timings\" table of \
-         `../shared/data/porcupine/EXPECTED.md` (Go, Porcupine commit 55508eb, 2-core VM of the same \
+        "`faultline check` (crate `faultline-check`) on Porcupine's test histories: check time \
+         only (parsing excluded), median of {RUNS} runs, release build, partitions checked in \
+         parallel on this machine's cores. Porcupine's figures are the reference timings \
+         published with its test corpus (Go, Porcupine commit 55508eb, 2-core VM of the same \
          class). Regenerate: `cargo run --release -p faultline-check --example corpus_bench`.\n"
     );
     println!("| history | faultline | target | Porcupine |\n|---|---|---|---|");
@@ -175,7 +194,8 @@ fn main() {
         ms(etcd.total)
     );
     println!(
-        "| etcd median / p90 / worst file | {} / {} / {} ({}) | worst < 20 ms | 0.131 ms / 0.95 ms / 184 ms (etcd_002) |",
+        "| etcd median / p90 / worst file | {} / {} / {} ({}) | worst < 20 ms | 0.131 ms / 0.95 ms \
+            / 184 ms (etcd_002) |",
         ms(etcd.median),
         ms(etcd.p90),
         ms(etcd.worst.1),
@@ -204,7 +224,8 @@ fn main() {
         );
     }
     println!(
-        "| peak memory of this whole benchmark process (VmHWM) | {:.1} MiB | < 50 MB | 60 MB (c50-ok), 283 MB (c10-ok whole map) |",
+        "| peak memory of this whole benchmark process (VmHWM) | {:.1} MiB | < 50 MB | 60 MB \
+            (c50-ok), 283 MB (c10-ok whole map) |",
         peak_rss_mib()
     );
     if !mismatches.is_empty() {

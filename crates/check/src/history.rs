@@ -260,7 +260,8 @@ impl History {
                 return Err(HistoryError {
                     line,
                     message: format!(
-                        "process {process} completes `{f}`, but its open operation is the `{}` it invoked at line {}",
+                        "process {process} completes `{f}`, but its open operation is the `{}` it \
+                            invoked at line {}",
                         invoked.f, invoked.line
                     ),
                 });

@@ -340,95 +340,146 @@ pub struct Limits {
 
 /// Searches for a linearization of `ops` (one partition) under `model`.
 pub fn search<M: Model>(model: &M, ops: &[Op], limits: Limits) -> SearchResult {
-    let mut list = EventList::new(ops);
-    let mut states = States {
-        model,
-        states: Vec::new(),
-        ids: HashMap::default(),
-        steps: HashMap::default(),
-    };
-    let mut state = states.intern(model.init());
-    let mut set_hash = SetHash::default();
-    let mut memo: HashSet<Visited, Fast> =
-        HashSet::with_capacity_and_hasher(4_096, Fast::default());
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut deepest = Deepest::default();
-    let mut entry = list.first();
+    let mut search = Search::new(model, ops, limits);
+    let mut entry = search.list.first();
     let mut steps = 0u64;
-    let mut twins = Twins::new(ops);
-    // A read leaves the state and the pending resets as they were, so only writes
-    // need the look-ahead over pending reads.
-    let mut look_ahead =
-        (limits.look_ahead && model.prunes_by_reachability()).then(|| LookAhead::new(model, ops));
     while entry != NIL {
         steps += 1;
         if steps > limits.steps_max {
             return SearchResult::Unknown { steps };
         }
-        let Entry { op, is_call } = list.entries[entry];
-        if !is_call {
-            deepest.note(&frames, op, state);
-            // A return whose op is not linearized: undo the last choice.
-            let undo = Undo {
-                list: &mut list,
-                set_hash: &mut set_hash,
-                twins: &mut twins,
-                look_ahead: look_ahead.as_mut(),
-            };
-            let Some(frame) = pop_to_choice(&mut frames, undo) else {
-                return SearchResult::NotLinearizable {
-                    stuck: deepest.finish(&states),
-                    steps,
-                };
-            };
-            state = frame.state_before;
-            entry = list.next[list.call_of[frame.op]];
+        let Entry { op, is_call } = search.list.entries[entry];
+        if is_call {
+            entry = search.try_linearize(op, entry);
             continue;
         }
-        if !twins.allowed(op) {
-            entry = list.next[entry];
-            continue;
+        // A return whose op is not linearized: undo the last choice.
+        let Some(next) = search.backtrack(op) else {
+            return SearchResult::NotLinearizable {
+                stuck: search.deepest.finish(&search.states),
+                steps,
+            };
+        };
+        entry = next;
+    }
+    SearchResult::Linearizable { steps }
+}
+
+/// One partition's search in progress: the list still to walk, the current state and
+/// linearized set, the choices made so far and the memo of pairs already tried.
+struct Search<'a, M: Model> {
+    model: &'a M,
+    ops: &'a [Op],
+    limits: Limits,
+    list: EventList,
+    states: States<'a, M>,
+    state: u32,
+    set_hash: SetHash,
+    memo: HashSet<Visited, Fast>,
+    frames: Vec<Frame>,
+    deepest: Deepest,
+    twins: Twins,
+    look_ahead: Option<LookAhead>,
+}
+
+impl<'a, M: Model> Search<'a, M> {
+    fn new(model: &'a M, ops: &'a [Op], limits: Limits) -> Self {
+        let mut states = States {
+            model,
+            states: Vec::new(),
+            ids: HashMap::default(),
+            steps: HashMap::default(),
+        };
+        let state = states.intern(model.init());
+        // A read leaves the state and the pending resets as they were, so only writes
+        // need the look-ahead over pending reads.
+        let look_ahead = (limits.look_ahead && model.prunes_by_reachability())
+            .then(|| LookAhead::new(model, ops));
+        Search {
+            model,
+            ops,
+            limits,
+            list: EventList::new(ops),
+            states,
+            state,
+            set_hash: SetHash::default(),
+            memo: HashSet::with_capacity_and_hasher(4_096, Fast::default()),
+            frames: Vec::new(),
+            deepest: Deepest::default(),
+            twins: Twins::new(ops),
+            look_ahead,
         }
-        let Some(next_state) = states.step(state, op, ops) else {
-            entry = list.next[entry];
-            continue;
+    }
+
+    /// At the call of `op` (list entry `entry`): linearizes `op` now when the model
+    /// accepts it and the (set, state) pair is new, and returns the entry to visit next.
+    #[inline]
+    fn try_linearize(&mut self, op: usize, entry: usize) -> usize {
+        let skip = self.list.next[entry];
+        if !self.twins.allowed(op) {
+            return skip;
+        }
+        let Some(next_state) = self.states.step(self.state, op, self.ops) else {
+            return skip;
         };
-        let candidate_hash = set_hash.toggle(op);
-        let key = Visited::new(candidate_hash, next_state);
-        let fresh = if memo.len() < limits.memo_entries_max {
-            memo.insert(key)
-        } else {
-            !memo.contains(&key)
-        };
-        if !fresh {
-            entry = list.next[entry];
-            continue;
+        let candidate_hash = self.set_hash.toggle(op);
+        if !self.memoise(Visited::new(candidate_hash, next_state)) {
+            return skip;
         }
         // The look-ahead's answer depends only on the (set, state) pair just memoised,
         // so it runs once per pair: a pair it rejects stays in the memo as a dead end.
-        let read_only = model.is_read_only(&ops[op]);
-        let unreachable = |ahead: &LookAhead| {
-            !ahead.all_reachable(model, ops, op, &states.states[next_state as usize])
-        };
-        if !read_only && look_ahead.as_ref().is_some_and(unreachable) {
-            entry = list.next[entry];
-            continue;
+        let read_only = self.model.is_read_only(&self.ops[op]);
+        let (model, ops, next) = (
+            self.model,
+            self.ops,
+            &self.states.states[next_state as usize],
+        );
+        let unreachable = |ahead: &LookAhead| !ahead.all_reachable(model, ops, op, next);
+        if !read_only && self.look_ahead.as_ref().is_some_and(unreachable) {
+            return skip;
         }
-        frames.push(Frame {
+        self.frames.push(Frame {
             op,
-            state_before: state,
+            state_before: self.state,
             forced: read_only,
         });
-        twins.take(op);
-        if let Some(ahead) = look_ahead.as_mut() {
+        self.twins.take(op);
+        if let Some(ahead) = self.look_ahead.as_mut() {
             ahead.linearize(op);
         }
-        set_hash = candidate_hash;
-        state = next_state;
-        list.lift(op);
-        entry = list.first();
+        self.set_hash = candidate_hash;
+        self.state = next_state;
+        self.list.lift(op);
+        self.list.first()
     }
-    SearchResult::Linearizable { steps }
+
+    /// Records `key` as tried; false when it was tried before. A full memo stops
+    /// growing and only answers.
+    #[inline]
+    fn memoise(&mut self, key: Visited) -> bool {
+        if self.memo.len() < self.limits.memo_entries_max {
+            self.memo.insert(key)
+        } else {
+            !self.memo.contains(&key)
+        }
+    }
+
+    /// At the return of `op`, not linearized: undoes choices back to the last one
+    /// that can be made differently and returns the entry after its call, or `None`
+    /// when no choice is left.
+    #[inline]
+    fn backtrack(&mut self, op: usize) -> Option<usize> {
+        self.deepest.note(&self.frames, op, self.state);
+        let undo = Undo {
+            list: &mut self.list,
+            set_hash: &mut self.set_hash,
+            twins: &mut self.twins,
+            look_ahead: self.look_ahead.as_mut(),
+        };
+        let frame = pop_to_choice(&mut self.frames, undo)?;
+        self.state = frame.state_before;
+        Some(self.list.next[self.list.call_of[frame.op]])
+    }
 }
 
 /// What backtracking undoes besides the frames.

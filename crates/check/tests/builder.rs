@@ -67,7 +67,8 @@ fn builder_refuses_a_completion_without_an_invocation() {
 
 #[test]
 fn json_lines_errors_name_line_column_and_what_was_expected() {
-    let text = "{\"process\":0,\"type\":\"invoke\",\"f\":\"put\",\"key\":\"a\",\"value\":\"x\"}\n\n{\"process\":0,\"type\":\"done\",\"f\":\"put\"}\n";
+    let text = "{\"process\":0,\"type\":\"invoke\",\"f\":\"put\",\"key\":\"a\",\"value\":\"x\"}\
+        \n\n{\"process\":0,\"type\":\"done\",\"f\":\"put\"}\n";
     let err = parse(text, Format::Jsonl).unwrap_err();
     assert_eq!(err.line, 3);
     assert!(err.message.starts_with("column "), "{err}");

@@ -260,7 +260,8 @@ fn pruning_unobserved_crashed_writes_keeps_the_verdict() {
 
 #[test]
 fn bad_lines_name_the_line() {
-    let text = "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n{\"process\":0,\"type\":\"bogus\",\"f\":\"read\"}";
+    let text = "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n{\"process\":0,\
+        \"type\":\"bogus\",\"f\":\"read\"}";
     let err = parse(text, Format::Jsonl).unwrap_err();
     assert_eq!(err.line, 2);
     let err = parse(
@@ -275,7 +276,9 @@ fn bad_lines_name_the_line() {
 
 #[test]
 fn edn_histories_with_tuples_are_partitioned_by_key() {
-    let text = "[{:process 0 :type :invoke :f :write :value [1 5]}\n {:process 0 :type :ok :f :write :value [1 5]}\n {:process 1 :type :invoke :f :read :value [1 nil]}\n {:process 1 :type :ok :f :read :value [1 5]}\n {:process :nemesis :type :info :f :start :value nil}]";
+    let text = "[{:process 0 :type :invoke :f :write :value [1 5]}\n {:process 0 :type :ok :f \
+        :write :value [1 5]}\n {:process 1 :type :invoke :f :read :value [1 nil]}\n {:process 1 \
+        :type :ok :f :read :value [1 5]}\n {:process :nemesis :type :info :f :start :value nil}]";
     let report = run(text, ModelKind::Register);
     assert_eq!(report.verdict, Verdict::Linearizable);
     assert_eq!(report.partitions[0].key.as_deref(), Some("1"));

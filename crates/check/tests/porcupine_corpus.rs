@@ -1,7 +1,7 @@
-//! Conformance with Porcupine's test histories (`../shared/data/porcupine`, or
-//! `FAULTLINE_CORPUS`): every etcd log with the etcd reading of a failed CAS, and every
+//! Conformance with Porcupine's test histories (the directory `FAULTLINE_CORPUS` names,
+//! kept outside this repository): every etcd log with the etcd reading of a failed CAS, and every
 //! kv history both key by key and (c01, c10) as one whole-map state, must get the
-//! verdict in `expected.tsv` / `EXPECTED.md`. The corpus is not copied here; when it is
+//! verdict the corpus lists in its `expected.tsv`. The corpus is not copied here; when it is
 //! absent the test fails under `CI=true`, and elsewhere says so on the terminal (past
 //! the test harness's output capture) and checks nothing.
 
@@ -14,14 +14,12 @@ use std::path::PathBuf;
 fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("FAULTLINE_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/porcupine")
-        });
+        .unwrap_or_default();
     if dir.join("expected.tsv").exists() {
         return Some(dir);
     }
     let message = format!(
-        "Porcupine corpus not found at {} (set FAULTLINE_CORPUS)",
+        "Porcupine corpus not found at `{}` (set FAULTLINE_CORPUS)",
         dir.display()
     );
     assert!(

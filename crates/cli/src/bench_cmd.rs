@@ -1,7 +1,7 @@
 //! `faultline bench SCENARIO`: how fast the simulator runs a scenario.
 //!
-//! Runs the scenario `--repeat` times (at least once) in this process (no trace kept, so memory stays
-//! flat) and reports the median wall time, events and messages per second, simulated
+//! Runs the scenario `--repeat` times (at least once) in this process (no trace kept, so memory
+//! stays flat) and reports the median wall time, events and messages per second, simulated
 //! seconds per wall second and the process's peak memory. `cargo xtask bench` calls it
 //! once per benchmark shape, each in a fresh process, to fill BENCHMARKS.md.
 
@@ -93,7 +93,8 @@ pub fn bench_command(app: &App, args: &BenchArgs) -> Result<i32, Exit> {
         outln!("{report}");
     } else {
         outln!(
-            "{}: median of {} runs {:.2}ms, {:.2}M events/s, {:.2}M messages/s, {:.0} simulated s per wall s, peak RSS {} KiB",
+            "{}: median of {} runs {:.2}ms, {:.2}M events/s, {:.2}M messages/s, {:.0} simulated s \
+                per wall s, peak RSS {} KiB",
             scenario.file.name,
             walls_ns.len(),
             median_ns as f64 / 1e6,

@@ -43,7 +43,8 @@ fn checked(
     let name_of_consistency = args.consistency.as_deref().unwrap_or(CONSISTENCY_DEFAULT);
     let consistency = Consistency::parse(name_of_consistency).ok_or_else(|| {
         format!(
-            "--consistency {name_of_consistency}: expected read-committed, snapshot-isolation, serializable or strict-serializable"
+            "--consistency {name_of_consistency}: expected read-committed, snapshot-isolation, \
+                serializable or strict-serializable"
         )
     })?;
     let (name, bytes) = crate::check_cmd::history_bytes(&args.history)?;

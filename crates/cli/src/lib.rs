@@ -41,8 +41,8 @@ use std::process::ExitCode;
     name = "faultline",
     version,
     about = "Deterministic simulation testing for distributed protocols",
-    after_help = "Exit codes: 0 pass; 1 a property violated; 2 stuck, unknown or a replay divergence; \
-3 bad input or usage. A command given --json reports bad input as one JSON line \
+    after_help = "Exit codes: 0 pass; 1 a property violated; 2 stuck, unknown or a replay \
+divergence; 3 bad input or usage. A command given --json reports bad input as one JSON line \
 {\"error\": ..., \"exit\": 3} on stdout instead of text on stderr."
 )]
 struct Cli {

@@ -73,7 +73,7 @@ fn list_protocols(registry: &Registry) {
             .map(|m| format!(" (history: {m})"))
             .unwrap_or_default();
         outln!("{:<10} {}{model}", p.name, p.summary);
-        for option in p.options {
+        for option in &p.options {
             outln!(
                 "    option {:<16} {} (default {})",
                 option.name,

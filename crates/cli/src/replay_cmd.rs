@@ -153,7 +153,11 @@ fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
             outcome.trace_hash_hex()
         ),
         Some(d) => {
-            outln!("replay of {name}: DIVERGED at event {} (nondeterminism, or the code changed since it was recorded)", d.index);
+            outln!(
+                "replay of {name}: DIVERGED at event {} (nondeterminism, or the code changed \
+                since it was recorded)",
+                d.index
+            );
             let show = |v: &Option<serde_json::Value>| {
                 v.as_ref().map_or("(no event)".to_string(), timeline::line)
             };

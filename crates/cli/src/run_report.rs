@@ -144,7 +144,8 @@ pub fn text(
 ) -> String {
     let mut text = headline(scenario, outcome);
     text += &format!(
-        "  simulated {} in {:.1}ms wall: {} events, {} messages delivered, {} client ops completed\n",
+        "  simulated {} in {:.1}ms wall: {} events, {} messages delivered, {} client ops \
+            completed\n",
         format_nanos(outcome.sim_time_ns),
         wall_ns as f64 / 1e6,
         outcome.events,

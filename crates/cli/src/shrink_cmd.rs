@@ -177,7 +177,8 @@ fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
 fn unshrunk_scenario(app: &App, original: &ScenarioFile, name: &str) -> ScenarioFile {
     let mut unshrunk = original.clone();
     unshrunk.description = format!(
-        "Not shrunk: `{}` stopped before it finished. This is the whole failing scenario of {name} (seed {}).",
+        "Not shrunk: `{}` stopped before it finished. This is the whole failing scenario of {name} \
+            (seed {}).",
         app.command(["shrink"]),
         original.seed
     );

@@ -422,7 +422,8 @@ impl Tally {
 fn junit_xml(reports: &[FileReport], wall: Duration) -> String {
     let tally = Tally::of(reports);
     let mut xml = format!(
-        "{JUNIT_HEAD} tests=\"{}\" failures=\"{}\" errors=\"{}\">\n<testsuite name=\"faultline test\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">\n",
+        "{JUNIT_HEAD} tests=\"{}\" failures=\"{}\" errors=\"{}\">\n<testsuite name=\"faultline \
+            test\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">\n",
         reports.len(),
         tally.failed,
         tally.errors,

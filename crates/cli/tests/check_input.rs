@@ -85,7 +85,8 @@ fn a_kv_history_checked_as_a_register_names_the_operation_and_the_model_for_it()
     let message = bad_input("kv.edn", kv.as_bytes(), "register");
     assert!(
         message.contains(
-            "kv.edn:3: process 1 `append` key \"a\" value \"y\": model register has no `append` operation"
+            "kv.edn:3: process 1 `append` key \"a\" value \"y\": model register has no `append` \
+                operation"
         ),
         "{message}"
     );
@@ -122,7 +123,8 @@ fn a_cas_whose_value_is_not_from_and_to_is_bad_input() {
     let message = bad_input("cas.jsonl", jsonl.as_bytes(), "cas-register");
     assert!(
         message.contains(
-            "cas.jsonl:1: process 4 `cas` value 5: model cas-register needs a cas value [from to], not 5"
+            "cas.jsonl:1: process 4 `cas` value 5: model cas-register needs a cas value [from to], \
+                not 5"
         ),
         "{message}"
     );
@@ -135,7 +137,8 @@ fn a_completion_of_another_operation_names_both_lines() {
     let message = bad_input("mismatch.edn", history.as_bytes(), "register");
     assert!(
         message.contains(
-            "mismatch.edn:2: process 0 completes `read`, but its open operation is the `write` it invoked at line 1"
+            "mismatch.edn:2: process 0 completes `read`, but its open operation is the `write` it \
+                invoked at line 1"
         ),
         "{message}"
     );

@@ -76,7 +76,8 @@ fn json_lines_histories_and_json_output() {
 
 #[test]
 fn bad_transactional_input_exits_3_naming_the_line() {
-    let bad = "{:process 0, :type :invoke, :f :txn, :value [[:append x 1]]}\n{:process 0, :type :ok, :f :txn, :value [[:frobnicate x 1]]}\n";
+    let bad = "{:process 0, :type :invoke, :f :txn, :value [[:append x 1]]}\n{:process 0, :type \
+        :ok, :f :txn, :value [[:frobnicate x 1]]}\n";
     let output = check("bad.edn", bad, &["--model", "list-append"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("bad.edn:2"), "{}", stderr(&output));

@@ -96,7 +96,8 @@ fn an_unknown_field_is_rejected_and_named() {
 fn a_negative_duration_is_rejected_and_named() {
     let message = bad_scenario(
         "negative.json",
-        r#"{ "protocol": { "kind": "broadcast", "nodes": 3 }, "faults": { "schedule": [ { "at": "-1s", "heal": true } ] } }"#,
+        r#"{ "protocol": { "kind": "broadcast", "nodes": 3 },
+             "faults": { "schedule": [ { "at": "-1s", "heal": true } ] } }"#,
     );
     assert!(
         message.contains("faults.schedule[0].at") && message.contains("negative"),
@@ -108,7 +109,8 @@ fn a_negative_duration_is_rejected_and_named() {
 fn a_node_index_out_of_range_is_rejected_and_located() {
     let message = bad_scenario(
         "out_of_range.json",
-        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 5 }\n  ] }\n}",
+        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"faults\": { \
+            \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 5 }\n  ] }\n}",
     );
     assert!(
         message.contains(":4:") && message.contains("faults.schedule[0].crash"),
@@ -196,7 +198,10 @@ fn the_schema_describes_scenario_files() {
 fn check_gives_verdict_exit_codes_and_located_errors() {
     let good = temp_file(
         "good.jsonl",
-        "{\"process\":0,\"type\":\"invoke\",\"f\":\"put\",\"key\":\"a\",\"value\":\"<0.1>\"}\n{\"process\":0,\"type\":\"ok\",\"f\":\"put\",\"key\":\"a\",\"value\":\"<0.1>\"}\n{\"process\":1,\"type\":\"invoke\",\"f\":\"get\",\"key\":\"a\",\"value\":null}\n{\"process\":1,\"type\":\"ok\",\"f\":\"get\",\"key\":\"a\",\"value\":\"<0.1>\"}\n",
+        "{\"process\":0,\"type\":\"invoke\",\"f\":\"put\",\"key\":\"a\",\"value\":\"<0.1>\"}\
+            \n{\"process\":0,\"type\":\"ok\",\"f\":\"put\",\"key\":\"a\",\"value\":\"<0.1>\"}\
+            \n{\"process\":1,\"type\":\"invoke\",\"f\":\"get\",\"key\":\"a\",\"value\":null}\
+            \n{\"process\":1,\"type\":\"ok\",\"f\":\"get\",\"key\":\"a\",\"value\":\"<0.1>\"}\n",
     );
     assert_eq!(
         faultline(&["check", good.to_str().unwrap(), "--model", "kv"])
@@ -234,7 +239,9 @@ fn check_gives_verdict_exit_codes_and_located_errors() {
 fn a_bad_script_entry_is_rejected_and_located() {
     let scenario = |script: &str, extra: &str| {
         format!(
-            "{{\n  \"protocol\": {{ \"kind\": \"raft\", \"nodes\": 3 }},\n  \"workload\": {{ {extra}\"script\": [\n    {{ \"at\": \"1s\", \"client\": 0, \"f\": \"put\", \"key\": \"k0\", \"value\": \"a\" }},\n    {script}\n  ] }}\n}}"
+            "{{\n  \"protocol\": {{ \"kind\": \"raft\", \"nodes\": 3 }},\n  \"workload\": {{ \
+                {extra}\"script\": [\n    {{ \"at\": \"1s\", \"client\": 0, \"f\": \"put\", \
+                \"key\": \"k0\", \"value\": \"a\" }},\n    {script}\n  ] }}\n}}"
         )
     };
     let cases = [
@@ -304,7 +311,9 @@ fn a_bad_script_entry_is_rejected_and_located() {
 fn a_fault_after_the_fault_period_is_rejected() {
     let message = bad_scenario(
         "late_fault.json",
-        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"3s\", \"crash\": 1 }\n  ] },\n  \"duration\": \"2s\"\n}",
+        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"faults\": { \
+            \"schedule\": [\n    { \"at\": \"3s\", \"crash\": 1 }\n  ] },\n  \"duration\": \
+            \"2s\"\n}",
     );
     assert!(
         message.contains(":4:") && message.contains("faults.schedule[0].at"),
@@ -320,7 +329,8 @@ fn a_fault_after_the_fault_period_is_rejected() {
 fn an_absurdly_long_time_is_rejected() {
     let message = bad_scenario(
         "too_long.json",
-        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"duration\": \"2s\",\n  \"quiet\": \"9000000000s\"\n}",
+        "{\n  \"protocol\": { \"kind\": \"broadcast\", \"nodes\": 3 },\n  \"duration\": \"2s\",\n  \
+            \"quiet\": \"9000000000s\"\n}",
     );
     assert!(
         message.contains(":4:") && message.contains("quiet") && message.contains("too long"),
@@ -332,7 +342,9 @@ fn an_absurdly_long_time_is_rejected() {
 fn a_crashed_client_is_rejected() {
     let message = bad_scenario(
         "crash_client.json",
-        "{\n  \"protocol\": { \"kind\": \"raft\", \"nodes\": 3 },\n  \"workload\": { \"clients\": 2, \"ops\": 10 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 4 }\n  ] }\n}",
+        "{\n  \"protocol\": { \"kind\": \"raft\", \"nodes\": 3 },\n  \"workload\": { \"clients\": \
+            2, \"ops\": 10 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 4 \
+            }\n  ] }\n}",
     );
     assert!(
         message.contains(":5:") && message.contains("faults.schedule[0].crash"),
@@ -345,7 +357,8 @@ fn a_crashed_client_is_rejected() {
 fn a_bad_protocol_option_or_node_count_is_located() {
     let message = bad_scenario(
         "bad_option.json",
-        "{\n  \"protocol\": {\n    \"kind\": \"lock\", \"nodes\": 3,\n    \"service\": \"paxos\"\n  }\n}",
+        "{\n  \"protocol\": {\n    \"kind\": \"lock\", \"nodes\": 3,\n    \"service\": \
+            \"paxos\"\n  }\n}",
     );
     assert!(
         message.contains(":4:") && message.contains("protocol.service"),
@@ -411,7 +424,9 @@ fn the_run_summary_says_what_was_faulted_checked_and_what_to_do_next() {
         r#"{
   "name": "skipped-crash",
   "protocol": { "kind": "raft", "nodes": 3 },
-  "faults": { "schedule": [ { "at": "1ms", "crash": "leader", "for": "1s" }, { "at": "2s", "crash": 1, "for": "500ms" } ] },
+  "faults": { "schedule": [
+    { "at": "1ms", "crash": "leader", "for": "1s" }, { "at": "2s", "crash": 1, "for": "500ms" }
+  ] },
   "workload": { "clients": 2, "ops": 10 },
   "duration": "4s"
 }"#,

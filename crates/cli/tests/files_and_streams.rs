@@ -293,7 +293,8 @@ fn a_truncated_trace_is_reported_as_truncated_not_as_a_divergence() {
             );
             let message = text(&output.stderr);
             let expected = format!(
-                "{name}:{last_line}:1: truncated: the trace ends at line {last_line} without its final record"
+                "{name}:{last_line}:1: truncated: the trace ends at line {last_line} without its \
+                    final record"
             );
             assert!(message.contains(&expected), "{command}: {message}");
             assert!(!text(&output.stdout).contains("DIVERGED"));

@@ -94,7 +94,10 @@ fn the_shipped_scenarios_and_regressions_meet_their_expectations() {
     assert_eq!(lines.len(), files, "{report}");
     assert!(lines.iter().all(|l| l.starts_with("ok ")), "{report}");
     assert!(
-        report.contains("traces/regressions/raft.stale_read.json: expected FAIL (linearizability), got FAIL (linearizability), seed 11; bugs off: PASS"),
+        report.contains(
+            "traces/regressions/raft.stale_read.json: expected FAIL (linearizability), \
+            got FAIL (linearizability), seed 11; bugs off: PASS"
+        ),
         "{report}"
     );
     assert!(

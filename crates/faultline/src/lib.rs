@@ -47,9 +47,10 @@ pub use faultline_sim as sim;
 pub use faultline_api::harness_properties;
 pub use faultline_api::{
     check_unique_values, AsClientEvent, Assumptions, BugInfo, Bugs, ClientEvent, ClientEventKind,
-    ClockErrorBudget, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
-    TimedClientEvent, Violation, Workload,
+    ClockErrorBudget, OptionInfo, OptionValue, Options, Property, Protocol, ScriptProblem,
+    ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,
 };
+pub use faultline_api::{node_roles, option_choices, protocol_options};
 pub use faultline_check::{HistoryModel, Model};
 pub use faultline_cli::main_with;
 pub use faultline_harness::{Outcome, Registry, Scenario, Verdict};
@@ -64,8 +65,9 @@ pub mod prelude {
     pub use crate::api::plan::{Pacing, Plan};
     pub use crate::api::testkit::TestRun;
     pub use crate::{
-        check_unique_values, Actor, BugInfo, Bugs, BuiltinProtocols, ClientEvent, ClientEventKind,
-        Context, Nanos, NodeId, OptionInfo, Property, Protocol, Registry, Role, ScriptProblem,
-        ScriptedOp, Setup, SetupError, Violation, Workload, World, MILLISECOND, SECOND,
+        check_unique_values, option_choices, protocol_options, Actor, BugInfo, Bugs,
+        BuiltinProtocols, ClientEvent, ClientEventKind, Context, Nanos, NodeId, OptionInfo,
+        Property, Protocol, Registry, Role, ScriptProblem, ScriptedOp, Setup, SetupError,
+        Violation, Workload, World, MILLISECOND, SECOND,
     };
 }

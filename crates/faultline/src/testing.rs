@@ -167,7 +167,8 @@ impl Fuzz {
             .min_by_key(|(seed, _)| *seed);
         if let Some((seed, (what, divergence))) = diverged {
             panic!(
-                "seed {seed} of {} is not deterministic: {what} differs at event {}\n  expected: {}\n  got:      {}",
+                "seed {seed} of {} is not deterministic: {what} differs at event {}\n  expected: \
+                    {}\n  got:      {}",
                 self.scenario.file.name,
                 divergence.index,
                 show(&divergence.expected),

@@ -44,15 +44,12 @@ impl Actor for LeakyNode {
 
 impl Protocol for Leaky {
     type Node = LeakyNode;
+    type Options = ();
     const NAME: &'static str = "leaky";
     const SUMMARY: &'static str = "test: sends what a process-wide counter says";
     const HISTORY_MODEL: Option<&'static str> = None;
 
     fn bugs() -> &'static [BugInfo] {
-        &[]
-    }
-
-    fn options() -> &'static [OptionInfo] {
         &[]
     }
 

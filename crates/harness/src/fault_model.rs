@@ -53,7 +53,8 @@ pub fn excess(
 
 fn clock_excess(budget: &ClockErrorBudget, error_ns: Nanos) -> String {
     format!(
-        "outside the protocol's fault model: clock error up to {} > allowance {} (a jump plus drift over {})",
+        "outside the protocol's fault model: clock error up to {} > allowance {} (a jump plus \
+            drift over {})",
         format_nanos(error_ns),
         format_nanos(budget.max_ns),
         format_nanos(budget.window_ns)

@@ -65,7 +65,8 @@ impl FaultTally {
         )
     }
 
-    /// `{"applied": {"crash": 3}, "skipped": [{"kind": "crash", "reason": "no leader", "count": 2}]}`.
+    /// `{"applied": {"crash": 3},
+    ///   "skipped": [{"kind": "crash", "reason": "no leader", "count": 2}]}`.
     pub fn to_json(&self) -> Value {
         let skipped: Vec<Value> = self
             .skipped

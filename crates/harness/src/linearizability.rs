@@ -34,7 +34,8 @@ pub fn unknown_operation(model: &dyn HistoryModel, event: &ClientEvent) -> Optio
     Some(Violation::of(
         &KNOWN_OPERATIONS,
         format!(
-            "client {} invoked or completed `{}`, which the `{}` model does not know; expected one of {}",
+            "client {} invoked or completed `{}`, which the `{}` model does not know; expected one \
+                of {}",
             event.process,
             event.f,
             model.name(),
@@ -71,7 +72,8 @@ pub fn check_history<'a>(
                 || "the client history is not linearizable".to_string(),
                 |c| {
                     format!(
-                        "no linearization reaches {} (longest partial linearization: {} ops; state just before: {})",
+                        "no linearization reaches {} (longest partial linearization: {} ops; state \
+                            just before: {})",
                         c.op,
                         c.longest_linearization.len(),
                         c.states_before.join(" or ")

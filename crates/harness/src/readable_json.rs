@@ -164,7 +164,9 @@ mod tests {
         let value = json!({
             "name": "x",
             "faults": { "schedule": [ { "at": "1s", "crash": 2, "for": "300ms" } ] },
-            "script": (0..12).map(|i| json!({ "at": format!("{i}ms"), "client": 0, "f": "get", "key": "k1" })).collect::<Vec<_>>(),
+            "script": (0..12)
+                .map(|i| json!({ "at": format!("{i}ms"), "client": 0, "f": "get", "key": "k1" }))
+                .collect::<Vec<_>>(),
         });
         let text = to_readable_json(&value);
         assert!(

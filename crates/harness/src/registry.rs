@@ -18,7 +18,7 @@ use crate::run::{run_protocol, RunOptions};
 use crate::scenario::Scenario;
 use faultline_api::harness_properties::{names_known_property, HARNESS_PROPERTIES};
 use faultline_api::{
-    BugInfo, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+    BugInfo, OptionInfo, Options, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
 };
 use std::fmt;
 
@@ -47,8 +47,9 @@ pub struct ProtocolInfo {
     pub check_setup: fn(&Setup) -> Result<&'static [&'static str], SetupError>,
     /// Its named bugs.
     pub bugs: &'static [BugInfo],
-    /// The options a scenario's `protocol` object may set.
-    pub options: &'static [OptionInfo],
+    /// The options a scenario's `protocol` object may set (`P::Options`: names,
+    /// meanings, defaults and the values each takes).
+    pub options: Vec<OptionInfo>,
     /// The safety properties it declares ([`Protocol::properties`]; empty: not
     /// declared). The harness's own are [`HARNESS_PROPERTIES`].
     pub properties: &'static [Property],
@@ -101,7 +102,7 @@ impl ProtocolInfo {
             check_script: P::check_script,
             check_setup: |setup| P::build(setup).map(|protocol| protocol.roles()),
             bugs: P::bugs(),
-            options: P::options(),
+            options: <P::Options as Options>::infos(),
             properties: P::properties(),
             situations: P::situations(),
             run: run_declared::<P>,
@@ -123,7 +124,8 @@ fn check_properties_declared(protocol: &str, declared: &[Property], bugs: &[BugI
         for &name in bug.violates {
             assert!(
                 names_known_property(declared, name),
-                "protocol `{protocol}`: bug `{}` violates `{name}`, which is neither one of its properties() ({}) nor a harness property ({})",
+                "protocol `{protocol}`: bug `{}` violates `{name}`, which is neither one of its \
+                    properties() ({}) nor a harness property ({})",
                 bug.name,
                 names(declared),
                 names(HARNESS_PROPERTIES)
@@ -158,7 +160,8 @@ fn run_declared<P: Protocol>(
     if let Some(property) = &outcome.property {
         debug_assert!(
             names_known_property(P::properties(), property),
-            "protocol `{}` raised a violation of `{property}`, which is neither one of its properties() ({}) nor a harness property ({})",
+            "protocol `{}` raised a violation of `{property}`, which is neither one of its \
+                properties() ({}) nor a harness property ({})",
             P::NAME,
             names(P::properties()),
             names(HARNESS_PROPERTIES)
@@ -168,7 +171,8 @@ fn run_declared<P: Protocol>(
     for (situation, _) in &outcome.reached {
         debug_assert!(
             declared.is_empty() || declared.contains(situation),
-            "protocol `{}` marked the situation `{situation}`, which its situations() does not declare ({})",
+            "protocol `{}` marked the situation `{situation}`, which its situations() does not \
+                declare ({})",
             P::NAME,
             declared.join(", ")
         );

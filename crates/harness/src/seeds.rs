@@ -92,7 +92,8 @@ impl SeedRange {
 fn bare_number_error(text: &str, seed: u64) -> String {
     match seed.checked_add(1) {
         Some(next) => format!(
-            "`{text}` is ambiguous; write 0..{seed} for {seed} seeds, or {seed}..{next} for seed {seed} alone"
+            "`{text}` is ambiguous; write 0..{seed} for {seed} seeds, or {seed}..{next} for seed \
+                {seed} alone"
         ),
         None => format!("`{text}` is ambiguous; write 0..{seed} for {seed} seeds"),
     }

@@ -265,7 +265,8 @@ mod tests {
             "leader_commit": 4, "prev_index": 0, "prev_term": 0, "term": 2}});
         assert_eq!(
             message(&msg),
-            "append_entries term=2 entries=[{term=1 payload=noop}] leader_commit=4 prev_index=0 prev_term=0"
+            "append_entries term=2 entries=[{term=1 payload=noop}] leader_commit=4 prev_index=0 \
+                prev_term=0"
         );
     }
 

@@ -1,5 +1,5 @@
-//! The trace file (README, "Replaying and reading a failure"): JSON Lines with a header, one line per event,
-//! and a summary.
+//! The trace file (README, "Replaying and reading a failure"): JSON Lines with a header, one line
+//! per event, and a summary.
 //!
 //! The header carries everything needed to run again: format version, faultline
 //! version, the whole effective scenario inline (seed, bugs and swarm folded in) and

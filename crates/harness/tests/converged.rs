@@ -7,7 +7,7 @@
 //! node 2 ignores every push: the run fails `converged`, naming the replica that
 //! differs, and its trace runs through the look-ahead.
 
-use faultline_api::{BugInfo, OptionInfo, Protocol, ReplicaDigest, Setup, SetupError, Violation};
+use faultline_api::{BugInfo, Protocol, ReplicaDigest, Setup, SetupError, Violation};
 use faultline_harness::{run, Outcome, Registry, RunOptions, Scenario, Verdict};
 use faultline_sim::{Actor, Context, NodeId, World, MILLISECOND, SECOND};
 use serde::Serialize;
@@ -65,6 +65,7 @@ struct Gossip<const DIGESTS: bool> {
 
 impl<const DIGESTS: bool> Protocol for Gossip<DIGESTS> {
     type Node = Replica;
+    type Options = ();
     const NAME: &'static str = "gossip";
     const SUMMARY: &'static str = "test: node 0 pushes a rising number to two replicas";
     const HISTORY_MODEL: Option<&'static str> = None;
@@ -76,10 +77,6 @@ impl<const DIGESTS: bool> Protocol for Gossip<DIGESTS> {
             violates: &["converged"],
             scenario: "nemesis",
         }]
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        &[]
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

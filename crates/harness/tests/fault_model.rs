@@ -99,7 +99,8 @@ fn a_scheduled_clock_jump_past_the_allowance_is_reported_not_changed() {
         "{beyond}"
     );
     let applied_jump = outcome.faults.iter().any(|f| {
-        matches!(f.action, faultline_sim::FaultAction::ClockJump { by_ns, .. } if by_ns == 40_000_000)
+        use faultline_sim::FaultAction::ClockJump;
+        matches!(f.action, ClockJump { by_ns, .. } if by_ns == 40_000_000)
     });
     assert!(applied_jump, "the scheduled jump applied as written");
 }

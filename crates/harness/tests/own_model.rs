@@ -9,7 +9,7 @@
 //! protocol this registry lacks is an error that lists the ones it has.
 
 use faultline_api::plan::{Pacing, Plan};
-use faultline_api::{BugInfo, ClientEvent, ClientEventKind, OptionInfo, Protocol, Setup};
+use faultline_api::{BugInfo, ClientEvent, ClientEventKind, Protocol, Setup};
 use faultline_api::{SetupError, Violation};
 use faultline_check::{Func, HistoryModel, Model, Op, Status, Val};
 use faultline_harness::{run, Outcome, Registry, RunOptions, Scenario, Verdict};
@@ -184,6 +184,7 @@ impl Actor for CounterNode {
 
 impl Protocol for Counter {
     type Node = CounterNode;
+    type Options = ();
     const NAME: &'static str = "counter";
     const SUMMARY: &'static str = "test: one server holding a counter that clients add to and read";
     const HISTORY_MODEL: Option<&'static str> = Some("counter");
@@ -204,10 +205,6 @@ impl Protocol for Counter {
             },
         ];
         &BUGS
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        &[]
     }
 
     fn history_model() -> Option<Box<dyn HistoryModel>> {

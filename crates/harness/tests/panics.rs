@@ -12,7 +12,7 @@
 //! `recovery.busy_retry` a server re-arms its timer with no delay, so simulated time
 //! stands still; the watchdog stops it as `runaway` at a fixed event.
 
-use faultline_api::{BugInfo, ClientEvent, OptionInfo, Protocol, Setup, SetupError, Violation};
+use faultline_api::{BugInfo, ClientEvent, Protocol, Setup, SetupError, Violation};
 use faultline_harness::replay::replay;
 use faultline_harness::shrink::{shrink, ShrinkObserver, Size};
 use faultline_harness::{run, trace_file, Registry, RunOptions, Scenario, Verdict};
@@ -64,6 +64,7 @@ impl Actor for Server {
 
 impl Protocol for Recovery {
     type Node = Server;
+    type Options = ();
     const NAME: &'static str = "recovery";
     const SUMMARY: &'static str = "test: servers that record each start on disk";
     const HISTORY_MODEL: Option<&'static str> = None;
@@ -84,10 +85,6 @@ impl Protocol for Recovery {
             },
         ];
         &BUGS
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        &[]
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
@@ -117,7 +114,10 @@ impl Protocol for Recovery {
 const CRASHES: &str = r#"{
   "name": "crashes",
   "protocol": { "kind": "recovery", "nodes": 3 },
-  "faults": { "random": { "crash_every": "300ms", "crash_for": "100ms", "partition_every": "200ms", "partition_for": "100ms" } },
+  "faults": { "random": {
+    "crash_every": "300ms", "crash_for": "100ms",
+    "partition_every": "200ms", "partition_for": "100ms"
+  } },
   "duration": "3s",
   "quiet": "100ms",
   "seed": 4

@@ -6,7 +6,7 @@
 //! protocol does not declare is caught by a debug assertion.
 
 use faultline_api::{
-    BugInfo, OptionInfo, Property, Protocol, Setup, SetupError, Violation, HARNESS_PROPERTIES,
+    BugInfo, Property, Protocol, Setup, SetupError, Violation, HARNESS_PROPERTIES,
 };
 use faultline_check::{HistoryModel, ModelKind};
 use faultline_harness::{run, Registry, RunOptions, Scenario};
@@ -51,6 +51,7 @@ const TWICE: &[Property] = &[
 
 impl<const CHANGE: u8> Protocol for Variant<CHANGE> {
     type Node = PingPongNode;
+    type Options = <PingPong as Protocol>::Options;
     const NAME: &'static str = "variant";
     const SUMMARY: &'static str = "test: ping-pong under another name";
     const HISTORY_MODEL: Option<&'static str> = None;
@@ -61,10 +62,6 @@ impl<const CHANGE: u8> Protocol for Variant<CHANGE> {
             TYPO_IN_BUG | TYPO_UNDECLARED => MISSPELT,
             _ => &[],
         }
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        PingPong::options()
     }
 
     fn properties() -> &'static [Property] {
@@ -121,7 +118,9 @@ fn a_model_its_name_does_not_match_is_refused() {
 
 #[test]
 #[should_panic(
-    expected = "protocol `variant`: bug `variant.typo` violates `ball_in_ordr`, which is neither one of its properties() (ball_in_order) nor a harness property (linearizability, stuck, converged, history_model, panic, runaway)"
+    expected = "protocol `variant`: bug `variant.typo` violates `ball_in_ordr`, which is neither \
+        one of its properties() (ball_in_order) nor a harness property (linearizability, stuck, \
+        converged, history_model, panic, runaway)"
 )]
 fn a_bug_citing_a_property_its_protocol_does_not_declare_is_refused() {
     let _ = Registry::empty().with::<Variant<TYPO_IN_BUG>>();
@@ -144,7 +143,8 @@ fn a_property_declared_twice_is_refused() {
 #[test]
 #[cfg(debug_assertions)]
 #[should_panic(
-    expected = "protocol `variant` raised a violation of `ball_in_ordr`, which is neither one of its properties() (ball_in_order)"
+    expected = "protocol `variant` raised a violation of `ball_in_ordr`, which is neither one of \
+        its properties() (ball_in_order)"
 )]
 fn a_run_failing_with_a_property_its_protocol_does_not_declare_is_a_debug_assertion() {
     let registry = Registry::empty().with::<Variant<TYPO_IN_RUN>>();

@@ -122,7 +122,8 @@ fn raft_leader_aimed_faults_mostly_find_a_leader() {
 const BROADCAST_CRASHES: &str = r#"{
   "name": "broadcast-leader-bias",
   "protocol": { "kind": "broadcast", "nodes": 3 },
-  "faults": { "random": { "crash_every": "100ms", "crash_for": "50ms", "pause_every": "100ms", "pause_for": "50ms", "leader_bias": 1.0 } },
+  "faults": { "random": { "crash_every": "100ms", "crash_for": "50ms", "pause_every": "100ms",
+                          "pause_for": "50ms", "leader_bias": 1.0 } },
   "duration": "1s",
   "quiet": "0ms"
 }"#;
@@ -232,7 +233,8 @@ fn a_fault_aimed_at_a_role_the_protocol_lacks_is_an_error_naming_the_roles_there
 
     let isolate = validation_error(
         r#"{"protocol": {"kind": "paxos", "nodes": 3},
- "faults": {"schedule": [{"at": "1s", "partition": {"with_clients": {"isolate": "new_leader"}}}]}}"#,
+ "faults": {"schedule": [{"at": "1s",
+   "partition": {"with_clients": {"isolate": "new_leader"}}}]}}"#,
     );
     assert_eq!(isolate.path, "faults.schedule[0].partition");
 
@@ -247,8 +249,10 @@ fn a_fault_aimed_at_a_role_the_protocol_lacks_is_an_error_naming_the_roles_there
 #[test]
 fn roles_the_protocol_has_are_accepted() {
     for source in [
-        r#"{"protocol": {"kind": "raft", "nodes": 3}, "faults": {"schedule": [{"at": "1s", "pause": "leader", "for": "1s"}]}}"#,
-        r#"{"protocol": {"kind": "lock", "nodes": 3}, "faults": {"random": {"pause_every": "1s", "pause_role": "holder"}}}"#,
+        r#"{"protocol": {"kind": "raft", "nodes": 3},
+            "faults": {"schedule": [{"at": "1s", "pause": "leader", "for": "1s"}]}}"#,
+        r#"{"protocol": {"kind": "lock", "nodes": 3},
+            "faults": {"random": {"pause_every": "1s", "pause_role": "holder"}}}"#,
     ] {
         Scenario::parse(source, "roles.json", &Registry::builtin()).expect("valid");
     }

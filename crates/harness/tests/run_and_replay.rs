@@ -32,7 +32,8 @@ const NEMESIS: &str = r#"{
   "name": "busy-broadcast",
   "protocol": { "kind": "broadcast", "nodes": 5 },
   "network": { "latency": { "min": "1ms", "max": "10ms" }, "drop": 0.05, "duplicate": 0.05 },
-  "faults": { "random": { "partition_every": "100ms", "crash_every": "150ms", "pause_every": "200ms", "clock_every": "100ms" } },
+  "faults": { "random": { "partition_every": "100ms", "crash_every": "150ms",
+                          "pause_every": "200ms", "clock_every": "100ms" } },
   "duration": "1s",
   "quiet": "0ms"
 }"#;
@@ -135,7 +136,9 @@ fn leader_churn_crashes_new_leaders_soon_after_their_election() {
     let text = r#"{
       "name": "churn",
       "protocol": { "kind": "raft", "nodes": 3 },
-      "faults": { "random": { "new_leader_crash": 1.0, "new_leader_crash_within": "50ms", "crash_for": "300ms" } },
+      "faults": { "random": {
+        "new_leader_crash": 1.0, "new_leader_crash_within": "50ms", "crash_for": "300ms"
+      } },
       "workload": { "clients": 1, "keys": 1, "ops": 10 },
       "duration": "2s",
       "quiet": "5s"

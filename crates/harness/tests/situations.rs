@@ -4,7 +4,7 @@
 //! that marks one its protocol does not declare is caught by a debug assertion
 //! (a protocol that declares none may mark any).
 
-use faultline_api::{BugInfo, OptionInfo, Protocol, Setup, SetupError, Violation};
+use faultline_api::{BugInfo, Protocol, Setup, SetupError, Violation};
 use faultline_harness::{run, Outcome, Registry, RunOptions, Scenario};
 use faultline_sim::{Actor, Context, NodeId, World};
 use serde::Serialize;
@@ -44,15 +44,12 @@ impl Actor for MarkingNode {
 
 impl<const DECLARED: u8> Protocol for Marking<DECLARED> {
     type Node = MarkingNode;
+    type Options = ();
     const NAME: &'static str = "marking";
     const SUMMARY: &'static str = "test: nodes that mark a situation when they start";
     const HISTORY_MODEL: Option<&'static str> = None;
 
     fn bugs() -> &'static [BugInfo] {
-        &[]
-    }
-
-    fn options() -> &'static [OptionInfo] {
         &[]
     }
 
@@ -115,7 +112,8 @@ fn a_situation_declared_twice_is_refused() {
 #[test]
 #[cfg(debug_assertions)]
 #[should_panic(
-    expected = "protocol `marking` marked the situation `a node started`, which its situations() does not declare (something no run does)"
+    expected = "protocol `marking` marked the situation `a node started`, which its situations() \
+        does not declare (something no run does)"
 )]
 fn a_run_marking_a_situation_its_protocol_does_not_declare_is_a_debug_assertion() {
     let registry = Registry::empty().with::<Marking<DECLARES_ONLY_NEVER>>();

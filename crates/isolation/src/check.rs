@@ -132,20 +132,21 @@ fn reason(model: TxnModel, from: usize, to: usize, why: &Why) -> String {
         Why::Wr { key, value } => {
             format!("T{to} read the {write} of {value} to {key} that T{from} made")
         }
-        Why::Rw { key, seen, next } => {
-            match (model, seen) {
-                (TxnModel::ListAppend, Some(seen)) => {
-                    format!("T{from} read {key} up to {seen} and T{to} appended the next element, {next}")
-                }
-                (TxnModel::ListAppend, None) => {
-                    format!("T{from} read {key} empty and T{to} appended its first element, {next}")
-                }
-                (TxnModel::RwRegister, seen) => format!(
-                    "T{from} read {key} = {} and T{to} overwrote it with {next}",
-                    seen.as_deref().unwrap_or("nil")
-                ),
+        Why::Rw { key, seen, next } => match (model, seen) {
+            (TxnModel::ListAppend, Some(seen)) => {
+                format!(
+                    "T{from} read {key} up to {seen} and T{to} appended the next element, \
+                        {next}"
+                )
             }
-        }
+            (TxnModel::ListAppend, None) => {
+                format!("T{from} read {key} empty and T{to} appended its first element, {next}")
+            }
+            (TxnModel::RwRegister, seen) => format!(
+                "T{from} read {key} = {} and T{to} overwrote it with {next}",
+                seen.as_deref().unwrap_or("nil")
+            ),
+        },
         Why::Rt => format!("T{from} completed before T{to} was invoked"),
     }
 }
@@ -155,8 +156,15 @@ impl fmt::Display for IsolationReport {
         let verdict = if self.valid { "VALID" } else { "NOT VALID" };
         writeln!(
             f,
-            "{verdict} for {}: {} transactions ({} committed, {} aborted, {} unknown), model {}, {} dependency edges",
-            self.consistency, self.txns, self.committed, self.aborted, self.unknown, self.model, self.edges
+            "{verdict} for {}: {} transactions ({} committed, {} aborted, {} unknown), model {}, \
+                {} dependency edges",
+            self.consistency,
+            self.txns,
+            self.committed,
+            self.aborted,
+            self.unknown,
+            self.model,
+            self.edges
         )?;
         if self.found.is_empty() {
             return writeln!(f, "  no anomalies found");

@@ -158,7 +158,11 @@ fn json_event(value: &Value, line: usize) -> Result<Event, ImportError> {
     let mut mops = Vec::new();
     if process.is_some() {
         let items = value["value"].as_array().ok_or_else(|| {
-            error("\"value\": expected a transaction such as [[\"append\",\"x\",1],[\"r\",\"x\",null]]".into())
+            error(
+                "\"value\": expected a transaction such as \
+                [[\"append\",\"x\",1],[\"r\",\"x\",null]]"
+                    .into(),
+            )
         })?;
         for item in items {
             let shape = || {

@@ -175,7 +175,8 @@ fn check_read(
                 kind: AnomalyKind::G1b,
                 txns: vec![append.txn, txn],
                 explanation: vec![format!(
-                    "T{txn} read {key} ending in {last}, an intermediate append of T{}, which appended to {key} again",
+                    "T{txn} read {key} ending in {last}, an intermediate append of T{}, which \
+                        appended to {key} again",
                     append.txn
                 )],
             });
@@ -197,72 +198,75 @@ fn add_key_edges<'h>(
         return;
     };
     let order = longest.seen;
-    let writer = |value: &String| appends.get(&(key, value.as_str())).map(|a| a.txn);
-    for read in reads {
-        if order[..read.seen.len()] != *read.seen {
-            anomalies.push(Anomaly {
-                kind: AnomalyKind::IncompatibleOrder,
-                txns: vec![longest.txn, read.txn],
-                explanation: vec![format!(
-                    "T{} read {key} as [{}] and T{} as [{}]: neither extends the other",
-                    longest.txn,
-                    order.join(" "),
-                    read.txn,
-                    read.seen.join(" ")
-                )],
-            });
-            return;
-        }
+    if let Some(read) = reads.iter().find(|r| order[..r.seen.len()] != *r.seen) {
+        anomalies.push(Anomaly {
+            kind: AnomalyKind::IncompatibleOrder,
+            txns: vec![longest.txn, read.txn],
+            explanation: vec![format!(
+                "T{} read {key} as [{}] and T{} as [{}]: neither extends the other",
+                longest.txn,
+                order.join(" "),
+                read.txn,
+                read.seen.join(" ")
+            )],
+        });
+        return;
     }
     check_own_order(key, order, appends, anomalies);
-    for pair in order.windows(2) {
-        if let (Some(a), Some(b)) = (writer(&pair[0]), writer(&pair[1])) {
-            let why = Why::Ww {
-                key,
-                value: &pair[0],
-                next: &pair[1],
-            };
-            graph.add(a, b, EdgeKind::Ww, why);
+    let writer = |value: &str| appends.get(&(key, value)).map(|a| a.txn);
+    let mut versions = order
+        .iter()
+        .map(String::as_str)
+        .chain(later.iter().map(|(_, v)| *v));
+    // ww: each observed append after the one before it; appends nobody saw after the
+    // last observed one (their order among themselves is unknown).
+    if let Some(mut previous) = versions.next().filter(|_| !order.is_empty()) {
+        for (i, next) in versions.enumerate() {
+            if let (Some(a), Some(b)) = (writer(previous), writer(next)) {
+                graph.add(
+                    a,
+                    b,
+                    EdgeKind::Ww,
+                    Why::Ww {
+                        key,
+                        value: previous,
+                        next,
+                    },
+                );
+            }
+            if i + 1 < order.len() {
+                previous = next;
+            }
         }
     }
     for read in reads {
-        if let Some(last) = read.seen.last() {
-            if let Some(w) = writer(last) {
-                graph.add(w, read.txn, EdgeKind::Wr, Why::Wr { key, value: last });
-            }
-        }
-        if let Some(next) = order.get(read.seen.len()) {
-            if let Some(w) = writer(next) {
-                let why = Why::Rw {
-                    key,
-                    seen: read.seen.last().map(String::as_str),
-                    next,
-                };
-                graph.add(read.txn, w, EdgeKind::Rw, why);
-            }
-        } else {
-            // It saw every append anyone saw: each committed append nobody saw came
-            // after what it read.
-            for (w, next) in later {
-                let why = Why::Rw {
-                    key,
-                    seen: read.seen.last().map(String::as_str),
-                    next,
-                };
-                graph.add(read.txn, *w, EdgeKind::Rw, why);
-            }
+        add_read_edges(key, read, order, later, &writer, graph);
+    }
+}
+
+/// wr from the append a read ended on; rw to the append just after what it saw (to
+/// every append nobody saw, when it saw all that anyone did).
+fn add_read_edges<'h>(
+    key: &'h str,
+    read: &Read<'h>,
+    order: &'h [String],
+    later: &[(usize, &'h str)],
+    writer: &dyn Fn(&str) -> Option<usize>,
+    graph: &mut Graph<'h>,
+) {
+    let seen = read.seen.last().map(String::as_str);
+    if let Some(value) = seen {
+        if let Some(w) = writer(value) {
+            graph.add(w, read.txn, EdgeKind::Wr, Why::Wr { key, value });
         }
     }
-    if let Some(last) = order.last() {
-        if let Some(a) = writer(last) {
-            for (w, next) in later {
-                let why = Why::Ww {
-                    key,
-                    value: last,
-                    next,
-                };
-                graph.add(a, *w, EdgeKind::Ww, why);
-            }
+    let next: Vec<(Option<usize>, &str)> = match order.get(read.seen.len()) {
+        Some(next) => vec![(writer(next), next.as_str())],
+        None => later.iter().map(|(w, v)| (Some(*w), *v)).collect(),
+    };
+    for (w, next) in next {
+        if let Some(w) = w {
+            graph.add(read.txn, w, EdgeKind::Rw, Why::Rw { key, seen, next });
         }
     }
 }
@@ -285,7 +289,8 @@ fn check_own_order(
                     kind: AnomalyKind::Internal,
                     txns: vec![append.txn],
                     explanation: vec![format!(
-                        "T{} appended {value} before {before} to {key}, but {key} reads {before} first",
+                        "T{} appended {value} before {before} to {key}, but {key} reads {before} \
+                            first",
                         append.txn
                     )],
                 });

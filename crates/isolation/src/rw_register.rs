@@ -196,7 +196,11 @@ fn check_read(
         (Some(w), _) if !w.last_in_txn && w.txn != txn => (
             AnomalyKind::G1b,
             vec![w.txn, txn],
-            format!("T{txn} read {key} = {value}, an intermediate write of T{}, which wrote {key} again", w.txn),
+            format!(
+                "T{txn} read {key} = {value}, an intermediate write of T{}, which wrote {key} \
+                again",
+                w.txn
+            ),
         ),
         (Some(_), _) => return,
         (None, Some(writer)) => (

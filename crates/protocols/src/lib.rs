@@ -22,6 +22,6 @@ pub use faultline_api::{
     assumptions, bugs, convergence, harness_properties, history, plan, property, protocol, testkit,
 };
 pub use faultline_api::{
-    BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo, Property, Protocol, ScriptProblem,
-    ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,
+    BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo, Options, Property, Protocol,
+    ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,
 };

@@ -221,7 +221,7 @@ fn bad_setups_are_refused_with_a_reason() {
         .contains("at least 2"));
     assert!(refused(3, &[("service", json!("paxos"))])
         .to_string()
-        .contains("\"single\" or \"redlock\""));
+        .contains("one of \"single\" \"redlock\""));
     let allowance = refused(
         3,
         &[("ttl_ms", json!(30)), ("drift_allowance_ms", json!(10))],

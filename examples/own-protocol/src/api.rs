@@ -3,11 +3,15 @@
 
 /// The protocol contract: what a protocol hands the harness.
 pub use faultline::api::protocol::{
-    check_unique_values, OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
-    Violation, Workload,
+    check_unique_values, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation,
+    Workload,
 };
+/// A protocol's options, declared once with their defaults.
+pub use faultline::api::options::{OptionInfo, Options};
+pub use faultline::protocol_options;
 
-/// Named bugs, declared properties (and the harness's own), the client history, what clients run and when, and the test driver.
+/// Named bugs, declared properties (and the harness's own), the client history, what clients run
+/// and when, and the test driver.
 pub use faultline::api::bugs::{BugInfo, Bugs};
 pub use faultline::api::harness_properties::LINEARIZABILITY;
 pub use faultline::api::history::{ClientEvent, ClientEventKind, TimedClientEvent};

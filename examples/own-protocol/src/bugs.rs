@@ -19,19 +19,22 @@ use crate::properties::{READ_QUORUM, REPLICA_TIMESTAMP_MONOTONIC, WRITE_QUORUM};
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "abd.no_write_back",
-        mechanism: "a read returns the newest value of its query phase without writing it back to a majority",
+        mechanism: "a read returns the newest value of its query phase without writing it back to \
+            a majority",
         violates: &[READ_QUORUM.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "abd.small_quorum",
-        mechanism: "reads and writes wait for N/2 replicas (rounded down) instead of a majority, so two quorums need not intersect",
+        mechanism: "reads and writes wait for N/2 replicas (rounded down) instead of a majority, \
+            so two quorums need not intersect",
         violates: &[WRITE_QUORUM.name, READ_QUORUM.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "abd.no_fsync",
-        mechanism: "a replica acks a store before fsyncing it (it fsyncs in the background every 100ms), so a crash can lose an acked store",
+        mechanism: "a replica acks a store before fsyncing it (it fsyncs in the background every \
+            100ms), so a crash can lose an acked store",
         violates: &[
             WRITE_QUORUM.name,
             READ_QUORUM.name,
@@ -42,7 +45,8 @@ pub const BUGS: &[BugInfo] = &[
     },
     BugInfo {
         name: "abd.first_answer",
-        mechanism: "a read returns (and writes back) the first answer of its query phase instead of the newest of the quorum",
+        mechanism: "a read returns (and writes back) the first answer of its query phase instead \
+            of the newest of the quorum",
         violates: &[LINEARIZABILITY.name],
         scenario: "nemesis",
     },

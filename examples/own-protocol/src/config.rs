@@ -1,25 +1,21 @@
-//! How an ABD run is set up: replica count and quorum size, client timing, the
-//! workload's shape and the bug switches. Read once from the scenario; a bad option is
-//! a [`SetupError`], never a panic.
+//! How an ABD run is set up: its options (declared once, with their defaults), replica
+//! count and quorum size, client timing, the workload's shape and the bug switches.
+//! Read once from the scenario; a bad option is a [`SetupError`], never a panic.
 
-use crate::api::{Nanos, OptionInfo, Pacing, Setup, SetupError, MILLISECOND};
+use crate::api::{protocol_options, Nanos, Pacing, Setup, SetupError, MILLISECOND};
 use crate::bugs::AbdBugs;
 
-pub const OPTIONS: &[OptionInfo] = &[
-    OptionInfo {
-        name: "retry_ms",
-        meaning: "how long a client waits before resending the current phase to the replicas that have not answered",
-        default: "40",
-    },
-    OptionInfo {
-        name: "give_up_ms",
-        meaning: "how long a client runs one operation before giving up and reporting it as info (outcome unknown); at least retry_ms",
-        default: "1000",
-    },
-];
-
-const RETRY_MS_DEFAULT: u64 = 40;
-const GIVE_UP_MS_DEFAULT: u64 = 1000;
+protocol_options! {
+    /// What a scenario's `protocol` object may set for an ABD run, with the defaults.
+    pub struct AbdOptions {
+        /// how long a client waits before resending the current phase to the replicas
+        /// that have not answered
+        retry_ms: u64 = 40,
+        /// how long a client runs one operation before giving up and reporting it as info
+        /// (outcome unknown); at least retry_ms
+        give_up_ms: u64 = 1000,
+    }
+}
 
 /// Everything a node needs to know about the run; shared by all nodes.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,8 +45,9 @@ impl AbdConfig {
                 "abd needs at least one replica (nodes: 1 or more)".into(),
             ));
         }
-        let retry_ns = setup.u64_option("retry_ms", RETRY_MS_DEFAULT)? * MILLISECOND;
-        let give_up_ns = setup.u64_option("give_up_ms", GIVE_UP_MS_DEFAULT)? * MILLISECOND;
+        let options: AbdOptions = setup.read_options()?;
+        let retry_ns = options.retry_ms * MILLISECOND;
+        let give_up_ns = options.give_up_ms * MILLISECOND;
         if retry_ns == 0 {
             return Err(SetupError::Invalid("retry_ms: expected at least 1".into()));
         }

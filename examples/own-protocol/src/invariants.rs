@@ -206,7 +206,8 @@ impl AbdChecker {
             _ => &READ_QUORUM,
         };
         let detail = format!(
-            "n{c}'s {} {} of {} completed ok at {} with {ts}, but only {} of {} replicas durably store it or newer ({holders:?}); a majority is {needed}",
+            "n{c}'s {} {} of {} completed ok at {} with {ts}, but only {} of {} replicas durably \
+                store it or newer ({holders:?}); a majority is {needed}",
             receipt.f,
             receipt.op,
             receipt.key,

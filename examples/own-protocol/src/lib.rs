@@ -15,7 +15,8 @@
 //! store, durable before it acks, recovered in `on_start`), [`client`] (the two
 //! phases, resends, giving up), [`op`] (read/write and scripts), [`node`] (the actor
 //! enum), [`config`] (options), [`bugs`], [`properties`] (what is checked),
-//! [`invariants`] (how), [`situations`] (the paths a good scenario reaches). Everything from faultline comes through [`api`].
+//! [`invariants`] (how), [`situations`] (the paths a good scenario reaches). Everything from
+//! faultline comes through [`api`].
 
 pub mod api;
 pub mod bugs;
@@ -31,7 +32,7 @@ pub mod situations;
 pub mod timestamp;
 
 use crate::api::{
-    BugInfo, NodeId, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+    BugInfo, NodeId, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
     Violation, Workload, World,
 };
 use crate::config::AbdConfig;
@@ -55,6 +56,7 @@ impl Abd {
 
 impl Protocol for Abd {
     type Node = AbdNode;
+    type Options = config::AbdOptions;
     const NAME: &'static str = "abd";
     const SUMMARY: &'static str =
         "ABD quorum register: leaderless multi-writer reads and writes on majorities of replicas";
@@ -67,10 +69,6 @@ impl Protocol for Abd {
 
     fn bugs() -> &'static [BugInfo] {
         bugs::BUGS
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        config::OPTIONS
     }
 
     fn properties() -> &'static [Property] {

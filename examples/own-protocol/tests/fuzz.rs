@@ -1,6 +1,6 @@
 //! The ABD register under faultline's nemesis, from `cargo test`: every seed passes
-//! with no bug on, plain and swarm, and repeats itself exactly; every named bug is caught by the property its
-//! `BugInfo` names first; the focused scenarios fail or pass as they `expect`.
+//! with no bug on, plain and swarm, and repeats itself exactly; every named bug is caught by the
+//! property its `BugInfo` names first; the focused scenarios fail or pass as they `expect`.
 
 use abd::Abd;
 use faultline::prelude::*;

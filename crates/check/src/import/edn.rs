@@ -401,7 +401,11 @@ mod tests {
 
     #[test]
     fn reads_jepsen_maps() {
-        let values = read_all("{:process 0, :type :invoke, :f :get, :key \"4\", :value nil}\n[1 -2 \"a\\\"b\"] ; c\n#{:x}").unwrap();
+        let values = read_all(
+            "{:process 0, :type :invoke, :f :get, :key \"4\", :value nil}\n[1 -2 \
+            \"a\\\"b\"] ; c\n#{:x}",
+        )
+        .unwrap();
         assert_eq!(values.len(), 3);
         let map = &values[0].value;
         assert_eq!(values[0].at, at(1, 1));

@@ -52,7 +52,8 @@ fn add_event(history: &mut History, event: &Edn, at: Position) -> Result<(), His
     };
     if !matches!(event, Edn::Map(_)) {
         return Err(error(format!(
-            "expected an event such as {{:process 0, :type :invoke, :f :read, :value nil}}, found {}",
+            "expected an event such as {{:process 0, :type :invoke, :f :read, :value nil}}, found \
+                {}",
             event.shown()
         )));
     }

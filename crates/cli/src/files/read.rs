@@ -47,7 +47,8 @@ pub fn check_replaceable(path: &Path, force: bool, ours_if_starts_with: &str) ->
     })?;
     if !head.is_empty() && !head.starts_with(ours_if_starts_with.as_bytes()) {
         bail!(
-            "{}: exists and was not written by faultline; refusing to overwrite it (pass --force to replace it)",
+            "{}: exists and was not written by faultline; refusing to overwrite it (pass --force \
+                to replace it)",
             path.display()
         );
     }

@@ -10,8 +10,8 @@
 //! `<skipped>`; so the report has a failing test case exactly when the exit code is
 //! not 0. `<properties>` also carry the coverage: how many declared situations were
 //! reached (`coverage`), those never reached (`never_reached`), and the seeds
-//! reaching each (`situation: NAME`). The counts (`tests`, `failures`, `errors`, `skipped`) are computed from
-//! the test cases written, so they always agree with them.
+//! reaching each (`situation: NAME`). The counts (`tests`, `failures`, `errors`, `skipped`) are
+//! computed from the test cases written, so they always agree with them.
 //!
 //! The file starts with [`HEADER`], which is how a later run knows it may replace it.
 
@@ -55,7 +55,8 @@ pub fn render(
     let errors = count(|r| matches!(r, CaseResult::Error { .. }));
     let skipped = count(|r| matches!(r, CaseResult::Skipped { .. }));
     let counts = format!(
-        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{:.3}\"",
+        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" \
+            time=\"{:.3}\"",
         cases.len(),
         report.wall.as_secs_f64()
     );

@@ -1,5 +1,6 @@
 //! The end of a campaign on stdout: the totals and the coverage of declared
-//! situations (text, or one JSON line with `--json`), and when it stopped before running every seed, why, how many were left
+//! situations (text, or one JSON line with `--json`), and when it stopped before running every
+//! seed, why, how many were left
 //! and the command that runs exactly those: the same flags with `--seeds NEXT..B`.
 
 use super::runner::{CampaignReport, Stop};
@@ -115,7 +116,8 @@ fn summary_text(
         String::new()
     };
     let mut text = format!(
-        "fuzz {} (seeds {}{shard}): {} seeds run{of_planned}, {} passed, {} failed, {} stuck, {} unknown in {:.1}s ({:.0} seeds/s)",
+        "fuzz {} (seeds {}{shard}): {} seeds run{of_planned}, {} passed, {} failed, {} stuck, {} \
+            unknown in {:.1}s ({:.0} seeds/s)",
         scenario.file.name,
         args.seeds,
         tally.seeds_run,

@@ -70,9 +70,12 @@ mod tests {
     #[test]
     fn repeated_strings_are_written_once_and_every_event_keeps_its_fields() {
         let events = vec![
-            json!({"i": 0, "t": 5, "node": 1, "kind": "deliver", "label": "ping", "text": "<- n0 ping", "from": 0, "sent": 2, "dup": false}),
-            json!({"i": 1, "t": 9, "node": 0, "kind": "timer", "label": "tick", "text": "timer tick"}),
-            json!({"i": 2, "t": 12, "node": 1, "kind": "deliver", "label": "ping", "text": "<- n0 ping", "from": 0, "sent": 9, "dup": true}),
+            json!({"i": 0, "t": 5, "node": 1, "kind": "deliver", "label": "ping", "text": "<- n0 \
+                ping", "from": 0, "sent": 2, "dup": false}),
+            json!({"i": 1, "t": 9, "node": 0, "kind": "timer", "label": "tick", "text": "timer \
+                tick"}),
+            json!({"i": 2, "t": 12, "node": 1, "kind": "deliver", "label": "ping", "text": "<- n0 \
+                ping", "from": 0, "sent": 9, "dup": true}),
         ];
         let encoded = encode(events);
         assert_eq!(encoded["count"], 3);

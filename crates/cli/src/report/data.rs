@@ -27,6 +27,10 @@ pub fn report_data(title: &str, protocol: &str, servers: usize, outcome: &Outcom
             "at_end": outcome.violation_event.is_none(),
         })
     });
+    let (latency_ns_min, latency_ns_max) = (
+        outcome.network.latency_ns_min,
+        outcome.network.latency_ns_max,
+    );
     json!({
         "format": "faultline-report",
         "title": title,
@@ -36,8 +40,8 @@ pub fn report_data(title: &str, protocol: &str, servers: usize, outcome: &Outcom
         "servers": servers,
         "nodes": nodes,
         "end_ns": outcome.sim_time_ns,
-        "latency_ns": [outcome.network.latency_ns_min, outcome.network.latency_ns_max],
-        "events": columns::encode(page_events(events, nodes, outcome.network.latency_ns_min, outcome.network.latency_ns_max)),
+        "latency_ns": [latency_ns_min, latency_ns_max],
+        "events": columns::encode(page_events(events, nodes, latency_ns_min, latency_ns_max)),
         "states": states(&outcome.states),
         "faults": fault_bands(events, nodes, outcome.sim_time_ns),
         "ops": linearization::mark(client_ops(events, outcome.sim_time_ns), outcome),
@@ -248,8 +252,10 @@ mod tests {
     #[test]
     fn an_operation_spans_its_invoke_and_completion() {
         let events = vec![
-            json!({"t": 3, "node": 5, "kind": "observe", "observe": {"type": "invoke", "f": "get", "key": "k"}}),
-            json!({"t": 8, "node": 5, "kind": "observe", "observe": {"type": "ok", "f": "get", "key": "k", "value": 4}}),
+            json!({"t": 3, "node": 5, "kind": "observe",
+                   "observe": {"type": "invoke", "f": "get", "key": "k"}}),
+            json!({"t": 8, "node": 5, "kind": "observe",
+                   "observe": {"type": "ok", "f": "get", "key": "k", "value": 4}}),
         ];
         let ops = client_ops(&events, 20);
         assert_eq!(ops.len(), 1);

@@ -69,11 +69,19 @@ fn op_data(op: &Op, order: &[usize], stuck: Option<usize>, events_end: usize) ->
         "call": op.call,
         "ret": op.ret.unwrap_or(events_end),
         "returned": op.ret.is_some(),
-        "status": match op.status { Status::Ok => "ok", Status::Fail => "fail", Status::Info => "info" },
+        "status": status_name(op.status),
         "text": op.to_string(),
         "order": order.iter().position(|id| *id == op.id).map(|i| i + 1),
         "stuck": stuck == Some(op.id),
     })
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "ok",
+        Status::Fail => "fail",
+        Status::Info => "info",
+    }
 }
 
 fn verdict_label(verdict: Verdict) -> &'static str {

@@ -57,7 +57,8 @@ pub fn report_command(app: &App, args: &ReportArgs) -> Result<i32, Exit> {
     let (scenario, outcome) = traced_run(app, file, &name)?;
     if let Some(d) = recorded.and_then(|events| first_divergence(&events, trace_events(&outcome))) {
         errln!(
-            "warning: {name}: the run differs from the recording at event {} (the code changed since it was recorded?); the report shows the new run",
+            "warning: {name}: the run differs from the recording at event {} (the code changed \
+                since it was recorded?); the report shows the new run",
             d.index
         );
     }

@@ -60,9 +60,13 @@ pub fn browser_or_skip(test: &str) -> Option<&'static str> {
     if found.is_none() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "{test}: chromium is required under CI=true (.ci/run installs it; apt-get install chromium)"
+            "{test}: chromium is required under CI=true (.ci/run installs it; apt-get install \
+                chromium)"
         );
-        eprintln!("\n!!!!!!!! SKIPPED {test}: chromium is not installed (apt-get install chromium) !!!!!!!!\n");
+        eprintln!(
+            "\n!!!!!!!! SKIPPED {test}: chromium is not installed (apt-get install \
+            chromium) !!!!!!!!\n"
+        );
     }
     found
 }

@@ -30,7 +30,8 @@ pub fn unknown_role_message(role: &str, protocol: &str, roles: &[&str]) -> Strin
         );
     }
     format!(
-        "`{role}` is not a role of {protocol}; expected {alternatives}, or a role its nodes claim: {}",
+        "`{role}` is not a role of {protocol}; expected {alternatives}, or a role its nodes claim: \
+            {}",
         roles.join(", ")
     )
 }

@@ -48,7 +48,8 @@ pub(super) fn refine(schema: &mut Value) {
     *super::definition(schema, "Duration") = json!({
         "type": "string",
         "pattern": duration_pattern(),
-        "description": "A duration: a number and a unit (ns, us, ms, s, m), like \"150ms\", \"2s\" or \"1.5s\".",
+        "description": "A duration: a number and a unit (ns, us, ms, s, m), like \"150ms\", \"2s\" \
+            or \"1.5s\".",
         "examples": ["150ms", "2s", "1.5s"],
     });
     *super::definition(schema, "SignedDuration") = json!({

@@ -21,19 +21,24 @@ fn node_list() -> Value {
 /// time, so the name is not checked against them).
 fn target() -> Value {
     json!({
-        "description": "Who the fault hits: a node index, \"random\", or a role a node claims, such as \"leader\" or \"holder\".",
+        "description": "Who the fault hits: a node index, \"random\", or a role a node claims, \
+            such as \"leader\" or \"holder\".",
         "anyOf": [
-            { "description": "a node index (servers first, then clients)", "type": "integer", "minimum": 0, "maximum": u32::MAX },
-            { "description": "\"random\", or a role such as \"leader\"", "type": "string", "pattern": "^[a-z_]+$", "examples": ["random", "leader", "holder"] },
+            { "description": "a node index (servers first, then \
+                clients)", "type": "integer", "minimum": 0, "maximum": u32::MAX },
+            { "description": "\"random\", or a role such as \"leader\"", "type": "string",
+              "pattern": "^[a-z_]+$", "examples": ["random", "leader", "holder"] },
         ],
     })
 }
 
 fn partition() -> Value {
     json!({
-        "description": "Explicit groups, a shape name, or an object with one key: isolate, minority, one_way, links or with_clients.",
+        "description": "Explicit groups, a shape name, or an object with one key: isolate, \
+            minority, one_way, links or with_clients.",
         "anyOf": [
-            { "description": "groups, like [[0, 1], [2, 3, 4]]", "type": "array", "items": node_list() },
+            { "description": "groups, like [[0, 1], [2, 3, \
+                4]]", "type": "array", "items": node_list() },
             { "description": "a shape", "type": "string", "enum": SHAPES },
             {
                 "type": "object",
@@ -41,11 +46,15 @@ fn partition() -> Value {
                 "maxProperties": 1,
                 "additionalProperties": false,
                 "properties": {
-                    "isolate": { "$ref": "#/$defs/Target", "description": "cut this node off from the rest" },
-                    "minority": { "$ref": "#/$defs/Target", "description": "a majority-minority split with this node in the minority" },
-                    "with_clients": { "$ref": "#/$defs/Partition", "description": "this partition, with clients on its sides too" },
+                    "isolate": { "$ref": "#/$defs/Target", "description": "cut this node off from \
+                        the rest" },
+                    "minority": { "$ref": "#/$defs/Target", "description": "a majority-minority \
+                        split with this node in the minority" },
+                    "with_clients": { "$ref": "#/$defs/Partition", "description": "this partition, \
+                        with clients on its sides too" },
                     "one_way": {
-                        "description": "messages from `from` to `to` are lost; the other way they arrive",
+                        "description": "messages from `from` to `to` are lost; the other way they \
+                            arrive",
                         "type": "object",
                         "required": ["from", "to"],
                         "properties": { "from": node_list(), "to": node_list() },

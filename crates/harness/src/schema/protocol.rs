@@ -1,10 +1,10 @@
 //! What each protocol of the registry adds to the schema, under `if` its kind: the
-//! options it declares (and no others) with the values its setup check takes, the
+//! options it declares (and no others) with the values their types take, the
 //! node counts it builds at, its bug names, and, for protocols with clients, the
 //! workload rules validation applies to them (`validate::workload`).
 
 use super::fields::{probability, NODES_MAX};
-use super::probe::{Probe, Takes};
+use super::probe::Probe;
 use super::set;
 use crate::registry::ProtocolInfo;
 use crate::Registry;
@@ -35,7 +35,11 @@ fn kind_rule(info: &ProtocolInfo) -> Value {
     json!({
         "if": {
             "required": ["protocol"],
-            "properties": { "protocol": { "required": ["kind"], "properties": { "kind": { "const": info.name } } } },
+            "properties": {
+                "protocol": {
+                    "required": ["kind"], "properties": { "kind": { "const": info.name } }
+                }
+            },
         },
         "then": then,
     })
@@ -47,10 +51,9 @@ fn protocol_section(info: &ProtocolInfo) -> Value {
     let mut properties = Map::new();
     properties.insert("kind".into(), json!({ "const": info.name }));
     let mut choices = Vec::new();
-    for option in info.options {
-        let takes = probe.takes(option);
-        properties.insert(option.name.into(), option_schema(option, &takes));
-        choices.push((option.name, takes.choices()));
+    for option in &info.options {
+        properties.insert(option.name.into(), option_schema(option));
+        choices.push((option.name, self::choices(&option.schema)));
     }
     let (nodes, rules) = node_rules(&probe, &choices);
     properties.insert("nodes".into(), nodes);
@@ -61,56 +64,21 @@ fn protocol_section(info: &ProtocolInfo) -> Value {
     section
 }
 
-/// The option's meaning and default, and the JSON values its protocol takes.
-fn option_schema(option: &OptionInfo, takes: &Takes) -> Value {
-    let mut kinds = Vec::new();
-    match takes.booleans.as_slice() {
-        [] => {}
-        [_, _] => kinds.push(json!({ "type": "boolean" })),
-        only => kinds.push(json!({ "enum": only })),
-    }
-    if takes.fractions {
-        kinds.push(json!({ "type": "number" }));
-    } else if takes.integers && takes.negative_integers {
-        kinds.push(json!({ "type": "integer" }));
-    } else if takes.integers {
-        kinds.push(json!({ "type": "integer", "minimum": 0 }));
-    }
-    if takes.any_string {
-        kinds.push(json!({ "type": "string" }));
-    } else if !takes.strings.is_empty() {
-        kinds.push(json!({ "type": "string", "enum": takes.strings }));
-    }
-    for (taken, kind) in [
-        (takes.null, "null"),
-        (takes.arrays, "array"),
-        (takes.objects, "object"),
-    ] {
-        if taken {
-            kinds.push(json!({ "type": kind }));
-        }
-    }
-    let mut schema = match kinds.len() {
-        0 => json!({}),
-        1 => kinds.remove(0),
-        _ => json!({ "anyOf": kinds }),
-    };
+/// The option's declared schema (the values its type takes), meaning and default.
+fn option_schema(option: &OptionInfo) -> Value {
+    let mut schema = option.schema.clone();
     schema["description"] = json!(format!("{} (default: {})", option.meaning, option.default));
-    if let Some(default) = default_value(option, takes) {
-        schema["default"] = default;
-    }
+    schema["default"] = option.default.clone();
     schema
 }
 
-/// The default as a JSON value, where its text is one the option takes.
-fn default_value(option: &OptionInfo, takes: &Takes) -> Option<Value> {
-    let text = option.default.trim();
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Bool(b)) if takes.booleans.contains(&b) => Some(json!(b)),
-        Ok(Value::Number(n)) if takes.integers || takes.fractions => Some(Value::Number(n)),
-        _ if takes.any_string || takes.strings.iter().any(|s| s == text) => Some(json!(text)),
-        _ => None,
+/// The values of an option whose choice may change the node counts a protocol builds
+/// at: both booleans, or each of its named choices.
+fn choices(schema: &Value) -> Vec<Value> {
+    if schema["type"] == "boolean" {
+        return vec![json!(false), json!(true)];
     }
+    schema["enum"].as_array().cloned().unwrap_or_default()
 }
 
 /// The schema of `nodes`, and rules tying it to an option's choice.
@@ -224,7 +192,9 @@ fn workload(info: &ProtocolInfo) -> Value {
             { "if": scripted, "then": { "properties": random_only } },
             {
                 "if": unnumbered,
-                "then": { "properties": { "script": { "items": { "properties": { "client": { "maximum": CLIENTS_MAX - 1 } } } } } },
+                "then": { "properties": { "script": { "items": { "properties": {
+                    "client": { "maximum": CLIENTS_MAX - 1 }
+                } } } } },
             },
         ],
     })

@@ -1,9 +1,8 @@
-//! A protocol of a user's own for the schema tests: options of every kind the schema
-//! finds by asking its build (a choice of strings that decides the node count, free
-//! text, a boolean, an integer it unwraps, panicking on anything else), one bug, and
-//! nodes that do nothing.
+//! A protocol of a user's own for the schema tests: typed options of every kind (a
+//! choice of strings that decides the node count, free text, a boolean, an integer),
+//! declared through the open API as a user would, one bug, and nodes that do nothing.
 
-use faultline_api::{BugInfo, OptionInfo, Protocol, Setup, SetupError, Violation};
+use faultline_api::{BugInfo, Protocol, Setup, SetupError, Violation};
 use faultline_sim::{Actor, Context, NodeId, World};
 
 pub struct Relay;
@@ -21,8 +20,28 @@ impl Actor for RelayNode {
     fn on_timer(&mut self, _ctx: &mut Context<'_, Self>, _timer: ()) {}
 }
 
+faultline_api::option_choices! {
+    /// How a relay forwards.
+    pub enum Mode { Push = "push", Pull = "pull", Star = "star" }
+}
+
+faultline_api::protocol_options! {
+    /// What a relay run may set.
+    pub struct RelayOptions {
+        /// "push" or "pull" on 2 nodes or more; "star": a hub and exactly 2 leaves
+        mode: Mode = Mode::Push,
+        /// any name
+        label: String = "relay".to_string(),
+        /// say more
+        verbose: bool = false,
+        /// peers per relay
+        fanout: u64 = 2,
+    }
+}
+
 impl Protocol for Relay {
     type Node = RelayNode;
+    type Options = RelayOptions;
     const NAME: &'static str = "relay";
     const SUMMARY: &'static str = "test: nodes that relay nothing";
     const HISTORY_MODEL: Option<&'static str> = None;
@@ -36,54 +55,13 @@ impl Protocol for Relay {
         }]
     }
 
-    fn options() -> &'static [OptionInfo] {
-        &[
-            OptionInfo {
-                name: "mode",
-                meaning:
-                    "\"push\" or \"pull\" on 2 nodes or more; \"star\": a hub and exactly 2 leaves",
-                default: "push",
-            },
-            OptionInfo {
-                name: "label",
-                meaning: "any name",
-                default: "relay",
-            },
-            OptionInfo {
-                name: "verbose",
-                meaning: "say more",
-                default: "false",
-            },
-            OptionInfo {
-                name: "fanout",
-                meaning: "peers per relay",
-                default: "2",
-            },
-        ]
-    }
-
     fn build(setup: &Setup) -> Result<Self, SetupError> {
-        let star = match setup.options.get("mode").map(|m| m.as_str()) {
-            None | Some(Some("push" | "pull")) => false,
-            Some(Some("star")) => true,
-            Some(_) => return Err(SetupError::Invalid("mode: push, pull or star".into())),
-        };
-        match (star, setup.servers) {
-            (true, 3) | (false, 2..) => {}
+        let options: RelayOptions = setup.read_options()?;
+        match (options.mode, setup.servers) {
+            (Mode::Star, 3) | (Mode::Push | Mode::Pull, 2..) => {}
             _ => return Err(SetupError::Invalid("wrong node count".into())),
         }
-        if let Some(label) = setup.options.get("label") {
-            label
-                .as_str()
-                .ok_or(SetupError::Invalid("label: text".into()))?;
-        }
-        setup.bool_option("verbose", false)?;
-        // A user's shortcut: anything but an integer panics.
-        let fanout = setup
-            .options
-            .get("fanout")
-            .map(|v| v.as_u64().expect("an integer"));
-        let _ = fanout;
+        let _ = (options.label, options.verbose, options.fanout);
         Ok(Relay)
     }
 

@@ -8,8 +8,8 @@
 
 use crate::bugs::BugInfo;
 use crate::property::Property;
-use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation};
-use faultline_sim::{Actor, Context, Nanos, NodeId, World, MILLISECOND};
+use crate::protocol::{Protocol, Setup, SetupError, Violation};
+use faultline_sim::{Actor, Context, Nanos, NodeId, World};
 use serde::Serialize;
 
 /// Its one safety property.
@@ -71,23 +71,25 @@ impl Actor for BroadcastNode {
     }
 }
 
+faultline_api::protocol_options! {
+    /// The broadcast example's one option.
+    pub struct BroadcastOptions {
+        /// microseconds between a node's broadcasts
+        interval_us: u64 = 1_000,
+    }
+}
+
 impl Protocol for Broadcast {
     type Node = BroadcastNode;
+    type Options = BroadcastOptions;
     const NAME: &'static str = "broadcast";
     const SUMMARY: &'static str =
-        "example: every node sends a 16-byte message to every other node each tick (kernel benchmark)";
+        "example: every node sends a 16-byte message to every other node each tick (kernel \
+            benchmark)";
     const HISTORY_MODEL: Option<&'static str> = None;
 
     fn bugs() -> &'static [BugInfo] {
         &[]
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        &[OptionInfo {
-            name: "interval_us",
-            meaning: "microseconds between a node's broadcasts",
-            default: "1000",
-        }]
     }
 
     fn properties() -> &'static [Property] {
@@ -95,7 +97,7 @@ impl Protocol for Broadcast {
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
-        let interval_us = setup.u64_option("interval_us", MILLISECOND / 1_000)?;
+        let interval_us = setup.read_options::<BroadcastOptions>()?.interval_us;
         if interval_us == 0 {
             return Err(SetupError::Invalid("interval_us must be positive".into()));
         }

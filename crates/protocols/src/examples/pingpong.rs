@@ -7,7 +7,7 @@
 
 use crate::bugs::BugInfo;
 use crate::property::Property;
-use crate::protocol::{OptionInfo, Protocol, Setup, SetupError, Violation};
+use crate::protocol::{Protocol, Setup, SetupError, Violation};
 use faultline_sim::{Actor, Context, NodeId, World};
 use serde::Serialize;
 
@@ -64,8 +64,17 @@ impl Actor for PingPongNode {
     }
 }
 
+faultline_api::protocol_options! {
+    /// The ping-pong example's one option.
+    pub struct PingPongOptions {
+        /// deliveries before the ball stops
+        messages: u64 = 1_000,
+    }
+}
+
 impl Protocol for PingPong {
     type Node = PingPongNode;
+    type Options = PingPongOptions;
     const NAME: &'static str = "pingpong";
     const SUMMARY: &'static str =
         "example: two nodes bounce one message back and forth (kernel latency benchmark)";
@@ -73,14 +82,6 @@ impl Protocol for PingPong {
 
     fn bugs() -> &'static [BugInfo] {
         &[]
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        &[OptionInfo {
-            name: "messages",
-            meaning: "deliveries before the ball stops",
-            default: "1000",
-        }]
     }
 
     fn properties() -> &'static [Property] {
@@ -92,7 +93,7 @@ impl Protocol for PingPong {
             return Err(SetupError::Invalid("pingpong needs exactly 2 nodes".into()));
         }
         Ok(PingPong {
-            messages: setup.u64_option("messages", 1_000)?,
+            messages: setup.read_options::<PingPongOptions>()?.messages,
         })
     }
 

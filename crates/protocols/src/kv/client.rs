@@ -19,9 +19,10 @@
 
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::kv::op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
+use crate::kv::options::KvClientOptions;
 use crate::kv::script::kv_op;
 use crate::plan::{Pacing, Plan};
-use crate::protocol::{OptionInfo, Setup, SetupError, Workload};
+use crate::protocol::{Setup, Workload};
 use faultline_sim::context::TimerId;
 use faultline_sim::{Actor, Context, Nanos, NodeId, MILLISECOND};
 use serde::Serialize;
@@ -50,23 +51,6 @@ pub struct ClientConfig {
     pub append_ratio: f64,
 }
 
-/// The key-value client's options, declared by every protocol that hosts it.
-pub const RETRY_OPTION: OptionInfo = OptionInfo {
-    name: "client_retry_ms",
-    meaning: "how long a key-value client waits for an answer before its first retry (each further retry of the same command waits up to twice as long, at random)",
-    default: "100",
-};
-pub const RETRY_MAX_OPTION: OptionInfo = OptionInfo {
-    name: "client_retry_max_ms",
-    meaning: "the longest a key-value client waits before a retry (above client_retry_ms: retries back off at random)",
-    default: "100",
-};
-pub const APPEND_OPTION: OptionInfo = OptionInfo {
-    name: "append_percent",
-    meaning: "share of a client's random writes that are appends rather than puts, in percent",
-    default: "50",
-};
-
 /// What one key-value client runs.
 pub type ClientPlan = Plan<KvOp>;
 
@@ -86,14 +70,12 @@ impl ClientConfig {
     }
 
     /// [`ClientConfig::for_workload`] for `setup`, with the client options it sets.
-    pub fn for_setup(setup: &Setup) -> Result<Self, SetupError> {
+    pub fn for_setup(setup: &Setup, options: &KvClientOptions) -> Self {
         let mut config = Self::for_workload(&setup.workload, setup.servers, setup.fault_period_ns);
-        config.retry_ns = setup.u64_option(RETRY_OPTION.name, 100)?.max(1) * MILLISECOND;
-        let retry_max_ms = setup.u64_option(RETRY_MAX_OPTION.name, 100)?;
-        config.retry_max_ns = (retry_max_ms * MILLISECOND).max(config.retry_ns);
-        let append_percent = setup.u64_option(APPEND_OPTION.name, 50)?.min(100);
-        config.append_ratio = append_percent as f64 / 100.0;
-        Ok(config)
+        config.retry_ns = options.client_retry_ms.max(1) * MILLISECOND;
+        config.retry_max_ns = (options.client_retry_max_ms * MILLISECOND).max(config.retry_ns);
+        config.append_ratio = options.append_percent.min(100) as f64 / 100.0;
+        config
     }
 
     /// The wait before retrying a command already retried `retries` times: the first
@@ -341,9 +323,15 @@ mod tests {
         }
     }
 
+    fn config(options: serde_json::Value) -> ClientConfig {
+        let setup = setup(options);
+        let options: KvClientOptions = setup.read_options().unwrap();
+        ClientConfig::for_setup(&setup, &options)
+    }
+
     #[test]
     fn by_default_every_retry_waits_the_same_and_draws_nothing() {
-        let config = ClientConfig::for_setup(&setup(serde_json::json!({}))).unwrap();
+        let config = config(serde_json::json!({}));
         let mut rng = SimRng::new(1, Stream::Workload);
         let mut untouched = SimRng::new(1, Stream::Workload);
         for retries in 0..6 {
@@ -356,7 +344,7 @@ mod tests {
     #[test]
     fn retries_back_off_within_a_doubling_window_up_to_the_cap() {
         let options = serde_json::json!({"client_retry_max_ms": 800, "append_percent": 70});
-        let config = ClientConfig::for_setup(&setup(options)).unwrap();
+        let config = config(options);
         assert_eq!(config.append_ratio, 0.7);
         let mut rng = SimRng::new(7, Stream::Workload);
         assert_eq!(config.retry_delay(0, &mut rng), 100 * MILLISECOND);

@@ -15,6 +15,7 @@
 pub mod client;
 pub mod node;
 pub mod op;
+pub mod options;
 pub mod properties;
 pub mod script;
 pub mod store;
@@ -22,4 +23,5 @@ pub mod store;
 pub use client::{ClientConfig, ClientPlan, ClientTimer, KvClient};
 pub use node::{KvNode, KvServer};
 pub use op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
+pub use options::KvClientOptions;
 pub use store::{ApplyOutcome, KvStore};

@@ -191,7 +191,21 @@ impl LockClient {
             Msg::Locked { attempt, token } => self.on_locked(ctx, from, attempt, token),
             Msg::Raised { attempt } => self.on_raised(ctx, from, attempt),
             Msg::Unlocked { attempt } => self.on_unlocked(ctx, from, attempt),
-            _ => {}
+            // About an operation no longer in flight (answered, timed out, given up),
+            // or a hint naming no lock server: nothing left to do.
+            Msg::Busy { .. } | Msg::NotPrimary { .. } => {}
+            other @ (Msg::Acquire { .. }
+            | Msg::Release { .. }
+            | Msg::Replicate { .. }
+            | Msg::ReplicateAck { .. }
+            | Msg::Fence { .. }
+            | Msg::Lock { .. }
+            | Msg::Raise { .. }
+            | Msg::Unlock { .. }
+            | Msg::Write { .. }
+            | Msg::WriteReply { .. }) => {
+                unreachable!("client got {other:?} from {from:?}: servers' and replies' messages")
+            }
         }
     }
 

@@ -18,13 +18,16 @@ pub const BUGS: &[BugInfo] = &[
     },
     BugInfo {
         name: "lock.redlock_no_drift",
-        mechanism: "the Redlock client takes the whole ttl as its validity, from when it won, ignoring the time acquiring took and clock drift",
+        mechanism: "the Redlock client takes the whole ttl as its validity, from when it won, \
+            ignoring the time acquiring took and clock drift",
         violates: &[LEASES_DISJOINT.name],
         scenario: "redlock",
     },
     BugInfo {
         name: "lock.failover_unreplicated",
-        mechanism: "the primary answers a grant before its backup has it (replication rides on the next heartbeat)",
+        mechanism:
+            "the primary answers a grant before its backup has it (replication rides on the \
+            next heartbeat)",
         violates: &[LEASES_DISJOINT.name, TOKENS_INCREASE.name],
         scenario: "nemesis",
     },

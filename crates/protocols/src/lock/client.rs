@@ -151,7 +151,9 @@ impl LockClient {
                 ctx.sometimes(s::LEASE_RAN_OUT);
                 self.held = None;
             }
-            _ => {}
+            // For an operation no longer in flight, or a lease already given up.
+            Timer::Retry { .. } | Timer::AcquireTimeout { .. } | Timer::LeaseEnd { .. } => {}
+            Timer::Tick => unreachable!("a client sets no heartbeat"),
         }
     }
 
@@ -353,7 +355,9 @@ impl LockClient {
                 self.send_write(ctx, op);
             }
             Some(InFlight::Acquire(_) | InFlight::Release(_)) => self.retry_lock_request(ctx),
-            _ => {}
+            // A write still being prepared is sent when the work is done; nothing to
+            // retry with no operation in flight.
+            Some(InFlight::Write { sent: false, .. }) | None => {}
         }
     }
 

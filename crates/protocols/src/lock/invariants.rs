@@ -114,7 +114,8 @@ impl LockChecker {
             let other_clock = world.clock(NodeId(other)).local(now);
             if other_clock < lease.valid_until_ns {
                 let detail = format!(
-                    "n{client} accepted token {} at {} while n{other}'s lease (token {}) runs until its clock reads {} (it reads {}) and n{other} has not released it{}",
+                    "n{client} accepted token {} at {} while n{other}'s lease (token {}) runs \
+                        until its clock reads {} (it reads {}) and n{other} has not released it{}",
                     held.token,
                     format_nanos(now),
                     lease.token,
@@ -128,7 +129,8 @@ impl LockChecker {
         if let Some((highest, by)) = self.highest_accepted {
             if held.token <= highest {
                 let detail = format!(
-                    "n{client} accepted token {} at {}, not above token {highest} that n{by} accepted before",
+                    "n{client} accepted token {} at {}, not above token {highest} that n{by} \
+                        accepted before",
                     held.token,
                     format_nanos(now)
                 );
@@ -160,7 +162,8 @@ impl LockChecker {
         match self.believed_together {
             0 => String::new(),
             n => format!(
-                "; a client accepted a lease while another believed it held the lock {n} time{} so far",
+                "; a client accepted a lease while another believed it held the lock {n} time{} so \
+                    far",
                 if n == 1 { "" } else { "s" }
             ),
         }
@@ -178,7 +181,8 @@ impl LockChecker {
             if let Some((highest, by)) = self.highest_written {
                 if write.token < highest {
                     let detail = format!(
-                        "the resource (n{}) accepted n{}'s write {} with token {} at {} after n{by}'s with token {highest}{}",
+                        "the resource (n{}) accepted n{}'s write {} with token {} at {} after \
+                            n{by}'s with token {highest}{}",
                         self.resource.0,
                         write.client,
                         write.value,

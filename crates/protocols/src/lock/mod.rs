@@ -37,6 +37,7 @@ pub mod failover;
 pub mod invariants;
 pub mod messages;
 pub mod node;
+pub mod options;
 pub mod properties;
 pub mod redlock;
 pub mod resource;
@@ -48,12 +49,13 @@ use crate::assumptions::{Assumptions, ClockErrorBudget};
 use crate::bugs::BugInfo;
 use crate::property::Property;
 use crate::protocol::{
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
 use config::LockConfig;
 use faultline_sim::{NodeId, World};
 use invariants::LockChecker;
 use node::LockNode;
+pub use options::LockOptions;
 use std::rc::Rc;
 
 pub struct Lock {
@@ -76,6 +78,7 @@ impl Lock {
 
 impl Protocol for Lock {
     type Node = LockNode;
+    type Options = LockOptions;
     const NAME: &'static str = "lock";
     const SUMMARY: &'static str =
         "lease lock with fencing tokens: primary-backup lock service, or Redlock";
@@ -89,10 +92,6 @@ impl Protocol for Lock {
 
     fn bugs() -> &'static [BugInfo] {
         bugs::BUGS
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        config::OPTIONS
     }
 
     fn properties() -> &'static [Property] {

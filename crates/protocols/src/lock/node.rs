@@ -12,79 +12,21 @@ use crate::lock::script::{lock_op, LockOp};
 use crate::lock::single::SingleServer;
 use crate::plan::Plan;
 use crate::protocol::Workload;
-use faultline_sim::actor::Role;
-use faultline_sim::{Actor, Context, NodeId};
+use faultline_sim::NodeId;
 use std::rc::Rc;
 
-#[derive(Clone, Debug)]
-pub enum LockNode {
-    Single(Box<SingleServer>),
-    Redlock(Box<RedlockServer>),
-    Resource(Box<Resource>),
-    Client(Box<LockClient>),
-}
-
-impl LockNode {
-    pub fn as_client(&self) -> Option<&LockClient> {
-        match self {
-            LockNode::Client(c) => Some(c),
-            _ => None,
-        }
-    }
-
-    pub fn as_resource(&self) -> Option<&Resource> {
-        match self {
-            LockNode::Resource(r) => Some(r),
-            _ => None,
-        }
-    }
-
-    pub fn as_single(&self) -> Option<&SingleServer> {
-        match self {
-            LockNode::Single(s) => Some(s),
-            _ => None,
-        }
-    }
-}
-
-impl Actor for LockNode {
-    type Msg = Msg;
-    type Timer = Timer;
-    type Record = Record;
-    type Observation = ClientEvent;
-
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
-        match self {
-            LockNode::Single(s) => s.on_start(ctx),
-            LockNode::Redlock(s) => s.on_start(ctx),
-            LockNode::Resource(r) => r.on_start(ctx),
-            LockNode::Client(c) => c.on_start(ctx),
-        }
-    }
-
-    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: Msg) {
-        match self {
-            LockNode::Single(s) => s.on_message(ctx, from, msg),
-            LockNode::Redlock(s) => s.on_message(ctx, from, msg),
-            LockNode::Resource(r) => r.on_message(ctx, from, msg),
-            LockNode::Client(c) => c.on_message(ctx, from, msg),
-        }
-    }
-
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, timer: Timer) {
-        match self {
-            LockNode::Single(s) => s.on_timer(ctx, timer),
-            LockNode::Client(c) => c.on_timer(ctx, timer),
-            LockNode::Redlock(_) | LockNode::Resource(_) => {}
-        }
-    }
-
-    fn role(&self) -> Option<Role> {
-        match self {
-            LockNode::Single(s) => s.role(),
-            LockNode::Client(c) => c.role(),
-            LockNode::Redlock(_) | LockNode::Resource(_) => None,
-        }
+faultline_api::node_roles! {
+    /// A lock run's node, by the role its index gives it.
+    #[derive(Clone, Debug)]
+    pub enum LockNode {
+        type Msg = Msg;
+        type Timer = Timer;
+        type Record = Record;
+        type Observation = ClientEvent;
+        Single(SingleServer) as as_single,
+        Redlock(RedlockServer),
+        Resource(Resource) as as_resource,
+        Client(LockClient) as as_client,
     }
 }
 

@@ -65,7 +65,7 @@ impl RedlockServer {
                 ctx.send(from, Msg::Raised { attempt });
             }
             Msg::Unlock { attempt, token } => self.on_unlock(ctx, from, attempt, token),
-            _ => {}
+            other => unreachable!("Redlock server got {other:?} from {from:?}: not a lock request"),
         }
     }
 

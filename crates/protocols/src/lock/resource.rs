@@ -48,10 +48,11 @@ impl Resource {
     pub fn on_start(&mut self, ctx: &mut Context<'_, LockNode>) {
         let records = ctx.disk().records().to_vec();
         for record in records {
-            if let Record::Accepted(write) = record {
-                ctx.sometimes(s::RESOURCE_RECOVERED);
-                self.apply(write);
-            }
+            let Record::Accepted(write) = record else {
+                unreachable!("a lock server's record {record:?} on the resource's disk");
+            };
+            ctx.sometimes(s::RESOURCE_RECOVERED);
+            self.apply(write);
         }
     }
 
@@ -63,7 +64,7 @@ impl Resource {
 
     pub fn on_message(&mut self, ctx: &mut Context<'_, LockNode>, from: NodeId, msg: Msg) {
         let Msg::Write { op, token, value } = msg else {
-            return;
+            unreachable!("the resource got {msg:?} from {from:?}: it takes only writes");
         };
         let accepted = match self.answered.get(&from.0) {
             Some(&(last, verdict)) if last == op => verdict,

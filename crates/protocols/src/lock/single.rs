@@ -121,15 +121,27 @@ impl SingleServer {
             } => self.on_replicate(ctx, from, epoch, counter, lease, solo),
             Msg::ReplicateAck { epoch, counter } => self.on_replicate_ack(ctx, epoch, counter),
             Msg::Fence { epoch } => self.on_fence(ctx, epoch),
-            _ => {}
+            other @ (Msg::Granted { .. }
+            | Msg::Busy { .. }
+            | Msg::NotPrimary { .. }
+            | Msg::Released { .. }
+            | Msg::Lock { .. }
+            | Msg::Locked { .. }
+            | Msg::Raise { .. }
+            | Msg::Raised { .. }
+            | Msg::Unlock { .. }
+            | Msg::Unlocked { .. }
+            | Msg::Write { .. }
+            | Msg::WriteReply { .. }) => {
+                unreachable!("lock server got {other:?} from {from:?}: not a lock request")
+            }
         }
     }
 
     pub fn on_timer(&mut self, ctx: &mut Context<'_, LockNode>, timer: Timer) {
-        if timer == Timer::Tick {
-            self.on_tick(ctx);
-            ctx.set_timer(self.config.heartbeat_ns, Timer::Tick);
-        }
+        assert_eq!(timer, Timer::Tick, "a lock server sets only its heartbeat");
+        self.on_tick(ctx);
+        ctx.set_timer(self.config.heartbeat_ns, Timer::Tick);
     }
 
     /// Whether `lease` has run its ttl by this server's clock.

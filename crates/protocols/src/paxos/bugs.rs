@@ -10,31 +10,55 @@ pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "paxos.promise_not_persisted",
         mechanism: "an acceptor replies to Prepare before fsyncing its promise",
-        violates: &[PROMISE_DURABLE.name, ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
+        violates: &[
+            PROMISE_DURABLE.name,
+            ONE_VALUE_PER_SLOT.name,
+            LEARN_ONLY_CHOSEN.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.accept_lower_ballot",
         mechanism: "an acceptor accepts a ballot lower than one it promised",
-        violates: &[ONE_VALUE_PER_SLOT.name, ACCEPTED_MONOTONIC.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
+        violates: &[
+            ONE_VALUE_PER_SLOT.name,
+            ACCEPTED_MONOTONIC.name,
+            LEARN_ONLY_CHOSEN.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.ignore_accepted_value",
-        mechanism: "a new leader proposes its own value instead of the highest-ballot accepted one from the promises",
-        violates: &[ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
+        mechanism:
+            "a new leader proposes its own value instead of the highest-ballot accepted one \
+            from the promises",
+        violates: &[
+            ONE_VALUE_PER_SLOT.name,
+            LEARN_ONLY_CHOSEN.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.non_unique_ballots",
         mechanism: "ballots lack the proposer-id tiebreak, so two proposers can use the same one",
-        violates: &[ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
+        violates: &[
+            ONE_VALUE_PER_SLOT.name,
+            LEARN_ONLY_CHOSEN.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
     BugInfo {
         name: "paxos.count_duplicate_votes",
         mechanism: "duplicate promise/accepted messages count toward a quorum",
-        violates: &[ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
+        violates: &[
+            ONE_VALUE_PER_SLOT.name,
+            LEARN_ONLY_CHOSEN.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
 ];

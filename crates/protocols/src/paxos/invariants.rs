@@ -177,7 +177,8 @@ impl PaxosChecker {
                 return violation(
                     &ACCEPTED_MONOTONIC,
                     format!(
-                        "n{acceptor} accepted {ballot:?} in slot {slot} but after a restart holds {kept:?}"
+                        "n{acceptor} accepted {ballot:?} in slot {slot} but after a restart holds \
+                            {kept:?}"
                     ),
                 );
             }

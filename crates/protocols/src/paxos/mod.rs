@@ -32,6 +32,7 @@ pub mod invariants;
 pub mod learner;
 pub mod messages;
 pub mod node;
+pub mod options;
 pub mod persistence;
 pub mod properties;
 pub mod proposer;
@@ -42,15 +43,16 @@ use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
 use crate::kv::node::{node_factory, unfinished_ops};
 use crate::kv::properties::AT_MOST_ONCE;
-use crate::kv::{client, ClientConfig, KvOp};
+use crate::kv::{ClientConfig, KvOp};
 use crate::property::Property;
 use crate::protocol::{
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
 use bugs::{PaxosBugs, BUGS};
 use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::{proposal_key, PaxosChecker};
 use node::PaxosNode;
+pub use options::PaxosOptions;
 use server::{PaxosConfig, Server};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -62,31 +64,9 @@ pub struct Paxos {
     checker: PaxosChecker,
 }
 
-const OPTIONS: &[OptionInfo] = &[
-    OptionInfo {
-        name: "stable_leader",
-        meaning: "a distinguished leader runs phase 1 once for all slots (false: every request's server competes, single-decree style)",
-        default: "true",
-    },
-    OptionInfo { name: "election_timeout_ms", meaning: "minimum leader timeout (maximum is twice it)", default: "150" },
-    OptionInfo { name: "heartbeat_ms", meaning: "leader heartbeat interval", default: "50" },
-    OptionInfo {
-        name: "proposer_backoff_ms",
-        meaning: "without a stable leader, a proposer that lost a ballot waits at random up to this long before competing again, doubling with each further loss",
-        default: "20",
-    },
-    OptionInfo {
-        name: "proposer_backoff_max_ms",
-        meaning: "the longest such wait",
-        default: "640",
-    },
-    client::RETRY_OPTION,
-    client::RETRY_MAX_OPTION,
-    client::APPEND_OPTION,
-];
-
 impl Protocol for Paxos {
     type Node = PaxosNode;
+    type Options = PaxosOptions;
     const NAME: &'static str = "paxos";
     const SUMMARY: &'static str =
         "Multi-Paxos replicated key-value log (distinguished leader, or competing proposers)";
@@ -102,10 +82,6 @@ impl Protocol for Paxos {
         BUGS
     }
 
-    fn options() -> &'static [OptionInfo] {
-        OPTIONS
-    }
-
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
     }
@@ -115,19 +91,20 @@ impl Protocol for Paxos {
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
-        let election_ms = setup.u64_option("election_timeout_ms", 150)?.max(1);
+        let options: PaxosOptions = setup.read_options()?;
+        let election_ms = options.election_timeout_ms.max(1);
         let config = PaxosConfig {
             servers: setup.servers as u32,
             election_timeout_ns_min: election_ms * MILLISECOND,
             election_timeout_ns_max: 2 * election_ms * MILLISECOND,
-            heartbeat_ns: setup.u64_option("heartbeat_ms", 50)?.max(1) * MILLISECOND,
-            stable_leader: setup.bool_option("stable_leader", true)?,
-            backoff_ns: setup.u64_option("proposer_backoff_ms", 20)? * MILLISECOND,
-            backoff_max_ns: setup.u64_option("proposer_backoff_max_ms", 640)? * MILLISECOND,
+            heartbeat_ns: options.heartbeat_ms.max(1) * MILLISECOND,
+            stable_leader: options.stable_leader,
+            backoff_ns: options.proposer_backoff_ms * MILLISECOND,
+            backoff_max_ns: options.proposer_backoff_max_ms * MILLISECOND,
             bugs: PaxosBugs::from(&setup.bugs),
         };
         Ok(Paxos {
-            clients: ClientConfig::for_setup(setup)?,
+            clients: ClientConfig::for_setup(setup, &options.client),
             workload: setup.workload.clone(),
             checker: PaxosChecker::new(setup.servers),
             config: Rc::new(config),

@@ -10,7 +10,8 @@ use crate::raft::properties::{
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "raft.commit_previous_term",
-        mechanism: "leader advances commitIndex over an entry of an earlier term by counting replicas (Raft §5.4.2, Figure 8)",
+        mechanism: "leader advances commitIndex over an entry of an earlier term by counting \
+            replicas (Raft §5.4.2, Figure 8)",
         violates: &[
             ELECTABLE_COMPLETENESS.name,
             STATE_MACHINE_SAFETY.name,
@@ -28,7 +29,13 @@ pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "raft.no_up_to_date_check",
         mechanism: "votes are granted without the §5.4.1 log comparison",
-        violates: &[LEADER_COMPLETENESS.name, ELECTABLE_COMPLETENESS.name, COMMITTED_DURABLE.name, STATE_MACHINE_SAFETY.name, LINEARIZABILITY.name],
+        violates: &[
+            LEADER_COMPLETENESS.name,
+            ELECTABLE_COMPLETENESS.name,
+            COMMITTED_DURABLE.name,
+            STATE_MACHINE_SAFETY.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
     BugInfo {
@@ -45,7 +52,8 @@ pub const BUGS: &[BugInfo] = &[
     },
     BugInfo {
         name: "raft.truncate_on_every_append",
-        mechanism: "a follower truncates its log after prevLogIndex on every AppendEntries, not only on conflict",
+        mechanism: "a follower truncates its log after prevLogIndex on every AppendEntries, not \
+            only on conflict",
         violates: &[
             COMMITTED_DURABLE.name,
             ELECTABLE_COMPLETENESS.name,
@@ -57,8 +65,13 @@ pub const BUGS: &[BugInfo] = &[
     },
     BugInfo {
         name: "raft.commit_index_unbounded",
-        mechanism: "a follower sets commitIndex = leaderCommit without min(index of last new entry)",
-        violates: &[STATE_MACHINE_SAFETY.name, ELECTABLE_COMPLETENESS.name, LINEARIZABILITY.name],
+        mechanism: "a follower sets commitIndex = leaderCommit without min(index of last new \
+            entry)",
+        violates: &[
+            STATE_MACHINE_SAFETY.name,
+            ELECTABLE_COMPLETENESS.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
     BugInfo {

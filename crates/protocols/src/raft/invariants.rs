@@ -168,7 +168,8 @@ impl RaftChecker {
                 return violation(
                     &ELECTABLE_COMPLETENESS,
                     format!(
-                        "n{i} (last log term {}, index {}) lacks committed entry {index} (term {term}) yet {voters} servers would vote for it",
+                        "n{i} (last log term {}, index {}) lacks committed entry {index} (term \
+                            {term}) yet {voters} servers would vote for it",
                         own.0, own.1
                     ),
                 );
@@ -229,7 +230,8 @@ impl RaftChecker {
                     return violation(
                         &STATE_MACHINE_SAFETY,
                         format!(
-                            "n{i} committed a different entry at index {index} (term {}) than was committed before (term {})",
+                            "n{i} committed a different entry at index {index} (term {}) than was \
+                                committed before (term {})",
                             seen.0, committed.0
                         ),
                     );
@@ -310,7 +312,11 @@ impl RaftChecker {
             if held != Some((term, hash)) {
                 return violation(
                     &LEADER_COMPLETENESS,
-                    format!("n{i} became leader of term {} without committed entry {index} (term {term})", s.term),
+                    format!(
+                        "n{i} became leader of term {} without committed entry {index} (term \
+                        {term})",
+                        s.term
+                    ),
                 );
             }
         }

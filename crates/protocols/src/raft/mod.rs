@@ -31,6 +31,7 @@ pub mod invariants;
 pub mod log;
 pub mod messages;
 pub mod node;
+pub mod options;
 pub mod persistence;
 pub mod properties;
 pub mod replication;
@@ -42,15 +43,16 @@ use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
 use crate::kv::node::{node_factory, unfinished_ops};
 use crate::kv::properties::AT_MOST_ONCE;
-use crate::kv::{client, ClientConfig};
+use crate::kv::ClientConfig;
 use crate::property::Property;
 use crate::protocol::{
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
 use bugs::{RaftBugs, BUGS};
 use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::RaftChecker;
 use node::RaftNode;
+pub use options::RaftOptions;
 use server::{RaftConfig, Server};
 use std::rc::Rc;
 
@@ -61,49 +63,9 @@ pub struct Raft {
     checker: RaftChecker,
 }
 
-const OPTIONS: &[OptionInfo] = &[
-    OptionInfo {
-        name: "pre_vote",
-        meaning: "ask before starting an election (PreVote)",
-        default: "true",
-    },
-    OptionInfo {
-        name: "check_quorum",
-        meaning: "a leader that cannot hear a majority steps down",
-        default: "true",
-    },
-    OptionInfo {
-        name: "snapshot_every",
-        meaning: "applied entries between snapshots (0: never)",
-        default: "64",
-    },
-    OptionInfo {
-        name: "election_timeout_ms",
-        meaning: "minimum election timeout (maximum is twice it)",
-        default: "150",
-    },
-    OptionInfo {
-        name: "heartbeat_ms",
-        meaning: "leader heartbeat interval",
-        default: "50",
-    },
-    OptionInfo {
-        name: "leader_noop",
-        meaning: "a new leader appends a no-op with its first heartbeat",
-        default: "true",
-    },
-    OptionInfo {
-        name: "entries_per_message",
-        meaning: "most log entries in one AppendEntries",
-        default: "4",
-    },
-    client::RETRY_OPTION,
-    client::RETRY_MAX_OPTION,
-    client::APPEND_OPTION,
-];
-
 impl Protocol for Raft {
     type Node = RaftNode;
+    type Options = RaftOptions;
     const NAME: &'static str = "raft";
     const SUMMARY: &'static str =
         "Raft replicated key-value store (PreVote, CheckQuorum, snapshots)";
@@ -119,10 +81,6 @@ impl Protocol for Raft {
         BUGS
     }
 
-    fn options() -> &'static [OptionInfo] {
-        OPTIONS
-    }
-
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
     }
@@ -132,21 +90,22 @@ impl Protocol for Raft {
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
-        let election_ms = setup.u64_option("election_timeout_ms", 150)?.max(1);
+        let options: RaftOptions = setup.read_options()?;
+        let election_ms = options.election_timeout_ms.max(1);
         let config = RaftConfig {
             servers: setup.servers as u32,
             election_timeout_ns_min: election_ms * MILLISECOND,
             election_timeout_ns_max: 2 * election_ms * MILLISECOND,
-            heartbeat_ns: setup.u64_option("heartbeat_ms", 50)?.max(1) * MILLISECOND,
-            pre_vote: setup.bool_option("pre_vote", true)?,
-            check_quorum: setup.bool_option("check_quorum", true)?,
-            snapshot_every: setup.u64_option("snapshot_every", 64)?,
-            entries_per_message_max: setup.u64_option("entries_per_message", 4)?.max(1) as usize,
-            leader_noop: setup.bool_option("leader_noop", true)?,
+            heartbeat_ns: options.heartbeat_ms.max(1) * MILLISECOND,
+            pre_vote: options.pre_vote,
+            check_quorum: options.check_quorum,
+            snapshot_every: options.snapshot_every,
+            entries_per_message_max: options.entries_per_message.max(1) as usize,
+            leader_noop: options.leader_noop,
             bugs: RaftBugs::from(&setup.bugs),
         };
         Ok(Raft {
-            clients: ClientConfig::for_setup(setup)?,
+            clients: ClientConfig::for_setup(setup, &options.client),
             workload: setup.workload.clone(),
             checker: RaftChecker::new(setup.servers),
             config: Rc::new(config),

@@ -86,6 +86,7 @@ pub fn replay(records: &[Record]) -> Recovered {
     for record in records {
         match record {
             Record::HardState { term, voted_for } => {
+                debug_assert!(*term >= recovered.term, "terms on disk never go back");
                 recovered.term = *term;
                 recovered.voted_for = *voted_for;
             }

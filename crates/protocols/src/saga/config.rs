@@ -4,8 +4,9 @@
 //! node count or option is a `SetupError` and never a panic.
 
 use crate::plan::Pacing;
-use crate::protocol::{OptionInfo, Setup, SetupError};
+use crate::protocol::{Setup, SetupError};
 use crate::saga::bugs::SagaBugs;
+use crate::saga::options::SagaOptions;
 use crate::saga::script::scripted_item_count;
 use faultline_sim::{Nanos, NodeId, MILLISECOND};
 
@@ -20,39 +21,6 @@ pub const ITEMS_MAX: u32 = 10_000;
 /// The largest stock, balance, price or slot count an option may set, so sums of
 /// them never overflow.
 const QUANTITY_MAX: u64 = 1_000_000_000;
-
-pub const OPTIONS: &[OptionInfo] = &[
-    OptionInfo {
-        name: "stock_per_item",
-        meaning: "units of each item on hand at the start",
-        default: "50",
-    },
-    OptionInfo {
-        name: "balance",
-        meaning: "each customer's money at the start",
-        default: "250",
-    },
-    OptionInfo {
-        name: "price",
-        meaning: "price of one unit of any item",
-        default: "5",
-    },
-    OptionInfo {
-        name: "delivery_slots",
-        meaning: "deliveries the delivery service can schedule in all",
-        default: "100",
-    },
-    OptionInfo {
-        name: "command_retry_ms",
-        meaning: "orchestrator: resend a command (same id) after this long without a reply",
-        default: "100",
-    },
-    OptionInfo {
-        name: "order_retry_ms",
-        meaning: "customer: resend an order (same request id) after this long without an answer",
-        default: "300",
-    },
-];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SagaConfig {
@@ -74,7 +42,8 @@ impl SagaConfig {
     pub fn from_setup(setup: &Setup) -> Result<Self, SetupError> {
         if setup.servers != SERVERS {
             return Err(SetupError::Invalid(format!(
-                "saga needs exactly {SERVERS} nodes (0 orchestrator, 1 inventory, 2 payment, 3 delivery); found {}",
+                "saga needs exactly {SERVERS} nodes (0 orchestrator, 1 inventory, 2 payment, 3 \
+                    delivery); found {}",
                 setup.servers
             )));
         }
@@ -86,16 +55,16 @@ impl SagaConfig {
             )));
         }
         let keys = workload.keys.max(1) as u32;
+        let options: SagaOptions = setup.read_options()?;
         Ok(SagaConfig {
             items: keys.max(scripted_item_count(&workload.script)),
             customers: workload.clients as u32,
-            stock_per_item: quantity(setup, "stock_per_item", 50)?,
-            balance: quantity(setup, "balance", 250)?,
-            price: quantity(setup, "price", 5)?,
-            delivery_slots: quantity(setup, "delivery_slots", 100)?,
-            command_retry_ns: setup.u64_option("command_retry_ms", 100)?.clamp(1, 60_000)
-                * MILLISECOND,
-            order_retry_ns: setup.u64_option("order_retry_ms", 300)?.clamp(1, 60_000) * MILLISECOND,
+            stock_per_item: quantity("stock_per_item", options.stock_per_item)?,
+            balance: quantity("balance", options.balance)?,
+            price: quantity("price", options.price)?,
+            delivery_slots: quantity("delivery_slots", options.delivery_slots)?,
+            command_retry_ns: options.command_retry_ms.clamp(1, 60_000) * MILLISECOND,
+            order_retry_ns: options.order_retry_ms.clamp(1, 60_000) * MILLISECOND,
             pacing: Pacing::for_workload(workload, setup.fault_period_ns),
             bugs: SagaBugs::from(&setup.bugs),
         })
@@ -112,8 +81,7 @@ impl SagaConfig {
     }
 }
 
-fn quantity(setup: &Setup, name: &str, default: u64) -> Result<i64, SetupError> {
-    let value = setup.u64_option(name, default)?;
+fn quantity(name: &str, value: u64) -> Result<i64, SetupError> {
     if value > QUANTITY_MAX {
         return Err(SetupError::BadOption {
             name: name.to_string(),

@@ -77,13 +77,16 @@ impl Customer {
                 ctx.sometimes(s::CUSTOMER_RETRIED);
                 self.send(ctx)
             }
-            _ => {}
+            Timer::OrderRetry { .. } => {} // for an order already answered
+            timer @ (Timer::Retry { .. } | Timer::Flush) => {
+                unreachable!("a customer got the orchestrator's timer {timer:?}")
+            }
         }
     }
 
-    pub fn on_message(&mut self, ctx: &mut Ctx<'_>, msg: Msg) {
+    pub fn on_message(&mut self, ctx: &mut Ctx<'_>, _from: NodeId, msg: Msg) {
         let Msg::OrderEnded { id, end } = msg else {
-            return;
+            unreachable!("a customer got {msg:?}: only the orchestrator's answers reach it");
         };
         if self.in_flight.is_some_and(|order| order.id == id) {
             self.complete(ctx, end);

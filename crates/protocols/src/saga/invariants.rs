@@ -338,7 +338,8 @@ impl SagaChecker {
                 return violation(
                     &STOCK_CONSERVED,
                     format!(
-                        "item i{item}: {on_hand} on hand + {reserved} reserved + {shipped} shipped ≠ {} stocked",
+                        "item i{item}: {on_hand} on hand + {reserved} reserved + {shipped} shipped \
+                            ≠ {} stocked",
                         self.stock_per_item
                     ),
                 );

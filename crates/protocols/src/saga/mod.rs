@@ -42,6 +42,7 @@ pub mod customer;
 pub mod invariants;
 pub mod messages;
 pub mod node;
+pub mod options;
 pub mod orchestrator;
 pub mod outbox;
 pub mod properties;
@@ -53,13 +54,14 @@ pub mod state;
 use crate::bugs::BugInfo;
 use crate::property::Property;
 use crate::protocol::{
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
 use bugs::BUGS;
-use config::{SagaConfig, OPTIONS, ORCHESTRATOR};
+use config::{SagaConfig, ORCHESTRATOR};
 use faultline_sim::{NodeId, World};
 use invariants::SagaChecker;
 use node::SagaNode;
+pub use options::SagaOptions;
 use std::rc::Rc;
 
 pub struct Saga {
@@ -70,9 +72,11 @@ pub struct Saga {
 
 impl Protocol for Saga {
     type Node = SagaNode;
+    type Options = SagaOptions;
     const NAME: &'static str = "saga";
     const SUMMARY: &'static str =
-        "orchestrated order saga: reserve stock, charge, schedule delivery, ship; compensations on refusal (4 nodes)";
+        "orchestrated order saga: reserve stock, charge, schedule delivery, ship; compensations on \
+            refusal (4 nodes)";
     const HISTORY_MODEL: Option<&'static str> = None;
     const HAS_CLIENTS: bool = true;
     const TAKES_SCRIPT: bool = true;
@@ -83,10 +87,6 @@ impl Protocol for Saga {
 
     fn bugs() -> &'static [BugInfo] {
         BUGS
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        OPTIONS
     }
 
     fn properties() -> &'static [Property] {

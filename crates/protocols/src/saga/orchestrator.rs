@@ -75,7 +75,9 @@ impl Orchestrator {
         match msg {
             Msg::Order(order) => self.on_order(ctx, from, order),
             Msg::Reply { id, order, outcome } => self.on_reply(ctx, id, order, outcome),
-            Msg::OrderEnded { .. } | Msg::Command(_) => {}
+            other @ (Msg::OrderEnded { .. } | Msg::Command(_)) => {
+                unreachable!("the orchestrator got its own kind of message {other:?} from {from:?}")
+            }
         }
     }
 
@@ -83,7 +85,9 @@ impl Orchestrator {
         match timer {
             Timer::Retry { order, command } => self.on_retry(ctx, order, command),
             Timer::Flush => self.flush(ctx),
-            Timer::NextOrder | Timer::OrderRetry { .. } => {}
+            timer @ (Timer::NextOrder | Timer::OrderRetry { .. }) => {
+                unreachable!("the orchestrator got a customer's timer {timer:?}")
+            }
         }
     }
 

@@ -13,6 +13,7 @@ use crate::saga::messages::{Command, CommandId, Msg, Outcome, Record, Service};
 use crate::saga::node::SagaNode;
 use crate::saga::situations as s;
 use faultline_sim::Context;
+use faultline_sim::NodeId;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -43,15 +44,32 @@ impl ServiceNode {
 
     pub fn on_start(&mut self, ctx: &mut Ctx<'_>) {
         for record in ctx.disk().records().to_vec() {
-            if let Record::Applied { command, outcome } = record {
-                ctx.sometimes(s::SERVICE_RECOVERED);
-                if outcome == Outcome::Done {
-                    self.books.replay(&command);
-                }
-                self.applied.insert(command.id, outcome);
-                self.ledger.push((command, outcome));
+            let Record::Applied { command, outcome } = record else {
+                unreachable!("the orchestrator's record {record:?} on a service's disk");
+            };
+            ctx.sometimes(s::SERVICE_RECOVERED);
+            debug_assert_eq!(command.action.service(), self.service, "its own commands");
+            debug_assert!(
+                self.config.bugs.non_idempotent_step || !self.applied.contains_key(&command.id),
+                "a command is applied once, so it is on the disk once"
+            );
+            if outcome == Outcome::Done {
+                self.books.replay(&command);
             }
+            self.applied.insert(command.id, outcome);
+            self.ledger.push((command, outcome));
         }
+    }
+
+    /// Only the orchestrator writes to a service, and only commands.
+    pub fn on_message(&mut self, ctx: &mut Ctx<'_>, from: NodeId, msg: Msg) {
+        let Msg::Command(command) = msg else {
+            unreachable!(
+                "service {:?} got {msg:?} from {from:?}: only commands",
+                self.service
+            );
+        };
+        self.on_command(ctx, command);
     }
 
     pub fn on_command(&mut self, ctx: &mut Ctx<'_>, command: Command) {

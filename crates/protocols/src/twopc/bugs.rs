@@ -21,13 +21,15 @@ pub const BUGS: &[BugInfo] = &[
     },
     BugInfo {
         name: "twopc.vote_before_prepare_logged",
-        mechanism: "a participant votes yes before forcing its PREPARED record to disk (flushed lazily)",
+        mechanism: "a participant votes yes before forcing its PREPARED record to disk (flushed \
+            lazily)",
         violates: &[PREPARED_DURABLE.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "twopc.late_decision_overwrites",
-        mechanism: "a participant applies a decision for an earlier attempt of a transaction over the outcome it recorded for a later one",
+        mechanism: "a participant applies a decision for an earlier attempt of a transaction over \
+            the outcome it recorded for a later one",
         violates: &[NO_REVERSAL.name, AGREEMENT.name, ABORT_WITHOUT_CAUSE.name],
         scenario: "nemesis",
     },

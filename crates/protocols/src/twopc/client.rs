@@ -62,7 +62,13 @@ impl BankClient {
         match timer {
             Timer::NextOp => self.invoke(ctx),
             Timer::Retry { attempt } if self.is_in_flight(attempt) => self.send(ctx),
-            _ => {}
+            Timer::Retry { .. } => {} // for an attempt already answered
+            timer @ (Timer::VoteTimeout { .. }
+            | Timer::Resend
+            | Timer::GroupCommit
+            | Timer::DecisionOverdue { .. }) => {
+                unreachable!("a client got a server's timer {timer:?}")
+            }
         }
     }
 
@@ -70,9 +76,9 @@ impl BankClient {
         self.in_flight.as_ref().is_some_and(|(a, _)| *a == attempt)
     }
 
-    pub fn on_message(&mut self, ctx: Ctx, msg: Msg) {
+    pub fn on_message(&mut self, ctx: Ctx, _from: NodeId, msg: Msg) {
         let Msg::Outcome { attempt, committed } = msg else {
-            return;
+            unreachable!("a client got {msg:?}: only the coordinator's outcomes reach it");
         };
         let Some((current, transfer)) = self.in_flight.clone() else {
             return; // a late outcome of a transfer already completed

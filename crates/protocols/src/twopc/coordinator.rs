@@ -12,6 +12,7 @@ use crate::twopc::config::TwoPcConfig;
 use crate::twopc::messages::{AccountChange, Attempt, Msg, Record, Timer, Transfer};
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::situations as s;
+use faultline_sim::actor::Role;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,6 +74,15 @@ impl Coordinator {
         }
     }
 
+    /// The coordinator answers to the `leader` fault target: the one node whose
+    /// failure blocks everyone, as a leader's does.
+    pub fn role(&self) -> Option<Role> {
+        Some(Role {
+            name: "leader",
+            rank: 0,
+        })
+    }
+
     pub fn on_start(&mut self, ctx: Ctx) {
         self.recover(ctx);
         for attempt in self.undecided.clone() {
@@ -107,7 +117,9 @@ impl Coordinator {
                         recovered: true,
                     });
                 }
-                Record::Prepared { .. } | Record::Outcome { .. } => {}
+                other @ (Record::Prepared { .. } | Record::Outcome { .. }) => {
+                    unreachable!("a participant's record {other:?} on the coordinator's disk")
+                }
             }
         }
     }
@@ -127,7 +139,9 @@ impl Coordinator {
             Msg::Vote { attempt, yes } => self.on_vote(ctx, from.0, attempt, yes),
             Msg::Ack { attempt } => self.on_ack(from.0, attempt),
             Msg::Query { attempt } => self.on_query(ctx, from, attempt),
-            Msg::Outcome { .. } | Msg::Prepare { .. } | Msg::Decision { .. } => {}
+            other @ (Msg::Outcome { .. } | Msg::Prepare { .. } | Msg::Decision { .. }) => {
+                unreachable!("the coordinator got {other:?} from {from:?}: its own messages")
+            }
         }
     }
 
@@ -218,10 +232,10 @@ impl Coordinator {
                 self.group_commit_armed = false;
                 ctx.disk().fsync();
             }
-            Timer::VoteTimeout { .. }
-            | Timer::DecisionOverdue { .. }
-            | Timer::NextOp
-            | Timer::Retry { .. } => {}
+            Timer::VoteTimeout { .. } => {} // for an attempt already decided
+            timer @ (Timer::DecisionOverdue { .. } | Timer::NextOp | Timer::Retry { .. }) => {
+                unreachable!("the coordinator got another role's timer {timer:?}")
+            }
         }
     }
 

@@ -87,7 +87,8 @@ fn check_locks(i: usize, participant: &Participant) -> Result<(), Violation> {
                 format!("attempt {} {:?}", s.attempt, s.status)
             });
             let detail = format!(
-                "n{i} still locks account {account} for {holder}, which is not prepared ({} is at {now})",
+                "n{i} still locks account {account} for {holder}, which is not prepared ({} is at \
+                    {now})",
                 holder.tx
             );
             return violation(&LOCKS_HELD_BY_PREPARED, detail);
@@ -203,7 +204,8 @@ impl TwoPcChecker {
         let every_yes_in_hand = state.is_some_and(holds_every_yes);
         if !entry.commit && !entry.recovered && every_yes_in_hand && undisturbed {
             let detail = format!(
-                "the coordinator aborted {attempt} holding a yes vote from every participant, and nothing failed"
+                "the coordinator aborted {attempt} holding a yes vote from every participant, and \
+                    nothing failed"
             );
             return violation(&ABORT_WITHOUT_CAUSE, detail);
         }

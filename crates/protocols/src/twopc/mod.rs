@@ -29,6 +29,7 @@ pub mod coordinator;
 pub mod invariants;
 pub mod messages;
 pub mod node;
+pub mod options;
 pub mod participant;
 pub mod properties;
 pub mod situations;
@@ -37,7 +38,7 @@ use crate::bugs::BugInfo;
 use crate::plan::{Pacing, Plan};
 use crate::property::Property;
 use crate::protocol::{
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
 use bank::{parse_transfer, Bank};
 use bugs::{TwoPcBugs, BUGS};
@@ -48,6 +49,7 @@ use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::TwoPcChecker;
 use messages::Transfer;
 use node::TwoPcNode;
+pub use options::TwoPcOptions;
 use participant::Participant;
 use std::rc::Rc;
 
@@ -58,41 +60,9 @@ pub struct TwoPc {
     checker: TwoPcChecker,
 }
 
-const OPTIONS: &[OptionInfo] = &[
-    OptionInfo {
-        name: "accounts",
-        meaning: "bank accounts a0, a1, ..., spread round-robin over the participants",
-        default: "8",
-    },
-    OptionInfo {
-        name: "initial_balance",
-        meaning: "what each account holds at the start",
-        default: "100",
-    },
-    OptionInfo {
-        name: "amount_max",
-        meaning: "largest amount a random transfer moves",
-        default: "30",
-    },
-    OptionInfo {
-        name: "attempts_max",
-        meaning: "attempts a client makes at a transfer before giving up",
-        default: "3",
-    },
-    OptionInfo {
-        name: "vote_timeout_ms",
-        meaning: "the coordinator aborts an attempt whose votes are not all in by then",
-        default: "200",
-    },
-    OptionInfo {
-        name: "resend_ms",
-        meaning: "how often decisions are resent and prepared participants ask",
-        default: "50",
-    },
-];
-
 impl Protocol for TwoPc {
     type Node = TwoPcNode;
+    type Options = TwoPcOptions;
     const NAME: &'static str = "twopc";
     const SUMMARY: &'static str =
         "two-phase commit of bank transfers across participants (presumed abort)";
@@ -120,10 +90,6 @@ impl Protocol for TwoPc {
         BUGS
     }
 
-    fn options() -> &'static [OptionInfo] {
-        OPTIONS
-    }
-
     fn properties() -> &'static [Property] {
         properties::PROPERTIES
     }
@@ -139,20 +105,21 @@ impl Protocol for TwoPc {
                     .into(),
             ));
         }
+        let options: TwoPcOptions = setup.read_options()?;
         let bank = Bank {
-            accounts: setup.u64_option("accounts", 8)?.clamp(2, 10_000) as u32,
+            accounts: options.accounts.clamp(2, 10_000) as u32,
             participants: setup.servers as u32 - 1,
-            initial_balance: setup.u64_option("initial_balance", 100)?.min(1 << 40) as i64,
+            initial_balance: options.initial_balance.min(1 << 40) as i64,
         };
         check_accounts_named(&setup.workload, &bank)?;
         let config = TwoPcConfig {
             bank,
-            vote_timeout_ns: setup.u64_option("vote_timeout_ms", 200)?.max(1) * MILLISECOND,
-            resend_ns: setup.u64_option("resend_ms", 50)?.max(1) * MILLISECOND,
+            vote_timeout_ns: options.vote_timeout_ms.max(1) * MILLISECOND,
+            resend_ns: options.resend_ms.max(1) * MILLISECOND,
             decision_patience_ns: 100 * MILLISECOND,
             group_commit_ns: 20 * MILLISECOND,
-            attempts_max: setup.u64_option("attempts_max", 3)?.clamp(1, 100) as u32,
-            amount_max: setup.u64_option("amount_max", 30)?.clamp(1, 1 << 40) as i64,
+            attempts_max: options.attempts_max.clamp(1, 100) as u32,
+            amount_max: options.amount_max.clamp(1, 1 << 40) as i64,
             bugs: TwoPcBugs::from(&setup.bugs),
         };
         Ok(TwoPc {
@@ -180,7 +147,7 @@ impl Protocol for TwoPc {
             }
             n => {
                 let plan = Plan::for_client(&workload, (n - servers) as usize, scripted_transfer);
-                TwoPcNode::Client(BankClient::new(id, config.clone(), pacing, plan))
+                TwoPcNode::Client(Box::new(BankClient::new(id, config.clone(), pacing, plan)))
             }
         })
     }

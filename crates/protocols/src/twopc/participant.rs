@@ -103,20 +103,24 @@ impl Participant {
                     self.settle(attempt, commit);
                     self.outcome_log.push((attempt, commit));
                 }
-                Record::Begun { .. } | Record::Decided { .. } => {}
+                other @ (Record::Begun { .. } | Record::Decided { .. }) => {
+                    unreachable!("the coordinator's record {other:?} on a participant's disk")
+                }
             }
         }
     }
 
-    pub fn on_message(&mut self, ctx: Ctx, msg: Msg) {
+    pub fn on_message(&mut self, ctx: Ctx, _from: NodeId, msg: Msg) {
         match msg {
             Msg::Prepare { attempt, changes } => self.on_prepare(ctx, attempt, changes),
             Msg::Decision { attempt, commit } => self.on_decision(ctx, attempt, commit),
-            Msg::Begin { .. }
+            other @ (Msg::Begin { .. }
             | Msg::Outcome { .. }
             | Msg::Vote { .. }
             | Msg::Ack { .. }
-            | Msg::Query { .. } => {}
+            | Msg::Query { .. }) => {
+                unreachable!("a participant got {other:?}: only the coordinator writes to it")
+            }
         }
     }
 
@@ -307,7 +311,9 @@ impl Participant {
                 self.group_commit_armed = false;
                 ctx.disk().fsync();
             }
-            Timer::VoteTimeout { .. } | Timer::NextOp | Timer::Retry { .. } => {}
+            timer @ (Timer::VoteTimeout { .. } | Timer::NextOp | Timer::Retry { .. }) => {
+                unreachable!("a participant got another role's timer {timer:?}")
+            }
         }
     }
 

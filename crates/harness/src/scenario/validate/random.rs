@@ -82,7 +82,10 @@ pub(super) fn pause_role_of(random: &RandomSection) -> Result<(Option<String>, f
     if !is_role_name(role) {
         return Err(problem(
             "faults.random.pause_role",
-            format!("`{role}` is not a role name; expected lowercase letters and `_`, such as \"holder\""),
+            format!(
+                "`{role}` is not a role name; expected lowercase letters and `_`, such as \
+                \"holder\""
+            ),
         ));
     }
     let bias = random.pause_role_bias.unwrap_or(0.5);

@@ -49,7 +49,8 @@ pub(super) fn within_fault_period(
     Err(problem(
         format!("{path}.at"),
         format!(
-            "{} is not before the end of the fault period (duration {duration}); expected an earlier time or a longer duration",
+            "{} is not before the end of the fault period (duration {duration}); expected an \
+                earlier time or a longer duration",
             entry.at
         ),
     ))
@@ -126,7 +127,10 @@ pub(super) fn check_action_fields(entry: &ScheduleEntry, path: &str) -> Result<(
         };
         return Err(problem(
             path,
-            format!("expected exactly one action (partition, heal, crash, restart, pause, resume, clock_jump, clock_drift_ppm, recover_all); found {found}"),
+            format!(
+                "expected exactly one action (partition, heal, crash, restart, pause, resume, \
+                clock_jump, clock_drift_ppm, recover_all); found {found}"
+            ),
         ));
     }
     if entry.for_.is_some() && !matches!(actions[0], "partition" | "crash" | "pause") {
@@ -173,7 +177,8 @@ impl Targets<'_> {
             Target::Node(n) if n as usize >= self.servers => Err(problem(
                 format!("{}.{field}", self.path),
                 format!(
-                    "node {n} is a client; only servers (0 to {}) crash and restart (pause a client instead)",
+                    "node {n} is a client; only servers (0 to {}) crash and restart (pause a \
+                        client instead)",
                     self.servers - 1
                 ),
             )),

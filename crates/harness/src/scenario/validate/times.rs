@@ -83,7 +83,8 @@ pub(super) fn script_within_run(file: &ScenarioFile) -> Result<(), Problem> {
         Some((i, entry)) => Err(problem(
             format!("workload.script[{i}].at"),
             format!(
-                "{} is not before the end of the run (duration {} + quiet {} = {end}); the operation would never start",
+                "{} is not before the end of the run (duration {} + quiet {} = {end}); the \
+                    operation would never start",
                 entry.at, file.duration, file.quiet
             ),
         )),
