@@ -84,6 +84,8 @@ fn run_json_carries_beyond_model() {
 fn fuzz_takes_the_flag_too() {
     let path = lock_with_unset_clock_bounds();
     let out = std::env::temp_dir().join(format!("faultline-beyond-out-{}", std::process::id()));
+    // A directory left by an earlier run with the same process id holds its traces.
+    let _ = std::fs::remove_dir_all(&out);
     let seeds = format!("{SEED}..10");
     let common = [
         "fuzz",
@@ -101,4 +103,5 @@ fn fuzz_takes_the_flag_too() {
     let output = faultline(&beyond);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("outside the protocol's fault model"));
+    let _ = std::fs::remove_dir_all(&out);
 }
