@@ -6,7 +6,6 @@ pub const SNAPSHOT_TAKEN: &str = "a server compacted its log into a snapshot";
 pub const SNAPSHOT_SENT: &str = "a leader sent a snapshot to a follower behind its log";
 pub const SNAPSHOT_INSTALLED: &str = "a follower installed a leader's snapshot";
 pub const TAIL_OVERWRITTEN: &str = "a new leader overwrote a follower's log tail";
-pub const PROPOSAL_DROPPED: &str = "raft-rs refused a leader's proposal";
 pub const REDIRECTED: &str = "a server sent a client to the leader it knows";
 
 pub const SITUATIONS: &[&str] = &[
@@ -15,6 +14,5 @@ pub const SITUATIONS: &[&str] = &[
     SNAPSHOT_SENT,
     SNAPSHOT_INSTALLED,
     TAIL_OVERWRITTEN,
-    PROPOSAL_DROPPED,
     REDIRECTED,
 ];
