@@ -21,6 +21,7 @@ mod cmd;
 mod docs;
 mod mutants;
 mod own_protocol;
+mod raft_rs_example;
 
 use anyhow::{bail, Result};
 
