@@ -25,7 +25,9 @@ pub fn check() -> Result<(u64, u64)> {
     cmd::run_in("cargo", &cargo_args("build"), &example_dir())?;
     fuzz(&["--seeds", SEEDS], 0)?;
     let failures = fuzz(&["--seeds", BUG_SEEDS, "--bug", BUG], 1)?;
-    let first = failures.first().context("fuzz --bug reported no failing seed")?;
+    let first = failures
+        .first()
+        .context("fuzz --bug reported no failing seed")?;
     ensure!(
         first["property"] == BUG_PROPERTY,
         "{BUG} broke {} instead of {BUG_PROPERTY}",
@@ -43,7 +45,11 @@ fn example_dir() -> PathBuf {
 /// is built once for both.
 fn cargo_args(verb: &str) -> Vec<String> {
     let target = cmd::root().join("target");
-    vec![verb.into(), "--target-dir".into(), target.display().to_string()]
+    vec![
+        verb.into(),
+        "--target-dir".into(),
+        target.display().to_string(),
+    ]
 }
 
 /// `raftrs fuzz SCENARIO ARGS --json`, which must exit `code`; the failures it

@@ -56,7 +56,11 @@ pub fn encode_command(command: &Command) -> Vec<u8> {
             w.str(key);
         }
         KvOp::Put { key, value } | KvOp::Append { key, value } => {
-            w.u64(if matches!(command.op, KvOp::Put { .. }) { 1 } else { 2 });
+            w.u64(if matches!(command.op, KvOp::Put { .. }) {
+                1
+            } else {
+                2
+            });
             w.str(key);
             w.str(value);
         }
@@ -71,8 +75,14 @@ pub fn decode_command(data: &[u8]) -> Option<Command> {
     let seq = r.u64()?;
     let op = match r.u64()? {
         0 => KvOp::Get { key: r.str()? },
-        1 => KvOp::Put { key: r.str()?, value: r.str()? },
-        2 => KvOp::Append { key: r.str()?, value: r.str()? },
+        1 => KvOp::Put {
+            key: r.str()?,
+            value: r.str()?,
+        },
+        2 => KvOp::Append {
+            key: r.str()?,
+            value: r.str()?,
+        },
         _ => return None,
     };
     r.is_empty().then_some(Command { client, seq, op })
@@ -104,16 +114,30 @@ mod tests {
     fn commands_round_trip_and_garbage_is_refused() {
         let ops = [
             KvOp::Get { key: "k0".into() },
-            KvOp::Put { key: "k1".into(), value: "<3.1>".into() },
-            KvOp::Append { key: "k2".into(), value: "".into() },
+            KvOp::Put {
+                key: "k1".into(),
+                value: "<3.1>".into(),
+            },
+            KvOp::Append {
+                key: "k2".into(),
+                value: "".into(),
+            },
         ];
         for (seq, op) in ops.into_iter().enumerate() {
-            let command = Command { client: 7, seq: seq as u64, op };
+            let command = Command {
+                client: 7,
+                seq: seq as u64,
+                op,
+            };
             assert_eq!(decode_command(&encode_command(&command)), Some(command));
         }
         assert_eq!(decode_command(&[]), None);
         assert_eq!(decode_command(&[1, 2, 3]), None);
-        let mut long = encode_command(&Command { client: 1, seq: 1, op: KvOp::Get { key: "k".into() } });
+        let mut long = encode_command(&Command {
+            client: 1,
+            seq: 1,
+            op: KvOp::Get { key: "k".into() },
+        });
         long.push(0);
         assert_eq!(decode_command(&long), None);
     }

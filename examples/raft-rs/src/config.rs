@@ -66,7 +66,9 @@ pub struct RaftRsConfig {
 impl RaftRsConfig {
     pub fn from_setup(setup: &Setup) -> Result<Self, SetupError> {
         if setup.servers == 0 {
-            return Err(SetupError::Invalid("raftrs needs at least one server".into()));
+            return Err(SetupError::Invalid(
+                "raftrs needs at least one server".into(),
+            ));
         }
         let election_ticks = setup.u64_option("election_ticks", 15)? as usize;
         let heartbeat_ticks = setup.u64_option("heartbeat_ticks", 5)? as usize;

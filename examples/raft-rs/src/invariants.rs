@@ -103,7 +103,10 @@ impl Checker {
     fn check_term_and_vote(&mut self, i: usize, server: &Server) -> Result<(), Violation> {
         let raft = server.raft().expect("started");
         if raft.term < self.max_term[i] {
-            let detail = format!("n{i} is at term {} after term {}", raft.term, self.max_term[i]);
+            let detail = format!(
+                "n{i} is at term {} after term {}",
+                raft.term, self.max_term[i]
+            );
             return fail(&TERM_MONOTONIC, detail);
         }
         if raft.term > self.max_term[i] {
@@ -126,11 +129,17 @@ impl Checker {
         let raft = server.raft().expect("started");
         let commit = raft.raft_log.committed;
         if let Some(last) = self.last_commit[i].filter(|&last| commit < last) {
-            return fail(&COMMIT_MONOTONIC, format!("n{i} commit {commit} after {last}"));
+            return fail(
+                &COMMIT_MONOTONIC,
+                format!("n{i} commit {commit} after {last}"),
+            );
         }
         self.last_commit[i] = Some(commit);
         if server.applied_index > commit {
-            let detail = format!("n{i} applied index {} above commit {commit}", server.applied_index);
+            let detail = format!(
+                "n{i} applied index {} above commit {commit}",
+                server.applied_index
+            );
             return fail(&APPLIED_COMMITTED, detail);
         }
         let storage = server.storage().expect("started");
@@ -203,7 +212,11 @@ impl Checker {
             let Ok(term) = raft.raft_log.term(commit) else {
                 continue;
             };
-            let holders = self.persisted.iter().filter(|p| p.holds(commit, term)).count();
+            let holders = self
+                .persisted
+                .iter()
+                .filter(|p| p.holds(commit, term))
+                .count();
             if holders < majority {
                 let detail = format!(
                     "leader n{i} committed index {commit} (term {term}) but only {holders} \

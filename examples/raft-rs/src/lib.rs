@@ -92,7 +92,12 @@ impl Protocol for RaftRs {
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> KvNode<Server>> {
         let config = self.config.clone();
         let make_server = move |id| Server::new(id, config.clone());
-        node_factory(self.config.servers, self.clients.clone(), self.workload.clone(), make_server)
+        node_factory(
+            self.config.servers,
+            self.clients.clone(),
+            self.workload.clone(),
+            make_server,
+        )
     }
 
     fn check_step(&mut self, world: &World<KvNode<Server>>) -> Result<(), Violation> {
@@ -103,7 +108,9 @@ impl Protocol for RaftRs {
     /// retry and duplicate from applying twice.
     fn check_end(&mut self, world: &World<KvNode<Server>>) -> Result<(), Violation> {
         let observations = world.observations().iter();
-        let invoked = observations.filter(|o| o.value.kind == ClientEventKind::Invoke).count();
+        let invoked = observations
+            .filter(|o| o.value.kind == ClientEventKind::Invoke)
+            .count();
         for (i, node) in world.actors().iter().enumerate() {
             let Some(server) = node.as_ref().and_then(KvNode::as_server) else {
                 continue;

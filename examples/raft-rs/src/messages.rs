@@ -20,7 +20,16 @@ impl Hash for RaftMsg {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let m = &self.0;
         (m.get_msg_type() as i32).hash(state);
-        (m.to, m.from, m.term, m.log_term, m.index, m.commit, m.commit_term).hash(state);
+        (
+            m.to,
+            m.from,
+            m.term,
+            m.log_term,
+            m.index,
+            m.commit,
+            m.commit_term,
+        )
+            .hash(state);
         (m.reject, m.reject_hint, m.request_snapshot, m.priority).hash(state);
         for entry in m.get_entries() {
             hash_entry(entry, state);

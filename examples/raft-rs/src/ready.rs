@@ -116,8 +116,14 @@ fn apply(server: &mut Server, ctx: &mut Ctx<'_>, entries: &[Entry]) {
         }
         if let Some(output) = outcome.output() {
             server.pending.remove(&command.client);
-            let response = KvResponse::Applied { seq: command.seq, output: output.clone() };
-            ctx.send(crate::api::NodeId(command.client as u32), Msg::Response(response));
+            let response = KvResponse::Applied {
+                seq: command.seq,
+                output: output.clone(),
+            };
+            ctx.send(
+                crate::api::NodeId(command.client as u32),
+                Msg::Response(response),
+            );
         }
     }
 }

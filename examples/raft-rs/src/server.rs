@@ -48,7 +48,12 @@ pub struct Server {
 
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Server(n{} {})", self.id, self.describe().unwrap_or_default())
+        write!(
+            f,
+            "Server(n{} {})",
+            self.id,
+            self.describe().unwrap_or_default()
+        )
     }
 }
 
@@ -73,7 +78,9 @@ impl Server {
     }
 
     pub fn node_mut(&mut self) -> &mut RawNode<SimStorage> {
-        self.node.as_mut().expect("a server handles events only after on_start")
+        self.node
+            .as_mut()
+            .expect("a server handles events only after on_start")
     }
 
     pub fn storage(&self) -> Option<&SimStorage> {
@@ -84,12 +91,18 @@ impl Server {
         let raft = self.raft()?;
         let role = format!("{:?}", raft.state).to_lowercase();
         let commit = raft.raft_log.committed;
-        Some(format!("{role} term {} commit {commit} applied {}", raft.term, self.applied_index))
+        Some(format!(
+            "{role} term {} commit {commit} applied {}",
+            raft.term, self.applied_index
+        ))
     }
 
     pub fn role(&self) -> Option<Role> {
         let raft = self.raft()?;
-        (raft.state == StateRole::Leader).then_some(Role { name: "leader", rank: raft.term })
+        (raft.state == StateRole::Leader).then_some(Role {
+            name: "leader",
+            rank: raft.term,
+        })
     }
 
     pub fn start(&mut self, ctx: &mut Ctx<'_>) {
@@ -99,7 +112,9 @@ impl Server {
         }
         self.applied_index = recovered.storage.snapshot_index();
         self.store = recovered.store;
-        let config = self.config.raft_config(u64::from(self.id) + 1, self.applied_index);
+        let config = self
+            .config
+            .raft_config(u64::from(self.id) + 1, self.applied_index);
         let logger = slog::Logger::root(slog::Discard, slog::o!());
         let node = RawNode::new(&config, recovered.storage, &logger)
             .expect("the configuration is valid and the storage consistent");
@@ -151,17 +166,26 @@ impl Server {
             if leader_hint.is_some() {
                 ctx.sometimes(s::REDIRECTED);
             }
-            ctx.send(from, Msg::Response(KvResponse::NotLeader { seq, leader_hint }));
+            ctx.send(
+                from,
+                Msg::Response(KvResponse::NotLeader { seq, leader_hint }),
+            );
             return;
         }
-        match self.node_mut().propose(Vec::new(), encode_command(&command)) {
+        match self
+            .node_mut()
+            .propose(Vec::new(), encode_command(&command))
+        {
             Ok(()) => {
                 self.pending.insert(command.client, seq);
             }
             Err(_) => {
                 // raft-rs drops proposals while it transfers leadership, which this
                 // adapter never asks for: not a situation a run reaches.
-                let refusal = KvResponse::NotLeader { seq, leader_hint: None };
+                let refusal = KvResponse::NotLeader {
+                    seq,
+                    leader_hint: None,
+                };
                 ctx.send(from, Msg::Response(refusal));
             }
         }

@@ -24,7 +24,10 @@ impl SimStorage {
     pub fn new(voters: u64) -> Self {
         let mut storage = SimStorage::default();
         storage.conf_state.set_voters((1..=voters).collect());
-        storage.snapshot.mut_metadata().set_conf_state(storage.conf_state.clone());
+        storage
+            .snapshot
+            .mut_metadata()
+            .set_conf_state(storage.conf_state.clone());
         storage
     }
 
@@ -68,7 +71,8 @@ impl SimStorage {
         }
         let keep = self.entry(meta.index).is_some_and(|e| e.term == meta.term);
         let kept = if keep {
-            self.entries.split_off((meta.index + 1 - self.first()) as usize)
+            self.entries
+                .split_off((meta.index + 1 - self.first()) as usize)
         } else {
             Vec::new()
         };
@@ -83,7 +87,10 @@ impl SimStorage {
 
 impl raft::Storage for SimStorage {
     fn initial_state(&self) -> raft::Result<RaftState> {
-        Ok(RaftState::new(self.hard_state.clone(), self.conf_state.clone()))
+        Ok(RaftState::new(
+            self.hard_state.clone(),
+            self.conf_state.clone(),
+        ))
     }
 
     fn entries(
@@ -96,7 +103,10 @@ impl raft::Storage for SimStorage {
         if low < self.first() {
             return Err(Error::Store(StorageError::Compacted));
         }
-        assert!(high <= self.last() + 1, "entries({low}, {high}) past the log's end");
+        assert!(
+            high <= self.last() + 1,
+            "entries({low}, {high}) past the log's end"
+        );
         let from = (low - self.first()) as usize;
         let to = (high - self.first()) as usize;
         let mut entries = self.entries[from..to].to_vec();

@@ -39,7 +39,8 @@ impl Store {
                 KvOutput::Done
             }
         };
-        self.sessions.insert(command.client, (command.seq, output.clone()));
+        self.sessions
+            .insert(command.client, (command.seq, output.clone()));
         self.applied += 1;
         ApplyOutcome::Applied(output)
     }
@@ -98,12 +99,25 @@ mod tests {
     #[test]
     fn sessions_apply_once_and_the_store_round_trips() {
         let mut store = Store::default();
-        let append = command(1, 1, KvOp::Append { key: "k".into(), value: "a".into() });
+        let append = command(
+            1,
+            1,
+            KvOp::Append {
+                key: "k".into(),
+                value: "a".into(),
+            },
+        );
         assert_eq!(store.apply(&append), ApplyOutcome::Applied(KvOutput::Done));
         assert_eq!(store.apply(&append), ApplyOutcome::Retry(KvOutput::Done));
         let get = command(2, 4, KvOp::Get { key: "k".into() });
-        assert_eq!(store.apply(&get), ApplyOutcome::Applied(KvOutput::Value("a".into())));
-        assert_eq!(store.apply(&command(2, 3, KvOp::Get { key: "k".into() })), ApplyOutcome::Stale);
+        assert_eq!(
+            store.apply(&get),
+            ApplyOutcome::Applied(KvOutput::Value("a".into()))
+        );
+        assert_eq!(
+            store.apply(&command(2, 3, KvOp::Get { key: "k".into() })),
+            ApplyOutcome::Stale
+        );
         assert_eq!(Store::from_bytes(&store.to_bytes()), Some(store.clone()));
         assert_eq!(Store::from_bytes(&store.to_bytes()[1..]), None);
         assert_eq!(store.applied_count(), 2);

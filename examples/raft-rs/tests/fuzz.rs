@@ -15,17 +15,24 @@ fn registry() -> Registry {
 
 #[test]
 fn the_nemesis_passes_with_a_correct_adapter() {
-    Fuzz::file(registry(), NEMESIS).seeds(0..100).assert_passes();
+    Fuzz::file(registry(), NEMESIS)
+        .seeds(0..100)
+        .assert_passes();
 }
 
 #[test]
 fn the_nemesis_passes_with_a_correct_adapter_in_swarm_mode() {
-    Fuzz::file(registry(), NEMESIS).seeds(0..100).swarm().assert_passes();
+    Fuzz::file(registry(), NEMESIS)
+        .seeds(0..100)
+        .swarm()
+        .assert_passes();
 }
 
 #[test]
 fn every_seed_repeats_itself_and_replays_from_its_trace() {
-    Fuzz::file(registry(), NEMESIS).seeds(0..10).assert_deterministic();
+    Fuzz::file(registry(), NEMESIS)
+        .seeds(0..10)
+        .assert_deterministic();
 }
 
 #[test]

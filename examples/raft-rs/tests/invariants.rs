@@ -21,7 +21,14 @@ fn healthy_run() -> Run {
     let mut run = Run::new(SERVERS, random_workload(3, 2, 60, 0.5), 3, SECOND, &[]);
     run.run_healthy_until(2 * SECOND);
     let leader = leader(&run.world);
-    assert!(server(&run.world, leader).raft().unwrap().raft_log.committed > 5);
+    assert!(
+        server(&run.world, leader)
+            .raft()
+            .unwrap()
+            .raft_log
+            .committed
+            > 5
+    );
     run
 }
 
@@ -105,7 +112,9 @@ fn a_changed_vote_breaks_vote_durable() {
 fn a_commit_index_going_back_breaks_commit_monotonic() {
     let mut run = healthy_run();
     let f = follower(&run.world);
-    corrupt_server(&mut run, f, |s| s.node.as_mut().unwrap().raft.raft_log.committed -= 1);
+    corrupt_server(&mut run, f, |s| {
+        s.node.as_mut().unwrap().raft.raft_log.committed -= 1
+    });
     assert_eq!(run.violated(), "commit_monotonic");
 }
 
@@ -123,13 +132,21 @@ fn applying_past_the_commit_index_breaks_applied_committed() {
 fn a_committed_entry_changed_after_a_restart_breaks_state_machine_safety() {
     let mut run = healthy_run();
     let f = follower(&run.world);
-    let crash = FaultAction::Crash { target: Target::Node(f), restart_after_ns: None };
+    let crash = FaultAction::Crash {
+        target: Target::Node(f),
+        restart_after_ns: None,
+    };
     run.world.apply_fault(crash);
-    run.check().expect("a crashed server is judged when it is back");
+    run.check()
+        .expect("a crashed server is judged when it is back");
     run.world.apply_fault(FaultAction::Restart(Target::Node(f)));
     corrupt_server(&mut run, f, |s| {
         let storage = s.node.as_mut().unwrap().mut_store();
-        let entry = storage.entries.iter_mut().find(|e| !e.get_data().is_empty()).unwrap();
+        let entry = storage
+            .entries
+            .iter_mut()
+            .find(|e| !e.get_data().is_empty())
+            .unwrap();
         entry.set_data(b"changed".to_vec().into());
     });
     assert_eq!(run.violated(), "state_machine_safety");
@@ -151,10 +168,16 @@ fn a_commit_held_by_a_minority_of_disks_breaks_committed_durable() {
     let mut run = healthy_run();
     let l = leader(&run.world);
     let commit = server(&run.world, l).raft().unwrap().raft_log.committed;
-    let others = (0..SERVERS as u32).filter(|&i| i != l).take(SERVERS / 2 + 1);
+    let others = (0..SERVERS as u32)
+        .filter(|&i| i != l)
+        .take(SERVERS / 2 + 1);
     for i in others.collect::<Vec<_>>() {
         // Those disks now say a later term's leader overwrote the entry.
-        write_synced(&mut run, i, Record::Entries(vec![forged_entry(commit, 9999)]));
+        write_synced(
+            &mut run,
+            i,
+            Record::Entries(vec![forged_entry(commit, 9999)]),
+        );
     }
     assert_eq!(run.violated(), "committed_durable");
 }
@@ -166,7 +189,11 @@ fn a_command_applied_twice_breaks_at_most_once() {
     corrupt_server(&mut run, f, |s| {
         for seq in 1..=1000 {
             let op = KvOp::Get { key: "k0".into() };
-            s.store.apply(&Command { client: 99, seq, op });
+            s.store.apply(&Command {
+                client: 99,
+                seq,
+                op,
+            });
         }
     });
     assert_eq!(run.violated_at_end(), "at_most_once");
