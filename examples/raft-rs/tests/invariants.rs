@@ -54,9 +54,11 @@ fn corrupt_server(run: &mut Run, i: u32, change: impl FnOnce(&mut Server)) {
 }
 
 fn forged_entry(index: u64, term: u64) -> Entry {
-    let mut entry = Entry::default();
-    entry.index = index;
-    entry.term = term;
+    let mut entry = Entry {
+        index,
+        term,
+        ..Entry::default()
+    };
     entry.set_data(b"forged".to_vec().into());
     entry
 }
