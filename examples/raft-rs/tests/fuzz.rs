@@ -43,3 +43,11 @@ fn every_named_adapter_bug_is_caught_by_its_first_listed_property() {
             .assert_caught(bug.name, bug.violates[0]);
     }
 }
+
+#[test]
+fn torn_writes_and_frequent_snapshots_pass_with_a_correct_adapter() {
+    Fuzz::file(registry(), "scenarios/raftrs/torn_snapshots.json")
+        .seeds(0..50)
+        .swarm()
+        .assert_passes();
+}
