@@ -26,6 +26,7 @@ pub fn run() -> Result<()> {
     let workspace = ["test".to_string(), "--workspace".to_string()];
     let (passed, failed) = run_tests(&workspace, &cmd::root())?;
     let (example_passed, example_failed) = crate::own_protocol::check()?;
+    let (raft_rs_passed, raft_rs_failed) = crate::raft_rs_example::check()?;
     fuzz_smoke()?;
     let skipped = match corpus_missing() {
         Some(dir) => format!(
@@ -35,8 +36,8 @@ pub fn run() -> Result<()> {
     };
     println!(
         "ci: {} passed, {} failed{skipped}",
-        passed + example_passed,
-        failed + example_failed
+        passed + example_passed + raft_rs_passed,
+        failed + example_failed + raft_rs_failed
     );
     Ok(())
 }

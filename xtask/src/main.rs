@@ -22,6 +22,7 @@ mod cmd;
 mod docs;
 mod mutants;
 mod own_protocol;
+mod raft_rs_example;
 
 use anyhow::{bail, Result};
 

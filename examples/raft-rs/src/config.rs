@@ -1,0 +1,115 @@
+//! How a raft-rs run is set up: the logical clock (tick length, election and
+//! heartbeat in ticks), raft-rs's switches, compaction, and the bug switches. Read
+//! once from the scenario; a bad option is a [`SetupError`], never a panic.
+
+use crate::api::{
+    Nanos, OptionInfo, Setup, SetupError, APPEND_OPTION, MILLISECOND, RETRY_MAX_OPTION,
+    RETRY_OPTION,
+};
+use crate::bugs::AdapterBugs;
+
+pub const OPTIONS: &[OptionInfo] = &[
+    OptionInfo {
+        name: "tick_ms",
+        meaning: "length of one raft-rs tick (RawNode::tick), on the server's own clock",
+        default: "10",
+    },
+    OptionInfo {
+        name: "election_ticks",
+        meaning: "minimum election timeout in ticks; each timeout is drawn from [it, 2*it) with the run's seeded rng",
+        default: "15",
+    },
+    OptionInfo {
+        name: "heartbeat_ticks",
+        meaning: "leader heartbeat interval in ticks (less than election_ticks)",
+        default: "5",
+    },
+    OptionInfo {
+        name: "pre_vote",
+        meaning: "raft-rs's PreVote",
+        default: "true",
+    },
+    OptionInfo {
+        name: "check_quorum",
+        meaning: "raft-rs's CheckQuorum: a leader that cannot hear a majority steps down",
+        default: "true",
+    },
+    OptionInfo {
+        name: "snapshot_every",
+        meaning: "applied entries between snapshots (0: never)",
+        default: "32",
+    },
+    OptionInfo {
+        name: "flush_ms",
+        meaning: "raftrs.send_before_persist only: how often the background writer fsyncs",
+        default: "20",
+    },
+    RETRY_OPTION,
+    RETRY_MAX_OPTION,
+    APPEND_OPTION,
+];
+
+/// Everything a server needs to know about the run; shared by all servers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RaftRsConfig {
+    pub servers: u32,
+    pub tick_ns: Nanos,
+    pub election_ticks: usize,
+    pub heartbeat_ticks: usize,
+    pub pre_vote: bool,
+    pub check_quorum: bool,
+    pub snapshot_every: u64,
+    pub flush_ns: Nanos,
+    pub bugs: AdapterBugs,
+}
+
+impl RaftRsConfig {
+    pub fn from_setup(setup: &Setup) -> Result<Self, SetupError> {
+        if setup.servers == 0 {
+            return Err(SetupError::Invalid(
+                "raftrs needs at least one server".into(),
+            ));
+        }
+        let election_ticks = setup.u64_option("election_ticks", 15)? as usize;
+        let heartbeat_ticks = setup.u64_option("heartbeat_ticks", 5)? as usize;
+        if heartbeat_ticks == 0 || election_ticks <= heartbeat_ticks {
+            return Err(SetupError::Invalid(
+                "election_ticks: expected more than heartbeat_ticks, which is at least 1".into(),
+            ));
+        }
+        Ok(RaftRsConfig {
+            servers: setup.servers as u32,
+            tick_ns: setup.u64_option("tick_ms", 10)?.max(1) * MILLISECOND,
+            election_ticks,
+            heartbeat_ticks,
+            pre_vote: setup.bool_option("pre_vote", true)?,
+            check_quorum: setup.bool_option("check_quorum", true)?,
+            snapshot_every: setup.u64_option("snapshot_every", 32)?,
+            flush_ns: setup.u64_option("flush_ms", 20)?.max(1) * MILLISECOND,
+            bugs: AdapterBugs::from(&setup.bugs),
+        })
+    }
+
+    /// raft-rs's configuration for server `id` (raft ids start at 1), with `applied`
+    /// the index its state machine already holds (its snapshot's).
+    ///
+    /// The election range is pinned to one value (`max = min + 1`, raft-rs's range
+    /// is half-open): raft-rs draws the timeout from a thread-local generator
+    /// faultline cannot seed, so it must have nothing to choose; the server then
+    /// sets the timeout itself from the run's rng (`Server::randomize_timeout`).
+    pub fn raft_config(&self, id: u64, applied: u64) -> raft::Config {
+        raft::Config {
+            id,
+            election_tick: self.election_ticks,
+            heartbeat_tick: self.heartbeat_ticks,
+            min_election_tick: self.election_ticks,
+            max_election_tick: self.election_ticks + 1,
+            applied,
+            pre_vote: self.pre_vote,
+            check_quorum: self.check_quorum,
+            max_size_per_msg: 4096,
+            max_inflight_msgs: 64,
+            ..raft::Config::default()
+        }
+    }
+}
