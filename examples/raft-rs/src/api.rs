@@ -3,8 +3,10 @@
 
 /// The protocol contract: what a protocol hands the harness.
 pub use faultline::api::protocol::{
-    OptionInfo, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+    Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
+/// Options declared once, with their defaults.
+pub use faultline::protocol_options;
 
 /// Named bugs, declared properties (and the harness's own), the client history and
 /// the test driver.
@@ -16,12 +18,12 @@ pub use faultline::api::testkit;
 
 /// The key-value workload the built-in consensus protocols share: the client actor,
 /// the node type hosting a server beside it, operations and their session numbers.
-pub use faultline::builtin::kv::client::{APPEND_OPTION, RETRY_MAX_OPTION, RETRY_OPTION};
 pub use faultline::builtin::kv::node::{node_factory, unfinished_ops, KvNode, KvServer};
 pub use faultline::builtin::kv::properties::AT_MOST_ONCE;
 pub use faultline::builtin::kv::script::check_script;
 pub use faultline::builtin::kv::{
-    ApplyOutcome, ClientConfig, ClientTimer, Command, KvOp, KvOutput, KvRequest, KvResponse,
+    ApplyOutcome, ClientConfig, ClientTimer, Command, KvClientOptions, KvOp, KvOutput, KvRequest,
+    KvResponse,
 };
 
 /// The simulation kernel: actors, their context, time, the omniscient World.

@@ -21,19 +21,22 @@ use crate::properties::{
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
         name: "raftrs.send_before_persist",
-        mechanism: "a Ready's persisted messages are sent at once while its entries and hard state go to a background writer that fsyncs them every flush_ms",
+        mechanism: "a Ready's persisted messages are sent at once while its entries and hard \
+            state go to a background writer that fsyncs them every flush_ms",
         violates: &[COMMITTED_DURABLE.name, TERM_MONOTONIC.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raftrs.apply_uncommitted",
-        mechanism: "the state machine applies a Ready's entries (appended, uncommitted) instead of its committed_entries",
+        mechanism: "the state machine applies a Ready's entries (appended, uncommitted) instead \
+            of its committed_entries",
         violates: &[APPLIED_COMMITTED.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
     BugInfo {
         name: "raftrs.no_fsync_hardstate",
-        mechanism: "a Ready's hard state (term, vote, commit) is written after the entries' fsync and not fsynced itself",
+        mechanism: "a Ready's hard state (term, vote, commit) is written after the entries' fsync \
+            and not fsynced itself",
         violates: &[TERM_MONOTONIC.name, VOTE_DURABLE.name, ELECTION_SAFETY.name],
         scenario: "nemesis",
     },

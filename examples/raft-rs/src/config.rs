@@ -2,52 +2,30 @@
 //! heartbeat in ticks), raft-rs's switches, compaction, and the bug switches. Read
 //! once from the scenario; a bad option is a [`SetupError`], never a panic.
 
-use crate::api::{
-    Nanos, OptionInfo, Setup, SetupError, APPEND_OPTION, MILLISECOND, RETRY_MAX_OPTION,
-    RETRY_OPTION,
-};
+use crate::api::{protocol_options, KvClientOptions, Nanos, Setup, SetupError, MILLISECOND};
 use crate::bugs::AdapterBugs;
 
-pub const OPTIONS: &[OptionInfo] = &[
-    OptionInfo {
-        name: "tick_ms",
-        meaning: "length of one raft-rs tick (RawNode::tick), on the server's own clock",
-        default: "10",
-    },
-    OptionInfo {
-        name: "election_ticks",
-        meaning: "minimum election timeout in ticks; each timeout is drawn from [it, 2*it) with the run's seeded rng",
-        default: "15",
-    },
-    OptionInfo {
-        name: "heartbeat_ticks",
-        meaning: "leader heartbeat interval in ticks (less than election_ticks)",
-        default: "5",
-    },
-    OptionInfo {
-        name: "pre_vote",
-        meaning: "raft-rs's PreVote",
-        default: "true",
-    },
-    OptionInfo {
-        name: "check_quorum",
-        meaning: "raft-rs's CheckQuorum: a leader that cannot hear a majority steps down",
-        default: "true",
-    },
-    OptionInfo {
-        name: "snapshot_every",
-        meaning: "applied entries between snapshots (0: never)",
-        default: "32",
-    },
-    OptionInfo {
-        name: "flush_ms",
-        meaning: "raftrs.send_before_persist only: how often the background writer fsyncs",
-        default: "20",
-    },
-    RETRY_OPTION,
-    RETRY_MAX_OPTION,
-    APPEND_OPTION,
-];
+protocol_options! {
+    /// What a scenario's `protocol` object may set for a raft-rs run, with the defaults.
+    pub struct RaftRsOptions {
+        /// length of one raft-rs tick (RawNode::tick), on the server's own clock
+        tick_ms: u64 = 10,
+        /// minimum election timeout in ticks; each timeout is drawn from [it, 2*it) with
+        /// the run's seeded rng
+        election_ticks: u64 = 15,
+        /// leader heartbeat interval in ticks (less than election_ticks)
+        heartbeat_ticks: u64 = 5,
+        /// raft-rs's PreVote
+        pre_vote: bool = true,
+        /// raft-rs's CheckQuorum: a leader that cannot hear a majority steps down
+        check_quorum: bool = true,
+        /// applied entries between snapshots (0: never)
+        snapshot_every: u64 = 32,
+        /// raftrs.send_before_persist only: how often the background writer fsyncs
+        flush_ms: u64 = 20,
+        ..client: KvClientOptions,
+    }
+}
 
 /// Everything a server needs to know about the run; shared by all servers.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,14 +42,14 @@ pub struct RaftRsConfig {
 }
 
 impl RaftRsConfig {
-    pub fn from_setup(setup: &Setup) -> Result<Self, SetupError> {
+    pub fn from_setup(setup: &Setup, options: &RaftRsOptions) -> Result<Self, SetupError> {
         if setup.servers == 0 {
             return Err(SetupError::Invalid(
                 "raftrs needs at least one server".into(),
             ));
         }
-        let election_ticks = setup.u64_option("election_ticks", 15)? as usize;
-        let heartbeat_ticks = setup.u64_option("heartbeat_ticks", 5)? as usize;
+        let election_ticks = options.election_ticks as usize;
+        let heartbeat_ticks = options.heartbeat_ticks as usize;
         if heartbeat_ticks == 0 || election_ticks <= heartbeat_ticks {
             return Err(SetupError::Invalid(
                 "election_ticks: expected more than heartbeat_ticks, which is at least 1".into(),
@@ -79,13 +57,13 @@ impl RaftRsConfig {
         }
         Ok(RaftRsConfig {
             servers: setup.servers as u32,
-            tick_ns: setup.u64_option("tick_ms", 10)?.max(1) * MILLISECOND,
+            tick_ns: options.tick_ms.max(1) * MILLISECOND,
             election_ticks,
             heartbeat_ticks,
-            pre_vote: setup.bool_option("pre_vote", true)?,
-            check_quorum: setup.bool_option("check_quorum", true)?,
-            snapshot_every: setup.u64_option("snapshot_every", 32)?,
-            flush_ns: setup.u64_option("flush_ms", 20)?.max(1) * MILLISECOND,
+            pre_vote: options.pre_vote,
+            check_quorum: options.check_quorum,
+            snapshot_every: options.snapshot_every,
+            flush_ns: options.flush_ms.max(1) * MILLISECOND,
             bugs: AdapterBugs::from(&setup.bugs),
         })
     }

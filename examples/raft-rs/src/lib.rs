@@ -32,8 +32,8 @@ pub mod store;
 
 use crate::api::{
     check_script, node_factory, unfinished_ops, BugInfo, ClientConfig, ClientEventKind, KvNode,
-    NodeId, OptionInfo, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
-    Violation, Workload, World, AT_MOST_ONCE,
+    NodeId, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
+    World, AT_MOST_ONCE,
 };
 use crate::config::RaftRsConfig;
 use crate::invariants::Checker;
@@ -50,6 +50,7 @@ pub struct RaftRs {
 
 impl Protocol for RaftRs {
     type Node = KvNode<Server>;
+    type Options = config::RaftRsOptions;
     const NAME: &'static str = "raftrs";
     const SUMMARY: &'static str =
         "TiKV's raft-rs (crates.io `raft` 0.7) behind an adapter: a replicated key-value store";
@@ -62,10 +63,6 @@ impl Protocol for RaftRs {
 
     fn bugs() -> &'static [BugInfo] {
         bugs::BUGS
-    }
-
-    fn options() -> &'static [OptionInfo] {
-        config::OPTIONS
     }
 
     fn properties() -> &'static [Property] {
@@ -81,9 +78,10 @@ impl Protocol for RaftRs {
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
+        let options: config::RaftRsOptions = setup.read_options()?;
         Ok(RaftRs {
-            config: Rc::new(RaftRsConfig::from_setup(setup)?),
-            clients: ClientConfig::for_setup(setup)?,
+            config: Rc::new(RaftRsConfig::from_setup(setup, &options)?),
+            clients: ClientConfig::for_setup(setup, &options.client),
             workload: setup.workload.clone(),
             checker: Checker::new(setup.servers),
         })
