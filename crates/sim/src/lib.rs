@@ -12,6 +12,7 @@ pub mod clock;
 pub mod context;
 pub mod coverage;
 mod cuts;
+pub mod links;
 pub mod disk;
 pub mod fault;
 pub mod hash;
