@@ -172,6 +172,32 @@ fn mistakes() -> Vec<(&'static str, Value)> {
         ("unknown top-level field", with("/sead", json!(1))),
         ("unknown network field", with("/network/loss", json!(0.1))),
         (
+            "link drop above 1",
+            with(
+                "/network/links",
+                json!([{ "from": [0], "to": [1], "drop": 2 }]),
+            ),
+        ),
+        (
+            "link without receivers",
+            with("/network/links", json!([{ "from": [0], "to": [] }])),
+        ),
+        (
+            "unknown link field",
+            with(
+                "/network/links",
+                json!([{ "from": [0], "to": [1], "loss": 0.1 }]),
+            ),
+        ),
+        (
+            "phase duplicate below 0",
+            with("/network/phases", json!([{ "at": "1s", "duplicate": -1 }])),
+        ),
+        (
+            "phase without a start",
+            with("/network/phases", json!([{ "drop": 0.1 }])),
+        ),
+        (
             "unknown latency shape",
             with("/network/latency/shape", json!("normal")),
         ),
@@ -387,6 +413,16 @@ fn unusual_but_valid() -> Vec<(&'static str, Value)> {
         (
             "recover all",
             schedule(json!({ "at": "1s", "recover_all": true })),
+        ),
+        (
+            "network phases with links of their own",
+            with(
+                "/network/phases",
+                json!([
+                    { "at": "1s", "drop": 0.1, "links": [{ "from": [2], "to": [0, 1] }] },
+                    { "at": "2s", "latency": { "min": "1ms", "max": "2ms" }, "links": [] }
+                ]),
+            ),
         ),
         (
             "heal with nulls",

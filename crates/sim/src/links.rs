@@ -121,7 +121,10 @@ impl LinkTable {
 
 /// Every directed link an override names, a node's link to itself excepted.
 fn links_of(o: &LinkOverride) -> impl Iterator<Item = (u32, u32)> + '_ {
-    let pairs = o.from.iter().flat_map(move |&a| o.to.iter().map(move |&b| (a, b)));
+    let pairs = o
+        .from
+        .iter()
+        .flat_map(move |&a| o.to.iter().map(move |&b| (a, b)));
     pairs.filter(|(a, b)| a != b)
 }
 
@@ -153,7 +156,10 @@ mod tests {
         assert_eq!(link.drop_probability, 0.5);
         assert_eq!(table.get(0, 2).unwrap().latency_ns_min, 50_000_000);
         assert_eq!(table.get(0, 2).unwrap().drop_probability, 0.0);
-        assert!(table.get(1, 0).is_none(), "the reverse link keeps the network's");
+        assert!(
+            table.get(1, 0).is_none(),
+            "the reverse link keeps the network's"
+        );
         assert!(table.get(0, 0).is_none());
         assert_eq!(table.configs.len(), 2, "equal settings share a slot");
         assert!(LinkTable::build(&base, &[], 3).is_none());

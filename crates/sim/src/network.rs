@@ -17,8 +17,8 @@
 //! without overrides or phases pays one comparison per message for them.
 
 pub use crate::cuts::Partitions;
-pub use crate::links::{BehaviourChange, LinkOverride, NetworkPhase};
 use crate::links::LinkTable;
+pub use crate::links::{BehaviourChange, LinkOverride, NetworkPhase};
 use crate::node::NodeId;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::{Nanos, MILLISECOND};
@@ -182,7 +182,10 @@ impl Network {
         if now >= self.next_phase_ns {
             self.enter_phases(now);
         }
-        let own = self.table.as_ref().and_then(|t| t.get(from.index(), to.index()));
+        let own = self
+            .table
+            .as_ref()
+            .and_then(|t| t.get(from.index(), to.index()));
         let config = own.unwrap_or(&self.config);
         let rng = &mut self.rng;
         if config.is_random() {
@@ -264,8 +267,14 @@ mod tests {
         let mut slow = Network::new(NetworkConfig { links, ..base }, 3, 7);
         let (n0, n1, n2) = (NodeId(0), NodeId(1), NodeId(2));
         for now in (0..200).map(|t| t * MILLISECOND) {
-            assert_eq!(plain.fate_at_send(n0, n1, now), slow.fate_at_send(n0, n1, now));
-            assert_eq!(plain.fate_at_send(n2, n0, now), slow.fate_at_send(n2, n0, now));
+            assert_eq!(
+                plain.fate_at_send(n0, n1, now),
+                slow.fate_at_send(n0, n1, now)
+            );
+            assert_eq!(
+                plain.fate_at_send(n2, n0, now),
+                slow.fate_at_send(n2, n0, now)
+            );
             plain.fate_at_send(n0, n2, now);
             match slow.fate_at_send(n0, n2, now) {
                 Fate::Arrives { at_ns, .. } => assert_eq!(at_ns, now + 100 * MILLISECOND),

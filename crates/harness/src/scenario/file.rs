@@ -76,6 +76,50 @@ pub struct NetworkSection {
     /// `"hold"`: delivered when the link heals, in the order held.
     #[serde(default, skip_serializing_if = "is_default")]
     pub across_cut: AcrossCut,
+    /// Directed links with settings of their own: a slow replica, a lossy WAN link,
+    /// one direction worse than the other. Later entries win where they overlap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkSection>,
+    /// Changes to the network from given times on, in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<PhaseSection>,
+}
+
+/// `{"from": [2], "to": [0, 1], "latency": {..}, "drop": 0.2}`: the links from every
+/// node of `from` to every node of `to` take the settings given instead of the
+/// network's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSection {
+    /// Sending nodes (servers, then clients).
+    pub from: Vec<u32>,
+    /// Receiving nodes.
+    pub to: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySection>,
+    /// Probability a message on these links is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop: Option<f64>,
+    /// Probability a message on these links is delivered twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+}
+
+/// `{"at": "5s", "drop": 0.2, "links": [..]}`: from `at` on, the network's settings
+/// given here replace the earlier ones, and `links` (if given) replaces the links'
+/// own settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseSection {
+    pub at: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkSection>>,
 }
 
 /// What a cut link does to the messages that meet it.

@@ -33,8 +33,13 @@ pub(super) fn refine(schema: &mut Value, registry: &Registry) {
     schema["properties"]["bugs"]["items"] =
         json!({ "type": "string", "enum": bug_names(registry) });
     schema["properties"]["$schema"]["examples"] = json!(["scenario.schema.json"]);
-    for name in ["drop", "duplicate"] {
-        probability(field(schema, "NetworkSection", name));
+    for section in ["NetworkSection", "LinkSection", "PhaseSection"] {
+        for name in ["drop", "duplicate"] {
+            probability(field(schema, section, name));
+        }
+    }
+    for side in ["from", "to"] {
+        field(schema, "LinkSection", side)["minItems"] = json!(1);
     }
     random_section(schema);
 }

@@ -126,13 +126,14 @@ impl Scenario {
             .transpose()?;
         let node_count = servers + workload.as_ref().map_or(0, |w| w.clients);
         let schedule = schedule::schedule_of(&file, node_count, servers)?;
+        let end_ns = file.duration.0.saturating_add(file.quiet.0);
         protocol::validate_bugs(&file, &info)?;
         protocol::validate_expected_property(&file, &info)?;
         let scenario = Scenario {
             info,
             servers,
             options,
-            network: network::network_of(&file.network)?,
+            network: network::network_of(&file.network, node_count, end_ns)?,
             unsynced_on_crash: match file.disk.unsynced_on_crash {
                 UnsyncedName::Lost => UnsyncedOnCrash::Lost,
                 UnsyncedName::Torn => UnsyncedOnCrash::Torn,
