@@ -80,6 +80,7 @@ pub fn default_nemesis() -> NemesisConfig {
         partition_for_ns_max: 2 * SECOND,
         crash_every_ns: Some(4 * SECOND),
         crash_for_ns_max: SECOND,
+        crash_max_concurrent: 1,
         pause_every_ns: Some(5 * SECOND),
         pause_for_ns_max: 500 * MILLISECOND,
         clock_every_ns: Some(5 * SECOND),

@@ -225,6 +225,10 @@ fn mistakes() -> Vec<(&'static str, Value)> {
             random(json!({ "pause_role_bias": 0.5 })),
         ),
         (
+            "no servers crash together",
+            random(json!({ "crash_every": "1s", "crash_max_concurrent": 0 })),
+        ),
+        (
             "unknown random field",
             random(json!({ "crash_evry": "1s" })),
         ),

@@ -19,6 +19,10 @@ pub struct NemesisConfig {
     pub partition_for_ns_max: Nanos,
     pub crash_every_ns: Option<Nanos>,
     pub crash_for_ns_max: Nanos,
+    /// The most servers one random crash takes down together (a rack, a power
+    /// feed): each crash draws how many, from 1 to this, and they restart together.
+    /// 0 or 1: one server at a time, with no draw for the count, as always.
+    pub crash_max_concurrent: u32,
     pub pause_every_ns: Option<Nanos>,
     pub pause_for_ns_max: Nanos,
     pub clock_every_ns: Option<Nanos>,
@@ -89,15 +93,16 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             config.crash_for_ns_max,
             fault_period_ns,
             |rng, at, window| {
-                let target = victim(rng, config.leader_bias);
                 let restart_after_ns = Some(window);
-                faults.push((
-                    at,
-                    FaultAction::Crash {
-                        target,
-                        restart_after_ns,
-                    },
-                ));
+                for target in crash_victims(rng, config) {
+                    faults.push((
+                        at,
+                        FaultAction::Crash {
+                            target,
+                            restart_after_ns,
+                        },
+                    ));
+                }
             },
         );
     }
@@ -160,6 +165,18 @@ fn victim(rng: &mut SimRng, leader_bias: f64) -> Target {
     } else {
         Target::Random
     }
+}
+
+/// Whom one random crash takes down: the usual victim, then, when several may go
+/// together, a drawn number of others (`random`: each a server still up).
+fn crash_victims(rng: &mut SimRng, config: &NemesisConfig) -> Vec<Target> {
+    let first = victim(rng, config.leader_bias);
+    if config.crash_max_concurrent <= 1 {
+        return vec![first];
+    }
+    let count = rng.range_inclusive(1, u64::from(config.crash_max_concurrent));
+    let others = (1..count).map(|_| Target::Random);
+    std::iter::once(first).chain(others).collect()
 }
 
 /// Whom a pause hits: the configured pause role first (if any), else as crashes do.
@@ -299,6 +316,34 @@ mod tests {
         let same: Vec<(Nanos, Nanos)> = starts.zip(heals).map(|(a, b)| (a.0, b.0)).collect();
         assert!(!windows.is_empty());
         assert_eq!(windows, same, "the same draws, as cuts");
+    }
+
+    #[test]
+    fn several_servers_crash_together_up_to_the_bound() {
+        let crashes_at = |max: u32| -> Vec<Nanos> {
+            let config = NemesisConfig {
+                crash_max_concurrent: max,
+                ..config()
+            };
+            let faults = plan(&config, 60 * SECOND, &mut SimRng::new(5, Stream::Nemesis));
+            let crashes = faults.iter().filter_map(|(at, f)| match f {
+                FaultAction::Crash { .. } => Some(*at),
+                _ => None,
+            });
+            crashes.collect()
+        };
+        let together = |ats: &[Nanos]| {
+            let mut most = 0;
+            for at in ats {
+                most = most.max(ats.iter().filter(|t| *t == at).count());
+            }
+            most
+        };
+        assert_eq!(together(&crashes_at(1)), 1);
+        assert_eq!(crashes_at(0), crashes_at(1), "no draw for the count");
+        let three = crashes_at(3);
+        assert!(together(&three) >= 2, "some crashes come together");
+        assert!(together(&three) <= 3, "never more than the bound");
     }
 
     #[test]

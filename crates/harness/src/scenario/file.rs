@@ -241,6 +241,11 @@ pub struct RandomSection {
     pub crash_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_for: Option<Duration>,
+    /// The most servers one random crash takes down together (default 1); each
+    /// crash draws how many. Kept within the crashes the protocol tolerates
+    /// (Raft, Paxos: a minority) unless `beyond_model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_max_concurrent: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

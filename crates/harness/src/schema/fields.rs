@@ -65,6 +65,7 @@ fn random_section(schema: &mut Value) {
         every["allOf"] = json!([positive()]);
     }
     field(schema, "RandomSection", "pause_role")["pattern"] = json!(ROLE_PATTERN);
+    field(schema, "RandomSection", "crash_max_concurrent")["minimum"] = json!(1);
     let random = super::definition(schema, "RandomSection");
     random["allOf"] = json!([{
         "if": set("pause_role_bias"),

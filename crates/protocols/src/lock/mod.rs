@@ -130,6 +130,7 @@ impl Protocol for Lock {
                 max_ns: self.config.drift_allowance_ns,
                 window_ns: self.config.ttl_ns,
             }),
+            ..Assumptions::default()
         }
     }
 

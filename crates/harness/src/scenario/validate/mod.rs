@@ -139,7 +139,7 @@ impl Scenario {
                 UnsyncedName::Torn => UnsyncedOnCrash::Torn,
             },
             schedule,
-            nemesis: random::nemesis_of_faults(&file.faults)?,
+            nemesis: random::nemesis_of_faults(&file.faults, servers)?,
             swarm: file.faults.swarm,
             beyond_model: file.faults.beyond_model,
             workload,
