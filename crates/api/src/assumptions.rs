@@ -20,6 +20,9 @@ pub struct Assumptions {
     /// servers: `(n - 1) / 2`). Random crashes of several servers together
     /// (`crash_max_concurrent`) stay within it.
     pub crashed_max: Option<usize>,
+    /// Whether the protocol keeps state on disk it cannot lose: a machine replaced
+    /// with an empty disk (`replace`) is then outside its model.
+    pub durable_disk: bool,
 }
 
 /// How far a node's clock may stray, within the span the protocol measures with it:

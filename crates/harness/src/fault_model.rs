@@ -11,6 +11,8 @@
 //! Crashes are measured by how many servers the random crashes take down together
 //! (`crash_max_concurrent`): a nemesis beyond the protocol's `crashed_max` is capped
 //! at it (never below one, the single crash every nemesis has always made).
+//! A protocol that needs its disk (`durable_disk`) gets no random machine
+//! replacements, and a scheduled one is reported.
 
 use faultline_api::{Assumptions, ClockErrorBudget};
 use faultline_sim::nemesis::NemesisConfig;
@@ -23,6 +25,26 @@ pub fn fit(nemesis: &mut NemesisConfig, assumptions: &Assumptions) {
     if let Some(crashed_max) = crashed_max(nemesis, assumptions) {
         nemesis.crash_max_concurrent = nemesis.crash_max_concurrent.min(crashed_max);
     }
+    if assumptions.durable_disk {
+        nemesis.replace_every_ns = None;
+    }
+}
+
+/// Words for machines replaced (emptied disks) under a protocol that needs its disk.
+fn disk_excess(
+    nemesis: Option<&NemesisConfig>,
+    schedule: &[(Nanos, FaultAction)],
+    assumptions: &Assumptions,
+) -> Option<String> {
+    let random = nemesis.is_some_and(|n| n.replace_every_ns.is_some());
+    let scheduled = schedule
+        .iter()
+        .any(|(_, a)| matches!(a, FaultAction::Replace { .. }));
+    (assumptions.durable_disk && (random || scheduled)).then(|| {
+        "outside the protocol's fault model: a machine replaced with an empty disk \
+         (the protocol keeps state on disk it cannot lose)"
+            .to_string()
+    })
 }
 
 /// The bound on servers crashed together, when the nemesis crashes several and
@@ -74,7 +96,9 @@ pub fn excess(
             )
         })
     });
-    clock_excess_of(nemesis, schedule, assumptions).or(crashes)
+    clock_excess_of(nemesis, schedule, assumptions)
+        .or(crashes)
+        .or_else(|| disk_excess(nemesis, schedule, assumptions))
 }
 
 fn clock_excess_of(

@@ -81,6 +81,7 @@ pub fn default_nemesis() -> NemesisConfig {
         crash_every_ns: Some(4 * SECOND),
         crash_for_ns_max: SECOND,
         crash_max_concurrent: 1,
+        replace_every_ns: None,
         pause_every_ns: Some(5 * SECOND),
         pause_for_ns_max: 500 * MILLISECOND,
         clock_every_ns: Some(5 * SECOND),

@@ -225,6 +225,29 @@ fn mistakes() -> Vec<(&'static str, Value)> {
             random(json!({ "pause_role_bias": 0.5 })),
         ),
         (
+            "slow fsync on no nodes",
+            with(
+                "/disk",
+                json!({ "slow_fsync": { "min": "1ms", "max": "2ms", "nodes": [] } }),
+            ),
+        ),
+        (
+            "slow fsync without a max",
+            with("/disk", json!({ "slow_fsync": { "min": "1ms" } })),
+        ),
+        (
+            "replace with a node",
+            schedule(json!({ "at": "1s", "replace": 0, "node": 1 })),
+        ),
+        (
+            "replace and crash together",
+            schedule(json!({ "at": "1s", "replace": 0, "crash": 1 })),
+        ),
+        (
+            "zero mean time between replacements",
+            random(json!({ "replace_every": "0s" })),
+        ),
+        (
             "no servers crash together",
             random(json!({ "crash_every": "1s", "crash_max_concurrent": 0 })),
         ),
@@ -417,6 +440,17 @@ fn unusual_but_valid() -> Vec<(&'static str, Value)> {
         (
             "recover all",
             schedule(json!({ "at": "1s", "recover_all": true })),
+        ),
+        (
+            "a replaced machine back after a while",
+            schedule(json!({ "at": "1s", "replace": "leader", "for": "500ms" })),
+        ),
+        (
+            "slow fsync on every server",
+            with(
+                "/disk",
+                json!({ "slow_fsync": { "min": "1ms", "max": "20ms" } }),
+            ),
         ),
         (
             "network phases with links of their own",

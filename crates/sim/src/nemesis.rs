@@ -19,6 +19,9 @@ pub struct NemesisConfig {
     pub partition_for_ns_max: Nanos,
     pub crash_every_ns: Option<Nanos>,
     pub crash_for_ns_max: Nanos,
+    /// Mean time between machine replacements (a crash that empties the disk;
+    /// `None`: off), each for up to `crash_for_ns_max`.
+    pub replace_every_ns: Option<Nanos>,
     /// The most servers one random crash takes down together (a rack, a power
     /// feed): each crash draws how many, from 1 to this, and they restart together.
     /// 0 or 1: one server at a time, with no draw for the count, as always.
@@ -129,6 +132,23 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
         renewal(rng, every, 0, fault_period_ns, |rng, at, _| {
             faults.push((at, clock_fault(rng, config)));
         });
+    }
+    if let Some(every) = config.replace_every_ns {
+        renewal(
+            rng,
+            every,
+            config.crash_for_ns_max,
+            fault_period_ns,
+            |rng, at, window| {
+                let target = victim(rng, config.leader_bias);
+                let restart_after_ns = Some(window);
+                let replace = FaultAction::Replace {
+                    target,
+                    restart_after_ns,
+                };
+                faults.push((at, replace));
+            },
+        );
     }
     faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
     faults

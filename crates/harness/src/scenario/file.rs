@@ -155,6 +155,21 @@ pub enum LatencyShapeName {
 pub struct DiskSection {
     #[serde(default, skip_serializing_if = "is_default")]
     pub unsynced_on_crash: UnsyncedName,
+    /// Slow disks: each fsync takes from `min` to `max`, and the handler that
+    /// called it waits that long before what it does next takes effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_fsync: Option<SlowFsyncSection>,
+}
+
+/// `{"min": "5ms", "max": "40ms", "nodes": [2]}`: how long an fsync takes, on the
+/// nodes listed (default: every server).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlowFsyncSection {
+    pub min: Duration,
+    pub max: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<u32>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -210,6 +225,10 @@ pub struct ScheduleEntry {
     pub crash: Option<TargetSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<TargetSpec>,
+    /// A server's machine replaced: it crashes and comes back (after `for`, if
+    /// given) with an empty disk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace: Option<TargetSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<TargetSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +260,11 @@ pub struct RandomSection {
     pub crash_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_for: Option<Duration>,
+    /// Mean time between random machine replacements (a crash with the disk
+    /// emptied, restarting after up to `crash_for`). Off for protocols that need
+    /// their disk unless `beyond_model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_every: Option<Duration>,
     /// The most servers one random crash takes down together (default 1); each
     /// crash draws how many. Kept within the crashes the protocol tolerates
     /// (Raft, Paxos: a minority) unless `beyond_model`.

@@ -38,6 +38,7 @@ pub(super) fn refine(schema: &mut Value, registry: &Registry) {
             probability(field(schema, section, name));
         }
     }
+    field(schema, "SlowFsyncSection", "nodes")["minItems"] = json!(1);
     for side in ["from", "to"] {
         field(schema, "LinkSection", side)["minItems"] = json!(1);
     }
@@ -57,6 +58,7 @@ fn random_section(schema: &mut Value) {
     for name in [
         "partition_every",
         "crash_every",
+        "replace_every",
         "pause_every",
         "clock_every",
     ] {

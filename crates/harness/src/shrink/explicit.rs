@@ -42,6 +42,7 @@ pub fn explicit_form(
             UnsyncedOnCrash::Lost => UnsyncedName::Lost,
             UnsyncedOnCrash::Torn => UnsyncedName::Torn,
         },
+        slow_fsync: original.disk.slow_fsync.clone(),
     };
     if protocol.has_clients && protocol.takes_script {
         file.workload = Some(scripted_workload(original, outcome));
@@ -80,7 +81,10 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
                 first.map(|(i, _)| i).into_iter().collect()
             }
             FaultAction::Restart(target) => opened
-                .filter(|(_, e)| e.crash.as_ref().is_some_and(|t| t.0 == *target))
+                .filter(|(_, e)| {
+                    let down = e.crash.as_ref().or(e.replace.as_ref());
+                    down.is_some_and(|t| t.0 == *target)
+                })
                 .map(|(i, _)| i)
                 .collect(),
             FaultAction::Resume(target) => opened

@@ -405,6 +405,7 @@ fn names_node_at_least(entry: &ScheduleEntry, nodes: u32) -> bool {
         |t: &Option<TargetSpec>| matches!(t, Some(TargetSpec(Target::Node(n))) if *n >= nodes);
     let targets = [
         &entry.crash,
+        &entry.replace,
         &entry.restart,
         &entry.pause,
         &entry.resume,

@@ -135,10 +135,12 @@ impl Protocol for Paxos {
         })
     }
 
-    /// A majority must stay up for progress: at most a minority crashed at once.
+    /// A majority must stay up for progress: at most a minority crashed at once;
+    /// votes and log entries survive a crash on disk.
     fn assumptions(&self) -> Assumptions {
         Assumptions {
             crashed_max: Some((self.config.servers as usize - 1) / 2),
+            durable_disk: true,
             ..Assumptions::default()
         }
     }

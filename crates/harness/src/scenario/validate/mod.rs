@@ -4,9 +4,10 @@
 //! Parsing happens once, here; everything downstream works with nanoseconds, resolved
 //! protocol names and kernel fault actions, never with strings. The rules live by
 //! concern: `times` (limits, scripts inside the run), `protocol` (nodes, options,
-//! bugs, roles, the expected property), `workload`, `network`, `schedule` (explicit
+//! bugs, roles, the expected property), `workload`, `network`, `disk`, `schedule` (explicit
 //! faults) and `random` (the nemesis).
 
+mod disk;
 mod network;
 mod protocol;
 mod random;
@@ -15,6 +16,7 @@ mod times;
 mod workload;
 
 pub use super::from_applied::entry_from_applied;
+pub use disk::SlowFsync;
 
 use crate::error::InputError;
 use crate::registry::{ProtocolInfo, Registry};
@@ -39,6 +41,8 @@ pub struct Scenario {
     pub options: BTreeMap<String, Value>,
     pub network: NetworkConfig,
     pub unsynced_on_crash: UnsyncedOnCrash,
+    /// Slow fsyncs (`disk.slow_fsync`), if any.
+    pub slow_fsync: Option<SlowFsync>,
     /// Explicit faults, in file order.
     pub schedule: Vec<(Nanos, FaultAction)>,
     pub nemesis: Option<NemesisConfig>,
@@ -138,6 +142,7 @@ impl Scenario {
                 UnsyncedName::Lost => UnsyncedOnCrash::Lost,
                 UnsyncedName::Torn => UnsyncedOnCrash::Torn,
             },
+            slow_fsync: disk::slow_fsync_of(&file.disk, node_count, servers)?,
             schedule,
             nemesis: random::nemesis_of_faults(&file.faults, servers)?,
             swarm: file.faults.swarm,

@@ -41,6 +41,10 @@ pub(super) fn times_of(file: &ScenarioFile) -> Vec<(String, Nanos)> {
         ("quiet".to_string(), file.quiet.0),
     ];
     times.extend(network_times(&file.network));
+    if let Some(slow) = &file.disk.slow_fsync {
+        times.push(("disk.slow_fsync.min".into(), slow.min.0));
+        times.push(("disk.slow_fsync.max".into(), slow.max.0));
+    }
     for (i, entry) in file.faults.schedule.iter().enumerate() {
         let path = format!("faults.schedule[{i}]");
         times.push((format!("{path}.at"), entry.at.0));
@@ -57,6 +61,7 @@ pub(super) fn times_of(file: &ScenarioFile) -> Vec<(String, Nanos)> {
             ("partition_for", random.partition_for),
             ("crash_every", random.crash_every),
             ("crash_for", random.crash_for),
+            ("replace_every", random.replace_every),
             ("pause_every", random.pause_every),
             ("pause_for", random.pause_for),
             ("clock_every", random.clock_every),
