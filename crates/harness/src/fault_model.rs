@@ -41,8 +41,8 @@ fn disk_excess(
         .iter()
         .any(|(_, a)| matches!(a, FaultAction::Replace { .. }));
     (assumptions.durable_disk && (random || scheduled)).then(|| {
-        "outside the protocol's fault model: a machine replaced with an empty disk \
-         (the protocol keeps state on disk it cannot lose)"
+        "outside the protocol's fault model: a machine replaced with an empty disk, \
+         and the protocol keeps state on disk it cannot lose"
             .to_string()
     })
 }
