@@ -90,9 +90,10 @@ pub fn excess(
     let crashes = nemesis.and_then(|n| {
         let most = crashed_max(n, assumptions)?;
         (n.crash_max_concurrent > most).then(|| {
+            let most_asked = n.crash_max_concurrent;
             format!(
-                "outside the protocol's fault model: up to {} servers crashed together > {most} tolerated",
-                n.crash_max_concurrent
+                "outside the protocol's fault model: up to {most_asked} servers crashed \
+                 together > {most} tolerated"
             )
         })
     });
