@@ -87,6 +87,7 @@ pub fn default_nemesis() -> NemesisConfig {
         clock_every_ns: Some(5 * SECOND),
         clock_jump_ns_max: 100 * MILLISECOND,
         clock_drift_ppm_max: 1_000,
+        clock_node_count: 0,
         leader_bias: 0.3,
         new_leader_crash: 0.0,
         new_leader_crash_within_ns: 100 * MILLISECOND,

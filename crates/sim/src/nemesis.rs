@@ -31,6 +31,10 @@ pub struct NemesisConfig {
     pub clock_every_ns: Option<Nanos>,
     pub clock_jump_ns_max: Nanos,
     pub clock_drift_ppm_max: i64,
+    /// When non-zero, random clock faults pick their node among nodes
+    /// `0..clock_node_count` (servers and clients: a client's clock skews too) with
+    /// a draw of their own; zero: `random`, a server drawn when the fault fires.
+    pub clock_node_count: u32,
     /// Probability that a crash, pause or isolation targets the current leader
     /// rather than a random server.
     pub leader_bias: f64,
@@ -231,7 +235,10 @@ fn server_partition_shape(rng: &mut SimRng, leader_bias: f64) -> PartitionShape 
 }
 
 fn clock_fault(rng: &mut SimRng, config: &NemesisConfig) -> FaultAction {
-    let target = Target::Random;
+    let target = match config.clock_node_count {
+        0 => Target::Random,
+        count => Target::Node(rng.below(u64::from(count)) as u32),
+    };
     if rng.chance(0.5) && config.clock_drift_ppm_max > 0 {
         let max = config.clock_drift_ppm_max as u64;
         let drift_ppm = rng.range_inclusive(0, 2 * max) as i64 - max as i64;
@@ -364,6 +371,33 @@ mod tests {
         let three = crashes_at(3);
         assert!(together(&three) >= 2, "some crashes come together");
         assert!(together(&three) <= 3, "never more than the bound");
+    }
+
+    #[test]
+    fn clock_faults_reach_clients_only_when_asked() {
+        let nodes = |config: &NemesisConfig| -> Vec<Target> {
+            let faults = plan(config, 60 * SECOND, &mut SimRng::new(2, Stream::Nemesis));
+            let targets = faults.into_iter().filter_map(|(_, f)| match f {
+                FaultAction::ClockJump { target, .. } | FaultAction::ClockDrift { target, .. } => {
+                    Some(target)
+                }
+                _ => None,
+            });
+            targets.collect()
+        };
+        let servers = nodes(&config());
+        assert!(!servers.is_empty() && servers.iter().all(|t| *t == Target::Random));
+        let with_clients = NemesisConfig {
+            clock_node_count: 6,
+            ..config()
+        };
+        let picked = nodes(&with_clients);
+        assert!(picked
+            .iter()
+            .any(|t| matches!(t, Target::Node(n) if *n >= 3)));
+        assert!(picked
+            .iter()
+            .all(|t| matches!(t, Target::Node(n) if *n < 6)));
     }
 
     #[test]

@@ -280,6 +280,9 @@ pub struct RandomSection {
     pub clock_jump_max: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_drift_ppm_max: Option<i64>,
+    /// Whether random clock faults hit clients too (default false: servers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_clients: Option<bool>,
     /// Probability a crash, pause or isolation aims at the leader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leader_bias: Option<f64>,

@@ -144,7 +144,7 @@ impl Scenario {
             },
             slow_fsync: disk::slow_fsync_of(&file.disk, node_count, servers)?,
             schedule,
-            nemesis: random::nemesis_of_faults(&file.faults, servers)?,
+            nemesis: random::nemesis_of_faults(&file.faults, servers, node_count)?,
             swarm: file.faults.swarm,
             beyond_model: file.faults.beyond_model,
             workload,

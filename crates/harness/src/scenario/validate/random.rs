@@ -22,11 +22,15 @@ pub(super) fn probability(name: &str, value: Option<f64>) -> Result<f64, Problem
 pub(super) fn nemesis_of_faults(
     faults: &FaultsSection,
     servers: usize,
+    node_count: usize,
 ) -> Result<Option<NemesisConfig>, Problem> {
     let Some(random) = &faults.random else {
         return Ok(None);
     };
     let mut nemesis = nemesis_of(random)?;
+    if random.clock_clients == Some(true) {
+        nemesis.clock_node_count = u32::try_from(node_count).unwrap_or(u32::MAX);
+    }
     if nemesis.crash_max_concurrent as usize > servers {
         return Err(problem(
             "faults.random.crash_max_concurrent",
@@ -73,6 +77,7 @@ pub(super) fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Proble
         clock_every_ns: every(random.clock_every, "clock_every")?,
         clock_jump_ns_max: random.clock_jump_max.map_or(100 * MILLISECOND, |d| d.0),
         clock_drift_ppm_max: random.clock_drift_ppm_max.unwrap_or(1_000),
+        clock_node_count: 0,
         leader_bias: bias,
         new_leader_crash: probability("new_leader_crash", random.new_leader_crash)?,
         new_leader_crash_within_ns: random
