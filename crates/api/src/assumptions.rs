@@ -16,6 +16,13 @@ use faultline_sim::Nanos;
 pub struct Assumptions {
     /// The clock error the protocol tolerates (for a lease lock, its drift allowance).
     pub clock_error: Option<ClockErrorBudget>,
+    /// The most servers that may be crashed at once (a majority quorum of `n`
+    /// servers: `(n - 1) / 2`). Random crashes of several servers together
+    /// (`crash_max_concurrent`) stay within it.
+    pub crashed_max: Option<usize>,
+    /// Whether the protocol keeps state on disk it cannot lose: a machine replaced
+    /// with an empty disk (`replace`) is then outside its model.
+    pub durable_disk: bool,
 }
 
 /// How far a node's clock may stray, within the span the protocol measures with it:

@@ -7,14 +7,56 @@
 //! jump plus the drift gathered over the budget's window. A nemesis beyond the
 //! budget is scaled down, jump and drift alike, until it fits; scheduled faults are
 //! never changed (the scenario asked for exactly them), only reported.
+//!
+//! Crashes are measured by how many servers the random crashes take down together
+//! (`crash_max_concurrent`): a nemesis beyond the protocol's `crashed_max` is capped
+//! at it (never below one, the single crash every nemesis has always made).
+//! A protocol that needs its disk (`durable_disk`) gets no random machine
+//! replacements, and a scheduled one is reported.
 
 use faultline_api::{Assumptions, ClockErrorBudget};
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::time::format_nanos;
 use faultline_sim::{FaultAction, Nanos};
 
-/// Scales the nemesis's clock faults down to what the protocol tolerates.
+/// Keeps the nemesis's faults to what the protocol tolerates.
 pub fn fit(nemesis: &mut NemesisConfig, assumptions: &Assumptions) {
+    fit_clocks(nemesis, assumptions);
+    if let Some(crashed_max) = crashed_max(nemesis, assumptions) {
+        nemesis.crash_max_concurrent = nemesis.crash_max_concurrent.min(crashed_max);
+    }
+    if assumptions.durable_disk {
+        nemesis.replace_every_ns = None;
+    }
+}
+
+/// Words for machines replaced (emptied disks) under a protocol that needs its disk.
+fn disk_excess(
+    nemesis: Option<&NemesisConfig>,
+    schedule: &[(Nanos, FaultAction)],
+    assumptions: &Assumptions,
+) -> Option<String> {
+    let random = nemesis.is_some_and(|n| n.replace_every_ns.is_some());
+    let scheduled = schedule
+        .iter()
+        .any(|(_, a)| matches!(a, FaultAction::Replace { .. }));
+    (assumptions.durable_disk && (random || scheduled)).then(|| {
+        "outside the protocol's fault model: a machine replaced with an empty disk, \
+         and the protocol keeps state on disk it cannot lose"
+            .to_string()
+    })
+}
+
+/// The bound on servers crashed together, when the nemesis crashes several and
+/// the protocol has one: never below one.
+fn crashed_max(nemesis: &NemesisConfig, assumptions: &Assumptions) -> Option<u32> {
+    nemesis.crash_every_ns?;
+    let most = assumptions.crashed_max?.max(1);
+    Some(u32::try_from(most).unwrap_or(u32::MAX))
+}
+
+/// Scales the nemesis's clock faults down to what the protocol tolerates.
+fn fit_clocks(nemesis: &mut NemesisConfig, assumptions: &Assumptions) {
     let Some(budget) = assumptions.clock_error else {
         return;
     };
@@ -41,6 +83,26 @@ fn scaled(value: u64, part: Nanos, whole: Nanos) -> u64 {
 /// How this run's faults exceed the protocol's assumptions, in words, or `None`
 /// when they stay inside them.
 pub fn excess(
+    nemesis: Option<&NemesisConfig>,
+    schedule: &[(Nanos, FaultAction)],
+    assumptions: &Assumptions,
+) -> Option<String> {
+    let crashes = nemesis.and_then(|n| {
+        let most = crashed_max(n, assumptions)?;
+        (n.crash_max_concurrent > most).then(|| {
+            let most_asked = n.crash_max_concurrent;
+            format!(
+                "outside the protocol's fault model: up to {most_asked} servers crashed \
+                 together > {most} tolerated"
+            )
+        })
+    });
+    clock_excess_of(nemesis, schedule, assumptions)
+        .or(crashes)
+        .or_else(|| disk_excess(nemesis, schedule, assumptions))
+}
+
+fn clock_excess_of(
     nemesis: Option<&NemesisConfig>,
     schedule: &[(Nanos, FaultAction)],
     assumptions: &Assumptions,
@@ -96,7 +158,29 @@ mod tests {
                 max_ns: 22 * MILLISECOND,
                 window_ns: SECOND,
             }),
+            ..Assumptions::default()
         }
+    }
+
+    #[test]
+    fn crashes_together_stay_within_the_tolerated_minority() {
+        let majority = Assumptions {
+            crashed_max: Some(2),
+            ..Assumptions::default()
+        };
+        let mut nemesis = default_nemesis();
+        nemesis.crash_max_concurrent = 4;
+        let words = excess(Some(&nemesis), &[], &majority).unwrap();
+        assert!(words.contains("4 servers crashed together > 2"), "{words}");
+        fit(&mut nemesis, &majority);
+        assert_eq!(nemesis.crash_max_concurrent, 2);
+        assert_eq!(excess(Some(&nemesis), &[], &majority), None);
+        let single = Assumptions {
+            crashed_max: Some(0),
+            ..Assumptions::default()
+        };
+        fit(&mut nemesis, &single);
+        assert_eq!(nemesis.crash_max_concurrent, 1, "one crash at a time stays");
     }
 
     #[test]

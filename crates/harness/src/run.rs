@@ -174,6 +174,9 @@ fn new_world<P: Protocol>(
         keep_trace: options.keep_trace,
     };
     let mut world = World::new(config, protocol.node_factory());
+    if let Some(slow) = &scenario.slow_fsync {
+        world.set_slow_fsync(slow.ns_min, slow.ns_max, &slow.nodes);
+    }
     schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
     world
 }

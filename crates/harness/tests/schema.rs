@@ -179,6 +179,32 @@ fn file_mistakes() -> Vec<(&'static str, Value)> {
         ("unknown top-level field", with("/sead", json!(1))),
         ("unknown network field", with("/network/loss", json!(0.1))),
         (
+            "link drop above 1",
+            with(
+                "/network/links",
+                json!([{ "from": [0], "to": [1], "drop": 2 }]),
+            ),
+        ),
+        (
+            "link without receivers",
+            with("/network/links", json!([{ "from": [0], "to": [] }])),
+        ),
+        (
+            "unknown link field",
+            with(
+                "/network/links",
+                json!([{ "from": [0], "to": [1], "loss": 0.1 }]),
+            ),
+        ),
+        (
+            "phase duplicate below 0",
+            with("/network/phases", json!([{ "at": "1s", "duplicate": -1 }])),
+        ),
+        (
+            "phase without a start",
+            with("/network/phases", json!([{ "drop": 0.1 }])),
+        ),
+        (
             "unknown latency shape",
             with("/network/latency/shape", json!("normal")),
         ),
@@ -210,6 +236,33 @@ fn random_fault_mistakes() -> Vec<(&'static str, Value)> {
         (
             "pause role bias without a role",
             random(json!({ "pause_role_bias": 0.5 })),
+        ),
+        (
+            "slow fsync on no nodes",
+            with(
+                "/disk",
+                json!({ "slow_fsync": { "min": "1ms", "max": "2ms", "nodes": [] } }),
+            ),
+        ),
+        (
+            "slow fsync without a max",
+            with("/disk", json!({ "slow_fsync": { "min": "1ms" } })),
+        ),
+        (
+            "replace with a node",
+            schedule(json!({ "at": "1s", "replace": 0, "node": 1 })),
+        ),
+        (
+            "replace and crash together",
+            schedule(json!({ "at": "1s", "replace": 0, "crash": 1 })),
+        ),
+        (
+            "zero mean time between replacements",
+            random(json!({ "replace_every": "0s" })),
+        ),
+        (
+            "no servers crash together",
+            random(json!({ "crash_every": "1s", "crash_max_concurrent": 0 })),
         ),
         (
             "unknown random field",
@@ -428,9 +481,39 @@ fn unusual_but_valid_faults() -> Vec<(&'static str, Value)> {
             schedule(json!({ "at": "1s", "recover_all": true })),
         ),
         (
+            "a replaced machine back after a while",
+            schedule(json!({ "at": "1s", "replace": "leader", "for": "500ms" })),
+        ),
+        (
+            "slow fsync on every server",
+            with(
+                "/disk",
+                json!({ "slow_fsync": { "min": "1ms", "max": "20ms" } }),
+            ),
+        ),
+        (
+            "network phases with links of their own",
+            with(
+                "/network/phases",
+                json!([
+                    { "at": "1s", "drop": 0.1, "links": [{ "from": [2], "to": [0, 1] }] },
+                    { "at": "2s", "latency": { "min": "1ms", "max": "2ms" }, "links": [] }
+                ]),
+            ),
+        ),
+        (
             "heal with nulls",
             schedule(json!({ "at": "1s", "heal": true, "crash": null })),
         ),
+    ]
+    .into_iter()
+    .chain(unusual_but_valid_partitions_and_workloads())
+    .collect()
+}
+
+/// Valid partitions and workloads in forms the shipped scenarios do not use.
+fn unusual_but_valid_partitions_and_workloads() -> Vec<(&'static str, Value)> {
+    vec![
         (
             "groups",
             schedule(json!({ "at": "1s", "partition": [[0], [1, 2]], "for": "1s" })),

@@ -7,8 +7,15 @@
 //! protocols persist state without a codec and tearing happens at record boundaries.
 //! `rewrite` replaces the whole contents durably, modelling write-temp + fsync + rename
 //! (how a snapshot or compaction is installed).
+//!
+//! A disk may be slow to sync ([`Disk::set_slow_fsync`]): each fsync then takes a
+//! time drawn from the disk's own stream, and the handler that called it waits
+//! (`stall_ns`, which the World turns into a later departure for what the handler
+//! does next and a busy node). A disk may also be replaced (`wipe`): a new machine,
+//! nothing on it.
 
 use crate::rng::SimRng;
+use crate::time::Nanos;
 
 #[derive(Clone, Debug)]
 pub struct Disk<R> {
@@ -16,6 +23,17 @@ pub struct Disk<R> {
     synced_len: usize,
     writes: u64,
     fsyncs: u64,
+    slow_fsync: Option<SlowFsync>,
+    /// Time spent in fsyncs by the handler running now.
+    stall_ns: Nanos,
+}
+
+/// How long fsyncs take, and the stream their durations are drawn from.
+#[derive(Clone, Debug)]
+struct SlowFsync {
+    ns_min: Nanos,
+    ns_max: Nanos,
+    rng: SimRng,
 }
 
 /// What a crash does to writes that were never synced.
@@ -35,6 +53,8 @@ impl<R> Default for Disk<R> {
             synced_len: 0,
             writes: 0,
             fsyncs: 0,
+            slow_fsync: None,
+            stall_ns: 0,
         }
     }
 }
@@ -50,6 +70,42 @@ impl<R> Disk<R> {
     pub fn fsync(&mut self) {
         self.synced_len = self.records.len();
         self.fsyncs += 1;
+        self.stall();
+    }
+
+    /// Makes every fsync take from `ns_min` to `ns_max`, drawn from `rng`.
+    pub fn set_slow_fsync(&mut self, ns_min: Nanos, ns_max: Nanos, rng: SimRng) {
+        self.slow_fsync = Some(SlowFsync {
+            ns_min,
+            ns_max,
+            rng,
+        });
+    }
+
+    /// The time the running handler spent in fsyncs so far.
+    pub fn stall_ns(&self) -> Nanos {
+        self.stall_ns
+    }
+
+    /// Ends the running handler's wait: returns how long it was.
+    pub fn take_stall(&mut self) -> Nanos {
+        std::mem::take(&mut self.stall_ns)
+    }
+
+    fn stall(&mut self) {
+        if let Some(slow) = &mut self.slow_fsync {
+            self.stall_ns += slow.rng.range_inclusive(slow.ns_min, slow.ns_max);
+        }
+    }
+
+    /// Replaces the disk with an empty one (a new machine); returns how many
+    /// records were on it.
+    pub fn wipe(&mut self) -> usize {
+        let lost = self.records.len();
+        self.records.clear();
+        self.synced_len = 0;
+        self.stall_ns = 0;
+        lost
     }
 
     /// Replaces the whole contents, durably (write a new file, fsync, rename).
@@ -58,6 +114,7 @@ impl<R> Disk<R> {
         self.synced_len = self.records.len();
         self.writes += 1;
         self.fsyncs += 1;
+        self.stall();
     }
 
     /// Everything written, synced or not, in write order.
@@ -92,6 +149,7 @@ impl<R> Disk<R> {
         };
         self.records.truncate(self.synced_len + kept);
         self.synced_len = self.records.len();
+        self.stall_ns = 0;
         unsynced - kept
     }
 }
@@ -130,6 +188,23 @@ mod tests {
             survivors.insert(kept.len());
         }
         assert!(survivors.len() > 2, "torn crashes keep varying prefixes");
+    }
+
+    #[test]
+    fn slow_fsyncs_add_up_until_taken_and_a_wipe_empties_the_disk() {
+        let mut disk = Disk::default();
+        disk.append(1);
+        disk.fsync();
+        assert_eq!(disk.take_stall(), 0, "fsyncs are instant by default");
+        let rng = SimRng::new(1, Stream::Disk { node: 0 });
+        disk.set_slow_fsync(5, 9, rng);
+        disk.fsync();
+        disk.rewrite(vec![2]);
+        let stall = disk.take_stall();
+        assert!((10..=18).contains(&stall), "{stall}");
+        assert_eq!(disk.stall_ns(), 0);
+        assert_eq!(disk.wipe(), 1);
+        assert!(disk.records().is_empty() && disk.synced_len() == 0);
     }
 
     #[test]

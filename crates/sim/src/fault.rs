@@ -137,6 +137,14 @@ pub enum FaultAction {
         restart_after_ns: Option<Nanos>,
     },
     Restart(Target),
+    /// Replace a server's machine: it crashes (if up) and its disk is emptied, so it
+    /// restarts with nothing (after `restart_after_ns` if given), as a new machine
+    /// would. Protocols that keep state on disk declare they need it
+    /// (`Assumptions::durable_disk`); the harness keeps random faults off it then.
+    Replace {
+        target: Target,
+        restart_after_ns: Option<Nanos>,
+    },
     /// Pause a node's process; it resumes by itself after `resume_after_ns` if given.
     Pause {
         target: Target,
@@ -168,6 +176,7 @@ impl FaultAction {
             FaultAction::HealCut(_) => "heal",
             FaultAction::Crash { .. } => "crash",
             FaultAction::Restart(_) => "restart",
+            FaultAction::Replace { .. } => "replace",
             FaultAction::Pause { .. } => "pause",
             FaultAction::Resume(_) => "resume",
             FaultAction::ClockJump { .. } => "clock_jump",
@@ -194,6 +203,15 @@ impl fmt::Display for FaultAction {
             } => write!(f, "crash {target} for {}", crate::time::format_nanos(*d)),
             FaultAction::Crash { target, .. } => write!(f, "crash {target}"),
             FaultAction::Restart(t) => write!(f, "restart {t}"),
+            FaultAction::Replace {
+                target,
+                restart_after_ns: Some(d),
+            } => write!(
+                f,
+                "replace {target} (empty disk) for {}",
+                crate::time::format_nanos(*d)
+            ),
+            FaultAction::Replace { target, .. } => write!(f, "replace {target} (empty disk)"),
             FaultAction::Pause {
                 target,
                 resume_after_ns: Some(d),

@@ -15,6 +15,7 @@ mod cuts;
 pub mod disk;
 pub mod fault;
 pub mod hash;
+pub mod links;
 pub mod nemesis;
 pub mod network;
 pub mod node;

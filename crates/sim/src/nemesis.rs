@@ -19,11 +19,22 @@ pub struct NemesisConfig {
     pub partition_for_ns_max: Nanos,
     pub crash_every_ns: Option<Nanos>,
     pub crash_for_ns_max: Nanos,
+    /// Mean time between machine replacements (a crash that empties the disk;
+    /// `None`: off), each for up to `crash_for_ns_max`.
+    pub replace_every_ns: Option<Nanos>,
+    /// The most servers one random crash takes down together (a rack, a power
+    /// feed): each crash draws how many, from 1 to this, and they restart together.
+    /// 0 or 1: one server at a time, with no draw for the count, as always.
+    pub crash_max_concurrent: u32,
     pub pause_every_ns: Option<Nanos>,
     pub pause_for_ns_max: Nanos,
     pub clock_every_ns: Option<Nanos>,
     pub clock_jump_ns_max: Nanos,
     pub clock_drift_ppm_max: i64,
+    /// When non-zero, random clock faults pick their node among nodes
+    /// `0..clock_node_count` (servers and clients: a client's clock skews too) with
+    /// a draw of their own; zero: `random`, a server drawn when the fault fires.
+    pub clock_node_count: u32,
     /// Probability that a crash, pause or isolation targets the current leader
     /// rather than a random server.
     pub leader_bias: f64,
@@ -89,15 +100,16 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             config.crash_for_ns_max,
             fault_period_ns,
             |rng, at, window| {
-                let target = victim(rng, config.leader_bias);
                 let restart_after_ns = Some(window);
-                faults.push((
-                    at,
-                    FaultAction::Crash {
-                        target,
-                        restart_after_ns,
-                    },
-                ));
+                for target in crash_victims(rng, config) {
+                    faults.push((
+                        at,
+                        FaultAction::Crash {
+                            target,
+                            restart_after_ns,
+                        },
+                    ));
+                }
             },
         );
     }
@@ -124,6 +136,23 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
         renewal(rng, every, 0, fault_period_ns, |rng, at, _| {
             faults.push((at, clock_fault(rng, config)));
         });
+    }
+    if let Some(every) = config.replace_every_ns {
+        renewal(
+            rng,
+            every,
+            config.crash_for_ns_max,
+            fault_period_ns,
+            |rng, at, window| {
+                let target = victim(rng, config.leader_bias);
+                let restart_after_ns = Some(window);
+                let replace = FaultAction::Replace {
+                    target,
+                    restart_after_ns,
+                };
+                faults.push((at, replace));
+            },
+        );
     }
     faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
     faults
@@ -162,6 +191,18 @@ fn victim(rng: &mut SimRng, leader_bias: f64) -> Target {
     }
 }
 
+/// Whom one random crash takes down: the usual victim, then, when several may go
+/// together, a drawn number of others (`random`: each a server still up).
+fn crash_victims(rng: &mut SimRng, config: &NemesisConfig) -> Vec<Target> {
+    let first = victim(rng, config.leader_bias);
+    if config.crash_max_concurrent <= 1 {
+        return vec![first];
+    }
+    let count = rng.range_inclusive(1, u64::from(config.crash_max_concurrent));
+    let others = (1..count).map(|_| Target::Random);
+    std::iter::once(first).chain(others).collect()
+}
+
 /// Whom a pause hits: the configured pause role first (if any), else as crashes do.
 fn pause_victim(rng: &mut SimRng, config: &NemesisConfig) -> Target {
     if let Some(role) = &config.pause_role {
@@ -194,7 +235,10 @@ fn server_partition_shape(rng: &mut SimRng, leader_bias: f64) -> PartitionShape 
 }
 
 fn clock_fault(rng: &mut SimRng, config: &NemesisConfig) -> FaultAction {
-    let target = Target::Random;
+    let target = match config.clock_node_count {
+        0 => Target::Random,
+        count => Target::Node(rng.below(u64::from(count)) as u32),
+    };
     if rng.chance(0.5) && config.clock_drift_ppm_max > 0 {
         let max = config.clock_drift_ppm_max as u64;
         let drift_ppm = rng.range_inclusive(0, 2 * max) as i64 - max as i64;
@@ -299,6 +343,61 @@ mod tests {
         let same: Vec<(Nanos, Nanos)> = starts.zip(heals).map(|(a, b)| (a.0, b.0)).collect();
         assert!(!windows.is_empty());
         assert_eq!(windows, same, "the same draws, as cuts");
+    }
+
+    #[test]
+    fn several_servers_crash_together_up_to_the_bound() {
+        let crashes_at = |max: u32| -> Vec<Nanos> {
+            let config = NemesisConfig {
+                crash_max_concurrent: max,
+                ..config()
+            };
+            let faults = plan(&config, 60 * SECOND, &mut SimRng::new(5, Stream::Nemesis));
+            let crashes = faults.iter().filter_map(|(at, f)| match f {
+                FaultAction::Crash { .. } => Some(*at),
+                _ => None,
+            });
+            crashes.collect()
+        };
+        let together = |ats: &[Nanos]| {
+            let mut most = 0;
+            for at in ats {
+                most = most.max(ats.iter().filter(|t| *t == at).count());
+            }
+            most
+        };
+        assert_eq!(together(&crashes_at(1)), 1);
+        assert_eq!(crashes_at(0), crashes_at(1), "no draw for the count");
+        let three = crashes_at(3);
+        assert!(together(&three) >= 2, "some crashes come together");
+        assert!(together(&three) <= 3, "never more than the bound");
+    }
+
+    #[test]
+    fn clock_faults_reach_clients_only_when_asked() {
+        let nodes = |config: &NemesisConfig| -> Vec<Target> {
+            let faults = plan(config, 60 * SECOND, &mut SimRng::new(2, Stream::Nemesis));
+            let targets = faults.into_iter().filter_map(|(_, f)| match f {
+                FaultAction::ClockJump { target, .. } | FaultAction::ClockDrift { target, .. } => {
+                    Some(target)
+                }
+                _ => None,
+            });
+            targets.collect()
+        };
+        let servers = nodes(&config());
+        assert!(!servers.is_empty() && servers.iter().all(|t| *t == Target::Random));
+        let with_clients = NemesisConfig {
+            clock_node_count: 6,
+            ..config()
+        };
+        let picked = nodes(&with_clients);
+        assert!(picked
+            .iter()
+            .any(|t| matches!(t, Target::Node(n) if *n >= 3)));
+        assert!(picked
+            .iter()
+            .all(|t| matches!(t, Target::Node(n) if *n < 6)));
     }
 
     #[test]

@@ -10,8 +10,15 @@
 //! they were. A message whose link is cut (`cuts`) when it is sent or when it would
 //! arrive is dropped, or held until the link heals if `hold_across_cut` is on. Clients are nodes
 //! like any other; partition shapes cut only the links the shape names.
+//!
+//! Links may behave differently from the network (`links`) and the behaviour may
+//! change during the run (`phases`); see [`crate::links`]. A link with settings of
+//! its own draws from them in the same order as every other link, and a network
+//! without overrides or phases pays one comparison per message for them.
 
 pub use crate::cuts::Partitions;
+use crate::links::LinkTable;
+pub use crate::links::{BehaviourChange, LinkOverride, NetworkPhase};
 use crate::node::NodeId;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::{Nanos, MILLISECOND};
@@ -44,6 +51,10 @@ pub struct NetworkConfig {
     /// held and delivered when the link heals, in order, rather than dropped: a
     /// connection that retransmits across an outage.
     pub hold_across_cut: bool,
+    /// Directed links with settings of their own (empty: every link is alike).
+    pub links: Vec<LinkOverride>,
+    /// Changes to the settings from given times on, in time order.
+    pub phases: Vec<NetworkPhase>,
 }
 
 impl Default for NetworkConfig {
@@ -55,6 +66,8 @@ impl Default for NetworkConfig {
             drop_probability: 0.0,
             duplicate_probability: 0.0,
             hold_across_cut: false,
+            links: Vec::new(),
+            phases: Vec::new(),
         }
     }
 }
@@ -105,21 +118,54 @@ pub(crate) enum Fate {
 /// message's chance is read from.
 #[derive(Clone, Debug)]
 pub(crate) struct Network {
+    /// The settings in force (the current phase's), without links or phases.
     pub(crate) config: NetworkConfig,
     pub(crate) partitions: Partitions,
     rng: SimRng,
     /// Keys each message's draws by link and send time.
     keys: InstantKeys,
+    /// The overrides in force, and the per-link table they resolve to.
+    links: Vec<LinkOverride>,
+    table: Option<LinkTable>,
+    /// Phases still to come, latest first, and when the next one starts.
+    phases: Vec<NetworkPhase>,
+    next_phase_ns: Nanos,
+    node_count: usize,
 }
 
 impl Network {
-    pub(crate) fn new(config: NetworkConfig, node_count: usize, seed: u64) -> Self {
+    pub(crate) fn new(mut config: NetworkConfig, node_count: usize, seed: u64) -> Self {
+        let links = std::mem::take(&mut config.links);
+        let mut phases = std::mem::take(&mut config.phases);
+        phases.sort_by_key(|p| p.from_ns); // stable: ties keep their order
+        phases.reverse(); // popped from the end, earliest first
+        let table = LinkTable::build(&config, &links, node_count);
+        let next_phase_ns = phases.last().map_or(Nanos::MAX, |p| p.from_ns);
         Network {
             config,
             partitions: Partitions::new(node_count),
             rng: SimRng::new(seed, Stream::Network),
             keys: InstantKeys::new(node_count),
+            links,
+            table,
+            phases,
+            next_phase_ns,
+            node_count,
         }
+    }
+
+    /// Enters every phase that has begun by `now`, in order.
+    #[cold]
+    fn enter_phases(&mut self, now: Nanos) {
+        while self.phases.last().is_some_and(|p| p.from_ns <= now) {
+            let phase = self.phases.pop().expect("a phase");
+            self.config = phase.change.apply_to(&self.config);
+            if let Some(links) = phase.links {
+                self.links = links;
+            }
+        }
+        self.table = LinkTable::build(&self.config, &self.links, self.node_count);
+        self.next_phase_ns = self.phases.last().map_or(Nanos::MAX, |p| p.from_ns);
     }
 
     /// The fate of a message `from → to` sent at `now`: a cut link drops it without
@@ -133,7 +179,14 @@ impl Network {
                 false => Fate::Dropped(DropReason::Partitioned),
             };
         }
-        let config = &self.config;
+        if now >= self.next_phase_ns {
+            self.enter_phases(now);
+        }
+        let own = self
+            .table
+            .as_ref()
+            .and_then(|t| t.get(from.index(), to.index()));
+        let config = own.unwrap_or(&self.config);
         let rng = &mut self.rng;
         if config.is_random() {
             let nth = self.keys.nth(from, to.0, now);
@@ -188,5 +241,69 @@ mod tests {
                 assert!((config.latency_ns_min..=config.latency_ns_max).contains(&l));
             }
         }
+    }
+
+    fn slow_link(from: u32, to: u32, ms: u64) -> LinkOverride {
+        let ns = ms * MILLISECOND;
+        LinkOverride {
+            from: vec![from],
+            to: vec![to],
+            change: BehaviourChange {
+                latency: Some((ns, ns, LatencyShape::Uniform)),
+                ..BehaviourChange::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_slow_link_leaves_every_other_links_draws_as_they_were() {
+        let base = NetworkConfig {
+            drop_probability: 0.1,
+            duplicate_probability: 0.1,
+            ..NetworkConfig::default()
+        };
+        let mut plain = Network::new(base.clone(), 3, 7);
+        let links = vec![slow_link(0, 2, 100)];
+        let mut slow = Network::new(NetworkConfig { links, ..base }, 3, 7);
+        let (n0, n1, n2) = (NodeId(0), NodeId(1), NodeId(2));
+        for now in (0..200).map(|t| t * MILLISECOND) {
+            assert_eq!(
+                plain.fate_at_send(n0, n1, now),
+                slow.fate_at_send(n0, n1, now)
+            );
+            assert_eq!(
+                plain.fate_at_send(n2, n0, now),
+                slow.fate_at_send(n2, n0, now)
+            );
+            plain.fate_at_send(n0, n2, now);
+            match slow.fate_at_send(n0, n2, now) {
+                Fate::Arrives { at_ns, .. } => assert_eq!(at_ns, now + 100 * MILLISECOND),
+                other => assert_eq!(other, Fate::Dropped(DropReason::Lost)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_phase_changes_the_network_from_its_start_on() {
+        let lossy = NetworkPhase {
+            from_ns: 50 * MILLISECOND,
+            change: BehaviourChange {
+                drop_probability: Some(1.0),
+                ..BehaviourChange::default()
+            },
+            links: Some(vec![slow_link(1, 0, 30)]),
+        };
+        let config = NetworkConfig {
+            phases: vec![lossy],
+            ..NetworkConfig::default()
+        };
+        let mut network = Network::new(config, 2, 1);
+        let (n0, n1) = (NodeId(0), NodeId(1));
+        let before = network.fate_at_send(n0, n1, 49 * MILLISECOND);
+        assert!(matches!(before, Fate::Arrives { .. }), "{before:?}");
+        let lost = Fate::Dropped(DropReason::Lost);
+        assert_eq!(network.fate_at_send(n0, n1, 50 * MILLISECOND), lost);
+        let back = network.fate_at_send(n1, n0, 60 * MILLISECOND);
+        assert_eq!(lost, back, "the link's own settings start from the phase's");
     }
 }

@@ -3,6 +3,7 @@
 //! Clients are nodes too: the World does not care which actors are servers, but the
 //! fault model only picks random victims among the first `server_count` nodes.
 
+use crate::time::Nanos;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,6 +42,9 @@ pub struct NodeRuntime {
     /// Bumped whenever the node's actor may have changed (one of its handlers ran) or
     /// its status did, so a checker can skip nodes nothing happened to.
     pub version: u64,
+    /// Until when the node is still inside a handler that waited on slow fsyncs:
+    /// events for it wait until then (0: never busy).
+    pub busy_until_ns: Nanos,
 }
 
 impl NodeRuntime {
@@ -49,6 +53,7 @@ impl NodeRuntime {
             status: NodeStatus::Up,
             incarnation: 0,
             version: 0,
+            busy_until_ns: 0,
         }
     }
 }

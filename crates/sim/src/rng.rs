@@ -87,6 +87,10 @@ pub enum Stream {
         node: u32,
         nth: u32,
     },
+    /// How long each fsync of `node`'s disk takes, when fsyncs are slow.
+    Disk {
+        node: u32,
+    },
 }
 
 impl Stream {
@@ -106,6 +110,7 @@ impl Stream {
                 let field = |v: u32| u64::from(v).min(KEY_FIELD_MAX);
                 (1 << 62) | field(node) << 21 | field(nth)
             }
+            Stream::Disk { node } => (1 << 61) | u64::from(node),
         }
     }
 }

@@ -101,6 +101,9 @@ pub struct Kernel<A: Actor> {
     pub(crate) stats: Stats,
     /// The situations handlers marked with `sometimes`: not events, not hashed.
     pub(crate) reached: Reached,
+    /// Whether some disk has slow fsyncs: only then do handlers stall and nodes
+    /// wait (`busy_until_ns`), so a run without them pays one test per event.
+    pub(crate) slow_disks: bool,
 }
 
 impl<A: Actor> Kernel<A> {
@@ -110,7 +113,8 @@ impl<A: Actor> Kernel<A> {
         assert!(to.index() < self.nodes.len(), "send to unknown node {to}");
         self.stats.messages_sent += 1;
         let incarnation = self.nodes[to.index()].incarnation;
-        let (at_ns, copy_at_ns) = match self.network.fate_at_send(from, to, self.now) {
+        let sent_ns = self.departure_ns(from);
+        let (at_ns, copy_at_ns) = match self.network.fate_at_send(from, to, sent_ns) {
             Fate::Dropped(reason) => return self.drop_message(to, from, &msg, reason),
             Fate::Held => {
                 let event = Event::Deliver {
@@ -142,6 +146,16 @@ impl<A: Actor> Kernel<A> {
         self.queue.push(at_ns, event);
     }
 
+    /// When what `node`'s running handler does now takes effect: after the fsyncs
+    /// it waited on so far.
+    #[inline]
+    fn departure_ns(&self, node: NodeId) -> Nanos {
+        match self.slow_disks {
+            true => self.now + self.disks[node.index()].stall_ns(),
+            false => self.now,
+        }
+    }
+
     fn drop_message(&mut self, to: NodeId, from: NodeId, msg: &A::Msg, reason: DropReason) {
         self.stats.messages_dropped += 1;
         self.recorder.drop(self.now, to, from, msg, reason);
@@ -152,7 +166,7 @@ impl<A: Actor> Kernel<A> {
         let id = self.next_timer_id;
         self.next_timer_id += 1;
         self.pending_timers.insert(id);
-        let at = self.now + self.clocks[node.index()].true_delay(delay_ns);
+        let at = self.departure_ns(node) + self.clocks[node.index()].true_delay(delay_ns);
         let incarnation = self.nodes[node.index()].incarnation;
         self.queue.push(
             at,
@@ -189,6 +203,7 @@ pub struct World<A: Actor> {
     fault_rng: SimRng,
     unsynced_on_crash: UnsyncedOnCrash,
     applied: Vec<AppliedFault>,
+    seed: u64,
 }
 
 impl<A: Actor> World<A> {
@@ -217,6 +232,7 @@ impl<A: Actor> World<A> {
             observations: Vec::new(),
             stats: Stats::default(),
             reached: Reached::default(),
+            slow_disks: false,
         };
         for id in node_ids {
             kernel.queue.push(0, Event::Start { node: id });
@@ -229,7 +245,20 @@ impl<A: Actor> World<A> {
             fault_rng: SimRng::new(config.seed, Stream::Faults),
             unsynced_on_crash: config.unsynced_on_crash,
             applied: Vec::new(),
+            seed: config.seed,
         }
+    }
+
+    /// Makes every fsync of `nodes`' disks take from `ns_min` to `ns_max` (each
+    /// disk draws from its own stream): a handler that fsyncs waits that long
+    /// before what it does next takes effect, and its node handles nothing else
+    /// meanwhile. Without it fsyncs are instant and nothing waits.
+    pub fn set_slow_fsync(&mut self, ns_min: Nanos, ns_max: Nanos, nodes: &[NodeId]) {
+        for &node in nodes {
+            let rng = SimRng::new(self.seed, Stream::Disk { node: node.0 });
+            self.kernel.disks[node.index()].set_slow_fsync(ns_min, ns_max, rng);
+        }
+        self.kernel.slow_disks |= !nodes.is_empty();
     }
 
     /// Schedules a fault at true time `at_ns`.
@@ -290,8 +319,31 @@ impl<A: Actor> World<A> {
         self.with_actor(node, |actor, ctx| actor.on_start(ctx));
     }
 
+    /// The event back, unless its node is still busy with slow fsyncs: then it
+    /// waits, in order, until the node is free.
+    #[inline]
+    fn unless_busy(&mut self, event: Event<A>) -> Option<Event<A>> {
+        if !self.kernel.slow_disks {
+            return Some(event);
+        }
+        let node = match &event {
+            Event::Deliver { to, .. } => *to,
+            Event::Timer { node, .. } => *node,
+            _ => return Some(event),
+        };
+        let busy_until_ns = self.kernel.nodes[node.index()].busy_until_ns;
+        if self.kernel.now >= busy_until_ns {
+            return Some(event);
+        }
+        self.kernel.queue.push(busy_until_ns, event);
+        None
+    }
+
     #[inline]
     fn deliver(&mut self, event: Event<A>) {
+        let Some(event) = self.unless_busy(event) else {
+            return;
+        };
         let Event::Deliver {
             from,
             to,
@@ -341,6 +393,9 @@ impl<A: Actor> World<A> {
 
     #[inline]
     fn fire_timer(&mut self, event: Event<A>) {
+        let Some(event) = self.unless_busy(event) else {
+            return;
+        };
         let Event::Timer {
             node,
             incarnation,
@@ -393,7 +448,14 @@ impl<A: Actor> World<A> {
             kernel: &mut self.kernel,
             rng_keyed: false,
         };
-        handler(actor, &mut ctx)
+        let result = handler(actor, &mut ctx);
+        if self.kernel.slow_disks {
+            let stall_ns = self.kernel.disks[node.index()].take_stall();
+            if stall_ns > 0 {
+                self.kernel.nodes[node.index()].busy_until_ns = self.kernel.now + stall_ns;
+            }
+        }
+        result
     }
 
     // ----- faults -----
@@ -478,6 +540,20 @@ impl<A: Actor> World<A> {
                 };
                 Ok((resolved, Some(node)))
             }
+            F::Replace {
+                target,
+                restart_after_ns,
+            } => {
+                let node = self.replace(&target)?;
+                if let Some(delay) = restart_after_ns {
+                    self.schedule_fault(self.kernel.now + delay, F::Restart(node_of(node)));
+                }
+                let resolved = F::Replace {
+                    target: node_of(node),
+                    restart_after_ns,
+                };
+                Ok((resolved, Some(node)))
+            }
             F::Restart(target) => {
                 let node = self.resolve(&target, |s| s == NodeStatus::Crashed)?;
                 self.restart(node);
@@ -538,8 +614,22 @@ impl<A: Actor> World<A> {
         runtime.status = NodeStatus::Crashed;
         runtime.incarnation += 1;
         runtime.version += 1;
+        runtime.busy_until_ns = 0;
         self.kernel.deferred[i].clear();
         self.kernel.disks[i].crash(self.unsynced_on_crash, &mut self.fault_rng);
+    }
+
+    /// Crashes a server (if it is not down already) and empties its disk.
+    fn replace(&mut self, target: &Target) -> Result<NodeId, String> {
+        let node = self.resolve(target, |_| true)?;
+        if node.index() >= self.kernel.server_count {
+            return Err(format!("{node} is a client; only servers are replaced"));
+        }
+        if self.kernel.status(node) != NodeStatus::Crashed {
+            self.crash(node);
+        }
+        self.kernel.disks[node.index()].wipe();
+        Ok(node)
     }
 
     fn restart(&mut self, node: NodeId) {

@@ -76,6 +76,50 @@ pub struct NetworkSection {
     /// `"hold"`: delivered when the link heals, in the order held.
     #[serde(default, skip_serializing_if = "is_default")]
     pub across_cut: AcrossCut,
+    /// Directed links with settings of their own: a slow replica, a lossy WAN link,
+    /// one direction worse than the other. Later entries win where they overlap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkSection>,
+    /// Changes to the network from given times on, in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<PhaseSection>,
+}
+
+/// `{"from": [2], "to": [0, 1], "latency": {..}, "drop": 0.2}`: the links from every
+/// node of `from` to every node of `to` take the settings given instead of the
+/// network's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSection {
+    /// Sending nodes (servers, then clients).
+    pub from: Vec<u32>,
+    /// Receiving nodes.
+    pub to: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySection>,
+    /// Probability a message on these links is lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop: Option<f64>,
+    /// Probability a message on these links is delivered twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+}
+
+/// `{"at": "5s", "drop": 0.2, "links": [..]}`: from `at` on, the network's settings
+/// given here replace the earlier ones, and `links` (if given) replaces the links'
+/// own settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseSection {
+    pub at: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkSection>>,
 }
 
 /// What a cut link does to the messages that meet it.
@@ -111,6 +155,21 @@ pub enum LatencyShapeName {
 pub struct DiskSection {
     #[serde(default, skip_serializing_if = "is_default")]
     pub unsynced_on_crash: UnsyncedName,
+    /// Slow disks: each fsync takes from `min` to `max`, and the handler that
+    /// called it waits that long before what it does next takes effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_fsync: Option<SlowFsyncSection>,
+}
+
+/// `{"min": "5ms", "max": "40ms", "nodes": [2]}`: how long an fsync takes, on the
+/// nodes listed (default: every server).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlowFsyncSection {
+    pub min: Duration,
+    pub max: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<u32>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -166,6 +225,10 @@ pub struct ScheduleEntry {
     pub crash: Option<TargetSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<TargetSpec>,
+    /// A server's machine replaced: it crashes and comes back (after `for`, if
+    /// given) with an empty disk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace: Option<TargetSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<TargetSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -197,6 +260,16 @@ pub struct RandomSection {
     pub crash_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_for: Option<Duration>,
+    /// Mean time between random machine replacements (a crash with the disk
+    /// emptied, restarting after up to `crash_for`). Off for protocols that need
+    /// their disk unless `beyond_model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_every: Option<Duration>,
+    /// The most servers one random crash takes down together (default 1); each
+    /// crash draws how many. Kept within the crashes the protocol tolerates
+    /// (Raft, Paxos: a minority) unless `beyond_model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_max_concurrent: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -207,6 +280,9 @@ pub struct RandomSection {
     pub clock_jump_max: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_drift_ppm_max: Option<i64>,
+    /// Whether random clock faults hit clients too (default false: servers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_clients: Option<bool>,
     /// Probability a crash, pause or isolation aims at the leader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leader_bias: Option<f64>,

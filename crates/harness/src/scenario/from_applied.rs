@@ -7,7 +7,7 @@ use crate::scenario::spec::{PartitionSpec, TargetSpec};
 use faultline_sim::{AppliedFault, FaultAction, Target};
 
 /// Writes an applied fault back as a schedule entry (the shrinker's and the trace
-/// header's form). Crash, pause and a cut lose their `for`: the World recorded the restart
+/// header's form). Crash, replace, pause and a cut lose their `for`: the World recorded the restart
 /// or resume it caused as a fault of its own.
 pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
     let mut entry = ScheduleEntry {
@@ -22,6 +22,7 @@ pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
         // Written as a heal; the shrinker joins it to its cut as that cut's `for`.
         FaultAction::HealCut(_) => entry.heal = Some(true),
         FaultAction::Crash { target, .. } => entry.crash = spec(target),
+        FaultAction::Replace { target, .. } => entry.replace = spec(target),
         FaultAction::Restart(target) => entry.restart = spec(target),
         FaultAction::Pause { target, .. } => entry.pause = spec(target),
         FaultAction::Resume(target) => entry.resume = spec(target),

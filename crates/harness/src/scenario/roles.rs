@@ -40,6 +40,7 @@ pub fn unknown_role_message(role: &str, protocol: &str, roles: &[&str]) -> Strin
 fn roles_named_by(entry: &ScheduleEntry, index: usize) -> Vec<(String, String)> {
     let targets = [
         ("crash", &entry.crash),
+        ("replace", &entry.replace),
         ("restart", &entry.restart),
         ("pause", &entry.pause),
         ("resume", &entry.resume),

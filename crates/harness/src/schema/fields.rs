@@ -33,8 +33,14 @@ pub(super) fn refine(schema: &mut Value, registry: &Registry) {
     schema["properties"]["bugs"]["items"] =
         json!({ "type": "string", "enum": bug_names(registry) });
     schema["properties"]["$schema"]["examples"] = json!(["scenario.schema.json"]);
-    for name in ["drop", "duplicate"] {
-        probability(field(schema, "NetworkSection", name));
+    for section in ["NetworkSection", "LinkSection", "PhaseSection"] {
+        for name in ["drop", "duplicate"] {
+            probability(field(schema, section, name));
+        }
+    }
+    field(schema, "SlowFsyncSection", "nodes")["minItems"] = json!(1);
+    for side in ["from", "to"] {
+        field(schema, "LinkSection", side)["minItems"] = json!(1);
     }
     random_section(schema);
 }
@@ -52,6 +58,7 @@ fn random_section(schema: &mut Value) {
     for name in [
         "partition_every",
         "crash_every",
+        "replace_every",
         "pause_every",
         "clock_every",
     ] {
@@ -60,6 +67,7 @@ fn random_section(schema: &mut Value) {
         every["allOf"] = json!([positive()]);
     }
     field(schema, "RandomSection", "pause_role")["pattern"] = json!(ROLE_PATTERN);
+    field(schema, "RandomSection", "crash_max_concurrent")["minimum"] = json!(1);
     let random = super::definition(schema, "RandomSection");
     random["allOf"] = json!([{
         "if": set("pause_role_bias"),

@@ -6,10 +6,11 @@ use super::set;
 use serde_json::{json, Value};
 
 /// The actions a schedule entry can carry, as `validate::schedule::action_names` lists them.
-const ACTIONS: [&str; 9] = [
+const ACTIONS: [&str; 10] = [
     "partition",
     "heal",
     "crash",
+    "replace",
     "restart",
     "pause",
     "resume",
@@ -19,7 +20,7 @@ const ACTIONS: [&str; 9] = [
 ];
 
 /// The actions `for` undoes after a while.
-const TIMED: [&str; 3] = ["partition", "crash", "pause"];
+const TIMED: [&str; 4] = ["partition", "crash", "replace", "pause"];
 
 /// The actions that need `node`.
 const CLOCK: [&str; 2] = ["clock_jump", "clock_drift_ppm"];

@@ -16,14 +16,15 @@ use crate::duration::Duration;
 use crate::outcome::Outcome;
 use crate::registry::ProtocolInfo;
 use crate::scenario::file::{
-    AcrossCut, DiskSection, LatencySection, LatencyShapeName, NetworkSection, ScriptEntry,
-    UnsyncedName, WorkloadSection,
+    AcrossCut, DiskSection, LatencySection, LatencyShapeName, LinkSection, NetworkSection,
+    PhaseSection, ScriptEntry, UnsyncedName, WorkloadSection,
 };
 use crate::scenario::spec::PartitionSpec;
 use crate::scenario::{entry_from_applied, Expect, ScenarioFile, ScheduleEntry};
 use faultline_api::ClientEventKind;
 use faultline_sim::disk::UnsyncedOnCrash;
-use faultline_sim::{FaultAction, LatencyShape, PartitionShape};
+use faultline_sim::network::{LinkOverride, NetworkPhase};
+use faultline_sim::{FaultAction, LatencyShape, Nanos, PartitionShape};
 
 /// The run of `original` that produced `outcome`, as an explicit scenario.
 pub fn explicit_form(
@@ -41,6 +42,7 @@ pub fn explicit_form(
             UnsyncedOnCrash::Lost => UnsyncedName::Lost,
             UnsyncedOnCrash::Torn => UnsyncedName::Torn,
         },
+        slow_fsync: original.disk.slow_fsync.clone(),
     };
     if protocol.has_clients && protocol.takes_script {
         file.workload = Some(scripted_workload(original, outcome));
@@ -79,7 +81,10 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
                 first.map(|(i, _)| i).into_iter().collect()
             }
             FaultAction::Restart(target) => opened
-                .filter(|(_, e)| e.crash.as_ref().is_some_and(|t| t.0 == *target))
+                .filter(|(_, e)| {
+                    let down = e.crash.as_ref().or(e.replace.as_ref());
+                    down.is_some_and(|t| t.0 == *target)
+                })
                 .map(|(i, _)| i)
                 .collect(),
             FaultAction::Resume(target) => opened
@@ -155,21 +160,55 @@ pub fn plainest(shape: &PartitionShape, node_count: u32) -> PartitionShape {
 
 fn effective_network(outcome: &Outcome) -> NetworkSection {
     let network = &outcome.network;
+    let latency = (
+        network.latency_ns_min,
+        network.latency_ns_max,
+        network.latency_shape,
+    );
     NetworkSection {
-        latency: Some(LatencySection {
-            min: Duration(network.latency_ns_min),
-            max: Duration(network.latency_ns_max),
-            shape: match network.latency_shape {
-                LatencyShape::Uniform => LatencyShapeName::Uniform,
-                LatencyShape::LongTail => LatencyShapeName::LongTail,
-            },
-        }),
+        latency: Some(latency_section(latency)),
         drop: network.drop_probability,
         duplicate: network.duplicate_probability,
         across_cut: match network.hold_across_cut {
             true => AcrossCut::Hold,
             false => AcrossCut::Drop,
         },
+        links: network.links.iter().map(link_section).collect(),
+        phases: network.phases.iter().map(phase_section).collect(),
+    }
+}
+
+fn latency_section((min, max, shape): (Nanos, Nanos, LatencyShape)) -> LatencySection {
+    LatencySection {
+        min: Duration(min),
+        max: Duration(max),
+        shape: match shape {
+            LatencyShape::Uniform => LatencyShapeName::Uniform,
+            LatencyShape::LongTail => LatencyShapeName::LongTail,
+        },
+    }
+}
+
+fn link_section(link: &LinkOverride) -> LinkSection {
+    LinkSection {
+        from: link.from.clone(),
+        to: link.to.clone(),
+        latency: link.change.latency.map(latency_section),
+        drop: link.change.drop_probability,
+        duplicate: link.change.duplicate_probability,
+    }
+}
+
+fn phase_section(phase: &NetworkPhase) -> PhaseSection {
+    PhaseSection {
+        at: Duration(phase.from_ns),
+        latency: phase.change.latency.map(latency_section),
+        drop: phase.change.drop_probability,
+        duplicate: phase.change.duplicate_probability,
+        links: phase
+            .links
+            .as_ref()
+            .map(|l| l.iter().map(link_section).collect()),
     }
 }
 

@@ -259,6 +259,9 @@ impl Search<'_> {
             if schedule.iter().any(|e| names_node_at_least(e, nodes)) {
                 break;
             }
+            if names_links(&best.network) {
+                break; // fewer servers would renumber the clients its links name
+            }
             let mut candidate = best.clone();
             candidate.protocol.nodes = nodes;
             if !self.adopt(best, outcome, candidate)? {
@@ -392,11 +395,17 @@ impl TimeField {
 }
 
 /// Whether an entry names a node index of `nodes` or more.
+/// Whether the network gives links settings of their own, by node index.
+fn names_links(network: &NetworkSection) -> bool {
+    !network.links.is_empty() || network.phases.iter().any(|p| p.links.is_some())
+}
+
 fn names_node_at_least(entry: &ScheduleEntry, nodes: u32) -> bool {
     let big =
         |t: &Option<TargetSpec>| matches!(t, Some(TargetSpec(Target::Node(n))) if *n >= nodes);
     let targets = [
         &entry.crash,
+        &entry.replace,
         &entry.restart,
         &entry.pause,
         &entry.resume,

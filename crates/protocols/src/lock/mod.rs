@@ -122,13 +122,16 @@ impl Protocol for Lock {
 
     /// Clients take the drift allowance off every lease, so clocks may stray by up
     /// to it (a jump plus the drift over one ttl) and leases stay apart; beyond it,
-    /// overlapping leases are the fault model's failure, not the lock's.
+    /// overlapping leases are the fault model's failure, not the lock's. Lock
+    /// state survives a crash on disk.
     fn assumptions(&self) -> Assumptions {
         Assumptions {
             clock_error: Some(ClockErrorBudget {
                 max_ns: self.config.drift_allowance_ns,
                 window_ns: self.config.ttl_ns,
             }),
+            durable_disk: true,
+            ..Assumptions::default()
         }
     }
 

@@ -39,6 +39,7 @@ pub mod proposer;
 pub mod server;
 pub mod situations;
 
+use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
 use crate::kv::node::{node_factory, unfinished_ops};
@@ -109,6 +110,16 @@ impl Protocol for Paxos {
             checker: PaxosChecker::new(setup.servers),
             config: Rc::new(config),
         })
+    }
+
+    /// A majority must stay up for progress: at most a minority crashed at once;
+    /// votes and log entries survive a crash on disk.
+    fn assumptions(&self) -> Assumptions {
+        Assumptions {
+            crashed_max: Some((self.config.servers as usize - 1) / 2),
+            durable_disk: true,
+            ..Assumptions::default()
+        }
     }
 
     fn roles(&self) -> &'static [&'static str] {

@@ -51,6 +51,7 @@ pub mod service;
 pub mod situations;
 pub mod state;
 
+use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
 use crate::property::Property;
 use crate::protocol::{
@@ -104,6 +105,14 @@ impl Protocol for Saga {
             config: Rc::new(config),
             workload: setup.workload.clone(),
         })
+    }
+
+    /// Its decisions and outbox survive a crash on disk.
+    fn assumptions(&self) -> Assumptions {
+        Assumptions {
+            durable_disk: true,
+            ..Assumptions::default()
+        }
     }
 
     fn roles(&self) -> &'static [&'static str] {

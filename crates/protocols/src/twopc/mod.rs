@@ -34,6 +34,7 @@ pub mod participant;
 pub mod properties;
 pub mod situations;
 
+use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
 use crate::plan::{Pacing, Plan};
 use crate::property::Property;
@@ -131,6 +132,14 @@ impl Protocol for TwoPc {
     }
 
     /// The coordinator claims `leader` (see `node.rs`).
+    /// Its decisions and outbox survive a crash on disk.
+    fn assumptions(&self) -> Assumptions {
+        Assumptions {
+            durable_disk: true,
+            ..Assumptions::default()
+        }
+    }
+
     fn roles(&self) -> &'static [&'static str] {
         &["leader"]
     }

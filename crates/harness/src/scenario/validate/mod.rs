@@ -4,9 +4,10 @@
 //! Parsing happens once, here; everything downstream works with nanoseconds, resolved
 //! protocol names and kernel fault actions, never with strings. The rules live by
 //! concern: `times` (limits, scripts inside the run), `protocol` (nodes, options,
-//! bugs, roles, the expected property), `workload`, `network`, `schedule` (explicit
+//! bugs, roles, the expected property), `workload`, `network`, `disk`, `schedule` (explicit
 //! faults) and `random` (the nemesis).
 
+mod disk;
 mod network;
 mod protocol;
 mod random;
@@ -15,6 +16,7 @@ mod times;
 mod workload;
 
 pub use super::from_applied::entry_from_applied;
+pub use disk::SlowFsync;
 
 use crate::error::InputError;
 use crate::registry::{ProtocolInfo, Registry};
@@ -39,6 +41,8 @@ pub struct Scenario {
     pub options: BTreeMap<String, Value>,
     pub network: NetworkConfig,
     pub unsynced_on_crash: UnsyncedOnCrash,
+    /// Slow fsyncs (`disk.slow_fsync`), if any.
+    pub slow_fsync: Option<SlowFsync>,
     /// Explicit faults, in file order.
     pub schedule: Vec<(Nanos, FaultAction)>,
     pub nemesis: Option<NemesisConfig>,
@@ -126,19 +130,21 @@ impl Scenario {
             .transpose()?;
         let node_count = servers + workload.as_ref().map_or(0, |w| w.clients);
         let schedule = schedule::schedule_of(&file, node_count, servers)?;
+        let end_ns = file.duration.0.saturating_add(file.quiet.0);
         protocol::validate_bugs(&file, &info)?;
         protocol::validate_expected_property(&file, &info)?;
         let scenario = Scenario {
             info,
             servers,
             options,
-            network: network::network_of(&file.network)?,
+            network: network::network_of(&file.network, node_count, end_ns)?,
             unsynced_on_crash: match file.disk.unsynced_on_crash {
                 UnsyncedName::Lost => UnsyncedOnCrash::Lost,
                 UnsyncedName::Torn => UnsyncedOnCrash::Torn,
             },
+            slow_fsync: disk::slow_fsync_of(&file.disk, node_count, servers)?,
             schedule,
-            nemesis: random::nemesis_of_faults(&file.faults)?,
+            nemesis: random::nemesis_of_faults(&file.faults, servers, node_count)?,
             swarm: file.faults.swarm,
             beyond_model: file.faults.beyond_model,
             workload,

@@ -19,11 +19,24 @@ pub(super) fn probability(name: &str, value: Option<f64>) -> Result<f64, Problem
 }
 
 /// The nemesis of `faults.random`, with the section-wide knobs it follows.
-pub(super) fn nemesis_of_faults(faults: &FaultsSection) -> Result<Option<NemesisConfig>, Problem> {
+pub(super) fn nemesis_of_faults(
+    faults: &FaultsSection,
+    servers: usize,
+    node_count: usize,
+) -> Result<Option<NemesisConfig>, Problem> {
     let Some(random) = &faults.random else {
         return Ok(None);
     };
     let mut nemesis = nemesis_of(random)?;
+    if random.clock_clients == Some(true) {
+        nemesis.clock_node_count = u32::try_from(node_count).unwrap_or(u32::MAX);
+    }
+    if nemesis.crash_max_concurrent as usize > servers {
+        return Err(problem(
+            "faults.random.crash_max_concurrent",
+            format!("more than the {servers} servers there are"),
+        ));
+    }
     nemesis.independent_partitions = faults.independent_partitions;
     Ok(Some(nemesis))
 }
@@ -51,11 +64,20 @@ pub(super) fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Proble
         partition_for_ns_max: random.partition_for.map_or(2_000 * MILLISECOND, |d| d.0),
         crash_every_ns: every(random.crash_every, "crash_every")?,
         crash_for_ns_max: random.crash_for.map_or(1_000 * MILLISECOND, |d| d.0),
+        crash_max_concurrent: match random.crash_max_concurrent {
+            Some(0) => {
+                let message = "expected at least 1 (one server at a time)";
+                return Err(problem("faults.random.crash_max_concurrent", message));
+            }
+            other => other.unwrap_or(1),
+        },
+        replace_every_ns: every(random.replace_every, "replace_every")?,
         pause_every_ns: every(random.pause_every, "pause_every")?,
         pause_for_ns_max: random.pause_for.map_or(500 * MILLISECOND, |d| d.0),
         clock_every_ns: every(random.clock_every, "clock_every")?,
         clock_jump_ns_max: random.clock_jump_max.map_or(100 * MILLISECOND, |d| d.0),
         clock_drift_ppm_max: random.clock_drift_ppm_max.unwrap_or(1_000),
+        clock_node_count: 0,
         leader_bias: bias,
         new_leader_crash: probability("new_leader_crash", random.new_leader_crash)?,
         new_leader_crash_within_ns: random

@@ -91,6 +91,11 @@ pub(super) fn fault_of(
             target: targets.server(spec, "crash")?,
             restart_after_ns: for_ns,
         }
+    } else if let Some(spec) = &entry.replace {
+        FaultAction::Replace {
+            target: targets.server(spec, "replace")?,
+            restart_after_ns: for_ns,
+        }
     } else if let Some(spec) = &entry.restart {
         FaultAction::Restart(targets.server(spec, "restart")?)
     } else if let Some(spec) = &entry.pause {
@@ -128,15 +133,15 @@ pub(super) fn check_action_fields(entry: &ScheduleEntry, path: &str) -> Result<(
         return Err(problem(
             path,
             format!(
-                "expected exactly one action (partition, heal, crash, restart, pause, resume, \
-                clock_jump, clock_drift_ppm, recover_all); found {found}"
+                "expected exactly one action (partition, heal, crash, replace, restart, pause, \
+                resume, clock_jump, clock_drift_ppm, recover_all); found {found}"
             ),
         ));
     }
-    if entry.for_.is_some() && !matches!(actions[0], "partition" | "crash" | "pause") {
+    if entry.for_.is_some() && !matches!(actions[0], "partition" | "crash" | "replace" | "pause") {
         return Err(problem(
             format!("{path}.for"),
-            "`for` applies only to partition, crash and pause",
+            "`for` applies only to partition, crash, replace and pause",
         ));
     }
     if entry.node.is_some() && !matches!(actions[0], "clock_jump" | "clock_drift_ppm") {
@@ -201,6 +206,7 @@ pub(super) fn action_names(entry: &ScheduleEntry) -> Vec<&'static str> {
         ("partition", entry.partition.is_some()),
         ("heal", entry.heal.is_some()),
         ("crash", entry.crash.is_some()),
+        ("replace", entry.replace.is_some()),
         ("restart", entry.restart.is_some()),
         ("pause", entry.pause.is_some()),
         ("resume", entry.resume.is_some()),

@@ -3,12 +3,36 @@
 
 use super::{problem, Problem};
 use crate::duration::Duration;
-use crate::scenario::file::ScenarioFile;
+use crate::scenario::file::{LatencySection, NetworkSection, ScenarioFile};
 use faultline_sim::Nanos;
 
 /// Every time in a scenario is at most a simulated day: far beyond any useful run,
 /// and far from the arithmetic limits of nanosecond clocks.
 pub(super) const TIME_NS_MAX: Nanos = 86_400 * faultline_sim::SECOND;
+
+/// The latencies of the network, its links and phases, and when each phase starts.
+fn network_times(network: &NetworkSection) -> Vec<(String, Nanos)> {
+    let mut times = Vec::new();
+    let mut latency = |path: String, latency: &Option<LatencySection>| {
+        if let Some(latency) = latency {
+            times.push((format!("{path}latency.min"), latency.min.0));
+            times.push((format!("{path}latency.max"), latency.max.0));
+        }
+    };
+    latency("network.".into(), &network.latency);
+    for (i, link) in network.links.iter().enumerate() {
+        latency(format!("network.links[{i}]."), &link.latency);
+    }
+    for (i, phase) in network.phases.iter().enumerate() {
+        latency(format!("network.phases[{i}]."), &phase.latency);
+        for (j, link) in phase.links.iter().flatten().enumerate() {
+            latency(format!("network.phases[{i}].links[{j}]."), &link.latency);
+        }
+    }
+    let phases = network.phases.iter().enumerate();
+    times.extend(phases.map(|(i, p)| (format!("network.phases[{i}].at"), p.at.0)));
+    times
+}
 
 /// Each time the file gives, with its field path.
 pub(super) fn times_of(file: &ScenarioFile) -> Vec<(String, Nanos)> {
@@ -16,9 +40,10 @@ pub(super) fn times_of(file: &ScenarioFile) -> Vec<(String, Nanos)> {
         ("duration".to_string(), file.duration.0),
         ("quiet".to_string(), file.quiet.0),
     ];
-    if let Some(latency) = &file.network.latency {
-        times.push(("network.latency.min".into(), latency.min.0));
-        times.push(("network.latency.max".into(), latency.max.0));
+    times.extend(network_times(&file.network));
+    if let Some(slow) = &file.disk.slow_fsync {
+        times.push(("disk.slow_fsync.min".into(), slow.min.0));
+        times.push(("disk.slow_fsync.max".into(), slow.max.0));
     }
     for (i, entry) in file.faults.schedule.iter().enumerate() {
         let path = format!("faults.schedule[{i}]");
@@ -36,6 +61,7 @@ pub(super) fn times_of(file: &ScenarioFile) -> Vec<(String, Nanos)> {
             ("partition_for", random.partition_for),
             ("crash_every", random.crash_every),
             ("crash_for", random.crash_for),
+            ("replace_every", random.replace_every),
             ("pause_every", random.pause_every),
             ("pause_for", random.pause_for),
             ("clock_every", random.clock_every),
