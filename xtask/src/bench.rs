@@ -39,17 +39,79 @@ const NOTES_START: &str = "<!-- notes:start -->";
 const NOTES_END: &str = "<!-- notes:end -->";
 pub const BUGHUNT_END: &str = "<!-- bughunt:end -->";
 
-pub fn run() -> Result<()> {
+/// One measured section of BENCHMARKS.md: its name on the command line, its heading,
+/// and what measures it.
+struct Section {
+    name: &'static str,
+    heading: &'static str,
+    measure: fn(&str, &mut String) -> Result<()>,
+}
+
+const SECTIONS: &[Section] = &[
+    Section {
+        name: "kernel",
+        heading: "## Kernel",
+        measure: kernel_section,
+    },
+    Section {
+        name: "protocols",
+        heading: "## Protocols under the nemesis",
+        measure: protocol_section,
+    },
+    Section {
+        name: "profile",
+        heading: "## The fuzz profile's cost",
+        measure: crate::bench_profile::section,
+    },
+    Section {
+        name: "loss",
+        heading: "## Operations per second under loss",
+        measure: loss_section,
+    },
+    Section {
+        name: "fuzz",
+        heading: "## Fuzzing throughput",
+        measure: fuzz_section,
+    },
+    Section {
+        name: "checker",
+        heading: "## Checker",
+        measure: |_, doc| checker_section(doc),
+    },
+    Section {
+        name: "isolation",
+        heading: "## Isolation checker",
+        measure: crate::bench_isolation::section,
+    },
+    Section {
+        name: "reports",
+        heading: "## Reports",
+        measure: crate::bench_report::section,
+    },
+];
+
+/// `cargo xtask bench [SECTION...]`: measures the named sections (all when none is
+/// named) and keeps the others as BENCHMARKS.md has them.
+pub fn run(args: &[String]) -> Result<()> {
+    for name in args {
+        if !SECTIONS.iter().any(|s| s.name == *name) {
+            let names: Vec<&str> = SECTIONS.iter().map(|s| s.name).collect();
+            anyhow::bail!(
+                "bench: no section {name}; the sections are {}",
+                names.join(", ")
+            );
+        }
+    }
     let faultline = cmd::faultline_release()?;
+    let current = std::fs::read_to_string(root().join("BENCHMARKS.md")).unwrap_or_default();
     let mut doc = header();
-    kernel_section(&faultline, &mut doc)?;
-    protocol_section(&faultline, &mut doc)?;
-    crate::bench_profile::section(&faultline, &mut doc)?;
-    loss_section(&faultline, &mut doc)?;
-    fuzz_section(&faultline, &mut doc)?;
-    checker_section(&mut doc)?;
-    crate::bench_isolation::section(&faultline, &mut doc)?;
-    crate::bench_report::section(&faultline, &mut doc)?;
+    for section in SECTIONS {
+        if args.is_empty() || args.iter().any(|a| a == section.name) {
+            (section.measure)(&faultline, &mut doc)?;
+        } else {
+            doc += &kept_by_heading(&current, section);
+        }
+    }
     doc += &kept_section(NOTES_START, NOTES_END, "");
     doc += &bughunt_section_kept();
     doc += &kept_section(
@@ -58,6 +120,24 @@ pub fn run() -> Result<()> {
         "",
     );
     write_benchmarks(&doc)
+}
+
+/// A section as the current file has it: from its heading to the next heading or
+/// marker; a note saying how to measure it when the file has none.
+fn kept_by_heading(current: &str, section: &Section) -> String {
+    let Some(start) = current.find(&format!("{}\n", section.heading)) else {
+        return format!(
+            "{}\n\nNot measured yet: `cargo xtask bench {}`.\n\n",
+            section.heading, section.name
+        );
+    };
+    let body = &current[start + section.heading.len()..];
+    let end = ["\n## ", "\n<!-- "]
+        .iter()
+        .filter_map(|m| body.find(m))
+        .min()
+        .unwrap_or(body.len());
+    format!("{}{}\n\n", section.heading, body[..end].trim_end())
 }
 
 fn header() -> String {

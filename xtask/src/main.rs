@@ -30,7 +30,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci::run(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("bughunt") => bughunt::run(&args[1..]),
         Some("docs") => docs::run(),
         Some("mutants") => mutants::run(&args[1..]),
@@ -40,7 +40,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask ci | bench | bughunt [--seeds N] | docs | mutants [--protocol P] \
+            "usage: cargo xtask ci | bench [SECTION...] | bughunt [--seeds N] | docs | mutants [--protocol P] \
                 [--sample N] [--seeds A..B] [--jobs J] | txn-history [N]"
         ),
     }
