@@ -40,8 +40,8 @@ fn main() -> Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask ci | bench [SECTION...] | bughunt [--seeds N] | docs | mutants [--protocol P] \
-                [--sample N] [--seeds A..B] [--jobs J] | txn-history [N]"
+            "usage: cargo xtask ci | bench [SECTION...] | bughunt [--seeds N] | docs | \
+                mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J] | txn-history [N]"
         ),
     }
 }
