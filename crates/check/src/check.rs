@@ -172,7 +172,14 @@ fn explained<M: Model>(
         SearchResult::NotLinearizable { stuck, .. } => {
             SearchResult::NotLinearizable { stuck, steps }
         }
-        _ => result,
+        // Too big to explain plainly: blame a read nothing could explain, if there is one.
+        _ => match (result, crate::look_ahead::unexplainable_read(model, ops)) {
+            (SearchResult::NotLinearizable { mut stuck, steps }, Some(read)) => {
+                stuck.op = read;
+                SearchResult::NotLinearizable { stuck, steps }
+            }
+            (result, _) => result,
+        },
     }
 }
 

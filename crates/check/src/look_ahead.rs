@@ -117,6 +117,20 @@ impl LookAhead {
     }
 }
 
+/// A completed read nothing can explain: no reset invoked before it returned could
+/// leave what it saw, and the initial state does not hold it either. Such a read
+/// refutes the history by itself, and is the operation to blame.
+pub(crate) fn unexplainable_read<M: Model>(model: &M, ops: &[Op]) -> Option<usize> {
+    let ahead = LookAhead::new(model, ops);
+    let initial = model.init();
+    ahead
+        .reads
+        .iter()
+        .zip(&ahead.explainers)
+        .find(|(&read, explainers)| explainers.is_empty() && !model.may_reach(&initial, &ops[read]))
+        .map(|(&read, _)| read)
+}
+
 /// The resets among `resets` invoked before `read` returned that could explain it.
 fn explainers_of<M: Model>(model: &M, ops: &[Op], read: usize, resets: &[usize]) -> Vec<usize> {
     let returned = ops[read].ret.unwrap_or(usize::MAX);

@@ -95,4 +95,10 @@ fn one_impossible_read_among_twenty_clients_is_refuted_at_once() {
     assert_eq!(report.verdict, Verdict::NotLinearizable);
     let steps: u64 = report.partitions.iter().map(|p| p.steps).sum();
     assert!(steps < 1_000, "refuted in {steps} steps");
+    let blamed = report.counterexample.unwrap().op;
+    assert_eq!(
+        blamed.output.to_string(),
+        "99",
+        "the impossible read is blamed"
+    );
 }
