@@ -129,6 +129,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         history,
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,
+        nemesis: faults.nemesis,
         trace,
         reached: world.reached().counts().to_vec(),
         beyond_model: faults.beyond_model,

@@ -95,6 +95,7 @@ fn summary_json(
         "unknown": tally.unknown,
         "failed_by_property": tally.failed_by_property,
         "coverage": report.coverage.to_json(),
+        "guided": report.guided.as_ref().map(|g| g.to_json()),
         "wall_ns": report.wall.as_nanos() as u64,
         "seeds_per_second": seeds_per_second(report),
         "exit": report.exit_code(args.require_complete),
@@ -128,6 +129,9 @@ fn summary_text(
     );
     for (property, count) in &tally.failed_by_property {
         text += &format!("\n  {property}: {count}");
+    }
+    if let Some(guided) = &report.guided {
+        text += &format!("\n{}", guided.text());
     }
     let coverage = report.coverage.text();
     if !coverage.is_empty() {
