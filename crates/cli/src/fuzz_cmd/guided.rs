@@ -121,7 +121,8 @@ impl GuidedReport {
     pub fn text(&self) -> String {
         let s = &self.stats;
         let mut text = format!(
-            "guided: {} fresh runs, {} mutated ({} mutants refused by validation); corpus holds {} runs ({} kept in all), {} features reached",
+            "guided: {} fresh runs, {} mutated ({} mutants refused by validation); \
+             corpus holds {} runs ({} kept in all), {} features reached",
             s.fresh, s.mutated, s.mutants_refused, self.corpus_runs, s.kept, self.features
         );
         for (feature, runs) in &self.rare {

@@ -115,8 +115,12 @@ fn summary_text(
     } else {
         String::new()
     };
+    let (guided, made, per) = match report.guided {
+        Some(_) => (", guided", "runs made", "runs/s"),
+        None => ("", "seeds run", "seeds/s"),
+    };
     let mut text = format!(
-        "fuzz {} (seeds {}{shard}): {} seeds run{of_planned}, {} passed, {} failed, {} stuck, {} unknown in {:.1}s ({:.0} seeds/s)",
+        "fuzz {} (seeds {}{shard}{guided}): {} {made}{of_planned}, {} passed, {} failed, {} stuck, {} unknown in {:.1}s ({:.0} {per})",
         scenario.file.name,
         args.seeds,
         tally.seeds_run,
@@ -138,8 +142,13 @@ fn summary_text(
         text += &format!("\n{coverage}");
     }
     if report.stop != Stop::Complete {
+        let not = if report.guided.is_some() {
+            "runs not made (a guided campaign is rerun whole, not resumed)"
+        } else {
+            "seeds not run"
+        };
         text += &format!(
-            "\nstopped early by {}: {} seeds not run",
+            "\nstopped early by {}: {} {not}",
             report.stop.reason(args),
             report.seeds_not_run()
         );

@@ -111,10 +111,11 @@ impl Corpus {
     }
 
     /// How much an entry deserves mutating: none unless it reaches a rare feature (a
-    /// mutant of an ordinary run does no better than a fresh seed); else the square of the rarity of its rarest
-    /// feature (the inverse of the share of runs reaching it), so the few runs that
-    /// reach something hard get most of the mutations; divided by the square root of
-    /// one more than the times it was picked, so they do not get them all.
+    /// mutant of an ordinary run does no better than a fresh seed); else the square
+    /// of the rarity of its rarest feature (the inverse of the share of runs reaching
+    /// it), so the few runs that reach something hard get most of the mutations;
+    /// divided by the square root of one more than the times it was picked, so they
+    /// do not get them all.
     pub fn energy(&self, entry: &Entry) -> f64 {
         let rarest = entry
             .features
