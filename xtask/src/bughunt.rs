@@ -40,16 +40,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let save = args.iter().any(|a| a == "--save-regressions");
     let faultline = cmd::faultline_fuzz()?;
     let bugs: Vec<Value> = serde_json::from_str(&output(&faultline, &["list", "bugs", "--json"])?)?;
-    let mut section = format!(
-        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug (`docs/bugs.md`), fuzzed on its default scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \
-(`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds 0..{seeds} --bug NAME [--swarm]`). \
-\"Seeds to detection\" is the first failing seed + 1; \"failing seeds\" counts the failures over the whole range (every campaign runs with `--keep-going`). The shrunk reproducer comes from `faultline shrink` on the first failure \
-(target: at most 10 faults and 30 client operations, under 60 s). \
-\"Median runs\" compares plain, swarm and guided fuzzing over {campaigns} campaigns of {block} runs each: \
-campaign k covers seeds k*{block}..(k+1)*{block}; plain and swarm count seeds to the block's first failure, \
-guided runs `faultline fuzz SCENARIO --seeds k*{block}..(k+1)*{block} --guided --bug NAME` (fresh runs take the block's seeds in order) \
-and counts runs to its first failure; a campaign that finds nothing counts as more than {block} (`>{block}`).\n\n"
-    );
+    let mut section = header(seeds, campaigns, block);
     let mut baselines = String::new();
     section += "| bug | expected property | seeds to detection | failing seeds | property caught | with --swarm | failing with --swarm | median runs: plain / swarm / guided | shrunk: faults / ops / sim time | shrink time |\n|---|---|---|---|---|---|---|---|---|---|\n";
     let mut scenarios_seen: Vec<String> = Vec::new();
@@ -64,30 +55,15 @@ and counts runs to its first failure; a campaign that finds nothing counts as mo
         }
         if !scenarios_seen.contains(&scenario) {
             scenarios_seen.push(scenario.clone());
-            let base = hunt(&faultline, &scenario, seeds, None, false)?;
-            let _ = writeln!(
-                baselines,
-                "- `{scenario}` with no bug: {}",
-                match base.first_seed {
-                    None => format!("all {seeds} seeds pass"),
-                    Some(s) => format!("FAILS at seed {s} ({})", base.property.unwrap_or_default()),
-                }
-            );
+            baselines += &baseline(&faultline, &scenario, seeds)?;
         }
         let plain = hunt(&faultline, &scenario, seeds, Some(name), false)?;
         let swarm = hunt(&faultline, &scenario, seeds, Some(name), true)?;
         let expected: Vec<&str> = bug["violates"]
             .as_array()
             .map_or(Vec::new(), |v| v.iter().filter_map(Value::as_str).collect());
-        let medians = format!(
-            "{} / {} / {}",
-            median_text(&block_detections(&plain, campaigns, block), block),
-            median_text(&block_detections(&swarm, campaigns, block), block),
-            median_text(
-                &guided_detections(&faultline, &scenario, name, campaigns, block)?,
-                block
-            ),
-        );
+        let guided = guided_detections(&faultline, &scenario, name, campaigns, block)?;
+        let medians = medians_text(&plain, &swarm, &guided, campaigns, block);
         let (shrunk, shrink_time) = match plain.trace.as_ref().or(swarm.trace.as_ref()) {
             Some(trace) => shrink(&faultline, trace, name, bug, save)?,
             None => ("not found".into(), "-".into()),
@@ -120,6 +96,32 @@ and counts runs to its first failure; a campaign that finds nothing counts as mo
     section += &baselines;
     section += &format!("\n{BUGHUNT_END}\n");
     replace_bughunt_section(&section)
+}
+
+/// The section's heading and the paragraph saying how it was measured.
+fn header(seeds: u64, campaigns: u64, block: u64) -> String {
+    format!(
+        "{BUGHUNT_START}\n## Bug hunt\n\nEvery named bug (`docs/bugs.md`), fuzzed on its default scenario (its protocol's `nemesis.json` unless the row names another) over seeds 0..{seeds} \
+(`cargo xtask bughunt --seeds {seeds}`; each campaign is `faultline fuzz SCENARIO --seeds 0..{seeds} --bug NAME [--swarm]`). \
+\"Seeds to detection\" is the first failing seed + 1; \"failing seeds\" counts the failures over the whole range (every campaign runs with `--keep-going`). The shrunk reproducer comes from `faultline shrink` on the first failure \
+(target: at most 10 faults and 30 client operations, under 60 s). \
+\"Median runs\" compares plain, swarm and guided fuzzing over {campaigns} campaigns of {block} runs each: \
+campaign k covers seeds k*{block}..(k+1)*{block}; plain and swarm count seeds to the block's first failure, \
+guided runs `faultline fuzz SCENARIO --seeds k*{block}..(k+1)*{block} --guided --bug NAME` (fresh runs take the block's seeds in order) \
+and counts runs to its first failure; a campaign that finds nothing counts as more than {block} (`>{block}`).\n\n"
+    )
+}
+
+/// The baseline line of a scenario: its seeds with no bug switched on.
+fn baseline(faultline: &str, scenario: &str, seeds: u64) -> Result<String> {
+    let base = hunt(faultline, scenario, seeds, None, false)?;
+    Ok(format!(
+        "- `{scenario}` with no bug: {}\n",
+        match base.first_seed {
+            None => format!("all {seeds} seeds pass"),
+            Some(s) => format!("FAILS at seed {s} ({})", base.property.unwrap_or_default()),
+        }
+    ))
 }
 
 fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a String> {
@@ -237,6 +239,22 @@ fn guided_detections(
         found.push(first_run.map(|r| r + 1));
     }
     Ok(found)
+}
+
+/// The medians column: plain / swarm / guided.
+fn medians_text(
+    plain: &Hunt,
+    swarm: &Hunt,
+    guided: &[Option<u64>],
+    campaigns: u64,
+    block: u64,
+) -> String {
+    format!(
+        "{} / {} / {}",
+        median_text(&block_detections(plain, campaigns, block), block),
+        median_text(&block_detections(swarm, campaigns, block), block),
+        median_text(guided, block),
+    )
 }
 
 /// The median of runs to detection, a miss counting as more than `block`.
