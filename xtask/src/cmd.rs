@@ -65,12 +65,11 @@ fn faultline_built(profile: &str) -> Result<String> {
         "faultline-cli",
     ];
     run("cargo", &args)?;
-    Ok(root()
-        .join("target")
-        .join(profile)
-        .join("faultline")
-        .display()
-        .to_string())
+    // Where cargo put it: `CARGO_TARGET_DIR` when set (relative to the root), else
+    // `target/`.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), |dir| root().join(dir));
+    Ok(target.join(profile).join("faultline").display().to_string())
 }
 
 /// Every default fuzzing scenario: each protocol's `scenarios/<protocol>/nemesis.json`

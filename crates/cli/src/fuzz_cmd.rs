@@ -16,6 +16,7 @@
 
 mod coverage;
 mod failure;
+mod guided;
 mod junit;
 mod preflight;
 mod runner;
@@ -68,6 +69,12 @@ pub struct FuzzArgs {
     /// The seed also decides which fault kinds are on and how hard.
     #[arg(long)]
     pub swarm: bool,
+    /// Guided fuzzing: keep runs that reach rare situations or new combinations of
+    /// them and mutate their explicit form (faults, script, timing, seed) besides
+    /// running fresh seeds. The range's length is the number of runs; fresh runs take
+    /// its seeds in order and its start seeds the mutations. Not with --shard.
+    #[arg(long, conflicts_with = "shard")]
+    pub guided: bool,
     /// Let the random faults go beyond what the protocol declares it survives; each
     /// failure's detail then says it was outside the protocol's fault model.
     #[arg(long)]
@@ -146,7 +153,11 @@ pub fn fuzz_command(app: &App, args: &FuzzArgs) -> Result<i32, Exit> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .map_err(|e| usage_error(e.into()))?;
-    let report = runner::run_campaign(app, &scenario, args, &pool, &interrupts)?;
+    let report = if args.guided {
+        guided::run_guided_campaign(app, &scenario, args, &pool, &interrupts)?
+    } else {
+        runner::run_campaign(app, &scenario, args, &pool, &interrupts)?
+    };
     let resume = summary::resume_command(app, args, &report);
     summary::print(&scenario, args, &report, resume.as_deref());
     if let Some(path) = &args.junit {

@@ -18,6 +18,7 @@ pub mod duration;
 pub mod error;
 pub mod fault_model;
 pub mod fault_tally;
+pub mod guided;
 pub mod linearizability;
 pub mod node_states;
 pub mod outcome;

@@ -6,6 +6,7 @@ use crate::fault_tally::FaultTally;
 use crate::node_states::StateChange;
 use faultline_api::TimedClientEvent;
 use faultline_sim::disk::UnsyncedOnCrash;
+use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::world::Stats;
 use faultline_sim::{AppliedFault, Nanos, NetworkConfig};
 use serde::Serialize;
@@ -67,6 +68,9 @@ pub struct Outcome {
     /// The run's fault settings after swarm choices.
     pub network: NetworkConfig,
     pub unsynced_on_crash: UnsyncedOnCrash,
+    /// The random nemesis that planned the run's random faults (after swarm choices,
+    /// the protocol's roles and its fault model), if it had one.
+    pub nemesis: Option<NemesisConfig>,
     /// Trace events as JSON objects, when the run was asked to keep them.
     pub trace: Option<Vec<Value>>,
     /// The situations the nodes marked with `ctx.sometimes`, with how many times

@@ -137,6 +137,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         history,
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,
+        nemesis: faults.nemesis,
         trace,
         reached: end.reached,
         beyond_model: faults.beyond_model,

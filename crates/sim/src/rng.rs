@@ -75,6 +75,9 @@ pub enum Stream {
     Swarm,
     /// Faults triggered by what happens in the run (a new leader, say).
     Trigger,
+    /// A guided campaign's choices between runs (which run to mutate, and how); never
+    /// drawn inside a run.
+    Guide,
     /// The `nth` message sent on the directed link `from → to` at one instant (the
     /// block says which instant).
     Link {
@@ -102,6 +105,7 @@ impl Stream {
             Stream::Workload => 4,
             Stream::Swarm => 5,
             Stream::Trigger => 6,
+            Stream::Guide => 7,
             Stream::Link { from, to, nth } => {
                 let field = |v: u32| u64::from(v).min(KEY_FIELD_MAX);
                 (1 << 63) | field(from) << 42 | field(to) << 21 | field(nth)

@@ -14,6 +14,8 @@ use crate::files::{check_replaceable, write_atomically};
 use crate::progress::Progress;
 use crate::run_cmd::repro_command;
 use faultline_harness::campaign::{failure_file_name, with_seed};
+use faultline_harness::guided::{Candidate, Origin};
+use faultline_harness::scenario::Expect;
 use faultline_harness::trace_file::{self, TRACE_FORMAT};
 use faultline_harness::{run, Outcome, RunOptions, Scenario, Verdict};
 use serde_json::json;
@@ -42,6 +44,8 @@ pub struct Failure {
     pub repro: String,
     /// The `replay` command of its trace, if one was written.
     pub replay: Option<String>,
+    /// For `--guided`: the run's index and where it came from.
+    pub guided: Option<(u64, String)>,
 }
 
 impl Failure {
@@ -60,6 +64,15 @@ impl Failure {
             TraceNote::NotWritten(why) => Some(why.clone()),
         }
     }
+}
+
+/// The scenario a failure reproduces from: where its file is, the scenario with the
+/// run's seed, and what its kept files' names carry besides the seed (a guided run's
+/// index).
+struct Kept {
+    path: PathBuf,
+    scenario: Scenario,
+    name_suffix: Option<String>,
 }
 
 /// The failures of a campaign as they are found.
@@ -83,13 +96,21 @@ impl<'a> FailureLog<'a> {
     }
 
     /// Writes the trace of a failing `outcome` and prints it; passes are ignored.
-    pub fn record(&mut self, outcome: Outcome, progress: &Progress) -> Result<(), Exit> {
+    /// `guided` is the run of a guided campaign that made it (else it is a seed of
+    /// the campaign's scenario); a mutated run's scenario file is written too.
+    pub fn record(
+        &mut self,
+        outcome: Outcome,
+        guided: Option<&Candidate>,
+        progress: &Progress,
+    ) -> Result<(), Exit> {
         if outcome.verdict == Verdict::Pass {
             return Ok(());
         }
+        let kept = self.kept_scenario(&outcome, guided)?;
         let trace = if self.traces_tried < self.args.max_traces {
             self.traces_tried += 1;
-            self.write_trace(&outcome)?
+            self.write_trace(&outcome, &kept)?
         } else {
             TraceNote::OverLimit
         };
@@ -101,14 +122,11 @@ impl<'a> FailureLog<'a> {
             seed: outcome.seed,
             replay,
             verdict: outcome.verdict,
-            repro: repro_command(
-                self.app,
-                Some(&self.args.scenario),
-                &with_seed(self.scenario, outcome.seed),
-            ),
+            repro: repro_command(self.app, Some(&kept.path), &kept.scenario),
             property: outcome.property,
             detail: outcome.detail,
             trace,
+            guided: guided.map(|c| (c.run, c.origin.describe())),
         };
         progress.print_result(&self.report(&failure));
         if self.listed.len() < MAX_LISTED {
@@ -117,27 +135,69 @@ impl<'a> FailureLog<'a> {
         Ok(())
     }
 
+    /// The scenario a failing run reproduces from, and the file that holds it: the
+    /// campaign's own for a seed; for a mutated run, its scenario written under
+    /// `--out` (named like its trace), expecting the failure it had.
+    fn kept_scenario(&self, outcome: &Outcome, guided: Option<&Candidate>) -> Result<Kept, Exit> {
+        let Some(candidate) = guided.filter(|c| !c.origin.is_fresh()) else {
+            let scenario = with_seed(self.scenario, outcome.seed);
+            return Ok(Kept {
+                path: self.args.scenario.clone(),
+                scenario,
+                name_suffix: None,
+            });
+        };
+        let mut scenario = candidate.scenario.clone();
+        scenario.file.expect = match &outcome.property {
+            Some(property) => Expect::FailsWith(property.clone()),
+            None => Expect::Fail,
+        };
+        if let Origin::Mutated { .. } = &candidate.origin {
+            scenario.file.description = format!(
+                "Run {} of a guided campaign on {} ({}).",
+                candidate.run,
+                self.args.scenario.display(),
+                candidate.origin.describe()
+            );
+        }
+        let suffix = format!("run{}", candidate.run);
+        let name = failure_file_name(self.scenario, outcome).replace(".trace.jsonl", "");
+        let path = self.args.out.join(format!("{name}-{suffix}.json"));
+        let text = faultline_harness::readable_json::to_readable_json(&scenario.file);
+        let written = check_replaceable(&path, self.args.force, "{")
+            .and_then(|_| write_atomically(&path, &text));
+        if let Err(e) = written {
+            crate::output::errln!("scenario not written: {e:#}");
+        }
+        Ok(Kept {
+            path,
+            scenario,
+            name_suffix: Some(suffix),
+        })
+    }
+
     pub fn into_listed(self) -> Vec<Failure> {
         self.listed
     }
 
-    /// Re-runs a failing seed with its trace kept and writes the trace.
-    fn write_trace(&self, outcome: &Outcome) -> Result<TraceNote, Exit> {
-        let seeded = with_seed(self.scenario, outcome.seed);
-        let traced = run(&seeded, &RunOptions { keep_trace: true }).map_err(Exit::input)?;
+    /// Re-runs a failing run with its trace kept and writes the trace.
+    fn write_trace(&self, outcome: &Outcome, kept: &Kept) -> Result<TraceNote, Exit> {
+        let seeded = &kept.scenario;
+        let traced = run(seeded, &RunOptions { keep_trace: true }).map_err(Exit::input)?;
         debug_assert_eq!(
             traced.trace_hash, outcome.trace_hash,
             "a seed reruns identically"
         );
-        let path = self
-            .args
-            .out
-            .join(failure_file_name(self.scenario, outcome));
+        let mut name = failure_file_name(self.scenario, outcome);
+        if let Some(suffix) = &kept.name_suffix {
+            name = name.replace(".trace.jsonl", &format!("-{suffix}.trace.jsonl"));
+        }
+        let path = self.args.out.join(name);
         let ours = format!("{{\"format\":\"{TRACE_FORMAT}\"");
         let written = check_replaceable(&path, self.args.force, &ours)
             .and_then(|_| write_atomically(&path, &trace_file::render(&seeded.file, &traced)));
         if written.is_ok() {
-            self.write_report_beside(&path, &seeded, &traced);
+            self.write_report_beside(&path, seeded, &traced);
         }
         Ok(match written {
             Ok(()) => TraceNote::Written(path),
@@ -178,6 +238,8 @@ impl<'a> FailureLog<'a> {
                 "repro": failure.repro,
                 "replay": failure.replay,
                 "shrink": trace.map(shrink),
+                "run": failure.guided.as_ref().map(|g| g.0),
+                "origin": failure.guided.as_ref().map(|g| g.1.clone()),
             })
             .to_string();
         }
@@ -197,6 +259,10 @@ impl<'a> FailureLog<'a> {
             ),
             (None, why) => format!("  trace:     not written ({})", why.unwrap_or_default()),
         };
-        format!("{headline}\n{how}\n  reproduce: {}", failure.repro)
+        let origin = match &failure.guided {
+            Some((run, origin)) => format!("\n  run:       {run} ({origin})"),
+            None => String::new(),
+        };
+        format!("{headline}{origin}\n{how}\n  reproduce: {}", failure.repro)
     }
 }

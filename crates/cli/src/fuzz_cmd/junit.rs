@@ -109,6 +109,7 @@ fn properties(
         .into_iter()
         .map(|(name, value)| (name.to_string(), value))
         .collect();
+    entries.extend(report.guided.iter().flat_map(|g| g.junit_properties()));
     entries.extend(report.coverage.junit_properties());
     let mut xml = String::from("  <properties>\n");
     for (name, value) in entries {

@@ -9,6 +9,7 @@
 
 use super::coverage::Coverage;
 use super::failure::{Failure, FailureLog};
+use super::guided::GuidedReport;
 use super::FuzzArgs;
 use crate::app::App;
 use crate::exit::Exit;
@@ -68,6 +69,8 @@ pub struct CampaignReport {
     /// The first seed of the shard not run, if any was left.
     pub next_seed: Option<u64>,
     pub wall: Duration,
+    /// For `--guided`: runs fresh and mutated, and what the corpus holds.
+    pub guided: Option<GuidedReport>,
 }
 
 impl CampaignReport {
@@ -128,7 +131,7 @@ pub fn run_campaign(
         for outcome in outcomes {
             tally.add(&outcome);
             coverage.add(&outcome);
-            log.record(outcome, &progress)?;
+            log.record(outcome, None, &progress)?;
         }
         progress.advance(batch.len() as u64, tally.not_passed());
         if tally.not_passed() > 0 && !args.keep_going {
@@ -147,11 +150,16 @@ pub fn run_campaign(
         coverage,
         next_seed,
         wall: started.elapsed(),
+        guided: None,
     })
 }
 
 /// Whether to stop before drawing another batch: a signal, or the budget spent.
-fn stop_before_batch(args: &FuzzArgs, started: Instant, interrupts: &Interrupts) -> Option<Stop> {
+pub(super) fn stop_before_batch(
+    args: &FuzzArgs,
+    started: Instant,
+    interrupts: &Interrupts,
+) -> Option<Stop> {
     if let Some(signal) = interrupts.received() {
         return Some(Stop::Signal(signal));
     }

@@ -1,7 +1,7 @@
 //! The end of a campaign on stdout: the totals and the coverage of declared
-//! situations (text, or one JSON line with `--json`), and when it stopped before running every
-//! seed, why, how many were left
-//! and the command that runs exactly those: the same flags with `--seeds NEXT..B`.
+//! situations (text, or one JSON line with `--json`), and when it stopped before
+//! running every seed, why, how many were left and the command that runs exactly
+//! those: the same flags with `--seeds NEXT..B`.
 
 use super::runner::{CampaignReport, Stop};
 use super::{FuzzArgs, DEFAULT_MAX_TRACES};
@@ -96,6 +96,7 @@ fn summary_json(
         "unknown": tally.unknown,
         "failed_by_property": tally.failed_by_property,
         "coverage": report.coverage.to_json(),
+        "guided": report.guided.as_ref().map(|g| g.to_json()),
         "wall_ns": report.wall.as_nanos() as u64,
         "seeds_per_second": seeds_per_second(report),
         "exit": report.exit_code(args.require_complete),
@@ -115,9 +116,13 @@ fn summary_text(
     } else {
         String::new()
     };
+    let (guided, made, per) = match report.guided {
+        Some(_) => (", guided", "runs made", "runs/s"),
+        None => ("", "seeds run", "seeds/s"),
+    };
     let mut text = format!(
-        "fuzz {} (seeds {}{shard}): {} seeds run{of_planned}, {} passed, {} failed, {} stuck, {} \
-            unknown in {:.1}s ({:.0} seeds/s)",
+        "fuzz {} (seeds {}{shard}{guided}): {} {made}{of_planned}, {} passed, {} failed, {} \
+            stuck, {} unknown in {:.1}s ({:.0} {per})",
         scenario.file.name,
         args.seeds,
         tally.seeds_run,
@@ -131,13 +136,21 @@ fn summary_text(
     for (property, count) in &tally.failed_by_property {
         text += &format!("\n  {property}: {count}");
     }
+    if let Some(guided) = &report.guided {
+        text += &format!("\n{}", guided.text());
+    }
     let coverage = report.coverage.text();
     if !coverage.is_empty() {
         text += &format!("\n{coverage}");
     }
     if report.stop != Stop::Complete {
+        let not = if report.guided.is_some() {
+            "runs not made (a guided campaign is rerun whole, not resumed)"
+        } else {
+            "seeds not run"
+        };
         text += &format!(
-            "\nstopped early by {}: {} seeds not run",
+            "\nstopped early by {}: {} {not}",
             report.stop.reason(args),
             report.seeds_not_run()
         );

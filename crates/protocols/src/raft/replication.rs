@@ -211,7 +211,10 @@ impl Server {
             }
             match self.log.term_at(index) {
                 Some(term) if term == entry.term => continue,
-                Some(_) => {
+                Some(term) => {
+                    if term > entry.term {
+                        ctx.sometimes(s::OVERWROTE_LATER_TERM);
+                    }
                     debug_assert!(
                         index > self.commit_index || self.config.bugs != RaftBugs::default(),
                         "a correct Raft never truncates a committed entry"

@@ -11,6 +11,11 @@ pub const REJECTED_STALE_LEADER: &str = "a follower rejected an append from a st
 pub const REJECTED_MISMATCHED_APPEND: &str =
     "a follower rejected an append that did not match its log";
 pub const TRUNCATED_CONFLICTING_SUFFIX: &str = "a follower truncated a conflicting suffix";
+/// Figure 8 of the Raft paper: an uncommitted entry of a later term gives way to one
+/// of an earlier term, so the earlier-term entry must not count as committed on a
+/// majority of replicas alone.
+pub const OVERWROTE_LATER_TERM: &str =
+    "a follower replaced an entry of a later term with the leader's of an earlier term";
 pub const BACKED_UP_A_TERM: &str = "a leader skipped back over a whole conflicting term";
 pub const PRE_VOTE_REFUSED: &str = "a pre-vote was refused";
 pub const PRE_VOTE_WON: &str = "a pre-candidate won its pre-vote and stood for election";
@@ -29,6 +34,7 @@ pub const SITUATIONS: &[&str] = &[
     REJECTED_STALE_LEADER,
     REJECTED_MISMATCHED_APPEND,
     TRUNCATED_CONFLICTING_SUFFIX,
+    OVERWROTE_LATER_TERM,
     BACKED_UP_A_TERM,
     PRE_VOTE_REFUSED,
     PRE_VOTE_WON,

@@ -1,0 +1,301 @@
+//! Mutation operators on the explicit form of a run: small, valid-looking edits of a
+//! scenario's fault plan, client script, timing and seed, each a step away from a run
+//! that reached something worth reaching.
+//!
+//! Explore: keep the faults before a random moment and draw those after it anew from
+//! the scenario's random nemesis, so the run replays exactly up to that moment (same
+//! seed) and then goes somewhere new, as a fresh seed would from there.
+//! Faults: move one in time, add one (a copy of one the run had, elsewhere in time
+//! and on another node), remove one, retarget one (another node, or a role such as
+//! `leader` that is resolved when it fires), stretch or shrink its window. Script:
+//! swap two operations (reorder), or move one in time. Timing: jitter every fault by
+//! a few milliseconds, or change the network's latency. Seed: keep the plan, draw
+//! the message fates and timers anew. Chance in a run is keyed by the instant, so an
+//! edit leaves the rest of the run largely as it was.
+//!
+//! An edit may produce a scenario validation refuses (a fault on a node that cannot
+//! take it); the guide then tries again or runs a fresh seed instead.
+
+use crate::duration::Duration;
+use crate::scenario::spec::{PartitionSpec, TargetSpec};
+use crate::scenario::{entry_from_applied, ScenarioFile, ScheduleEntry};
+use faultline_sim::nemesis::{plan, NemesisConfig};
+use faultline_sim::rng::{SimRng, Stream};
+use faultline_sim::{AppliedFault, FaultAction, Nanos, PartitionShape, Target, MILLISECOND};
+
+/// What a scenario's nodes allow a mutation to aim at.
+#[derive(Clone, Debug)]
+pub struct Targets {
+    pub servers: u32,
+    pub clients: u32,
+    /// Roles the base scenario aims faults at (`leader`, `holder`).
+    pub roles: Vec<String>,
+    /// The scenario's random nemesis, if it has one, for [`Operator::Explore`].
+    pub nemesis: Option<NemesisConfig>,
+}
+
+/// One mutation operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operator {
+    Explore,
+    MoveFault,
+    AddFault,
+    RemoveFault,
+    RetargetFault,
+    StretchFault,
+    ReorderOps,
+    RetimeOp,
+    JitterFaults,
+    Latency,
+    Reseed,
+}
+
+impl Operator {
+    pub const ALL: [Operator; 11] = [
+        Operator::Explore,
+        Operator::MoveFault,
+        Operator::AddFault,
+        Operator::RemoveFault,
+        Operator::RetargetFault,
+        Operator::StretchFault,
+        Operator::ReorderOps,
+        Operator::RetimeOp,
+        Operator::JitterFaults,
+        Operator::Latency,
+        Operator::Reseed,
+    ];
+
+    /// What it does, as a run's origin names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operator::Explore => "redraw the faults after a moment",
+            Operator::MoveFault => "move a fault",
+            Operator::AddFault => "add a fault",
+            Operator::RemoveFault => "remove a fault",
+            Operator::RetargetFault => "retarget a fault",
+            Operator::StretchFault => "stretch a fault",
+            Operator::ReorderOps => "reorder operations",
+            Operator::RetimeOp => "retime an operation",
+            Operator::JitterFaults => "jitter fault times",
+            Operator::Latency => "change latency",
+            Operator::Reseed => "reseed",
+        }
+    }
+}
+
+/// Applies `operator` to `file`; false when it had nothing to act on.
+pub fn apply(
+    operator: Operator,
+    file: &mut ScenarioFile,
+    targets: &Targets,
+    rng: &mut SimRng,
+) -> bool {
+    let duration = file.duration.0;
+    let schedule = &mut file.faults.schedule;
+    let script = file.workload.as_mut().map(|w| &mut w.script);
+    match operator {
+        Operator::Explore => explore(schedule, duration, targets, rng),
+        Operator::MoveFault => pick_mut(schedule, rng).is_some_and(|e| {
+            e.at = Duration(shift(e.at.0, duration / 10, duration, rng));
+            true
+        }),
+        Operator::AddFault => add_fault(schedule, duration, targets, rng),
+        Operator::RemoveFault => {
+            let len = schedule.len() as u64;
+            (len > 0)
+                .then(|| schedule.remove(rng.below(len) as usize))
+                .is_some()
+        }
+        Operator::RetargetFault => {
+            pick_mut(schedule, rng).is_some_and(|e| retarget(e, targets, rng))
+        }
+        Operator::StretchFault => pick_mut(schedule, rng).is_some_and(|e| stretch(e, rng)),
+        Operator::ReorderOps => script.is_some_and(|s| reorder(s, rng)),
+        Operator::RetimeOp => script.is_some_and(|s| {
+            pick_mut(s, rng).is_some_and(|op| {
+                op.at = Duration(shift(op.at.0, duration / 20, duration, rng));
+                true
+            })
+        }),
+        Operator::JitterFaults => {
+            for entry in schedule.iter_mut() {
+                entry.at = Duration(shift(entry.at.0, 5 * MILLISECOND, duration, rng));
+            }
+            !schedule.is_empty()
+        }
+        Operator::Latency => latency(file, rng),
+        Operator::Reseed => {
+            file.seed = rng.next_u64() >> 20;
+            true
+        }
+    }
+}
+
+/// Keeps the faults that start before a random moment; replaces the rest with a new
+/// draw of the nemesis's plan from that moment on.
+fn explore(
+    schedule: &mut Vec<ScheduleEntry>,
+    duration: Nanos,
+    targets: &Targets,
+    rng: &mut SimRng,
+) -> bool {
+    let Some(nemesis) = &targets.nemesis else {
+        return false;
+    };
+    let from = rng.below(duration.max(1));
+    schedule.retain(|e| e.at.0 < from);
+    let mut plan_rng = SimRng::new(rng.next_u64(), Stream::Nemesis);
+    for (at, action) in plan(nemesis, duration, &mut plan_rng) {
+        if (from..duration).contains(&at) {
+            schedule.push(planned_entry(at, action));
+        }
+    }
+    true
+}
+
+/// A planned fault as a schedule entry, its automatic undo as its window.
+pub fn planned_entry(at: Nanos, action: FaultAction) -> ScheduleEntry {
+    let window = match &action {
+        FaultAction::Crash {
+            restart_after_ns, ..
+        } => *restart_after_ns,
+        FaultAction::Pause {
+            resume_after_ns, ..
+        } => *resume_after_ns,
+        _ => None,
+    };
+    let mut entry = entry_from_applied(&AppliedFault {
+        at_ns: at,
+        action,
+        skipped: None,
+    });
+    entry.for_ = window.map(Duration);
+    entry
+}
+
+fn pick_mut<'a, T>(items: &'a mut [T], rng: &mut SimRng) -> Option<&'a mut T> {
+    let len = items.len() as u64;
+    (len > 0).then(|| &mut items[rng.below(len) as usize])
+}
+
+/// `at` moved by up to `reach` either way, kept inside `[0, duration)`.
+fn shift(at: Nanos, reach: Nanos, duration: Nanos, rng: &mut SimRng) -> Nanos {
+    let reach = reach.max(MILLISECOND);
+    let moved = at as i128 + rng.range_inclusive(0, 2 * reach) as i128 - reach as i128;
+    moved.clamp(0, duration.saturating_sub(1) as i128) as Nanos
+}
+
+/// A copy of one of the run's faults at a random time on a random node.
+fn add_fault(
+    schedule: &mut Vec<ScheduleEntry>,
+    duration: Nanos,
+    targets: &Targets,
+    rng: &mut SimRng,
+) -> bool {
+    let Some(model) = rng.pick(schedule).cloned() else {
+        return false;
+    };
+    let mut entry = model;
+    entry.at = Duration(rng.below(duration.max(1)));
+    retarget(&mut entry, targets, rng);
+    schedule.push(entry);
+    true
+}
+
+/// Aims a fault elsewhere: another server (crash, clock), another node (pause), a new
+/// split of the servers (partition), or a role the scenario already aims at.
+fn retarget(entry: &mut ScheduleEntry, targets: &Targets, rng: &mut SimRng) -> bool {
+    let role = |rng: &mut SimRng, allowed: &[&str]| -> Option<Target> {
+        let usable: Vec<&String> = targets
+            .roles
+            .iter()
+            .filter(|r| allowed.contains(&r.as_str()))
+            .collect();
+        (!usable.is_empty() && rng.chance(0.3))
+            .then(|| Target::Role(rng.pick(&usable).map(|r| (*r).clone()).unwrap_or_default()))
+    };
+    let server =
+        |rng: &mut SimRng| Target::Node(rng.below(u64::from(targets.servers.max(1))) as u32);
+    if entry.crash.is_some() {
+        let target = role(rng, &["leader"]).unwrap_or_else(|| server(rng));
+        entry.crash = Some(TargetSpec(target));
+    } else if entry.pause.is_some() {
+        let nodes = u64::from(targets.servers + targets.clients).max(1);
+        let target = role(rng, &["leader", "holder"])
+            .unwrap_or_else(|| Target::Node(rng.below(nodes) as u32));
+        entry.pause = Some(TargetSpec(target));
+    } else if entry.node.is_some() {
+        entry.node = Some(TargetSpec(server(rng)));
+    } else if entry.partition.is_some() {
+        entry.partition = Some(PartitionSpec(split(targets, rng)));
+    } else {
+        return false;
+    }
+    true
+}
+
+/// A new cut: the leader isolated (when the scenario aims at one), or a random
+/// minority of the servers cut off from the rest.
+fn split(targets: &Targets, rng: &mut SimRng) -> PartitionShape {
+    if targets.roles.iter().any(|r| r == "leader") && rng.chance(0.3) {
+        return PartitionShape::Isolate(Target::Role("leader".into()));
+    }
+    let mut servers: Vec<u32> = (0..targets.servers).collect();
+    rng.shuffle(&mut servers);
+    let minority =
+        1 + rng.below(u64::from((targets.servers.saturating_sub(1) / 2).max(1))) as usize;
+    let rest = servers.split_off(minority.min(servers.len()));
+    servers.sort_unstable();
+    let mut rest = rest;
+    rest.sort_unstable();
+    PartitionShape::Groups(vec![servers, rest])
+}
+
+/// A window between half and twice as long (a fault without one gets one).
+fn stretch(entry: &mut ScheduleEntry, rng: &mut SimRng) -> bool {
+    if entry.crash.is_none() && entry.pause.is_none() && entry.partition.is_none() {
+        return false;
+    }
+    let window = entry
+        .for_
+        .map_or(500 * MILLISECOND, |d| d.0)
+        .max(MILLISECOND);
+    let percent = rng.range_inclusive(50, 200);
+    entry.for_ = Some(Duration(
+        (window / 100).saturating_mul(percent).max(MILLISECOND),
+    ));
+    true
+}
+
+/// Swaps what two scripted operations do, keeping who runs them and when.
+fn reorder(script: &mut [crate::scenario::file::ScriptEntry], rng: &mut SimRng) -> bool {
+    let len = script.len() as u64;
+    if len < 2 {
+        return false;
+    }
+    let (a, b) = (rng.below(len) as usize, rng.below(len) as usize);
+    if a == b {
+        return false;
+    }
+    let (first, second) = (script[a].clone(), script[b].clone());
+    for (slot, from) in [(a, second), (b, first)] {
+        script[slot].f = from.f;
+        script[slot].key = from.key;
+        script[slot].value = from.value;
+    }
+    true
+}
+
+/// The network's latency bounds scaled by a half to twice.
+fn latency(file: &mut ScenarioFile, rng: &mut SimRng) -> bool {
+    let Some(latency) = file.network.latency.as_mut() else {
+        return false;
+    };
+    let percent = rng.range_inclusive(50, 200);
+    let max = (latency.max.0 / 100)
+        .saturating_mul(percent)
+        .max(MILLISECOND);
+    latency.max = Duration(max);
+    latency.min = Duration(latency.min.0.min(max));
+    true
+}
