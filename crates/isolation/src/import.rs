@@ -32,8 +32,32 @@ enum Field {
     List(Vec<String>),
 }
 
-/// Reads a Jepsen EDN transactional history.
+/// Reads a Jepsen EDN transactional history. One event per line (Jepsen's
+/// `history.edn`) is read line by line, so a large history never lives as one tree of
+/// values; a history written as a single vector is read whole.
 pub fn parse_edn(text: &str, model: TxnModel) -> Result<TxnHistory, ImportError> {
+    let one_per_line = text.trim_start().starts_with('{');
+    let mut events = Vec::new();
+    if one_per_line {
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            for (at_line, edn) in edn_items(line)? {
+                events.push(edn_event(&edn, index + at_line)?);
+            }
+        }
+    } else {
+        for (line, edn) in edn_items(text)? {
+            events.push(edn_event(&edn, line)?);
+        }
+    }
+    assemble(events, model)
+}
+
+/// The values in `text` with their lines (the items of a top-level vector or list
+/// each with its own).
+fn edn_items(text: &str) -> Result<Vec<(usize, Edn)>, ImportError> {
     let values = read_all(text).map_err(|e| ImportError {
         line: e.line,
         message: format!("column {}: {}", e.column, e.message),
@@ -49,11 +73,7 @@ pub fn parse_edn(text: &str, model: TxnModel) -> Result<TxnHistory, ImportError>
             other => items.push((top.at.line, other)),
         }
     }
-    let events = items
-        .iter()
-        .map(|(line, edn)| edn_event(edn, *line))
-        .collect::<Result<Vec<_>, _>>()?;
-    assemble(events, model)
+    Ok(items)
 }
 
 /// Reads the JSON Lines form.
