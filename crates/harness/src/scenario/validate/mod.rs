@@ -5,8 +5,10 @@
 //! protocol names and kernel fault actions, never with strings. The rules live by
 //! concern: `times` (limits, scripts inside the run), `protocol` (nodes, options,
 //! bugs, roles, the expected property), `workload`, `network`, `schedule` (explicit
-//! faults) and `random` (the nemesis).
+//! faults), `random` (the nemesis) and `checks` (optional checks such as
+//! availability).
 
+mod checks;
 mod network;
 mod protocol;
 mod random;
@@ -53,6 +55,9 @@ pub struct Scenario {
     pub seed: u64,
     pub bugs: Vec<String>,
     pub expect: Expect,
+    /// Availability mode (`checks.availability`): once the faults healed, every client
+    /// operation completes within this long.
+    pub availability_ns: Option<Nanos>,
 }
 
 /// Collects where a rule broke, to locate it in the source afterwards.
@@ -128,6 +133,7 @@ impl Scenario {
         let schedule = schedule::schedule_of(&file, node_count, servers)?;
         protocol::validate_bugs(&file, &info)?;
         protocol::validate_expected_property(&file, &info)?;
+        let availability_ns = checks::availability_of(&file, &info)?;
         let scenario = Scenario {
             info,
             servers,
@@ -147,6 +153,7 @@ impl Scenario {
             seed: file.seed,
             bugs: file.bugs.clone(),
             expect: file.expect.clone(),
+            availability_ns,
             file,
         };
         protocol::check_setup(&scenario)?;
