@@ -1,7 +1,7 @@
 //! Multi-Paxos's named bugs (docs/bugs.md), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
-use crate::harness_properties::LINEARIZABILITY;
+use crate::harness_properties::{CONVERGED, LINEARIZABILITY};
 use crate::paxos::properties::{
     ACCEPTED_MONOTONIC, LEARN_ONLY_CHOSEN, ONE_VALUE_PER_SLOT, PROMISE_DURABLE,
 };
@@ -37,6 +37,12 @@ pub const BUGS: &[BugInfo] = &[
         violates: &[ONE_VALUE_PER_SLOT.name, LEARN_ONLY_CHOSEN.name, LINEARIZABILITY.name],
         scenario: "nemesis",
     },
+    BugInfo {
+        name: "paxos.learner_no_snapshot",
+        mechanism: "a leader asked for decisions it no longer keeps (it restarted from a snapshot past them) sends nothing instead of its store, so a learner that fell behind it never catches up",
+        violates: &[CONVERGED.name],
+        scenario: "nemesis",
+    },
 ];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,6 +52,7 @@ pub struct PaxosBugs {
     pub ignore_accepted_value: bool,
     pub non_unique_ballots: bool,
     pub count_duplicate_votes: bool,
+    pub learner_no_snapshot: bool,
 }
 
 impl PaxosBugs {
@@ -56,6 +63,7 @@ impl PaxosBugs {
             || self.ignore_accepted_value
             || self.non_unique_ballots
             || self.count_duplicate_votes
+            || self.learner_no_snapshot
     }
 
     pub fn from(bugs: &Bugs) -> Self {
@@ -65,6 +73,7 @@ impl PaxosBugs {
             ignore_accepted_value: bugs.is_on("paxos.ignore_accepted_value"),
             non_unique_ballots: bugs.is_on("paxos.non_unique_ballots"),
             count_duplicate_votes: bugs.is_on("paxos.count_duplicate_votes"),
+            learner_no_snapshot: bugs.is_on("paxos.learner_no_snapshot"),
         }
     }
 }
