@@ -46,11 +46,17 @@ pub(crate) struct Availability {
 
 /// When the last planned fault is over: its time plus its own window, if it has one.
 /// `RecoverAll` (the end of the fault period) does not count: it ends faults.
-pub(crate) fn end_of_faults<'a>(planned: impl IntoIterator<Item = &'a (Nanos, FaultAction)>) -> Nanos {
+pub(crate) fn end_of_faults<'a>(
+    planned: impl IntoIterator<Item = &'a (Nanos, FaultAction)>,
+) -> Nanos {
     let ends = planned.into_iter().map(|(at, action)| {
         let window = match action {
-            FaultAction::Crash { restart_after_ns, .. } => restart_after_ns.unwrap_or(0),
-            FaultAction::Pause { resume_after_ns, .. } => resume_after_ns.unwrap_or(0),
+            FaultAction::Crash {
+                restart_after_ns, ..
+            } => restart_after_ns.unwrap_or(0),
+            FaultAction::Pause {
+                resume_after_ns, ..
+            } => resume_after_ns.unwrap_or(0),
             FaultAction::Cut { heal_after_ns, .. } => heal_after_ns.unwrap_or(0),
             _ => 0,
         };

@@ -227,8 +227,13 @@ fn drive_and_judge<P: Protocol>(
         let mut violation_event = violation
             .as_ref()
             .map(|_| world.event_count().saturating_sub(1));
-        let (mut verdict, mut found) =
-            judge(world, checks.protocol, scenario, model.as_deref(), violation);
+        let (mut verdict, mut found) = judge(
+            world,
+            checks.protocol,
+            scenario,
+            model.as_deref(),
+            violation,
+        );
         let mut ended = None;
         if verdict == Verdict::Pass {
             let quiet_end_ns = scenario.duration_ns + scenario.quiet_ns;

@@ -60,12 +60,20 @@ fn a_client_stalled_after_the_heal_is_unavailable_but_not_stuck() {
         with.seed = seed;
         let (verdict, property, detail) = verdict_of(&with);
         assert_eq!(verdict, Verdict::Fail, "seed {seed}");
-        assert_eq!(property.as_deref(), Some("unavailable"), "seed {seed}: {detail}");
+        assert_eq!(
+            property.as_deref(),
+            Some("unavailable"),
+            "seed {seed}: {detail}"
+        );
         assert!(detail.contains("the faults healed at 2.200s"), "{detail}");
         assert!(detail.contains("availability bound 2.000s"), "{detail}");
         let mut plain = without.clone();
         plain.seed = seed;
-        assert_eq!(verdict_of(&plain).0, Verdict::Pass, "seed {seed} without the check");
+        assert_eq!(
+            verdict_of(&plain).0,
+            Verdict::Pass,
+            "seed {seed} without the check"
+        );
     }
 }
 

@@ -31,7 +31,8 @@ fn crash_and_restart(run: &mut Run, node: u32) {
         restart_after_ns: None,
     });
     run.check().unwrap();
-    run.world.apply_fault(FaultAction::Restart(Target::Node(node)));
+    run.world
+        .apply_fault(FaultAction::Restart(Target::Node(node)));
 }
 
 #[test]

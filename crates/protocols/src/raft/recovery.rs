@@ -104,11 +104,18 @@ impl RecoveryChecker {
             return Ok(());
         };
         let recovered = replay(disk.records());
-        let store = recovered.store.as_ref().map_or_else(empty_store_digest, digest_of);
+        let store = recovered
+            .store
+            .as_ref()
+            .map_or_else(empty_store_digest, digest_of);
         let found = DurableMark {
             term: recovered.term,
             voted_for: recovered.voted_for,
-            snapshot: (recovered.log.snapshot_index, recovered.log.snapshot_term, store),
+            snapshot: (
+                recovered.log.snapshot_index,
+                recovered.log.snapshot_term,
+                store,
+            ),
             tail: tail_of(&recovered.log),
         };
         compare(i, "its disk replays to", &found, &recovered.log, &expected)?;
@@ -127,8 +134,17 @@ impl RecoveryChecker {
     }
 
     /// The first look at a restarted server: it holds what its disk promised.
-    fn check_restarted(&mut self, i: usize, s: &Server, expected: &AtCrash) -> Result<(), Violation> {
-        let snapshot = (s.log.snapshot_index, s.log.snapshot_term, digest_of(&s.store));
+    fn check_restarted(
+        &mut self,
+        i: usize,
+        s: &Server,
+        expected: &AtCrash,
+    ) -> Result<(), Violation> {
+        let snapshot = (
+            s.log.snapshot_index,
+            s.log.snapshot_term,
+            digest_of(&s.store),
+        );
         let found = DurableMark {
             term: s.term,
             voted_for: s.voted_for,
@@ -201,7 +217,9 @@ fn compare(
             }
             violation(
                 &RECOVERED_AS_DURABLE,
-                format!("n{i} had fsynced its log through {index} (term {term}) but {how} {found:?}"),
+                format!(
+                    "n{i} had fsynced its log through {index} (term {term}) but {how} {found:?}"
+                ),
             )
         }
         AtCrash::Complete(_) => Ok(()),

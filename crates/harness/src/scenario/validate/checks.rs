@@ -19,7 +19,8 @@ pub(super) fn availability_of(
     if bound.0 == 0 {
         return Err(problem(
             path,
-            "expected a time longer than 0s: how long a client operation may take once the faults healed",
+            "expected a time longer than 0s: how long a client operation may take \
+             once the faults healed",
         ));
     }
     if !info.has_clients {
