@@ -1,7 +1,8 @@
 //! The properties the harness itself judges every run by, whatever the protocol:
-//! the client history against its model, liveness and convergence after the faults
-//! heal, and a run that panics or never settles. A protocol's named bugs may name these beside its
-//! own declared properties ([`crate::Protocol::properties`]).
+//! the client history against its model, liveness, availability (when a scenario
+//! asks) and convergence after the faults heal, and a run that panics or never
+//! settles. A protocol's named bugs may name these beside its own declared
+//! properties ([`crate::Protocol::properties`]).
 
 use crate::property::Property;
 
@@ -15,6 +16,13 @@ pub const LINEARIZABILITY: Property = Property::new(
 pub const STUCK: Property = Property::new(
     "stuck",
     "every client operation completes within the quiet period after the faults heal",
+);
+
+/// Availability mode (`checks.availability`): once the faults heal, every client
+/// operation completes within the scenario's bound.
+pub const UNAVAILABLE: Property = Property::new(
+    "unavailable",
+    "once the faults heal, every client operation completes within the availability bound",
 );
 
 /// Every live replica reaches the same applied state once the faults heal (judged
@@ -44,6 +52,7 @@ pub const RUNAWAY: Property = Property::new(
 pub const HARNESS_PROPERTIES: &[Property] = &[
     LINEARIZABILITY,
     STUCK,
+    UNAVAILABLE,
     CONVERGED,
     KNOWN_OPERATIONS,
     PANIC,

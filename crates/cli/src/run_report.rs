@@ -111,6 +111,12 @@ fn checked(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
             format_nanos(scenario.quiet_ns)
         ));
     }
+    if let Some(bound_ns) = scenario.availability_ns {
+        checks.push(format!(
+            "availability: once the faults healed, every client operation completed within {}",
+            format_nanos(bound_ns)
+        ));
+    }
     if let Some(model) = scenario.info.history_model {
         checks.push(format!(
             "linearizability of {} client operations against the {model} model",

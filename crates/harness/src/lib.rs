@@ -11,6 +11,7 @@
 //! Architecture invariant: nothing here reads the wall clock or spawns threads inside a
 //! run; the CLI measures time and parallelises across seeds.
 
+pub mod availability;
 pub mod campaign;
 pub mod churn;
 pub mod convergence;

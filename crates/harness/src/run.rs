@@ -10,6 +10,7 @@
 //! same way, with a trace. A run that passed every other judgement is last judged
 //! for convergence (`converged`, see `convergence`), which may look ahead.
 
+use crate::availability::{end_of_faults, Availability};
 use crate::churn::LeaderChurn;
 use crate::convergence::{self, Convergence, RunEnd};
 use crate::error::InputError;
@@ -107,9 +108,23 @@ pub(crate) fn run_protocol<P: Protocol>(
 ) -> Result<Outcome, InputError> {
     let mut protocol = build::<P>(scenario)?;
     let faults = faults_of(scenario, protocol.roles(), &protocol.assumptions());
-    let mut world = new_world(scenario, options, &protocol, &faults);
+    let (mut world, faults_end_ns) = new_world(scenario, options, &protocol, &faults);
     let churn = LeaderChurn::new(faults.nemesis.as_ref(), scenario.seed, scenario.duration_ns);
-    let judged = drive_and_judge(&mut world, &mut protocol, scenario, churn, options);
+    // Leader churn crashes leaders until the fault period ends.
+    let faults_end_ns = match churn {
+        Some(_) => faults_end_ns.max(scenario.duration_ns),
+        None => faults_end_ns,
+    };
+    let availability = scenario
+        .availability_ns
+        .map(|bound_ns| Availability::new(bound_ns, faults_end_ns));
+    let judged = drive_and_judge(
+        &mut world,
+        &mut protocol,
+        scenario,
+        (churn, availability),
+        options,
+    );
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
     let history = panic_capture::catch(|| protocol.history(&world)).unwrap_or_default();
@@ -159,13 +174,13 @@ fn build<P: Protocol>(scenario: &Scenario) -> Result<P, InputError> {
     })
 }
 
-/// The world of a run, its faults scheduled.
+/// The world of a run, its faults scheduled, and when the last planned one is over.
 fn new_world<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
     protocol: &P,
     faults: &Faults,
-) -> World<P::Node> {
+) -> (World<P::Node>, faultline_sim::Nanos) {
     let config = WorldConfig {
         seed: scenario.seed,
         server_count: scenario.servers,
@@ -178,8 +193,8 @@ fn new_world<P: Protocol>(
     if let Some(slow) = &scenario.slow_fsync {
         world.set_slow_fsync(slow.ns_min, slow.ns_max, &slow.nodes);
     }
-    schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
-    world
+    let faults_end_ns = schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
+    (world, faults_end_ns)
 }
 
 /// What stepping and judging a run found.
@@ -199,7 +214,7 @@ fn drive_and_judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
-    churn: Option<LeaderChurn>,
+    (churn, availability): (Option<LeaderChurn>, Option<Availability>),
     options: &RunOptions,
 ) -> Judged {
     let model = P::history_model();
@@ -210,6 +225,7 @@ fn drive_and_judge<P: Protocol>(
             observations_seen: 0,
             watchdog: Watchdog::default(),
             states: options.keep_trace.then(StateRecorder::default),
+            availability,
         };
         let violation = drive(world, &mut checks, scenario, churn);
         let mut violation_event = violation
@@ -262,21 +278,27 @@ fn with_model_note(detail: &str, beyond_model: Option<&str>) -> String {
     }
 }
 
+/// Schedules the explicit and random faults and the end of the fault period;
+/// returns when the last of them is over ([`end_of_faults`]).
 fn schedule_faults<A: faultline_sim::Actor>(
     world: &mut World<A>,
     scenario: &Scenario,
     nemesis: Option<&NemesisConfig>,
-) {
+) -> faultline_sim::Nanos {
     for (at, action) in &scenario.schedule {
         world.schedule_fault(*at, action.clone());
     }
+    let mut faults_end_ns = end_of_faults(&scenario.schedule);
     if let Some(nemesis) = nemesis {
         let mut rng = SimRng::new(scenario.seed, Stream::Nemesis);
-        for (at, action) in plan(nemesis, scenario.duration_ns, &mut rng) {
+        let planned = plan(nemesis, scenario.duration_ns, &mut rng);
+        faults_end_ns = faults_end_ns.max(end_of_faults(&planned));
+        for (at, action) in planned {
             world.schedule_fault(at, action);
         }
     }
     world.schedule_fault(scenario.duration_ns, FaultAction::RecoverAll);
+    faults_end_ns
 }
 
 /// What is checked after every event: the protocol's invariants, and that every
@@ -289,6 +311,8 @@ pub(crate) struct Checks<'a, P> {
     watchdog: Watchdog,
     /// Node states for the timeline, when the trace is kept.
     states: Option<StateRecorder>,
+    /// Availability mode, when the scenario asks for it.
+    availability: Option<Availability>,
 }
 
 impl<P: Protocol> Checks<'_, P> {
@@ -298,6 +322,9 @@ impl<P: Protocol> Checks<'_, P> {
             states.after_step(world);
         }
         self.protocol.check_step(world)?;
+        if let Some(availability) = self.availability.as_mut() {
+            availability.after_step(world)?;
+        }
         let Some(model) = self.model else {
             return Ok(());
         };

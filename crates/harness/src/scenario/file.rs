@@ -45,8 +45,22 @@ pub struct ScenarioFile {
     /// Named bugs to switch on (`faultline list bugs`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bugs: Vec<String>,
+    /// Checks beyond the defaults (`{"availability": "2s"}`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub checks: ChecksSection,
     #[serde(default, skip_serializing_if = "is_default")]
     pub expect: Expect,
+}
+
+/// Checks a scenario switches on beyond the ones every run gets.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksSection {
+    /// Availability mode: once the last fault has healed, every client operation
+    /// must complete within this long of its invocation (or of the heal, for one
+    /// already running), or the run fails `unavailable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Duration>,
 }
 
 /// `{ "kind": "raft", "nodes": 5, ...options }`

@@ -1,7 +1,7 @@
 //! Multi-Paxos's named bugs (docs/bugs.md), each a switch on a real code path.
 
 use crate::bugs::{BugInfo, Bugs};
-use crate::harness_properties::LINEARIZABILITY;
+use crate::harness_properties::{CONVERGED, LINEARIZABILITY};
 use crate::paxos::properties::{
     ACCEPTED_MONOTONIC, LEARN_ONLY_CHOSEN, ONE_VALUE_PER_SLOT, PROMISE_DURABLE,
 };
@@ -61,6 +61,12 @@ pub const BUGS: &[BugInfo] = &[
         ],
         scenario: "nemesis",
     },
+    BugInfo {
+        name: "paxos.learner_no_snapshot",
+        mechanism: "a leader asked for decisions it no longer keeps (it restarted from a snapshot past them) sends nothing instead of its store, so a learner that fell behind it never catches up",
+        violates: &[CONVERGED.name],
+        scenario: "nemesis",
+    },
 ];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,6 +76,7 @@ pub struct PaxosBugs {
     pub ignore_accepted_value: bool,
     pub non_unique_ballots: bool,
     pub count_duplicate_votes: bool,
+    pub learner_no_snapshot: bool,
 }
 
 impl PaxosBugs {
@@ -80,6 +87,7 @@ impl PaxosBugs {
             || self.ignore_accepted_value
             || self.non_unique_ballots
             || self.count_duplicate_votes
+            || self.learner_no_snapshot
     }
 
     pub fn from(bugs: &Bugs) -> Self {
@@ -89,6 +97,7 @@ impl PaxosBugs {
             ignore_accepted_value: bugs.is_on("paxos.ignore_accepted_value"),
             non_unique_ballots: bugs.is_on("paxos.non_unique_ballots"),
             count_duplicate_votes: bugs.is_on("paxos.count_duplicate_votes"),
+            learner_no_snapshot: bugs.is_on("paxos.learner_no_snapshot"),
         }
     }
 }

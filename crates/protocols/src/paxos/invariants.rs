@@ -6,7 +6,8 @@
 //! ballot never decreases and never exceeds the promise; learners execute only chosen
 //! values. Incremental: each event, only new votes and executions are read; when a
 //! server comes back from a crash, its recovered votes are compared with the ones it
-//! was seen to cast (a vote lost on restart is an accepted ballot going backwards).
+//! was seen to cast (a vote lost on restart is an accepted ballot going backwards),
+//! and with what it had made durable (`recovery`).
 
 use crate::kv::KvOp;
 use crate::paxos::messages::{Ballot, Value};
@@ -15,6 +16,7 @@ use crate::paxos::properties::{
     ACCEPTED_MONOTONIC, ACCEPTED_WITHIN_PROMISE, LEARN_ONLY_CHOSEN, ONE_VALUE_PER_SLOT,
     ONLY_PROPOSED_CHOSEN, PROMISE_DURABLE,
 };
+use crate::paxos::recovery::RecoveryChecker;
 use crate::paxos::server::Server;
 use crate::property::Property;
 use crate::protocol::Violation;
@@ -42,6 +44,8 @@ pub struct PaxosChecker {
     chosen: BTreeMap<u64, u64>,
     /// slot → [`proposal_key`] of the command chosen there (no-ops are not listed).
     chosen_commands: BTreeMap<u64, u64>,
+    /// Restarted servers against what they had made durable.
+    recovery: RecoveryChecker,
 }
 
 fn value_hash(value: &Value) -> u64 {
@@ -63,6 +67,7 @@ impl PaxosChecker {
             exec_cursor: vec![0; servers],
             down: vec![false; servers],
             examined: ChangeWatch::new(servers),
+            recovery: RecoveryChecker::new(servers),
             ..PaxosChecker::default()
         }
     }
@@ -77,11 +82,15 @@ impl PaxosChecker {
                 self.accept_cursor[i] = 0;
                 self.exec_cursor[i] = 0;
                 self.down[i] = true;
+                self.recovery.on_crashed(i);
                 continue;
             };
-            if std::mem::take(&mut self.down[i]) {
+            let restarted = std::mem::take(&mut self.down[i]);
+            if restarted {
                 self.check_votes_recovered(i as u32, server)?;
             }
+            self.recovery
+                .on_live(i, server, world.disk(node), restarted)?;
             if server.promised < self.max_promised[i] {
                 return violation(
                     &PROMISE_DURABLE,

@@ -3,7 +3,8 @@
 //! fetches them from the leader. A leader keeps the decisions it executed in this
 //! incarnation only; one asked for slots before it (it restarted from a snapshot
 //! past them) sends its store instead, which the learner installs: without it, a
-//! learner that fell behind a restarted leader never caught up (`converged`).
+//! learner that fell behind a restarted leader never caught up (`converged`;
+//! `paxos.learner_no_snapshot` restores that behaviour).
 
 use crate::kv::{ApplyOutcome, KvResponse, KvStore};
 use crate::paxos::messages::{Ballot, Msg, Value};
@@ -102,7 +103,7 @@ impl Server {
             .exec_log
             .first()
             .map_or(self.next_exec, |(slot, _)| *slot);
-        if from_slot < kept_from {
+        if from_slot < kept_from && !self.config.bugs.learner_no_snapshot {
             let through = self.next_exec - 1;
             let store = self.store.clone();
             ctx.send(learner, Msg::Snapshot { through, store });

@@ -18,7 +18,8 @@
 //!
 //! Invariants (`invariants`), after every event: one value per slot, durable and
 //! monotonic promises, accepted ballots monotonic (across restarts too) and within the
-//! promise, learners execute only chosen values. At the end: only proposed values
+//! promise, learners execute only chosen values, a restarted acceptor recovers what
+//! it had fsynced (`recovery`). At the end: only proposed values
 //! chosen, each command applied at most once; plus (harness) a linearizable history.
 //!
 //! Where to look: `acceptor` (phases 1b and 2b), `proposer` (phase 1a, value
@@ -36,6 +37,7 @@ pub mod options;
 pub mod persistence;
 pub mod properties;
 pub mod proposer;
+pub mod recovery;
 pub mod server;
 pub mod situations;
 

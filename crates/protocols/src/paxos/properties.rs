@@ -30,6 +30,11 @@ pub const LEARN_ONLY_CHOSEN: Property = Property::new(
     "a learner executes in a slot only the value chosen there",
 );
 
+pub const RECOVERED_AS_DURABLE: Property = Property::new(
+    "recovered_as_durable",
+    "a restarted acceptor recovers exactly the promise, votes and snapshot it had fsynced",
+);
+
 pub const PROPERTIES: &[Property] = &[
     ONE_VALUE_PER_SLOT,
     ONLY_PROPOSED_CHOSEN,
@@ -37,5 +42,6 @@ pub const PROPERTIES: &[Property] = &[
     ACCEPTED_MONOTONIC,
     ACCEPTED_WITHIN_PROMISE,
     LEARN_ONLY_CHOSEN,
+    RECOVERED_AS_DURABLE,
     AT_MOST_ONCE,
 ];

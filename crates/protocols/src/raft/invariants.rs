@@ -29,6 +29,7 @@ use crate::raft::properties::{
     LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY, TERM_MONOTONIC,
     VOTE_DURABLE,
 };
+use crate::raft::recovery::RecoveryChecker;
 use crate::raft::server::{Role, Server};
 use faultline_sim::hash::TraceHasher;
 use faultline_sim::watch::ChangeWatch;
@@ -59,6 +60,8 @@ pub struct RaftChecker {
     crashed_log: Vec<Option<Log>>,
     /// Which servers changed since the checker last looked.
     examined: ChangeWatch,
+    /// Recovery from disk and snapshots against what was durable and applied.
+    recovery: RecoveryChecker,
 }
 
 fn payload_hash(payload: &Payload) -> u64 {
@@ -82,6 +85,7 @@ impl RaftChecker {
             log_summary: vec![(0, 0); servers],
             crashed_log: vec![None; servers],
             examined: ChangeWatch::new(servers),
+            recovery: RecoveryChecker::new(servers),
             ..RaftChecker::default()
         }
     }
@@ -96,9 +100,11 @@ impl RaftChecker {
                 self.last_commit[i] = None;
                 self.checked_commit[i] = 0;
                 self.note_crashed(i, world);
+                self.recovery.on_crashed(i, world.disk(node))?;
                 continue;
             };
             self.crashed_log[i] = None;
+            self.recovery.on_live(i, server, world.disk(node))?;
             self.check_term_and_vote(i, server)?;
             self.check_commit(i, server)?;
             self.check_log_tail(i, server)?;

@@ -16,8 +16,9 @@
 //! Invariants (`invariants`): Election Safety, Leader Append-Only, Log Matching,
 //! Leader Completeness (also before the fact: no server lacking a committed entry
 //! could win an election), State Machine Safety, durable terms and votes, monotonic
-//! commit, committed entries durable on a majority; plus (harness) a linearizable
-//! client history.
+//! commit, committed entries durable on a majority; a restarted server recovers what
+//! it had fsynced and snapshots equal the applied prefix they replace (`recovery`);
+//! plus (harness) a linearizable client history and replicas that converge.
 //!
 //! Where to look: `election` (timeouts, PreVote, votes, CheckQuorum), `replication`
 //! (AppendEntries, fast backup, client requests), `commit` (commit rule, apply),
@@ -34,6 +35,7 @@ pub mod node;
 pub mod options;
 pub mod persistence;
 pub mod properties;
+pub mod recovery;
 pub mod replication;
 pub mod server;
 pub mod situations;

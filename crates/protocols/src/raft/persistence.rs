@@ -52,6 +52,20 @@ impl Server {
     /// Rebuilds persistent state from the disk (a fresh start reads nothing).
     pub fn recover(&mut self, ctx: &mut Ctx<'_>) {
         let recovered = replay(ctx.disk().records());
+        // A term is fsynced before any entry of it is written, and a snapshot's
+        // store travels in the same record as its index.
+        debug_assert!(
+            recovered.log.last_term() <= recovered.term,
+            "n{} recovered entries of term {} beyond its term {}",
+            self.id,
+            recovered.log.last_term(),
+            recovered.term
+        );
+        debug_assert_eq!(
+            recovered.log.snapshot_index > 0,
+            recovered.store.is_some(),
+            "a recovered snapshot point comes with its store"
+        );
         self.term = recovered.term;
         self.voted_for = recovered.voted_for;
         self.log = recovered.log;

@@ -44,6 +44,15 @@ pub const COMMITTED_DURABLE: Property = Property::new(
     "what a leader committed is on the disks of a majority",
 );
 
+pub const RECOVERED_AS_DURABLE: Property = Property::new(
+    "recovered_as_durable",
+    "a restarted server recovers exactly the term, vote, snapshot and log it had fsynced",
+);
+pub const SNAPSHOT_MATCHES_APPLIED: Property = Property::new(
+    "snapshot_matches_applied",
+    "a snapshot of index i is the state every replica reaches by applying entries 1..=i",
+);
+
 pub const PROPERTIES: &[Property] = &[
     ELECTION_SAFETY,
     LEADER_APPEND_ONLY,
@@ -55,5 +64,7 @@ pub const PROPERTIES: &[Property] = &[
     VOTE_DURABLE,
     COMMIT_MONOTONIC,
     COMMITTED_DURABLE,
+    RECOVERED_AS_DURABLE,
+    SNAPSHOT_MATCHES_APPLIED,
     AT_MOST_ONCE,
 ];

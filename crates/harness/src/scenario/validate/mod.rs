@@ -4,9 +4,11 @@
 //! Parsing happens once, here; everything downstream works with nanoseconds, resolved
 //! protocol names and kernel fault actions, never with strings. The rules live by
 //! concern: `times` (limits, scripts inside the run), `protocol` (nodes, options,
-//! bugs, roles, the expected property), `workload`, `network`, `disk`, `schedule` (explicit
-//! faults) and `random` (the nemesis).
+//! bugs, roles, the expected property), `workload`, `network`, `disk`, `schedule`
+//! (explicit faults), `random` (the nemesis) and `checks` (optional checks such as
+//! availability).
 
+mod checks;
 mod disk;
 mod network;
 mod protocol;
@@ -57,6 +59,9 @@ pub struct Scenario {
     pub seed: u64,
     pub bugs: Vec<String>,
     pub expect: Expect,
+    /// Availability mode (`checks.availability`): once the faults healed, every client
+    /// operation completes within this long.
+    pub availability_ns: Option<Nanos>,
 }
 
 /// Collects where a rule broke, to locate it in the source afterwards.
@@ -133,6 +138,7 @@ impl Scenario {
         let end_ns = file.duration.0.saturating_add(file.quiet.0);
         protocol::validate_bugs(&file, &info)?;
         protocol::validate_expected_property(&file, &info)?;
+        let availability_ns = checks::availability_of(&file, &info)?;
         let scenario = Scenario {
             info,
             servers,
@@ -153,6 +159,7 @@ impl Scenario {
             seed: file.seed,
             bugs: file.bugs.clone(),
             expect: file.expect.clone(),
+            availability_ns,
             file,
         };
         protocol::check_setup(&scenario)?;

@@ -74,6 +74,9 @@ pub(super) fn times_of(file: &ScenarioFile) -> Vec<(String, Nanos)> {
             }
         }
     }
+    if let Some(bound) = file.checks.availability {
+        times.push(("checks.availability".into(), bound.0));
+    }
     if let Some(workload) = &file.workload {
         if let Some(think) = workload.think {
             times.push(("workload.think".into(), think.0));

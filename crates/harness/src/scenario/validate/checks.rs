@@ -1,0 +1,36 @@
+//! Check rules: the optional checks a scenario switches on (`checks`), such as
+//! availability mode, are ones its protocol can be judged by.
+
+use super::{problem, Problem};
+use crate::registry::ProtocolInfo;
+use crate::scenario::file::ScenarioFile;
+use faultline_sim::Nanos;
+
+/// The availability bound (`checks.availability`), if the file sets one: longer than
+/// zero, and for a protocol with clients (it judges their operations).
+pub(super) fn availability_of(
+    file: &ScenarioFile,
+    info: &ProtocolInfo,
+) -> Result<Option<Nanos>, Problem> {
+    let Some(bound) = file.checks.availability else {
+        return Ok(None);
+    };
+    let path = "checks.availability";
+    if bound.0 == 0 {
+        return Err(problem(
+            path,
+            "expected a time longer than 0s: how long a client operation may take \
+             once the faults healed",
+        ));
+    }
+    if !info.has_clients {
+        return Err(problem(
+            path,
+            format!(
+                "protocol `{}` has no clients; availability judges client operations",
+                info.name
+            ),
+        ));
+    }
+    Ok(Some(bound.0))
+}
