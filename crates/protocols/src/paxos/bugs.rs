@@ -63,7 +63,9 @@ pub const BUGS: &[BugInfo] = &[
     },
     BugInfo {
         name: "paxos.learner_no_snapshot",
-        mechanism: "a leader asked for decisions it no longer keeps (it restarted from a snapshot past them) sends nothing instead of its store, so a learner that fell behind it never catches up",
+        mechanism: "a leader asked for decisions it no longer keeps (it restarted from a \
+            snapshot past them) sends nothing instead of its store, so a learner that fell \
+            behind it never catches up",
         violates: &[CONVERGED.name],
         scenario: "nemesis",
     },
