@@ -68,7 +68,24 @@ pub type PlannedFault = (Nanos, FaultAction);
 
 /// The faults to inject during `[0, fault_period_ns)`, in time order.
 pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) -> Vec<PlannedFault> {
+    // One kind after another, always in this order: each draws from the same stream.
     let mut faults = Vec::new();
+    plan_partitions(config, fault_period_ns, rng, &mut faults);
+    plan_crashes(config, fault_period_ns, rng, &mut faults);
+    plan_pauses(config, fault_period_ns, rng, &mut faults);
+    plan_clock_faults(config, fault_period_ns, rng, &mut faults);
+    plan_replacements(config, fault_period_ns, rng, &mut faults);
+    faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
+    faults
+}
+
+/// Random partitions (or independent cuts), each with its heal.
+fn plan_partitions(
+    config: &NemesisConfig,
+    fault_period_ns: Nanos,
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+) {
     if let Some(every) = config.partition_every_ns {
         renewal(
             rng,
@@ -93,6 +110,15 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             },
         );
     }
+}
+
+/// Random crashes, one or several servers at once, each restarting after its window.
+fn plan_crashes(
+    config: &NemesisConfig,
+    fault_period_ns: Nanos,
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+) {
     if let Some(every) = config.crash_every_ns {
         renewal(
             rng,
@@ -113,6 +139,15 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             },
         );
     }
+}
+
+/// Random pauses, each resumed after its window.
+fn plan_pauses(
+    config: &NemesisConfig,
+    fault_period_ns: Nanos,
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+) {
     if let Some(every) = config.pause_every_ns {
         renewal(
             rng,
@@ -132,11 +167,29 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             },
         );
     }
+}
+
+/// Random clock jumps and drift.
+fn plan_clock_faults(
+    config: &NemesisConfig,
+    fault_period_ns: Nanos,
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+) {
     if let Some(every) = config.clock_every_ns {
         renewal(rng, every, 0, fault_period_ns, |rng, at, _| {
             faults.push((at, clock_fault(rng, config)));
         });
     }
+}
+
+/// Random replaced machines (a crash that comes back with an empty disk).
+fn plan_replacements(
+    config: &NemesisConfig,
+    fault_period_ns: Nanos,
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+) {
     if let Some(every) = config.replace_every_ns {
         renewal(
             rng,
@@ -154,8 +207,6 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             },
         );
     }
-    faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
-    faults
 }
 
 /// Calls `inject(rng, at, window)` at exponential intervals with mean `every_ns`,

@@ -483,7 +483,29 @@ impl<A: Actor> World<A> {
         action: FaultAction,
     ) -> Result<(FaultAction, Option<NodeId>), String> {
         use FaultAction as F;
-        let node_of = |n: NodeId| Target::Node(n.0);
+        match action {
+            F::Partition(_) | F::Heal | F::Cut { .. } | F::HealCut(_) => {
+                self.apply_network_fault(action)
+            }
+            F::Crash { .. }
+            | F::Replace { .. }
+            | F::Restart(_)
+            | F::Pause { .. }
+            | F::Resume(_) => self.apply_node_fault(action),
+            F::ClockJump { .. } | F::ClockDrift { .. } => self.apply_clock_fault(action),
+            F::RecoverAll => {
+                self.recover_all();
+                Ok((F::RecoverAll, None))
+            }
+        }
+    }
+
+    /// A fault of the network: a partition, a cut, or a heal.
+    fn apply_network_fault(
+        &mut self,
+        action: FaultAction,
+    ) -> Result<(FaultAction, Option<NodeId>), String> {
+        use FaultAction as F;
         match action {
             F::Partition(shape) => {
                 let resolved = self.resolve_partition(shape)?;
@@ -521,6 +543,18 @@ impl<A: Actor> World<A> {
                 self.release_held();
                 Ok((F::HealCut(shape), None))
             }
+            other => unreachable!("not a network fault: {other:?}"),
+        }
+    }
+
+    /// A fault of one node: a crash, a replacement, a pause, or the end of one.
+    fn apply_node_fault(
+        &mut self,
+        action: FaultAction,
+    ) -> Result<(FaultAction, Option<NodeId>), String> {
+        use FaultAction as F;
+        let node_of = |n: NodeId| Target::Node(n.0);
+        match action {
             F::Crash {
                 target,
                 restart_after_ns,
@@ -581,6 +615,18 @@ impl<A: Actor> World<A> {
                 self.resume(node);
                 Ok((F::Resume(node_of(node)), Some(node)))
             }
+            other => unreachable!("not a node fault: {other:?}"),
+        }
+    }
+
+    /// A fault of one node's clock: a jump or a drift.
+    fn apply_clock_fault(
+        &mut self,
+        action: FaultAction,
+    ) -> Result<(FaultAction, Option<NodeId>), String> {
+        use FaultAction as F;
+        let node_of = |n: NodeId| Target::Node(n.0);
+        match action {
             F::ClockJump { target, by_ns } => {
                 let node = self.resolve(&target, |_| true)?;
                 self.kernel.clocks[node.index()].jump(by_ns);
@@ -600,10 +646,7 @@ impl<A: Actor> World<A> {
                 };
                 Ok((resolved, Some(node)))
             }
-            F::RecoverAll => {
-                self.recover_all();
-                Ok((F::RecoverAll, None))
-            }
+            other => unreachable!("not a clock fault: {other:?}"),
         }
     }
 
