@@ -88,6 +88,11 @@ const SECTIONS: &[Section] = &[
         heading: "## Reports",
         measure: crate::bench_report::section,
     },
+    Section {
+        name: "raftrs",
+        heading: "## raft-rs under faultline",
+        measure: crate::bench_raft_rs::section,
+    },
 ];
 
 /// `cargo xtask bench [SECTION...]`: measures the named sections (all when none is

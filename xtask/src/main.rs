@@ -14,6 +14,7 @@
 mod bench;
 mod bench_isolation;
 mod bench_profile;
+mod bench_raft_rs;
 mod bench_report;
 mod bughunt;
 mod bugs_doc;
