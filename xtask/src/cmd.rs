@@ -97,3 +97,14 @@ pub fn default_scenarios(faultline: &str) -> Result<Vec<String>> {
     }
     Ok(scenarios)
 }
+
+/// Cargo arguments for building or testing an example crate outside the workspace
+/// with the workspace's target directory, so what they share is built once.
+pub fn example_cargo_args(verb: &str) -> Vec<String> {
+    let target = root().join("target");
+    vec![
+        verb.to_string(),
+        "--target-dir".into(),
+        target.display().to_string(),
+    ]
+}

@@ -21,8 +21,8 @@ const SEEDS: &str = "0..300";
 
 /// Runs the example's tests and the outside checks; the test counts of its suite.
 pub fn check() -> Result<(u64, u64)> {
-    let counts = crate::ci::run_tests(&cargo_args("test"), &example_dir())?;
-    cmd::run_in("cargo", &cargo_args("build"), &example_dir())?;
+    let counts = crate::ci::run_tests(&cmd::example_cargo_args("test"), &example_dir())?;
+    cmd::run_in("cargo", &cmd::example_cargo_args("build"), &example_dir())?;
     let scratch = cmd::root().join("target/own-protocol-check");
     std::fs::create_dir_all(&scratch)?;
     lists_beside_the_builtins()?;
@@ -37,17 +37,6 @@ pub fn check() -> Result<(u64, u64)> {
 
 fn example_dir() -> PathBuf {
     cmd::root().join(EXAMPLE_DIR)
-}
-
-/// The example shares the workspace's target directory, so the dependencies it has
-/// in common are built once.
-fn cargo_args(verb: &str) -> Vec<String> {
-    let target = cmd::root().join("target");
-    vec![
-        verb.to_string(),
-        "--target-dir".into(),
-        target.display().to_string(),
-    ]
 }
 
 fn binary() -> PathBuf {

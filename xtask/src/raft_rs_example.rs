@@ -21,8 +21,8 @@ const BUG_SEEDS: &str = "0..100";
 
 /// Runs the example's tests and the fuzz smoke; the test counts of its suite.
 pub fn check() -> Result<(u64, u64)> {
-    let counts = crate::ci::run_tests(&cargo_args("test"), &example_dir())?;
-    cmd::run_in("cargo", &cargo_args("build"), &example_dir())?;
+    let counts = crate::ci::run_tests(&cmd::example_cargo_args("test"), &example_dir())?;
+    cmd::run_in("cargo", &cmd::example_cargo_args("build"), &example_dir())?;
     fuzz(&["--seeds", SEEDS], 0)?;
     let failures = fuzz(&["--seeds", BUG_SEEDS, "--bug", BUG], 1)?;
     let first = failures
@@ -39,17 +39,6 @@ pub fn check() -> Result<(u64, u64)> {
 
 fn example_dir() -> PathBuf {
     cmd::root().join(EXAMPLE_DIR)
-}
-
-/// The workspace's target directory, shared with the other example, so faultline
-/// is built once for both.
-fn cargo_args(verb: &str) -> Vec<String> {
-    let target = cmd::root().join("target");
-    vec![
-        verb.into(),
-        "--target-dir".into(),
-        target.display().to_string(),
-    ]
 }
 
 /// `raftrs fuzz SCENARIO ARGS --json`, which must exit `code`; the failures it

@@ -31,6 +31,7 @@ mod list_append;
 mod realtime;
 mod rw_register;
 mod txn;
+mod writers;
 
 pub use anomaly::{Anomaly, AnomalyKind};
 pub use check::{check, IsolationReport};

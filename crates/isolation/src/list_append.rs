@@ -7,16 +7,8 @@
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::graph::{EdgeKind, Graph, Why};
 use crate::txn::{Mop, Status, TxnHistory};
+use crate::writers::{writers, Element, Writer};
 use std::collections::{BTreeMap, HashMap};
-
-/// Who appended an element, and whether it was that transaction's last append to the
-/// key (a read ending on an earlier one saw an intermediate state).
-struct Append {
-    txn: usize,
-    /// Its place among its transaction's appends to the key.
-    seq: usize,
-    last_in_txn: bool,
-}
 
 /// A committed read of a key, after the reader's own appends are taken off its end.
 struct Read<'h> {
@@ -25,7 +17,7 @@ struct Read<'h> {
 }
 
 pub fn analyze<'h>(history: &'h TxnHistory, graph: &mut Graph<'h>, anomalies: &mut Vec<Anomaly>) {
-    let (appends, aborted) = appends(history);
+    let (appends, aborted) = writers(history);
     let mut reads: BTreeMap<&str, Vec<Read>> = BTreeMap::new();
     for txn in history.txns.iter().filter(|t| t.status == Status::Ok) {
         let mut own: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -55,38 +47,6 @@ pub fn analyze<'h>(history: &'h TxnHistory, graph: &mut Graph<'h>, anomalies: &m
         let later = unobserved.get(key).map(Vec::as_slice).unwrap_or_default();
         add_key_edges(key, key_reads, later, &appends, graph, anomalies);
     }
-}
-
-type Element<'h> = (&'h str, &'h str);
-
-/// Appends by committed or possibly committed transactions, and by aborted ones.
-fn appends(history: &TxnHistory) -> (HashMap<Element<'_>, Append>, HashMap<Element<'_>, usize>) {
-    let mut appends = HashMap::new();
-    let mut aborted = HashMap::new();
-    for txn in &history.txns {
-        let mops: Vec<(&str, &str)> = txn
-            .mops
-            .iter()
-            .filter_map(|m| match m {
-                Mop::Append { key, value } => Some((key.as_str(), value.as_str())),
-                _ => None,
-            })
-            .collect();
-        for (i, (key, value)) in mops.iter().enumerate() {
-            if txn.status == Status::Fail {
-                aborted.entry((*key, *value)).or_insert(txn.id);
-                continue;
-            }
-            let last_in_txn = !mops[i + 1..].iter().any(|(k, _)| k == key);
-            let seq = mops[..i].iter().filter(|(k, _)| k == key).count();
-            appends.entry((*key, *value)).or_insert(Append {
-                txn: txn.id,
-                seq,
-                last_in_txn,
-            });
-        }
-    }
-    (appends, aborted)
 }
 
 /// The part of a read that others wrote: the read without the reader's own appends
@@ -134,7 +94,7 @@ fn check_read(
     txn: usize,
     key: &str,
     seen: &[String],
-    appends: &HashMap<Element<'_>, Append>,
+    appends: &HashMap<Element<'_>, Writer>,
     aborted: &HashMap<Element<'_>, usize>,
     anomalies: &mut Vec<Anomaly>,
 ) {
@@ -190,7 +150,7 @@ fn add_key_edges<'h>(
     key: &'h str,
     reads: &[Read<'h>],
     later: &[(usize, &'h str)],
-    appends: &HashMap<Element<'_>, Append>,
+    appends: &HashMap<Element<'_>, Writer>,
     graph: &mut Graph<'h>,
     anomalies: &mut Vec<Anomaly>,
 ) {
@@ -275,7 +235,7 @@ fn add_read_edges<'h>(
 fn check_own_order(
     key: &str,
     order: &[String],
-    appends: &HashMap<Element<'_>, Append>,
+    appends: &HashMap<Element<'_>, Writer>,
     anomalies: &mut Vec<Anomaly>,
 ) {
     let mut last_seq: HashMap<usize, (usize, &str)> = HashMap::new();

@@ -7,16 +7,11 @@
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::graph::{EdgeKind, Graph, Why};
 use crate::txn::{Mop, Status, TxnHistory};
+use crate::writers::{writers, Writer};
 use std::collections::{BTreeMap, HashMap};
 
 /// A key's version: `None` is the initial nil.
 type Version<'h> = (&'h str, Option<&'h str>);
-
-/// Who wrote a value, and whether it was that transaction's last write to the key.
-struct Write {
-    txn: usize,
-    last_in_txn: bool,
-}
 
 #[derive(Default)]
 struct Facts<'h> {
@@ -26,7 +21,7 @@ struct Facts<'h> {
 }
 
 pub fn analyze<'h>(history: &'h TxnHistory, graph: &mut Graph<'h>, anomalies: &mut Vec<Anomaly>) {
-    let (writes, aborted) = writes(history);
+    let (writes, aborted) = writers(history);
     let mut facts = Facts::default();
     for txn in history.txns.iter().filter(|t| t.status == Status::Ok) {
         read_facts(txn.id, &txn.mops, &writes, &aborted, &mut facts, anomalies);
@@ -73,34 +68,7 @@ pub fn analyze<'h>(history: &'h TxnHistory, graph: &mut Graph<'h>, anomalies: &m
     }
 }
 
-type Writes<'h> = HashMap<(&'h str, &'h str), Write>;
-
-fn writes(history: &TxnHistory) -> (Writes<'_>, HashMap<(&str, &str), usize>) {
-    let mut writes = HashMap::new();
-    let mut aborted = HashMap::new();
-    for txn in &history.txns {
-        let mops: Vec<(&str, &str)> = txn
-            .mops
-            .iter()
-            .filter_map(|m| match m {
-                Mop::Write { key, value } => Some((key.as_str(), value.as_str())),
-                _ => None,
-            })
-            .collect();
-        for (i, (key, value)) in mops.iter().enumerate() {
-            if txn.status == Status::Fail {
-                aborted.entry((*key, *value)).or_insert(txn.id);
-            } else {
-                let last_in_txn = !mops[i + 1..].iter().any(|(k, _)| k == key);
-                writes.entry((*key, *value)).or_insert(Write {
-                    txn: txn.id,
-                    last_in_txn,
-                });
-            }
-        }
-    }
-    (writes, aborted)
-}
+type Writes<'h> = HashMap<(&'h str, &'h str), Writer>;
 
 /// What one committed transaction's reads and writes say: its external reads (each
 /// checked for G1a, G1b and values nobody wrote), reads that disagree with its own
