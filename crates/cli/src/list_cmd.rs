@@ -107,11 +107,19 @@ fn list_bugs(registry: &Registry) {
     }
 }
 
-const MODELS: [(&str, &str); 4] = [
+const MODELS: [(&str, &str); 6] = [
     ("register", "read/write register"),
     ("cas-register", "read/write/compare-and-set register"),
     ("kv", "get/put/append per key, checked key by key"),
     ("mutex", "acquire/release lock"),
+    (
+        "list-append",
+        "transactions of appends and list reads, judged against --consistency",
+    ),
+    (
+        "rw-register",
+        "transactions of register writes and reads, judged against --consistency",
+    ),
 ];
 
 fn list_models() {

@@ -99,3 +99,13 @@ fn bad_transactional_input_exits_3_naming_the_line() {
         stderr(&misplaced).contains("--consistency applies to --model list-append or rw-register")
     );
 }
+
+#[test]
+fn list_models_names_the_transactional_models() {
+    let output = faultline(&["list", "models"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("list-append") && text.contains("rw-register"),
+        "{text}"
+    );
+}
