@@ -27,7 +27,11 @@ fn lock_with_unset_clock_bounds() -> PathBuf {
     random.remove("clock_drift_ppm_max");
     let dir = std::env::temp_dir().join(format!("faultline-beyond-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("lock-unset-clocks.json");
+    // One file per call: tests run in parallel, and a file rewritten while another
+    // test's run reads it would be read half written.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("lock-unset-clocks-{call}.json"));
     std::fs::write(&path, scenario.to_string()).unwrap();
     path
 }
