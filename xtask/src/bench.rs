@@ -332,27 +332,12 @@ fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
     for scenario in present {
         let mut rates = Vec::new();
         for jobs in ["1", "2"] {
-            let text = output(
+            rates.push(fuzz_seeds_per_second(
                 faultline,
-                &[
-                    "fuzz",
-                    &scenario,
-                    "--seeds",
-                    "0..400",
-                    "--jobs",
-                    jobs,
-                    "--keep-going",
-                    "--json",
-                    "--out",
-                    "target/bench-fuzz",
-                ],
-            )?;
-            let summary = text
-                .lines()
-                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-                .find(|v| v.get("seeds_run").is_some())
-                .context("fuzz summary line")?;
-            rates.push(summary["seeds_per_second"].as_f64().unwrap_or(0.0));
+                &scenario,
+                "0..400",
+                &["--jobs", jobs],
+            )?);
         }
         let _ = writeln!(
             doc,
@@ -366,6 +351,26 @@ fn fuzz_section(faultline: &str, doc: &mut String) -> Result<()> {
         "\nCommand: `faultline fuzz SCENARIO --seeds 0..400 --jobs N --keep-going --json`.\n\n",
     );
     Ok(())
+}
+
+/// Seeds per second of `fuzz SCENARIO --seeds SEEDS --keep-going` with `extra`
+/// arguments, from the campaign's JSON summary.
+pub(crate) fn fuzz_seeds_per_second(
+    binary: &str,
+    scenario: &str,
+    seeds: &str,
+    extra: &[&str],
+) -> Result<f64> {
+    let mut args = vec!["fuzz", scenario, "--seeds", seeds, "--keep-going", "--json"];
+    args.extend_from_slice(&["--out", "target/bench-fuzz"]);
+    args.extend_from_slice(extra);
+    let text = output(binary, &args)?;
+    let summary = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v.get("seeds_run").is_some())
+        .context("fuzz summary line")?;
+    Ok(summary["seeds_per_second"].as_f64().unwrap_or(0.0))
 }
 
 fn checker_section(doc: &mut String) -> Result<()> {

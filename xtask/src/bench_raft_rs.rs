@@ -3,9 +3,8 @@
 //! measured with its own release binary in the same sitting.
 
 use crate::bench::{bench_json, millions};
-use crate::cmd::{self, output};
-use anyhow::{Context, Result};
-use serde_json::Value;
+use crate::cmd;
+use anyhow::Result;
 use std::fmt::Write;
 
 const EXAMPLE_DIR: &str = "examples/raft-rs";
@@ -49,7 +48,7 @@ pub fn section(faultline: &str, doc: &mut String) -> Result<()> {
             doc,
             "| {name} | {} | {:.0} |",
             millions(&events),
-            seeds_per_second(binary, scenario)?
+            crate::bench::fuzz_seeds_per_second(binary, scenario, SEEDS, &[])?
         );
     }
     doc.push_str(
@@ -58,26 +57,4 @@ pub fn section(faultline: &str, doc: &mut String) -> Result<()> {
         `target/release/raftrs`).\n\n",
     );
     Ok(())
-}
-
-fn seeds_per_second(binary: &str, scenario: &str) -> Result<f64> {
-    let text = output(
-        binary,
-        &[
-            "fuzz",
-            scenario,
-            "--seeds",
-            SEEDS,
-            "--keep-going",
-            "--json",
-            "--out",
-            "target/bench-fuzz",
-        ],
-    )?;
-    let summary = text
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|v| v.get("seeds_run").is_some())
-        .context("fuzz summary line")?;
-    Ok(summary["seeds_per_second"].as_f64().unwrap_or(0.0))
 }
