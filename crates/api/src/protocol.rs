@@ -235,6 +235,14 @@ pub trait Protocol: Sized + 'static {
         &[]
     }
 
+    /// The points inside its handlers its nodes mark with `ctx.crash_point(..)`,
+    /// where a scenario (`{"crash": "leader", "at_point": NAME}`) or the nemesis
+    /// (`faults.random.crash_point_every`) may crash a node. A scenario may name
+    /// only these; the nemesis draws among them. The default, `&[]`: none.
+    fn crash_points() -> &'static [&'static str] {
+        &[]
+    }
+
     /// The model the client history is checked against for linearizability: by
     /// default the built-in model [`Protocol::HISTORY_MODEL`] names. Return a model
     /// of your own (a queue, a counter) to check against it instead; a client

@@ -39,6 +39,7 @@ fn protocols_json(registry: &Registry) -> serde_json::Value {
                 "history_model": p.history_model,
                 "options": p.options.iter().map(|o| o.name).collect::<Vec<_>>(),
                 "bugs": p.bugs.iter().map(|b| b.name).collect::<Vec<_>>(),
+                "crash_points": p.crash_points,
                 "properties": p.properties.iter().map(|property| serde_json::json!({
                     "name": property.name,
                     "meaning": property.meaning,
@@ -82,6 +83,9 @@ fn list_protocols(registry: &Registry) {
             );
         }
         list_properties(p.properties);
+        if !p.crash_points.is_empty() {
+            outln!("    crash points: {}", p.crash_points.join(", "));
+        }
     }
     outln!(
         "{:<10} properties every run is judged by, whatever the protocol",

@@ -53,6 +53,9 @@ pub(crate) fn end_of_faults<'a>(
         let window = match action {
             FaultAction::Crash {
                 restart_after_ns, ..
+            }
+            | FaultAction::Replace {
+                restart_after_ns, ..
             } => restart_after_ns.unwrap_or(0),
             FaultAction::Pause {
                 resume_after_ns, ..

@@ -13,7 +13,6 @@
 
 pub mod availability;
 pub mod campaign;
-pub mod churn;
 pub mod convergence;
 pub mod duration;
 pub mod error;
@@ -36,6 +35,7 @@ mod stuck;
 pub mod swarm;
 pub mod timeline;
 pub mod trace_file;
+pub mod triggers;
 pub mod watchdog;
 
 pub use error::InputError;

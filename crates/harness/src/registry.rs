@@ -56,6 +56,9 @@ pub struct ProtocolInfo {
     /// The situations its nodes mark with `ctx.sometimes` ([`Protocol::situations`];
     /// empty: not declared), which coverage reports name when never reached.
     pub situations: &'static [&'static str],
+    /// The points inside handlers where its nodes may be crashed
+    /// ([`Protocol::crash_points`]; empty: none).
+    pub crash_points: &'static [&'static str],
     pub(crate) run: RunFn,
 }
 
@@ -93,6 +96,7 @@ impl ProtocolInfo {
         );
         check_properties_declared(P::NAME, P::properties(), P::bugs());
         check_situations_declared(P::NAME, P::situations());
+        check_situations_declared(P::NAME, P::crash_points());
         ProtocolInfo {
             name: P::NAME,
             summary: P::SUMMARY,
@@ -105,6 +109,7 @@ impl ProtocolInfo {
             options: <P::Options as Options>::infos(),
             properties: P::properties(),
             situations: P::situations(),
+            crash_points: P::crash_points(),
             run: run_declared::<P>,
         }
     }

@@ -11,7 +11,6 @@
 //! for convergence (`converged`, see `convergence`), which may look ahead.
 
 use crate::availability::{end_of_faults, Availability};
-use crate::churn::LeaderChurn;
 use crate::convergence::{self, Convergence, RunEnd};
 use crate::error::InputError;
 use crate::fault_model;
@@ -22,13 +21,14 @@ use crate::panic_capture;
 use crate::scenario::Scenario;
 use crate::stuck;
 use crate::swarm;
+use crate::triggers::{RoleTrigger, Triggers};
 use crate::watchdog::Watchdog;
 use faultline_api::harness_properties::{LINEARIZABILITY, PANIC, STUCK};
 use faultline_api::{AsClientEvent, Assumptions, Protocol, Violation};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::rng::{SimRng, Stream};
-use faultline_sim::{FaultAction, World, WorldConfig};
+use faultline_sim::{FaultAction, Nanos, World, WorldConfig};
 
 /// How to run, beyond what the scenario says.
 #[derive(Clone, Debug, Default)]
@@ -57,13 +57,19 @@ struct Faults {
 fn faults_of(scenario: &Scenario, roles: &[&str], assumptions: &Assumptions) -> Faults {
     let mut faults = chosen_faults(scenario);
     if let Some(nemesis) = faults.nemesis.as_mut() {
+        nemesis.crash_points = scenario.info.crash_points;
         aim_at_roles_there_are(nemesis, roles);
         if !scenario.beyond_model {
             fault_model::fit(nemesis, assumptions);
         }
     }
-    faults.beyond_model =
-        fault_model::excess(faults.nemesis.as_ref(), &scenario.schedule, assumptions);
+    // A trigger's fault counts as if scheduled: the user asked for it explicitly.
+    let triggered = scenario.triggers.iter().map(|t| {
+        let target = faultline_sim::Target::Role(t.role.clone());
+        (0, t.action(target, t.for_ns))
+    });
+    let explicit: Vec<_> = scenario.schedule.iter().cloned().chain(triggered).collect();
+    faults.beyond_model = fault_model::excess(faults.nemesis.as_ref(), &explicit, assumptions);
     faults
 }
 
@@ -101,6 +107,16 @@ fn chosen_faults(scenario: &Scenario) -> Faults {
     }
 }
 
+/// Whether a crash may be armed at a point: it then happens whenever its node
+/// reaches the point, until the fault period ends.
+fn arms_crash_points(scenario: &Scenario, faults: &Faults) -> bool {
+    let scheduled = scenario.schedule.iter();
+    let armed = |(_, f): &(Nanos, FaultAction)| matches!(f, FaultAction::CrashAtPoint { .. });
+    let random = faults.nemesis.as_ref();
+    scheduled.clone().any(armed)
+        || random.is_some_and(|n| n.crash_point_every_ns.is_some() && !n.crash_points.is_empty())
+}
+
 /// Runs `scenario` as protocol `P`: what a registered protocol's `run` is.
 pub(crate) fn run_protocol<P: Protocol>(
     scenario: &Scenario,
@@ -109,11 +125,13 @@ pub(crate) fn run_protocol<P: Protocol>(
     let mut protocol = build::<P>(scenario)?;
     let faults = faults_of(scenario, protocol.roles(), &protocol.assumptions());
     let (mut world, faults_end_ns) = new_world(scenario, options, &protocol, &faults);
-    let churn = LeaderChurn::new(faults.nemesis.as_ref(), scenario.seed, scenario.duration_ns);
-    // Leader churn crashes leaders until the fault period ends.
-    let faults_end_ns = match churn {
-        Some(_) => faults_end_ns.max(scenario.duration_ns),
-        None => faults_end_ns,
+    let (seed, period_ns) = (scenario.seed, scenario.duration_ns);
+    let churn = RoleTrigger::churn(faults.nemesis.as_ref(), seed, period_ns);
+    let triggers = Triggers::new(&scenario.triggers, churn, seed, period_ns);
+    // Triggers and armed crash points may fault a node until the fault period ends.
+    let faults_end_ns = match !triggers.is_empty() || arms_crash_points(scenario, &faults) {
+        true => faults_end_ns.max(period_ns),
+        false => faults_end_ns,
     };
     let availability = scenario
         .availability_ns
@@ -122,7 +140,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         &mut world,
         &mut protocol,
         scenario,
-        (churn, availability),
+        (triggers, availability),
         options,
     );
     // After a panic the protocol's state may be half-updated; its history is kept
@@ -214,7 +232,7 @@ fn drive_and_judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
-    (churn, availability): (Option<LeaderChurn>, Option<Availability>),
+    (triggers, availability): (Triggers, Option<Availability>),
     options: &RunOptions,
 ) -> Judged {
     let model = P::history_model();
@@ -227,7 +245,7 @@ fn drive_and_judge<P: Protocol>(
             states: options.keep_trace.then(StateRecorder::default),
             availability,
         };
-        let violation = drive(world, &mut checks, scenario, churn);
+        let violation = drive(world, &mut checks, scenario, triggers);
         let mut violation_event = violation
             .as_ref()
             .map(|_| world.event_count().saturating_sub(1));
@@ -344,7 +362,7 @@ fn drive<P: Protocol>(
     world: &mut World<P::Node>,
     checks: &mut Checks<'_, P>,
     scenario: &Scenario,
-    mut churn: Option<LeaderChurn>,
+    mut triggers: Triggers,
 ) -> Option<Violation> {
     let end_ns = scenario.duration_ns + scenario.quiet_ns;
     while let Some(next_ns) = world.peek_time() {
@@ -355,9 +373,7 @@ fn drive<P: Protocol>(
             break;
         }
         world.step();
-        if let Some(churn) = churn.as_mut() {
-            churn.after_step(world);
-        }
+        triggers.after_step(world);
         if let Err(violation) = checks.after_step(world) {
             return Some(violation);
         }

@@ -62,6 +62,12 @@ pub fn choose(
     } else {
         unsynced_on_crash
     };
+    // Drawn last, so the choices above are what they were before crash points.
+    // It plans nothing for a protocol that declares no crash points.
+    if rng.chance(0.5) {
+        let every = base.crash_point_every_ns.unwrap_or(2 * SECOND);
+        nemesis.crash_point_every_ns = Some(scale(every, rng.range_inclusive(25, 200)));
+    }
     SwarmChoice {
         nemesis,
         network,
@@ -82,6 +88,8 @@ pub fn default_nemesis() -> NemesisConfig {
         crash_for_ns_max: SECOND,
         crash_max_concurrent: 1,
         replace_every_ns: None,
+        crash_point_every_ns: None,
+        crash_points: &[],
         pause_every_ns: Some(5 * SECOND),
         pause_for_ns_max: 500 * MILLISECOND,
         clock_every_ns: Some(5 * SECOND),

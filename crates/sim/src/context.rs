@@ -64,6 +64,9 @@ impl<A: Actor> Context<'_, A> {
     /// Hands a message to the network.
     #[inline]
     pub fn send(&mut self, to: NodeId, msg: A::Msg) {
+        if self.kernel.halt.is_some() {
+            return; // the node crashed at a point earlier in this handler
+        }
         self.kernel.send(self.node, to, msg);
     }
 
@@ -94,6 +97,9 @@ impl<A: Actor> Context<'_, A> {
 
     /// Reports something for the checkers (a client invoking or completing an operation).
     pub fn observe(&mut self, observation: A::Observation) {
+        if self.kernel.halt.is_some() {
+            return;
+        }
         self.kernel.observe(self.node, observation);
     }
 
@@ -105,5 +111,34 @@ impl<A: Actor> Context<'_, A> {
     #[inline]
     pub fn sometimes(&mut self, situation: &'static str) {
         self.kernel.reached.mark(situation);
+    }
+
+    /// Marks a place inside a handler where a crash is interesting (between an fsync
+    /// and the reply it allows, between two of a decision's messages). Pass a `pub
+    /// const` the protocol also lists in `Protocol::crash_points`. Nothing happens
+    /// unless a scenario or the nemesis armed a crash of this node at this point:
+    /// then the node crashes here. The handler runs on to its end (write nothing
+    /// that assumes otherwise), but nothing it does from here on reaches the world:
+    /// its sends and observations are discarded and its disk is put back as it was
+    /// at the point. The check is one branch while nothing is armed.
+    #[inline]
+    pub fn crash_point(&mut self, point: &'static str) {
+        if self.kernel.halt.is_some() {
+            return;
+        }
+        let Some(armed) = self.kernel.armed_points.take(self.node, point) else {
+            return;
+        };
+        self.kernel.halt = Some(crate::crash_point::Halt {
+            point: armed.point,
+            restart_after_ns: armed.restart_after_ns,
+            disk_at_point: self.kernel.disks[self.node.index()].clone(),
+        });
+    }
+
+    /// Whether this handler's node crashed at a crash point earlier in it: nothing
+    /// it does now reaches the world.
+    pub fn halted(&self) -> bool {
+        self.kernel.halt.is_some()
     }
 }

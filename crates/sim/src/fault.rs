@@ -137,6 +137,16 @@ pub enum FaultAction {
         restart_after_ns: Option<Nanos>,
     },
     Restart(Target),
+    /// Arm a crash of a node at a point its protocol names (`ctx.crash_point`): the
+    /// next time the node passes `point`, its handler halts there and the node
+    /// crashes, restarting after `restart_after_ns` if given. Applied (and recorded)
+    /// when the crash happens; skipped if the point is not reached before the fault
+    /// period ends.
+    CrashAtPoint {
+        target: Target,
+        point: String,
+        restart_after_ns: Option<Nanos>,
+    },
     /// Replace a server's machine: it crashes (if up) and its disk is emptied, so it
     /// restarts with nothing (after `restart_after_ns` if given), as a new machine
     /// would. Protocols that keep state on disk declare they need it
@@ -176,6 +186,7 @@ impl FaultAction {
             FaultAction::HealCut(_) => "heal",
             FaultAction::Crash { .. } => "crash",
             FaultAction::Restart(_) => "restart",
+            FaultAction::CrashAtPoint { .. } => "crash",
             FaultAction::Replace { .. } => "replace",
             FaultAction::Pause { .. } => "pause",
             FaultAction::Resume(_) => "resume",
@@ -203,6 +214,17 @@ impl fmt::Display for FaultAction {
             } => write!(f, "crash {target} for {}", crate::time::format_nanos(*d)),
             FaultAction::Crash { target, .. } => write!(f, "crash {target}"),
             FaultAction::Restart(t) => write!(f, "restart {t}"),
+            FaultAction::CrashAtPoint {
+                target,
+                point,
+                restart_after_ns,
+            } => {
+                write!(f, "crash {target} at point {point}")?;
+                match restart_after_ns {
+                    Some(d) => write!(f, " for {}", crate::time::format_nanos(*d)),
+                    None => Ok(()),
+                }
+            }
             FaultAction::Replace {
                 target,
                 restart_after_ns: Some(d),

@@ -11,6 +11,7 @@ pub mod actor;
 pub mod clock;
 pub mod context;
 pub mod coverage;
+mod crash_point;
 mod cuts;
 pub mod disk;
 pub mod fault;

@@ -26,6 +26,12 @@ pub struct NemesisConfig {
     /// feed): each crash draws how many, from 1 to this, and they restart together.
     /// 0 or 1: one server at a time, with no draw for the count, as always.
     pub crash_max_concurrent: u32,
+    /// Mean time between crashes at a point inside a handler (`None`: off): a
+    /// victim as for crashes and a point drawn from `crash_points`, restarting
+    /// after up to `crash_for_ns_max`.
+    pub crash_point_every_ns: Option<Nanos>,
+    /// The points the protocol declares (`Protocol::crash_points`).
+    pub crash_points: &'static [&'static str],
     pub pause_every_ns: Option<Nanos>,
     pub pause_for_ns_max: Nanos,
     pub clock_every_ns: Option<Nanos>,
@@ -75,6 +81,7 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
     plan_pauses(config, fault_period_ns, rng, &mut faults);
     plan_clock_faults(config, fault_period_ns, rng, &mut faults);
     plan_replacements(config, fault_period_ns, rng, &mut faults);
+    plan_crash_points(config, fault_period_ns, rng, &mut faults);
     faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
     faults
 }
@@ -207,6 +214,38 @@ fn plan_replacements(
             },
         );
     }
+}
+
+/// Random crashes at a point inside a handler: armed at a drawn time, they happen
+/// when the victim next passes the drawn point.
+fn plan_crash_points(
+    config: &NemesisConfig,
+    fault_period_ns: Nanos,
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+) {
+    let Some(every) = config.crash_point_every_ns else {
+        return;
+    };
+    if config.crash_points.is_empty() {
+        return;
+    }
+    renewal(
+        rng,
+        every,
+        config.crash_for_ns_max,
+        fault_period_ns,
+        |rng, at, window| {
+            let target = victim(rng, config.leader_bias);
+            let point = rng.pick(config.crash_points).expect("some point");
+            let crash = FaultAction::CrashAtPoint {
+                target,
+                point: point.to_string(),
+                restart_after_ns: Some(window),
+            };
+            faults.push((at, crash));
+        },
+    );
 }
 
 /// Calls `inject(rng, at, window)` at exponential intervals with mean `every_ns`,

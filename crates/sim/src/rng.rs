@@ -94,6 +94,10 @@ pub enum Stream {
     Disk {
         node: u32,
     },
+    /// The scenario's `index`th fault trigger (`faults.triggers`).
+    RoleTrigger {
+        index: u32,
+    },
 }
 
 impl Stream {
@@ -115,6 +119,7 @@ impl Stream {
                 (1 << 62) | field(node) << 21 | field(nth)
             }
             Stream::Disk { node } => (1 << 61) | u64::from(node),
+            Stream::RoleTrigger { index } => (1 << 60) | u64::from(index),
         }
     }
 }

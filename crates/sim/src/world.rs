@@ -11,6 +11,7 @@ use crate::actor::Actor;
 use crate::clock::NodeClock;
 use crate::context::{Context, TimerId};
 use crate::coverage::Reached;
+use crate::crash_point::{ArmedPoint, ArmedPoints, Halt};
 use crate::disk::{Disk, UnsyncedOnCrash};
 use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
 use crate::network::{Fate, Network, NetworkConfig};
@@ -104,6 +105,11 @@ pub struct Kernel<A: Actor> {
     /// Whether some disk has slow fsyncs: only then do handlers stall and nodes
     /// wait (`busy_until_ns`), so a run without them pays one test per event.
     pub(crate) slow_disks: bool,
+    /// Crashes waiting for their node to reach a named point.
+    pub(crate) armed_points: ArmedPoints,
+    /// Set when the running handler passed an armed point: from then on nothing it
+    /// does reaches the world, and its node crashes when it returns.
+    pub(crate) halt: Option<Halt<A::Record>>,
 }
 
 impl<A: Actor> Kernel<A> {
@@ -166,7 +172,8 @@ impl<A: Actor> Kernel<A> {
         let id = self.next_timer_id;
         self.next_timer_id += 1;
         self.pending_timers.insert(id);
-        let at = self.departure_ns(node) + self.clocks[node.index()].true_delay(delay_ns);
+        let delay_ns = self.clocks[node.index()].true_delay(delay_ns);
+        let at = self.departure_ns(node).saturating_add(delay_ns);
         let incarnation = self.nodes[node.index()].incarnation;
         self.queue.push(
             at,
@@ -233,6 +240,8 @@ impl<A: Actor> World<A> {
             stats: Stats::default(),
             reached: Reached::default(),
             slow_disks: false,
+            armed_points: ArmedPoints::new(),
+            halt: None,
         };
         for id in node_ids {
             kernel.queue.push(0, Event::Start { node: id });
@@ -449,6 +458,10 @@ impl<A: Actor> World<A> {
             rng_keyed: false,
         };
         let result = handler(actor, &mut ctx);
+        if let Some(halt) = self.kernel.halt.take() {
+            self.crash_at_point(node, halt);
+            return result;
+        }
         if self.kernel.slow_disks {
             let stall_ns = self.kernel.disks[node.index()].take_stall();
             if stall_ns > 0 {
@@ -462,6 +475,9 @@ impl<A: Actor> World<A> {
 
     /// Applies a fault now, resolving its targets, and records what was applied.
     pub fn apply_fault(&mut self, action: FaultAction) {
+        if let FaultAction::CrashAtPoint { .. } = action {
+            return self.arm_crash_point(action);
+        }
         let (resolved, node, skipped) = match self.resolve_and_apply(action.clone()) {
             Ok((resolved, node)) => (resolved, node, None),
             Err(why) => (action, None, Some(why)),
@@ -469,9 +485,19 @@ impl<A: Actor> World<A> {
         if skipped.is_none() {
             self.kernel.stats.faults_applied += 1;
         }
+        self.record_applied(resolved, node, skipped);
+    }
+
+    /// Records a fault as applied now (or skipped, and why) in the trace and timeline.
+    fn record_applied(
+        &mut self,
+        action: FaultAction,
+        node: Option<NodeId>,
+        skipped: Option<String>,
+    ) {
         let applied = AppliedFault {
             at_ns: self.kernel.now,
-            action: resolved,
+            action,
             skipped,
         };
         self.kernel.recorder.fault(self.kernel.now, node, &applied);
@@ -497,6 +523,7 @@ impl<A: Actor> World<A> {
                 self.recover_all();
                 Ok((F::RecoverAll, None))
             }
+            F::CrashAtPoint { .. } => unreachable!("armed, not applied at once"),
         }
     }
 
@@ -650,6 +677,72 @@ impl<A: Actor> World<A> {
         }
     }
 
+    /// Arms a crash at a point: it is applied, and recorded, when the node reaches
+    /// it. A target that resolves to no live server is recorded as skipped now.
+    fn arm_crash_point(&mut self, action: FaultAction) {
+        let FaultAction::CrashAtPoint {
+            target,
+            point,
+            restart_after_ns,
+        } = action
+        else {
+            unreachable!("arms crash points only")
+        };
+        let node = self.resolve(&target, |s| s != NodeStatus::Crashed);
+        let node = node.and_then(|node| match node.index() < self.kernel.server_count {
+            true => Ok(node),
+            false => Err(format!("{node} is a client; only servers crash")),
+        });
+        match node {
+            Ok(node) => self.kernel.armed_points.arm(ArmedPoint {
+                node,
+                point,
+                restart_after_ns,
+            }),
+            Err(why) => {
+                let action = FaultAction::CrashAtPoint {
+                    target,
+                    point,
+                    restart_after_ns,
+                };
+                self.record_applied(action, None, Some(why));
+            }
+        }
+    }
+
+    /// The running handler of `node` passed an armed point: its disk goes back to
+    /// what it held there, and the node crashes now.
+    fn crash_at_point(&mut self, node: NodeId, halt: Halt<A::Record>) {
+        self.kernel.disks[node.index()] = halt.disk_at_point;
+        self.crash(node);
+        self.kernel.nodes[node.index()].crashed_at_point = true;
+        self.kernel.stats.faults_applied += 1;
+        let restart_after_ns = halt.restart_after_ns;
+        if let Some(delay) = restart_after_ns {
+            let restart = FaultAction::Restart(Target::Node(node.0));
+            self.schedule_fault(self.kernel.now + delay, restart);
+        }
+        let action = FaultAction::CrashAtPoint {
+            target: Target::Node(node.0),
+            point: halt.point,
+            restart_after_ns,
+        };
+        self.record_applied(action, Some(node), None);
+    }
+
+    /// Crashes still armed when the fault period ends were never reached.
+    fn expire_crash_points(&mut self) {
+        for armed in self.kernel.armed_points.drain() {
+            let why = format!("{} never reached point {}", armed.node, armed.point);
+            let action = FaultAction::CrashAtPoint {
+                target: Target::Node(armed.node.0),
+                point: armed.point,
+                restart_after_ns: armed.restart_after_ns,
+            };
+            self.record_applied(action, Some(armed.node), Some(why));
+        }
+    }
+
     fn crash(&mut self, node: NodeId) {
         let i = node.index();
         self.actors[i] = None;
@@ -658,6 +751,7 @@ impl<A: Actor> World<A> {
         runtime.incarnation += 1;
         runtime.version += 1;
         runtime.busy_until_ns = 0;
+        runtime.crashed_at_point = false;
         self.kernel.deferred[i].clear();
         self.kernel.disks[i].crash(self.unsynced_on_crash, &mut self.fault_rng);
     }
@@ -695,6 +789,7 @@ impl<A: Actor> World<A> {
     }
 
     fn recover_all(&mut self) {
+        self.expire_crash_points();
         self.kernel.network.partitions.heal();
         self.release_held();
         for i in 0..self.actors.len() {
@@ -807,6 +902,12 @@ impl<A: Actor> World<A> {
 
     pub fn status(&self, node: NodeId) -> NodeStatus {
         self.kernel.status(node)
+    }
+
+    /// Whether `node`'s last crash happened inside a handler, at a crash point (its
+    /// disk may hold more than after any whole event).
+    pub fn crashed_at_point(&self, node: NodeId) -> bool {
+        self.kernel.nodes[node.index()].crashed_at_point
     }
 
     pub fn disk(&self, node: NodeId) -> &Disk<A::Record> {

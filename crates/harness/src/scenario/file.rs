@@ -203,6 +203,10 @@ pub struct FaultsSection {
     pub schedule: Vec<ScheduleEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub random: Option<RandomSection>,
+    /// Faults that the run itself sets off: when a node newly takes a role (a
+    /// leader elected, a client granted the lock), a fault hits it soon after.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<TriggerSection>,
     /// The seed also decides which fault kinds are on and how hard.
     #[serde(default, skip_serializing_if = "is_default")]
     pub swarm: bool,
@@ -237,6 +241,11 @@ pub struct ScheduleEntry {
     pub heal: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash: Option<TargetSpec>,
+    /// With `crash`: crash the node not at `at` but the next time from `at` on
+    /// that it passes this point inside a handler (`faultline list protocols`
+    /// names each protocol's crash points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_point: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<TargetSpec>,
     /// A server's machine replaced: it crashes and comes back (after `for`, if
@@ -262,6 +271,47 @@ pub struct ScheduleEntry {
     pub recover_all: Option<bool>,
 }
 
+/// `{"on": "leader", "fault": "crash", "within": "50ms", "for": "1s"}`: each time a
+/// node newly takes the role `on` (claims it at a rank above any seen before: a new
+/// term, a newer lock token), with `probability` (default 1), the fault hits that
+/// node a uniformly drawn time within `within` (default 0) later, for `for` (default:
+/// until the fault period ends). During the fault period only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSection {
+    /// A role the protocol's nodes claim (`leader`, `holder`).
+    pub on: String,
+    pub fault: TriggerFaultName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Duration>,
+    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// With `"fault": "crash"`: crash it the next time it passes this crash point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_point: Option<String>,
+    /// With `"fault": "clock_jump"`: how far its clock jumps (`"-200ms"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<SignedDuration>,
+}
+
+/// What a trigger does to the node that took the role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerFaultName {
+    /// Crash it (servers only).
+    Crash,
+    /// Pause its process.
+    Pause,
+    /// Replace its machine: crash it and empty its disk (servers only).
+    Replace,
+    /// Cut it off from every other node, clients included.
+    Isolate,
+    /// Move its clock by `by`.
+    ClockJump,
+}
+
 /// The random nemesis: mean time between faults of each kind, and how long they last.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -284,6 +334,11 @@ pub struct RandomSection {
     /// (Raft, Paxos: a minority) unless `beyond_model`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_max_concurrent: Option<u32>,
+    /// Mean time between random crashes at a point inside a handler (a point the
+    /// protocol declares, drawn at random): the victim crashes the next time it
+    /// passes the point, restarting after up to `crash_for`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_point_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

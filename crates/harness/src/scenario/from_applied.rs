@@ -22,6 +22,10 @@ pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
         // Written as a heal; the shrinker joins it to its cut as that cut's `for`.
         FaultAction::HealCut(_) => entry.heal = Some(true),
         FaultAction::Crash { target, .. } => entry.crash = spec(target),
+        FaultAction::CrashAtPoint { target, point, .. } => {
+            entry.crash = spec(target);
+            entry.at_point = Some(point.clone());
+        }
         FaultAction::Replace { target, .. } => entry.replace = spec(target),
         FaultAction::Restart(target) => entry.restart = spec(target),
         FaultAction::Pause { target, .. } => entry.pause = spec(target),

@@ -18,7 +18,12 @@ pub fn first_unknown_role(
     let paused = random
         .and_then(|r| r.pause_role.clone())
         .map(|role| ("faults.random.pause_role".to_string(), role));
-    named.chain(paused).find(|(_, role)| !known(role))
+    let triggers = file.faults.triggers.iter().enumerate();
+    let watched = triggers.map(|(i, t)| (format!("faults.triggers[{i}].on"), t.on.clone()));
+    named
+        .chain(paused)
+        .chain(watched)
+        .find(|(_, role)| !known(role))
 }
 
 /// `` `leadr` is not a role of raft; its nodes claim: leader ``.

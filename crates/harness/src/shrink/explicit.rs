@@ -34,6 +34,7 @@ pub fn explicit_form(
 ) -> ScenarioFile {
     let mut file = original.clone();
     file.faults.random = None;
+    file.faults.triggers = Vec::new();
     file.faults.swarm = false;
     file.faults.schedule = fault_windows(original, outcome);
     file.network = effective_network(outcome);

@@ -72,8 +72,10 @@ impl ClientConfig {
     /// [`ClientConfig::for_workload`] for `setup`, with the client options it sets.
     pub fn for_setup(setup: &Setup, options: &KvClientOptions) -> Self {
         let mut config = Self::for_workload(&setup.workload, setup.servers, setup.fault_period_ns);
-        config.retry_ns = options.client_retry_ms.max(1) * MILLISECOND;
-        config.retry_max_ns = (options.client_retry_max_ms * MILLISECOND).max(config.retry_ns);
+        // Saturating: an absurd option value means "never", not an overflow.
+        config.retry_ns = options.client_retry_ms.max(1).saturating_mul(MILLISECOND);
+        let retry_max_ns = options.client_retry_max_ms.saturating_mul(MILLISECOND);
+        config.retry_max_ns = retry_max_ns.max(config.retry_ns);
         config.append_ratio = options.append_percent.min(100) as f64 / 100.0;
         config
     }

@@ -98,12 +98,12 @@ impl Protocol for Paxos {
         let election_ms = options.election_timeout_ms.max(1);
         let config = PaxosConfig {
             servers: setup.servers as u32,
-            election_timeout_ns_min: election_ms * MILLISECOND,
-            election_timeout_ns_max: 2 * election_ms * MILLISECOND,
-            heartbeat_ns: options.heartbeat_ms.max(1) * MILLISECOND,
+            election_timeout_ns_min: election_ms.saturating_mul(MILLISECOND),
+            election_timeout_ns_max: election_ms.saturating_mul(2 * MILLISECOND),
+            heartbeat_ns: options.heartbeat_ms.max(1).saturating_mul(MILLISECOND),
             stable_leader: options.stable_leader,
-            backoff_ns: options.proposer_backoff_ms * MILLISECOND,
-            backoff_max_ns: options.proposer_backoff_max_ms * MILLISECOND,
+            backoff_ns: options.proposer_backoff_ms.saturating_mul(MILLISECOND),
+            backoff_max_ns: options.proposer_backoff_max_ms.saturating_mul(MILLISECOND),
             bugs: PaxosBugs::from(&setup.bugs),
         };
         Ok(Paxos {

@@ -43,6 +43,7 @@ impl Server {
                 continue;
             };
             let outcome = self.store.apply(command);
+            ctx.crash_point(crate::raft::crash_points::AFTER_APPLY_BEFORE_REPLY);
             if matches!(outcome, ApplyOutcome::Retry(_)) {
                 ctx.sometimes(s::RETRY_ANSWERED_FROM_SESSION);
             }

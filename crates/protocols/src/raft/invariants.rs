@@ -100,7 +100,8 @@ impl RaftChecker {
                 self.last_commit[i] = None;
                 self.checked_commit[i] = 0;
                 self.note_crashed(i, world);
-                self.recovery.on_crashed(i, world.disk(node))?;
+                let mid_handler = world.crashed_at_point(node);
+                self.recovery.on_crashed(i, world.disk(node), mid_handler)?;
                 continue;
             };
             self.crashed_log[i] = None;
@@ -144,9 +145,15 @@ impl RaftChecker {
     }
 
     /// A crashed server will come back with the log on its disk: read it once.
+    /// One that crashed inside a handler may have made more durable than the checker
+    /// saw after any whole event: its disk says how much.
     fn note_crashed(&mut self, i: usize, world: &World<RaftNode>) {
         if self.crashed_log[i].is_none() {
-            let log = replay(world.disk(NodeId(i as u32)).records()).log;
+            let node = NodeId(i as u32);
+            let log = replay(world.disk(node).records()).log;
+            if world.crashed_at_point(node) {
+                self.known_durable[i] = log.last_index();
+            }
             self.log_summary[i] = (log.last_term(), log.last_index());
             self.crashed_log[i] = Some(log);
         }

@@ -27,6 +27,7 @@
 
 pub mod bugs;
 pub mod commit;
+pub mod crash_points;
 pub mod election;
 pub mod invariants;
 pub mod log;
@@ -92,14 +93,18 @@ impl Protocol for Raft {
         situations::SITUATIONS
     }
 
+    fn crash_points() -> &'static [&'static str] {
+        crash_points::CRASH_POINTS
+    }
+
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let options: RaftOptions = setup.read_options()?;
         let election_ms = options.election_timeout_ms.max(1);
         let config = RaftConfig {
             servers: setup.servers as u32,
-            election_timeout_ns_min: election_ms * MILLISECOND,
-            election_timeout_ns_max: 2 * election_ms * MILLISECOND,
-            heartbeat_ns: options.heartbeat_ms.max(1) * MILLISECOND,
+            election_timeout_ns_min: election_ms.saturating_mul(MILLISECOND),
+            election_timeout_ns_max: election_ms.saturating_mul(2 * MILLISECOND),
+            heartbeat_ns: options.heartbeat_ms.max(1).saturating_mul(MILLISECOND),
             pre_vote: options.pre_vote,
             check_quorum: options.check_quorum,
             snapshot_every: options.snapshot_every,

@@ -34,6 +34,7 @@ impl Server {
         ctx.disk().fsync();
         self.durable_index = self.log.last_index();
         self.fsync_pending = false;
+        ctx.crash_point(crate::raft::crash_points::AFTER_FSYNC_BEFORE_SEND);
     }
 
     /// Every handler ends with everything it wrote fsynced (only the durability bugs

@@ -80,6 +80,7 @@ impl Server {
     pub fn broadcast_append(&mut self, ctx: &mut Ctx<'_>) {
         for peer in self.peers().collect::<Vec<_>>() {
             self.send_append(ctx, peer);
+            ctx.crash_point(crate::raft::crash_points::BETWEEN_APPEND_SENDS);
         }
     }
 
@@ -105,6 +106,7 @@ impl Server {
                 leader_commit: self.commit_index,
             };
             ctx.send(NodeId(peer), msg);
+            ctx.crash_point(crate::raft::crash_points::BETWEEN_APPEND_SENDS);
         }
     }
 

@@ -54,6 +54,7 @@ impl Server {
         ctx.disk().rewrite(records);
         self.durable_index = self.log.last_index();
         self.fsync_pending = false;
+        ctx.crash_point(crate::raft::crash_points::AFTER_SNAPSHOT_WRITE);
     }
 
     pub fn send_snapshot(&mut self, ctx: &mut Ctx<'_>, peer: u32) {

@@ -172,6 +172,7 @@ impl Coordinator {
                 changes: changes.clone(),
             };
             ctx.send(NodeId(*node), prepare);
+            ctx.crash_point(crate::twopc::crash_points::BETWEEN_PREPARE_SENDS);
         }
         self.attempts.insert(attempt, state);
         self.undecided.insert(attempt);
@@ -274,6 +275,7 @@ impl Coordinator {
         });
         for node in participants {
             ctx.send(NodeId(node), Msg::Decision { attempt, commit });
+            ctx.crash_point(crate::twopc::crash_points::BETWEEN_DECISION_SENDS);
         }
         reply(ctx, attempt, commit);
     }

@@ -26,6 +26,7 @@ pub mod bugs;
 pub mod client;
 pub mod config;
 pub mod coordinator;
+pub mod crash_points;
 pub mod invariants;
 pub mod messages;
 pub mod node;
@@ -99,6 +100,10 @@ impl Protocol for TwoPc {
         situations::SITUATIONS
     }
 
+    fn crash_points() -> &'static [&'static str] {
+        crash_points::CRASH_POINTS
+    }
+
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         if setup.servers < 2 {
             return Err(SetupError::Invalid(
@@ -115,8 +120,8 @@ impl Protocol for TwoPc {
         check_accounts_named(&setup.workload, &bank)?;
         let config = TwoPcConfig {
             bank,
-            vote_timeout_ns: options.vote_timeout_ms.max(1) * MILLISECOND,
-            resend_ns: options.resend_ms.max(1) * MILLISECOND,
+            vote_timeout_ns: options.vote_timeout_ms.max(1).saturating_mul(MILLISECOND),
+            resend_ns: options.resend_ms.max(1).saturating_mul(MILLISECOND),
             decision_patience_ns: 100 * MILLISECOND,
             group_commit_ns: 20 * MILLISECOND,
             attempts_max: options.attempts_max.clamp(1, 100) as u32,

@@ -192,6 +192,7 @@ impl Participant {
             yes: true,
             record,
         });
+        ctx.crash_point(crate::twopc::crash_points::AFTER_PREPARE_LOGGED_BEFORE_VOTE);
         ctx.send(COORDINATOR, Msg::Vote { attempt, yes: true });
         if self.config.bugs.participant_timeout_abort {
             let patience_ns = self.config.decision_patience_ns;

@@ -5,7 +5,8 @@
 //! protocol names and kernel fault actions, never with strings. The rules live by
 //! concern: `times` (limits, scripts inside the run), `protocol` (nodes, options,
 //! bugs, roles, the expected property), `workload`, `network`, `disk`, `schedule`
-//! (explicit faults), `random` (the nemesis) and `checks` (optional checks such as
+//! (explicit faults), `random` (the nemesis), `triggers` (faults the run sets off)
+//! and `checks` (optional checks such as
 //! availability).
 
 mod checks;
@@ -15,6 +16,7 @@ mod protocol;
 mod random;
 mod schedule;
 mod times;
+mod triggers;
 mod workload;
 
 pub use super::from_applied::entry_from_applied;
@@ -48,6 +50,8 @@ pub struct Scenario {
     /// Explicit faults, in file order.
     pub schedule: Vec<(Nanos, FaultAction)>,
     pub nemesis: Option<NemesisConfig>,
+    /// Faults the run sets off (`faults.triggers`), in file order.
+    pub triggers: Vec<crate::triggers::TriggerSpec>,
     pub swarm: bool,
     /// Let the random faults go beyond the protocol's declared fault model
     /// (`faults.beyond_model`, `--beyond-model`); otherwise they stay inside it.
@@ -137,6 +141,7 @@ impl Scenario {
         let schedule = schedule::schedule_of(&file, node_count, servers)?;
         let end_ns = file.duration.0.saturating_add(file.quiet.0);
         protocol::validate_bugs(&file, &info)?;
+        protocol::validate_crash_points(&file, &info)?;
         protocol::validate_expected_property(&file, &info)?;
         let availability_ns = checks::availability_of(&file, &info)?;
         let scenario = Scenario {
@@ -151,6 +156,7 @@ impl Scenario {
             slow_fsync: disk::slow_fsync_of(&file.disk, node_count, servers)?,
             schedule,
             nemesis: random::nemesis_of_faults(&file.faults, servers, node_count)?,
+            triggers: triggers::triggers_of(&file.faults)?,
             swarm: file.faults.swarm,
             beyond_model: file.faults.beyond_model,
             workload,

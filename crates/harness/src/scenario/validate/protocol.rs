@@ -65,6 +65,50 @@ pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
     })
 }
 
+/// Every crash point the file names (`at_point`) must be one the protocol declares,
+/// and random crashes at points need a protocol that declares some.
+pub(super) fn validate_crash_points(
+    file: &ScenarioFile,
+    info: &ProtocolInfo,
+) -> Result<(), Problem> {
+    let declared = info.crash_points;
+    let expected = || match declared.is_empty() {
+        true => format!("{} declares no crash points", info.name),
+        false => format!("expected one of {}", declared.join(", ")),
+    };
+    let named = file
+        .faults
+        .schedule
+        .iter()
+        .enumerate()
+        .filter_map(|(i, entry)| {
+            let point = entry.at_point.as_deref()?;
+            Some((format!("faults.schedule[{i}].at_point"), point))
+        });
+    let triggered = file
+        .faults
+        .triggers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, entry)| {
+            let point = entry.at_point.as_deref()?;
+            Some((format!("faults.triggers[{i}].at_point"), point))
+        });
+    let named = named.chain(triggered);
+    for (path, point) in named {
+        if !declared.contains(&point) {
+            let message = format!("unknown crash point `{point}`; {}", expected());
+            return Err(problem(path, message));
+        }
+    }
+    let random = file.faults.random.as_ref();
+    if random.is_some_and(|r| r.crash_point_every.is_some()) && declared.is_empty() {
+        let path = "faults.random.crash_point_every";
+        return Err(problem(path, expected()));
+    }
+    Ok(())
+}
+
 /// `{"fails_with": P}` must name a property a run of this protocol can fail with.
 pub(super) fn validate_expected_property(
     file: &ScenarioFile,

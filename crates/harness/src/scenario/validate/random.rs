@@ -72,6 +72,8 @@ pub(super) fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Proble
             other => other.unwrap_or(1),
         },
         replace_every_ns: every(random.replace_every, "replace_every")?,
+        crash_point_every_ns: every(random.crash_point_every, "crash_point_every")?,
+        crash_points: &[],
         pause_every_ns: every(random.pause_every, "pause_every")?,
         pause_for_ns_max: random.pause_for.map_or(500 * MILLISECOND, |d| d.0),
         clock_every_ns: every(random.clock_every, "clock_every")?,

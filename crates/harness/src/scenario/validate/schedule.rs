@@ -86,6 +86,12 @@ pub(super) fn fault_of(
             ));
         }
         FaultAction::Heal
+    } else if let (Some(spec), Some(point)) = (&entry.crash, &entry.at_point) {
+        FaultAction::CrashAtPoint {
+            target: targets.server(spec, "crash")?,
+            point: point.clone(),
+            restart_after_ns: for_ns,
+        }
     } else if let Some(spec) = &entry.crash {
         FaultAction::Crash {
             target: targets.server(spec, "crash")?,
@@ -142,6 +148,12 @@ pub(super) fn check_action_fields(entry: &ScheduleEntry, path: &str) -> Result<(
         return Err(problem(
             format!("{path}.for"),
             "`for` applies only to partition, crash, replace and pause",
+        ));
+    }
+    if entry.at_point.is_some() && actions[0] != "crash" {
+        return Err(problem(
+            format!("{path}.at_point"),
+            "`at_point` applies only to crash",
         ));
     }
     if entry.node.is_some() && !matches!(actions[0], "clock_jump" | "clock_drift_ppm") {
