@@ -14,8 +14,8 @@
 //! list-append` reads back.
 
 use crate::history::{ClientEventKind, TimedClientEvent};
-use faultline_isolation::{parse_txn, txn_edn, Status, TxnHistoryBuilder};
-pub use faultline_isolation::{Consistency, Mop, TxnHistory, TxnModel};
+pub use faultline_isolation::{parse_txn, Consistency, Mop, TxnHistory, TxnModel};
+use faultline_isolation::{txn_edn, Status, TxnHistoryBuilder};
 
 /// The `f` of a client event that is a transaction.
 pub const TXN: &str = "txn";
