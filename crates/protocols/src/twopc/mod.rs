@@ -92,6 +92,10 @@ impl Protocol for TwoPc {
                     parse_transfer(&op.key, op.value.as_deref()).map_err(|m| problem("key", m))?;
                 }
                 TXN => {
+                    if !op.key.is_empty() {
+                        let message = "a transaction names its keys in its value; remove key";
+                        return Err(problem("key", message.into()));
+                    }
                     let ops =
                         parse_txn_ops(op.value.as_deref()).map_err(|m| problem("value", m))?;
                     for value in ops.iter().filter_map(|o| o.append) {
