@@ -1,7 +1,7 @@
 //! The properties the harness itself judges every run by, whatever the protocol:
-//! the client history against its model, liveness, availability (when a scenario
-//! asks) and convergence after the faults heal, and a run that panics or never
-//! settles. A protocol's named bugs may name these beside its own declared
+//! the client history against its model, its transactions against the promised
+//! consistency, liveness, availability (when a scenario asks) and convergence after
+//! the faults heal, and a run that panics or never settles. A protocol's named bugs may name these beside its own declared
 //! properties ([`crate::Protocol::properties`]).
 
 use crate::property::Property;
@@ -10,6 +10,13 @@ use crate::property::Property;
 pub const LINEARIZABILITY: Property = Property::new(
     "linearizability",
     "the client history is linearizable with respect to the history model",
+);
+
+/// The transactional history has the consistency the protocol promises (judged for
+/// protocols that declare one, [`crate::Protocol::isolation`]).
+pub const ISOLATION: Property = Property::new(
+    "isolation",
+    "the clients' transactions show no anomaly the protocol's consistency model forbids",
 );
 
 /// Every client operation completes once the faults heal.
@@ -51,6 +58,7 @@ pub const RUNAWAY: Property = Property::new(
 /// Every property the harness judges, whatever the protocol.
 pub const HARNESS_PROPERTIES: &[Property] = &[
     LINEARIZABILITY,
+    ISOLATION,
     STUCK,
     UNAVAILABLE,
     CONVERGED,

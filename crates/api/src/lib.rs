@@ -17,6 +17,8 @@
 //! - [`bugs`]: named, switchable bugs ([`BugInfo`], [`Bugs`]).
 //! - [`history`]: what clients saw ([`ClientEvent`]), the form the linearizability
 //!   check reads.
+//! - [`transactions`]: transactional histories and the isolation a protocol
+//!   promises ([`Isolation`]), checked at the end of every run.
 //! - [`plan`]: when a client invokes what (random paced operations or a script).
 //! - [`testkit`]: a driver for invariant tests: run healthy, corrupt, see which
 //!   property the checker names.
@@ -32,6 +34,7 @@ pub mod plan;
 pub mod property;
 pub mod protocol;
 pub mod testkit;
+pub mod transactions;
 
 pub use assumptions::{Assumptions, ClockErrorBudget};
 pub use bugs::{BugInfo, Bugs};
@@ -44,3 +47,4 @@ pub use protocol::{
     check_unique_values, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation,
     Workload,
 };
+pub use transactions::{Consistency, Isolation, TxnModel};

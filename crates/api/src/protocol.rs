@@ -2,8 +2,9 @@
 //!
 //! A protocol says how to build its nodes from a [`Setup`], which options and bugs it
 //! knows, how to check its safety invariants from the omniscient view of the World
-//! after every event, and what its clients observed. The harness does the rest:
-//! faults, time, liveness, the linearizability check, traces.
+//! after every event, and what its clients observed (operations on one object, or
+//! transactions). The harness does the rest: faults, time, liveness, the
+//! linearizability and isolation checks, traces.
 
 use crate::assumptions::Assumptions;
 use crate::bugs::{BugInfo, Bugs};
@@ -11,6 +12,7 @@ use crate::convergence::ReplicaDigest;
 use crate::history::{AsClientEvent, TimedClientEvent};
 use crate::options::{OptionMap, Options};
 use crate::property::Property;
+use crate::transactions::{transactions_of, Isolation, TxnHistory, TxnModel};
 use faultline_check::{HistoryModel, ModelKind};
 use faultline_sim::world::Observed;
 use faultline_sim::{Actor, Nanos, NodeId, World};
@@ -304,6 +306,28 @@ pub trait Protocol: Sized + 'static {
     fn replica_digests(&self, world: &World<Self::Node>) -> Option<Vec<ReplicaDigest>> {
         let _ = world;
         None
+    }
+
+    /// The isolation this run's transactions must have, if its clients run
+    /// transactions: what they work on (list-append, rw-register) and the
+    /// consistency the protocol promises (serializable, strict serializable, ...).
+    /// The harness then checks [`Protocol::transactions`] at the end of every run
+    /// that passed everything else, and a history showing an anomaly the consistency
+    /// forbids fails the harness property `isolation`, naming the anomaly as Elle
+    /// does and explaining its cycle. `None`, the default: no transactions. It is
+    /// asked of the built protocol, so it may depend on the run's options.
+    fn isolation(&self) -> Option<Isolation> {
+        None
+    }
+
+    /// The transactions the clients ran, for the isolation check: by default the
+    /// client events of [`Protocol::history`] whose `f` is `txn`, read as
+    /// transactions ([`crate::transactions`] says how clients record them). An error
+    /// (a malformed value) makes the run's verdict `unknown`, as a malformed client
+    /// history does for linearizability.
+    fn transactions(&self, world: &World<Self::Node>) -> Result<TxnHistory, String> {
+        let model = self.isolation().map_or(TxnModel::ListAppend, |i| i.model);
+        transactions_of(&self.history(world), model)
     }
 
     /// What the clients saw, in real-time order, stamped with true time: by default

@@ -84,13 +84,25 @@ impl HistoryEvent {
 impl History {
     /// Adds one event; `line` (1-based, or 0 in memory) is quoted in errors.
     pub fn record(&mut self, event: &HistoryEvent, line: usize) -> Result<(), HistoryError> {
-        let value = Val::from_json(&event.value).ok_or_else(|| HistoryError {
-            line,
-            message: format!(
-                "`value`: expected null, an integer, a string or a two-element array, found {}",
-                event.value
-            ),
-        })?;
+        let value = if event.f == Func::Txn {
+            Val::txn_from_json(&event.value).ok_or_else(|| HistoryError {
+                line,
+                message: format!(
+                    "`value`: expected a transaction such as [[\"r\", \"x\", 1], [\"w\", \"y\", \
+                        2]], found {}",
+                    event.value
+                ),
+            })?
+        } else {
+            Val::from_json(&event.value).ok_or_else(|| HistoryError {
+                line,
+                message: format!(
+                    "`value`: expected null, an integer, a string or a two-element array, found \
+                        {}",
+                    event.value
+                ),
+            })?
+        };
         match event.kind.status() {
             None => self.invoke(event.process, event.f, event.key.clone(), value, line),
             Some(status) => self.complete_matching(event.process, event.f, status, value, line),

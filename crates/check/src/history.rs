@@ -28,6 +28,8 @@ pub enum Func {
     Append,
     Acquire,
     Release,
+    /// A transaction over several registers (`multi-register`).
+    Txn,
     /// An operation only a user's model knows, such as `"enqueue"`. Build it with
     /// [`Func::named`], which never wraps a built-in name: `Other("read")` would not
     /// equal [`Func::Read`].
@@ -47,7 +49,7 @@ impl Func {
     }
 
     /// Every built-in operation, for messages that list what was expected.
-    pub const ALL: [Func; 8] = [
+    pub const ALL: [Func; 9] = [
         Func::Read,
         Func::Write,
         Func::Cas,
@@ -56,6 +58,7 @@ impl Func {
         Func::Append,
         Func::Acquire,
         Func::Release,
+        Func::Txn,
     ];
 
     /// The operation's name, as histories spell it.
@@ -69,6 +72,7 @@ impl Func {
             Func::Append => "append",
             Func::Acquire => "acquire",
             Func::Release => "release",
+            Func::Txn => "txn",
             Func::Other(name) => name,
         }
     }

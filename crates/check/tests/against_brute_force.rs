@@ -145,7 +145,9 @@ fn apply(truth: &mut Truth, op: &Pending) -> (Val, Status) {
                 (nil(), Status::Fail)
             }
         }
-        Func::Other(name) => unreachable!("only built-in operations are generated, not {name}"),
+        Func::Txn | Func::Other(_) => {
+            unreachable!("only single-object operations are generated, not {}", op.f)
+        }
     }
 }
 

@@ -216,7 +216,8 @@ fn print_report(report: &CheckReport, format: Format, wall_ns: u64, as_json: boo
 fn model_of(args: &CheckArgs, format: Format) -> Result<ModelKind, String> {
     let kind = ModelKind::parse(&args.model).ok_or_else(|| {
         format!(
-            "--model {}: expected register, cas-register, kv, mutex, list-append or rw-register",
+            "--model {}: expected register, cas-register, kv, mutex, multi-register, list-append \
+                or rw-register",
             args.model
         )
     })?;

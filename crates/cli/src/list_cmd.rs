@@ -111,11 +111,15 @@ fn list_bugs(registry: &Registry) {
     }
 }
 
-const MODELS: [(&str, &str); 6] = [
+const MODELS: [(&str, &str); 7] = [
     ("register", "read/write register"),
     ("cas-register", "read/write/compare-and-set register"),
     ("kv", "get/put/append per key, checked key by key"),
     ("mutex", "acquire/release lock"),
+    (
+        "multi-register",
+        "transactions of register reads and writes (Knossos's :txn), linearizable",
+    ),
     (
         "list-append",
         "transactions of appends and list reads, judged against --consistency",

@@ -123,6 +123,9 @@ fn checked(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
             outcome.completed_ops()
         ));
     }
+    if let Some(isolation) = &outcome.isolation {
+        checks.push(format!("isolation: {isolation}"));
+    }
     checks
 }
 

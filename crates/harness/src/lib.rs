@@ -19,6 +19,7 @@ pub mod error;
 pub mod fault_model;
 pub mod fault_tally;
 pub mod guided;
+pub mod isolation;
 pub mod linearizability;
 pub mod node_states;
 pub mod outcome;

@@ -84,6 +84,10 @@ pub struct Outcome {
     /// The 0-based index of the event after which a safety property was found
     /// broken; `None` when the run passed or failed only at its end.
     pub violation_event: Option<u64>,
+    /// What the isolation check judged, in words, when the protocol's clients ran
+    /// transactions and it passed (`strict-serializable of 160 list-append
+    /// transactions ...: no anomalies`).
+    pub isolation: Option<String>,
 }
 
 impl Outcome {

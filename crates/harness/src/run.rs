@@ -14,6 +14,7 @@ use crate::availability::{end_of_faults, Availability};
 use crate::convergence::{self, Convergence, RunEnd};
 use crate::error::InputError;
 use crate::fault_model;
+use crate::isolation::{check_transactions, IsolationVerdict};
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
 use crate::node_states::{StateChange, StateRecorder};
 use crate::outcome::{Outcome, Verdict};
@@ -23,7 +24,7 @@ use crate::stuck;
 use crate::swarm;
 use crate::triggers::{RoleTrigger, Triggers};
 use crate::watchdog::Watchdog;
-use faultline_api::harness_properties::{LINEARIZABILITY, PANIC, STUCK};
+use faultline_api::harness_properties::{ISOLATION, LINEARIZABILITY, PANIC, STUCK};
 use faultline_api::{AsClientEvent, Assumptions, Protocol, Violation};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
@@ -175,6 +176,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         reached: end.reached,
         beyond_model: faults.beyond_model,
         states: judged.states,
+        isolation: judged.isolation,
         violation_event: judged.violation_event,
     })
 }
@@ -224,6 +226,8 @@ struct Judged {
     states: Vec<StateChange>,
     /// The run as it ended when a look-ahead for convergence only judged it.
     ended: Option<RunEnd>,
+    /// What the isolation check judged, in words, when it passed.
+    isolation: Option<String>,
 }
 
 /// Steps the run and judges it; a panic in protocol code anywhere in between is
@@ -249,7 +253,7 @@ fn drive_and_judge<P: Protocol>(
         let mut violation_event = violation
             .as_ref()
             .map(|_| world.event_count().saturating_sub(1));
-        let (mut verdict, mut found) = judge(
+        let (mut verdict, mut found, isolation) = judge(
             world,
             checks.protocol,
             scenario,
@@ -276,6 +280,7 @@ fn drive_and_judge<P: Protocol>(
             violation_event,
             states,
             ended,
+            isolation,
         }
     });
     caught.unwrap_or_else(|panic| Judged {
@@ -284,6 +289,7 @@ fn drive_and_judge<P: Protocol>(
         violation_event: world.event_count().checked_sub(1),
         states: Vec::new(),
         ended: None,
+        isolation: None,
     })
 }
 
@@ -396,45 +402,84 @@ impl From<Violation> for Found {
     }
 }
 
+/// The verdict once the run is over, what failed, and what the isolation check
+/// judged (in words) when it passed.
+type Judgement = (Verdict, Option<Found>, Option<String>);
+
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
     model: Option<&dyn HistoryModel>,
     violation: Option<Violation>,
-) -> (Verdict, Option<Found>) {
+) -> Judgement {
     let found = Found::from;
     if let Some(v) = violation {
-        return (Verdict::Fail, Some(found(v)));
+        return (Verdict::Fail, Some(found(v)), None);
     }
     let unfinished = protocol.unfinished_ops(world);
     if unfinished > 0 {
         let history = protocol.history(world);
         let detail = stuck::detail(unfinished, world.now(), scenario.duration_ns, &history);
-        return (Verdict::Stuck, Some(found(Violation::of(&STUCK, detail))));
+        return (
+            Verdict::Stuck,
+            Some(found(Violation::of(&STUCK, detail))),
+            None,
+        );
     }
     if let Err(v) = protocol.check_end(world) {
-        return (Verdict::Fail, Some(found(v)));
+        return (Verdict::Fail, Some(found(v)), None);
     }
-    let Some(model) = model else {
-        return (Verdict::Pass, None);
-    };
+    if let Some(model) = model {
+        if let Some((verdict, found)) = judge_linearizability(world, protocol, model) {
+            return (verdict, Some(found), None);
+        }
+    }
+    match judge_isolation(world, protocol) {
+        Ok(checked) => (Verdict::Pass, None, checked),
+        Err((verdict, found)) => (verdict, Some(found), None),
+    }
+}
+
+/// The client history against the model: `None` when it is linearizable.
+fn judge_linearizability<P: Protocol>(
+    world: &World<P::Node>,
+    protocol: &P,
+    model: &dyn HistoryModel,
+) -> Option<(Verdict, Found)> {
     let history = protocol.history(world);
     match check_history(model, history.iter().map(|o| &o.value)) {
-        HistoryVerdict::Linearizable => (Verdict::Pass, None),
+        HistoryVerdict::Linearizable => None,
         HistoryVerdict::NotLinearizable {
             detail,
             counterexample,
-        } => (
+        } => Some((
             Verdict::Fail,
-            Some(Found {
+            Found {
                 violation: Violation::of(&LINEARIZABILITY, detail),
                 counterexample: Some(counterexample),
-            }),
-        ),
-        HistoryVerdict::Unknown { detail } => (
+            },
+        )),
+        HistoryVerdict::Unknown { detail } => Some((
             Verdict::Unknown,
-            Some(found(Violation::of(&LINEARIZABILITY, detail))),
-        ),
+            Found::from(Violation::of(&LINEARIZABILITY, detail)),
+        )),
+    }
+}
+
+/// The transactions against the consistency the protocol promises, if it has
+/// transactions: what was checked, in words, or the failure.
+fn judge_isolation<P: Protocol>(
+    world: &World<P::Node>,
+    protocol: &P,
+) -> Result<Option<String>, (Verdict, Found)> {
+    let Some(isolation) = protocol.isolation() else {
+        return Ok(None);
+    };
+    let failure = |verdict, detail| (verdict, Found::from(Violation::of(&ISOLATION, detail)));
+    match check_transactions(isolation, protocol.transactions(world)) {
+        IsolationVerdict::Valid { checked } => Ok(Some(checked)),
+        IsolationVerdict::Invalid { detail } => Err(failure(Verdict::Fail, detail)),
+        IsolationVerdict::Malformed { detail } => Err(failure(Verdict::Unknown, detail)),
     }
 }

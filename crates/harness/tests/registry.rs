@@ -119,8 +119,8 @@ fn a_model_its_name_does_not_match_is_refused() {
 #[test]
 #[should_panic(
     expected = "protocol `variant`: bug `variant.typo` violates `ball_in_ordr`, which is neither \
-        one of its properties() (ball_in_order) nor a harness property (linearizability, stuck, \
-        unavailable, converged, history_model, panic, runaway)"
+        one of its properties() (ball_in_order) nor a harness property (linearizability, \
+        isolation, stuck, unavailable, converged, history_model, panic, runaway)"
 )]
 fn a_bug_citing_a_property_its_protocol_does_not_declare_is_refused() {
     let _ = Registry::empty().with::<Variant<TYPO_IN_BUG>>();
@@ -186,6 +186,7 @@ fn every_builtin_protocol_declares_its_properties_and_the_harness_has_its_own() 
         names,
         [
             "linearizability",
+            "isolation",
             "stuck",
             "unavailable",
             "converged",

@@ -360,15 +360,6 @@ fn workload_and_size_mistakes() -> Vec<(&'static str, Value)> {
             ),
         ),
         (
-            "script entry without a key",
-            with(
-                "/workload",
-                json!({
-                    "script": [{ "at": "1ms", "client": 0, "f": "get" }]
-                }),
-            ),
-        ),
-        (
             "saga on 5 nodes",
             protocol(json!({ "kind": "saga", "nodes": 5 })),
         ),

@@ -78,3 +78,22 @@ fn an_operation_scripted_past_the_end_of_the_run_is_refused() {
     let in_time = source.replace("28s", "19s");
     Scenario::parse(&in_time, "late.json", &Registry::builtin()).expect("valid");
 }
+
+#[test]
+fn a_key_may_be_omitted_only_by_operations_without_one() {
+    let kv = r#"{"protocol": {"kind": "raft", "nodes": 3}, "duration": "1s", "quiet": "5s",
+ "workload": {"script": [{"at": "10ms", "client": 0, "f": "get"}]}}"#;
+    let error = Scenario::parse(kv, "kv.json", &Registry::builtin()).expect_err("refused");
+    assert_eq!(error.path, "workload.script[0].key");
+    assert!(error.message.contains("non-empty key"), "{error}");
+    let txn = r#"{"protocol": {"kind": "twopc", "nodes": 3, "workload": "list_append"},
+ "duration": "1s", "quiet": "5s",
+ "workload": {"script": [{"at": "10ms", "client": 0, "f": "txn", "value": "[[:append 0 1]]"}]}}"#;
+    Scenario::parse(txn, "txn.json", &Registry::builtin()).expect("valid");
+    let keyed = txn.replace("\"f\": \"txn\"", "\"f\": \"txn\", \"key\": \"k0\"");
+    let error = Scenario::parse(&keyed, "txn.json", &Registry::builtin()).expect_err("refused");
+    assert_eq!(error.path, "workload.script[0].key");
+    let bank = txn.replace(", \"workload\": \"list_append\"", "");
+    let error = Scenario::parse(&bank, "txn.json", &Registry::builtin()).expect_err("refused");
+    assert!(error.message.contains("option workload is bank"), "{error}");
+}

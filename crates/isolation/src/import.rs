@@ -4,10 +4,10 @@
 //! ["r","y",[1,2]]],"process":0}`). An invocation is paired with its process's next
 //! completion; a transaction never completed is `info`. Errors name the line.
 
-use crate::txn::{Mop, Status, Txn, TxnHistory, TxnModel};
+use crate::builder::TxnHistoryBuilder;
+use crate::txn::{Mop, Status, TxnHistory, TxnModel};
 use faultline_check::import::edn::{read_all, Edn};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// What is wrong with a history, and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -176,7 +176,10 @@ fn json_event(value: &Value, line: usize) -> Result<Event, ImportError> {
         .ok_or_else(|| error("\"type\": expected \"invoke\", \"ok\", \"fail\" or \"info\"".into()))?
         .to_string();
     let mut mops = Vec::new();
-    if process.is_some() {
+    if let (Some(_), Some(text)) = (process, value["value"].as_str()) {
+        // A run's own history (`faultline run --history`): the transaction as EDN text.
+        mops = edn_mops(text).map_err(error)?;
+    } else if process.is_some() {
         let items = value["value"].as_array().ok_or_else(|| {
             error(
                 "\"value\": expected a transaction such as \
@@ -219,9 +222,8 @@ fn json_event(value: &Value, line: usize) -> Result<Event, ImportError> {
 
 /// Pairs invocations with completions into transactions, numbered in invocation order.
 fn assemble(events: Vec<Event>, model: TxnModel) -> Result<TxnHistory, ImportError> {
-    let mut open: BTreeMap<u64, usize> = BTreeMap::new();
-    let mut txns: Vec<Txn> = Vec::new();
-    for (index, event) in events.into_iter().enumerate() {
+    let mut builder = TxnHistoryBuilder::new();
+    for event in events {
         let Some(process) = event.process else {
             continue; // the nemesis, or another process without a number
         };
@@ -235,29 +237,11 @@ fn assemble(events: Vec<Event>, model: TxnModel) -> Result<TxnHistory, ImportErr
             .map(|(f, key, field)| mop(model, &f, key, field))
             .collect::<Result<Vec<_>, _>>()
             .map_err(error)?;
-        if event.kind == "invoke" {
-            if let Some(previous) = open.insert(process, txns.len()) {
-                txns[previous].status = Status::Info;
+        let status = match event.kind.as_str() {
+            "invoke" => {
+                builder.invoke(process, mops, event.line);
+                continue;
             }
-            txns.push(Txn {
-                id: txns.len(),
-                process,
-                status: Status::Info,
-                mops: mops.into_iter().map(forget_reads).collect(),
-                invoke_index: index,
-                complete_index: None,
-                line: event.line,
-            });
-            continue;
-        }
-        let Some(at) = open.remove(&process) else {
-            return Err(error(format!(
-                "a completion for process {process}, which has no transaction open"
-            )));
-        };
-        let txn = &mut txns[at];
-        txn.complete_index = Some(index);
-        txn.status = match event.kind.as_str() {
             "ok" => Status::Ok,
             "fail" => Status::Fail,
             "info" => Status::Info,
@@ -267,27 +251,36 @@ fn assemble(events: Vec<Event>, model: TxnModel) -> Result<TxnHistory, ImportErr
                 )))
             }
         };
-        if txn.status == Status::Ok {
-            if mops.len() != txn.mops.len() {
-                return Err(error(format!(
-                    "the completion has {} micro-operations, its invocation {}",
-                    mops.len(),
-                    txn.mops.len()
-                )));
-            }
-            txn.mops = mops;
-        }
+        builder.complete(process, status, mops).map_err(error)?;
     }
-    Ok(TxnHistory { txns })
+    Ok(builder.finish())
 }
 
-/// An invocation's reads are not known yet.
-fn forget_reads(mop: Mop) -> Mop {
-    match mop {
-        Mop::ReadList { key, .. } => Mop::ReadList { key, values: None },
-        Mop::ReadRegister { key, .. } => Mop::ReadRegister { key, value: None },
-        other => other,
-    }
+/// The micro-operations of a transaction written as EDN text, not yet typed.
+fn edn_mops(text: &str) -> Result<Vec<(String, String, Field)>, String> {
+    let values = read_all(text).map_err(|e| format!("column {}: {}", e.column, e.message))?;
+    let [top] = values.as_slice() else {
+        return Err(format!(
+            "expected one transaction such as [[:append x 1] [:r x nil]], found {} values",
+            values.len()
+        ));
+    };
+    let (Edn::Vector(items) | Edn::List(items)) = &top.value else {
+        return Err(format!(
+            "expected a transaction such as [[:append x 1] [:r x nil]], found {}",
+            top.value.shown()
+        ));
+    };
+    items.iter().map(edn_mop).collect()
+}
+
+/// Reads one transaction's micro-operations written as a Jepsen `:value`, such as
+/// `[[:append 3 7] [:r 4 [1 7]]]` (what a run's clients record as a `txn` value).
+pub fn parse_txn(text: &str, model: TxnModel) -> Result<Vec<Mop>, String> {
+    edn_mops(text)?
+        .into_iter()
+        .map(|(f, key, field)| mop(model, &f, key, field))
+        .collect()
 }
 
 fn mop(model: TxnModel, f: &str, key: String, field: Field) -> Result<Mop, String> {

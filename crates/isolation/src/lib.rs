@@ -18,10 +18,13 @@
 //! ([`Consistency`]) forbids some of them; the verdict says which were found and which
 //! the model forbids, each cycle explained edge by edge in words.
 //!
-//! Reading: [`parse_edn`] (Jepsen's `:txn` histories) and [`parse_jsonl`].
+//! Reading: [`parse_edn`] (Jepsen's `:txn` histories) and [`parse_jsonl`]; one
+//! transaction's text with [`parse_txn`] (written by [`txn_edn`]); a history built
+//! event by event (a simulated run's) with [`TxnHistoryBuilder`].
 //! Checking: [`check`].
 
 mod anomaly;
+mod builder;
 mod check;
 mod consistency;
 mod cycles;
@@ -34,7 +37,8 @@ mod txn;
 mod writers;
 
 pub use anomaly::{Anomaly, AnomalyKind};
+pub use builder::TxnHistoryBuilder;
 pub use check::{check, IsolationReport};
 pub use consistency::Consistency;
-pub use import::{parse_edn, parse_jsonl, ImportError};
-pub use txn::{Mop, Status, Txn, TxnHistory, TxnModel};
+pub use import::{parse_edn, parse_jsonl, parse_txn, ImportError};
+pub use txn::{txn_edn, Mop, Status, Txn, TxnHistory, TxnModel};

@@ -100,6 +100,26 @@ impl fmt::Display for Mop {
     }
 }
 
+/// A transaction's micro-operations as a Jepsen `:value` in EDN, the form
+/// [`crate::parse_txn`] reads: `[[:append 3 7] [:r 4 [1 7]]]`; a read not known yet (an
+/// invocation's) is `nil`.
+pub fn txn_edn(mops: &[Mop]) -> String {
+    let mut text = String::from("[");
+    for (i, mop) in mops.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        match mop {
+            Mop::ReadList { key, values: None } | Mop::ReadRegister { key, value: None } => {
+                text.push_str(&format!("[:r {key} nil]"));
+            }
+            other => text.push_str(&other.to_string()),
+        }
+    }
+    text.push(']');
+    text
+}
+
 /// One transaction: its process, outcome, operations, and where it sits in the
 /// history (event positions, for real-time order; the source line, for messages).
 #[derive(Clone, Debug, PartialEq, Eq)]

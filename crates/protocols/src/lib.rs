@@ -20,6 +20,7 @@ pub mod twopc;
 pub use builtin::BuiltinProtocols;
 pub use faultline_api::{
     assumptions, bugs, convergence, harness_properties, history, plan, property, protocol, testkit,
+    transactions,
 };
 pub use faultline_api::{
     BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo, Options, Property, Protocol,

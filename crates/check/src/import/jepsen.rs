@@ -99,6 +99,9 @@ fn add_event(history: &mut History, event: &Edn, at: Position) -> Result<(), His
 /// is a tuple unless it is a CAS's own `[from to]`.
 fn key_and_value(event: &Edn, f: Func) -> Result<(Option<String>, Val), String> {
     let raw = event.get("value").cloned().unwrap_or(Edn::Nil);
+    if f == Func::Txn {
+        return Ok((None, txn_val(&raw)?));
+    }
     if let Some(key) = event.get("key") {
         return Ok((Some(key_text(key)), to_val(&raw)?));
     }
@@ -125,6 +128,34 @@ fn key_text(key: &Edn) -> String {
         Edn::Int(i) => i.to_string(),
         other => other.to_string(),
     }
+}
+
+/// A `:txn` value: micro-operations `[:r k v]` / `[:w k v]` (or Knossos's `:read` and
+/// `:write`).
+fn txn_val(value: &Edn) -> Result<Val, String> {
+    let shape = || {
+        format!(
+            ":value: expected a transaction such as [[:r :x 1] [:w :y 2]], found {}",
+            value.shown()
+        )
+    };
+    let (Edn::Vector(items) | Edn::List(items)) = value else {
+        return Err(shape());
+    };
+    let mop = |item: &Edn| -> Result<Val, String> {
+        let (Edn::Vector(parts) | Edn::List(parts)) = item else {
+            return Err(shape());
+        };
+        let [Edn::Keyword(f), key, value] = parts.as_slice() else {
+            return Err(shape());
+        };
+        Val::mop(f, key_text(key), to_val(value)?).ok_or_else(shape)
+    };
+    items
+        .iter()
+        .map(mop)
+        .collect::<Result<Vec<_>, _>>()
+        .map(Val::List)
 }
 
 fn to_val(value: &Edn) -> Result<Val, String> {

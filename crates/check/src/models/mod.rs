@@ -1,10 +1,11 @@
-//! The built-in models: `register`, `cas-register`, `kv` (by key or as one whole map)
-//! and `mutex`, and [`ModelKind`] to pick one by name (and box it as a
-//! [`HistoryModel`]); [`validate`] says which operations of a history a model cannot
-//! perform.
+//! The built-in models: `register`, `cas-register`, `kv` (by key or as one whole map),
+//! `mutex` and `multi-register` (transactions over registers), and [`ModelKind`] to
+//! pick one by name (and box it as a [`HistoryModel`]); [`validate`] says which
+//! operations of a history a model cannot perform.
 
 pub mod cas_register;
 pub mod kv;
+pub mod multi_register;
 pub mod mutex;
 pub mod register;
 pub mod text;
@@ -14,6 +15,7 @@ use crate::history_model::HistoryModel;
 
 pub use cas_register::{CasFail, CasRegister};
 pub use kv::{Kv, KvWhole};
+pub use multi_register::MultiRegister;
 pub use mutex::Mutex;
 pub use register::Register;
 pub use text::Text;
@@ -28,6 +30,8 @@ pub enum ModelKind {
     /// Key-value, the whole map as one state (no partitioning).
     KvWhole,
     Mutex,
+    /// Registers read and written together by transactions (Knossos's).
+    MultiRegister,
 }
 
 impl ModelKind {
@@ -38,6 +42,7 @@ impl ModelKind {
             "cas-register" => ModelKind::CasRegister(CasFail::Knossos),
             "kv" => ModelKind::Kv,
             "mutex" => ModelKind::Mutex,
+            "multi-register" => ModelKind::MultiRegister,
             _ => return None,
         })
     }
@@ -50,6 +55,7 @@ impl ModelKind {
             ModelKind::Kv => "kv",
             ModelKind::KvWhole => "kv (whole map)",
             ModelKind::Mutex => "mutex",
+            ModelKind::MultiRegister => "multi-register",
         }
     }
 
@@ -62,6 +68,7 @@ impl ModelKind {
             ModelKind::Kv => Box::new(Kv),
             ModelKind::KvWhole => Box::new(KvWhole),
             ModelKind::Mutex => Box::new(Mutex),
+            ModelKind::MultiRegister => Box::new(MultiRegister),
         }
     }
 }

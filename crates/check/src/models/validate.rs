@@ -9,11 +9,12 @@ use crate::value::Val;
 
 impl ModelKind {
     /// Every built-in model, as `--model` names them.
-    pub const ALL: [ModelKind; 4] = [
+    pub const ALL: [ModelKind; 5] = [
         ModelKind::Register,
         ModelKind::CasRegister(crate::models::CasFail::Knossos),
         ModelKind::Kv,
         ModelKind::Mutex,
+        ModelKind::MultiRegister,
     ];
 
     /// The first operation (in invocation order) this model cannot perform, as an

@@ -417,6 +417,9 @@ pub struct ScriptEntry {
     pub client: u32,
     /// The operation (`get`, `put`, `append` for key-value protocols).
     pub f: String,
+    /// The key it works on; omitted for an operation without one (a transaction,
+    /// `"f": "txn"`, names its keys in its `value`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub key: String,
     /// What the operation writes, where it writes something.
     #[serde(default, skip_serializing_if = "Option::is_none")]

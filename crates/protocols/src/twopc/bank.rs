@@ -2,7 +2,8 @@
 //! over the participants, a transfer's changes per participant, and the text form of
 //! a transfer in client histories and scripts (`key: "a3->a7"`, `value: "5"`).
 
-use crate::twopc::messages::{AccountChange, Transfer};
+use crate::twopc::lists::txn_changes;
+use crate::twopc::messages::{AccountChange, Change, Request, Transfer};
 
 /// How the accounts are laid out: `accounts` of them over `participants` nodes
 /// (nodes `1..=participants`; node 0 is the coordinator).
@@ -29,16 +30,24 @@ impl Bank {
         i64::from(self.accounts) * self.initial_balance
     }
 
+    /// Each participant a request involves, with the changes it makes there, by node.
+    pub fn changes_of(&self, request: &Request) -> Vec<(u32, Vec<Change>)> {
+        match request {
+            Request::Transfer(transfer) => self.changes(transfer),
+            Request::Txn(ops) => txn_changes(self, ops),
+        }
+    }
+
     /// Each participant a transfer involves, with the changes it makes there.
-    pub fn changes(&self, transfer: &Transfer) -> Vec<(u32, Vec<AccountChange>)> {
-        let mut by_node: Vec<(u32, Vec<AccountChange>)> = Vec::new();
+    pub fn changes(&self, transfer: &Transfer) -> Vec<(u32, Vec<Change>)> {
+        let mut by_node: Vec<(u32, Vec<Change>)> = Vec::new();
         let moves = [
             (transfer.from, -transfer.amount),
             (transfer.to, transfer.amount),
         ];
         for (account, delta) in moves {
             let node = self.home_of(account);
-            let change = AccountChange { account, delta };
+            let change = Change::Account(AccountChange { account, delta });
             match by_node.iter_mut().find(|(n, _)| *n == node) {
                 Some((_, changes)) => changes.push(change),
                 None => by_node.push((node, vec![change])),
@@ -116,7 +125,11 @@ mod tests {
             amount: 9,
         });
         assert_eq!(together.len(), 1, "both accounts live on node 1");
-        let sum: i64 = together[0].1.iter().map(|c| c.delta).sum();
+        let delta = |c: &Change| match c {
+            Change::Account(c) => c.delta,
+            other => panic!("{other:?} is not a bank change"),
+        };
+        let sum: i64 = together[0].1.iter().map(delta).sum();
         assert_eq!(sum, 0);
     }
 }

@@ -2,6 +2,7 @@
 //! resolved once.
 
 use crate::bugs::{BugInfo, Bugs};
+use crate::harness_properties::ISOLATION;
 use crate::twopc::properties::{
     ABORT_WITHOUT_CAUSE, AGREEMENT, DECISION_DURABLE, NO_REVERSAL, PREPARED_DURABLE,
 };
@@ -33,6 +34,21 @@ pub const BUGS: &[BugInfo] = &[
         violates: &[NO_REVERSAL.name, AGREEMENT.name, ABORT_WITHOUT_CAUSE.name],
         scenario: "nemesis",
     },
+    BugInfo {
+        name: "twopc.release_read_locks_at_prepare",
+        mechanism: "a participant releases its read locks when it votes yes, before the \
+            decision: another transaction can then change what it read while it is still \
+            taking locks elsewhere (two-phase locking broken across participants)",
+        violates: &[ISOLATION.name],
+        scenario: "list_append",
+    },
+    BugInfo {
+        name: "twopc.read_uncommitted",
+        mechanism: "a read takes no lock and is served from the participant's uncommitted \
+            state: it sees the appends of attempts prepared there but not yet decided",
+        violates: &[ISOLATION.name],
+        scenario: "list_append",
+    },
 ];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,6 +57,8 @@ pub struct TwoPcBugs {
     pub decision_not_logged: bool,
     pub vote_before_prepare_logged: bool,
     pub late_decision_overwrites: bool,
+    pub release_read_locks_at_prepare: bool,
+    pub read_uncommitted: bool,
 }
 
 impl TwoPcBugs {
@@ -50,6 +68,8 @@ impl TwoPcBugs {
             || self.decision_not_logged
             || self.vote_before_prepare_logged
             || self.late_decision_overwrites
+            || self.release_read_locks_at_prepare
+            || self.read_uncommitted
     }
 }
 
@@ -60,6 +80,8 @@ impl From<&Bugs> for TwoPcBugs {
             decision_not_logged: bugs.is_on("twopc.decision_not_logged"),
             vote_before_prepare_logged: bugs.is_on("twopc.vote_before_prepare_logged"),
             late_decision_overwrites: bugs.is_on("twopc.late_decision_overwrites"),
+            release_read_locks_at_prepare: bugs.is_on("twopc.release_read_locks_at_prepare"),
+            read_uncommitted: bugs.is_on("twopc.read_uncommitted"),
         }
     }
 }

@@ -1,16 +1,21 @@
-//! A bank client: runs transfers one at a time through the coordinator.
+//! A client: runs transfers (or, with the list-append workload, transactions of
+//! appends and reads) one at a time through the coordinator.
 //!
 //! A transfer is one operation in the history (`f: "transfer"`, `key: "a3->a7"`,
-//! `value: "5"`). The client asks the coordinator to run it and repeats the request
+//! `value: "5"`); a transaction is `f: "txn"` with its micro-operations as the value
+//! (`lists`). The client asks the coordinator to run it and repeats the request
 //! until it hears how the attempt ended; an aborted attempt is retried as the next
 //! attempt of the same transaction, up to `attempts_max`. The operation completes
-//! `ok` when an attempt committed and `fail` when every attempt aborted.
+//! `ok` when an attempt committed (a transaction with what its reads saw) and `fail`
+//! when every attempt aborted.
 
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::plan::{Pacing, Plan};
+use crate::transactions::TXN;
 use crate::twopc::bank::transfer_key;
 use crate::twopc::config::TwoPcConfig;
-use crate::twopc::messages::{Attempt, Msg, Timer, Transfer, TxId};
+use crate::twopc::lists::{txn_text, unique_value, TxnShape};
+use crate::twopc::messages::{Attempt, KeyOp, Msg, Reads, Request, Timer, Transfer, TxId};
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::situations as s;
 use faultline_sim::context::TimerId;
@@ -28,22 +33,25 @@ const RETRY_NS: Nanos = 300 * MILLISECOND;
 pub struct BankClient {
     config: Rc<TwoPcConfig>,
     pacing: Pacing,
-    plan: Plan<Transfer>,
+    plan: Plan<Request>,
     process: u32,
     /// Transfers started so far (the next one's sequence number).
     started: u64,
-    in_flight: Option<(Attempt, Transfer)>,
+    /// Values appended by random transactions so far (each value is unique).
+    appended: u64,
+    in_flight: Option<(Attempt, Request)>,
     retry_timer: Option<TimerId>,
 }
 
 impl BankClient {
-    pub fn new(id: NodeId, config: Rc<TwoPcConfig>, pacing: Pacing, plan: Plan<Transfer>) -> Self {
+    pub fn new(id: NodeId, config: Rc<TwoPcConfig>, pacing: Pacing, plan: Plan<Request>) -> Self {
         BankClient {
             config,
             pacing,
             plan,
             process: id.0,
             started: 0,
+            appended: 0,
             in_flight: None,
             retry_timer: None,
         }
@@ -77,7 +85,12 @@ impl BankClient {
     }
 
     pub fn on_message(&mut self, ctx: Ctx, _from: NodeId, msg: Msg) {
-        let Msg::Outcome { attempt, committed } = msg else {
+        let Msg::Outcome {
+            attempt,
+            committed,
+            reads,
+        } = msg
+        else {
             unreachable!("a client got {msg:?}: only the coordinator's outcomes reach it");
         };
         let Some((current, transfer)) = self.in_flight.clone() else {
@@ -87,7 +100,7 @@ impl BankClient {
             return;
         }
         if committed {
-            self.complete(ctx, &transfer, ClientEventKind::Ok);
+            self.complete(ctx, &transfer, ClientEventKind::Ok, Some(&reads));
         } else if attempt.number < self.config.attempts_max {
             ctx.sometimes(s::CLIENT_RETRIED);
             let next = Attempt {
@@ -97,7 +110,7 @@ impl BankClient {
             self.in_flight = Some((next, transfer));
             self.send(ctx);
         } else {
-            self.complete(ctx, &transfer, ClientEventKind::Fail);
+            self.complete(ctx, &transfer, ClientEventKind::Fail, None);
         }
     }
 
@@ -113,12 +126,13 @@ impl BankClient {
 
     fn invoke(&mut self, ctx: Ctx) {
         debug_assert!(self.in_flight.is_none(), "one transfer at a time");
-        let transfer = match self.plan.scripted(self.started as usize) {
-            Some(transfer) => transfer.clone(),
-            None => self.random_transfer(ctx),
+        let transfer = match (self.plan.scripted(self.started as usize), self.config.txn) {
+            (Some(request), _) => request.clone(),
+            (None, Some(shape)) => Request::Txn(self.random_txn(ctx, shape)),
+            (None, None) => Request::Transfer(self.random_transfer(ctx)),
         };
         self.started += 1;
-        self.observe(ctx, ClientEventKind::Invoke, &transfer);
+        self.observe(ctx, ClientEventKind::Invoke, &transfer, None);
         let attempt = Attempt {
             tx: TxId {
                 client: self.process,
@@ -139,6 +153,23 @@ impl BankClient {
         Transfer { from, to, amount }
     }
 
+    /// 1 to `ops_max` appends and reads over random keys; each append's value unique.
+    fn random_txn(&mut self, ctx: Ctx, shape: TxnShape) -> Vec<KeyOp> {
+        let len = 1 + ctx.rng().below(u64::from(shape.ops_max.max(1)));
+        let mut ops = Vec::new();
+        for _ in 0..len {
+            let key = ctx.rng().below(u64::from(shape.keys.max(1))) as u32;
+            let append = if ctx.rng().chance(shape.read_ratio) {
+                None
+            } else {
+                self.appended += 1;
+                Some(unique_value(NodeId(self.process), self.appended))
+            };
+            ops.push(KeyOp { key, append });
+        }
+        ops
+    }
+
     fn send(&mut self, ctx: Ctx) {
         let Some((attempt, transfer)) = self.in_flight.clone() else {
             return;
@@ -147,22 +178,37 @@ impl BankClient {
         ctx.reset_timer(&mut self.retry_timer, RETRY_NS, Timer::Retry { attempt });
     }
 
-    fn complete(&mut self, ctx: Ctx, transfer: &Transfer, kind: ClientEventKind) {
+    fn complete(
+        &mut self,
+        ctx: Ctx,
+        request: &Request,
+        kind: ClientEventKind,
+        reads: Option<&Reads>,
+    ) {
         self.in_flight = None;
         if let Some(timer) = self.retry_timer.take() {
             ctx.cancel_timer(timer);
         }
-        self.observe(ctx, kind, transfer);
+        self.observe(ctx, kind, request, reads);
         self.schedule_next(ctx);
     }
 
-    fn observe(&self, ctx: Ctx, kind: ClientEventKind, transfer: &Transfer) {
+    /// Records an invocation or completion; a committed transaction's with `reads`.
+    fn observe(&self, ctx: Ctx, kind: ClientEventKind, request: &Request, reads: Option<&Reads>) {
+        let (f, key, value) = match request {
+            Request::Transfer(transfer) => (
+                "transfer",
+                Some(transfer_key(transfer)),
+                transfer.amount.to_string(),
+            ),
+            Request::Txn(ops) => (TXN, None, txn_text(ops, reads)),
+        };
         ctx.observe(ClientEvent {
             process: u64::from(self.process),
             kind,
-            f: "transfer",
-            key: Some(transfer_key(transfer)),
-            value: Some(transfer.amount.to_string()),
+            f,
+            key,
+            value: Some(value),
         });
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::twopc::bank::Bank;
 use crate::twopc::bugs::TwoPcBugs;
+use crate::twopc::lists::TxnShape;
 use faultline_sim::Nanos;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,5 +22,7 @@ pub struct TwoPcConfig {
     pub attempts_max: u32,
     /// Largest amount a random transfer moves.
     pub amount_max: i64,
+    /// The list-append workload's transactions; `None`: the clients make transfers.
+    pub txn: Option<TxnShape>,
     pub bugs: TwoPcBugs,
 }

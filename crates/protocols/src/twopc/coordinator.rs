@@ -9,7 +9,8 @@
 //! attempt the coordinator never began is told "abort".
 
 use crate::twopc::config::TwoPcConfig;
-use crate::twopc::messages::{AccountChange, Attempt, Msg, Record, Timer, Transfer};
+use crate::twopc::lists;
+use crate::twopc::messages::{Attempt, Change, Msg, Reads, Record, Request, Timer};
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::situations as s;
 use faultline_sim::actor::Role;
@@ -24,13 +25,17 @@ type Ctx<'a, 'b> = &'a mut Context<'b, TwoPcNode>;
 #[derive(Clone, Debug)]
 pub struct AttemptState {
     /// Each participant involved, with its changes.
-    pub participants: Vec<(u32, Vec<AccountChange>)>,
+    pub participants: Vec<(u32, Vec<Change>)>,
     /// The votes received. A vote arriving after the decision is answered with it,
     /// not recorded, so these are what the coordinator knew when it decided (the
     /// `abort_without_cause` check reads them).
     pub votes: BTreeMap<u32, bool>,
     pub decision: Option<bool>,
     pub acked: BTreeSet<u32>,
+    /// What each yes voter's reads saw (list-append), and, once committed, all of it
+    /// in the transaction's order: what the client is told.
+    pub vote_reads: BTreeMap<u32, Reads>,
+    pub reads: Reads,
 }
 
 /// A decision as the coordinator made (or recovered) it, for the checkers.
@@ -102,10 +107,15 @@ impl Coordinator {
                     self.attempts.insert(attempt, state);
                     self.undecided.insert(attempt);
                 }
-                Record::Decided { attempt, commit } => {
+                Record::Decided {
+                    attempt,
+                    commit,
+                    reads,
+                } => {
                     ctx.sometimes(s::COORDINATOR_RECOVERED_DECISION);
                     if let Some(state) = self.attempts.get_mut(&attempt) {
                         state.decision = Some(commit);
+                        state.reads = reads;
                     }
                     // Acknowledgements were not kept: every participant hears again.
                     self.undecided.remove(&attempt);
@@ -124,19 +134,25 @@ impl Coordinator {
         }
     }
 
-    fn fresh_state(&self, transfer: &Transfer) -> AttemptState {
+    fn fresh_state(&self, request: &Request) -> AttemptState {
         AttemptState {
-            participants: self.config.bank.changes(transfer),
+            participants: self.config.bank.changes_of(request),
             votes: BTreeMap::new(),
             decision: None,
             acked: BTreeSet::new(),
+            vote_reads: BTreeMap::new(),
+            reads: Reads::default(),
         }
     }
 
     pub fn on_message(&mut self, ctx: Ctx, from: NodeId, msg: Msg) {
         match msg {
             Msg::Begin { attempt, transfer } => self.on_begin(ctx, attempt, transfer),
-            Msg::Vote { attempt, yes } => self.on_vote(ctx, from.0, attempt, yes),
+            Msg::Vote {
+                attempt,
+                yes,
+                reads,
+            } => self.on_vote(ctx, from.0, attempt, (yes, reads)),
             Msg::Ack { attempt } => self.on_ack(from.0, attempt),
             Msg::Query { attempt } => self.on_query(ctx, from, attempt),
             other @ (Msg::Outcome { .. } | Msg::Prepare { .. } | Msg::Decision { .. }) => {
@@ -145,11 +161,12 @@ impl Coordinator {
         }
     }
 
-    fn on_begin(&mut self, ctx: Ctx, attempt: Attempt, transfer: Transfer) {
+    fn on_begin(&mut self, ctx: Ctx, attempt: Attempt, transfer: Request) {
         if let Some(state) = self.attempts.get(&attempt) {
             if let Some(commit) = state.decision {
                 ctx.sometimes(s::RETRIED_BEGIN_ANSWERED);
-                reply(ctx, attempt, commit); // a retry of an attempt already decided
+                // A retry of an attempt already decided.
+                reply(ctx, attempt, commit, state.reads.clone());
             }
             return; // in progress: it will be answered when decided
         }
@@ -180,7 +197,7 @@ impl Coordinator {
         ctx.set_timer(self.config.vote_timeout_ns, Timer::VoteTimeout { attempt });
     }
 
-    fn on_vote(&mut self, ctx: Ctx, from: u32, attempt: Attempt, yes: bool) {
+    fn on_vote(&mut self, ctx: Ctx, from: u32, attempt: Attempt, (yes, reads): (bool, Reads)) {
         let Some(state) = self.attempts.get_mut(&attempt) else {
             return;
         };
@@ -191,7 +208,9 @@ impl Coordinator {
             return;
         }
         state.votes.insert(from, yes);
-        if !yes {
+        if yes {
+            state.vote_reads.insert(from, reads);
+        } else {
             self.decide(ctx, attempt, false);
             return;
         }
@@ -257,11 +276,19 @@ impl Coordinator {
             "commit only with every vote yes"
         );
         state.decision = Some(commit);
+        if commit {
+            state.reads = lists::merge(state.vote_reads.values());
+        }
+        let reads = state.reads.clone();
         self.undecided.remove(&attempt);
         self.unacked.insert(attempt);
         let participants: Vec<u32> = state.participants.iter().map(|(n, _)| *n).collect();
         let record = ctx.disk().records().len();
-        ctx.disk().append(Record::Decided { attempt, commit });
+        ctx.disk().append(Record::Decided {
+            attempt,
+            commit,
+            reads: reads.clone(),
+        });
         if self.config.bugs.decision_not_logged {
             self.flush_later(ctx);
         } else {
@@ -277,7 +304,7 @@ impl Coordinator {
             ctx.send(NodeId(node), Msg::Decision { attempt, commit });
             ctx.crash_point(crate::twopc::crash_points::BETWEEN_DECISION_SENDS);
         }
-        reply(ctx, attempt, commit);
+        reply(ctx, attempt, commit, reads);
     }
 
     fn flush_later(&mut self, ctx: Ctx) {
@@ -329,8 +356,13 @@ impl Coordinator {
     }
 }
 
-/// Tells the client how its attempt ended.
-fn reply(ctx: Ctx, attempt: Attempt, committed: bool) {
+/// Tells the client how its attempt ended (and, committed, what its reads saw).
+fn reply(ctx: Ctx, attempt: Attempt, committed: bool, reads: Reads) {
     let client = NodeId(attempt.tx.client);
-    ctx.send(client, Msg::Outcome { attempt, committed });
+    let outcome = Msg::Outcome {
+        attempt,
+        committed,
+        reads,
+    };
+    ctx.send(client, outcome);
 }

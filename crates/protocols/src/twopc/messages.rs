@@ -1,8 +1,14 @@
-//! Transaction ids, the bank's operations, and the messages, timers and disk records
-//! of two-phase commit.
+//! Transaction ids, the operations (bank transfers, or list-append transactions), and
+//! the messages, timers and disk records of two-phase commit.
+//!
+//! The list-append workload added what its transactions need (a request's micro-
+//! operations, the changes they make per participant, what reads saw) in types whose
+//! hash and JSON are, for a bank transfer, exactly those of the fields they replaced:
+//! the bank's runs keep their trace hashes.
 
 use serde::Serialize;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// A client's transaction: the client's node id and its sequence number. A transfer
 /// the coordinator aborted is retried under the same id with the next `attempt`.
@@ -46,23 +52,122 @@ pub struct AccountChange {
     pub delta: i64,
 }
 
+/// One micro-operation of a list-append transaction: append `append` to the list
+/// under `key`, or (`None`) read the list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct KeyOp {
+    pub key: u32,
+    pub append: Option<u64>,
+}
+
+/// What a client asks the coordinator to run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Request {
+    Transfer(Transfer),
+    /// The list-append workload: micro-operations in order.
+    Txn(Vec<KeyOp>),
+}
+
+/// A transfer hashes as the bare `Transfer` it replaced.
+impl Hash for Request {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Request::Transfer(transfer) => transfer.hash(state),
+            Request::Txn(ops) => {
+                state.write_u8(u8::MAX);
+                ops.hash(state);
+            }
+        }
+    }
+}
+
+/// What a participant does for an attempt: change an account's balance (bank), or
+/// append to a key's list or read it (list-append; `index` is the read's place in
+/// its transaction, so the client can put what it saw back in order).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Change {
+    Account(AccountChange),
+    Append { key: u32, value: u64 },
+    Read { index: u32, key: u32 },
+}
+
+/// An account change hashes as the bare `AccountChange` it replaced.
+impl Hash for Change {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Change::Account(change) => change.hash(state),
+            Change::Append { key, value } => (u8::MAX, key, value).hash(state),
+            Change::Read { index, key } => (u8::MAX - 1, index, key).hash(state),
+        }
+    }
+}
+
+impl Change {
+    /// The account or key it works on: what it locks.
+    pub fn key(&self) -> u32 {
+        match self {
+            Change::Account(c) => c.account,
+            Change::Append { key, .. } | Change::Read { key, .. } => *key,
+        }
+    }
+
+    /// Whether it needs the key to itself (a write lock); a read shares it.
+    pub fn writes(&self) -> bool {
+        !matches!(self, Change::Read { .. })
+    }
+}
+
+/// What a transaction's reads saw: (the read's index in its transaction, the list).
+/// Empty for a bank transfer, and then it hashes as nothing: messages that carry it
+/// hash as they did before it existed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Reads(pub Vec<(u32, Vec<u64>)>);
+
+impl Hash for Reads {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        if !self.0.is_empty() {
+            self.0.hash(state);
+        }
+    }
+}
+
+impl Reads {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Msg {
     /// Client → coordinator: run this transfer (sent again on a timeout).
     Begin {
         attempt: Attempt,
-        transfer: Transfer,
+        /// What to run: a transfer, or a list-append transaction.
+        transfer: Request,
     },
-    /// Coordinator → client: how the attempt ended.
-    Outcome { attempt: Attempt, committed: bool },
+    /// Coordinator → client: how the attempt ended (and, committed, what the
+    /// transaction's reads saw).
+    Outcome {
+        attempt: Attempt,
+        committed: bool,
+        #[serde(skip_serializing_if = "Reads::is_empty")]
+        reads: Reads,
+    },
     /// Coordinator → participant: phase one, with that participant's changes.
     Prepare {
         attempt: Attempt,
-        changes: Vec<AccountChange>,
+        changes: Vec<Change>,
     },
-    /// Participant → coordinator: its vote.
-    Vote { attempt: Attempt, yes: bool },
+    /// Participant → coordinator: its vote (a yes with what its reads saw).
+    Vote {
+        attempt: Attempt,
+        yes: bool,
+        #[serde(skip_serializing_if = "Reads::is_empty")]
+        reads: Reads,
+    },
     /// Coordinator → participant: phase two.
     Decision { attempt: Attempt, commit: bool },
     /// Participant → coordinator: the decision is recorded.
@@ -94,16 +199,20 @@ pub enum Timer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
     /// Coordinator, before any PREPARE is sent: the attempt and who takes part.
-    Begun {
+    Begun { attempt: Attempt, transfer: Request },
+    /// Coordinator: the decision, forced to disk before it is sent (with what the
+    /// reads saw, so a retried request is answered in full after a restart).
+    Decided {
         attempt: Attempt,
-        transfer: Transfer,
+        commit: bool,
+        reads: Reads,
     },
-    /// Coordinator: the decision, forced to disk before it is sent.
-    Decided { attempt: Attempt, commit: bool },
-    /// Participant, before it votes yes: the changes it promises to make.
+    /// Participant, before it votes yes: the changes it promises to make, and what
+    /// its reads saw (a duplicate PREPARE is answered with the same).
     Prepared {
         attempt: Attempt,
-        changes: Vec<AccountChange>,
+        changes: Vec<Change>,
+        reads: Reads,
     },
     /// Participant: the decision it applied (or a unilateral abort before voting yes).
     Outcome { attempt: Attempt, commit: bool },

@@ -18,8 +18,13 @@
 //! abort without a cause, PREPARED and decisions durable before they are acted on,
 //! every attempt decided once the faults heal, money conserved.
 //!
+//! With the option `"workload": "list_append"` the clients run transactions of
+//! appends and reads over keys spread the same way (`lists`), and the harness
+//! checks their history strict serializable (`TwoPc::isolation`).
+//!
 //! Where to look: `coordinator`, `participant`, `client`, `bank` (accounts and
-//! transfers), `messages`, `bugs`, `node` (the roles as one actor type).
+//! transfers), `lists` (the list-append workload), `messages`, `bugs`, `node` (the
+//! roles as one actor type).
 
 pub mod bank;
 pub mod bugs;
@@ -28,6 +33,7 @@ pub mod config;
 pub mod coordinator;
 pub mod crash_points;
 pub mod invariants;
+pub mod lists;
 pub mod messages;
 pub mod node;
 pub mod options;
@@ -42,6 +48,7 @@ use crate::property::Property;
 use crate::protocol::{
     Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
+use crate::transactions::{Consistency, Isolation, TxnModel, TXN};
 use bank::{parse_transfer, Bank};
 use bugs::{TwoPcBugs, BUGS};
 use client::BankClient;
@@ -49,9 +56,10 @@ use config::TwoPcConfig;
 use coordinator::Coordinator;
 use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::TwoPcChecker;
-use messages::Transfer;
+use lists::{parse_txn_ops, TxnShape};
+use messages::{Request, Transfer};
 use node::TwoPcNode;
-pub use options::TwoPcOptions;
+pub use options::{TwoPcOptions, TwoPcWorkload};
 use participant::Participant;
 use std::rc::Rc;
 
@@ -66,24 +74,46 @@ impl Protocol for TwoPc {
     type Node = TwoPcNode;
     type Options = TwoPcOptions;
     const NAME: &'static str = "twopc";
-    const SUMMARY: &'static str =
-        "two-phase commit of bank transfers across participants (presumed abort)";
+    const SUMMARY: &'static str = "two-phase commit of bank transfers (or list-append \
+        transactions, checked strict serializable) across participants (presumed abort)";
     const HISTORY_MODEL: Option<&'static str> = None;
     const HAS_CLIENTS: bool = true;
     const TAKES_SCRIPT: bool = true;
 
     fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
+        let mut appended = std::collections::BTreeMap::new();
         for (entry, op) in script.iter().enumerate() {
             let problem = |field, message| ScriptProblem {
                 entry,
                 field,
                 message,
             };
-            if op.f != "transfer" {
-                let message = format!("unknown operation `{}`; expected transfer", op.f);
-                return Err(problem("f", message));
+            match op.f.as_str() {
+                "transfer" => {
+                    parse_transfer(&op.key, op.value.as_deref()).map_err(|m| problem("key", m))?;
+                }
+                TXN => {
+                    if !op.key.is_empty() {
+                        let message = "a transaction names its keys in its value; remove key";
+                        return Err(problem("key", message.into()));
+                    }
+                    let ops =
+                        parse_txn_ops(op.value.as_deref()).map_err(|m| problem("value", m))?;
+                    for value in ops.iter().filter_map(|o| o.append) {
+                        if let Some(first) = appended.insert(value, entry) {
+                            let message = format!(
+                                "appends {value}, which workload.script[{first}] appends too; \
+                                    expected values unique to each append"
+                            );
+                            return Err(problem("value", message));
+                        }
+                    }
+                }
+                other => {
+                    let message = format!("unknown operation `{other}`; expected transfer or txn");
+                    return Err(problem("f", message));
+                }
             }
-            parse_transfer(&op.key, op.value.as_deref()).map_err(|m| problem("key", m))?;
         }
         Ok(())
     }
@@ -118,6 +148,12 @@ impl Protocol for TwoPc {
             initial_balance: options.initial_balance.min(1 << 40) as i64,
         };
         check_accounts_named(&setup.workload, &bank)?;
+        let txn = (options.workload == TwoPcWorkload::ListAppend).then(|| TxnShape {
+            keys: setup.workload.keys.clamp(1, 1 << 20) as u32,
+            ops_max: options.txn_ops_max.clamp(1, 100) as u32,
+            read_ratio: setup.workload.read_ratio,
+        });
+        check_script_fits(&setup.workload, txn.is_some())?;
         let config = TwoPcConfig {
             bank,
             vote_timeout_ns: options.vote_timeout_ms.max(1).saturating_mul(MILLISECOND),
@@ -126,6 +162,7 @@ impl Protocol for TwoPc {
             group_commit_ns: 20 * MILLISECOND,
             attempts_max: options.attempts_max.clamp(1, 100) as u32,
             amount_max: options.amount_max.clamp(1, 1 << 40) as i64,
+            txn,
             bugs: TwoPcBugs::from(&setup.bugs),
         };
         Ok(TwoPc {
@@ -149,6 +186,17 @@ impl Protocol for TwoPc {
         &["leader"]
     }
 
+    /// With the list-append workload: strict serializable. Every lock is held until
+    /// the decision (strict two-phase locking across the participants), so a
+    /// transaction holds all it locked when it is decided, and one invoked after
+    /// another completed is decided after it (`lists` says more).
+    fn isolation(&self) -> Option<Isolation> {
+        self.config.txn.map(|_| Isolation {
+            model: TxnModel::ListAppend,
+            consistency: Consistency::StrictSerializable,
+        })
+    }
+
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> TwoPcNode> {
         let config = self.config.clone();
         let servers = config.bank.participants + 1;
@@ -160,7 +208,7 @@ impl Protocol for TwoPc {
                 TwoPcNode::Participant(Box::new(Participant::new(n, config.clone())))
             }
             n => {
-                let plan = Plan::for_client(&workload, (n - servers) as usize, scripted_transfer);
+                let plan = Plan::for_client(&workload, (n - servers) as usize, scripted_request);
                 TwoPcNode::Client(Box::new(BankClient::new(id, config.clone(), pacing, plan)))
             }
         })
@@ -186,14 +234,37 @@ impl Protocol for TwoPc {
     }
 }
 
+/// The transfer or transaction a checked script entry names.
+fn scripted_request(op: &ScriptedOp) -> Request {
+    match op.f.as_str() {
+        TXN => Request::Txn(parse_txn_ops(op.value.as_deref()).expect("checked by check_script")),
+        _ => Request::Transfer(scripted_transfer(op)),
+    }
+}
+
 /// The transfer a checked script entry names.
 fn scripted_transfer(op: &ScriptedOp) -> Transfer {
     parse_transfer(&op.key, op.value.as_deref()).expect("checked by check_script")
 }
 
+/// A script runs the workload's kind of operation: transfers for the bank,
+/// transactions for list-append.
+fn check_script_fits(workload: &Workload, list_append: bool) -> Result<(), SetupError> {
+    let expected = if list_append { TXN } else { "transfer" };
+    match workload.script.iter().position(|op| op.f != expected) {
+        Some(entry) => Err(SetupError::Invalid(format!(
+            "workload.script[{entry}] is a `{}` but the option workload is {}; expected `{expected}`",
+            workload.script[entry].f,
+            if list_append { "list_append" } else { "bank" },
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// A script may only name accounts the bank has.
 fn check_accounts_named(workload: &Workload, bank: &Bank) -> Result<(), SetupError> {
-    let named = workload.script.iter().map(scripted_transfer);
+    let transfers = workload.script.iter().filter(|op| op.f == "transfer");
+    let named = transfers.map(scripted_transfer);
     match named
         .flat_map(|t| [t.from, t.to])
         .find(|&a| a >= bank.accounts)

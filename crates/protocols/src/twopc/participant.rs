@@ -12,7 +12,8 @@
 //! its disk and re-locks the accounts of attempts still prepared.
 
 use crate::twopc::config::TwoPcConfig;
-use crate::twopc::messages::{AccountChange, Attempt, Msg, Record, Timer, TxId};
+use crate::twopc::lists::{self, Lists};
+use crate::twopc::messages::{Attempt, Change, Msg, Reads, Record, Timer, TxId};
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::situations as s;
 use faultline_sim::context::TimerId;
@@ -36,7 +37,9 @@ pub enum Status {
 pub struct TxState {
     pub attempt: u32,
     pub status: Status,
-    pub changes: Vec<AccountChange>,
+    pub changes: Vec<Change>,
+    /// What its reads saw at PREPARE (list-append), sent with every yes vote.
+    pub reads: Reads,
 }
 
 /// A vote as cast, for the checkers.
@@ -52,8 +55,12 @@ pub struct VoteEntry {
 pub struct Participant {
     config: Rc<TwoPcConfig>,
     pub balances: BTreeMap<u32, i64>,
-    /// Account → the prepared attempt that holds it.
+    /// Account (or key) → the prepared attempt that holds it to itself.
     pub locks: BTreeMap<u32, Attempt>,
+    /// List-append: key → the prepared attempts that read it (a shared lock).
+    pub read_locks: BTreeMap<u32, BTreeSet<Attempt>>,
+    /// List-append: the committed lists of the keys it holds.
+    pub lists: Lists,
     pub txs: BTreeMap<TxId, TxState>,
     /// The transactions of `txs` whose latest attempt is prepared: kept in step with
     /// it, so finding the undecided ones (every event, for liveness) is cheap.
@@ -77,6 +84,8 @@ impl Participant {
             config,
             balances,
             locks: BTreeMap::new(),
+            read_locks: BTreeMap::new(),
+            lists: Lists::new(),
             txs: BTreeMap::new(),
             prepared: BTreeSet::new(),
             outcome_log: Vec::new(),
@@ -95,9 +104,13 @@ impl Participant {
     fn recover(&mut self, ctx: Ctx) {
         for record in ctx.disk().records().to_vec() {
             match record {
-                Record::Prepared { attempt, changes } => {
+                Record::Prepared {
+                    attempt,
+                    changes,
+                    reads,
+                } => {
                     ctx.sometimes(s::PARTICIPANT_RECOVERED_PREPARED);
-                    self.hold(attempt, changes)
+                    self.hold(attempt, changes, reads)
                 }
                 Record::Outcome { attempt, commit } => {
                     self.settle(attempt, commit);
@@ -124,15 +137,27 @@ impl Participant {
         }
     }
 
-    fn on_prepare(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<AccountChange>) {
+    fn on_prepare(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<Change>) {
         if let Some(state) = self.txs.get(&attempt.tx) {
             if state.attempt > attempt.number {
                 return; // a late PREPARE of an attempt already superseded
             }
             if state.attempt == attempt.number {
                 let yes = state.status != Status::Aborted;
+                let reads = if yes {
+                    state.reads.clone()
+                } else {
+                    Reads::default()
+                };
                 ctx.sometimes(s::DUPLICATE_PREPARE);
-                ctx.send(COORDINATOR, Msg::Vote { attempt, yes });
+                ctx.send(
+                    COORDINATOR,
+                    Msg::Vote {
+                        attempt,
+                        yes,
+                        reads,
+                    },
+                );
                 return; // a duplicate: vote again, as before
             }
             if state.status == Status::Prepared {
@@ -160,40 +185,80 @@ impl Participant {
                 Msg::Vote {
                     attempt,
                     yes: false,
+                    reads: Reads::default(),
                 },
             );
         }
     }
 
-    /// No account is locked by another attempt and no balance would go negative.
-    fn can_apply(&self, attempt: Attempt, changes: &[AccountChange]) -> bool {
+    /// No account or key is locked against it by another attempt (a write needs it
+    /// to itself, a read shares it with other reads) and no balance would go
+    /// negative. A dirty read (`read_uncommitted`) ignores locks.
+    fn can_apply(&self, attempt: Attempt, changes: &[Change]) -> bool {
         changes.iter().all(|c| {
-            let free = self.locks.get(&c.account).is_none_or(|a| *a == attempt);
-            let balance = self.balances.get(&c.account).copied().unwrap_or(0);
-            free && balance + c.delta >= 0
+            let key = c.key();
+            let unwritten = self.locks.get(&key).is_none_or(|a| *a == attempt);
+            match c {
+                Change::Account(c) => {
+                    let balance = self.balances.get(&c.account).copied().unwrap_or(0);
+                    unwritten && balance + c.delta >= 0
+                }
+                Change::Append { .. } => {
+                    let readers = self.read_locks.get(&key).into_iter().flatten();
+                    unwritten && readers.into_iter().all(|a| *a == attempt)
+                }
+                Change::Read { .. } => unwritten || self.config.bugs.read_uncommitted,
+            }
+        })
+    }
+
+    /// What `changes`' reads see now: the committed lists (with `read_uncommitted`,
+    /// also the appends of attempts prepared here and not yet decided).
+    fn read(&self, changes: &[Change]) -> Reads {
+        let dirty = self.config.bugs.read_uncommitted;
+        lists::read_all(changes, |key| {
+            let mut list = self.lists.get(&key).cloned().unwrap_or_default();
+            let writer = self.locks.get(&key).filter(|_| dirty);
+            if let Some(pending) = writer.and_then(|w| self.txs.get(&w.tx)) {
+                list.extend(pending.changes.iter().filter_map(|c| match c {
+                    Change::Append { key: k, value } if *k == key => Some(*value),
+                    _ => None,
+                }));
+            }
+            list
         })
     }
 
     /// Forces `Prepared` to disk (unless `vote_before_prepare_logged`), locks, votes.
-    fn vote_yes(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<AccountChange>) {
+    fn vote_yes(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<Change>) {
+        let reads = self.read(&changes);
         let record = ctx.disk().records().len();
         ctx.disk().append(Record::Prepared {
             attempt,
             changes: changes.clone(),
+            reads: reads.clone(),
         });
         if self.config.bugs.vote_before_prepare_logged {
             self.flush_later(ctx);
         } else {
             ctx.disk().fsync();
         }
-        self.hold(attempt, changes);
+        self.hold(attempt, changes, reads.clone());
+        if self.config.bugs.release_read_locks_at_prepare {
+            self.release_read_locks(attempt);
+        }
         self.vote_log.push(VoteEntry {
             attempt,
             yes: true,
             record,
         });
         ctx.crash_point(crate::twopc::crash_points::AFTER_PREPARE_LOGGED_BEFORE_VOTE);
-        ctx.send(COORDINATOR, Msg::Vote { attempt, yes: true });
+        let vote = Msg::Vote {
+            attempt,
+            yes: true,
+            reads,
+        };
+        ctx.send(COORDINATOR, vote);
         if self.config.bugs.participant_timeout_abort {
             let patience_ns = self.config.decision_patience_ns;
             ctx.set_timer(patience_ns, Timer::DecisionOverdue { attempt });
@@ -248,17 +313,15 @@ impl Participant {
     /// Brings the attempt to `commit`'s outcome in memory: applies its changes (or
     /// takes them back, which only the overwrite bug asks for) and releases its locks.
     fn settle(&mut self, attempt: Attempt, commit: bool) {
-        let state = self.txs.entry(attempt.tx).or_insert(TxState {
+        let unprepared = TxState {
             attempt: attempt.number,
             status: Status::Aborted,
             changes: Vec::new(),
-        });
+            reads: Reads::default(),
+        };
+        let state = self.txs.entry(attempt.tx).or_insert(unprepared.clone());
         if state.attempt != attempt.number {
-            *state = TxState {
-                attempt: attempt.number,
-                status: Status::Aborted,
-                changes: Vec::new(),
-            };
+            *state = unprepared;
         }
         let sign = match (state.status, commit) {
             (Status::Prepared | Status::Aborted, true) => 1,
@@ -272,25 +335,58 @@ impl Participant {
         };
         let changes = state.changes.clone();
         for change in changes {
-            *self.balances.entry(change.account).or_insert(0) += sign * change.delta;
+            self.apply(&change, sign);
         }
         self.locks.retain(|_, holder| *holder != attempt);
+        self.release_read_locks(attempt);
         self.prepared.remove(&attempt.tx);
     }
 
-    /// The attempt is prepared here: its accounts locked, its changes kept until the
-    /// decision.
-    fn hold(&mut self, attempt: Attempt, changes: Vec<AccountChange>) {
+    /// Makes a change (`sign` 1), takes it back (-1, only the overwrite bug asks), or
+    /// neither (0).
+    fn apply(&mut self, change: &Change, sign: i64) {
+        match change {
+            Change::Account(c) => *self.balances.entry(c.account).or_insert(0) += sign * c.delta,
+            Change::Append { key, value } => {
+                let list = self.lists.entry(*key).or_default();
+                match sign {
+                    1 => list.push(*value),
+                    -1 => list.retain(|v| v != value),
+                    _ => {}
+                }
+            }
+            Change::Read { .. } => {}
+        }
+    }
+
+    /// The attempt is prepared here: the accounts and keys it writes locked to it,
+    /// those it reads shared (unless its reads are dirty, `read_uncommitted`), its
+    /// changes and what its reads saw kept until the decision.
+    fn hold(&mut self, attempt: Attempt, changes: Vec<Change>, reads: Reads) {
         for change in &changes {
-            self.locks.insert(change.account, attempt);
+            if change.writes() {
+                self.locks.insert(change.key(), attempt);
+            } else if !self.config.bugs.read_uncommitted {
+                let readers = self.read_locks.entry(change.key()).or_default();
+                readers.insert(attempt);
+            }
         }
         let state = TxState {
             attempt: attempt.number,
             status: Status::Prepared,
             changes,
+            reads,
         };
         self.txs.insert(attempt.tx, state);
         self.prepared.insert(attempt.tx);
+    }
+
+    /// Gives up the attempt's shared locks.
+    fn release_read_locks(&mut self, attempt: Attempt) {
+        self.read_locks.retain(|_, readers| {
+            readers.remove(&attempt);
+            !readers.is_empty()
+        });
     }
 
     pub fn on_timer(&mut self, ctx: Ctx, timer: Timer) {

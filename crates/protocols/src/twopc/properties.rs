@@ -35,8 +35,8 @@ pub const DECISION_DURABLE: Property = Property::new(
 );
 pub const LOCKS_HELD_BY_PREPARED: Property = Property::new(
     "locks_held_by_prepared",
-    "a participant's account locks are held exactly by its prepared attempts, each \
-     released when its attempt resolves",
+    "a participant's write locks (on accounts, or keys appended to) are held exactly by its \
+     prepared attempts, each released when its attempt resolves",
 );
 pub const MONEY_CONSERVED: Property = Property::new(
     "money_conserved",
