@@ -1,8 +1,8 @@
 //! The properties the harness itself judges every run by, whatever the protocol:
 //! the client history against its model, its transactions against the promised
 //! consistency, liveness, availability (when a scenario asks) and convergence after
-//! the faults heal, and a run that panics or never settles. A protocol's named bugs may name these beside its own declared
-//! properties ([`crate::Protocol::properties`]).
+//! the faults heal, and a run that panics or never settles. A protocol's named bugs
+//! may name these beside its own declared properties ([`crate::Protocol::properties`]).
 
 use crate::property::Property;
 

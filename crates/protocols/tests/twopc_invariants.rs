@@ -4,7 +4,7 @@
 
 use faultline_protocols::testkit::{random_workload, TestRun};
 use faultline_protocols::twopc::coordinator::{AttemptState, DecisionEntry};
-use faultline_protocols::twopc::messages::{AccountChange, Attempt, TxId};
+use faultline_protocols::twopc::messages::{AccountChange, Attempt, Change, Reads, TxId};
 use faultline_protocols::twopc::node::TwoPcNode;
 use faultline_protocols::twopc::participant::{Status, TxState, VoteEntry};
 use faultline_protocols::twopc::TwoPc;
@@ -104,10 +104,10 @@ fn a_changed_outcome_is_a_reversal() {
 fn begin_fake(run: &mut Run, attempt: Attempt, votes: &[(u32, bool)]) {
     run.corrupt(0, |n| {
         let coordinator = as_coordinator(n);
-        let changes = vec![AccountChange {
+        let changes = vec![Change::Account(AccountChange {
             account: 0,
             delta: 0,
-        }];
+        })];
         coordinator.attempts.insert(
             attempt,
             AttemptState {
@@ -115,6 +115,8 @@ fn begin_fake(run: &mut Run, attempt: Attempt, votes: &[(u32, bool)]) {
                 votes: votes.iter().copied().collect(),
                 decision: None,
                 acked: BTreeSet::new(),
+                vote_reads: Default::default(),
+                reads: Reads::default(),
             },
         );
         coordinator.begun_log.push(attempt);
@@ -214,6 +216,7 @@ fn a_participant_still_prepared_at_the_end_is_caught() {
             attempt: 1,
             status: Status::Prepared,
             changes: Vec::new(),
+            reads: Reads::default(),
         };
         as_participant(n).txs.insert(fake_attempt().tx, state);
     });
@@ -252,7 +255,8 @@ fn a_prepared_attempt_that_does_not_lock_its_accounts_is_caught() {
         let state = TxState {
             attempt: attempt.number,
             status: Status::Prepared,
-            changes: vec![AccountChange { account, delta: -1 }],
+            changes: vec![Change::Account(AccountChange { account, delta: -1 })],
+            reads: Reads::default(),
         };
         p.txs.insert(attempt.tx, state);
         p.prepared.insert(attempt.tx);

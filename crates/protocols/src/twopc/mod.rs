@@ -253,7 +253,8 @@ fn check_script_fits(workload: &Workload, list_append: bool) -> Result<(), Setup
     let expected = if list_append { TXN } else { "transfer" };
     match workload.script.iter().position(|op| op.f != expected) {
         Some(entry) => Err(SetupError::Invalid(format!(
-            "workload.script[{entry}] is a `{}` but the option workload is {}; expected `{expected}`",
+            "workload.script[{entry}] is a `{}` but the option workload is {}; expected \
+                `{expected}`",
             workload.script[entry].f,
             if list_append { "list_append" } else { "bank" },
         ))),
