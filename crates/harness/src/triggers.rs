@@ -75,19 +75,12 @@ impl TriggerSpec {
     }
 }
 
-/// How long a triggered fault lasts.
-#[derive(Clone, Copy, Debug)]
-enum Window {
-    /// As the scenario says.
-    Fixed(Option<Nanos>),
-    /// Drawn from a tenth of this up to it (leader churn's crashes).
-    DrawnUpTo(Nanos),
-}
-
 /// One trigger at work in one run.
 pub struct RoleTrigger {
     spec: TriggerSpec,
-    window: Window,
+    /// Leader churn's crashes last a window drawn from a tenth of this up to it;
+    /// `None`: the spec's `for_ns`.
+    for_ns_drawn_max: Option<Nanos>,
     until_ns: Nanos,
     rng: SimRng,
     last_rank: Option<u64>,
@@ -110,7 +103,7 @@ impl RoleTrigger {
         };
         Some(RoleTrigger {
             spec,
-            window: Window::DrawnUpTo(config.crash_for_ns_max.max(1)),
+            for_ns_drawn_max: Some(config.crash_for_ns_max.max(1)),
             until_ns: fault_period_ns,
             rng: SimRng::new(seed, Stream::Trigger),
             last_rank: None,
@@ -120,7 +113,7 @@ impl RoleTrigger {
     /// The scenario's `index`th trigger for this run.
     pub fn of_scenario(spec: &TriggerSpec, index: u32, seed: u64, fault_period_ns: Nanos) -> Self {
         RoleTrigger {
-            window: Window::Fixed(spec.for_ns),
+            for_ns_drawn_max: None,
             spec: spec.clone(),
             until_ns: fault_period_ns,
             rng: SimRng::new(seed, Stream::RoleTrigger { index }),
@@ -150,9 +143,9 @@ impl RoleTrigger {
     }
 
     fn fault_for(&mut self, node: NodeId) -> FaultAction {
-        let for_ns = match self.window {
-            Window::Fixed(for_ns) => for_ns,
-            Window::DrawnUpTo(max) => Some(self.rng.range_inclusive(max / 10, max)),
+        let for_ns = match self.for_ns_drawn_max {
+            None => self.spec.for_ns,
+            Some(max) => Some(self.rng.range_inclusive(max / 10, max)),
         };
         self.spec.action(Target::Node(node.0), for_ns)
     }

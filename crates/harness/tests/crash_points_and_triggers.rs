@@ -4,6 +4,7 @@
 //! declares, applied where it says, replayed identically, and kept out of the
 //! explicit form the shrinker writes.
 
+use faultline_harness::shrink::explicit_form;
 use faultline_harness::{run, Outcome, Registry, RunOptions, Scenario, Verdict};
 use faultline_protocols::BuiltinProtocols;
 use faultline_sim::{FaultAction, PartitionShape, Target};
@@ -187,4 +188,35 @@ fn triggers_are_validated() {
         let error = scenario(RAFT, &faults).unwrap_err();
         assert!(error.contains(expected), "{trigger}: {error}");
     }
+}
+
+#[test]
+fn the_explicit_form_keeps_crash_points_and_drops_the_triggers() {
+    let faults = r#"{ "random": { "crash_point_every": "700ms", "crash_for": "200ms" },
+        "triggers": [ { "on": "leader", "fault": "pause", "within": "10ms", "for": "100ms" } ] }"#;
+    let original = outcome(RAFT, faults);
+    let registry = Registry::builtin();
+    let info = registry.get("raft").cloned().unwrap();
+    let file = scenario(RAFT, faults).unwrap().file;
+    let explicit = explicit_form(&file, &original, &info);
+    assert!(
+        explicit.faults.triggers.is_empty(),
+        "their faults are in the schedule"
+    );
+    let at_points = explicit
+        .faults
+        .schedule
+        .iter()
+        .filter(|e| e.at_point.is_some());
+    assert!(at_points.count() >= 2, "{:?}", explicit.faults.schedule);
+    let again = run(
+        &Scenario::from_file_named(explicit, "explicit", &registry).unwrap(),
+        &RunOptions::default(),
+    )
+    .unwrap();
+    let applied = |o: &Outcome| -> Vec<String> {
+        let fired = o.faults.iter().filter(|f| f.skipped.is_none());
+        fired.map(|f| format!("{} {}", f.at_ns, f.action)).collect()
+    };
+    assert_eq!(applied(&again), applied(&original));
 }

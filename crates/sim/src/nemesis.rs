@@ -197,23 +197,38 @@ fn plan_replacements(
     rng: &mut SimRng,
     faults: &mut Vec<PlannedFault>,
 ) {
-    if let Some(every) = config.replace_every_ns {
-        renewal(
-            rng,
-            every,
-            config.crash_for_ns_max,
-            fault_period_ns,
-            |rng, at, window| {
-                let target = victim(rng, config.leader_bias);
-                let restart_after_ns = Some(window);
-                let replace = FaultAction::Replace {
-                    target,
-                    restart_after_ns,
-                };
-                faults.push((at, replace));
-            },
-        );
-    }
+    let Some(every) = config.replace_every_ns else {
+        return;
+    };
+    let period = (every, fault_period_ns);
+    plan_down_faults(config, period, rng, faults, |_, target, window| {
+        FaultAction::Replace {
+            target,
+            restart_after_ns: Some(window),
+        }
+    });
+}
+
+/// One victim at a time (the leader, or a random server), down for a drawn window
+/// within `crash_for_ns_max`: `fault` builds the action for victim and window.
+fn plan_down_faults(
+    config: &NemesisConfig,
+    (every_ns, fault_period_ns): (Nanos, Nanos),
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+    fault: impl Fn(&mut SimRng, Target, Nanos) -> FaultAction,
+) {
+    let window_ns_max = config.crash_for_ns_max;
+    renewal(
+        rng,
+        every_ns,
+        window_ns_max,
+        fault_period_ns,
+        |rng, at, window| {
+            let target = victim(rng, config.leader_bias);
+            faults.push((at, fault(rng, target, window)));
+        },
+    );
 }
 
 /// Random crashes at a point inside a handler: armed at a drawn time, they happen
@@ -230,22 +245,15 @@ fn plan_crash_points(
     if config.crash_points.is_empty() {
         return;
     }
-    renewal(
-        rng,
-        every,
-        config.crash_for_ns_max,
-        fault_period_ns,
-        |rng, at, window| {
-            let target = victim(rng, config.leader_bias);
-            let point = rng.pick(config.crash_points).expect("some point");
-            let crash = FaultAction::CrashAtPoint {
-                target,
-                point: point.to_string(),
-                restart_after_ns: Some(window),
-            };
-            faults.push((at, crash));
-        },
-    );
+    let period = (every, fault_period_ns);
+    plan_down_faults(config, period, rng, faults, |rng, target, window| {
+        let point = rng.pick(config.crash_points).expect("some point");
+        FaultAction::CrashAtPoint {
+            target,
+            point: point.to_string(),
+            restart_after_ns: Some(window),
+        }
+    });
 }
 
 /// Calls `inject(rng, at, window)` at exponential intervals with mean `every_ns`,

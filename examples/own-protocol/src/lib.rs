@@ -22,6 +22,7 @@ pub mod api;
 pub mod bugs;
 pub mod client;
 pub mod config;
+pub mod crash_points;
 pub mod invariants;
 pub mod messages;
 pub mod node;
@@ -77,6 +78,10 @@ impl Protocol for Abd {
 
     fn situations() -> &'static [&'static str] {
         situations::SITUATIONS
+    }
+
+    fn crash_points() -> &'static [&'static str] {
+        crash_points::CRASH_POINTS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {

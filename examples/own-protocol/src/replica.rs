@@ -97,6 +97,7 @@ impl Replica {
             "a replica acks only what is on disk"
         );
         ctx.send(from, Msg::StoreAck { op, ts });
+        ctx.crash_point(crate::crash_points::AFTER_STORE_ACK);
     }
 
     /// Stores `versioned` under `key` if it is newer than what the replica has:

@@ -44,6 +44,15 @@ fn every_named_bug_is_caught_by_its_first_listed_property() {
 }
 
 #[test]
+fn crashes_right_after_an_ack_pass_and_expose_an_ack_before_fsync() {
+    let scenario = "scenarios/abd/crash_points.json";
+    Fuzz::file(registry(), scenario).seeds(0..100).assert_passes();
+    Fuzz::file(registry(), scenario)
+        .seeds(0..100)
+        .assert_caught("abd.no_fsync", "write_quorum");
+}
+
+#[test]
 fn a_read_without_write_back_is_caught_when_it_returns_a_minority_value() {
     let scenario = "scenarios/abd/partial_write_no_write_back.json";
     Fuzz::file(registry(), scenario)

@@ -76,25 +76,10 @@ pub(super) fn validate_crash_points(
         true => format!("{} declares no crash points", info.name),
         false => format!("expected one of {}", declared.join(", ")),
     };
-    let named = file
-        .faults
-        .schedule
-        .iter()
-        .enumerate()
-        .filter_map(|(i, entry)| {
-            let point = entry.at_point.as_deref()?;
-            Some((format!("faults.schedule[{i}].at_point"), point))
-        });
-    let triggered = file
-        .faults
-        .triggers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, entry)| {
-            let point = entry.at_point.as_deref()?;
-            Some((format!("faults.triggers[{i}].at_point"), point))
-        });
-    let named = named.chain(triggered);
+    let scheduled = file.faults.schedule.iter().map(|e| e.at_point.as_deref());
+    let triggered = file.faults.triggers.iter().map(|t| t.at_point.as_deref());
+    let named = points_named("faults.schedule", scheduled)
+        .chain(points_named("faults.triggers", triggered));
     for (path, point) in named {
         if !declared.contains(&point) {
             let message = format!("unknown crash point `{point}`; {}", expected());
@@ -107,6 +92,15 @@ pub(super) fn validate_crash_points(
         return Err(problem(path, expected()));
     }
     Ok(())
+}
+
+/// (field path, point) for each entry of the list `list` that names a point.
+fn points_named<'a>(
+    list: &'static str,
+    points: impl Iterator<Item = Option<&'a str>>,
+) -> impl Iterator<Item = (String, &'a str)> {
+    let named = points.enumerate();
+    named.filter_map(move |(i, point)| Some((format!("{list}[{i}].at_point"), point?)))
 }
 
 /// `{"fails_with": P}` must name a property a run of this protocol can fail with.
