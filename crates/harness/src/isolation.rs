@@ -51,12 +51,7 @@ fn checked(report: &IsolationReport) -> String {
     let found = if report.found.is_empty() {
         "no anomalies".to_string()
     } else {
-        let kinds: Vec<String> = report
-            .found
-            .iter()
-            .map(|(kind, n)| format!("{} {n}", kind.name()))
-            .collect();
-        format!("allowed anomalies {}", kinds.join(", "))
+        format!("allowed anomalies {}", counts(report))
     };
     format!(
         "{} of {} {} transactions ({} committed, {} aborted, {} unknown): {found}",
@@ -69,13 +64,17 @@ fn checked(report: &IsolationReport) -> String {
     )
 }
 
-/// The first forbidden anomaly, counted and explained on one line.
-fn detail(history: &TxnHistory, report: &IsolationReport) -> String {
-    let counts: Vec<String> = report
+/// `G2 1, G-single 3`: how many of each anomaly kind the check found.
+fn counts(report: &IsolationReport) -> String {
+    let kinds = report
         .found
         .iter()
-        .map(|(kind, n)| format!("{} {n}", kind.name()))
-        .collect();
+        .map(|(kind, n)| format!("{} {n}", kind.name()));
+    kinds.collect::<Vec<_>>().join(", ")
+}
+
+/// The first forbidden anomaly, counted and explained on one line.
+fn detail(history: &TxnHistory, report: &IsolationReport) -> String {
     let mut text = format!(
         "{} transactions show {}, which {} forbids (found: {})",
         report.model,
@@ -86,7 +85,7 @@ fn detail(history: &TxnHistory, report: &IsolationReport) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         report.consistency,
-        counts.join(", ")
+        counts(report)
     );
     let first = report
         .anomalies

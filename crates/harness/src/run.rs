@@ -340,6 +340,7 @@ pub(crate) struct Checks<'a, P> {
 }
 
 impl<P: Protocol> Checks<'_, P> {
+    #[inline]
     pub(crate) fn after_step(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
         self.watchdog.after_step(world)?;
         if let Some(states) = self.states.as_mut() {

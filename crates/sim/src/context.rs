@@ -129,11 +129,11 @@ impl<A: Actor> Context<'_, A> {
         let Some(armed) = self.kernel.armed_points.take(self.node, point) else {
             return;
         };
-        self.kernel.halt = Some(crate::crash_point::Halt {
+        self.kernel.halt = Some(Box::new(crate::crash_point::Halt {
             point: armed.point,
             restart_after_ns: armed.restart_after_ns,
             disk_at_point: self.kernel.disks[self.node.index()].clone(),
-        });
+        }));
     }
 
     /// Whether this handler's node crashed at a crash point earlier in it: nothing

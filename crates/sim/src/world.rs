@@ -109,7 +109,8 @@ pub struct Kernel<A: Actor> {
     pub(crate) armed_points: ArmedPoints,
     /// Set when the running handler passed an armed point: from then on nothing it
     /// does reaches the world, and its node crashes when it returns.
-    pub(crate) halt: Option<Halt<A::Record>>,
+    /// Boxed: the check on every send and handler is then one pointer test.
+    pub(crate) halt: Option<Box<Halt<A::Record>>>,
 }
 
 impl<A: Actor> Kernel<A> {
@@ -458,8 +459,8 @@ impl<A: Actor> World<A> {
             rng_keyed: false,
         };
         let result = handler(actor, &mut ctx);
-        if let Some(halt) = self.kernel.halt.take() {
-            self.crash_at_point(node, halt);
+        if self.kernel.halt.is_some() {
+            self.crash_at_point(node);
             return result;
         }
         if self.kernel.slow_disks {
@@ -712,7 +713,9 @@ impl<A: Actor> World<A> {
 
     /// The running handler of `node` passed an armed point: its disk goes back to
     /// what it held there, and the node crashes now.
-    fn crash_at_point(&mut self, node: NodeId, halt: Halt<A::Record>) {
+    #[cold]
+    fn crash_at_point(&mut self, node: NodeId) {
+        let halt = *self.kernel.halt.take().expect("a halted handler");
         self.kernel.disks[node.index()] = halt.disk_at_point;
         self.crash(node);
         self.kernel.nodes[node.index()].crashed_at_point = true;
