@@ -94,6 +94,17 @@ pub enum Stream {
     Disk {
         node: u32,
     },
+    /// Which fsyncs of `node`'s disk fail and which of its records are found
+    /// corrupt at a restart, when the scenario asks for either.
+    DiskErrors {
+        node: u32,
+    },
+    /// How long `node` stays down after it halted (fail-stop), for the halt that
+    /// ended its `incarnation`.
+    Halt {
+        node: u32,
+        incarnation: u32,
+    },
 }
 
 impl Stream {
@@ -115,6 +126,10 @@ impl Stream {
                 (1 << 62) | field(node) << 21 | field(nth)
             }
             Stream::Disk { node } => (1 << 61) | u64::from(node),
+            Stream::DiskErrors { node } => (1 << 61) | (1 << 40) | u64::from(node),
+            Stream::Halt { node, incarnation } => {
+                (1 << 60) | u64::from(node) << 32 | u64::from(incarnation)
+            }
         }
     }
 }

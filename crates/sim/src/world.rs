@@ -20,7 +20,10 @@ use crate::queue::EventQueue;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
 use crate::trace::{DropReason, Recorder, TraceEvent};
+use disk_errors::DiskErrorState;
 use std::collections::BTreeSet;
+
+mod disk_errors;
 
 /// How to build a World.
 #[derive(Clone, Debug)]
@@ -204,6 +207,8 @@ pub struct World<A: Actor> {
     unsynced_on_crash: UnsyncedOnCrash,
     applied: Vec<AppliedFault>,
     seed: u64,
+    /// Failing disks and halted nodes (`disk_errors`).
+    disk_errors: DiskErrorState,
 }
 
 impl<A: Actor> World<A> {
@@ -246,6 +251,7 @@ impl<A: Actor> World<A> {
             unsynced_on_crash: config.unsynced_on_crash,
             applied: Vec::new(),
             seed: config.seed,
+            disk_errors: DiskErrorState::default(),
         }
     }
 
@@ -447,13 +453,18 @@ impl<A: Actor> World<A> {
             node,
             kernel: &mut self.kernel,
             rng_keyed: false,
+            halted: None,
         };
         let result = handler(actor, &mut ctx);
+        let halted = ctx.halted.take();
         if self.kernel.slow_disks {
             let stall_ns = self.kernel.disks[node.index()].take_stall();
             if stall_ns > 0 {
                 self.kernel.nodes[node.index()].busy_until_ns = self.kernel.now + stall_ns;
             }
+        }
+        if let Some(why) = halted {
+            self.halt(node, why);
         }
         result
     }
@@ -493,6 +504,7 @@ impl<A: Actor> World<A> {
             | F::Pause { .. }
             | F::Resume(_) => self.apply_node_fault(action),
             F::ClockJump { .. } | F::ClockDrift { .. } => self.apply_clock_fault(action),
+            F::Halt { .. } | F::Corrupt { .. } => self.apply_disk_error(action),
             F::RecoverAll => {
                 self.recover_all();
                 Ok((F::RecoverAll, None))
@@ -681,6 +693,7 @@ impl<A: Actor> World<A> {
         self.actors[i] = Some((self.factory)(node));
         self.kernel.nodes[i].status = NodeStatus::Up;
         self.kernel.nodes[i].version += 1;
+        self.corrupt_on_restart(node);
         self.start(node);
     }
 
@@ -695,6 +708,7 @@ impl<A: Actor> World<A> {
     }
 
     fn recover_all(&mut self) {
+        self.end_disk_errors();
         self.kernel.network.partitions.heal();
         self.release_held();
         for i in 0..self.actors.len() {
