@@ -693,7 +693,7 @@ impl<A: Actor> World<A> {
         self.actors[i] = Some((self.factory)(node));
         self.kernel.nodes[i].status = NodeStatus::Up;
         self.kernel.nodes[i].version += 1;
-        self.corrupt_on_restart(node);
+        self.disks_on_restart(node);
         self.start(node);
     }
 

@@ -43,6 +43,8 @@ pub fn explicit_form(
             UnsyncedOnCrash::Torn => UnsyncedName::Torn,
         },
         slow_fsync: original.disk.slow_fsync.clone(),
+        fsync_errors: original.disk.fsync_errors.clone(),
+        corrupt_on_restart: original.disk.corrupt_on_restart.clone(),
     };
     if protocol.has_clients && protocol.takes_script {
         file.workload = Some(scripted_workload(original, outcome));
@@ -64,7 +66,18 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
         .filter(|f| f.at_ns < original.duration.0);
     let mut entries: Vec<ScheduleEntry> = Vec::new();
     let mut undone = Vec::new();
+    // Nodes halted and not restarted yet: the disk knobs, kept in the explicit
+    // form, halt them again; their restarts are the halts' own.
+    let mut halted = Vec::new();
     for fault in applied {
+        match &fault.action {
+            FaultAction::Halt { target, .. } => {
+                halted.push(target.clone());
+                continue;
+            }
+            FaultAction::Corrupt { .. } => continue,
+            _ => {}
+        }
         let opened = entries
             .iter()
             .enumerate()
@@ -94,7 +107,15 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
             _ => Vec::new(),
         };
         if closes.is_empty() {
-            let mut entry = entry_from_applied(fault);
+            if let FaultAction::Restart(target) = &fault.action {
+                if let Some(i) = halted.iter().position(|t| t == target) {
+                    halted.remove(i);
+                    continue;
+                }
+            }
+            let Some(mut entry) = entry_from_applied(fault) else {
+                continue;
+            };
             if let Some(PartitionSpec(shape)) = &entry.partition {
                 entry.partition = Some(PartitionSpec(plainest(shape, node_count)));
             }

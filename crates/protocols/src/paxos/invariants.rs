@@ -82,7 +82,8 @@ impl PaxosChecker {
                 self.accept_cursor[i] = 0;
                 self.exec_cursor[i] = 0;
                 self.down[i] = true;
-                self.recovery.on_crashed(i);
+                // A server that halted inside a handler synced what was never seen.
+                self.recovery.on_crashed(i, world.halted(node));
                 continue;
             };
             let restarted = std::mem::take(&mut self.down[i]);

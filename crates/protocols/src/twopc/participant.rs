@@ -93,7 +93,11 @@ impl Participant {
 
     /// Replays the disk: prepared attempts re-lock their accounts, outcomes apply.
     fn recover(&mut self, ctx: Ctx) {
-        for record in ctx.disk().records().to_vec() {
+        let records = match ctx.disk().records() {
+            Ok(records) => records.to_vec(),
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        for record in records {
             match record {
                 Record::Prepared { attempt, changes } => {
                     ctx.sometimes(s::PARTICIPANT_RECOVERED_PREPARED);
@@ -176,7 +180,7 @@ impl Participant {
 
     /// Forces `Prepared` to disk (unless `vote_before_prepare_logged`), locks, votes.
     fn vote_yes(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<AccountChange>) {
-        let record = ctx.disk().records().len();
+        let record = ctx.disk().len();
         ctx.disk().append(Record::Prepared {
             attempt,
             changes: changes.clone(),
@@ -184,7 +188,7 @@ impl Participant {
         if self.config.bugs.vote_before_prepare_logged {
             self.flush_later(ctx);
         } else {
-            ctx.disk().fsync();
+            ctx.fsync_or_halt(); // fail-stop: the yes vote never leaves
         }
         self.hold(attempt, changes);
         self.vote_log.push(VoteEntry {
@@ -240,7 +244,7 @@ impl Participant {
     fn record_outcome(&mut self, ctx: Ctx, attempt: Attempt, commit: bool) {
         self.settle(attempt, commit);
         ctx.disk().append(Record::Outcome { attempt, commit });
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
         self.outcome_log.push((attempt, commit));
     }
 
@@ -309,7 +313,7 @@ impl Participant {
             }
             Timer::GroupCommit => {
                 self.group_commit_armed = false;
-                ctx.disk().fsync();
+                ctx.fsync_or_halt();
             }
             timer @ (Timer::VoteTimeout { .. } | Timer::NextOp | Timer::Retry { .. }) => {
                 unreachable!("a participant got another role's timer {timer:?}")

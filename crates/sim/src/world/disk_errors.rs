@@ -28,6 +28,8 @@ pub(super) struct DiskErrorState {
     corrupt_nodes_max: Option<usize>,
     /// The nodes found corrupt so far.
     corrupted: BTreeSet<NodeId>,
+    /// The nodes down because they halted.
+    halted: BTreeSet<NodeId>,
     /// How long a halted node stays down: drawn from this range for each halt.
     halt_down_ns_min: Nanos,
     halt_down_ns_max: Nanos,
@@ -39,6 +41,7 @@ impl Default for DiskErrorState {
             faults_over: false,
             corrupt_nodes_max: None,
             corrupted: BTreeSet::new(),
+            halted: BTreeSet::new(),
             halt_down_ns_min: 100 * MILLISECOND,
             halt_down_ns_max: SECOND,
         }
@@ -78,6 +81,14 @@ impl<A: Actor> World<A> {
         self.disk_errors.halt_down_ns_max = ns_max;
     }
 
+    /// Whether `node` is down because it halted: it crashed inside a handler, so its
+    /// disk may hold more than it was seen to make durable between events (what
+    /// that handler synced before the failure). A checker that compares a crashed
+    /// disk with the node's last state holds a halted node to less.
+    pub fn halted(&self, node: NodeId) -> bool {
+        self.disk_errors.halted.contains(&node)
+    }
+
     /// Crashes `node`, which halted in the handler that just ran, and records why.
     pub(super) fn halt(&mut self, node: NodeId, why: String) {
         let state = &self.disk_errors;
@@ -110,6 +121,7 @@ impl<A: Actor> World<A> {
             } => {
                 let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
                 self.crash(node);
+                self.disk_errors.halted.insert(node);
                 if let Some(delay) = restart_after_ns {
                     let restart = FaultAction::Restart(Target::Node(node.0));
                     self.schedule_fault(self.kernel.now + delay, restart);
@@ -138,15 +150,18 @@ impl<A: Actor> World<A> {
         }
     }
 
-    /// At a restart in the fault period: maybe one record of `node`'s disk is
-    /// found corrupt (within the bound on corrupt nodes), recorded as a fault.
-    pub(super) fn corrupt_on_restart(&mut self, node: NodeId) {
+    /// At a restart: the node no longer halted; in the fault period, maybe one
+    /// record of its disk is found corrupt (within the bound on corrupt nodes),
+    /// recorded as a fault.
+    pub(super) fn disks_on_restart(&mut self, node: NodeId) {
+        self.disk_errors.halted.remove(&node);
         let state = &self.disk_errors;
         let bounded = state
             .corrupt_nodes_max
             .is_some_and(|most| state.corrupted.len() >= most && !state.corrupted.contains(&node));
-        if state.faults_over || bounded {
-            return;
+        let disk = &self.kernel.disks[node.index()];
+        if state.faults_over || bounded || disk.corrupt_index().is_some() {
+            return; // a disk already corrupt stays as it is: no new draw
         }
         let Some(record) = self.kernel.disks[node.index()].corrupt_on_restart() else {
             return;
