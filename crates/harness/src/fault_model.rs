@@ -261,6 +261,33 @@ mod tests {
     }
 
     #[test]
+    fn disk_errors_stay_off_unless_tolerated_or_beyond_the_model() {
+        let errors = DiskErrors {
+            probability: 0.1,
+            nodes: (0..5).map(faultline_sim::NodeId).collect(),
+        };
+        let none = Assumptions::default();
+        let fitted = fit_disk_errors(Some(&errors), Some(&errors), &none, false);
+        assert_eq!(fitted, DiskErrorsInRun::default());
+        let beyond = fit_disk_errors(Some(&errors), Some(&errors), &none, true);
+        assert!(disk_errors_excess(&beyond, &none)
+            .unwrap()
+            .contains("fsyncs that fail"));
+        let raft_like = Assumptions {
+            tolerates_fsync_errors: true,
+            corrupt_nodes_max: Some(2),
+            ..Assumptions::default()
+        };
+        let inside = fit_disk_errors(Some(&errors), Some(&errors), &raft_like, false);
+        assert_eq!(inside.corrupt_nodes_max, Some(2), "capped at the minority");
+        assert!(inside.fsync_errors.is_some() && inside.corrupt_on_restart.is_some());
+        assert_eq!(disk_errors_excess(&inside, &raft_like), None);
+        let uncapped = fit_disk_errors(None, Some(&errors), &raft_like, true);
+        let words = disk_errors_excess(&uncapped, &raft_like).unwrap();
+        assert!(words.contains("up to 5 servers > 2 tolerated"), "{words}");
+    }
+
+    #[test]
     fn a_scheduled_jump_beyond_the_allowance_is_reported() {
         let jump = |by_ns| FaultAction::ClockJump {
             target: Target::Node(0),

@@ -76,7 +76,7 @@ fn check_disk_errors(scenario: &Scenario, assumptions: &Assumptions) -> Result<(
     let disk = &scenario.file.disk;
     let refused = |knob: &str, field: &str, what: &str| {
         let message = format!(
-            "protocol `{name}` does not declare it survives {what} \
+            "protocol `{name}` (so configured) does not declare it survives {what} \
              (`Assumptions::{field}`); set `faults.beyond_model: true` (or \
              `--beyond-model`) to run them anyway, outside its fault model"
         );
