@@ -28,6 +28,10 @@ pub(crate) type RunFn = fn(&Scenario, &RunOptions) -> Result<Outcome, InputError
 
 /// What faultline knows about a registered protocol: what `faultline list` shows,
 /// what validation checks, and how to run it.
+/// What a protocol built for a setup says of itself: the roles its nodes may claim
+/// and the faults it assumes.
+pub type BuiltSetup = (&'static [&'static str], Assumptions);
+
 #[derive(Clone)]
 pub struct ProtocolInfo {
     /// The scenario name (`"kind": "raft"`).
@@ -45,7 +49,7 @@ pub struct ProtocolInfo {
     /// Builds the protocol as a setup asks (its options, node count), as a run
     /// would: the roles its nodes may claim (`Protocol::roles`) and the faults it
     /// assumes (`Protocol::assumptions`), or why it cannot be built.
-    pub check_setup: fn(&Setup) -> Result<(&'static [&'static str], Assumptions), SetupError>,
+    pub check_setup: fn(&Setup) -> Result<BuiltSetup, SetupError>,
     /// Its named bugs.
     pub bugs: &'static [BugInfo],
     /// The options a scenario's `protocol` object may set (`P::Options`: names,
