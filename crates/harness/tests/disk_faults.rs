@@ -190,3 +190,21 @@ fn disk_errors_a_protocol_does_not_survive_need_beyond_model_and_are_named() {
     let words = run.beyond_model.expect("named outside the model");
     assert!(words.contains("records found corrupt"), "{words}");
 }
+
+#[test]
+fn the_explicit_form_of_a_run_with_fsync_errors_keeps_the_knob_and_leaves_halts_to_it() {
+    let registry = Registry::builtin();
+    let text = scenario(FSYNC_ERRORS);
+    let file = Scenario::parse(&text, "disk.json", &registry).unwrap().file;
+    let original = outcome_of(&text);
+    assert!(count(&original, "halt") > 0);
+    let info = registry.get("raft").cloned().unwrap();
+    let explicit = faultline_harness::shrink::explicit_form(&file, &original, &info);
+    assert_eq!(explicit.disk.fsync_errors, file.disk.fsync_errors);
+    let crashes = explicit.faults.schedule.iter().filter(|e| e.crash.is_some()).count();
+    assert_eq!(crashes, count(&original, "crash"), "halts are no crash entries");
+    assert!(explicit.faults.schedule.iter().all(|e| e.restart.is_none()));
+    let json = serde_json::to_string(&explicit).unwrap();
+    let again = outcome_of(&json);
+    assert_eq!(count(&again, "halt"), count(&original, "halt"), "the knob halts again");
+}
