@@ -6,7 +6,9 @@
 //! (the nemesis, swarm) inside them unless asked to go beyond, and marks a run whose
 //! faults exceed them (asked for, or scheduled explicitly) as outside the model.
 //! A protocol that declares nothing ([`Assumptions::default`]) assumes nothing: any
-//! fault is inside its model, as before assumptions existed.
+//! fault is inside its model, as before assumptions existed; except disk errors
+//! (an fsync that fails, a record found corrupt), which a protocol must say it
+//! handles: code written before they existed never looked at them.
 
 use faultline_sim::Nanos;
 
@@ -23,6 +25,16 @@ pub struct Assumptions {
     /// Whether the protocol keeps state on disk it cannot lose: a machine replaced
     /// with an empty disk (`replace`) is then outside its model.
     pub durable_disk: bool,
+    /// Whether the protocol survives fsyncs that fail (`disk.fsync_errors`): every
+    /// node that meets one stops (fail-stop, `Context::halt`) rather than act on
+    /// what it failed to make durable. Without it, fsync errors are outside its
+    /// model.
+    pub tolerates_fsync_errors: bool,
+    /// The most servers whose disks may be found corrupt in one run
+    /// (`disk.corrupt_on_restart`), for a protocol that detects a corrupt record
+    /// and keeps that server down rather than use it (as Raft and Paxos do, up to
+    /// the minority they tolerate crashed). `None`: corruption is outside its model.
+    pub corrupt_nodes_max: Option<usize>,
 }
 
 /// How far a node's clock may stray, within the span the protocol measures with it:

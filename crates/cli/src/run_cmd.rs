@@ -85,7 +85,13 @@ pub fn load_scenario(
     file.faults.swarm |= faults.swarm;
     file.faults.beyond_model |= faults.beyond_model;
     // Validate against the source for located errors, then with overrides applied.
-    Scenario::parse(&source, &name, &app.registry).map_err(Exit::input)?;
+    if let Err(e) = Scenario::parse(&source, &name, &app.registry) {
+        // Disk errors outside the protocol's model: `--beyond-model` allows them.
+        let disk_errors = ["disk.fsync_errors", "disk.corrupt_on_restart"];
+        if !(faults.beyond_model && disk_errors.contains(&e.path.as_str())) {
+            return Err(Exit::input(e));
+        }
+    }
     let scenario = Scenario::from_file_named(file, &name, &app.registry).map_err(|mut e| {
         if e.path.starts_with("bugs") {
             e.path = "--bug".into();

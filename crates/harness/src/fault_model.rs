@@ -13,7 +13,14 @@
 //! at it (never below one, the single crash every nemesis has always made).
 //! A protocol that needs its disk (`durable_disk`) gets no random machine
 //! replacements, and a scheduled one is reported.
+//!
+//! Disk errors (`disk.fsync_errors`, `disk.corrupt_on_restart`) are random too: a
+//! protocol that does not declare it survives them gets none, unless the run goes
+//! beyond its model (then it is reported). Corruption is found on at most as many
+//! servers as the protocol tolerates (`corrupt_nodes_max`: each stays down), unless
+//! the run goes beyond, where more may be and the run says so.
 
+use crate::scenario::DiskErrors;
 use faultline_api::{Assumptions, ClockErrorBudget};
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::time::format_nanos;
@@ -27,6 +34,53 @@ pub fn fit(nemesis: &mut NemesisConfig, assumptions: &Assumptions) {
     }
     if assumptions.durable_disk {
         nemesis.replace_every_ns = None;
+    }
+}
+
+/// The disk errors a run applies.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiskErrorsInRun {
+    pub fsync_errors: Option<DiskErrors>,
+    pub corrupt_on_restart: Option<DiskErrors>,
+    /// At most this many servers are found corrupt (`None`: no bound).
+    pub corrupt_nodes_max: Option<usize>,
+}
+
+/// The scenario's disk errors, kept to what the protocol tolerates unless the run
+/// goes `beyond_model`.
+pub fn fit_disk_errors(
+    fsync_errors: Option<&DiskErrors>,
+    corrupt_on_restart: Option<&DiskErrors>,
+    assumptions: &Assumptions,
+    beyond_model: bool,
+) -> DiskErrorsInRun {
+    let fsync_on = assumptions.tolerates_fsync_errors || beyond_model;
+    let corrupt_on = assumptions.corrupt_nodes_max.is_some() || beyond_model;
+    DiskErrorsInRun {
+        fsync_errors: fsync_errors.filter(|_| fsync_on).cloned(),
+        corrupt_on_restart: corrupt_on_restart.filter(|_| corrupt_on).cloned(),
+        corrupt_nodes_max: assumptions.corrupt_nodes_max.filter(|_| !beyond_model),
+    }
+}
+
+/// Words for disk errors beyond what the protocol tolerates, if the run has any.
+pub fn disk_errors_excess(errors: &DiskErrorsInRun, assumptions: &Assumptions) -> Option<String> {
+    let prefix = "outside the protocol's fault model:";
+    if errors.fsync_errors.is_some() && !assumptions.tolerates_fsync_errors {
+        return Some(format!(
+            "{prefix} fsyncs that fail, and the protocol does not declare it survives them"
+        ));
+    }
+    let corrupt = errors.corrupt_on_restart.as_ref()?;
+    let nodes = corrupt.nodes.len();
+    match assumptions.corrupt_nodes_max {
+        None => Some(format!(
+            "{prefix} records found corrupt, and the protocol does not declare it detects them"
+        )),
+        Some(most) if errors.corrupt_nodes_max.is_none() && nodes > most => Some(format!(
+            "{prefix} records found corrupt on up to {nodes} servers > {most} tolerated"
+        )),
+        Some(_) => None,
     }
 }
 
@@ -204,6 +258,33 @@ mod tests {
         fit(&mut nemesis, &Assumptions::default());
         assert_eq!(nemesis, default_nemesis());
         assert_eq!(excess(Some(&nemesis), &[], &Assumptions::default()), None);
+    }
+
+    #[test]
+    fn disk_errors_stay_off_unless_tolerated_or_beyond_the_model() {
+        let errors = DiskErrors {
+            probability: 0.1,
+            nodes: (0..5).map(faultline_sim::NodeId).collect(),
+        };
+        let none = Assumptions::default();
+        let fitted = fit_disk_errors(Some(&errors), Some(&errors), &none, false);
+        assert_eq!(fitted, DiskErrorsInRun::default());
+        let beyond = fit_disk_errors(Some(&errors), Some(&errors), &none, true);
+        assert!(disk_errors_excess(&beyond, &none)
+            .unwrap()
+            .contains("fsyncs that fail"));
+        let raft_like = Assumptions {
+            tolerates_fsync_errors: true,
+            corrupt_nodes_max: Some(2),
+            ..Assumptions::default()
+        };
+        let inside = fit_disk_errors(Some(&errors), Some(&errors), &raft_like, false);
+        assert_eq!(inside.corrupt_nodes_max, Some(2), "capped at the minority");
+        assert!(inside.fsync_errors.is_some() && inside.corrupt_on_restart.is_some());
+        assert_eq!(disk_errors_excess(&inside, &raft_like), None);
+        let uncapped = fit_disk_errors(None, Some(&errors), &raft_like, true);
+        let words = disk_errors_excess(&uncapped, &raft_like).unwrap();
+        assert!(words.contains("up to 5 servers > 2 tolerated"), "{words}");
     }
 
     #[test]

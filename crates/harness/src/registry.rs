@@ -18,7 +18,8 @@ use crate::run::{run_protocol, RunOptions};
 use crate::scenario::Scenario;
 use faultline_api::harness_properties::{names_known_property, HARNESS_PROPERTIES};
 use faultline_api::{
-    BugInfo, OptionInfo, Options, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
+    Assumptions, BugInfo, OptionInfo, Options, Property, Protocol, ScriptProblem, ScriptedOp,
+    Setup, SetupError,
 };
 use std::fmt;
 
@@ -27,6 +28,10 @@ pub(crate) type RunFn = fn(&Scenario, &RunOptions) -> Result<Outcome, InputError
 
 /// What faultline knows about a registered protocol: what `faultline list` shows,
 /// what validation checks, and how to run it.
+/// What a protocol built for a setup says of itself: the roles its nodes may claim
+/// and the faults it assumes.
+pub type BuiltSetup = (&'static [&'static str], Assumptions);
+
 #[derive(Clone)]
 pub struct ProtocolInfo {
     /// The scenario name (`"kind": "raft"`).
@@ -42,9 +47,9 @@ pub struct ProtocolInfo {
     /// Checks a `workload.script` for this protocol's clients.
     pub check_script: fn(&[ScriptedOp]) -> Result<(), ScriptProblem>,
     /// Builds the protocol as a setup asks (its options, node count), as a run
-    /// would: the roles its nodes may claim (`Protocol::roles`), or why it cannot
-    /// be built.
-    pub check_setup: fn(&Setup) -> Result<&'static [&'static str], SetupError>,
+    /// would: the roles its nodes may claim (`Protocol::roles`) and the faults it
+    /// assumes (`Protocol::assumptions`), or why it cannot be built.
+    pub check_setup: fn(&Setup) -> Result<BuiltSetup, SetupError>,
     /// Its named bugs.
     pub bugs: &'static [BugInfo],
     /// The options a scenario's `protocol` object may set (`P::Options`: names,
@@ -104,7 +109,7 @@ impl ProtocolInfo {
             has_clients: P::HAS_CLIENTS,
             takes_script: P::TAKES_SCRIPT,
             check_script: P::check_script,
-            check_setup: |setup| P::build(setup).map(|protocol| protocol.roles()),
+            check_setup: |setup| P::build(setup).map(|p| (p.roles(), p.assumptions())),
             bugs: P::bugs(),
             options: <P::Options as Options>::infos(),
             properties: P::properties(),

@@ -51,6 +51,8 @@ struct Faults {
     unsynced_on_crash: faultline_sim::disk::UnsyncedOnCrash,
     /// How the faults exceed the protocol's assumptions, if they do.
     beyond_model: Option<String>,
+    /// Fsync errors and corrupt records, as the protocol's model allows.
+    disk_errors: fault_model::DiskErrorsInRun,
 }
 
 /// The faults of this run: the scenario's (or swarm's), aimed at roles the protocol
@@ -64,13 +66,20 @@ fn faults_of(scenario: &Scenario, roles: &[&str], assumptions: &Assumptions) -> 
             fault_model::fit(nemesis, assumptions);
         }
     }
+    faults.disk_errors = fault_model::fit_disk_errors(
+        scenario.fsync_errors.as_ref(),
+        scenario.corrupt_on_restart.as_ref(),
+        assumptions,
+        scenario.beyond_model,
+    );
     // A trigger's fault counts as if scheduled: the user asked for it explicitly.
     let triggered = scenario.triggers.iter().map(|t| {
         let target = faultline_sim::Target::Role(t.role.clone());
         (0, t.action(target, t.for_ns))
     });
     let explicit: Vec<_> = scenario.schedule.iter().cloned().chain(triggered).collect();
-    faults.beyond_model = fault_model::excess(faults.nemesis.as_ref(), &explicit, assumptions);
+    faults.beyond_model = fault_model::excess(faults.nemesis.as_ref(), &explicit, assumptions)
+        .or_else(|| fault_model::disk_errors_excess(&faults.disk_errors, assumptions));
     faults
 }
 
@@ -98,6 +107,7 @@ fn chosen_faults(scenario: &Scenario) -> Faults {
             network: choice.network,
             unsynced_on_crash: choice.unsynced_on_crash,
             beyond_model: None,
+            disk_errors: Default::default(),
         };
     }
     Faults {
@@ -105,6 +115,7 @@ fn chosen_faults(scenario: &Scenario) -> Faults {
         network: scenario.network.clone(),
         unsynced_on_crash: scenario.unsynced_on_crash,
         beyond_model: None,
+        disk_errors: Default::default(),
     }
 }
 
@@ -212,6 +223,14 @@ fn new_world<P: Protocol>(
     let mut world = World::new(config, protocol.node_factory());
     if let Some(slow) = &scenario.slow_fsync {
         world.set_slow_fsync(slow.ns_min, slow.ns_max, &slow.nodes);
+    }
+    let errors = &faults.disk_errors;
+    if let Some(fsync) = &errors.fsync_errors {
+        world.set_fsync_errors(fsync.probability, &fsync.nodes);
+    }
+    if let Some(corrupt) = &errors.corrupt_on_restart {
+        let most = errors.corrupt_nodes_max;
+        world.set_corrupt_on_restart(corrupt.probability, &corrupt.nodes, most);
     }
     let faults_end_ns = schedule_faults(&mut world, scenario, faults.nemesis.as_ref());
     (world, faults_end_ns)

@@ -6,6 +6,7 @@
 //! the fault timeline actually applied. A trace of a failing run is the bug report.
 //! This module renders and parses trace text; the CLI reads and writes the files.
 
+use crate::duration::Duration;
 use crate::error::InputError;
 use crate::outcome::Outcome;
 use crate::scenario::{entry_from_applied, ScenarioFile};
@@ -44,8 +45,14 @@ impl TraceHeader {
             .faults
             .iter()
             .map(|applied| {
-                let mut entry =
-                    serde_json::to_value(entry_from_applied(applied)).expect("serialisable");
+                let mut entry = match entry_from_applied(applied) {
+                    Some(entry) => serde_json::to_value(entry).expect("serialisable"),
+                    // A halt or a corrupt record: the run's own doing, not an entry.
+                    None => json!({
+                        "at": Duration(applied.at_ns),
+                        applied.action.kind_name(): applied.action.to_string(),
+                    }),
+                };
                 if let Some(why) = &applied.skipped {
                     entry["skipped"] = json!(why);
                 }

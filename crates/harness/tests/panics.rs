@@ -43,14 +43,14 @@ impl Actor for Server {
     type Observation = ClientEvent;
 
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
-        let recovered = ctx.disk().records().len();
+        let recovered = ctx.disk().len();
         if self.panics && recovered > 0 {
             let table: Vec<u64> = Vec::new();
             let _ = table[recovered];
         }
         let now = ctx.now();
         ctx.disk().append(now);
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
         ctx.set_timer(10 * MILLISECOND, Tick);
     }
 

@@ -249,6 +249,21 @@ fn random_fault_mistakes() -> Vec<(&'static str, Value)> {
             with("/disk", json!({ "slow_fsync": { "min": "1ms" } })),
         ),
         (
+            "fsync errors with a probability above 1",
+            with("/disk", json!({ "fsync_errors": { "probability": 2 } })),
+        ),
+        (
+            "corrupt records on no nodes",
+            with(
+                "/disk",
+                json!({ "corrupt_on_restart": { "probability": 0.1, "nodes": [] } }),
+            ),
+        ),
+        (
+            "fsync errors without a probability",
+            with("/disk", json!({ "fsync_errors": { "nodes": [1] } })),
+        ),
+        (
             "replace with a node",
             schedule(json!({ "at": "1s", "replace": 0, "node": 1 })),
         ),
@@ -480,6 +495,13 @@ fn unusual_but_valid_faults() -> Vec<(&'static str, Value)> {
             with(
                 "/disk",
                 json!({ "slow_fsync": { "min": "1ms", "max": "20ms" } }),
+            ),
+        ),
+        (
+            "fsync errors on two servers",
+            with(
+                "/disk",
+                json!({ "fsync_errors": { "probability": 0.01, "nodes": [0, 1] } }),
             ),
         ),
         (

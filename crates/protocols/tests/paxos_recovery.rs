@@ -54,9 +54,9 @@ fn a_disk_that_gives_back_a_promise_never_made_breaks_recovered_as_durable() {
             round: server.promised.round + 7,
             proposer: 0,
         };
-        let mut records = ctx.disk().records().to_vec();
+        let mut records = ctx.disk().records().unwrap().to_vec();
         records.push(Record::Promised(higher));
-        ctx.disk().rewrite(records);
+        ctx.disk().rewrite(records).unwrap();
     });
     run.check().unwrap();
     crash_and_restart(&mut run, 2);

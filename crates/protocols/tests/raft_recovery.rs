@@ -56,13 +56,13 @@ fn a_healthy_crash_and_restart_recovers_what_was_durable() {
 fn a_disk_that_loses_a_synced_entry_breaks_recovered_as_durable() {
     let mut run = settled_cluster();
     run.world.with_context(NodeId(1), |_, ctx| {
-        let mut records = ctx.disk().records().to_vec();
+        let mut records = ctx.disk().records().unwrap().to_vec();
         let last = records
             .iter()
             .rposition(|r| matches!(r, Record::Append { .. }))
             .expect("an appended entry");
         records.remove(last);
-        ctx.disk().rewrite(records);
+        ctx.disk().rewrite(records).unwrap();
     });
     run.check().unwrap();
     crash(&mut run, 1);

@@ -182,7 +182,7 @@ fn an_abort_while_a_yes_is_in_flight_is_not_blamed() {
 #[test]
 fn a_yes_before_prepared_is_on_disk_is_caught() {
     let mut run = healthy_run();
-    let unsynced = run.world.disk(NodeId(1)).records().len();
+    let unsynced = run.world.disk(NodeId(1)).len();
     run.corrupt(1, |n| {
         as_participant(n).vote_log.push(VoteEntry {
             attempt: fake_attempt(),
@@ -196,7 +196,7 @@ fn a_yes_before_prepared_is_on_disk_is_caught() {
 #[test]
 fn a_decision_sent_before_it_is_on_disk_is_caught() {
     let mut run = healthy_run();
-    let unsynced = run.world.disk(NodeId(0)).records().len();
+    let unsynced = run.world.disk(NodeId(0)).len();
     run.corrupt(0, |n| {
         as_coordinator(n).decision_log.push(DecisionEntry {
             attempt: fake_attempt(),

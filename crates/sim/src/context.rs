@@ -3,7 +3,9 @@
 //! A protocol sees the world only through this: its own id and clock, its random
 //! stream, sending, timers, its disk, observations for the checkers, and coverage
 //! marks (`sometimes`). Effects go straight into the World's queue; the network
-//! decides latency, loss and cuts.
+//! decides latency, loss and cuts. A node that cannot go on safely (an fsync
+//! failed) halts: what its handler does after `halt` is discarded, and the World
+//! crashes it when the handler returns.
 
 use crate::actor::Actor;
 use crate::disk::Disk;
@@ -21,6 +23,8 @@ pub struct Context<'a, A: Actor> {
     pub(crate) kernel: &'a mut Kernel<A>,
     /// Whether this handler's node stream has been moved to its key yet.
     pub(crate) rng_keyed: bool,
+    /// Why the node halted in this handler, if it did.
+    pub(crate) halted: Option<String>,
 }
 
 impl<A: Actor> Context<'_, A> {
@@ -64,8 +68,8 @@ impl<A: Actor> Context<'_, A> {
     /// Hands a message to the network.
     #[inline]
     pub fn send(&mut self, to: NodeId, msg: A::Msg) {
-        if self.kernel.halt.is_some() {
-            return; // the node crashed at a point earlier in this handler
+        if self.kernel.halt.is_some() || self.halted.is_some() {
+            return; // the node crashed at a point, or halted, earlier in this handler
         }
         self.kernel.send(self.node, to, msg);
     }
@@ -73,6 +77,9 @@ impl<A: Actor> Context<'_, A> {
     /// Fires `timer` after `delay_ns` of this node's clock.
     #[inline]
     pub fn set_timer(&mut self, delay_ns: Nanos, timer: A::Timer) -> TimerId {
+        if self.halted.is_some() {
+            return TimerId(u64::MAX); // never pending: the node is about to crash
+        }
         self.kernel.set_timer(self.node, delay_ns, timer)
     }
 
@@ -97,10 +104,38 @@ impl<A: Actor> Context<'_, A> {
 
     /// Reports something for the checkers (a client invoking or completing an operation).
     pub fn observe(&mut self, observation: A::Observation) {
-        if self.kernel.halt.is_some() {
-            return;
+        if self.halted.is_none() && self.kernel.halt.is_none() {
+            self.kernel.observe(self.node, observation);
         }
-        self.kernel.observe(self.node, observation);
+    }
+
+    /// Stops this node (fail-stop): nothing it does after this point in the
+    /// handler reaches the world (sends, timers, disk writes and syncs,
+    /// observations are discarded), and when the handler returns the World crashes
+    /// it, recording the halt and `why`. It restarts like any crashed node: after
+    /// a drawn time, or at the end of the fault period. The correct answer to an
+    /// fsync that failed: never acknowledge, vote or reply on what is not durable.
+    pub fn halt(&mut self, why: impl std::fmt::Display) {
+        if self.halted.is_none() {
+            self.halted = Some(why.to_string());
+            self.kernel.disks[self.node.index()].freeze();
+        }
+    }
+
+    /// Whether this node halted in the running handler.
+    pub fn is_halted(&self) -> bool {
+        self.halted.is_some() || self.kernel.halt.is_some()
+    }
+
+    /// Fsyncs this node's disk and halts if the fsync fails: the fail-stop way to
+    /// make a write durable. Returns whether it is (after a halt, nothing the
+    /// handler does next takes effect, so callers may carry on).
+    pub fn fsync_or_halt(&mut self) -> bool {
+        let synced = self.disk().fsync();
+        if let Err(error) = synced {
+            self.halt(error);
+        }
+        synced.is_ok()
     }
 
     /// Notes that this run reached `situation`, an interesting path worth covering
@@ -123,7 +158,7 @@ impl<A: Actor> Context<'_, A> {
     /// at the point. The check is one branch while nothing is armed.
     #[inline]
     pub fn crash_point(&mut self, point: &'static str) {
-        if self.kernel.halt.is_some() {
+        if self.kernel.halt.is_some() || self.halted.is_some() {
             return;
         }
         let Some(armed) = self.kernel.armed_points.take(self.node, point) else {
@@ -136,9 +171,4 @@ impl<A: Actor> Context<'_, A> {
         }));
     }
 
-    /// Whether this handler's node crashed at a crash point earlier in it: nothing
-    /// it does now reaches the world.
-    pub fn halted(&self) -> bool {
-        self.kernel.halt.is_some()
-    }
 }

@@ -174,6 +174,22 @@ pub enum FaultAction {
     /// Heal the network, restart every crashed node and resume every paused one:
     /// the end of the fault period, before the quiet period.
     RecoverAll,
+    /// A node stopped itself (fail-stop, `Context::halt`: an fsync failed, a record
+    /// was corrupt, `why`): it crashed at the end of the handler, nothing after the
+    /// halt taking effect, and restarts after `restart_after_ns` if given. The World
+    /// records it; a scenario cannot schedule it (the disk knobs cause it).
+    Halt {
+        target: Target,
+        why: String,
+        restart_after_ns: Option<Nanos>,
+    },
+    /// Record `record` of a server's disk is found corrupt (`disk.corrupt_on_restart`,
+    /// drawn when the server restarts): every read of the disk fails until the
+    /// record is gone.
+    Corrupt {
+        target: Target,
+        record: usize,
+    },
 }
 
 impl FaultAction {
@@ -193,6 +209,8 @@ impl FaultAction {
             FaultAction::ClockJump { .. } => "clock_jump",
             FaultAction::ClockDrift { .. } => "clock_drift",
             FaultAction::RecoverAll => "recover_all",
+            FaultAction::Halt { .. } => "halt",
+            FaultAction::Corrupt { .. } => "corrupt",
         }
     }
 }
@@ -247,6 +265,20 @@ impl fmt::Display for FaultAction {
                 write!(f, "clock drift {target} {drift_ppm}ppm")
             }
             FaultAction::RecoverAll => write!(f, "recover all"),
+            FaultAction::Halt {
+                target,
+                why,
+                restart_after_ns,
+            } => {
+                write!(f, "halt {target} (fail-stop: {why})")?;
+                match restart_after_ns {
+                    Some(d) => write!(f, " for {}", crate::time::format_nanos(*d)),
+                    None => Ok(()),
+                }
+            }
+            FaultAction::Corrupt { target, record } => {
+                write!(f, "corrupt record {record} of {target}'s disk")
+            }
         }
     }
 }

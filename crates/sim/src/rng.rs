@@ -97,6 +97,16 @@ pub enum Stream {
     /// The scenario's `index`th fault trigger (`faults.triggers`).
     RoleTrigger {
         index: u32,
+    /// Which fsyncs of `node`'s disk fail and which of its records are found
+    /// corrupt at a restart, when the scenario asks for either.
+    DiskErrors {
+        node: u32,
+    },
+    /// How long `node` stays down after it halted (fail-stop), for the halt that
+    /// ended its `incarnation`.
+    Halt {
+        node: u32,
+        incarnation: u32,
     },
 }
 
@@ -119,7 +129,11 @@ impl Stream {
                 (1 << 62) | field(node) << 21 | field(nth)
             }
             Stream::Disk { node } => (1 << 61) | u64::from(node),
-            Stream::RoleTrigger { index } => (1 << 60) | u64::from(index),
+            Stream::RoleTrigger { index } => (1 << 59) | u64::from(index),
+            Stream::DiskErrors { node } => (1 << 61) | (1 << 40) | u64::from(node),
+            Stream::Halt { node, incarnation } => {
+                (1 << 60) | u64::from(node) << 32 | u64::from(incarnation)
+            }
         }
     }
 }

@@ -21,7 +21,10 @@ use crate::queue::EventQueue;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
 use crate::trace::{DropReason, Recorder, TraceEvent};
+use disk_errors::DiskErrorState;
 use std::collections::BTreeSet;
+
+mod disk_errors;
 
 /// How to build a World.
 #[derive(Clone, Debug)]
@@ -212,6 +215,8 @@ pub struct World<A: Actor> {
     unsynced_on_crash: UnsyncedOnCrash,
     applied: Vec<AppliedFault>,
     seed: u64,
+    /// Failing disks and halted nodes (`disk_errors`).
+    disk_errors: DiskErrorState,
 }
 
 impl<A: Actor> World<A> {
@@ -256,6 +261,7 @@ impl<A: Actor> World<A> {
             unsynced_on_crash: config.unsynced_on_crash,
             applied: Vec::new(),
             seed: config.seed,
+            disk_errors: DiskErrorState::default(),
         }
     }
 
@@ -457,10 +463,12 @@ impl<A: Actor> World<A> {
             node,
             kernel: &mut self.kernel,
             rng_keyed: false,
+            halted: None,
         };
         let result = handler(actor, &mut ctx);
-        if self.kernel.halt.is_some() {
-            self.crash_at_point(node);
+        let halted = ctx.halted.take();
+        if let Some(halt) = self.kernel.halt.take() {
+            self.crash_at_point(node, halt);
             return result;
         }
         if self.kernel.slow_disks {
@@ -468,6 +476,9 @@ impl<A: Actor> World<A> {
             if stall_ns > 0 {
                 self.kernel.nodes[node.index()].busy_until_ns = self.kernel.now + stall_ns;
             }
+        }
+        if let Some(why) = halted {
+            self.halt(node, why);
         }
         result
     }
@@ -520,6 +531,7 @@ impl<A: Actor> World<A> {
             | F::Pause { .. }
             | F::Resume(_) => self.apply_node_fault(action),
             F::ClockJump { .. } | F::ClockDrift { .. } => self.apply_clock_fault(action),
+            F::Halt { .. } | F::Corrupt { .. } => self.apply_disk_error(action),
             F::RecoverAll => {
                 self.recover_all();
                 Ok((F::RecoverAll, None))
@@ -778,6 +790,7 @@ impl<A: Actor> World<A> {
         self.actors[i] = Some((self.factory)(node));
         self.kernel.nodes[i].status = NodeStatus::Up;
         self.kernel.nodes[i].version += 1;
+        self.disks_on_restart(node);
         self.start(node);
     }
 
@@ -793,6 +806,7 @@ impl<A: Actor> World<A> {
 
     fn recover_all(&mut self) {
         self.expire_crash_points();
+        self.end_disk_errors();
         self.kernel.network.partitions.heal();
         self.release_held();
         for i in 0..self.actors.len() {

@@ -30,7 +30,7 @@ impl Actor for Probe {
     type Observation = ();
 
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
-        self.recovered_records = ctx.disk().records().to_vec();
+        self.recovered_records = ctx.disk().records().unwrap().to_vec();
     }
 
     fn on_message(&mut self, _ctx: &mut Context<'_, Self>, from: NodeId, msg: u64) {
@@ -135,7 +135,7 @@ fn an_unsynced_write_is_gone_after_a_crash_and_a_synced_one_survives() {
     let mut w = world(1, fixed_latency(1));
     w.with_context(NodeId(0), |_, ctx| {
         ctx.disk().append(1);
-        ctx.disk().fsync();
+        ctx.disk().fsync().unwrap();
         ctx.disk().append(2);
     });
     w.apply_fault(FaultAction::Crash {

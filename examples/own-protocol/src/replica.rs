@@ -44,7 +44,11 @@ impl Replica {
     /// Recovers every register from the disk: at the start (an empty disk) and after
     /// each restart (what survived the crash).
     pub fn on_start(&mut self, ctx: &mut Context<'_, AbdNode>) {
-        for record in ctx.disk().records() {
+        let records = match ctx.disk().records() {
+            Ok(records) => records,
+            Err(corrupt) => return ctx.halt(corrupt), // never serve from a bad disk
+        };
+        for record in records {
             let current = self.current(&record.key);
             debug_assert!(
                 record.versioned.ts > current.ts,
@@ -72,7 +76,7 @@ impl Replica {
     pub fn on_timer(&mut self, ctx: &mut Context<'_, AbdNode>, timer: Timer) {
         if timer == Timer::Flush {
             self.flush_timer = None;
-            ctx.disk().fsync();
+            ctx.fsync_or_halt();
         }
     }
 
@@ -93,7 +97,7 @@ impl Replica {
             "a replica never acks a timestamp above what it stores"
         );
         debug_assert!(
-            self.bugs.no_fsync || ctx.disk().unsynced_len() == 0,
+            self.bugs.no_fsync || ctx.is_halted() || ctx.disk().unsynced_len() == 0,
             "a replica acks only what is on disk"
         );
         ctx.send(from, Msg::StoreAck { op, ts });
@@ -119,7 +123,7 @@ impl Replica {
 
     fn make_durable(&mut self, ctx: &mut Context<'_, AbdNode>) {
         if !self.bugs.no_fsync {
-            ctx.disk().fsync();
+            ctx.fsync_or_halt(); // fail-stop: a failed fsync is never acked
             return;
         }
         if self.flush_timer.is_none() {

@@ -167,7 +167,7 @@ impl Checker {
         let disk = world.disk(NodeId(i as u32));
         let synced = disk.synced_len();
         let persisted = &mut self.persisted[i];
-        for record in &disk.records()[persisted.cursor.min(synced)..synced] {
+        for record in &disk.records_unchecked()[persisted.cursor.min(synced)..synced] {
             match record {
                 Record::Entries(entries) => {
                     let first = entries.first().map_or(u64::MAX, |e| e.index);

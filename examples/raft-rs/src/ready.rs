@@ -70,7 +70,7 @@ fn persist(server: &mut Server, ctx: &mut Ctx<'_>, ready: &Ready) {
         ctx.disk().append(Record::Entries(entries.clone()));
         storage.append(entries);
         if bugs.no_fsync_hardstate {
-            ctx.disk().fsync(); // the entries, but not the hard state written next
+            ctx.fsync_or_halt(); // the entries, but not the hard state written next
         }
     }
     if let Some(hard_state) = ready.hs() {
@@ -85,14 +85,16 @@ fn persist(server: &mut Server, ctx: &mut Ctx<'_>, ready: &Ready) {
         return;
     }
     if !bugs.no_fsync_hardstate && ctx.disk().unsynced_len() > 0 {
-        ctx.disk().fsync();
+        // Fail-stop: a failed fsync halts the server, so nothing that depends on
+        // what it failed to make durable is ever sent.
+        ctx.fsync_or_halt();
     }
 }
 
 /// A leader's snapshot: durable first, then the storage and the state machine.
 fn install_snapshot(server: &mut Server, ctx: &mut Ctx<'_>, snapshot: Snapshot) {
     ctx.disk().append(Record::Snapshot(snapshot.clone()));
-    ctx.disk().fsync();
+    ctx.fsync_or_halt();
     let index = snapshot.get_metadata().index;
     server.store = Store::from_bytes(snapshot.get_data())
         .expect("a snapshot's data is a store an adapter wrote");
@@ -147,7 +149,7 @@ fn maybe_snapshot(server: &mut Server, ctx: &mut Ctx<'_>) {
     meta.set_conf_state(storage.conf_state.clone());
     snapshot.set_data(server.store.to_bytes().into());
     ctx.disk().append(Record::Snapshot(snapshot.clone()));
-    ctx.disk().fsync();
+    ctx.fsync_or_halt();
     server.node_mut().mut_store().apply_snapshot(snapshot);
     ctx.sometimes(s::SNAPSHOT_TAKEN);
 }

@@ -106,8 +106,12 @@ impl Server {
     }
 
     pub fn start(&mut self, ctx: &mut Ctx<'_>) {
-        let recovered = recover(ctx.disk().records(), u64::from(self.config.servers));
-        if !ctx.disk().records().is_empty() {
+        let records = match ctx.disk().records() {
+            Ok(records) => records,
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        let recovered = recover(records, u64::from(self.config.servers));
+        if !ctx.disk().is_empty() {
             ctx.sometimes(s::RECOVERED);
         }
         self.applied_index = recovered.storage.snapshot_index();
@@ -145,7 +149,7 @@ impl Server {
             }
             Timer::Flush => {
                 self.flush_timer = None;
-                ctx.disk().fsync();
+                ctx.fsync_or_halt();
             }
             Timer::Client(_) => {}
         }

@@ -67,7 +67,7 @@ fn forged_entry(index: u64, term: u64) -> Entry {
 fn write_synced(run: &mut Run, i: u32, record: Record) {
     run.world.with_context(NodeId(i), |_, ctx| {
         ctx.disk().append(record);
-        ctx.disk().fsync();
+        ctx.disk().fsync().unwrap();
     });
 }
 

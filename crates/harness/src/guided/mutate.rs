@@ -168,7 +168,8 @@ pub fn planned_entry(at: Nanos, action: FaultAction) -> ScheduleEntry {
         at_ns: at,
         action,
         skipped: None,
-    });
+    })
+    .expect("the nemesis plans only faults a schedule can hold");
     entry.for_ = window.map(Duration);
     entry
 }

@@ -173,6 +173,26 @@ pub struct DiskSection {
     /// called it waits that long before what it does next takes effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow_fsync: Option<SlowFsyncSection>,
+    /// Fsyncs that fail: each fsync (or rewrite) of the listed nodes' disks fails
+    /// with `probability` during the fault period, and the records it was to make
+    /// durable are lost at the next crash, whatever later fsyncs return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fsync_errors: Option<DiskErrorSection>,
+    /// Records found corrupt: each restart of a listed node in the fault period
+    /// finds one record of its disk corrupt with `probability`; every read of that
+    /// disk then fails its checksum until the record is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrupt_on_restart: Option<DiskErrorSection>,
+}
+
+/// `{"probability": 0.01, "nodes": [0, 2]}`: how often a disk error happens, on the
+/// nodes listed (default: every server).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiskErrorSection {
+    pub probability: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<u32>>,
 }
 
 /// `{"min": "5ms", "max": "40ms", "nodes": [2]}`: how long an fsync takes, on the

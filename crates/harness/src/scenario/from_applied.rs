@@ -8,8 +8,9 @@ use faultline_sim::{AppliedFault, FaultAction, Target};
 
 /// Writes an applied fault back as a schedule entry (the shrinker's and the trace
 /// header's form). Crash, replace, pause and a cut lose their `for`: the World recorded the restart
-/// or resume it caused as a fault of its own.
-pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
+/// or resume it caused as a fault of its own. A halt or a corrupt record has no
+/// entry (`None`): the disk knobs cause them, a schedule cannot.
+pub fn entry_from_applied(applied: &AppliedFault) -> Option<ScheduleEntry> {
     let mut entry = ScheduleEntry {
         at: Duration(applied.at_ns),
         ..ScheduleEntry::default()
@@ -39,6 +40,7 @@ pub fn entry_from_applied(applied: &AppliedFault) -> ScheduleEntry {
             entry.node = spec(target);
         }
         FaultAction::RecoverAll => entry.recover_all = Some(true),
+        FaultAction::Halt { .. } | FaultAction::Corrupt { .. } => return None,
     }
-    entry
+    Some(entry)
 }

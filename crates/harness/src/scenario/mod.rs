@@ -11,4 +11,4 @@ pub mod spec;
 pub mod validate;
 
 pub use file::{Expect, ScenarioFile, ScheduleEntry};
-pub use validate::{entry_from_applied, Scenario};
+pub use validate::{entry_from_applied, DiskErrors, Scenario};

@@ -39,6 +39,8 @@ pub(super) fn refine(schema: &mut Value, registry: &Registry) {
         }
     }
     field(schema, "SlowFsyncSection", "nodes")["minItems"] = json!(1);
+    field(schema, "DiskErrorSection", "nodes")["minItems"] = json!(1);
+    probability(field(schema, "DiskErrorSection", "probability"));
     for side in ["from", "to"] {
         field(schema, "LinkSection", side)["minItems"] = json!(1);
     }

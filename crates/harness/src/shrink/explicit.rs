@@ -24,7 +24,7 @@ use crate::scenario::{entry_from_applied, Expect, ScenarioFile, ScheduleEntry};
 use faultline_api::ClientEventKind;
 use faultline_sim::disk::UnsyncedOnCrash;
 use faultline_sim::network::{LinkOverride, NetworkPhase};
-use faultline_sim::{FaultAction, LatencyShape, Nanos, PartitionShape};
+use faultline_sim::{FaultAction, LatencyShape, Nanos, PartitionShape, Target};
 
 /// The run of `original` that produced `outcome`, as an explicit scenario.
 pub fn explicit_form(
@@ -44,6 +44,8 @@ pub fn explicit_form(
             UnsyncedOnCrash::Torn => UnsyncedName::Torn,
         },
         slow_fsync: original.disk.slow_fsync.clone(),
+        fsync_errors: original.disk.fsync_errors.clone(),
+        corrupt_on_restart: original.disk.corrupt_on_restart.clone(),
     };
     if protocol.has_clients && protocol.takes_script {
         file.workload = Some(scripted_workload(original, outcome));
@@ -65,7 +67,14 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
         .filter(|f| f.at_ns < original.duration.0);
     let mut entries: Vec<ScheduleEntry> = Vec::new();
     let mut undone = Vec::new();
+    // Nodes halted and not restarted yet: the disk knobs, kept in the explicit
+    // form, halt them again; their restarts are the halts' own.
+    let mut halted = Vec::new();
     for fault in applied {
+        let restart = matches!(fault.action, FaultAction::Restart(_));
+        if !restart && disk_knobs_did(&fault.action, &mut halted) {
+            continue;
+        }
         let opened = entries
             .iter()
             .enumerate()
@@ -95,7 +104,12 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
             _ => Vec::new(),
         };
         if closes.is_empty() {
-            let mut entry = entry_from_applied(fault);
+            if disk_knobs_did(&fault.action, &mut halted) {
+                continue; // the restart of a halted node
+            }
+            let Some(mut entry) = entry_from_applied(fault) else {
+                continue;
+            };
             if let Some(PartitionSpec(shape)) = &entry.partition {
                 entry.partition = Some(PartitionSpec(plainest(shape, node_count)));
             }
@@ -108,6 +122,23 @@ fn fault_windows(original: &ScenarioFile, outcome: &Outcome) -> Vec<ScheduleEntr
         }
     }
     entries
+}
+
+/// Whether the disk knobs (kept in the explicit form) caused `action`, so it has
+/// no entry: a halt, a corrupt record, or the restart of a node in `halted` (which
+/// a halt adds to, its restart removes from). A restart is asked only once no
+/// crash entry claimed it.
+fn disk_knobs_did(action: &FaultAction, halted: &mut Vec<Target>) -> bool {
+    match action {
+        FaultAction::Halt { target, .. } => halted.push(target.clone()),
+        FaultAction::Corrupt { .. } => {}
+        FaultAction::Restart(target) => match halted.iter().position(|t| t == target) {
+            Some(i) => drop(halted.remove(i)),
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
 }
 
 /// Cut links as groups when they are exactly a split into groups (`[[0, 1], [2, 3]]`

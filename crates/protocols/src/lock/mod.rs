@@ -131,6 +131,7 @@ impl Protocol for Lock {
                 window_ns: self.config.ttl_ns,
             }),
             durable_disk: true,
+            tolerates_fsync_errors: true,
             ..Assumptions::default()
         }
     }

@@ -44,7 +44,11 @@ impl RedlockServer {
     }
 
     pub fn on_start(&mut self, ctx: &mut Context<'_, LockNode>) {
-        let recovered = ctx.disk().records().iter().rev().find_map(|r| match r {
+        let records = match ctx.disk().records() {
+            Ok(records) => records,
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        let recovered = records.iter().rev().find_map(|r| match r {
             Record::Redlock(state) => Some(state.clone()),
             _ => None,
         });
@@ -128,6 +132,6 @@ impl RedlockServer {
 
     fn persist(&self, ctx: &mut Context<'_, LockNode>) {
         ctx.disk().append(Record::Redlock(self.state.clone()));
-        ctx.disk().fsync();
+        ctx.fsync_or_halt(); // fail-stop: the grant that follows never leaves
     }
 }

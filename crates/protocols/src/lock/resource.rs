@@ -46,7 +46,10 @@ impl Resource {
     }
 
     pub fn on_start(&mut self, ctx: &mut Context<'_, LockNode>) {
-        let records = ctx.disk().records().to_vec();
+        let records = match ctx.disk().records() {
+            Ok(records) => records.to_vec(),
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
         for record in records {
             let Record::Accepted(write) = record else {
                 unreachable!("a lock server's record {record:?} on the resource's disk");
@@ -104,7 +107,7 @@ impl Resource {
             value,
         };
         ctx.disk().append(Record::Accepted(write.clone()));
-        ctx.disk().fsync();
+        ctx.fsync_or_halt(); // fail-stop: the write is never acknowledged
         debug_assert!(self.config.bugs.no_fencing || token >= self.highest);
         self.apply(write);
         true

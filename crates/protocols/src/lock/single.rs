@@ -97,7 +97,11 @@ impl SingleServer {
 
     /// Recovers the last state written (or starts at epoch 0).
     pub fn on_start(&mut self, ctx: &mut Context<'_, LockNode>) {
-        let recovered = ctx.disk().records().iter().rev().find_map(|r| match r {
+        let records = match ctx.disk().records() {
+            Ok(records) => records,
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        let recovered = records.iter().rev().find_map(|r| match r {
             Record::Single(state) => Some(state.clone()),
             _ => None,
         });
@@ -260,6 +264,6 @@ impl SingleServer {
     /// Writes the whole state and makes it durable.
     pub(super) fn persist(&self, ctx: &mut Context<'_, LockNode>) {
         ctx.disk().append(Record::Single(self.state.clone()));
-        ctx.disk().fsync();
+        ctx.fsync_or_halt(); // fail-stop: nothing that follows leaves
     }
 }

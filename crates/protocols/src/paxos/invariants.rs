@@ -82,7 +82,9 @@ impl PaxosChecker {
                 self.accept_cursor[i] = 0;
                 self.exec_cursor[i] = 0;
                 self.down[i] = true;
-                self.recovery.on_crashed(i);
+                // A server that halted inside a handler synced what was never seen.
+                let mid_handler = world.halted(node) || world.crashed_at_point(node);
+                self.recovery.on_crashed(i, mid_handler);
                 continue;
             };
             let restarted = std::mem::take(&mut self.down[i]);

@@ -120,6 +120,8 @@ impl Protocol for Paxos {
         Assumptions {
             crashed_max: Some((self.config.servers as usize - 1) / 2),
             durable_disk: true,
+            tolerates_fsync_errors: true,
+            corrupt_nodes_max: Some((self.config.servers as usize - 1) / 2),
             ..Assumptions::default()
         }
     }

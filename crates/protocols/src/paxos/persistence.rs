@@ -1,6 +1,9 @@
 //! The acceptor's durable state: its promise and its votes, written as records and
 //! fsynced before the reply that depends on them; replayed on restart. Learner state
 //! is volatile: a restarted server re-learns decisions from the leader.
+//! A disk that fails stops the server (fail-stop): an fsync that fails halts it
+//! before the promise or the vote leaves, and a corrupt record keeps it down (an
+//! acceptor that forgot a promise or a vote could let two values be chosen).
 
 use crate::paxos::messages::{Ballot, Record, Vote};
 use crate::paxos::server::{Ctx, Server};
@@ -10,14 +13,14 @@ impl Server {
     pub fn persist_promise(&mut self, ctx: &mut Ctx<'_>, sync: bool) {
         ctx.disk().append(Record::Promised(self.promised));
         if sync {
-            ctx.disk().fsync();
+            ctx.fsync_or_halt();
         }
     }
 
     pub fn persist_vote(&mut self, ctx: &mut Ctx<'_>, vote: Vote) {
         ctx.disk().append(Record::Promised(self.promised));
         ctx.disk().append(Record::Accepted(vote));
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
     }
 
     /// Writes the store as of the last executed slot, with the promise and the votes
@@ -34,8 +37,10 @@ impl Server {
             },
         ];
         records.extend(self.accepted.values().cloned().map(Record::Accepted));
-        ctx.disk().rewrite(records);
-        self.durable_executed = through;
+        match ctx.disk().rewrite(records) {
+            Ok(()) => self.durable_executed = through,
+            Err(error) => ctx.halt(error),
+        }
     }
 
     /// Drops the votes of slots below `gc_below` (every server has them in a snapshot).
@@ -56,7 +61,11 @@ impl Server {
     }
 
     pub fn recover(&mut self, ctx: &mut Ctx<'_>) {
-        for record in ctx.disk().records().to_vec() {
+        let records = match ctx.disk().records() {
+            Ok(records) => records.to_vec(),
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        for record in records {
             match record {
                 Record::Promised(ballot) => self.promised = self.promised.max(ballot),
                 Record::Accepted(vote) => {

@@ -55,10 +55,11 @@ impl RecoveryChecker {
         }
     }
 
-    /// A crashed server: keep what it must recover (once per crash).
-    pub fn on_crashed(&mut self, i: usize) {
+    /// A crashed server: keep what it must recover (once per crash), unless it
+    /// `halted` inside a handler: that handler may have synced more than was seen.
+    pub fn on_crashed(&mut self, i: usize, halted: bool) {
         if let Some(mark) = self.last_seen[i].take() {
-            self.at_crash[i] = Some(mark);
+            self.at_crash[i] = (!halted).then_some(mark);
         }
     }
 

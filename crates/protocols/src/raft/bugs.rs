@@ -4,7 +4,7 @@ use crate::bugs::{BugInfo, Bugs};
 use crate::harness_properties::LINEARIZABILITY;
 use crate::raft::properties::{
     COMMITTED_DURABLE, ELECTABLE_COMPLETENESS, ELECTION_SAFETY, LEADER_COMPLETENESS, LOG_MATCHING,
-    STATE_MACHINE_SAFETY, VOTE_DURABLE,
+    RECOVERED_AS_DURABLE, STATE_MACHINE_SAFETY, VOTE_DURABLE,
 };
 
 pub const BUGS: &[BugInfo] = &[
@@ -91,6 +91,23 @@ pub const BUGS: &[BugInfo] = &[
         ],
         scenario: "nemesis",
     },
+    BugInfo {
+        name: "raft.ignore_fsync_error",
+        mechanism: "a server carries on after an fsync fails, acknowledging entries and \
+            granting votes the disk lost (PostgreSQL's fsyncgate: a later fsync succeeds \
+            without saving them)",
+        violates: &[
+            RECOVERED_AS_DURABLE.name,
+            COMMITTED_DURABLE.name,
+            ELECTABLE_COMPLETENESS.name,
+            STATE_MACHINE_SAFETY.name,
+            LEADER_COMPLETENESS.name,
+            VOTE_DURABLE.name,
+            ELECTION_SAFETY.name,
+            LINEARIZABILITY.name,
+        ],
+        scenario: "fsync_errors",
+    },
 ];
 
 /// The switches, as plain booleans for the hot path.
@@ -104,6 +121,7 @@ pub struct RaftBugs {
     pub commit_index_unbounded: bool,
     pub stale_read: bool,
     pub ack_before_fsync: bool,
+    pub ignore_fsync_error: bool,
 }
 
 impl RaftBugs {
@@ -117,6 +135,7 @@ impl RaftBugs {
             commit_index_unbounded: bugs.is_on("raft.commit_index_unbounded"),
             stale_read: bugs.is_on("raft.stale_read"),
             ack_before_fsync: bugs.is_on("raft.ack_before_fsync"),
+            ignore_fsync_error: bugs.is_on("raft.ignore_fsync_error"),
         }
     }
 }

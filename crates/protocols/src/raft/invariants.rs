@@ -100,7 +100,12 @@ impl RaftChecker {
                 self.last_commit[i] = None;
                 self.checked_commit[i] = 0;
                 self.note_crashed(i, world);
-                let mid_handler = world.crashed_at_point(node);
+                let mid_handler = world.halted(node) || world.crashed_at_point(node);
+                if mid_handler {
+                    // It crashed inside a handler (halted, or at a crash point), after
+                    // syncs never seen: what it holds durably is what its disk holds.
+                    self.known_durable[i] = self.log_summary[i].1;
+                }
                 self.recovery.on_crashed(i, world.disk(node), mid_handler)?;
                 continue;
             };
@@ -149,11 +154,7 @@ impl RaftChecker {
     /// saw after any whole event: its disk says how much.
     fn note_crashed(&mut self, i: usize, world: &World<RaftNode>) {
         if self.crashed_log[i].is_none() {
-            let node = NodeId(i as u32);
-            let log = replay(world.disk(node).records()).log;
-            if world.crashed_at_point(node) {
-                self.known_durable[i] = log.last_index();
-            }
+            let log = replay(world.disk(NodeId(i as u32)).records_unchecked()).log;
             self.log_summary[i] = (log.last_term(), log.last_index());
             self.crashed_log[i] = Some(log);
         }

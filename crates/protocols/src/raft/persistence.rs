@@ -1,11 +1,16 @@
 //! Persistence: term, vote and log entries go to the disk as records, and are fsynced
 //! before any message that depends on them; on restart the records are replayed.
+//! A disk that fails stops the server (fail-stop): an fsync that fails halts it
+//! before it acknowledges, votes or replies on what is not durable, and a corrupt
+//! record keeps it down, since a server that forgot a vote or an acknowledged entry
+//! could help elect a leader without a committed entry.
 
 use crate::kv::KvStore;
 use crate::raft::log::Log;
 use crate::raft::messages::{Entry, Record};
 use crate::raft::server::{Ctx, Server};
 use crate::raft::situations as s;
+use faultline_sim::disk::FsyncError;
 
 impl Server {
     pub fn save_hard_state(&mut self, ctx: &mut Ctx<'_>, sync: bool) {
@@ -31,7 +36,9 @@ impl Server {
 
     /// Makes everything written durable.
     pub fn sync_log(&mut self, ctx: &mut Ctx<'_>) {
-        ctx.disk().fsync();
+        if let Err(error) = ctx.disk().fsync() {
+            self.on_fsync_error(ctx, error);
+        }
         self.durable_index = self.log.last_index();
         self.fsync_pending = false;
         ctx.crash_point(crate::raft::crash_points::AFTER_FSYNC_BEFORE_SEND);
@@ -41,10 +48,11 @@ impl Server {
     /// leave writes pending), so a crash between events never loses what a reply
     /// promised, and a crashed server's disk is its last live log.
     pub fn debug_assert_all_durable(&self, ctx: &mut Ctx<'_>) {
+        let bugs = &self.config.bugs;
         let durability_bug =
-            self.config.bugs.vote_not_persisted || self.config.bugs.ack_before_fsync;
+            bugs.vote_not_persisted || bugs.ack_before_fsync || bugs.ignore_fsync_error;
         debug_assert!(
-            durability_bug || ctx.disk().unsynced_len() == 0,
+            durability_bug || ctx.is_halted() || ctx.disk().unsynced_len() == 0,
             "n{} ends a handler with unsynced writes",
             self.id
         );
@@ -52,7 +60,10 @@ impl Server {
 
     /// Rebuilds persistent state from the disk (a fresh start reads nothing).
     pub fn recover(&mut self, ctx: &mut Ctx<'_>) {
-        let recovered = replay(ctx.disk().records());
+        let recovered = match ctx.disk().records() {
+            Ok(records) => replay(records),
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
         // A term is fsynced before any entry of it is written, and a snapshot's
         // store travels in the same record as its index.
         debug_assert!(
@@ -80,6 +91,16 @@ impl Server {
         self.durable_index = self.log.last_index();
         if self.term > 0 {
             ctx.sometimes(s::RECOVERED_FROM_DISK);
+        }
+    }
+}
+
+impl Server {
+    /// An fsync (or a snapshot's rewrite) failed: what it was to make durable never
+    /// will be, so the server halts before anything acts on it (the bug carries on).
+    pub fn on_fsync_error(&mut self, ctx: &mut Ctx<'_>, error: FsyncError) {
+        if !self.config.bugs.ignore_fsync_error {
+            ctx.halt(error);
         }
     }
 }

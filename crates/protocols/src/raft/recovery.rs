@@ -111,7 +111,7 @@ impl RecoveryChecker {
         let Some(expected) = self.last_seen[i].take() else {
             return Ok(());
         };
-        let recovered = replay(disk.records());
+        let recovered = replay(disk.records_unchecked());
         let store = recovered
             .store
             .as_ref()

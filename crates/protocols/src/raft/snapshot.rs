@@ -51,7 +51,9 @@ impl Server {
                 entry,
             });
         }
-        ctx.disk().rewrite(records);
+        if let Err(error) = ctx.disk().rewrite(records) {
+            self.on_fsync_error(ctx, error);
+        }
         self.durable_index = self.log.last_index();
         self.fsync_pending = false;
         ctx.crash_point(crate::raft::crash_points::AFTER_SNAPSHOT_WRITE);

@@ -111,6 +111,7 @@ impl Protocol for Saga {
     fn assumptions(&self) -> Assumptions {
         Assumptions {
             durable_disk: true,
+            tolerates_fsync_errors: true,
             ..Assumptions::default()
         }
     }

@@ -27,7 +27,7 @@ impl Orchestrator {
             self.arm_flush(ctx);
         } else {
             ctx.disk().append(Record::Saga(state.clone()));
-            ctx.disk().fsync();
+            ctx.fsync_or_halt(); // fail-stop: the effect never leaves
             self.take_effect(ctx, &state);
         }
         self.store(state);
@@ -60,13 +60,17 @@ impl Orchestrator {
 
     pub(super) fn flush(&mut self, ctx: &mut Ctx<'_>) {
         self.flush_timer = None;
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
     }
 
     /// Reloads every saga (the last state written for each wins) and counts this boot.
     pub(super) fn recover(&mut self, ctx: &mut Ctx<'_>) {
         let mut boots = 0;
-        for record in ctx.disk().records() {
+        let records = match ctx.disk().records() {
+            Ok(records) => records,
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        for record in records {
             match record {
                 Record::Boot => boots += 1,
                 Record::Saga(state) => {
@@ -77,7 +81,7 @@ impl Orchestrator {
         }
         self.boot = boots + 1;
         ctx.disk().append(Record::Boot);
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
         debug_assert!(
             self.sagas
                 .values()

@@ -43,7 +43,11 @@ impl ServiceNode {
     }
 
     pub fn on_start(&mut self, ctx: &mut Ctx<'_>) {
-        for record in ctx.disk().records().to_vec() {
+        let records = match ctx.disk().records() {
+            Ok(records) => records.to_vec(),
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        for record in records {
             let Record::Applied { command, outcome } = record else {
                 unreachable!("the orchestrator's record {record:?} on a service's disk");
             };
@@ -105,7 +109,7 @@ impl ServiceNode {
             self.books
         );
         ctx.disk().append(Record::Applied { command, outcome });
-        ctx.disk().fsync();
+        ctx.fsync_or_halt(); // fail-stop: the outcome is never replied
         self.applied.insert(command.id, outcome);
         self.ledger.push((command, outcome));
         outcome

@@ -99,7 +99,10 @@ impl Coordinator {
 
     /// Rebuilds the attempts and decisions from the disk.
     fn recover(&mut self, ctx: Ctx) {
-        let records = ctx.disk().records().to_vec();
+        let records = match ctx.disk().records() {
+            Ok(records) => records.to_vec(),
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
         for (index, record) in records.into_iter().enumerate() {
             match record {
                 Record::Begun { attempt, transfer } => {
@@ -181,7 +184,7 @@ impl Coordinator {
             attempt,
             transfer: transfer.clone(),
         });
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
         let state = self.fresh_state(&transfer);
         for (node, changes) in &state.participants {
             let prepare = Msg::Prepare {
@@ -250,7 +253,7 @@ impl Coordinator {
             Timer::Resend => self.resend_decisions(ctx),
             Timer::GroupCommit => {
                 self.group_commit_armed = false;
-                ctx.disk().fsync();
+                ctx.fsync_or_halt();
             }
             Timer::VoteTimeout { .. } => {} // for an attempt already decided
             timer @ (Timer::DecisionOverdue { .. } | Timer::NextOp | Timer::Retry { .. }) => {
@@ -283,7 +286,7 @@ impl Coordinator {
         self.undecided.remove(&attempt);
         self.unacked.insert(attempt);
         let participants: Vec<u32> = state.participants.iter().map(|(n, _)| *n).collect();
-        let record = ctx.disk().records().len();
+        let record = ctx.disk().len();
         ctx.disk().append(Record::Decided {
             attempt,
             commit,
@@ -292,7 +295,7 @@ impl Coordinator {
         if self.config.bugs.decision_not_logged {
             self.flush_later(ctx);
         } else {
-            ctx.disk().fsync();
+            ctx.fsync_or_halt();
         }
         self.decision_log.push(DecisionEntry {
             attempt,

@@ -178,6 +178,7 @@ impl Protocol for TwoPc {
     fn assumptions(&self) -> Assumptions {
         Assumptions {
             durable_disk: true,
+            tolerates_fsync_errors: true,
             ..Assumptions::default()
         }
     }

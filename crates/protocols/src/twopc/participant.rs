@@ -102,7 +102,11 @@ impl Participant {
 
     /// Replays the disk: prepared attempts re-lock their accounts, outcomes apply.
     fn recover(&mut self, ctx: Ctx) {
-        for record in ctx.disk().records().to_vec() {
+        let records = match ctx.disk().records() {
+            Ok(records) => records.to_vec(),
+            Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
+        };
+        for record in records {
             match record {
                 Record::Prepared {
                     attempt,
@@ -232,7 +236,7 @@ impl Participant {
     /// Forces `Prepared` to disk (unless `vote_before_prepare_logged`), locks, votes.
     fn vote_yes(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<Change>) {
         let reads = self.read(&changes);
-        let record = ctx.disk().records().len();
+        let record = ctx.disk().len();
         ctx.disk().append(Record::Prepared {
             attempt,
             changes: changes.clone(),
@@ -241,7 +245,7 @@ impl Participant {
         if self.config.bugs.vote_before_prepare_logged {
             self.flush_later(ctx);
         } else {
-            ctx.disk().fsync();
+            ctx.fsync_or_halt(); // fail-stop: the yes vote never leaves
         }
         self.hold(attempt, changes, reads.clone());
         if self.config.bugs.release_read_locks_at_prepare {
@@ -306,7 +310,7 @@ impl Participant {
     fn record_outcome(&mut self, ctx: Ctx, attempt: Attempt, commit: bool) {
         self.settle(attempt, commit);
         ctx.disk().append(Record::Outcome { attempt, commit });
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
         self.outcome_log.push((attempt, commit));
     }
 
@@ -406,7 +410,7 @@ impl Participant {
             }
             Timer::GroupCommit => {
                 self.group_commit_armed = false;
-                ctx.disk().fsync();
+                ctx.fsync_or_halt();
             }
             timer @ (Timer::VoteTimeout { .. } | Timer::NextOp | Timer::Retry { .. }) => {
                 unreachable!("a participant got another role's timer {timer:?}")

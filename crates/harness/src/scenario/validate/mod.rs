@@ -20,7 +20,7 @@ mod triggers;
 mod workload;
 
 pub use super::from_applied::entry_from_applied;
-pub use disk::SlowFsync;
+pub use disk::{DiskErrors, SlowFsync};
 
 use crate::error::InputError;
 use crate::registry::{ProtocolInfo, Registry};
@@ -47,6 +47,10 @@ pub struct Scenario {
     pub unsynced_on_crash: UnsyncedOnCrash,
     /// Slow fsyncs (`disk.slow_fsync`), if any.
     pub slow_fsync: Option<SlowFsync>,
+    /// Fsyncs that fail (`disk.fsync_errors`), if any.
+    pub fsync_errors: Option<DiskErrors>,
+    /// Records found corrupt at restarts (`disk.corrupt_on_restart`), if any.
+    pub corrupt_on_restart: Option<DiskErrors>,
     /// Explicit faults, in file order.
     pub schedule: Vec<(Nanos, FaultAction)>,
     pub nemesis: Option<NemesisConfig>,
@@ -154,6 +158,18 @@ impl Scenario {
                 UnsyncedName::Torn => UnsyncedOnCrash::Torn,
             },
             slow_fsync: disk::slow_fsync_of(&file.disk, node_count, servers)?,
+            fsync_errors: disk::disk_errors_of(
+                "fsync_errors",
+                file.disk.fsync_errors.as_ref(),
+                node_count,
+                servers,
+            )?,
+            corrupt_on_restart: disk::disk_errors_of(
+                "corrupt_on_restart",
+                file.disk.corrupt_on_restart.as_ref(),
+                node_count,
+                servers,
+            )?,
             schedule,
             nemesis: random::nemesis_of_faults(&file.faults, servers, node_count)?,
             triggers: triggers::triggers_of(&file.faults)?,

@@ -5,7 +5,7 @@ use super::{problem, Problem, Scenario};
 use crate::registry::ProtocolInfo;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::roles;
-use faultline_api::SetupError;
+use faultline_api::{Assumptions, SetupError};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -49,20 +49,47 @@ pub(super) fn validate_options(
 /// Builds the protocol once, so a bad option value or node count is reported here,
 /// located, rather than when the run starts.
 /// Builds the protocol as a run would, then checks every role the file aims a
-/// fault at is one its nodes may claim.
+/// fault at is one its nodes may claim, and that the disk errors it asks for are
+/// ones the protocol survives (or the file goes beyond its model).
 pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
-    let roles = (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
+    let built = (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
         SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
         SetupError::Invalid(message) => problem("protocol", message.clone()),
     })?;
+    let (roles, assumptions) = built;
     let known = |role: &str| roles.contains(&role);
     let unknown = roles::first_unknown_role(&scenario.file, known);
-    unknown.map_or(Ok(()), |(path, role)| {
-        Err(problem(
-            path,
-            roles::unknown_role_message(&role, scenario.info.name, roles),
-        ))
-    })
+    if let Some((path, role)) = unknown {
+        let message = roles::unknown_role_message(&role, scenario.info.name, roles);
+        return Err(problem(path, message));
+    }
+    check_disk_errors(scenario, &assumptions)
+}
+
+/// Disk errors the protocol does not declare it survives are refused (rather than
+/// silently left off), unless the file goes beyond the protocol's model.
+fn check_disk_errors(scenario: &Scenario, assumptions: &Assumptions) -> Result<(), Problem> {
+    if scenario.beyond_model {
+        return Ok(());
+    }
+    let name = scenario.info.name;
+    let disk = &scenario.file.disk;
+    let refused = |knob: &str, field: &str, what: &str| {
+        let message = format!(
+            "protocol `{name}` (so configured) does not declare it survives {what} \
+             (`Assumptions::{field}`); set `faults.beyond_model: true` (or \
+             `--beyond-model`) to run them anyway, outside its fault model"
+        );
+        Err(problem(format!("disk.{knob}"), message))
+    };
+    if disk.fsync_errors.is_some() && !assumptions.tolerates_fsync_errors {
+        return refused("fsync_errors", "tolerates_fsync_errors", "fsyncs that fail");
+    }
+    if disk.corrupt_on_restart.is_some() && assumptions.corrupt_nodes_max.is_none() {
+        let what = "records found corrupt";
+        return refused("corrupt_on_restart", "corrupt_nodes_max", what);
+    }
+    Ok(())
 }
 
 /// Every crash point the file names (`at_point`) must be one the protocol declares,
