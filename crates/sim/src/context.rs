@@ -23,8 +23,8 @@ pub struct Context<'a, A: Actor> {
     pub(crate) kernel: &'a mut Kernel<A>,
     /// Whether this handler's node stream has been moved to its key yet.
     pub(crate) rng_keyed: bool,
-    /// Why the node halted in this handler, if it did.
-    pub(crate) halted: Option<String>,
+    /// Whether the node halted in this handler (why: `Kernel::halt_why`).
+    pub(crate) halted: bool,
 }
 
 impl<A: Actor> Context<'_, A> {
@@ -68,7 +68,7 @@ impl<A: Actor> Context<'_, A> {
     /// Hands a message to the network.
     #[inline]
     pub fn send(&mut self, to: NodeId, msg: A::Msg) {
-        if self.halted.is_some() {
+        if self.halted {
             return;
         }
         self.kernel.send(self.node, to, msg);
@@ -77,7 +77,7 @@ impl<A: Actor> Context<'_, A> {
     /// Fires `timer` after `delay_ns` of this node's clock.
     #[inline]
     pub fn set_timer(&mut self, delay_ns: Nanos, timer: A::Timer) -> TimerId {
-        if self.halted.is_some() {
+        if self.halted {
             return TimerId(u64::MAX); // never pending: the node is about to crash
         }
         self.kernel.set_timer(self.node, delay_ns, timer)
@@ -104,7 +104,7 @@ impl<A: Actor> Context<'_, A> {
 
     /// Reports something for the checkers (a client invoking or completing an operation).
     pub fn observe(&mut self, observation: A::Observation) {
-        if self.halted.is_none() {
+        if !self.halted {
             self.kernel.observe(self.node, observation);
         }
     }
@@ -116,15 +116,16 @@ impl<A: Actor> Context<'_, A> {
     /// a drawn time, or at the end of the fault period. The correct answer to an
     /// fsync that failed: never acknowledge, vote or reply on what is not durable.
     pub fn halt(&mut self, why: impl std::fmt::Display) {
-        if self.halted.is_none() {
-            self.halted = Some(why.to_string());
+        if !self.halted {
+            self.halted = true;
+            self.kernel.halt_why = Some(why.to_string());
             self.kernel.disks[self.node.index()].freeze();
         }
     }
 
     /// Whether this node halted in the running handler.
     pub fn is_halted(&self) -> bool {
-        self.halted.is_some()
+        self.halted
     }
 
     /// Fsyncs this node's disk and halts if the fsync fails: the fail-stop way to

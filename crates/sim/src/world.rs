@@ -107,6 +107,9 @@ pub struct Kernel<A: Actor> {
     /// Whether some disk has slow fsyncs: only then do handlers stall and nodes
     /// wait (`busy_until_ns`), so a run without them pays one test per event.
     pub(crate) slow_disks: bool,
+    /// Why the running handler's node halted (`Context::halt`), until the World
+    /// crashes it.
+    pub(crate) halt_why: Option<String>,
 }
 
 impl<A: Actor> Kernel<A> {
@@ -238,6 +241,7 @@ impl<A: Actor> World<A> {
             stats: Stats::default(),
             reached: Reached::default(),
             slow_disks: false,
+            halt_why: None,
         };
         for id in node_ids {
             kernel.queue.push(0, Event::Start { node: id });
@@ -453,18 +457,18 @@ impl<A: Actor> World<A> {
             node,
             kernel: &mut self.kernel,
             rng_keyed: false,
-            halted: None,
+            halted: false,
         };
         let result = handler(actor, &mut ctx);
-        let halted = ctx.halted.take();
+        let halted = ctx.halted;
         if self.kernel.slow_disks {
             let stall_ns = self.kernel.disks[node.index()].take_stall();
             if stall_ns > 0 {
                 self.kernel.nodes[node.index()].busy_until_ns = self.kernel.now + stall_ns;
             }
         }
-        if let Some(why) = halted {
-            self.halt(node, why);
+        if halted {
+            self.halt(node);
         }
         result
     }

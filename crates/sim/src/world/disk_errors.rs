@@ -90,7 +90,10 @@ impl<A: Actor> World<A> {
     }
 
     /// Crashes `node`, which halted in the handler that just ran, and records why.
-    pub(super) fn halt(&mut self, node: NodeId, why: String) {
+    #[cold]
+    #[inline(never)]
+    pub(super) fn halt(&mut self, node: NodeId) {
+        let why = self.kernel.halt_why.take().unwrap_or_default();
         let state = &self.disk_errors;
         let restart_after_ns = (!state.faults_over).then(|| {
             let incarnation = self.kernel.nodes[node.index()].incarnation;
