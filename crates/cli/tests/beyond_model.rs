@@ -109,3 +109,26 @@ fn fuzz_takes_the_flag_too() {
     assert!(stdout(&output).contains("outside the protocol's fault model"));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn disk_errors_a_protocol_does_not_survive_are_refused_unless_beyond_the_model() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(repo.join("scenarios/twopc/nemesis.json")).unwrap();
+    let mut scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
+    scenario["disk"] = serde_json::json!({ "corrupt_on_restart": { "probability": 1 } });
+    let dir = std::env::temp_dir().join(format!("faultline-beyond-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("twopc-corrupt.json");
+    std::fs::write(&path, scenario.to_string()).unwrap();
+    let path = path.to_str().unwrap();
+    let refused = faultline(&["run", path]);
+    assert_eq!(refused.status.code(), Some(3));
+    let words = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(
+        words.contains("disk.corrupt_on_restart") && words.contains("beyond"),
+        "{words}"
+    );
+    let beyond = faultline(&["run", path, "--beyond-model"]);
+    let text = stdout(&beyond);
+    assert!(text.contains("records found corrupt"), "{text}");
+}

@@ -201,10 +201,23 @@ fn the_explicit_form_of_a_run_with_fsync_errors_keeps_the_knob_and_leaves_halts_
     let info = registry.get("raft").cloned().unwrap();
     let explicit = faultline_harness::shrink::explicit_form(&file, &original, &info);
     assert_eq!(explicit.disk.fsync_errors, file.disk.fsync_errors);
-    let crashes = explicit.faults.schedule.iter().filter(|e| e.crash.is_some()).count();
-    assert_eq!(crashes, count(&original, "crash"), "halts are no crash entries");
+    let crashes = explicit
+        .faults
+        .schedule
+        .iter()
+        .filter(|e| e.crash.is_some())
+        .count();
+    assert_eq!(
+        crashes,
+        count(&original, "crash"),
+        "halts are no crash entries"
+    );
     assert!(explicit.faults.schedule.iter().all(|e| e.restart.is_none()));
     let json = serde_json::to_string(&explicit).unwrap();
     let again = outcome_of(&json);
-    assert_eq!(count(&again, "halt"), count(&original, "halt"), "the knob halts again");
+    assert_eq!(
+        count(&again, "halt"),
+        count(&original, "halt"),
+        "the knob halts again"
+    );
 }

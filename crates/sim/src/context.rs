@@ -9,6 +9,7 @@
 
 use crate::actor::Actor;
 use crate::disk::Disk;
+use crate::halt::Halt;
 use crate::node::NodeId;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
@@ -23,8 +24,6 @@ pub struct Context<'a, A: Actor> {
     pub(crate) kernel: &'a mut Kernel<A>,
     /// Whether this handler's node stream has been moved to its key yet.
     pub(crate) rng_keyed: bool,
-    /// Why the node halted in this handler, if it did.
-    pub(crate) halted: Option<String>,
 }
 
 impl<A: Actor> Context<'_, A> {
@@ -68,7 +67,7 @@ impl<A: Actor> Context<'_, A> {
     /// Hands a message to the network.
     #[inline]
     pub fn send(&mut self, to: NodeId, msg: A::Msg) {
-        if self.kernel.halt.is_some() || self.halted.is_some() {
+        if self.kernel.halt.is_some() {
             return; // the node crashed at a point, or halted, earlier in this handler
         }
         self.kernel.send(self.node, to, msg);
@@ -77,7 +76,7 @@ impl<A: Actor> Context<'_, A> {
     /// Fires `timer` after `delay_ns` of this node's clock.
     #[inline]
     pub fn set_timer(&mut self, delay_ns: Nanos, timer: A::Timer) -> TimerId {
-        if self.halted.is_some() {
+        if self.kernel.halt.is_some() {
             return TimerId(u64::MAX); // never pending: the node is about to crash
         }
         self.kernel.set_timer(self.node, delay_ns, timer)
@@ -104,7 +103,7 @@ impl<A: Actor> Context<'_, A> {
 
     /// Reports something for the checkers (a client invoking or completing an operation).
     pub fn observe(&mut self, observation: A::Observation) {
-        if self.halted.is_none() && self.kernel.halt.is_none() {
+        if self.kernel.halt.is_none() {
             self.kernel.observe(self.node, observation);
         }
     }
@@ -116,15 +115,15 @@ impl<A: Actor> Context<'_, A> {
     /// a drawn time, or at the end of the fault period. The correct answer to an
     /// fsync that failed: never acknowledge, vote or reply on what is not durable.
     pub fn halt(&mut self, why: impl std::fmt::Display) {
-        if self.halted.is_none() {
-            self.halted = Some(why.to_string());
-            self.kernel.disks[self.node.index()].freeze();
+        if self.kernel.halt.is_none() {
+            let why = why.to_string();
+            self.stop_here(Halt::FailStop { why });
         }
     }
 
     /// Whether this node halted in the running handler.
     pub fn is_halted(&self) -> bool {
-        self.halted.is_some() || self.kernel.halt.is_some()
+        self.kernel.halt.is_some()
     }
 
     /// Fsyncs this node's disk and halts if the fsync fails: the fail-stop way to
@@ -154,21 +153,28 @@ impl<A: Actor> Context<'_, A> {
     /// unless a scenario or the nemesis armed a crash of this node at this point:
     /// then the node crashes here. The handler runs on to its end (write nothing
     /// that assumes otherwise), but nothing it does from here on reaches the world:
-    /// its sends and observations are discarded and its disk is put back as it was
+    /// its sends and observations are discarded and its disk keeps what it held
     /// at the point. The check is one branch while nothing is armed.
     #[inline]
     pub fn crash_point(&mut self, point: &'static str) {
-        if self.kernel.halt.is_some() || self.halted.is_some() {
+        if self.kernel.halt.is_some() {
             return;
         }
         let Some(armed) = self.kernel.armed_points.take(self.node, point) else {
             return;
         };
-        self.kernel.halt = Some(Box::new(crate::crash_point::Halt {
+        self.stop_here(Halt::AtPoint {
             point: armed.point,
             restart_after_ns: armed.restart_after_ns,
-            disk_at_point: self.kernel.disks[self.node.index()].clone(),
-        }));
+        });
     }
 
+    /// From here on nothing this handler does reaches the world: its disk is
+    /// frozen, and sends, timers and observations are dropped until the World
+    /// crashes the node as the handler returns.
+    #[cold]
+    fn stop_here(&mut self, halt: Halt) {
+        self.kernel.disks[self.node.index()].freeze();
+        self.kernel.halt = Some(Box::new(halt));
+    }
 }

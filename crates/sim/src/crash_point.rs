@@ -6,12 +6,11 @@
 //! (in the spirit of FoundationDB's BUGGIFY); a scenario or the nemesis arms a crash
 //! of a node at a named point ([`crate::FaultAction::CrashAtPoint`]). The next time
 //! that node passes the point, its handler is *halted*: nothing it does from there on
-//! reaches the world (sends and observations are discarded, disk writes rolled back
-//! to what the disk held at the point), and when the handler returns the node crashes
-//! as any crashed node does (unsynced writes lost or torn). A point never reached by
+//! reaches the world ([`crate::halt`]: sends and observations are discarded, the disk
+//! frozen as it was at the point), and when the handler returns the node crashes as
+//! any crashed node does (unsynced writes lost or torn). A point never reached by
 //! the end of the fault period is recorded as a skipped fault.
 
-use crate::disk::Disk;
 use crate::node::NodeId;
 use crate::time::Nanos;
 
@@ -21,15 +20,6 @@ pub(crate) struct ArmedPoint {
     pub node: NodeId,
     pub point: String,
     pub restart_after_ns: Option<Nanos>,
-}
-
-/// The handler running now passed an armed point: what to do when it returns.
-#[derive(Debug)]
-pub(crate) struct Halt<R> {
-    pub point: String,
-    pub restart_after_ns: Option<Nanos>,
-    /// The disk as it was at the point; later writes never happened.
-    pub disk_at_point: Disk<R>,
 }
 
 /// Every armed crash point, in the order armed.

@@ -15,6 +15,7 @@ mod crash_point;
 mod cuts;
 pub mod disk;
 pub mod fault;
+mod halt;
 pub mod hash;
 pub mod links;
 pub mod nemesis;

@@ -45,10 +45,10 @@ pub struct NodeRuntime {
     /// Until when the node is still inside a handler that waited on slow fsyncs:
     /// events for it wait until then (0: never busy).
     pub busy_until_ns: Nanos,
-    /// Whether its last crash happened inside a handler, at a crash point: its disk
-    /// then holds what the handler wrote up to the point, which can be more than
-    /// it held after any whole event.
-    pub crashed_at_point: bool,
+    /// Whether its last crash happened inside a handler (a crash point, a halt):
+    /// its disk then holds what the handler wrote before it stopped, which can be
+    /// more than it held after any whole event.
+    pub crashed_mid_handler: bool,
 }
 
 impl NodeRuntime {
@@ -58,7 +58,7 @@ impl NodeRuntime {
             incarnation: 0,
             version: 0,
             busy_until_ns: 0,
-            crashed_at_point: false,
+            crashed_mid_handler: false,
         }
     }
 }

@@ -97,6 +97,7 @@ pub enum Stream {
     /// The scenario's `index`th fault trigger (`faults.triggers`).
     RoleTrigger {
         index: u32,
+    },
     /// Which fsyncs of `node`'s disk fail and which of its records are found
     /// corrupt at a restart, when the scenario asks for either.
     DiskErrors {
@@ -129,10 +130,10 @@ impl Stream {
                 (1 << 62) | field(node) << 21 | field(nth)
             }
             Stream::Disk { node } => (1 << 61) | u64::from(node),
-            Stream::RoleTrigger { index } => (1 << 59) | u64::from(index),
+            Stream::RoleTrigger { index } => (1 << 60) | u64::from(index),
             Stream::DiskErrors { node } => (1 << 61) | (1 << 40) | u64::from(node),
             Stream::Halt { node, incarnation } => {
-                (1 << 60) | u64::from(node) << 32 | u64::from(incarnation)
+                (1 << 59) | u64::from(node) << 32 | u64::from(incarnation)
             }
         }
     }

@@ -11,9 +11,10 @@ use crate::actor::Actor;
 use crate::clock::NodeClock;
 use crate::context::{Context, TimerId};
 use crate::coverage::Reached;
-use crate::crash_point::{ArmedPoint, ArmedPoints, Halt};
+use crate::crash_point::{ArmedPoint, ArmedPoints};
 use crate::disk::{Disk, UnsyncedOnCrash};
 use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
+use crate::halt::Halt;
 use crate::network::{Fate, Network, NetworkConfig};
 use crate::node::{NodeId, NodeRuntime, NodeStatus};
 use crate::partition;
@@ -110,10 +111,10 @@ pub struct Kernel<A: Actor> {
     pub(crate) slow_disks: bool,
     /// Crashes waiting for their node to reach a named point.
     pub(crate) armed_points: ArmedPoints,
-    /// Set when the running handler passed an armed point: from then on nothing it
-    /// does reaches the world, and its node crashes when it returns.
-    /// Boxed: the check on every send and handler is then one pointer test.
-    pub(crate) halt: Option<Box<Halt<A::Record>>>,
+    /// Set when the running handler passed an armed point or halted itself: from
+    /// then on nothing it does reaches the world, and its node crashes when it
+    /// returns. Boxed: the check on every send and handler is one pointer test.
+    pub(crate) halt: Option<Box<Halt>>,
 }
 
 impl<A: Actor> Kernel<A> {
@@ -463,12 +464,10 @@ impl<A: Actor> World<A> {
             node,
             kernel: &mut self.kernel,
             rng_keyed: false,
-            halted: None,
         };
         let result = handler(actor, &mut ctx);
-        let halted = ctx.halted.take();
-        if let Some(halt) = self.kernel.halt.take() {
-            self.crash_at_point(node, halt);
+        if self.kernel.halt.is_some() {
+            self.crash_halted(node);
             return result;
         }
         if self.kernel.slow_disks {
@@ -476,9 +475,6 @@ impl<A: Actor> World<A> {
             if stall_ns > 0 {
                 self.kernel.nodes[node.index()].busy_until_ns = self.kernel.now + stall_ns;
             }
-        }
-        if let Some(why) = halted {
-            self.halt(node, why);
         }
         result
     }
@@ -723,23 +719,32 @@ impl<A: Actor> World<A> {
         }
     }
 
-    /// The running handler of `node` passed an armed point: its disk goes back to
-    /// what it held there, and the node crashes now.
+    /// The running handler of `node` halted (`crate::halt`): the node crashes now.
     #[cold]
-    fn crash_at_point(&mut self, node: NodeId) {
-        let halt = *self.kernel.halt.take().expect("a halted handler");
-        self.kernel.disks[node.index()] = halt.disk_at_point;
+    #[inline(never)]
+    fn crash_halted(&mut self, node: NodeId) {
+        match *self.kernel.halt.take().expect("a halted handler") {
+            Halt::AtPoint {
+                point,
+                restart_after_ns,
+            } => self.crash_at_point(node, point, restart_after_ns),
+            Halt::FailStop { why } => self.fail_stop(node, why),
+        }
+    }
+
+    /// The running handler of `node` passed an armed point: its disk holds what it
+    /// held there (frozen since), and the node crashes now.
+    fn crash_at_point(&mut self, node: NodeId, point: String, restart_after_ns: Option<Nanos>) {
         self.crash(node);
-        self.kernel.nodes[node.index()].crashed_at_point = true;
+        self.kernel.nodes[node.index()].crashed_mid_handler = true;
         self.kernel.stats.faults_applied += 1;
-        let restart_after_ns = halt.restart_after_ns;
         if let Some(delay) = restart_after_ns {
             let restart = FaultAction::Restart(Target::Node(node.0));
             self.schedule_fault(self.kernel.now + delay, restart);
         }
         let action = FaultAction::CrashAtPoint {
             target: Target::Node(node.0),
-            point: halt.point,
+            point,
             restart_after_ns,
         };
         self.record_applied(action, Some(node), None);
@@ -766,7 +771,7 @@ impl<A: Actor> World<A> {
         runtime.incarnation += 1;
         runtime.version += 1;
         runtime.busy_until_ns = 0;
-        runtime.crashed_at_point = false;
+        runtime.crashed_mid_handler = false;
         self.kernel.deferred[i].clear();
         self.kernel.disks[i].crash(self.unsynced_on_crash, &mut self.fault_rng);
     }
@@ -921,10 +926,13 @@ impl<A: Actor> World<A> {
         self.kernel.status(node)
     }
 
-    /// Whether `node`'s last crash happened inside a handler, at a crash point (its
-    /// disk may hold more than after any whole event).
-    pub fn crashed_at_point(&self, node: NodeId) -> bool {
-        self.kernel.nodes[node.index()].crashed_at_point
+    /// Whether `node`'s last crash happened inside a handler (at a crash point, or
+    /// because it halted), so its disk may hold more than it was seen to make
+    /// durable between events: what that handler wrote before it stopped. A checker
+    /// that compares a crashed disk with the node's last state holds such a node
+    /// to less.
+    pub fn crashed_mid_handler(&self, node: NodeId) -> bool {
+        self.kernel.nodes[node.index()].crashed_mid_handler
     }
 
     pub fn disk(&self, node: NodeId) -> &Disk<A::Record> {

@@ -38,11 +38,11 @@ impl Actor for Broadcaster {
 
     fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _timer: Tick) {
         ctx.disk().append(1);
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
         ctx.send(NodeId(1), 1);
         ctx.crash_point(MIDWAY);
         ctx.disk().append(2);
-        ctx.disk().fsync();
+        ctx.fsync_or_halt();
         ctx.send(NodeId(2), 2);
         ctx.observe(2);
         ctx.set_timer(10 * MILLISECOND, Tick);
@@ -80,10 +80,10 @@ fn the_handler_stops_at_the_point_and_the_node_is_down() {
     arm(&mut w, 15 * MILLISECOND, MIDWAY, None);
     w.run_until(25 * MILLISECOND);
     assert_eq!(w.status(NodeId(0)), NodeStatus::Crashed);
-    assert!(w.crashed_at_point(NodeId(0)));
+    assert!(w.crashed_mid_handler(NodeId(0)));
     // The first tick ran whole (two records, one observation); the second stopped
     // after its first record and its first send.
-    assert_eq!(w.disk(NodeId(0)).records(), &[1, 2, 1]);
+    assert_eq!(w.disk(NodeId(0)).records(), Ok(&[1, 2, 1][..]));
     assert_eq!(w.observations().len(), 1);
     assert_eq!(
         w.stats().messages_sent,

@@ -83,7 +83,7 @@ impl PaxosChecker {
                 self.exec_cursor[i] = 0;
                 self.down[i] = true;
                 // A server that halted inside a handler synced what was never seen.
-                let mid_handler = world.halted(node) || world.crashed_at_point(node);
+                let mid_handler = world.crashed_mid_handler(node);
                 self.recovery.on_crashed(i, mid_handler);
                 continue;
             };

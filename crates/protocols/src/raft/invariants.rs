@@ -100,7 +100,7 @@ impl RaftChecker {
                 self.last_commit[i] = None;
                 self.checked_commit[i] = 0;
                 self.note_crashed(i, world);
-                let mid_handler = world.halted(node) || world.crashed_at_point(node);
+                let mid_handler = world.crashed_mid_handler(node);
                 if mid_handler {
                     // It crashed inside a handler (halted, or at a crash point), after
                     // syncs never seen: what it holds durably is what its disk holds.

@@ -28,8 +28,6 @@ pub(super) struct DiskErrorState {
     corrupt_nodes_max: Option<usize>,
     /// The nodes found corrupt so far.
     corrupted: BTreeSet<NodeId>,
-    /// The nodes down because they halted.
-    halted: BTreeSet<NodeId>,
     /// How long a halted node stays down: drawn from this range for each halt.
     halt_down_ns_min: Nanos,
     halt_down_ns_max: Nanos,
@@ -41,7 +39,6 @@ impl Default for DiskErrorState {
             faults_over: false,
             corrupt_nodes_max: None,
             corrupted: BTreeSet::new(),
-            halted: BTreeSet::new(),
             halt_down_ns_min: 100 * MILLISECOND,
             halt_down_ns_max: SECOND,
         }
@@ -81,16 +78,9 @@ impl<A: Actor> World<A> {
         self.disk_errors.halt_down_ns_max = ns_max;
     }
 
-    /// Whether `node` is down because it halted: it crashed inside a handler, so its
-    /// disk may hold more than it was seen to make durable between events (what
-    /// that handler synced before the failure). A checker that compares a crashed
-    /// disk with the node's last state holds a halted node to less.
-    pub fn halted(&self, node: NodeId) -> bool {
-        self.disk_errors.halted.contains(&node)
-    }
-
-    /// Crashes `node`, which halted in the handler that just ran, and records why.
-    pub(super) fn halt(&mut self, node: NodeId, why: String) {
+    /// Crashes `node`, which halted itself in the handler that just ran, and
+    /// records why.
+    pub(super) fn fail_stop(&mut self, node: NodeId, why: String) {
         let state = &self.disk_errors;
         let restart_after_ns = (!state.faults_over).then(|| {
             let incarnation = self.kernel.nodes[node.index()].incarnation;
@@ -121,7 +111,7 @@ impl<A: Actor> World<A> {
             } => {
                 let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
                 self.crash(node);
-                self.disk_errors.halted.insert(node);
+                self.kernel.nodes[node.index()].crashed_mid_handler = true;
                 if let Some(delay) = restart_after_ns {
                     let restart = FaultAction::Restart(Target::Node(node.0));
                     self.schedule_fault(self.kernel.now + delay, restart);
@@ -150,11 +140,9 @@ impl<A: Actor> World<A> {
         }
     }
 
-    /// At a restart: the node no longer halted; in the fault period, maybe one
-    /// record of its disk is found corrupt (within the bound on corrupt nodes),
-    /// recorded as a fault.
+    /// At a restart, in the fault period: maybe one record of its disk is found
+    /// corrupt (within the bound on corrupt nodes), recorded as a fault.
     pub(super) fn disks_on_restart(&mut self, node: NodeId) {
-        self.disk_errors.halted.remove(&node);
         let state = &self.disk_errors;
         let bounded = state
             .corrupt_nodes_max
