@@ -65,11 +65,32 @@ fn faultline_built(profile: &str) -> Result<String> {
         "faultline-cli",
     ];
     run("cargo", &args)?;
-    // Where cargo put it: `CARGO_TARGET_DIR` when set (relative to the root), else
-    // `target/`.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root().join("target"), |dir| root().join(dir));
-    Ok(target.join(profile).join("faultline").display().to_string())
+    Ok(target_dir()
+        .join(profile)
+        .join("faultline")
+        .display()
+        .to_string())
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (relative to the
+/// root), else `target/`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), |dir| root().join(dir))
+}
+
+/// A workspace binary as `cargo test --workspace` left it (debug assertions and
+/// overflow checks on): CI drives these after the tests instead of building the
+/// binaries again in another profile.
+pub fn test_built(binary: &str) -> Result<PathBuf> {
+    let path = target_dir().join("debug").join(binary);
+    if !path.exists() {
+        bail!(
+            "{} is missing: `cargo test --workspace` builds it",
+            path.display()
+        );
+    }
+    Ok(path)
 }
 
 /// Every default fuzzing scenario: each protocol's `scenarios/<protocol>/nemesis.json`
@@ -96,15 +117,4 @@ pub fn default_scenarios(faultline: &str) -> Result<Vec<String>> {
         }
     }
     Ok(scenarios)
-}
-
-/// Cargo arguments for building or testing an example crate outside the workspace
-/// with the workspace's target directory, so what they share is built once.
-pub fn example_cargo_args(verb: &str) -> Vec<String> {
-    let target = root().join("target");
-    vec![
-        verb.to_string(),
-        "--target-dir".into(),
-        target.display().to_string(),
-    ]
 }

@@ -1,7 +1,7 @@
 //! The open protocol API, shown from outside: `examples/own-protocol/` is a crate
-//! that is not a workspace member and depends on faultline by path, the way a
-//! user's would. CI runs its tests, builds its one-line binary and uses that binary
-//! as a user would: list, run, fuzz with a named bug, replay the trace fuzz wrote,
+//! that depends on faultline by path and uses only its public API, the way a
+//! user's would. Its tests run with the workspace's; then CI uses its one-line
+//! binary as a user would: list, run, fuzz with a named bug, replay the trace fuzz wrote,
 //! shrink it and run the result, and a bad option located at its line and column.
 
 use crate::cmd;
@@ -19,10 +19,9 @@ const BUG: &str = "abd.no_write_back";
 const BUG_PROPERTY: &str = "read_quorum";
 const SEEDS: &str = "0..300";
 
-/// Runs the example's tests and the outside checks; the test counts of its suite.
-pub fn check() -> Result<(u64, u64)> {
-    let counts = crate::ci::run_tests(&cmd::example_cargo_args("test"), &example_dir())?;
-    cmd::run_in("cargo", &cmd::example_cargo_args("build"), &example_dir())?;
+/// The outside checks, through the binary the workspace's tests built (its own
+/// tests ran with them).
+pub fn check() -> Result<()> {
     let scratch = cmd::root().join("target/own-protocol-check");
     std::fs::create_dir_all(&scratch)?;
     lists_beside_the_builtins()?;
@@ -32,25 +31,22 @@ pub fn check() -> Result<(u64, u64)> {
     shrinks_to_a_failing_file(&trace, &scratch)?;
     locates_a_bad_option(&scratch)?;
     eprintln!("own-protocol: every outside check passed");
-    Ok(counts)
+    Ok(())
 }
 
 fn example_dir() -> PathBuf {
     cmd::root().join(EXAMPLE_DIR)
 }
 
-fn binary() -> PathBuf {
-    cmd::root().join("target/debug").join(BINARY)
-}
-
 /// Runs the example's binary in the example's directory, as its user would.
 fn abd(args: &[&str]) -> Result<Output> {
     eprintln!("$ ({EXAMPLE_DIR}) {BINARY} {}", args.join(" "));
-    Command::new(binary())
+    let binary = cmd::test_built(BINARY)?;
+    Command::new(&binary)
         .args(args)
         .current_dir(example_dir())
         .output()
-        .with_context(|| format!("cannot start {}", binary().display()))
+        .with_context(|| format!("cannot start {}", binary.display()))
 }
 
 fn expect_exit(output: &Output, code: i32, what: &str) -> Result<()> {
@@ -115,10 +111,11 @@ fn fuzz_catches_the_bug(scratch: &Path) -> Result<String> {
         "{BUG} broke {} instead of {BUG_PROPERTY}",
         first["property"]
     );
+    let binary = cmd::test_built(BINARY)?.display().to_string();
     ensure!(
         first["replay"]
             .as_str()
-            .is_some_and(|r| r.starts_with(&binary().display().to_string())),
+            .is_some_and(|r| r.starts_with(&binary)),
         "the printed replay command names the user's binary by the path it ran from: {}",
         first["replay"]
     );

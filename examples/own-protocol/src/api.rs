@@ -1,13 +1,13 @@
 //! Every faultline item this crate uses, named in one place: all of them come from
 //! the one `faultline` dependency.
 
+/// A protocol's options, declared once with their defaults.
+pub use faultline::api::options::{OptionInfo, Options};
 /// The protocol contract: what a protocol hands the harness.
 pub use faultline::api::protocol::{
     check_unique_values, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation,
     Workload,
 };
-/// A protocol's options, declared once with their defaults.
-pub use faultline::api::options::{OptionInfo, Options};
 pub use faultline::protocol_options;
 
 /// Named bugs, declared properties (and the harness's own), the client history, what clients run

@@ -33,8 +33,8 @@ pub mod situations;
 pub mod timestamp;
 
 use crate::api::{
-    BugInfo, NodeId, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError,
-    Violation, Workload, World,
+    BugInfo, NodeId, Property, Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation,
+    Workload, World,
 };
 use crate::config::AbdConfig;
 use crate::invariants::AbdChecker;

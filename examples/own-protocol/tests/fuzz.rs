@@ -46,7 +46,9 @@ fn every_named_bug_is_caught_by_its_first_listed_property() {
 #[test]
 fn crashes_right_after_an_ack_pass_and_expose_an_ack_before_fsync() {
     let scenario = "scenarios/abd/crash_points.json";
-    Fuzz::file(registry(), scenario).seeds(0..100).assert_passes();
+    Fuzz::file(registry(), scenario)
+        .seeds(0..100)
+        .assert_passes();
     Fuzz::file(registry(), scenario)
         .seeds(0..100)
         .assert_caught("abd.no_fsync", "write_quorum");

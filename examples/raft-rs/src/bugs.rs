@@ -23,7 +23,11 @@ pub const BUGS: &[BugInfo] = &[
         name: "raftrs.send_before_persist",
         mechanism: "a Ready's persisted messages are sent at once while its entries and hard \
             state go to a background writer that fsyncs them every flush_ms",
-        violates: &[COMMITTED_DURABLE.name, TERM_MONOTONIC.name, LINEARIZABILITY.name],
+        violates: &[
+            COMMITTED_DURABLE.name,
+            TERM_MONOTONIC.name,
+            LINEARIZABILITY.name,
+        ],
         scenario: "nemesis",
     },
     BugInfo {
