@@ -2,8 +2,8 @@
 //! raft-rs (the `raft` crate from crates.io) as a faultline protocol, in a crate of
 //! its own like `examples/own-protocol/`. Its tests run with the workspace's
 //! (invariants that can fail, the nemesis plain and swarm, determinism, each
-//! adapter bug caught); then CI runs a short fuzz smoke through its binary: the nemesis passes, and a named adapter bug
-//! is found and named by its property.
+//! adapter bug caught); then CI runs a short fuzz smoke through its binary: the
+//! nemesis passes, and a named adapter bug is found and named by its property.
 
 use crate::cmd;
 use anyhow::{bail, ensure, Context, Result};
