@@ -35,6 +35,11 @@ pub struct Assumptions {
     /// and keeps that server down rather than use it (as Raft and Paxos do, up to
     /// the minority they tolerate crashed). `None`: corruption is outside its model.
     pub corrupt_nodes_max: Option<usize>,
+    /// Whether a client node may crash and restart: its client then comes back as
+    /// a new process with a fresh identity (`history::client_process`) and runs the
+    /// rest of its plan (`Plan::resume_at`), leaving the crashed process's
+    /// operation pending. Without it, crashing a client is outside the model.
+    pub clients_restart: bool,
 }
 
 /// How far a node's clock may stray, within the span the protocol measures with it:

@@ -6,10 +6,22 @@
 //! which `faultline check` reads.
 
 use faultline_sim::world::Observed;
+use faultline_sim::{Actor, Context};
 use serde::Serialize;
 
 /// A client event as the World recorded it: with its true time and client node.
 pub type TimedClientEvent = Observed<ClientEvent>;
+
+/// The history's process id for the client running in `ctx`: its node id on its
+/// first start, and a fresh id after each restart (the node id plus the incarnation
+/// times the node count, so ids never collide). Jepsen's rule: a client that crashed
+/// mid-operation is a process that never completes it; whoever takes over is a new
+/// process. A client that used its old id again would leave two operations pending
+/// on one process, and would reuse its old session with servers that remember it.
+pub fn client_process<A: Actor>(ctx: &Context<'_, A>) -> u64 {
+    let stride = ctx.node_count() as u64;
+    u64::from(ctx.id().0) + u64::from(ctx.incarnation()) * stride
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -40,7 +40,7 @@ pub use assumptions::{Assumptions, ClockErrorBudget};
 pub use bugs::{BugInfo, Bugs};
 pub use convergence::ReplicaDigest;
 pub use harness_properties::HARNESS_PROPERTIES;
-pub use history::{AsClientEvent, ClientEvent, ClientEventKind, TimedClientEvent};
+pub use history::{client_process, AsClientEvent, ClientEvent, ClientEventKind, TimedClientEvent};
 pub use options::{OptionInfo, OptionValue, Options};
 pub use property::Property;
 pub use protocol::{

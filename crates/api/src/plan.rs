@@ -46,6 +46,16 @@ impl<Op: Clone> Plan<Op> {
         self.len() == 0
     }
 
+    /// Where a client restarted at `now` (a fresh process taking over a crashed one)
+    /// begins: a script's first operation not yet due (the crashed process's backlog
+    /// died with it), or the start of a random share, drawn afresh.
+    pub fn resume_at(&self, now: Nanos) -> usize {
+        match self {
+            Plan::Script(ops) => ops.partition_point(|(at_ns, _)| *at_ns <= now),
+            Plan::Random { .. } => 0,
+        }
+    }
+
     /// Operation number `n` (0-based) if the plan names it; `None` for random plans,
     /// whose client draws its own.
     pub fn scripted(&self, n: usize) -> Option<&Op> {
@@ -94,5 +104,21 @@ impl Pacing {
             Plan::Random { .. } => ctx.rng().exponential(self.think_ns_mean as f64) as Nanos,
         };
         delay.max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_restarted_client_resumes_at_the_first_operation_not_yet_due() {
+        let script = Plan::Script(vec![(10, 'a'), (20, 'b'), (20, 'c'), (30, 'd')]);
+        assert_eq!(script.resume_at(5), 0);
+        assert_eq!(script.resume_at(10), 1, "one due at the crash died with it");
+        assert_eq!(script.resume_at(25), 3);
+        assert_eq!(script.resume_at(99), 4, "nothing left");
+        let random: Plan<char> = Plan::Random { ops: 7 };
+        assert_eq!(random.resume_at(25), 0, "a random share is drawn afresh");
     }
 }

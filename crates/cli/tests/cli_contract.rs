@@ -339,10 +339,10 @@ fn an_absurdly_long_time_is_rejected() {
 }
 
 #[test]
-fn a_crashed_client_is_rejected() {
+fn a_crashed_client_is_rejected_where_clients_do_not_restart() {
     let message = bad_scenario(
         "crash_client.json",
-        "{\n  \"protocol\": { \"kind\": \"raft\", \"nodes\": 3 },\n  \"workload\": { \"clients\": \
+        "{\n  \"protocol\": { \"kind\": \"saga\", \"nodes\": 4 },\n  \"workload\": { \"clients\": \
             2, \"ops\": 10 },\n  \"faults\": { \"schedule\": [\n    { \"at\": \"1s\", \"crash\": 4 \
             }\n  ] }\n}",
     );
@@ -350,7 +350,7 @@ fn a_crashed_client_is_rejected() {
         message.contains(":5:") && message.contains("faults.schedule[0].crash"),
         "{message}"
     );
-    assert!(message.contains("is a client"), "{message}");
+    assert!(message.contains("clients restart"), "{message}");
 }
 
 #[test]

@@ -90,6 +90,8 @@ pub fn default_nemesis() -> NemesisConfig {
         replace_every_ns: None,
         crash_point_every_ns: None,
         crash_points: &[],
+        client_crash_every_ns: None,
+        client_nodes: 0..0,
         pause_every_ns: Some(5 * SECOND),
         pause_for_ns_max: 500 * MILLISECOND,
         clock_every_ns: Some(5 * SECOND),

@@ -47,6 +47,12 @@ impl<A: Actor> Context<'_, A> {
         self.kernel.server_count
     }
 
+    /// How many times this node has crashed before (0 on its first start). A
+    /// restarted client takes a fresh identity from it, as a new process would.
+    pub fn incarnation(&self) -> u32 {
+        self.kernel.nodes[self.node.index()].incarnation
+    }
+
     /// This node's own random stream. What one handler draws depends only on the
     /// node and the instant, not on what earlier handlers drew, so an election
     /// timeout drawn at a given moment is the same however many messages came before.

@@ -32,6 +32,12 @@ pub struct NemesisConfig {
     pub crash_point_every_ns: Option<Nanos>,
     /// The points the protocol declares (`Protocol::crash_points`).
     pub crash_points: &'static [&'static str],
+    /// Mean time between random crashes of a client (`None`: off), each restarting
+    /// after up to `crash_for_ns_max` as a new process: the victim is drawn among
+    /// `client_nodes`.
+    pub client_crash_every_ns: Option<Nanos>,
+    /// The client nodes (`servers..node_count`); empty when there are none.
+    pub client_nodes: std::ops::Range<u32>,
     pub pause_every_ns: Option<Nanos>,
     pub pause_for_ns_max: Nanos,
     pub clock_every_ns: Option<Nanos>,
@@ -82,6 +88,7 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
     plan_clock_faults(config, fault_period_ns, rng, &mut faults);
     plan_replacements(config, fault_period_ns, rng, &mut faults);
     plan_crash_points(config, fault_period_ns, rng, &mut faults);
+    plan_client_crashes(config, fault_period_ns, rng, &mut faults);
     faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
     faults
 }
@@ -254,6 +261,38 @@ fn plan_crash_points(
             restart_after_ns: Some(window),
         }
     });
+}
+
+/// Random client crashes: a client drawn among the client nodes crashes and comes
+/// back after its window as a new process.
+fn plan_client_crashes(
+    config: &NemesisConfig,
+    fault_period_ns: Nanos,
+    rng: &mut SimRng,
+    faults: &mut Vec<PlannedFault>,
+) {
+    let Some(every) = config.client_crash_every_ns else {
+        return;
+    };
+    let clients = config.client_nodes.clone();
+    if clients.is_empty() {
+        return;
+    }
+    let window_ns_max = config.crash_for_ns_max;
+    renewal(
+        rng,
+        every,
+        window_ns_max,
+        fault_period_ns,
+        |rng, at, window| {
+            let client = clients.start + rng.below(u64::from(clients.end - clients.start)) as u32;
+            let action = FaultAction::Crash {
+                target: Target::Node(client),
+                restart_after_ns: Some(window),
+            };
+            faults.push((at, action));
+        },
+    );
 }
 
 /// Calls `inject(rng, at, window)` at exponential intervals with mean `every_ns`,

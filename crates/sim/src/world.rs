@@ -595,11 +595,9 @@ impl<A: Actor> World<A> {
                 target,
                 restart_after_ns,
             } => {
+                // A client crashes too: whether its protocol's clients survive a
+                // restart (`Assumptions::clients_restart`) is the harness's to check.
                 let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
-                if node.index() >= self.kernel.server_count {
-                    // A restarted client would start its operations (and ids) over.
-                    return Err(format!("{node} is a client; only servers crash"));
-                }
                 self.crash(node);
                 if let Some(delay) = restart_after_ns {
                     self.schedule_fault(self.kernel.now + delay, F::Restart(node_of(node)));
@@ -697,12 +695,7 @@ impl<A: Actor> World<A> {
         else {
             unreachable!("arms crash points only")
         };
-        let node = self.resolve(&target, |s| s != NodeStatus::Crashed);
-        let node = node.and_then(|node| match node.index() < self.kernel.server_count {
-            true => Ok(node),
-            false => Err(format!("{node} is a client; only servers crash")),
-        });
-        match node {
+        match self.resolve(&target, |s| s != NodeStatus::Crashed) {
             Ok(node) => self.kernel.armed_points.arm(ArmedPoint {
                 node,
                 point,

@@ -359,6 +359,13 @@ pub struct RandomSection {
     /// passes the point, restarting after up to `crash_for`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_point_every: Option<Duration>,
+    /// Mean time between random crashes of a client (one drawn among the clients),
+    /// each restarting after up to `crash_for` as a new process with a fresh
+    /// identity: its operation in flight stays pending in the history. Only for
+    /// protocols whose clients restart (`Assumptions::clients_restart`) unless
+    /// `beyond_model`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_crash_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_every: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

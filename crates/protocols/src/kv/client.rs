@@ -16,8 +16,11 @@
 //! the tail (BENCHMARKS.md, operations per second under loss), so the default cap
 //! equals the first wait: no backoff unless a scenario asks for it.
 //! Every invocation and completion is reported as a [`ClientEvent`] observation.
+//! A client node that crashes and restarts is a new process with a fresh id (and so
+//! a fresh session): the crashed process's operation stays pending in the history,
+//! and the new one runs the rest of the plan.
 
-use crate::history::{ClientEvent, ClientEventKind};
+use crate::history::{client_process, ClientEvent, ClientEventKind};
 use crate::kv::op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 use crate::kv::options::KvClientOptions;
 use crate::kv::script::kv_op;
@@ -144,7 +147,18 @@ impl KvClient {
         A::Msg: From<KvRequest>,
         A::Timer: From<ClientTimer>,
     {
+        if ctx.incarnation() > 0 {
+            self.take_over(ctx);
+        }
         self.schedule_next(ctx);
+    }
+
+    /// This node crashed and restarted: a new process, with a fresh id (so a fresh
+    /// session with the servers), runs the rest of the node's plan.
+    fn take_over<A: Actor>(&mut self, ctx: &Context<'_, A>) {
+        self.process = client_process(ctx);
+        self.seq = self.plan.resume_at(ctx.now()) as u64;
+        self.ops_left = self.plan.len() - self.seq as usize;
     }
 
     pub fn on_timer<A>(&mut self, ctx: &mut Context<'_, A>, timer: ClientTimer)

@@ -56,12 +56,12 @@ impl Server {
             let waiting = self.pending_replies.remove(&slot);
             // Another leader may have filled this slot with a different command: answer
             // only the client whose command this is.
-            let ours = waiting
-                .filter(|&(client, seq)| u64::from(client) == command.client && seq == command.seq);
+            let ours =
+                waiting.filter(|&(_, client, seq)| client == command.client && seq == command.seq);
             if waiting.is_some() && ours.is_none() {
                 ctx.sometimes(s::SLOT_TAKEN_BY_OTHER_COMMAND);
             }
-            if let (Some((client, seq)), Some(output)) = (ours, outcome.output()) {
+            if let (Some((client, _, seq)), Some(output)) = (ours, outcome.output()) {
                 let response = KvResponse::Applied {
                     seq,
                     output: output.clone(),

@@ -122,6 +122,7 @@ impl Protocol for Paxos {
             durable_disk: true,
             tolerates_fsync_errors: true,
             corrupt_nodes_max: Some((self.config.servers as usize - 1) / 2),
+            clients_restart: true,
             ..Assumptions::default()
         }
     }

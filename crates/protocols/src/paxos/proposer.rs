@@ -220,8 +220,9 @@ impl Server {
             Role::Leader => {
                 let slot = self.next_slot;
                 self.next_slot += 1;
-                self.pending_replies
-                    .insert(slot, (client.0, request.command.seq));
+                let command = &request.command;
+                let waiting = (client.0, command.client, command.seq);
+                self.pending_replies.insert(slot, waiting);
                 self.propose(ctx, slot, Value::Command(request.command));
             }
             Role::Preparing => self.queued.push((client, request)),

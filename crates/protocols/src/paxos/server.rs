@@ -64,7 +64,10 @@ pub struct Server {
     pub promise_votes: Vec<Vote>,
     pub next_slot: u64,
     pub proposals: BTreeMap<u64, Proposal>,
-    pub pending_replies: BTreeMap<u64, (u32, u64)>,
+    /// Slot → who waits for its answer: the client's node, and its command's session
+    /// (client) and sequence number, which tell whether the slot's decided command
+    /// is that client's.
+    pub pending_replies: BTreeMap<u64, (u32, u64, u64)>,
     pub queued: Vec<(NodeId, KvRequest)>,
     pub leader_hint: Option<u32>,
     pub leader_heard_at: Option<Nanos>,

@@ -134,6 +134,7 @@ impl Protocol for Raft {
             durable_disk: true,
             tolerates_fsync_errors: true,
             corrupt_nodes_max: (!self.config.pre_vote).then_some(minority),
+            clients_restart: true,
             ..Assumptions::default()
         }
     }

@@ -5,7 +5,9 @@ use super::{problem, Problem, Scenario};
 use crate::registry::ProtocolInfo;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::roles;
+use crate::scenario::spec::TargetSpec;
 use faultline_api::{Assumptions, SetupError};
+use faultline_sim::Target;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -63,7 +65,41 @@ pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
         let message = roles::unknown_role_message(&role, scenario.info.name, roles);
         return Err(problem(path, message));
     }
-    check_disk_errors(scenario, &assumptions)
+    check_disk_errors(scenario, &assumptions)?;
+    client_crashes_in_model(scenario, &assumptions)
+}
+
+/// Crashing a client (a schedule entry naming a client node, or the nemesis's
+/// `client_crash_every`) needs a protocol whose clients restart with a fresh
+/// identity, unless the file goes beyond the protocol's model.
+fn client_crashes_in_model(scenario: &Scenario, assumptions: &Assumptions) -> Result<(), Problem> {
+    if scenario.beyond_model || assumptions.clients_restart {
+        return Ok(());
+    }
+    let name = scenario.info.name;
+    let refused = |path: String| {
+        let message = format!(
+            "protocol `{name}` does not declare its clients restart with a fresh identity \
+             (`Assumptions::clients_restart`); only servers (0 to {}) crash and restart \
+             (pause a client instead, or set `faults.beyond_model: true`)",
+            scenario.servers - 1
+        );
+        Err(problem(path, message))
+    };
+    for (i, entry) in scenario.file.faults.schedule.iter().enumerate() {
+        for (field, spec) in [("crash", &entry.crash), ("restart", &entry.restart)] {
+            if let Some(TargetSpec(Target::Node(n))) = spec {
+                if *n as usize >= scenario.servers {
+                    return refused(format!("faults.schedule[{i}].{field}"));
+                }
+            }
+        }
+    }
+    let random = scenario.file.faults.random.as_ref();
+    if random.is_some_and(|r| r.client_crash_every.is_some()) {
+        return refused("faults.random.client_crash_every".to_string());
+    }
+    Ok(())
 }
 
 /// Disk errors the protocol does not declare it survives are refused (rather than

@@ -31,6 +31,8 @@ pub(super) fn nemesis_of_faults(
     if random.clock_clients == Some(true) {
         nemesis.clock_node_count = u32::try_from(node_count).unwrap_or(u32::MAX);
     }
+    let first_client = u32::try_from(servers).unwrap_or(u32::MAX);
+    nemesis.client_nodes = first_client..u32::try_from(node_count).unwrap_or(u32::MAX);
     if nemesis.crash_max_concurrent as usize > servers {
         return Err(problem(
             "faults.random.crash_max_concurrent",
@@ -74,6 +76,8 @@ pub(super) fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Proble
         replace_every_ns: every(random.replace_every, "replace_every")?,
         crash_point_every_ns: every(random.crash_point_every, "crash_point_every")?,
         crash_points: &[],
+        client_crash_every_ns: every(random.client_crash_every, "client_crash_every")?,
+        client_nodes: 0..0,
         pause_every_ns: every(random.pause_every, "pause_every")?,
         pause_for_ns_max: random.pause_for.map_or(500 * MILLISECOND, |d| d.0),
         clock_every_ns: every(random.clock_every, "clock_every")?,

@@ -88,13 +88,13 @@ pub(super) fn fault_of(
         FaultAction::Heal
     } else if let (Some(spec), Some(point)) = (&entry.crash, &entry.at_point) {
         FaultAction::CrashAtPoint {
-            target: targets.server(spec, "crash")?,
+            target: targets.crashable(spec, "crash")?,
             point: point.clone(),
             restart_after_ns: for_ns,
         }
     } else if let Some(spec) = &entry.crash {
         FaultAction::Crash {
-            target: targets.server(spec, "crash")?,
+            target: targets.crashable(spec, "crash")?,
             restart_after_ns: for_ns,
         }
     } else if let Some(spec) = &entry.replace {
@@ -103,7 +103,7 @@ pub(super) fn fault_of(
             restart_after_ns: for_ns,
         }
     } else if let Some(spec) = &entry.restart {
-        FaultAction::Restart(targets.server(spec, "restart")?)
+        FaultAction::Restart(targets.crashable(spec, "restart")?)
     } else if let Some(spec) = &entry.pause {
         FaultAction::Pause {
             target: targets.any(spec, "pause")?,
@@ -187,15 +187,21 @@ impl Targets<'_> {
         }
     }
 
-    /// A server: a restarted client would start its operations, and their ids, over.
+    /// A node that may crash and restart: any node, though a client only for a
+    /// protocol whose clients restart with a fresh identity (checked with the
+    /// protocol's assumptions, `client_crashes_in_model`).
+    fn crashable(&self, spec: &TargetSpec, field: &str) -> Result<Target, Problem> {
+        self.any(spec, field)
+    }
+
+    /// A server: a replaced machine is a server with an empty disk.
     fn server(&self, spec: &TargetSpec, field: &str) -> Result<Target, Problem> {
         let target = self.any(spec, field)?;
         match target {
             Target::Node(n) if n as usize >= self.servers => Err(problem(
                 format!("{}.{field}", self.path),
                 format!(
-                    "node {n} is a client; only servers (0 to {}) crash and restart (pause a \
-                        client instead)",
+                    "node {n} is a client; only servers (0 to {}) are replaced",
                     self.servers - 1
                 ),
             )),
