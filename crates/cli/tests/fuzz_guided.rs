@@ -47,7 +47,7 @@ fn a_mutated_runs_failure_is_kept_as_a_scenario_that_runs_and_a_trace_that_repla
     let (code, lines) = guided(&dir.join("traces"), "2");
     assert_eq!(code, 1);
     let failure = &lines[0];
-    assert_eq!(failure["run"], 21, "{failure}");
+    assert_eq!(failure["run"], 18, "{failure}");
     let origin = failure["origin"].as_str().unwrap();
     assert!(origin.contains("mutated"), "{origin}");
     let summary = lines.last().unwrap();
@@ -60,7 +60,7 @@ fn a_mutated_runs_failure_is_kept_as_a_scenario_that_runs_and_a_trace_that_repla
     let repro = failure["repro"].as_str().unwrap();
     let kept = repro
         .split_whitespace()
-        .find(|w| w.ends_with("-run21.json"))
+        .find(|w| w.ends_with("-run18.json"))
         .unwrap();
     let run = faultline(&["run", kept, "--json"]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));

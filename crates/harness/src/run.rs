@@ -221,6 +221,7 @@ fn new_world<P: Protocol>(
         keep_trace: options.keep_trace,
     };
     let mut world = World::new(config, protocol.node_factory());
+    world.set_clients_crash(protocol.assumptions().clients_restart || scenario.beyond_model);
     if let Some(slow) = &scenario.slow_fsync {
         world.set_slow_fsync(slow.ns_min, slow.ns_max, &slow.nodes);
     }

@@ -218,6 +218,9 @@ pub struct World<A: Actor> {
     seed: u64,
     /// Failing disks and halted nodes (`disk_errors`).
     disk_errors: DiskErrorState,
+    /// Whether clients crash too (`set_clients_crash`); otherwise a crash aimed at
+    /// a client is skipped.
+    clients_crash: bool,
 }
 
 impl<A: Actor> World<A> {
@@ -263,6 +266,7 @@ impl<A: Actor> World<A> {
             applied: Vec::new(),
             seed: config.seed,
             disk_errors: DiskErrorState::default(),
+            clients_crash: false,
         }
     }
 
@@ -595,9 +599,8 @@ impl<A: Actor> World<A> {
                 target,
                 restart_after_ns,
             } => {
-                // A client crashes too: whether its protocol's clients survive a
-                // restart (`Assumptions::clients_restart`) is the harness's to check.
                 let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
+                self.crashable(node)?;
                 self.crash(node);
                 if let Some(delay) = restart_after_ns {
                     self.schedule_fault(self.kernel.now + delay, F::Restart(node_of(node)));
@@ -695,7 +698,8 @@ impl<A: Actor> World<A> {
         else {
             unreachable!("arms crash points only")
         };
-        match self.resolve(&target, |s| s != NodeStatus::Crashed) {
+        let node = self.resolve(&target, |s| s != NodeStatus::Crashed);
+        match node.and_then(|node| self.crashable(node).map(|()| node)) {
             Ok(node) => self.kernel.armed_points.arm(ArmedPoint {
                 node,
                 point,
@@ -710,6 +714,21 @@ impl<A: Actor> World<A> {
                 self.record_applied(action, None, Some(why));
             }
         }
+    }
+
+    /// Whether clients crash too: a restarted client must then come back as a new
+    /// process (its protocol's clients restart). Off by default: a crash aimed at a
+    /// client is skipped.
+    pub fn set_clients_crash(&mut self, on: bool) {
+        self.clients_crash = on;
+    }
+
+    /// A server, or a client when clients crash too.
+    fn crashable(&self, node: NodeId) -> Result<(), String> {
+        if node.index() >= self.kernel.server_count && !self.clients_crash {
+            return Err(format!("{node} is a client, and clients do not crash here"));
+        }
+        Ok(())
     }
 
     /// The running handler of `node` halted (`crate::halt`): the node crashes now.

@@ -249,11 +249,17 @@ fn targets_of(base: &Scenario) -> Targets {
     }
     roles.sort();
     roles.dedup();
+    let claimed: &[&str] = match (base.info.check_setup)(&base.setup()) {
+        Ok((claimed, _)) => claimed,
+        Err(_) => &[],
+    };
     Targets {
         servers: base.servers as u32,
         clients: base.workload.as_ref().map_or(0, |w| w.clients as u32),
         roles,
         nemesis: base.nemesis.clone(),
+        claimed_roles: claimed.iter().map(|r| r.to_string()).collect(),
+        crash_points: base.info.crash_points,
     }
 }
 

@@ -7,7 +7,11 @@
 //! seed) and then goes somewhere new, as a fresh seed would from there.
 //! Faults: move one in time, add one (a copy of one the run had, elsewhere in time
 //! and on another node), remove one, retarget one (another node, or a role such as
-//! `leader` that is resolved when it fires), stretch or shrink its window. Script:
+//! `leader` that is resolved when it fires), stretch or shrink its window. Trigger:
+//! add a fault the run sets off when a node newly takes a role the protocol's nodes
+//! claim (crash, pause or isolate a new leader within a few milliseconds, jump a
+//! new lock holder's clock), where timing bugs live that a fault at a fixed moment
+//! rarely hits. Script:
 //! swap two operations (reorder), or move one in time. Timing: jitter every fault by
 //! a few milliseconds, or change the network's latency. Seed: keep the plan, draw
 //! the message fates and timers anew. Chance in a run is keyed by the instant, so an
@@ -16,7 +20,8 @@
 //! An edit may produce a scenario validation refuses (a fault on a node that cannot
 //! take it); the guide then tries again or runs a fresh seed instead.
 
-use crate::duration::Duration;
+use crate::duration::{Duration, SignedDuration};
+use crate::scenario::file::{TriggerFaultName, TriggerSection};
 use crate::scenario::spec::{PartitionSpec, TargetSpec};
 use crate::scenario::{entry_from_applied, ScenarioFile, ScheduleEntry};
 use faultline_sim::nemesis::{plan, NemesisConfig};
@@ -32,6 +37,10 @@ pub struct Targets {
     pub roles: Vec<String>,
     /// The scenario's random nemesis, if it has one, for [`Operator::Explore`].
     pub nemesis: Option<NemesisConfig>,
+    /// Roles the protocol's nodes may claim, for [`Operator::AddTrigger`].
+    pub claimed_roles: Vec<String>,
+    /// The crash points the protocol declares.
+    pub crash_points: &'static [&'static str],
 }
 
 /// One mutation operator.
@@ -48,10 +57,11 @@ pub enum Operator {
     JitterFaults,
     Latency,
     Reseed,
+    AddTrigger,
 }
 
 impl Operator {
-    pub const ALL: [Operator; 11] = [
+    pub const ALL: [Operator; 12] = [
         Operator::Explore,
         Operator::MoveFault,
         Operator::AddFault,
@@ -63,6 +73,7 @@ impl Operator {
         Operator::JitterFaults,
         Operator::Latency,
         Operator::Reseed,
+        Operator::AddTrigger,
     ];
 
     /// What it does, as a run's origin names it.
@@ -79,6 +90,7 @@ impl Operator {
             Operator::JitterFaults => "jitter fault times",
             Operator::Latency => "change latency",
             Operator::Reseed => "reseed",
+            Operator::AddTrigger => "add a role trigger",
         }
     }
 }
@@ -128,7 +140,55 @@ pub fn apply(
             file.seed = rng.next_u64() >> 20;
             true
         }
+        Operator::AddTrigger => add_trigger(&mut file.faults.triggers, targets, rng),
     }
+}
+
+/// The most triggers mutations pile onto one scenario.
+const TRIGGERS_MAX: usize = 3;
+
+/// A fault set off when a node newly takes a role: a crash (sometimes at a crash
+/// point; skipped on a client that cannot crash), a pause, an isolation or a clock
+/// jump (either way),
+/// soon after the node took the role, for a drawn while, with a drawn probability.
+fn add_trigger(triggers: &mut Vec<TriggerSection>, targets: &Targets, rng: &mut SimRng) -> bool {
+    if triggers.len() >= TRIGGERS_MAX {
+        return false;
+    }
+    let Some(on) = rng.pick(&targets.claimed_roles).cloned() else {
+        return false;
+    };
+    let faults = [
+        TriggerFaultName::Crash,
+        TriggerFaultName::Pause,
+        TriggerFaultName::Isolate,
+        TriggerFaultName::ClockJump,
+    ];
+    let fault = *rng.pick(&faults).expect("some fault");
+    let mut trigger = TriggerSection {
+        on,
+        fault,
+        within: Some(Duration(rng.range_inclusive(0, 100) * MILLISECOND)),
+        for_: Some(Duration(rng.range_inclusive(50, 1_000) * MILLISECOND)),
+        probability: Some(*rng.pick(&[1.0, 0.5, 0.25]).expect("some probability")),
+        at_point: None,
+        by: None,
+    };
+    match fault {
+        TriggerFaultName::Crash if rng.chance(0.3) => {
+            trigger.at_point = rng.pick(targets.crash_points).map(|p| p.to_string());
+        }
+        TriggerFaultName::ClockJump => {
+            let by_ms = rng.range_inclusive(10, 500) as i64;
+            trigger.by = Some(SignedDuration(
+                if rng.chance(0.5) { -by_ms } else { by_ms } * MILLISECOND as i64,
+            ));
+            trigger.for_ = None;
+        }
+        _ => {}
+    }
+    triggers.push(trigger);
+    true
 }
 
 /// Keeps the faults that start before a random moment; replaces the rest with a new
@@ -299,4 +359,50 @@ fn latency(file: &mut ScenarioFile, rng: &mut SimRng) -> bool {
     latency.max = Duration(max);
     latency.min = Duration(latency.min.0.min(max));
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(claimed: &[&str]) -> Targets {
+        Targets {
+            servers: 5,
+            clients: 2,
+            roles: Vec::new(),
+            nemesis: None,
+            claimed_roles: claimed.iter().map(|r| r.to_string()).collect(),
+            crash_points: &["after_fsync_before_send"],
+        }
+    }
+
+    #[test]
+    fn a_trigger_aims_at_a_claimed_role_and_no_more_than_three_pile_up() {
+        let targets = targets(&["leader"]);
+        let mut rng = SimRng::new(3, Stream::Guide);
+        let mut triggers = Vec::new();
+        for _ in 0..TRIGGERS_MAX {
+            assert!(add_trigger(&mut triggers, &targets, &mut rng));
+        }
+        assert!(
+            !add_trigger(&mut triggers, &targets, &mut rng),
+            "at most three"
+        );
+        for trigger in &triggers {
+            assert_eq!(trigger.on, "leader");
+            let within = trigger.within.expect("soon after the role was taken").0;
+            assert!(within <= 100 * MILLISECOND, "{trigger:?}");
+            let jump = trigger.fault == TriggerFaultName::ClockJump;
+            assert_eq!(jump, trigger.by.is_some(), "{trigger:?}");
+            assert_eq!(jump, trigger.for_.is_none(), "{trigger:?}");
+        }
+    }
+
+    #[test]
+    fn a_protocol_without_roles_gets_no_trigger() {
+        let mut rng = SimRng::new(3, Stream::Guide);
+        let mut triggers = Vec::new();
+        assert!(!add_trigger(&mut triggers, &targets(&[]), &mut rng));
+        assert!(triggers.is_empty());
+    }
 }
