@@ -602,9 +602,7 @@ impl<A: Actor> World<A> {
                 let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
                 self.crashable(node)?;
                 self.crash(node);
-                if let Some(delay) = restart_after_ns {
-                    self.schedule_fault(self.kernel.now + delay, F::Restart(node_of(node)));
-                }
+                self.restart_after(node, restart_after_ns);
                 let resolved = F::Crash {
                     target: node_of(node),
                     restart_after_ns,
@@ -616,9 +614,7 @@ impl<A: Actor> World<A> {
                 restart_after_ns,
             } => {
                 let node = self.replace(&target)?;
-                if let Some(delay) = restart_after_ns {
-                    self.schedule_fault(self.kernel.now + delay, F::Restart(node_of(node)));
-                }
+                self.restart_after(node, restart_after_ns);
                 let resolved = F::Replace {
                     target: node_of(node),
                     restart_after_ns,
@@ -750,16 +746,22 @@ impl<A: Actor> World<A> {
         self.crash(node);
         self.kernel.nodes[node.index()].crashed_mid_handler = true;
         self.kernel.stats.faults_applied += 1;
-        if let Some(delay) = restart_after_ns {
-            let restart = FaultAction::Restart(Target::Node(node.0));
-            self.schedule_fault(self.kernel.now + delay, restart);
-        }
+        self.restart_after(node, restart_after_ns);
         let action = FaultAction::CrashAtPoint {
             target: Target::Node(node.0),
             point,
             restart_after_ns,
         };
         self.record_applied(action, Some(node), None);
+    }
+
+    /// Schedules `node`'s restart `delay_ns` from now (`None`: it stays down until
+    /// the fault period ends).
+    fn restart_after(&mut self, node: NodeId, delay_ns: Option<Nanos>) {
+        if let Some(delay) = delay_ns {
+            let restart = FaultAction::Restart(Target::Node(node.0));
+            self.schedule_fault(self.kernel.now + delay, restart);
+        }
     }
 
     /// Crashes still armed when the fault period ends were never reached.

@@ -112,10 +112,7 @@ impl<A: Actor> World<A> {
                 let node = self.resolve(&target, |s| s != NodeStatus::Crashed)?;
                 self.crash(node);
                 self.kernel.nodes[node.index()].crashed_mid_handler = true;
-                if let Some(delay) = restart_after_ns {
-                    let restart = FaultAction::Restart(Target::Node(node.0));
-                    self.schedule_fault(self.kernel.now + delay, restart);
-                }
+                self.restart_after(node, restart_after_ns);
                 let resolved = FaultAction::Halt {
                     target: Target::Node(node.0),
                     why,
