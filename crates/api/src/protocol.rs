@@ -308,6 +308,17 @@ pub trait Protocol: Sized + 'static {
         None
     }
 
+    /// One node's digest as [`Protocol::replica_digests`] would report it, `None` if
+    /// it is not a live replica. During the look-ahead the harness asks this only for
+    /// the nodes an event changed and keeps the others' digests, so a large cluster
+    /// pays per event for what the event touched. The default picks the node out of
+    /// `replica_digests` (every replica digested per call); override it with the
+    /// node's own digest when clusters are large.
+    fn replica_digest(&self, world: &World<Self::Node>, node: NodeId) -> Option<ReplicaDigest> {
+        let digests = self.replica_digests(world)?;
+        digests.into_iter().find(|digest| digest.node == node)
+    }
+
     /// The isolation this run's transactions must have, if its clients run
     /// transactions: what they work on (list-append, rw-register) and the
     /// consistency the protocol promises (serializable, strict serializable, ...).

@@ -12,12 +12,14 @@
 //! and the trace hashes of passing runs stay what they were.
 
 use crate::run::Checks;
-use faultline_api::convergence::{agree, disagreement};
+use faultline_api::convergence::disagreement;
 use faultline_api::harness_properties::CONVERGED;
 use faultline_api::{Protocol, Violation};
 use faultline_sim::time::format_nanos;
+use faultline_sim::watch::ChangeWatch;
 use faultline_sim::world::Stats;
-use faultline_sim::{Nanos, World, SECOND};
+use faultline_sim::{Nanos, NodeId, World, SECOND};
+use std::collections::BTreeMap;
 
 /// The least time replicas are given to converge after the clients finished, however
 /// little of the quiet period is left.
@@ -63,13 +65,10 @@ pub(crate) fn judge<P: Protocol>(
     checks: &mut Checks<'_, P>,
     quiet_end_ns: Nanos,
 ) -> Convergence {
-    let agreed = |world: &World<P::Node>, checks: &Checks<'_, P>| {
-        checks
-            .protocol
-            .replica_digests(world)
-            .is_none_or(|d| agree(&d))
+    let Some(mut digests) = Digests::of(world, checks.protocol) else {
+        return Convergence::Immediate;
     };
-    if agreed(world, checks) {
+    if digests.agree() {
         return Convergence::Immediate;
     }
     let ended = RunEnd::of(world);
@@ -79,7 +78,8 @@ pub(crate) fn judge<P: Protocol>(
         if let Err(violation) = checks.after_step(world) {
             return Convergence::Failed(violation);
         }
-        if agreed(world, checks) {
+        digests.follow(world, checks.protocol);
+        if digests.agree() {
             return Convergence::LookedAhead(ended);
         }
     }
@@ -93,4 +93,65 @@ pub(crate) fn judge<P: Protocol>(
             disagreement(&digests)
         ),
     ))
+}
+
+/// Each live replica's digest, kept up to date by asking the protocol only about the
+/// nodes each event changed, and how many replicas share each digest: whether they
+/// agree is then one look, however large the cluster.
+struct Digests {
+    of_node: BTreeMap<NodeId, u64>,
+    replicas_with: BTreeMap<u64, usize>,
+    watch: ChangeWatch,
+    changed: Vec<NodeId>,
+}
+
+impl Digests {
+    /// Every replica's digest now; `None` if the protocol does not report them.
+    fn of<P: Protocol>(world: &World<P::Node>, protocol: &P) -> Option<Self> {
+        let mut digests = Digests {
+            of_node: BTreeMap::new(),
+            replicas_with: BTreeMap::new(),
+            watch: ChangeWatch::new(world.actors().len()),
+            changed: Vec::new(),
+        };
+        // Mark every node seen as it is now: only later changes are asked about.
+        let mut all = Vec::new();
+        digests.watch.changed_nodes(world, &mut all);
+        for replica in protocol.replica_digests(world)? {
+            digests.set(replica.node, Some(replica.digest));
+        }
+        Some(digests)
+    }
+
+    fn agree(&self) -> bool {
+        self.replicas_with.len() <= 1
+    }
+
+    /// Asks again about every node changed since the last look.
+    fn follow<P: Protocol>(&mut self, world: &World<P::Node>, protocol: &P) {
+        let mut changed = std::mem::take(&mut self.changed);
+        self.watch.changed_nodes(world, &mut changed);
+        for &node in &changed {
+            let digest = protocol.replica_digest(world, node).map(|d| d.digest);
+            self.set(node, digest);
+        }
+        self.changed = changed;
+    }
+
+    fn set(&mut self, node: NodeId, digest: Option<u64>) {
+        let old = match digest {
+            Some(digest) => self.of_node.insert(node, digest),
+            None => self.of_node.remove(&node),
+        };
+        if let Some(old) = old {
+            let count = self.replicas_with.get_mut(&old).expect("counted when set");
+            *count -= 1;
+            if *count == 0 {
+                self.replicas_with.remove(&old);
+            }
+        }
+        if let Some(digest) = digest {
+            *self.replicas_with.entry(digest).or_default() += 1;
+        }
+    }
 }

@@ -13,6 +13,7 @@
 
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::rng::{SimRng, Stream};
+use faultline_sim::role_watch::RoleWatch;
 use faultline_sim::{Actor, FaultAction, Nanos, NodeId, PartitionShape, Target, World};
 
 /// What a trigger does to the node that took the role.
@@ -84,6 +85,8 @@ pub struct RoleTrigger {
     until_ns: Nanos,
     rng: SimRng,
     last_rank: Option<u64>,
+    /// Who holds the role, followed event by event (made at the first step).
+    holder: Option<RoleWatch>,
 }
 
 impl RoleTrigger {
@@ -107,6 +110,7 @@ impl RoleTrigger {
             until_ns: fault_period_ns,
             rng: SimRng::new(seed, Stream::Trigger),
             last_rank: None,
+            holder: None,
         })
     }
 
@@ -118,6 +122,7 @@ impl RoleTrigger {
             until_ns: fault_period_ns,
             rng: SimRng::new(seed, Stream::RoleTrigger { index }),
             last_rank: None,
+            holder: None,
         }
     }
 
@@ -127,7 +132,11 @@ impl RoleTrigger {
         if world.now() >= self.until_ns {
             return;
         }
-        let Some((node, rank)) = world.holder_and_rank(&self.spec.role) else {
+        let nodes = world.actors().len();
+        let holder = self
+            .holder
+            .get_or_insert_with(|| RoleWatch::new(&self.spec.role, nodes));
+        let Some((node, rank)) = holder.holder_and_rank(world) else {
             return;
         };
         if self.last_rank.is_some_and(|last| rank <= last) {

@@ -21,6 +21,7 @@ use crate::partition;
 use crate::queue::EventQueue;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
+use crate::touches::Touches;
 use crate::trace::{DropReason, Recorder, TraceEvent};
 use disk_errors::DiskErrorState;
 use std::collections::BTreeSet;
@@ -115,9 +116,18 @@ pub struct Kernel<A: Actor> {
     /// then on nothing it does reaches the world, and its node crashes when it
     /// returns. Boxed: the check on every send and handler is one pointer test.
     pub(crate) halt: Option<Box<Halt>>,
+    /// The nodes whose version moved, in order, for checkers that visit only those.
+    pub(crate) touches: Touches,
 }
 
 impl<A: Actor> Kernel<A> {
+    /// Notes that `node`'s actor or status may have changed.
+    #[inline]
+    pub(crate) fn bump(&mut self, node: NodeId) {
+        self.nodes[node.index()].version += 1;
+        self.touches.touch(node);
+    }
+
     /// Sends a message: the network decides its fate, the kernel carries it out.
     #[inline]
     pub(crate) fn send(&mut self, from: NodeId, to: NodeId, msg: A::Msg) {
@@ -252,6 +262,7 @@ impl<A: Actor> World<A> {
             slow_disks: false,
             armed_points: ArmedPoints::new(),
             halt: None,
+            touches: Touches::default(),
         };
         for id in node_ids {
             kernel.queue.push(0, Event::Start { node: id });
@@ -463,7 +474,7 @@ impl<A: Actor> World<A> {
         let actor = self.actors[node.index()]
             .as_mut()
             .expect("with_context needs a live node");
-        self.kernel.nodes[node.index()].version += 1;
+        self.kernel.bump(node);
         let mut ctx = Context {
             node,
             kernel: &mut self.kernel,
@@ -631,9 +642,8 @@ impl<A: Actor> World<A> {
                 resume_after_ns,
             } => {
                 let node = self.resolve(&target, |s| s == NodeStatus::Up)?;
-                let runtime = &mut self.kernel.nodes[node.index()];
-                runtime.status = NodeStatus::Paused;
-                runtime.version += 1;
+                self.kernel.nodes[node.index()].status = NodeStatus::Paused;
+                self.kernel.bump(node);
                 if let Some(delay) = resume_after_ns {
                     self.schedule_fault(self.kernel.now + delay, F::Resume(node_of(node)));
                 }
@@ -783,9 +793,9 @@ impl<A: Actor> World<A> {
         let runtime = &mut self.kernel.nodes[i];
         runtime.status = NodeStatus::Crashed;
         runtime.incarnation += 1;
-        runtime.version += 1;
         runtime.busy_until_ns = 0;
         runtime.crashed_mid_handler = false;
+        self.kernel.bump(node);
         self.kernel.deferred[i].clear();
         self.kernel.disks[i].crash(self.unsynced_on_crash, &mut self.fault_rng);
     }
@@ -808,7 +818,7 @@ impl<A: Actor> World<A> {
         debug_assert_eq!(self.kernel.nodes[i].status, NodeStatus::Crashed);
         self.actors[i] = Some((self.factory)(node));
         self.kernel.nodes[i].status = NodeStatus::Up;
-        self.kernel.nodes[i].version += 1;
+        self.kernel.bump(node);
         self.disks_on_restart(node);
         self.start(node);
     }
@@ -816,7 +826,7 @@ impl<A: Actor> World<A> {
     fn resume(&mut self, node: NodeId) {
         let i = node.index();
         self.kernel.nodes[i].status = NodeStatus::Up;
-        self.kernel.nodes[i].version += 1;
+        self.kernel.bump(node);
         let now = self.kernel.now;
         for event in std::mem::take(&mut self.kernel.deferred[i]) {
             self.kernel.queue.push(now, event);
@@ -934,6 +944,12 @@ impl<A: Actor> World<A> {
     /// that remembers it can skip nodes nothing happened to since its last look.
     pub fn node_version(&self, node: NodeId) -> u64 {
         self.kernel.nodes[node.index()].version
+    }
+
+    /// Every node whose version moved, in order: what `ChangeWatch` reads to visit
+    /// only the nodes an event touched.
+    pub fn touches(&self) -> &Touches {
+        &self.kernel.touches
     }
 
     pub fn status(&self, node: NodeId) -> NodeStatus {

@@ -117,8 +117,8 @@ pub fn node_factory<S: KvServer>(
 
 /// Client operations not yet completed, over every client of the run.
 pub fn unfinished_ops<S: KvServer>(world: &World<KvNode<S>>) -> usize {
-    world
-        .actors()
+    // Clients follow the servers: a large cluster's servers are not visited.
+    world.actors()[world.server_count()..]
         .iter()
         .map(|n| match n {
             Some(KvNode::Client(c)) => c.unfinished(),
@@ -134,13 +134,19 @@ pub fn store_digests<S: KvServer>(
     world: &World<KvNode<S>>,
     store_of: impl Fn(&S) -> &crate::kv::KvStore,
 ) -> Vec<crate::convergence::ReplicaDigest> {
-    let servers = world.actors().iter().enumerate();
-    servers
-        .filter_map(|(i, node)| {
-            let store = store_of(node.as_ref()?.as_server()?);
-            let note = format!("applied {} commands", store.applied_count());
-            let node = NodeId(i as u32);
-            Some(crate::convergence::ReplicaDigest::of(node, store, note))
-        })
+    let nodes = (0..world.actors().len() as u32).map(NodeId);
+    nodes
+        .filter_map(|node| store_digest(world, node, &store_of))
         .collect()
+}
+
+/// One live server's entry of [`store_digests`], `None` for a client or a crashed node.
+pub fn store_digest<S: KvServer>(
+    world: &World<KvNode<S>>,
+    node: NodeId,
+    store_of: impl Fn(&S) -> &crate::kv::KvStore,
+) -> Option<crate::convergence::ReplicaDigest> {
+    let store = store_of(world.actor(node)?.as_server()?);
+    let note = format!("applied {} commands", store.applied_count());
+    Some(crate::convergence::ReplicaDigest::of(node, store, note))
 }

@@ -168,6 +168,14 @@ impl Protocol for Paxos {
             &server.store
         }))
     }
+
+    fn replica_digest(
+        &self,
+        world: &World<PaxosNode>,
+        node: NodeId,
+    ) -> Option<crate::convergence::ReplicaDigest> {
+        crate::kv::node::store_digest(world, node, |server| &server.store)
+    }
 }
 
 /// No server's store applied more commands than clients invoked (sessions turn

@@ -20,6 +20,7 @@
 
 use crate::property::Property;
 use crate::protocol::Violation;
+use crate::raft::cluster_view::ClusterView;
 use crate::raft::log::Log;
 use crate::raft::messages::Payload;
 use crate::raft::node::RaftNode;
@@ -44,7 +45,6 @@ pub struct RaftChecker {
     vote_in_max_term: Vec<Option<u32>>,
     last_commit: Vec<Option<u64>>,
     checked_commit: Vec<u64>,
-    known_durable: Vec<u64>,
     /// (leader, term) → (last index, its term) when last seen.
     leader_tail: BTreeMap<(u32, u64), (u64, u64)>,
     leaders_checked: BTreeSet<(u32, u64)>,
@@ -54,8 +54,13 @@ pub struct RaftChecker {
     committed_in_term: BTreeMap<u64, u64>,
     /// (index, term) → command hash of every log tail seen.
     tails: BTreeMap<(u64, u64), u64>,
-    /// Each server's (last log term, last log index): live, or as on its disk if crashed.
-    log_summary: Vec<(u64, u64)>,
+    /// Each server's log summary (live, or as on its disk if crashed), durable index,
+    /// and whether it lacks the newest committed entry, kept sorted.
+    view: ClusterView,
+    /// Live leaders, by index.
+    leaders: BTreeSet<u32>,
+    /// The servers the current event changed (reused between events).
+    changed: Vec<NodeId>,
     /// The log a crashed server will recover (replayed from its disk once per crash).
     crashed_log: Vec<Option<Log>>,
     /// Which servers changed since the checker last looked.
@@ -81,8 +86,7 @@ impl RaftChecker {
             vote_in_max_term: vec![None; servers],
             last_commit: vec![None; servers],
             checked_commit: vec![0; servers],
-            known_durable: vec![0; servers],
-            log_summary: vec![(0, 0); servers],
+            view: ClusterView::new(servers),
             crashed_log: vec![None; servers],
             examined: ChangeWatch::new(servers),
             recovery: RecoveryChecker::new(servers),
@@ -91,51 +95,92 @@ impl RaftChecker {
     }
 
     pub fn check(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
-        for i in 0..self.max_term.len() {
-            let node = NodeId(i as u32);
-            if !self.examined.changed(world, node) {
-                continue; // nothing happened to it since its last examination
-            }
-            let Some(server) = world.actor(node).and_then(RaftNode::as_server) else {
-                self.last_commit[i] = None;
-                self.checked_commit[i] = 0;
-                self.note_crashed(i, world);
-                let mid_handler = world.crashed_mid_handler(node);
-                if mid_handler {
-                    // It crashed inside a handler (halted, or at a crash point), after
-                    // syncs never seen: what it holds durably is what its disk holds.
-                    self.known_durable[i] = self.log_summary[i].1;
-                }
-                self.recovery.on_crashed(i, world.disk(node), mid_handler)?;
-                continue;
-            };
-            self.crashed_log[i] = None;
-            self.recovery.on_live(i, server, world.disk(node))?;
-            self.check_term_and_vote(i, server)?;
-            self.check_commit(i, server)?;
-            self.check_log_tail(i, server)?;
-            if server.role == Role::Leader {
-                self.check_leader(i, server)?;
-            }
-            self.log_summary[i] = (server.log.last_term(), server.log.last_index());
-        }
+        let mut changed = std::mem::take(&mut self.changed);
+        self.examined.changed_nodes(world, &mut changed);
+        let examined = changed
+            .iter()
+            .try_for_each(|&node| self.examine(world, node));
+        self.changed = changed;
+        examined?;
+        self.follow_newest_committed(world);
         self.check_leaders_durable(world)?;
         self.check_electable_completeness(world)
+    }
+
+    /// Re-examines a server something happened to.
+    fn examine(&mut self, world: &World<RaftNode>, node: NodeId) -> Result<(), Violation> {
+        let i = node.index();
+        let Some(server) = world.actor(node).and_then(RaftNode::as_server) else {
+            self.leaders.remove(&(i as u32));
+            self.last_commit[i] = None;
+            self.checked_commit[i] = 0;
+            self.note_crashed(i, world);
+            let mid_handler = world.crashed_mid_handler(node);
+            if mid_handler {
+                // It crashed inside a handler (halted, or at a crash point), after
+                // syncs never seen: what it holds durably is what its disk holds.
+                self.view.set_durable(i, self.view.summary(i).1);
+            }
+            self.update_lacks(world, i);
+            return self.recovery.on_crashed(i, world.disk(node), mid_handler);
+        };
+        self.crashed_log[i] = None;
+        self.recovery.on_live(i, server, world.disk(node))?;
+        self.check_term_and_vote(i, server)?;
+        self.check_commit(i, server)?;
+        self.check_log_tail(i, server)?;
+        if server.role == Role::Leader {
+            self.leaders.insert(i as u32);
+            self.check_leader(i, server)?;
+        } else {
+            self.leaders.remove(&(i as u32));
+        }
+        let summary = (server.log.last_term(), server.log.last_index());
+        self.view.set_summary(i, summary);
+        self.update_lacks(world, i);
+        Ok(())
+    }
+
+    /// Server `i`'s log: live, or the one on its disk if crashed.
+    fn log_of<'a>(&'a self, world: &'a World<RaftNode>, i: usize) -> Option<&'a Log> {
+        let live = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server);
+        live.map(|s| &s.log).or(self.crashed_log[i].as_ref())
+    }
+
+    /// Notes whether server `i` lacks the newest committed entry.
+    fn update_lacks(&mut self, world: &World<RaftNode>, i: usize) {
+        let Some((index, term)) = self.view.newest_committed() else {
+            return;
+        };
+        let lacks = self
+            .log_of(world, i)
+            .is_some_and(|log| index > log.snapshot_index && log.term_at(index) != Some(term));
+        self.view.set_lacks(i, lacks);
+    }
+
+    /// When a newer entry was committed, asks every server again whether it lacks it.
+    fn follow_newest_committed(&mut self, world: &World<RaftNode>) {
+        let Some((&index, &(term, _))) = self.committed.last_key_value() else {
+            return;
+        };
+        if self.view.newest_committed() == Some((index, term)) {
+            return;
+        }
+        self.view.set_newest_committed(index, term);
+        for i in 0..self.max_term.len() {
+            self.update_lacks(world, i);
+        }
     }
 
     /// What a leader committed is on a majority of disks: re-checked for every live
     /// leader after every event, since another server's crash can break it.
     fn check_leaders_durable(&self, world: &World<RaftNode>) -> Result<(), Violation> {
-        for i in 0..self.max_term.len() {
-            let live = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server);
+        for &i in &self.leaders {
+            let live = world.actor(NodeId(i)).and_then(RaftNode::as_server);
             let Some(leader) = live.filter(|s| s.role == Role::Leader) else {
-                continue;
+                unreachable!("n{i} is examined whenever it changes");
             };
-            let durable = self
-                .known_durable
-                .iter()
-                .filter(|&&d| d >= leader.commit_index)
-                .count();
+            let durable = self.view.durable_at_least(leader.commit_index);
             if durable < leader.config.majority() {
                 return violation(
                     &COMMITTED_DURABLE,
@@ -155,29 +200,35 @@ impl RaftChecker {
     fn note_crashed(&mut self, i: usize, world: &World<RaftNode>) {
         if self.crashed_log[i].is_none() {
             let log = replay(world.disk(NodeId(i as u32)).records_unchecked()).log;
-            self.log_summary[i] = (log.last_term(), log.last_index());
+            self.view
+                .set_summary(i, (log.last_term(), log.last_index()));
             self.crashed_log[i] = Some(log);
         }
     }
 
     /// No server (live, or crashed with what its disk holds) that lacks the newest
     /// committed entry could win an election now.
+    /// The view answers whether such a server exists; only then are they searched in
+    /// order, to name the first.
     fn check_electable_completeness(&self, world: &World<RaftNode>) -> Result<(), Violation> {
-        let Some((&index, &(term, _))) = self.committed.last_key_value() else {
+        if !self.view.lacking_could_win() {
             return Ok(());
+        }
+        let Some((index, term)) = self.view.newest_committed() else {
+            unreachable!("a server lacks the newest committed entry")
         };
-        let majority = self.log_summary.len() / 2 + 1;
-        for i in 0..self.log_summary.len() {
-            let live = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server);
-            let Some(log) = live.map(|s| &s.log).or(self.crashed_log[i].as_ref()) else {
+        let summaries = self.view.summaries();
+        let majority = summaries.len() / 2 + 1;
+        for i in 0..summaries.len() {
+            let Some(log) = self.log_of(world, i) else {
                 continue;
             };
             let holds = index <= log.snapshot_index || log.term_at(index) == Some(term);
             if holds {
                 continue;
             }
-            let own = self.log_summary[i];
-            let voters = self.log_summary.iter().filter(|&&v| v <= own).count();
+            let own = summaries[i];
+            let voters = summaries.iter().filter(|&&v| v <= own).count();
             if voters >= majority {
                 return violation(
                     &ELECTABLE_COMPLETENESS,
@@ -234,7 +285,7 @@ impl RaftChecker {
             }
         }
         self.last_commit[i] = Some(s.commit_index);
-        self.known_durable[i] = s.durable_index;
+        self.view.set_durable(i, s.durable_index);
         let from = self.checked_commit[i].max(s.log.snapshot_index) + 1;
         for index in from..=s.commit_index.min(s.log.last_index()) {
             let entry = s.log.entry(index).expect("within the log");

@@ -26,6 +26,7 @@
 //! `bugs` (the named bugs), `node` (servers and clients as one actor type).
 
 pub mod bugs;
+pub mod cluster_view;
 pub mod commit;
 pub mod crash_points;
 pub mod election;
@@ -192,5 +193,13 @@ impl Protocol for Raft {
         Some(crate::kv::node::store_digests(world, |server| {
             &server.store
         }))
+    }
+
+    fn replica_digest(
+        &self,
+        world: &World<RaftNode>,
+        node: NodeId,
+    ) -> Option<crate::convergence::ReplicaDigest> {
+        crate::kv::node::store_digest(world, node, |server| &server.store)
     }
 }
