@@ -4,7 +4,8 @@
 //! blocks. A link is blocked while at least one live cut blocks it, so cuts overlap
 //! and heal independently: healing one cut (`heal_cut`) leaves the links the others
 //! block cut; `heal` ends them all. Checking a link costs one lookup in a dense
-//! table built once per run, whatever the number of cuts.
+//! table made at the first cut (none for a run that never partitions), whatever the
+//! number of cuts.
 
 use crate::fault::PartitionShape;
 use crate::node::NodeId;
@@ -24,7 +25,7 @@ impl Partitions {
     pub fn new(node_count: usize) -> Self {
         Partitions {
             node_count,
-            blocking: vec![0; node_count * node_count],
+            blocking: Vec::new(),
             blocked_links: 0,
             cuts: Vec::new(),
         }
@@ -39,6 +40,11 @@ impl Partitions {
     /// never cut).
     pub fn cut(&mut self, shape: PartitionShape, mut links: Vec<[u32; 2]>) {
         links.retain(|[a, b]| a != b);
+        if self.blocking.is_empty() {
+            // Made at the first cut: a run that never partitions (a large cluster's
+            // benchmark) keeps memory linear in its nodes.
+            self.blocking = vec![0; self.node_count * self.node_count];
+        }
         for &[a, b] in &links {
             let count = &mut self.blocking[a as usize * self.node_count + b as usize];
             if *count == 0 {
@@ -67,9 +73,13 @@ impl Partitions {
 
     /// Ends every cut.
     pub fn heal(&mut self) {
-        self.blocking.iter_mut().for_each(|b| *b = 0);
+        // Undo each cut's own links: a cost in what was cut, not in the cluster's size.
+        for (_, links) in std::mem::take(&mut self.cuts) {
+            for [a, b] in links {
+                self.blocking[a as usize * self.node_count + b as usize] = 0;
+            }
+        }
         self.blocked_links = 0;
-        self.cuts.clear();
     }
 
     pub fn is_partitioned(&self) -> bool {

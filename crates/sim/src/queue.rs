@@ -2,30 +2,57 @@
 //!
 //! Ties in time are broken by the order events were scheduled, never by memory
 //! address or hash order, which is what makes a run repeatable. Time and sequence are
-//! packed into one `u128` key so each heap comparison is a single integer compare.
+//! compared as one (time, sequence) pair per heap step.
 
 use crate::time::Nanos;
 
-/// What the heap orders: the packed key and where the event waits. Events stay put
-/// in the slab while the heap sifts these 32-byte slots, so a push or pop costs the
-/// same whatever the size of a protocol's messages.
+/// How many bits of a slot's `order` word hold the slab index; the rest hold the
+/// insertion sequence. 2^28 pending events (hundreds of gigabytes of them) and 2^36
+/// events scheduled in one run (19 hours at a million events per second) are beyond
+/// any run the watchdog lets live.
+const INDEX_BITS: u32 = 28;
+const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
+
+/// What the heap orders: the event's time, then its insertion sequence with the
+/// event's slab index in the low bits. Events stay put in the slab while the heap
+/// sifts these 16-byte slots, so a push or pop costs the same whatever the size of
+/// a protocol's messages, and four siblings share one or two cache lines.
 #[derive(Clone, Copy)]
 struct Slot {
-    key: u128,
-    index: u32,
+    time: Nanos,
+    /// `sequence << INDEX_BITS | slab index`: sequences are unique, so the index
+    /// never decides an order.
+    order: u64,
 }
+
+impl Slot {
+    #[inline(always)]
+    fn before(&self, other: &Slot) -> bool {
+        (self.time, self.order) < (other.time, other.order)
+    }
+
+    #[inline(always)]
+    fn index(&self) -> usize {
+        (self.order & INDEX_MASK) as usize
+    }
+}
+
+/// Children per heap node: a 4-ary heap is half as deep as a binary one, and a
+/// node's children sit side by side, so a large queue (a thousand nodes' timers)
+/// misses the cache about half as often per pop.
+const ARITY: usize = 4;
 
 /// A min-queue of events by (time, sequence).
 ///
-/// The binary heap is written here rather than taken from
-/// `std::collections::BinaryHeap`, so that its per-event functions can be forced
-/// inline: they are compiled into the simulation loop of whichever crate
-/// instantiates it (a user's protocol crate as much as faultline's), instead of
-/// costing a call wherever the compiler places one shared copy. Measured: the
-/// ping-pong kernel shape spent 15% of its instructions in an out-of-line
-/// `BinaryHeap::pop` once its run loop was instantiated outside the harness.
+/// The heap is written here rather than taken from `std::collections::BinaryHeap`,
+/// so that its per-event functions can be forced inline: they are compiled into the
+/// simulation loop of whichever crate instantiates it (a user's protocol crate as
+/// much as faultline's), instead of costing a call wherever the compiler places one
+/// shared copy. Measured: the ping-pong kernel shape spent 15% of its instructions
+/// in an out-of-line `BinaryHeap::pop` once its run loop was instantiated outside
+/// the harness.
 pub struct EventQueue<E> {
-    /// A binary min-heap of slots by key.
+    /// A 4-ary min-heap of slots by (time, order).
     heap: Vec<Slot>,
     /// Events by slab index; `None` where a slot is free.
     events: Vec<Option<E>>,
@@ -49,10 +76,14 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     #[inline(always)]
     pub fn push(&mut self, time: Nanos, event: E) {
-        let key = (u128::from(time) << 64) | u128::from(self.next_seq);
-        self.next_seq += 1;
         let index = self.store(event);
-        let slot = Slot { key, index };
+        assert!(
+            self.next_seq < 1 << (64 - INDEX_BITS),
+            "2^36 events scheduled"
+        );
+        let order = (self.next_seq << INDEX_BITS) | index as u64;
+        self.next_seq += 1;
+        let slot = Slot { time, order };
         self.heap.push(slot);
         self.sift_up_from(self.heap.len() - 1, slot);
     }
@@ -65,16 +96,16 @@ impl<E> EventQueue<E> {
             let hole = self.hole_to_bottom();
             self.sift_up_from(hole, last);
         }
-        let event = self.events[top.index as usize]
+        let event = self.events[top.index()]
             .take()
             .expect("a queued slot holds its event");
-        self.free.push(top.index);
-        Some(((top.key >> 64) as Nanos, event))
+        self.free.push(top.index() as u32);
+        Some((top.time, event))
     }
 
     #[inline]
     pub fn peek_time(&self) -> Option<Nanos> {
-        self.heap.first().map(|slot| (slot.key >> 64) as Nanos)
+        self.heap.first().map(|slot| slot.time)
     }
 
     pub fn len(&self) -> usize {
@@ -99,40 +130,43 @@ impl<E> EventQueue<E> {
             }
             None => {
                 self.events.push(Some(event));
-                u32::try_from(self.events.len() - 1).expect("fewer than 2^32 pending events")
+                let index = self.events.len() - 1;
+                assert!(index as u64 <= INDEX_MASK, "fewer than 2^28 pending events");
+                index as u32
             }
         }
     }
 
     /// Moves the hole left at the root down to a leaf, each level taking the
-    /// smaller child up (one comparison per level: the element that will fill the
-    /// hole came from the end of the heap and usually belongs near the bottom).
+    /// smallest child up (the element that will fill the hole came from the end of
+    /// the heap and usually belongs near the bottom, so comparing it on the way down
+    /// would mostly be wasted).
     #[inline(always)]
     fn hole_to_bottom(&mut self) -> usize {
         let len = self.heap.len();
         let mut hole = 0;
-        let mut child = 1;
-        while child + 1 < len {
-            if self.heap[child + 1].key < self.heap[child].key {
-                child += 1;
+        loop {
+            let first = ARITY * hole + 1;
+            if first >= len {
+                return hole;
+            }
+            let mut child = first;
+            for sibling in first + 1..(first + ARITY).min(len) {
+                if self.heap[sibling].before(&self.heap[child]) {
+                    child = sibling;
+                }
             }
             self.heap[hole] = self.heap[child];
             hole = child;
-            child = 2 * hole + 1;
         }
-        if child + 1 == len {
-            self.heap[hole] = self.heap[child];
-            hole = child;
-        }
-        hole
     }
 
     /// Puts `slot` at the hole `at`, or above it while its parent is later.
     #[inline(always)]
     fn sift_up_from(&mut self, mut at: usize, slot: Slot) {
         while at > 0 {
-            let parent = (at - 1) / 2;
-            if slot.key >= self.heap[parent].key {
+            let parent = (at - 1) / ARITY;
+            if !slot.before(&self.heap[parent]) {
                 break;
             }
             self.heap[at] = self.heap[parent];
