@@ -65,10 +65,14 @@ pub fn follow_kernel(faultline: &str, shapes: &[KernelShape], measure: bool) -> 
         return section(faultline, shapes);
     }
     let current = std::fs::read_to_string(root().join("BENCHMARKS.md")).unwrap_or_default();
+    Ok(kept(&current))
+}
+
+/// The comparison as `current` (BENCHMARKS.md) has it: from `HEADING` to the next
+/// section or marker; a note saying how to measure it when there is none.
+fn kept(current: &str) -> String {
     let Some(start) = current.find(&format!("{HEADING}\n")) else {
-        return Ok(format!(
-            "{HEADING}\n\nNot measured yet: `cargo xtask bench kernel --peers`.\n\n"
-        ));
+        return format!("{HEADING}\n\nNot measured yet: `cargo xtask bench kernel --peers`.\n\n");
     };
     let body = &current[start..];
     let end = ["\n## ", "\n<!-- "]
@@ -76,7 +80,7 @@ pub fn follow_kernel(faultline: &str, shapes: &[KernelShape], measure: bool) -> 
         .filter_map(|m| body.find(m))
         .min()
         .unwrap_or(body.len());
-    Ok(format!("{}\n\n", body[..end].trim_end()))
+    format!("{}\n\n", body[..end].trim_end())
 }
 
 fn section(faultline: &str, shapes: &[KernelShape]) -> Result<String> {
@@ -151,12 +155,15 @@ fn locked_version(package: &str) -> Result<String> {
     let path = root().join("benches/peers/Cargo.lock");
     let lock = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
+    version_in_lock(&lock, package).with_context(|| format!("{} pins no {package}", path.display()))
+}
+
+fn version_in_lock(lock: &str, package: &str) -> Option<String> {
     let name = format!("name = \"{package}\"\n");
     lock.split("[[package]]")
         .find(|block| block.contains(&name))
         .and_then(|block| block.lines().find_map(|l| l.strip_prefix("version = ")))
         .map(|v| v.trim_matches('"').to_string())
-        .with_context(|| format!("{} pins no {package}", path.display()))
 }
 
 fn faultline_figure(faultline: &str, shape: &KernelShape) -> Result<Figure> {
@@ -299,4 +306,31 @@ fn cell(rounds: &[Figure]) -> String {
     let low = rates.clone().fold(f64::INFINITY, f64::min);
     let high = rates.fold(0.0, f64::max);
     format!("{:.2}M ({low:.2}-{high:.2})", median(rounds) / 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_comparison_is_kept_up_to_the_next_section() {
+        let current = format!(
+            "## Kernel\n\n| a |\n\n{HEADING}\n\n| turmoil |\n\nCommands.\n\n## Protocols\n\nx\n"
+        );
+        assert_eq!(
+            kept(&current),
+            format!("{HEADING}\n\n| turmoil |\n\nCommands.\n\n")
+        );
+        let at_the_end = format!("{HEADING}\n\nfigures\n");
+        assert_eq!(kept(&at_the_end), format!("{HEADING}\n\nfigures\n\n"));
+        assert!(kept("## Kernel\n\n| a |\n").contains("Not measured yet"));
+    }
+
+    #[test]
+    fn versions_come_from_the_package_of_that_name() {
+        let lock = "[[package]]\nname = \"madsim-macros\"\nversion = \"0.2.12\"\n\n\
+            [[package]]\nname = \"madsim\"\nversion = \"0.2.34\"\n";
+        assert_eq!(version_in_lock(lock, "madsim").as_deref(), Some("0.2.34"));
+        assert_eq!(version_in_lock(lock, "turmoil"), None);
+    }
 }

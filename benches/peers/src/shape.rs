@@ -91,3 +91,25 @@ pub struct Outcome {
     /// Simulated time from the start of the run to its end.
     pub sim_time: Duration,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_or_long_count_is_rejected() {
+        let broadcast = Shape::Broadcast.delivered_range();
+        assert!(broadcast.contains(&199_980) && broadcast.contains(&199_960));
+        assert!(!broadcast.contains(&199_939) && !broadcast.contains(&200_001));
+        let pingpong = Shape::PingPong.delivered_range();
+        assert!(pingpong.contains(&PINGPONG_MESSAGES));
+        assert!(!pingpong.contains(&(PINGPONG_MESSAGES - 1)));
+    }
+
+    #[test]
+    fn a_message_names_its_sender() {
+        let payload = broadcast_payload(3, 41);
+        assert_eq!(broadcast_sender(&payload), Some(3));
+        assert_eq!(broadcast_sender(&payload[..10]), None);
+    }
+}
