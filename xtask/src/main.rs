@@ -4,7 +4,7 @@
 //!   the whole test suite, the example crate outside the workspace (its tests and
 //!   its binary used from outside), then a fuzz smoke over each default scenario.
 //! - `bench`: release-build benchmarks, written to BENCHMARKS.md with the command
-//!   behind every figure.
+//!   behind every figure; `--peers` measures turmoil and madsim beside the kernel.
 //! - `bughunt`: seeds to first detection for every named bug, with and without swarm,
 //!   and the shrunk reproducer's size; appended to BENCHMARKS.md.
 //! - `docs`: regenerates `docs/bugs.md` from the protocols' named bugs.
@@ -13,6 +13,7 @@
 
 mod bench;
 mod bench_isolation;
+mod bench_peers;
 mod bench_profile;
 mod bench_raft_rs;
 mod bench_report;
@@ -41,7 +42,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask ci | bench [SECTION...] | bughunt [--seeds N] | docs | \
+            "usage: cargo xtask ci | bench [SECTION...] [--peers] | bughunt [--seeds N] | docs | \
                 mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J] | txn-history [N]"
         ),
     }
