@@ -51,14 +51,23 @@ impl ChangeWatch {
         let recent = touches.since(self.touches_read).filter(|_| self.started);
         self.touches_read = touches.end();
         self.started = true;
+        let watched = self.seen.len();
         match recent {
-            Some(nodes) => out.extend(nodes.iter().filter(|n| n.index() < self.seen.len())),
-            None => out.extend((0..self.seen.len() as u32).map(NodeId)),
+            // A node touched twice is changed the first time only: `changed` notes it.
+            Some(nodes) => {
+                for &node in nodes {
+                    if node.index() < watched && self.changed(world, node) {
+                        out.push(node);
+                    }
+                }
+                if out.len() > 1 {
+                    out.sort_unstable();
+                }
+            }
+            None => {
+                let all = (0..watched as u32).map(NodeId);
+                out.extend(all.filter(|&node| self.changed(world, node)));
+            }
         }
-        if out.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
-        }
-        out.retain(|&node| self.changed(world, node));
     }
 }
