@@ -74,14 +74,16 @@ pub fn decode_command(data: &[u8]) -> Option<Command> {
     let client = r.u64()?;
     let seq = r.u64()?;
     let op = match r.u64()? {
-        0 => KvOp::Get { key: r.str()? },
+        0 => KvOp::Get {
+            key: r.str()?.into(),
+        },
         1 => KvOp::Put {
-            key: r.str()?,
-            value: r.str()?,
+            key: r.str()?.into(),
+            value: r.str()?.into(),
         },
         2 => KvOp::Append {
-            key: r.str()?,
-            value: r.str()?,
+            key: r.str()?.into(),
+            value: r.str()?.into(),
         },
         _ => return None,
     };

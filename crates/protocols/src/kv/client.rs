@@ -29,6 +29,7 @@ use crate::protocol::{Setup, Workload};
 use faultline_sim::context::TimerId;
 use faultline_sim::{Actor, Context, Nanos, NodeId, MILLISECOND};
 use serde::Serialize;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -253,12 +254,12 @@ impl KvClient {
 
     fn random_op<A: Actor>(&self, ctx: &mut Context<'_, A>) -> KvOp {
         let rng = ctx.rng();
-        let key = format!("k{}", rng.below(self.config.keys as u64));
+        let key: Rc<str> = format!("k{}", rng.below(self.config.keys as u64)).into();
         if rng.chance(self.config.read_ratio) {
             return KvOp::Get { key };
         }
         // Unique and self-delimiting, so no written value is a substring of another.
-        let value = format!("<{}.{}>", self.process, self.seq + 1);
+        let value: Rc<str> = format!("<{}.{}>", self.process, self.seq + 1).into();
         if rng.chance(1.0 - self.config.append_ratio) {
             KvOp::Put { key, value }
         } else {

@@ -4,13 +4,14 @@
 //! state machine can recognise a retry and answer it without applying it twice.
 
 use serde::Serialize;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KvOp {
-    Get { key: String },
-    Put { key: String, value: String },
-    Append { key: String, value: String },
+    Get { key: Rc<str> },
+    Put { key: Rc<str>, value: Rc<str> },
+    Append { key: Rc<str>, value: Rc<str> },
 }
 
 impl KvOp {

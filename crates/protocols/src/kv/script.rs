@@ -48,8 +48,13 @@ pub fn check_script(script: &[ScriptedOp]) -> Result<(), ScriptProblem> {
 
 /// The operation a checked script entry names.
 pub fn kv_op(op: &ScriptedOp) -> KvOp {
-    let key = op.key.clone();
-    let value = || op.value.clone().expect("checked: writes have a value");
+    let key = op.key.as_str().into();
+    let value = || {
+        op.value
+            .as_deref()
+            .expect("checked: writes have a value")
+            .into()
+    };
     match op.f.as_str() {
         "get" => KvOp::Get { key },
         "put" => KvOp::Put {

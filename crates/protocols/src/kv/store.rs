@@ -69,11 +69,14 @@ impl KvStore {
         match op {
             KvOp::Get { key } => KvOutput::Value(self.get(key).to_string()),
             KvOp::Put { key, value } => {
-                self.data.insert(key.clone(), value.clone());
+                self.data.insert(key.to_string(), value.to_string());
                 KvOutput::Done
             }
             KvOp::Append { key, value } => {
-                self.data.entry(key.clone()).or_default().push_str(value);
+                self.data
+                    .entry(key.to_string())
+                    .or_default()
+                    .push_str(value);
                 KvOutput::Done
             }
         }

@@ -200,8 +200,8 @@ fn invoked_proposals(world: &World<PaxosNode>) -> Vec<u64> {
     invocations
         .filter(|event| event.kind == ClientEventKind::Invoke)
         .map(|event| {
-            let key = event.key.clone().unwrap_or_default();
-            let value = event.value.clone().unwrap_or_default();
+            let key: std::rc::Rc<str> = event.key.as_deref().unwrap_or_default().into();
+            let value: std::rc::Rc<str> = event.value.as_deref().unwrap_or_default().into();
             let op = match event.f {
                 "get" => KvOp::Get { key },
                 "put" => KvOp::Put { key, value },

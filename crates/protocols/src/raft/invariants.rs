@@ -54,6 +54,12 @@ pub struct RaftChecker {
     committed_in_term: BTreeMap<u64, u64>,
     /// (index, term) → command hash of every log tail seen.
     tails: BTreeMap<(u64, u64), u64>,
+    /// Each server's (index, term, hash) tail when last entered in `tails`: an
+    /// unchanged tail is already there, so most events skip the map.
+    tail_entered: Vec<Option<(u64, u64, u64)>>,
+    /// Each leader's (term, last index, last term) when last checked: a leader whose
+    /// term and tail did not move passes the leader checks as it did then.
+    leader_checked_at: Vec<Option<(u64, u64, u64)>>,
     /// Each server's log summary (live, or as on its disk if crashed), durable index,
     /// and whether it lacks the newest committed entry, kept sorted.
     view: ClusterView,
@@ -87,6 +93,8 @@ impl RaftChecker {
             last_commit: vec![None; servers],
             checked_commit: vec![0; servers],
             view: ClusterView::new(servers),
+            tail_entered: vec![None; servers],
+            leader_checked_at: vec![None; servers],
             crashed_log: vec![None; servers],
             examined: ChangeWatch::new(servers),
             recovery: RecoveryChecker::new(servers),
@@ -112,6 +120,7 @@ impl RaftChecker {
         let i = node.index();
         let Some(server) = world.actor(node).and_then(RaftNode::as_server) else {
             self.leaders.remove(&(i as u32));
+            self.leader_checked_at[i] = None;
             self.last_commit[i] = None;
             self.checked_commit[i] = 0;
             self.note_crashed(i, world);
@@ -318,6 +327,11 @@ impl RaftChecker {
             return Ok(());
         };
         let hash = payload_hash(&entry.payload);
+        let tail = (last, entry.term, hash);
+        if self.tail_entered[i] == Some(tail) {
+            return Ok(());
+        }
+        self.tail_entered[i] = Some(tail);
         match self.tails.insert((last, entry.term), hash) {
             Some(other) if other != hash => violation(
                 &LOG_MATCHING,
@@ -331,6 +345,11 @@ impl RaftChecker {
     }
 
     fn check_leader(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+        let at = (s.term, s.log.last_index(), s.log.last_term());
+        if self.leader_checked_at[i] == Some(at) {
+            return Ok(());
+        }
+        self.leader_checked_at[i] = Some(at);
         if let Some(&other) = self.leader_of_term.get(&s.term) {
             if other != i as u32 {
                 return violation(
