@@ -130,6 +130,9 @@ impl Coordinator {
                         recovered: true,
                     });
                 }
+                Record::Ended { attempt } => {
+                    self.unacked.remove(&attempt);
+                }
                 other @ (Record::Prepared { .. } | Record::Outcome { .. }) => {
                     unreachable!("a participant's record {other:?} on the coordinator's disk")
                 }
@@ -156,7 +159,7 @@ impl Coordinator {
                 yes,
                 reads,
             } => self.on_vote(ctx, from.0, attempt, (yes, reads)),
-            Msg::Ack { attempt } => self.on_ack(from.0, attempt),
+            Msg::Ack { attempt } => self.on_ack(ctx, from.0, attempt),
             Msg::Query { attempt } => self.on_query(ctx, from, attempt),
             other @ (Msg::Outcome { .. } | Msg::Prepare { .. } | Msg::Decision { .. }) => {
                 unreachable!("the coordinator got {other:?} from {from:?}: its own messages")
@@ -317,17 +320,17 @@ impl Coordinator {
         }
     }
 
-    fn on_ack(&mut self, from: u32, attempt: Attempt) {
+    fn on_ack(&mut self, ctx: Ctx, from: u32, attempt: Attempt) {
         let Some(state) = self.attempts.get_mut(&attempt) else {
             return;
         };
         state.acked.insert(from);
-        if state
+        let all_acked = state
             .participants
             .iter()
-            .all(|(n, _)| state.acked.contains(n))
-        {
-            self.unacked.remove(&attempt);
+            .all(|(n, _)| state.acked.contains(n));
+        if all_acked && self.unacked.remove(&attempt) {
+            ctx.disk().append(Record::Ended { attempt });
         }
     }
 

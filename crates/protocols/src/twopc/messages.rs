@@ -216,4 +216,10 @@ pub enum Record {
     },
     /// Participant: the decision it applied (or a unilateral abort before voting yes).
     Outcome { attempt: Attempt, commit: bool },
+    /// Coordinator: every participant acknowledged the decision, so a restart need
+    /// not send it again (the end record of presumed-abort 2PC). Not forced: if it
+    /// is lost, the restarted coordinator resends the decision once more and the
+    /// participants acknowledge it again. Without it every restart resent every
+    /// decision ever made, and a long run's traffic grew with its history.
+    Ended { attempt: Attempt },
 }

@@ -120,7 +120,7 @@ impl Participant {
                     self.settle(attempt, commit);
                     self.outcome_log.push((attempt, commit));
                 }
-                other @ (Record::Begun { .. } | Record::Decided { .. }) => {
+                other @ (Record::Begun { .. } | Record::Decided { .. } | Record::Ended { .. }) => {
                     unreachable!("the coordinator's record {other:?} on a participant's disk")
                 }
             }
