@@ -40,7 +40,10 @@ fn every_scenario_file_meets_its_expectation() {
             !scenario.file.description.is_empty(),
             "{name}: says what it checks"
         );
-        if MEASURED_ONLY.iter().any(|dir| file.starts_with(root.join(dir))) {
+        if MEASURED_ONLY
+            .iter()
+            .any(|dir| file.starts_with(root.join(dir)))
+        {
             continue;
         }
         let outcome = run(&scenario, &RunOptions::default()).unwrap();
