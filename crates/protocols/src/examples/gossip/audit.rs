@@ -11,11 +11,14 @@
 //! the two are not one piece of code checking itself.
 
 use super::node::RumorId;
+use std::collections::VecDeque;
 
 #[derive(Clone, Debug)]
 pub struct Audit {
-    /// The highest ids delivered, ascending; at most `capacity`.
-    kept: Vec<RumorId>,
+    /// The highest ids delivered, ascending; at most `capacity`. A deque: new ids go
+    /// in near the high end and the lowest leaves from the other, neither shifting
+    /// the rest.
+    kept: VecDeque<RumorId>,
     capacity: usize,
     /// The highest id dropped from `kept`.
     floor: Option<RumorId>,
@@ -28,7 +31,7 @@ pub struct Audit {
 impl Audit {
     pub fn new(capacity: usize) -> Self {
         Audit {
-            kept: Vec::with_capacity(capacity + 1),
+            kept: VecDeque::with_capacity(capacity + 1),
             capacity: capacity.max(1),
             floor: None,
             delivered: 0,
@@ -46,14 +49,14 @@ impl Audit {
         };
         self.kept.insert(at, id);
         if self.kept.len() > self.capacity {
-            self.floor = Some(self.kept.remove(0));
+            self.floor = self.kept.pop_front();
         }
     }
 
     /// The highest id delivered (while it is kept, which it is until `capacity`
     /// higher ones follow).
     pub fn latest(&self) -> Option<RumorId> {
-        self.kept.last().copied()
+        self.kept.back().copied()
     }
 
     fn repeat(&mut self, id: RumorId) {

@@ -36,7 +36,9 @@ impl Memory {
     /// Whether `id` is news: neither remembered nor at or below the floor. News is
     /// remembered, forgetting the oldest arrival when the memory is full.
     pub fn learn(&mut self, id: RumorId) -> bool {
-        if self.floor.is_some_and(|floor| id <= floor) || self.recent.contains(&id) {
+        // A repeat is most likely a recent arrival: look from the newest end.
+        let remembered = || self.recent.iter().rev().any(|&seen| seen == id);
+        if self.floor.is_some_and(|floor| id <= floor) || remembered() {
             return false;
         }
         if self.recent.len() == self.capacity {
