@@ -23,7 +23,7 @@ const SCALE: &[(&str, &[u32])] = &[
 ];
 
 /// Runs timed per size (the median is reported).
-const SCALE_REPEAT: &str = "3";
+const SCALE_REPEAT: &str = "5";
 
 /// Long-run scenarios per protocol and the simulated minutes of each.
 const LONG: &[(&str, &str)] = &[("raft", "Raft nemesis"), ("twopc", "2PC nemesis")];
