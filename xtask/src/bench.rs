@@ -91,6 +91,16 @@ const SECTIONS: &[Section] = &[
         heading: "## raft-rs under faultline",
         measure: crate::bench_raft_rs::section,
     },
+    Section {
+        name: "scale",
+        heading: "## Scaling with nodes",
+        measure: crate::bench_scale::scale_section,
+    },
+    Section {
+        name: "long",
+        heading: "## Long runs",
+        measure: crate::bench_scale::long_section,
+    },
 ];
 
 /// `cargo xtask bench [SECTION...] [--peers]`: measures the named sections (all when

@@ -17,6 +17,7 @@ mod bench_peers;
 mod bench_profile;
 mod bench_raft_rs;
 mod bench_report;
+mod bench_scale;
 mod bughunt;
 mod bugs_doc;
 mod ci;

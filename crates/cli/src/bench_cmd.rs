@@ -78,6 +78,7 @@ pub fn bench_command(app: &App, args: &BenchArgs) -> Result<i32, Exit> {
     let report = json!({
         "scenario": scenario.file.name,
         "verdict": outcome.verdict,
+        "property": outcome.property,
         "runs": walls_ns.len(),
         "wall_ns_median": median_ns,
         "events": outcome.events,

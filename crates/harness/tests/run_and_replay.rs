@@ -1,6 +1,6 @@
 //! End-to-end properties of a run: determinism (same seed, same trace; other seed,
-//! other trace), replay of a recorded trace, a divergence being reported, and
-//! snapshots of the `--timeline` rendering for two small scenarios.
+//! other trace; a 200-node gossip too), replay of a recorded trace, a divergence
+//! being reported, and snapshots of the `--timeline` rendering for two small scenarios.
 
 use faultline_harness::replay::replay;
 use faultline_harness::Registry;
@@ -38,6 +38,17 @@ const NEMESIS: &str = r#"{
   "quiet": "0ms"
 }"#;
 
+const GOSSIP: &str = r#"{
+  "name": "wide-gossip",
+  "description": "200 nodes spread rumors while partitions come and go",
+  "protocol": { "kind": "gossip", "nodes": 200, "memory": 16 },
+  "network": { "latency": { "min": "1ms", "max": "20ms" }, "duplicate": 0.05 },
+  "faults": { "random": { "partition_every": "100ms", "partition_for": "50ms",
+                          "crash_every": "200ms" } },
+  "duration": "300ms",
+  "quiet": "0ms"
+}"#;
+
 fn scenario(text: &str, seed: Option<u64>) -> Scenario {
     let mut scenario =
         Scenario::parse(text, "test.json", &Registry::builtin()).expect("valid scenario");
@@ -60,6 +71,20 @@ fn the_same_seed_gives_an_identical_trace() {
     assert_eq!(a.trace_hash, b.trace_hash);
     assert_eq!(a.trace, b.trace);
     assert!(a.applied_fault_count() > 5, "the nemesis was busy");
+}
+
+#[test]
+fn a_wide_gossip_repeats_and_replays_exactly() {
+    let s = scenario(GOSSIP, Some(4));
+    let a = traced(&s);
+    let b = traced(&s);
+    assert_eq!(a.trace_hash, b.trace_hash);
+    assert_eq!(a.trace, b.trace);
+    assert!(a.stats.messages_delivered > 5_000, "rumors spread");
+    let text = trace_file::render(&s.file, &a);
+    let trace = trace_file::parse(&text, "t.jsonl").unwrap();
+    let report = replay(&trace, "t.jsonl", &Registry::builtin()).unwrap();
+    assert_eq!(report.divergence, None);
 }
 
 #[test]

@@ -1,5 +1,8 @@
 //! Every scenario file in `scenarios/` is valid and ends as its `expect` says: `pass`
-//! scenarios pass (liveness included), `fail` scenarios find their bug.
+//! scenarios pass (liveness included), `fail` scenarios find their bug. The size and
+//! long-run benchmarks (`scenarios/bench/scale/`, `scenarios/bench/long/`: up to a
+//! minute each) are only validated here; `cargo xtask bench scale long` and
+//! `faultline test scenarios` run them.
 
 use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario};
@@ -16,6 +19,9 @@ fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Benchmark scenarios too large to run on every `cargo test`.
+const MEASURED_ONLY: &[&str] = &["bench/scale", "bench/long"];
 
 #[test]
 fn every_scenario_file_meets_its_expectation() {
@@ -34,6 +40,12 @@ fn every_scenario_file_meets_its_expectation() {
             !scenario.file.description.is_empty(),
             "{name}: says what it checks"
         );
+        if MEASURED_ONLY
+            .iter()
+            .any(|dir| file.starts_with(root.join(dir)))
+        {
+            continue;
+        }
         let outcome = run(&scenario, &RunOptions::default()).unwrap();
         let property = scenario.expect.property();
         let expected = outcome.verdict == scenario.expect.verdict()

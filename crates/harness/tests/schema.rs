@@ -175,7 +175,7 @@ fn file_mistakes() -> Vec<(&'static str, Value)> {
             with("/bugs", json!(["lock.failover_unreplicated"])),
         ),
         ("no nodes", with("/protocol/nodes", json!(0))),
-        ("too many nodes", with("/protocol/nodes", json!(1001))),
+        ("too many nodes", with("/protocol/nodes", json!(10_001))),
         ("unknown top-level field", with("/sead", json!(1))),
         ("unknown network field", with("/network/loss", json!(0.1))),
         (

@@ -3,7 +3,7 @@
 //! `Registry::builtin().with::<MyProtocol>()` is a build of faultline that knows one
 //! more protocol and nothing else changes.
 
-use crate::examples::{broadcast::Broadcast, pingpong::PingPong};
+use crate::examples::{broadcast::Broadcast, gossip::Gossip, pingpong::PingPong};
 use crate::lock::Lock;
 use crate::paxos::Paxos;
 use crate::raft::Raft;
@@ -35,6 +35,7 @@ impl BuiltinProtocols for Registry {
             .with::<Lock>()
             .with::<Broadcast>()
             .with::<PingPong>()
+            .with::<Gossip>()
             .with_default_scenario(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO)
     }
 }

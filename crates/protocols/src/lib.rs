@@ -1,8 +1,8 @@
 //! Protocol actors for faultline: each protocol's nodes, client workload, invariants
 //! and named bugs, behind the [`Protocol`] trait the harness drives.
 //!
-//! - [`examples`]: tiny protocols (broadcast, ping-pong) that show the Actor API and
-//!   benchmark the kernel.
+//! - [`examples`]: tiny protocols (broadcast, ping-pong, gossip) that show the Actor
+//!   API and benchmark the kernel.
 //! - [`kv`]: the replicated key-value workload shared by the consensus protocols:
 //!   operations, a deduplicating state machine, and the client actor.
 

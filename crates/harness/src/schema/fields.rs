@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 /// Server nodes a scenario may have, as `validate::protocol::validate_nodes` allows.
 pub(super) const NODES_MIN: u32 = 1;
-pub(super) const NODES_MAX: u32 = 1_000;
+pub(super) const NODES_MAX: u32 = crate::scenario::validate::protocol::NODES_MAX;
 
 /// A role name, as `spec::is_role_name` allows.
 pub(super) const ROLE_PATTERN: &str = "^[a-z_]+$";

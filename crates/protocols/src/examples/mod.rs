@@ -4,6 +4,9 @@
 //!
 //! - [`broadcast`]: every node sends a 16-byte message to every other node on a tick.
 //! - [`pingpong`]: two nodes bounce one message back and forth.
+//! - [`gossip`]: rumors spread by random push to a few peers, with memory bounded
+//!   per node (the scaling benchmark, up to 10,000 nodes).
 
 pub mod broadcast;
+pub mod gossip;
 pub mod pingpong;

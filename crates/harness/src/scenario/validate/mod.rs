@@ -12,7 +12,7 @@
 mod checks;
 mod disk;
 mod network;
-mod protocol;
+pub(crate) mod protocol;
 mod random;
 mod schedule;
 mod times;
