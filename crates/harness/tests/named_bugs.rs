@@ -127,3 +127,13 @@ fn the_lock_scenarios_pass_a_slice_of_seeds_without_bugs() {
         );
     }
 }
+
+#[test]
+fn every_zk_bug_is_caught_by_the_right_property() {
+    hunt("zk", faultline_protocols::zk::bugs::BUGS);
+}
+
+#[test]
+fn the_zk_nemesis_passes_a_slice_of_seeds_without_bugs() {
+    clean_slice("zk");
+}

@@ -1,7 +1,9 @@
 //! The situations a zk run should reach: interesting paths its servers and clients
 //! mark with `ctx.sometimes(..)`. A fuzz campaign names those no seed reached, a hole
 //! in its scenario. Call sites use these constants, so a misspelt name does not
-//! compile.
+//! compile. The Raft servers underneath mark Raft's own, declared here too.
+
+use crate::raft::situations as raft;
 
 pub const SESSION_EXPIRED: &str = "the leader's expiry of a session was applied";
 pub const EXPIRY_VOIDED: &str = "a heartbeat applied after the leader's decision voided an expiry";
@@ -29,4 +31,17 @@ pub const SITUATIONS: &[&str] = &[
     FOUND_OWN_NODE,
     WRITE_FENCED_OFF,
     WROTE_AFTER_LAPSE,
+    // Raft's, marked by the servers the service runs on (zk never compacts its log,
+    // so the snapshot situations are not among them).
+    raft::RECOVERED_FROM_DISK,
+    raft::REJECTED_STALE_LEADER,
+    raft::REJECTED_MISMATCHED_APPEND,
+    raft::TRUNCATED_CONFLICTING_SUFFIX,
+    raft::OVERWROTE_LATER_TERM,
+    raft::BACKED_UP_A_TERM,
+    raft::PRE_VOTE_REFUSED,
+    raft::PRE_VOTE_WON,
+    raft::ELECTED_WITH_UNCOMMITTED,
+    raft::LEADER_STEPPED_DOWN,
+    raft::CHECK_QUORUM_STEP_DOWN,
 ];
