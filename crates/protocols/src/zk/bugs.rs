@@ -3,7 +3,7 @@
 
 use crate::bugs::{BugInfo, Bugs};
 use crate::harness_properties::STUCK;
-use crate::zk::properties::{FENCED_WRITES, LOCK_EXCLUSIVE, REPLICAS_AGREE};
+use crate::zk::properties::{FENCED_WRITES, LOCK_EXCLUSIVE, ONE_NODE_PER_SESSION, REPLICAS_AGREE};
 
 pub const BUGS: &[BugInfo] = &[
     BugInfo {
@@ -17,7 +17,7 @@ pub const BUGS: &[BugInfo] = &[
         name: "zk.retry_create_orphan",
         mechanism: "after a lost reply to create, the client creates again without looking for \
             the node it may already have; the orphan blocks the queue for its session's life",
-        violates: &[STUCK.name],
+        violates: &[ONE_NODE_PER_SESSION.name, STUCK.name],
         scenario: "nemesis",
     },
     BugInfo {

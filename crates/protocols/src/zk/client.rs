@@ -262,7 +262,11 @@ impl ZkClient {
             return;
         }
         *sent = true;
-        if self.hold.is_none() {
+        let valid = self
+            .session
+            .as_ref()
+            .is_some_and(|s| ctx.now() < s.valid_until_ns);
+        if !valid {
             ctx.sometimes(s::WROTE_AFTER_LAPSE);
         }
         let write = ZkRequest::Write {

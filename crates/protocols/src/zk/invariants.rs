@@ -10,6 +10,9 @@
 //!   lowest child of `/lock` in the committed state. A holder's node can only leave
 //!   by its release or its session's committed expiry, both after its belief ends, so
 //!   this says at most one client holds the lock per the committed state.
+//! - `one_node_per_session`: no session has two nodes under `/lock` in the committed
+//!   state (the recipe deletes its node before it tries again; a second is an orphan
+//!   that blocks the queue for the session's life), checked as each create commits.
 //! - `replicas_agree`: a server that applied entries `1..=i` holds the tree and
 //!   sessions the replica held at `i` (a server that changed its tree outside the log
 //!   disagrees at its next apply).
@@ -28,8 +31,10 @@ use crate::protocol::Violation;
 use crate::raft::messages::Payload;
 use crate::zk::node::ZkNode;
 use crate::zk::ops::sequence_of;
+use crate::zk::ops::{ZkCommand, ZkOp};
 use crate::zk::properties::{
-    EPHEMERAL_WITH_SESSION, FENCED_WRITES, LOCK_EXCLUSIVE, REPLICAS_AGREE, SEQUENCE_UNIQUE,
+    EPHEMERAL_WITH_SESSION, FENCED_WRITES, LOCK_EXCLUSIVE, ONE_NODE_PER_SESSION, REPLICAS_AGREE,
+    SEQUENCE_UNIQUE,
 };
 use crate::zk::recipe::LOCK_PATH;
 use crate::zk::tree::ZkMachine;
@@ -92,7 +97,7 @@ impl ZkChecker {
         let server_count = self.servers;
         let servers = changed.iter().filter(|n| n.0 < server_count);
         for &node in servers.clone() {
-            self.advance(world, node);
+            self.advance(world, node)?;
         }
         for &node in servers {
             self.check_server(world, node)?;
@@ -105,22 +110,67 @@ impl ZkChecker {
     }
 
     /// Applies what `node` knows to be committed beyond the replica.
-    fn advance(&mut self, world: &World<ZkNode>, node: NodeId) {
+    fn advance(&mut self, world: &World<ZkNode>, node: NodeId) -> Result<(), Violation> {
         let Some(server) = world.actor(node).and_then(ZkNode::as_server) else {
-            return;
+            return Ok(());
         };
         let raft = &server.raft;
         while self.replica_index < raft.commit_index {
             let index = self.replica_index + 1;
             let Some(entry) = raft.log.entry(index) else {
-                return; // compacted away: zk keeps its log whole, so only under a bug
+                return Ok(()); // compacted away: zk keeps its log whole, so only under a bug
             };
             if let Payload::Command(command) = &entry.payload {
                 self.replica.apply(index, command);
+                self.replica_index = index;
+                self.digests.insert(index, digest(&self.replica));
+                self.check_queue(world, index, command)?;
+            } else {
+                self.replica_index = index;
+                self.digests.insert(index, digest(&self.replica));
             }
-            self.replica_index = index;
-            self.digests.insert(index, digest(&self.replica));
         }
+        Ok(())
+    }
+
+    /// After a create under the lock committed: its session has one node there.
+    fn check_queue(
+        &self,
+        world: &World<ZkNode>,
+        index: u64,
+        command: &ZkCommand,
+    ) -> Result<(), Violation> {
+        let ZkCommand::Op {
+            session,
+            op: ZkOp::Create { parent, .. },
+            ..
+        } = command
+        else {
+            return Ok(());
+        };
+        if parent != LOCK_PATH {
+            return Ok(());
+        }
+        let owned: Vec<String> = self
+            .replica
+            .children(LOCK_PATH)
+            .into_iter()
+            .filter(|name| {
+                let path = format!("{LOCK_PATH}/{name}");
+                self.replica.nodes[&path].owner == Some(*session)
+            })
+            .collect();
+        if owned.len() < 2 {
+            return Ok(());
+        }
+        let detail = format!(
+            "session {session:#x} has {} nodes under {LOCK_PATH} once zxid {index} committed at \
+                {}: {}",
+            owned.len(),
+            format_nanos(world.now()),
+            owned.join(", ")
+        );
+        Err(Violation::of(&ONE_NODE_PER_SESSION, detail))
     }
 
     fn check_server(&mut self, world: &World<ZkNode>, node: NodeId) -> Result<(), Violation> {

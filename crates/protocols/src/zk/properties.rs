@@ -26,8 +26,15 @@ pub const REPLICAS_AGREE: Property = Property::new(
     "servers that applied the same log prefix hold the same tree and sessions",
 );
 
+pub const ONE_NODE_PER_SESSION: Property = Property::new(
+    "one_node_per_session",
+    "in the committed state no session has two nodes in the lock's queue (a second is an \
+        orphan that blocks the queue for the session's life)",
+);
+
 pub const PROPERTIES: &[Property] = &[
     LOCK_EXCLUSIVE,
+    ONE_NODE_PER_SESSION,
     FENCED_WRITES,
     EPHEMERAL_WITH_SESSION,
     SEQUENCE_UNIQUE,

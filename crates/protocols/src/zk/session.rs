@@ -210,6 +210,9 @@ impl ZkClient {
             return; // an answer to a request already sent elsewhere
         }
         self.server_guess = hint.unwrap_or((self.server_guess + 1) % self.config.raft_servers);
+        if let Some(session) = self.session.as_mut() {
+            session.answered = true; // the next heartbeat goes to the new guess
+        }
         self.send_pending(ctx);
     }
 }
