@@ -4,7 +4,7 @@
 //! the broken property. Also: bad setups are refused with a clear error.
 
 use faultline_protocols::history::{ClientEvent, ClientEventKind};
-use faultline_protocols::lock::resource::AcceptedWrite;
+use faultline_protocols::lock::fence::AcceptedWrite;
 use faultline_protocols::testkit::{random_workload, TestRun};
 use faultline_protocols::zk::client::Hold;
 use faultline_protocols::zk::node::ZkNode;
@@ -36,7 +36,7 @@ fn accepted(run: &TestRun<Zk>) -> Vec<AcceptedWrite> {
         .world
         .actor(NodeId(RESOURCE))
         .and_then(ZkNode::as_resource);
-    resource.map_or_else(Vec::new, |r| r.accepted.clone())
+    resource.map_or_else(Vec::new, |r| r.accepted().to_vec())
 }
 
 /// Steps on until the checker names a violation (a server's tree is checked when it
@@ -84,7 +84,7 @@ fn a_client_holding_a_node_that_is_not_the_lowest_breaks_lock_exclusive() {
 fn a_write_accepted_with_a_lower_token_breaks_fenced_writes() {
     let mut run = healthy();
     run.corrupt(RESOURCE, |node| match node {
-        ZkNode::Resource(resource) => resource.accepted.push(AcceptedWrite {
+        ZkNode::Resource(resource) => resource.fence.accepted.push(AcceptedWrite {
             client: FIRST_CLIENT,
             op: 999,
             token: 0,

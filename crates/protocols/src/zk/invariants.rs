@@ -209,8 +209,8 @@ impl ZkChecker {
         let Some(resource) = world.actor(self.resource).and_then(ZkNode::as_resource) else {
             return Ok(()); // crashed: its log comes back from disk
         };
-        self.written = self.written.min(resource.accepted.len());
-        for write in &resource.accepted[self.written..] {
+        self.written = self.written.min(resource.accepted().len());
+        for write in &resource.accepted()[self.written..] {
             if let Some((highest, by)) = self.highest_written {
                 if write.token < highest {
                     let detail = format!(
@@ -227,7 +227,7 @@ impl ZkChecker {
             }
             self.highest_written = Some((write.token, write.client));
         }
-        self.written = resource.accepted.len();
+        self.written = resource.accepted().len();
         Ok(())
     }
 

@@ -11,7 +11,7 @@
 //! its own clock, no grace is given, and the leader drops an expired session from its
 //! own tree at once, without the log.
 
-use crate::lock::resource::AcceptedWrite;
+use crate::lock::fence::AcceptedWrite;
 use crate::raft::machine::Machine;
 use crate::raft::messages::{Entry, Msg, Payload};
 use crate::raft::server::{Ctx, Role, Server};
