@@ -137,3 +137,13 @@ fn every_gossip_bug_is_caught_by_the_right_property() {
 fn the_gossip_nemesis_passes_a_slice_of_seeds_without_bugs() {
     clean_slice("gossip");
 }
+
+#[test]
+fn every_zk_bug_is_caught_by_the_right_property() {
+    hunt("zk", faultline_protocols::zk::bugs::BUGS);
+}
+
+#[test]
+fn the_zk_nemesis_passes_a_slice_of_seeds_without_bugs() {
+    clean_slice("zk");
+}

@@ -9,6 +9,7 @@ use crate::paxos::Paxos;
 use crate::raft::Raft;
 use crate::saga::Saga;
 use crate::twopc::TwoPc;
+use crate::zk::Zk;
 use faultline_harness::Registry;
 
 /// The scenario `faultline run` uses when given none: a 5-node Raft key-value store
@@ -33,6 +34,7 @@ impl BuiltinProtocols for Registry {
             .with::<TwoPc>()
             .with::<Saga>()
             .with::<Lock>()
+            .with::<Zk>()
             .with::<Broadcast>()
             .with::<PingPong>()
             .with::<Gossip>()

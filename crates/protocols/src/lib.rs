@@ -14,6 +14,7 @@ pub mod paxos;
 pub mod raft;
 pub mod saga;
 pub mod twopc;
+pub mod zk;
 
 // The contract every protocol is written against, built-in or not: these modules
 // are `faultline-api`'s, re-exported so the protocols read `crate::protocol::...`.

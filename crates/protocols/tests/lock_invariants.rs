@@ -70,7 +70,7 @@ fn until_held(lock: &mut Lock, world: &mut World<LockNode>) -> u32 {
         let writes = world
             .actor(resource)
             .and_then(LockNode::as_resource)
-            .map_or(0, |r| r.accepted.len());
+            .map_or(0, |r| r.fence.accepted.len());
         let new = &world.observations()[seen..];
         let accepted = new
             .iter()
@@ -126,8 +126,8 @@ fn a_resource_accepting_a_lower_token_breaks_fenced_writes() {
             let LockNode::Resource(r) = node else {
                 panic!("the resource")
             };
-            let last = r.accepted.last().cloned().unwrap();
-            r.accepted.push(AcceptedWrite {
+            let last = r.fence.accepted.last().cloned().unwrap();
+            r.fence.accepted.push(AcceptedWrite {
                 client: last.client,
                 op: last.op + 1,
                 token: last.token - 1,

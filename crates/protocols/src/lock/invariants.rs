@@ -176,8 +176,8 @@ impl LockChecker {
         let Some(resource) = world.actor(self.resource).and_then(LockNode::as_resource) else {
             return Ok(()); // crashed: its log comes back from disk
         };
-        self.written = self.written.min(resource.accepted.len());
-        for write in &resource.accepted[self.written..] {
+        self.written = self.written.min(resource.fence.accepted.len());
+        for write in &resource.fence.accepted[self.written..] {
             if let Some((highest, by)) = self.highest_written {
                 if write.token < highest {
                     let detail = format!(
@@ -195,7 +195,7 @@ impl LockChecker {
             }
             self.highest_written = Some((write.token, write.client));
         }
-        self.written = resource.accepted.len();
+        self.written = resource.fence.accepted.len();
         Ok(())
     }
 }

@@ -154,5 +154,5 @@ pub enum Timer {
 pub enum Record {
     Single(crate::lock::single::SingleState),
     Redlock(crate::lock::redlock::RedlockState),
-    Accepted(crate::lock::resource::AcceptedWrite),
+    Accepted(crate::lock::fence::AcceptedWrite),
 }

@@ -27,13 +27,14 @@
 //!
 //! Where to look: `client` (the loop, belief, writes), `acquire` (acquiring and
 //! releasing with each service), `single` and `failover` (primary-backup), `redlock`,
-//! `resource` (the fence), `invariants`, `bugs`, `config` (options), `script`.
+//! `resource` and `fence` (the fence), `invariants`, `bugs`, `config` (options), `script`.
 
 pub mod acquire;
 pub mod bugs;
 pub mod client;
 pub mod config;
 pub mod failover;
+pub mod fence;
 pub mod invariants;
 pub mod messages;
 pub mod node;

@@ -1,16 +1,14 @@
 //! Commitment and application: the leader commits an index once a majority stores it
 //! and it belongs to the leader's own term (the current-term rule of §5.4.2); every
-//! server applies committed entries in order to its key-value store, and the leader
-//! answers the client that asked.
+//! server applies committed entries in order to its state machine (`Machine::apply`,
+//! which for the key-value store also answers the client that asked).
 
-use crate::kv::{ApplyOutcome, KvResponse};
-use crate::raft::messages::{Msg, Payload};
+use crate::raft::machine::Machine;
+use crate::raft::messages::Payload;
 use crate::raft::server::{Ctx, Role, Server};
-use crate::raft::situations as s;
-use faultline_sim::NodeId;
 
-impl Server {
-    pub fn advance_commit(&mut self, ctx: &mut Ctx<'_>) {
+impl<M: Machine> Server<M> {
+    pub fn advance_commit(&mut self, ctx: &mut Ctx<'_, M>) {
         if self.role != Role::Leader {
             return;
         }
@@ -28,7 +26,7 @@ impl Server {
         }
     }
 
-    pub fn apply_committed(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn apply_committed(&mut self, ctx: &mut Ctx<'_, M>) {
         debug_assert!(
             self.commit_index <= self.log.last_index(),
             "commit within the log"
@@ -42,20 +40,8 @@ impl Server {
             let Payload::Command(command) = &entry.payload else {
                 continue;
             };
-            let outcome = self.store.apply(command);
-            ctx.crash_point(crate::raft::crash_points::AFTER_APPLY_BEFORE_REPLY);
-            if matches!(outcome, ApplyOutcome::Retry(_)) {
-                ctx.sometimes(s::RETRY_ANSWERED_FROM_SESSION);
-            }
-            if let Some((client, seq)) = self.pending_replies.remove(&index) {
-                if let Some(output) = outcome.output() {
-                    let response = KvResponse::Applied {
-                        seq,
-                        output: output.clone(),
-                    };
-                    ctx.send(NodeId(client), Msg::Response(response));
-                }
-            }
+            let command = command.clone();
+            M::apply(self, ctx, index, &command);
         }
         self.maybe_compact(ctx);
     }

@@ -1,14 +1,15 @@
 //! Leader election: randomized timeouts, PreVote, votes with the §5.4.1 up-to-date
 //! check, and CheckQuorum (a leader that cannot hear a majority steps down).
 
+use crate::raft::machine::Machine;
 use crate::raft::messages::{Msg, Timer};
 use crate::raft::server::{Ctx, Role, Server};
 use crate::raft::situations as s;
 use faultline_sim::actor::Role as NodeRole;
 use faultline_sim::NodeId;
 
-impl Server {
-    pub fn reset_election_timer(&mut self, ctx: &mut Ctx<'_>) {
+impl<M: Machine> Server<M> {
+    pub fn reset_election_timer(&mut self, ctx: &mut Ctx<'_, M>) {
         let (lo, hi) = (
             self.config.election_timeout_ns_min,
             self.config.election_timeout_ns_max,
@@ -17,7 +18,7 @@ impl Server {
         ctx.reset_timer(&mut self.election_timer, timeout, Timer::Election);
     }
 
-    pub fn on_election_timeout(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn on_election_timeout(&mut self, ctx: &mut Ctx<'_, M>) {
         self.election_timer = None;
         if self.role == Role::Leader {
             return;
@@ -30,14 +31,14 @@ impl Server {
         self.reset_election_timer(ctx);
     }
 
-    fn start_pre_vote(&mut self, ctx: &mut Ctx<'_>) {
+    fn start_pre_vote(&mut self, ctx: &mut Ctx<'_, M>) {
         self.role = Role::PreCandidate;
         self.votes = [self.id].into();
         self.ask_for_votes(ctx, self.term + 1, true);
         self.maybe_win(ctx, true);
     }
 
-    fn start_election(&mut self, ctx: &mut Ctx<'_>) {
+    fn start_election(&mut self, ctx: &mut Ctx<'_, M>) {
         self.role = Role::Candidate;
         self.term += 1;
         self.voted_for = Some(self.id);
@@ -48,7 +49,7 @@ impl Server {
         self.maybe_win(ctx, false);
     }
 
-    fn ask_for_votes(&mut self, ctx: &mut Ctx<'_>, term: u64, pre_vote: bool) {
+    fn ask_for_votes(&mut self, ctx: &mut Ctx<'_, M>, term: u64, pre_vote: bool) {
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         for peer in self.peers().collect::<Vec<_>>() {
             let msg = Msg::RequestVote {
@@ -70,7 +71,7 @@ impl Server {
     }
 
     /// A leader was heard from within the minimum election timeout.
-    fn leader_is_recent(&self, ctx: &Ctx<'_>) -> bool {
+    fn leader_is_recent(&self, ctx: &Ctx<'_, M>) -> bool {
         self.role == Role::Leader
             || self.leader_heard_at.is_some_and(|at| {
                 ctx.now().saturating_sub(at) < self.config.election_timeout_ns_min
@@ -79,7 +80,7 @@ impl Server {
 
     pub fn on_request_vote(
         &mut self,
-        ctx: &mut Ctx<'_>,
+        ctx: &mut Ctx<'_, M>,
         candidate: u32,
         term: u64,
         log: (u64, u64),
@@ -123,7 +124,7 @@ impl Server {
 
     pub fn on_vote(
         &mut self,
-        ctx: &mut Ctx<'_>,
+        ctx: &mut Ctx<'_, M>,
         voter: u32,
         term: u64,
         granted: bool,
@@ -143,7 +144,7 @@ impl Server {
         }
     }
 
-    fn maybe_win(&mut self, ctx: &mut Ctx<'_>, pre_vote: bool) {
+    fn maybe_win(&mut self, ctx: &mut Ctx<'_, M>, pre_vote: bool) {
         if self.votes.len() < self.config.majority() {
             return;
         }
@@ -155,7 +156,7 @@ impl Server {
         }
     }
 
-    fn become_leader(&mut self, ctx: &mut Ctx<'_>) {
+    fn become_leader(&mut self, ctx: &mut Ctx<'_, M>) {
         debug_assert_eq!(self.voted_for, Some(self.id), "a leader voted for itself");
         self.role = Role::Leader;
         self.leader_hint = Some(self.id);
@@ -175,7 +176,7 @@ impl Server {
         ctx.set_timer(self.config.heartbeat_ns, Timer::Heartbeat);
     }
 
-    pub fn on_check_quorum(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn on_check_quorum(&mut self, ctx: &mut Ctx<'_, M>) {
         if self.role == Role::Leader && self.acked_since_check.len() + 1 < self.config.majority() {
             ctx.sometimes(s::CHECK_QUORUM_STEP_DOWN);
             self.become_follower(ctx);

@@ -3,16 +3,28 @@
 //! Entries up to `snapshot_index` live only in the snapshot; `snapshot_term` is the
 //! term of the last of them, so consistency checks at the boundary still work.
 
+use crate::kv::KvStore;
+use crate::raft::machine::Machine;
 use crate::raft::messages::Entry;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Log {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Log<M: Machine = KvStore> {
     pub snapshot_index: u64,
     pub snapshot_term: u64,
-    entries: Vec<Entry>,
+    entries: Vec<Entry<M>>,
 }
 
-impl Log {
+impl<M: Machine> Default for Log<M> {
+    fn default() -> Self {
+        Log {
+            snapshot_index: 0,
+            snapshot_term: 0,
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<M: Machine> Log<M> {
     pub fn last_index(&self) -> u64 {
         self.snapshot_index + self.entries.len() as u64
     }
@@ -30,7 +42,7 @@ impl Log {
         self.entry(index).map(|e| e.term)
     }
 
-    pub fn entry(&self, index: u64) -> Option<&Entry> {
+    pub fn entry(&self, index: u64) -> Option<&Entry<M>> {
         if index <= self.snapshot_index {
             return None;
         }
@@ -38,7 +50,7 @@ impl Log {
     }
 
     /// Entries from `from` to the end, at most `count_max` of them.
-    pub fn entries_from(&self, from: u64, count_max: usize) -> Vec<Entry> {
+    pub fn entries_from(&self, from: u64, count_max: usize) -> Vec<Entry<M>> {
         let start = (from.max(self.snapshot_index + 1) - self.snapshot_index - 1) as usize;
         self.entries
             .iter()
@@ -48,7 +60,7 @@ impl Log {
             .collect()
     }
 
-    pub fn append(&mut self, entry: Entry) {
+    pub fn append(&mut self, entry: Entry<M>) {
         self.entries.push(entry);
     }
 

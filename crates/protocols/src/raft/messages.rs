@@ -1,28 +1,29 @@
 //! What Raft nodes send, the timers they set, and the records they write to disk.
 
-use crate::kv::{ClientTimer, Command, KvRequest, KvResponse, KvStore};
+use crate::kv::{ClientTimer, KvRequest, KvStore};
+use crate::raft::machine::Machine;
 use serde::Serialize;
 
 /// A log entry: the term it was created in and what it carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct Entry {
+pub struct Entry<M: Machine = KvStore> {
     pub term: u64,
-    pub payload: Payload,
+    pub payload: Payload<M>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Payload {
+pub enum Payload<M: Machine = KvStore> {
     /// A new leader's first entry, so entries of earlier terms can commit.
     Noop,
-    Command(Command),
+    Command(M::Command),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Msg {
-    Request(KvRequest),
-    Response(KvResponse),
+pub enum Msg<M: Machine = KvStore> {
+    Request(M::Request),
+    Response(M::Response),
     /// `pre_vote`: asks whether the voter *would* vote, without anyone changing term.
     RequestVote {
         term: u64,
@@ -39,7 +40,7 @@ pub enum Msg {
         term: u64,
         prev_index: u64,
         prev_term: u64,
-        entries: Vec<Entry>,
+        entries: Vec<Entry<M>>,
         leader_commit: u64,
     },
     /// `conflict_*`: where the follower's log first disagrees, for fast backup.
@@ -56,7 +57,7 @@ pub enum Msg {
         term: u64,
         index: u64,
         snapshot_term: u64,
-        store: KvStore,
+        store: M,
     },
     SnapshotReply {
         term: u64,
@@ -72,13 +73,13 @@ impl From<KvRequest> for Msg {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Timer {
+pub enum Timer<M: Machine = KvStore> {
     Election,
     Heartbeat,
     CheckQuorum,
     /// A follower's deferred fsync (only with `raft.ack_before_fsync`).
     LazyFsync,
-    Client(ClientTimer),
+    Client(M::ClientTimer),
 }
 
 impl From<ClientTimer> for Timer {
@@ -89,7 +90,7 @@ impl From<ClientTimer> for Timer {
 
 /// What a Raft server writes to its disk, replayed in order on restart.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Record {
+pub enum Record<M: Machine = KvStore> {
     HardState {
         term: u64,
         voted_for: Option<u32>,
@@ -97,12 +98,14 @@ pub enum Record {
     /// An entry at a log index (overwrites anything at or after it was truncated first).
     Append {
         index: u64,
-        entry: Entry,
+        entry: Entry<M>,
     },
     TruncateFrom(u64),
     Snapshot {
         index: u64,
         term: u64,
-        store: KvStore,
+        store: M,
     },
+    /// Written by the node that hosts the server, not by Raft (recovery skips it).
+    Host(M::HostRecord),
 }

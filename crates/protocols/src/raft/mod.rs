@@ -23,7 +23,10 @@
 //! Where to look: `election` (timeouts, PreVote, votes, CheckQuorum), `replication`
 //! (AppendEntries, fast backup, client requests), `commit` (commit rule, apply),
 //! `persistence` (disk records, recovery), `snapshot` (compaction, InstallSnapshot),
-//! `bugs` (the named bugs), `node` (servers and clients as one actor type).
+//! `bugs` (the named bugs), `node` (servers and clients as one actor type),
+//! `machine` (what a server replicates: `Server<M>` is generic over its state machine;
+//! the key-value store, `kv_machine`, is the default, and `zk` builds a coordination
+//! service on the same servers).
 
 pub mod bugs;
 pub mod cluster_view;
@@ -31,7 +34,9 @@ pub mod commit;
 pub mod crash_points;
 pub mod election;
 pub mod invariants;
+pub mod kv_machine;
 pub mod log;
+pub mod machine;
 pub mod messages;
 pub mod node;
 pub mod options;

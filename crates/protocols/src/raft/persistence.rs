@@ -7,13 +7,14 @@
 
 use crate::kv::KvStore;
 use crate::raft::log::Log;
+use crate::raft::machine::Machine;
 use crate::raft::messages::{Entry, Record};
 use crate::raft::server::{Ctx, Server};
 use crate::raft::situations as s;
 use faultline_sim::disk::FsyncError;
 
-impl Server {
-    pub fn save_hard_state(&mut self, ctx: &mut Ctx<'_>, sync: bool) {
+impl<M: Machine> Server<M> {
+    pub fn save_hard_state(&mut self, ctx: &mut Ctx<'_, M>, sync: bool) {
         let record = Record::HardState {
             term: self.term,
             voted_for: self.voted_for,
@@ -25,17 +26,17 @@ impl Server {
     }
 
     /// Writes (without syncing) an entry at `index`.
-    pub fn write_entry(&mut self, ctx: &mut Ctx<'_>, index: u64, entry: Entry) {
+    pub fn write_entry(&mut self, ctx: &mut Ctx<'_, M>, index: u64, entry: Entry<M>) {
         ctx.disk().append(Record::Append { index, entry });
     }
 
-    pub fn write_truncate(&mut self, ctx: &mut Ctx<'_>, index: u64) {
+    pub fn write_truncate(&mut self, ctx: &mut Ctx<'_, M>, index: u64) {
         ctx.disk().append(Record::TruncateFrom(index));
         self.durable_index = self.durable_index.min(index - 1);
     }
 
     /// Makes everything written durable.
-    pub fn sync_log(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn sync_log(&mut self, ctx: &mut Ctx<'_, M>) {
         if let Err(error) = ctx.disk().fsync() {
             self.on_fsync_error(ctx, error);
         }
@@ -47,7 +48,7 @@ impl Server {
     /// Every handler ends with everything it wrote fsynced (only the durability bugs
     /// leave writes pending), so a crash between events never loses what a reply
     /// promised, and a crashed server's disk is its last live log.
-    pub fn debug_assert_all_durable(&self, ctx: &mut Ctx<'_>) {
+    pub fn debug_assert_all_durable(&self, ctx: &mut Ctx<'_, M>) {
         let bugs = &self.config.bugs;
         let durability_bug =
             bugs.vote_not_persisted || bugs.ack_before_fsync || bugs.ignore_fsync_error;
@@ -59,7 +60,7 @@ impl Server {
     }
 
     /// Rebuilds persistent state from the disk (a fresh start reads nothing).
-    pub fn recover(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn recover(&mut self, ctx: &mut Ctx<'_, M>) {
         let recovered = match ctx.disk().records() {
             Ok(records) => replay(records),
             Err(corrupt) => return ctx.halt(corrupt), // refuse to start: stay down
@@ -95,10 +96,10 @@ impl Server {
     }
 }
 
-impl Server {
+impl<M: Machine> Server<M> {
     /// An fsync (or a snapshot's rewrite) failed: what it was to make durable never
     /// will be, so the server halts before anything acts on it (the bug carries on).
-    pub fn on_fsync_error(&mut self, ctx: &mut Ctx<'_>, error: FsyncError) {
+    pub fn on_fsync_error(&mut self, ctx: &mut Ctx<'_, M>, error: FsyncError) {
         if !self.config.bugs.ignore_fsync_error {
             ctx.halt(error);
         }
@@ -106,18 +107,29 @@ impl Server {
 }
 
 /// What a server's disk holds: the state a restarted server starts from.
-#[derive(Debug, Default)]
-pub struct Recovered {
+#[derive(Debug)]
+pub struct Recovered<M: Machine = KvStore> {
     pub term: u64,
     pub voted_for: Option<u32>,
-    pub log: Log,
+    pub log: Log<M>,
     /// The store as of the snapshot, if there is one.
-    pub store: Option<KvStore>,
+    pub store: Option<M>,
+}
+
+impl<M: Machine> Default for Recovered<M> {
+    fn default() -> Self {
+        Recovered {
+            term: 0,
+            voted_for: None,
+            log: Log::default(),
+            store: None,
+        }
+    }
 }
 
 /// Replays disk records in write order (also used by the checker to see the log a
 /// crashed server will come back with).
-pub fn replay(records: &[Record]) -> Recovered {
+pub fn replay<M: Machine>(records: &[Record<M>]) -> Recovered<M> {
     let mut recovered = Recovered::default();
     for record in records {
         match record {
@@ -137,12 +149,13 @@ pub fn replay(records: &[Record]) -> Recovered {
                 recovered.log.reset_to_snapshot(*index, *term);
                 recovered.store = Some(store.clone());
             }
+            Record::Host(_) => {} // the hosting node's own, not Raft's
         }
     }
     recovered
 }
 
-fn replay_append(log: &mut Log, index: u64, entry: &Entry) {
+fn replay_append<M: Machine>(log: &mut Log<M>, index: u64, entry: &Entry<M>) {
     if index <= log.snapshot_index {
         return;
     }

@@ -1,57 +1,19 @@
-//! Log replication: the leader appends client commands and sends AppendEntries;
+//! Log replication: the leader appends commands (what a machine's `on_request` or
+//! leader tick proposes) and sends AppendEntries;
 //! followers check consistency at prevLogIndex, repair conflicts and acknowledge only
 //! durable entries; a rejected append carries the conflict term and its first index so
 //! the leader backs up a whole term per round trip, not one entry.
 
-use crate::kv::{Command, KvOp, KvOutput, KvRequest, KvResponse};
 use crate::raft::bugs::RaftBugs;
+use crate::raft::machine::Machine;
 use crate::raft::messages::{Entry, Msg, Payload, Timer};
 use crate::raft::server::{Ctx, Role, Server};
 use crate::raft::situations as s;
 use faultline_sim::NodeId;
 
-impl Server {
-    pub fn on_client_request(&mut self, ctx: &mut Ctx<'_>, client: NodeId, request: KvRequest) {
-        let command = request.command;
-        if self.role != Role::Leader {
-            let leader_hint = self.leader_hint.filter(|&l| l != self.id);
-            ctx.send(
-                client,
-                Msg::Response(KvResponse::NotLeader {
-                    seq: command.seq,
-                    leader_hint,
-                }),
-            );
-            return;
-        }
-        if self.config.bugs.stale_read {
-            if let KvOp::Get { key } = &command.op {
-                // The bug: answer from local state, with no quorum round.
-                let output = KvOutput::Value(self.store.get(key).to_string());
-                ctx.send(
-                    client,
-                    Msg::Response(KvResponse::Applied {
-                        seq: command.seq,
-                        output,
-                    }),
-                );
-                return;
-            }
-        }
-        let index = self.log.last_index() + 1;
-        self.pending_replies.insert(index, (client.0, command.seq));
-        self.append_local(
-            ctx,
-            Entry {
-                term: self.term,
-                payload: Payload::Command(command),
-            },
-        );
-        self.broadcast_append(ctx);
-    }
-
+impl<M: Machine> Server<M> {
     /// Appends to the leader's own log, durably.
-    pub fn append_local(&mut self, ctx: &mut Ctx<'_>, entry: Entry) {
+    pub fn append_local(&mut self, ctx: &mut Ctx<'_, M>, entry: Entry<M>) {
         let index = self.log.last_index() + 1;
         self.log.append(entry.clone());
         self.write_entry(ctx, index, entry);
@@ -60,7 +22,7 @@ impl Server {
         self.advance_commit(ctx);
     }
 
-    pub fn on_heartbeat(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn on_heartbeat(&mut self, ctx: &mut Ctx<'_, M>) {
         if self.role != Role::Leader {
             return;
         }
@@ -74,10 +36,11 @@ impl Server {
         } else {
             self.broadcast_heartbeat(ctx);
         }
+        M::on_leader_tick(self, ctx);
         ctx.set_timer(self.config.heartbeat_ns, Timer::Heartbeat);
     }
 
-    pub fn broadcast_append(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn broadcast_append(&mut self, ctx: &mut Ctx<'_, M>) {
         for peer in self.peers().collect::<Vec<_>>() {
             self.send_append(ctx, peer);
             ctx.crash_point(crate::raft::crash_points::BETWEEN_APPEND_SENDS);
@@ -86,7 +49,7 @@ impl Server {
 
     /// Empty AppendEntries at each peer's next index: asserts leadership and carries the
     /// commit index; a peer that lacks entries answers, and the answer brings them.
-    fn broadcast_heartbeat(&mut self, ctx: &mut Ctx<'_>) {
+    fn broadcast_heartbeat(&mut self, ctx: &mut Ctx<'_, M>) {
         for peer in self.peers().collect::<Vec<_>>() {
             let next = self.next_index[peer as usize].max(1);
             if next <= self.log.snapshot_index {
@@ -111,7 +74,7 @@ impl Server {
     }
 
     /// Sends `peer` what it lacks: entries from its next index, or the snapshot.
-    pub fn send_append(&mut self, ctx: &mut Ctx<'_>, peer: u32) {
+    pub fn send_append(&mut self, ctx: &mut Ctx<'_, M>, peer: u32) {
         let next = self.next_index[peer as usize].max(1);
         if next <= self.log.snapshot_index {
             self.send_snapshot(ctx, peer);
@@ -137,11 +100,11 @@ impl Server {
 
     pub fn on_append_entries(
         &mut self,
-        ctx: &mut Ctx<'_>,
+        ctx: &mut Ctx<'_, M>,
         leader: u32,
         term: u64,
         (prev_index, prev_term): (u64, u64),
-        entries: Vec<Entry>,
+        entries: Vec<Entry<M>>,
         leader_commit: u64,
     ) {
         if self.fsync_pending {
@@ -197,7 +160,12 @@ impl Server {
 
     /// Stores the leader's entries after `prev_index`, truncating only on conflict.
     /// Returns the index of the last entry the message carried.
-    fn store_entries(&mut self, ctx: &mut Ctx<'_>, prev_index: u64, entries: Vec<Entry>) -> u64 {
+    fn store_entries(
+        &mut self,
+        ctx: &mut Ctx<'_, M>,
+        prev_index: u64,
+        entries: Vec<Entry<M>>,
+    ) -> u64 {
         let last_new = prev_index + entries.len() as u64;
         let truncatable =
             prev_index >= self.log.snapshot_index && prev_index < self.log.last_index();
@@ -234,7 +202,7 @@ impl Server {
     }
 
     /// Acknowledges up to `last_new`, after making it durable (unless the bug defers it).
-    fn acknowledge(&mut self, ctx: &mut Ctx<'_>, leader: u32, last_new: u64, heartbeat: bool) {
+    fn acknowledge(&mut self, ctx: &mut Ctx<'_, M>, leader: u32, last_new: u64, heartbeat: bool) {
         if self.config.bugs.ack_before_fsync {
             if !self.fsync_pending && ctx.disk().unsynced_len() > 0 {
                 self.fsync_pending = true;
@@ -248,7 +216,7 @@ impl Server {
 
     fn reply_append(
         &mut self,
-        ctx: &mut Ctx<'_>,
+        ctx: &mut Ctx<'_, M>,
         leader: u32,
         (success, heartbeat): (bool, bool),
         match_index: u64,
@@ -267,7 +235,7 @@ impl Server {
 
     pub fn on_append_reply(
         &mut self,
-        ctx: &mut Ctx<'_>,
+        ctx: &mut Ctx<'_, M>,
         peer: u32,
         term: u64,
         (success, heartbeat): (bool, bool),
@@ -314,7 +282,7 @@ impl Server {
 }
 
 /// The command an entry carries, if any.
-pub fn command_of(entry: &Entry) -> Option<&Command> {
+pub fn command_of<M: Machine>(entry: &Entry<M>) -> Option<&M::Command> {
     match &entry.payload {
         Payload::Command(c) => Some(c),
         Payload::Noop => None,

@@ -6,8 +6,8 @@
 use crate::kv::KvStore;
 use crate::raft::bugs::RaftBugs;
 use crate::raft::log::Log;
+use crate::raft::machine::Machine;
 use crate::raft::messages::{Msg, Timer};
-use crate::raft::node::RaftNode;
 use crate::raft::situations as s;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, Nanos, NodeId};
@@ -47,23 +47,26 @@ pub enum Role {
     Leader,
 }
 
-pub type Ctx<'a> = Context<'a, RaftNode>;
+/// The context of a server of machine `M` (the key-value store unless named).
+pub type Ctx<'a, M = KvStore> = Context<'a, <M as Machine>::Node>;
 
 #[derive(Clone, Debug)]
-pub struct Server {
+pub struct Server<M: Machine = KvStore> {
     pub id: u32,
     pub config: Rc<RaftConfig>,
     // Persistent.
     pub term: u64,
     pub voted_for: Option<u32>,
-    pub log: Log,
+    pub log: Log<M>,
     // Volatile.
     pub role: Role,
     pub commit_index: u64,
     pub last_applied: u64,
-    pub store: KvStore,
+    pub store: M,
     /// The store as of `log.snapshot_index`, sent to followers that fell behind.
-    pub snapshot_copy: Option<KvStore>,
+    pub snapshot_copy: Option<M>,
+    /// The machine's own volatile state on this server.
+    pub local: M::Local,
     pub leader_hint: Option<u32>,
     pub votes: BTreeSet<u32>,
     pub election_timer: Option<TimerId>,
@@ -83,7 +86,7 @@ pub struct Server {
     pub fsync_pending: bool,
 }
 
-impl Server {
+impl<M: Machine> Server<M> {
     pub fn new(id: u32, config: Rc<RaftConfig>) -> Self {
         let servers = config.servers as usize;
         Server {
@@ -95,8 +98,9 @@ impl Server {
             role: Role::Follower,
             commit_index: 0,
             last_applied: 0,
-            store: KvStore::default(),
+            store: M::default(),
             snapshot_copy: None,
+            local: M::Local::default(),
             leader_hint: None,
             votes: BTreeSet::new(),
             election_timer: None,
@@ -111,7 +115,7 @@ impl Server {
         }
     }
 
-    pub fn on_start(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn on_start(&mut self, ctx: &mut Ctx<'_, M>) {
         self.recover(ctx);
         self.reset_election_timer(ctx);
         if self.config.check_quorum {
@@ -119,9 +123,9 @@ impl Server {
         }
     }
 
-    pub fn on_message(&mut self, ctx: &mut Ctx<'_>, from: NodeId, msg: Msg) {
+    pub fn on_message(&mut self, ctx: &mut Ctx<'_, M>, from: NodeId, msg: Msg<M>) {
         match msg {
-            Msg::Request(request) => self.on_client_request(ctx, from, request),
+            Msg::Request(request) => M::on_request(self, ctx, from, request),
             Msg::RequestVote {
                 term,
                 last_log_index,
@@ -173,7 +177,7 @@ impl Server {
         }
     }
 
-    pub fn on_timer(&mut self, ctx: &mut Ctx<'_>, timer: Timer) {
+    pub fn on_timer(&mut self, ctx: &mut Ctx<'_, M>, timer: Timer<M>) {
         match timer {
             Timer::Election => self.on_election_timeout(ctx),
             Timer::Heartbeat => self.on_heartbeat(ctx),
@@ -184,7 +188,7 @@ impl Server {
     }
 
     /// Adopts a newer term seen in any message: back to follower, no vote yet.
-    pub fn observe_term(&mut self, ctx: &mut Ctx<'_>, term: u64) {
+    pub fn observe_term(&mut self, ctx: &mut Ctx<'_, M>, term: u64) {
         if term > self.term {
             self.term = term;
             self.voted_for = None;
@@ -193,7 +197,7 @@ impl Server {
         }
     }
 
-    pub fn become_follower(&mut self, ctx: &mut Ctx<'_>) {
+    pub fn become_follower(&mut self, ctx: &mut Ctx<'_, M>) {
         if self.role == Role::Leader {
             ctx.sometimes(s::LEADER_STEPPED_DOWN);
             self.pending_replies.clear();

@@ -3,14 +3,14 @@
 //! durably, as write-temp + fsync + rename); a follower that fell behind the leader's
 //! snapshot receives the snapshot instead of entries.
 
-use crate::kv::KvStore;
+use crate::raft::machine::Machine;
 use crate::raft::messages::{Msg, Record};
 use crate::raft::server::{Ctx, Role, Server};
 use crate::raft::situations as s;
 use faultline_sim::NodeId;
 
-impl Server {
-    pub fn maybe_compact(&mut self, ctx: &mut Ctx<'_>) {
+impl<M: Machine> Server<M> {
+    pub fn maybe_compact(&mut self, ctx: &mut Ctx<'_, M>) {
         let every = self.config.snapshot_every;
         if every == 0 || self.last_applied < self.log.snapshot_index + every {
             return;
@@ -27,7 +27,7 @@ impl Server {
     }
 
     /// Writes snapshot, hard state and the remaining entries as the whole disk.
-    fn rewrite_disk(&mut self, ctx: &mut Ctx<'_>) {
+    fn rewrite_disk(&mut self, ctx: &mut Ctx<'_, M>) {
         let mut records = vec![
             Record::Snapshot {
                 index: self.log.snapshot_index,
@@ -59,7 +59,7 @@ impl Server {
         ctx.crash_point(crate::raft::crash_points::AFTER_SNAPSHOT_WRITE);
     }
 
-    pub fn send_snapshot(&mut self, ctx: &mut Ctx<'_>, peer: u32) {
+    pub fn send_snapshot(&mut self, ctx: &mut Ctx<'_, M>, peer: u32) {
         ctx.sometimes(s::SENT_SNAPSHOT);
         let msg = Msg::InstallSnapshot {
             term: self.term,
@@ -71,7 +71,7 @@ impl Server {
     }
 
     /// The store as of the snapshot index (the live store may be ahead).
-    fn snapshot_store(&self) -> KvStore {
+    fn snapshot_store(&self) -> M {
         self.snapshot_copy
             .clone()
             .unwrap_or_else(|| self.store.clone())
@@ -79,12 +79,12 @@ impl Server {
 
     pub fn on_install_snapshot(
         &mut self,
-        ctx: &mut Ctx<'_>,
+        ctx: &mut Ctx<'_, M>,
         leader: u32,
         term: u64,
         index: u64,
         snapshot_term: u64,
-        store: KvStore,
+        store: M,
     ) {
         self.observe_term(ctx, term);
         if term < self.term {
@@ -115,7 +115,7 @@ impl Server {
         );
     }
 
-    pub fn on_snapshot_reply(&mut self, ctx: &mut Ctx<'_>, peer: u32, term: u64, index: u64) {
+    pub fn on_snapshot_reply(&mut self, ctx: &mut Ctx<'_, M>, peer: u32, term: u64, index: u64) {
         self.observe_term(ctx, term);
         if self.role != Role::Leader || term != self.term {
             return;

@@ -1,0 +1,76 @@
+//! The fence itself, apart from any node: what a resource that fences writes by token
+//! remembers and decides (Kleppmann 2016). A write with a token lower than the highest
+//! accepted is refused; a client's retry of its last write is answered as the first
+//! copy was; an older write of a client that has moved on gets no answer. The lock
+//! protocol's resource (`resource`) and the zk service's (`zk::resource`) both keep
+//! one; they make an accepted write durable before they `apply` it.
+
+use crate::lock::messages::Token;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A write the resource accepted, as logged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct AcceptedWrite {
+    pub client: u32,
+    pub op: u64,
+    pub token: Token,
+    pub value: String,
+}
+
+/// What to do with a write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A retry of the client's last write: answer as before.
+    Repeat(bool),
+    /// Older than the client's last write: the client has moved on; no answer.
+    Stale,
+    /// Its token is lower than one accepted (recorded as the client's last answer).
+    Refused,
+    /// Accept it: make it durable, then `apply` it.
+    Accept(AcceptedWrite),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Fence {
+    /// Every write accepted, in order (recovered from disk after a restart).
+    pub accepted: Vec<AcceptedWrite>,
+    /// The highest token accepted.
+    pub highest: Token,
+    /// Per client: its last write operation and whether it was accepted.
+    answered: BTreeMap<u32, (u64, bool)>,
+}
+
+impl Fence {
+    /// Judges write `op` of `client`; with `fencing` off every new write is accepted.
+    pub fn judge(
+        &mut self,
+        client: u32,
+        (op, token): (u64, Token),
+        value: String,
+        fencing: bool,
+    ) -> Verdict {
+        match self.answered.get(&client) {
+            Some(&(last, verdict)) if last == op => return Verdict::Repeat(verdict),
+            Some(&(last, _)) if last > op => return Verdict::Stale,
+            _ => {}
+        }
+        if token < self.highest && fencing {
+            self.answered.insert(client, (op, false));
+            return Verdict::Refused;
+        }
+        Verdict::Accept(AcceptedWrite {
+            client,
+            op,
+            token,
+            value,
+        })
+    }
+
+    /// Takes an accepted write (made durable, or replayed from the disk).
+    pub fn apply(&mut self, write: AcceptedWrite) {
+        self.highest = self.highest.max(write.token);
+        self.answered.insert(write.client, (write.op, true));
+        self.accepted.push(write);
+    }
+}
