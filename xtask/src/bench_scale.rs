@@ -2,10 +2,10 @@
 //!
 //! - `scale`: what an event costs as clusters grow. The gossip example (about a
 //!   million events at every size, 5 to 10,000 nodes) and Raft (the same workload
-//!   on 5 to 1,000 nodes) from `scenarios/bench/scale/`: events per second and peak
+//!   on 5 to 1,000 nodes) from `benches/scale/`: events per second and peak
 //!   memory at each size, each size in a fresh process so the memory is its own.
 //! - `long`: whether a run stays as fast and as small the longer it goes. The Raft
-//!   nemesis with snapshots and the 2PC nemesis from `scenarios/bench/long/`, 1, 10
+//!   nemesis with snapshots and the 2PC nemesis from `benches/long/`, 1, 10
 //!   and 60 simulated minutes each, with their operations scaled to the duration so
 //!   the load is the same throughout.
 //!
@@ -32,10 +32,10 @@ const LONG_MINUTES: &[u32] = &[1, 10, 60];
 pub fn scale_section(faultline: &str, doc: &mut String) -> Result<()> {
     doc.push_str(
         "## Scaling with nodes\n\nTarget (issue 15): events/s at the largest size within 2x of \
-        the smallest, peak memory linear in nodes. Gossip (`scenarios/bench/scale/gossip_N.json`: \
+        the smallest, peak memory linear in nodes. Gossip (`benches/scale/gossip_N.json`: \
         a rumor per 10 ms across the cluster, each forwarded to 3 peers, 1-20 ms latency, no \
         faults) runs about 1,000,000 events at every size; Raft \
-        (`scenarios/bench/scale/raft_N.json`) runs 3 clients making 300 operations, 1-20 ms \
+        (`benches/scale/raft_N.json`) runs 3 clients making 300 operations, 1-20 ms \
         latency, 10 s, no faults. Every check is on (gossip's `delivered_once`, Raft's \
         invariants after every event and linearizability at the end). Each size runs in a fresh \
         process.\n\n",
@@ -47,7 +47,7 @@ pub fn scale_section(faultline: &str, doc: &mut String) -> Result<()> {
     for (protocol, sizes) in SCALE {
         let mut smallest = None;
         for &nodes in *sizes {
-            let file = format!("scenarios/bench/scale/{protocol}_{nodes}.json");
+            let file = format!("benches/scale/{protocol}_{nodes}.json");
             let r = bench_json(faultline, &[&file, "--repeat", SCALE_REPEAT])?;
             let rate = r["events_per_second"].as_f64().unwrap_or(0.0);
             let rss_kib = r["peak_rss_kib"].as_u64().unwrap_or(0) as f64;
@@ -70,7 +70,7 @@ pub fn scale_section(faultline: &str, doc: &mut String) -> Result<()> {
     }
     let _ = write!(
         doc,
-        "\nCommand: `faultline bench scenarios/bench/scale/PROTOCOL_N.json --repeat \
+        "\nCommand: `faultline bench benches/scale/PROTOCOL_N.json --repeat \
         {SCALE_REPEAT}` (seed 1 of each file); \"vs the smallest\" is events/s over the 5-node \
         figure of the same protocol, and RSS per node the peak over the 5-node run's, per node \
         added: flat when memory is linear in nodes.\n\n"
@@ -83,7 +83,7 @@ pub fn long_section(faultline: &str, doc: &mut String) -> Result<()> {
         "## Long runs\n\nTarget (issue 15): one simulated hour of the Raft nemesis with \
         snapshots and of the 2PC nemesis with memory and events/s flat. Each scenario is its \
         protocol's nemesis with the operations scaled to the duration \
-        (`scenarios/bench/long/PROTOCOL_nemesis_{1m,10m,60m}.json`), so the clients neither \
+        (`benches/long/PROTOCOL_nemesis_{1m,10m,60m}.json`), so the clients neither \
         run dry nor fall behind: `faultline bench --duration` alone would stretch the same \
         operations thinner. Events per simulated second show whether the protocol's work \
         grows with time; events/s (wall) whether the simulator's and checkers' cost per event \
@@ -95,15 +95,15 @@ pub fn long_section(faultline: &str, doc: &mut String) -> Result<()> {
     );
     for (protocol, title) in LONG {
         for minutes in LONG_MINUTES {
-            let file = format!("scenarios/bench/long/{protocol}_nemesis_{minutes}m.json");
+            let file = format!("benches/long/{protocol}_nemesis_{minutes}m.json");
             let r = bench_json(faultline, &[&file, "--repeat", "1"])?;
             long_row(doc, title, *minutes, &r);
         }
     }
     doc.push_str(
-        "\nCommand: `faultline bench scenarios/bench/long/PROTOCOL_nemesis_Mm.json --repeat 1` \
-        (seed 0). A run the watchdog stops (`runaway`: past 20M events and 2M per simulated second) is cut short: its \
-        simulated time is where it stopped.\n\n",
+        "\nCommand: `faultline bench benches/long/PROTOCOL_nemesis_Mm.json --repeat 1` \
+        (seed 0). A run the watchdog stops (`runaway`: past 20M events and 2M per \
+        simulated second) is cut short: its simulated time is where it stopped.\n\n",
     );
     Ok(())
 }
