@@ -1,8 +1,8 @@
 //! Every scenario file in `scenarios/` is valid and ends as its `expect` says: `pass`
 //! scenarios pass (liveness included), `fail` scenarios find their bug. The size and
-//! long-run benchmarks (`scenarios/bench/scale/`, `scenarios/bench/long/`: up to a
-//! minute each) are only validated here; `cargo xtask bench scale long` and
-//! `faultline test scenarios` run them.
+//! long-run benchmarks (`benches/scale/`, `benches/long/`: up to minutes each in a
+//! release build) live outside `scenarios/` so `faultline test scenarios` stays quick;
+//! they are only validated here, and `cargo xtask bench scale long` runs them.
 
 use faultline_harness::Registry;
 use faultline_harness::{run, RunOptions, Scenario};
@@ -19,9 +19,6 @@ fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
-
-/// Benchmark scenarios too large to run on every `cargo test`.
-const MEASURED_ONLY: &[&str] = &["bench/scale", "bench/long"];
 
 #[test]
 fn every_scenario_file_meets_its_expectation() {
@@ -40,12 +37,6 @@ fn every_scenario_file_meets_its_expectation() {
             !scenario.file.description.is_empty(),
             "{name}: says what it checks"
         );
-        if MEASURED_ONLY
-            .iter()
-            .any(|dir| file.starts_with(root.join(dir)))
-        {
-            continue;
-        }
         let outcome = run(&scenario, &RunOptions::default()).unwrap();
         let property = scenario.expect.property();
         let expected = outcome.verdict == scenario.expect.verdict()
@@ -58,4 +49,22 @@ fn every_scenario_file_meets_its_expectation() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_benchmark_scenario_file_is_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches");
+    let mut files = Vec::new();
+    scenario_files(&root, &mut files);
+    assert!(files.len() >= 10, "found the benchmark scenario files");
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let name = file.display().to_string();
+        let scenario =
+            Scenario::parse(&text, &name, &Registry::builtin()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !scenario.file.description.is_empty(),
+            "{name}: says what it checks"
+        );
+    }
 }

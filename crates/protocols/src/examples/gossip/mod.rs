@@ -9,7 +9,7 @@
 //! per node per interval, `fanout` forwards per node per rumor), so the work of a
 //! fixed duration grows with the cluster in proportion and events per wall second
 //! show what one event costs at each size: the kernel's scaling benchmark
-//! (`scenarios/bench/scale/`), up to 10,000 nodes.
+//! (`benches/scale/`), up to 10,000 nodes.
 //!
 //! Read it after broadcast for the rest of the Actor API (`node.rs`): random choices
 //! from `ctx.rng()` only, and state bounded per node (`memory.rs`), so memory is
