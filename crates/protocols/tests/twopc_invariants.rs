@@ -4,7 +4,7 @@
 
 use faultline_protocols::testkit::{random_workload, TestRun};
 use faultline_protocols::twopc::coordinator::{AttemptState, DecisionEntry};
-use faultline_protocols::twopc::messages::{AccountChange, Attempt, Change, Reads, TxId};
+use faultline_protocols::twopc::messages::{AccountChange, Attempt, Change, Reads, Request, TxId};
 use faultline_protocols::twopc::node::TwoPcNode;
 use faultline_protocols::twopc::participant::{Status, TxState, VoteEntry};
 use faultline_protocols::twopc::TwoPc;
@@ -117,6 +117,7 @@ fn begin_fake(run: &mut Run, attempt: Attempt, votes: &[(u32, bool)]) {
                 acked: BTreeSet::new(),
                 vote_reads: Default::default(),
                 reads: Reads::default(),
+                transfer: Request::Txn(Vec::new()),
             },
         );
         coordinator.begun_log.push(attempt);
@@ -262,4 +263,44 @@ fn a_prepared_attempt_that_does_not_lock_its_accounts_is_caught() {
         p.prepared.insert(attempt.tx);
     });
     assert_eq!(run.violated(), "locks_held_by_prepared");
+}
+
+/// A long run's coordinator log is rewritten to its live attempts, the settled ones
+/// it forgets are none a restart needs, and the restarted coordinator still knows
+/// each client's latest attempt.
+#[test]
+fn a_long_run_compacts_the_coordinators_log_and_recovers_from_it() {
+    let mut run = Run::new(3, random_workload(2, 4, 2500, 0.0), 5, 60 * SECOND, &[]);
+    run.run_healthy_until(600 * SECOND);
+    run.check_end().expect("every attempt decided");
+    let before = coordinator(&run.world);
+    let begun = before.begun_log.len();
+    let latest = before.latest.clone();
+    assert!(begun * 3 > 4096, "enough attempts to compact: {begun}");
+    let records = run.world.disk(NodeId(0)).len();
+    assert!(
+        records < begun,
+        "the log was compacted: {records} records for {begun} attempts"
+    );
+    assert!(before.attempts.len() < begun, "settled attempts forgotten");
+    run.world.apply_fault(faultline_sim::FaultAction::Crash {
+        target: faultline_sim::Target::Node(0),
+        restart_after_ns: None,
+    });
+    run.check().expect("the checker sees the crash");
+    run.world.apply_fault(faultline_sim::FaultAction::Restart(
+        faultline_sim::Target::Node(0),
+    ));
+    let restarted = coordinator(&run.world);
+    assert_eq!(
+        restarted.latest, latest,
+        "each client's latest attempt survives"
+    );
+    assert!(
+        restarted.undecided.is_empty(),
+        "nothing left to presume aborted"
+    );
+    run.check()
+        .expect("the recovered decisions agree with the participants");
+    run.check_end().expect("still all decided");
 }

@@ -7,9 +7,16 @@
 //! aborts every attempt begun but undecided (presumed abort) and resends every
 //! decision until each participant acknowledges it; a participant asking about an
 //! attempt the coordinator never began is told "abort".
+//!
+//! Its log would grow with every attempt, and so would each restart's replay; once it
+//! passes a few thousand records it is rewritten (`log_compaction.rs`) to what a
+//! restart still needs, forgetting attempts that are settled everywhere and that
+//! their client has moved past. Those are asked about again only by a participant
+//! that prepared one late, after its abort: "abort" is then the right answer.
 
 use crate::twopc::config::TwoPcConfig;
 use crate::twopc::lists;
+use crate::twopc::log_compaction;
 use crate::twopc::messages::{Attempt, Change, Msg, Reads, Record, Request, Timer};
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::situations as s;
@@ -36,6 +43,8 @@ pub struct AttemptState {
     /// in the transaction's order: what the client is told.
     pub vote_reads: BTreeMap<u32, Reads>,
     pub reads: Reads,
+    /// What the client asked for: its `Begun` record, rewritten when the log is.
+    pub transfer: Request,
 }
 
 /// A decision as the coordinator made (or recovered) it, for the checkers.
@@ -56,13 +65,17 @@ pub struct Coordinator {
     /// Attempts begun and not yet decided.
     pub undecided: BTreeSet<Attempt>,
     /// Attempts decided whose decision some participant has not yet acknowledged.
-    unacked: BTreeSet<Attempt>,
+    pub unacked: BTreeSet<Attempt>,
+    /// Each client's latest attempt begun: an older one is a late retry.
+    pub latest: BTreeMap<u32, Attempt>,
     /// Every attempt begun since this incarnation started, in order (for checkers).
     pub begun_log: Vec<Attempt>,
     /// Every decision made or recovered by this incarnation, in order (for checkers).
     pub decision_log: Vec<DecisionEntry>,
     resend_timer: Option<TimerId>,
     group_commit_armed: bool,
+    /// The log length at which `log_compaction` next looks at the log.
+    pub log_compact_at: usize,
 }
 
 impl Coordinator {
@@ -72,10 +85,12 @@ impl Coordinator {
             attempts: BTreeMap::new(),
             undecided: BTreeSet::new(),
             unacked: BTreeSet::new(),
+            latest: BTreeMap::new(),
             begun_log: Vec::new(),
             decision_log: Vec::new(),
             resend_timer: None,
             group_commit_armed: false,
+            log_compact_at: log_compaction::RECORDS_BEFORE_COMPACTION,
         }
     }
 
@@ -106,9 +121,8 @@ impl Coordinator {
         for (index, record) in records.into_iter().enumerate() {
             match record {
                 Record::Begun { attempt, transfer } => {
-                    let state = self.fresh_state(&transfer);
-                    self.attempts.insert(attempt, state);
-                    self.undecided.insert(attempt);
+                    let state = self.fresh_state(transfer);
+                    self.note_begun(attempt, state);
                 }
                 Record::Decided {
                     attempt,
@@ -140,15 +154,31 @@ impl Coordinator {
         }
     }
 
-    fn fresh_state(&self, request: &Request) -> AttemptState {
+    fn fresh_state(&self, transfer: Request) -> AttemptState {
         AttemptState {
-            participants: self.config.bank.changes_of(request),
+            participants: self.config.bank.changes_of(&transfer),
             votes: BTreeMap::new(),
             decision: None,
             acked: BTreeSet::new(),
             vote_reads: BTreeMap::new(),
             reads: Reads::default(),
+            transfer,
         }
+    }
+
+    /// Whether the attempt's client has begun a later one (of this transaction or a
+    /// later one): a client moves on only once told how this one ended.
+    pub fn superseded(&self, attempt: &Attempt) -> bool {
+        self.latest
+            .get(&attempt.tx.client)
+            .is_some_and(|latest| latest > attempt)
+    }
+
+    fn note_begun(&mut self, attempt: Attempt, state: AttemptState) {
+        self.attempts.insert(attempt, state);
+        self.undecided.insert(attempt);
+        let latest = self.latest.entry(attempt.tx.client).or_insert(attempt);
+        *latest = (*latest).max(attempt);
     }
 
     pub fn on_message(&mut self, ctx: Ctx, from: NodeId, msg: Msg) {
@@ -176,11 +206,7 @@ impl Coordinator {
             }
             return; // in progress: it will be answered when decided
         }
-        let superseded = self
-            .attempts
-            .keys()
-            .any(|a| a.tx == attempt.tx && a.number > attempt.number);
-        if superseded {
+        if self.superseded(&attempt) {
             return; // a late retry of an attempt the client has moved past
         }
         ctx.disk().append(Record::Begun {
@@ -188,7 +214,7 @@ impl Coordinator {
             transfer: transfer.clone(),
         });
         ctx.fsync_or_halt();
-        let state = self.fresh_state(&transfer);
+        let state = self.fresh_state(transfer);
         for (node, changes) in &state.participants {
             let prepare = Msg::Prepare {
                 attempt,
@@ -197,10 +223,10 @@ impl Coordinator {
             ctx.send(NodeId(*node), prepare);
             ctx.crash_point(crate::twopc::crash_points::BETWEEN_PREPARE_SENDS);
         }
-        self.attempts.insert(attempt, state);
-        self.undecided.insert(attempt);
+        self.note_begun(attempt, state);
         self.begun_log.push(attempt);
         ctx.set_timer(self.config.vote_timeout_ns, Timer::VoteTimeout { attempt });
+        log_compaction::compact_if_long(self, ctx);
     }
 
     fn on_vote(&mut self, ctx: Ctx, from: u32, attempt: Attempt, (yes, reads): (bool, Reads)) {

@@ -34,6 +34,7 @@ pub mod coordinator;
 pub mod crash_points;
 pub mod invariants;
 pub mod lists;
+pub mod log_compaction;
 pub mod messages;
 pub mod node;
 pub mod options;
