@@ -44,6 +44,7 @@ use crate::twopc::properties::{
 };
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 const COORDINATOR: usize = 0;
@@ -253,19 +254,24 @@ impl TwoPcChecker {
         attempt: Attempt,
         commit: bool,
     ) -> Result<(), Violation> {
-        if let Some(&before) = self.outcome_of.get(&(node, attempt)) {
-            if before != commit {
+        match self.outcome_of.entry((node, attempt)) {
+            Entry::Occupied(before) if *before.get() != commit => {
                 return violation(
                     &NO_REVERSAL,
                     format!(
                         "n{node} reached {} for {attempt} after {}",
                         outcome_name(commit),
-                        outcome_name(before)
+                        outcome_name(*before.get())
                     ),
                 );
             }
+            // The same outcome again (recovered after a restart): it was held to
+            // agreement when first reached, and the first outcome never changes.
+            Entry::Occupied(_) => return Ok(()),
+            Entry::Vacant(first) => {
+                first.insert(commit);
+            }
         }
-        self.outcome_of.insert((node, attempt), commit);
         match self.first_outcome.get(&attempt) {
             Some(&(other, by)) if other != commit => violation(
                 &AGREEMENT,
