@@ -304,3 +304,46 @@ fn a_long_run_compacts_the_coordinators_log_and_recovers_from_it() {
         .expect("the recovered decisions agree with the participants");
     run.check_end().expect("still all decided");
 }
+
+/// The same for a participant: its log becomes a checkpoint of the balances plus the
+/// attempts in doubt, and a restart from it holds the same money.
+#[test]
+fn a_long_run_compacts_a_participants_log_and_recovers_from_it() {
+    let mut run = Run::new(3, random_workload(2, 4, 2500, 0.0), 5, 60 * SECOND, &[]);
+    run.run_healthy_until(600 * SECOND);
+    run.check_end().expect("every attempt decided");
+    let participant = |world: &World<TwoPcNode>| {
+        world
+            .actor(NodeId(1))
+            .and_then(TwoPcNode::as_participant)
+            .unwrap()
+            .clone()
+    };
+    let before = participant(&run.world);
+    let records = run.world.disk(NodeId(1)).len();
+    assert!(
+        records < before.outcome_log.len(),
+        "the log was compacted: {records} records for {} outcomes",
+        before.outcome_log.len()
+    );
+    assert!(
+        !before.forgotten.is_empty(),
+        "settled transactions forgotten"
+    );
+    run.world.apply_fault(faultline_sim::FaultAction::Crash {
+        target: faultline_sim::Target::Node(1),
+        restart_after_ns: None,
+    });
+    run.check().expect("the checker sees the crash");
+    run.world.apply_fault(faultline_sim::FaultAction::Restart(
+        faultline_sim::Target::Node(1),
+    ));
+    let after = participant(&run.world);
+    assert_eq!(
+        after.balances, before.balances,
+        "the money survives the restart"
+    );
+    assert_eq!(after.forgotten, before.forgotten, "and what was forgotten");
+    run.check().expect("the recovered outcomes agree");
+    run.check_end().expect("still all decided and conserved");
+}

@@ -147,7 +147,9 @@ impl Coordinator {
                 Record::Ended { attempt } => {
                     self.unacked.remove(&attempt);
                 }
-                other @ (Record::Prepared { .. } | Record::Outcome { .. }) => {
+                other @ (Record::Prepared { .. }
+                | Record::Outcome { .. }
+                | Record::Checkpoint { .. }) => {
                     unreachable!("a participant's record {other:?} on the coordinator's disk")
                 }
             }

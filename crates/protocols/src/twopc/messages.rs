@@ -7,6 +7,7 @@
 //! the bank's runs keep their trace hashes.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -222,4 +223,12 @@ pub enum Record {
     /// participants acknowledge it again. Without it every restart resent every
     /// decision ever made, and a long run's traffic grew with its history.
     Ended { attempt: Attempt },
+    /// Participant, first record of a compacted log (`participant_compaction.rs`):
+    /// the balances and lists every settled attempt left, and per client the latest
+    /// attempt it settled and then forgot.
+    Checkpoint {
+        balances: BTreeMap<u32, i64>,
+        lists: crate::twopc::lists::Lists,
+        forgotten: BTreeMap<u32, Attempt>,
+    },
 }

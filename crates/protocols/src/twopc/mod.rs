@@ -39,6 +39,7 @@ pub mod messages;
 pub mod node;
 pub mod options;
 pub mod participant;
+pub mod participant_compaction;
 pub mod properties;
 pub mod situations;
 

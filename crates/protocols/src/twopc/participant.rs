@@ -15,6 +15,7 @@ use crate::twopc::config::TwoPcConfig;
 use crate::twopc::lists::{self, Lists};
 use crate::twopc::messages::{Attempt, Change, Msg, Reads, Record, Timer, TxId};
 use crate::twopc::node::TwoPcNode;
+use crate::twopc::participant_compaction;
 use crate::twopc::situations as s;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
@@ -69,6 +70,12 @@ pub struct Participant {
     pub outcome_log: Vec<(Attempt, bool)>,
     /// Every vote this incarnation cast, in order (for checkers).
     pub vote_log: Vec<VoteEntry>,
+    /// Per client, the latest attempt this participant settled and then forgot when
+    /// it compacted its log: a PREPARE or decision for an attempt no later than it,
+    /// of a transaction no longer in `txs`, is a late copy of a settled one.
+    pub forgotten: BTreeMap<u32, Attempt>,
+    /// The log length at which `participant_compaction` next looks at the log.
+    pub log_compact_at: usize,
     resend_timer: Option<TimerId>,
     group_commit_armed: bool,
 }
@@ -90,6 +97,8 @@ impl Participant {
             prepared: BTreeSet::new(),
             outcome_log: Vec::new(),
             vote_log: Vec::new(),
+            forgotten: BTreeMap::new(),
+            log_compact_at: participant_compaction::RECORDS_BEFORE_COMPACTION,
             resend_timer: None,
             group_commit_armed: false,
         }
@@ -120,6 +129,15 @@ impl Participant {
                     self.settle(attempt, commit);
                     self.outcome_log.push((attempt, commit));
                 }
+                Record::Checkpoint {
+                    balances,
+                    lists,
+                    forgotten,
+                } => {
+                    self.balances = balances;
+                    self.lists = lists;
+                    self.forgotten = forgotten;
+                }
                 other @ (Record::Begun { .. } | Record::Decided { .. } | Record::Ended { .. }) => {
                     unreachable!("the coordinator's record {other:?} on a participant's disk")
                 }
@@ -142,6 +160,9 @@ impl Participant {
     }
 
     fn on_prepare(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<Change>) {
+        if self.is_forgotten(&attempt) {
+            return; // a late PREPARE of an attempt settled here and forgotten since
+        }
         if let Some(state) = self.txs.get(&attempt.tx) {
             if state.attempt > attempt.number {
                 return; // a late PREPARE of an attempt already superseded
@@ -287,6 +308,8 @@ impl Participant {
                     "one decision per attempt"
                 );
             }
+            // Settled here and forgotten since: a resent decision, acknowledged again.
+            None if self.is_forgotten(&attempt) => {}
             // Never prepared here (its PREPARE was lost): it can only be an abort.
             _ => debug_assert!(!commit || self.config.bugs.any(), "commit needs my yes"),
         }
@@ -312,6 +335,19 @@ impl Participant {
         ctx.disk().append(Record::Outcome { attempt, commit });
         ctx.fsync_or_halt();
         self.outcome_log.push((attempt, commit));
+        participant_compaction::compact_if_long(self, ctx);
+    }
+
+    /// Whether `attempt` is one this participant settled and forgot: its
+    /// transaction is gone from `txs` and it is no later than its client's latest
+    /// forgotten attempt (a client begins a new attempt only after the last one was
+    /// decided, so anything new is later).
+    pub fn is_forgotten(&self, attempt: &Attempt) -> bool {
+        !self.txs.contains_key(&attempt.tx)
+            && self
+                .forgotten
+                .get(&attempt.tx.client)
+                .is_some_and(|latest| attempt <= latest)
     }
 
     /// Brings the attempt to `commit`'s outcome in memory: applies its changes (or
