@@ -8,6 +8,7 @@ use faultline_protocols::lock::fence::AcceptedWrite;
 use faultline_protocols::testkit::{random_workload, TestRun};
 use faultline_protocols::zk::client::Hold;
 use faultline_protocols::zk::node::ZkNode;
+use faultline_protocols::zk::ops::ZkOutput;
 use faultline_protocols::zk::tree::{ZkMachine, Znode};
 use faultline_protocols::zk::Zk;
 use faultline_protocols::{Bugs, Protocol, Setup, SetupError};
@@ -130,6 +131,33 @@ fn a_tree_changed_outside_the_log_breaks_replicas_agree() {
         tree.next_seq.insert("/elsewhere".into(), 5);
     });
     assert_eq!(violated_soon(&mut run), "replicas_agree");
+}
+
+/// The client accepts its last answer again, changed as a stale read or a server
+/// answering from its own state would.
+fn corrupt_last_answer(run: &mut TestRun<Zk>, change: impl FnOnce(&mut (u64, u64, ZkOutput))) {
+    run.corrupt(FIRST_CLIENT, |node| match node {
+        ZkNode::Client(client) => {
+            let mut answer = client.answers.last().expect("an answer").clone();
+            change(&mut answer);
+            client.answers.push(answer);
+        }
+        _ => unreachable!("n{FIRST_CLIENT} is a client"),
+    });
+}
+
+#[test]
+fn an_answer_the_log_did_not_give_breaks_answers_linearizable() {
+    let mut run = healthy();
+    corrupt_last_answer(&mut run, |answer| answer.2 = ZkOutput::Children(Vec::new()));
+    assert_eq!(run.violated(), "answers_linearizable");
+}
+
+#[test]
+fn an_answer_to_a_request_never_committed_breaks_answers_linearizable() {
+    let mut run = healthy();
+    corrupt_last_answer(&mut run, |answer| answer.1 += 1_000_000);
+    assert_eq!(run.violated(), "answers_linearizable");
 }
 
 fn setup(servers: usize, options: &[(&str, Value)]) -> Setup {

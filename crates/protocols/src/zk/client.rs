@@ -20,7 +20,7 @@ use crate::plan::Plan;
 use crate::raft::messages::{Msg, Timer};
 use crate::raft::server::Ctx;
 use crate::zk::config::ZkConfig;
-use crate::zk::ops::{SessionId, ZkCommand, ZkOp, ZkRequest, ZkResponse, ZkTimer, Zxid};
+use crate::zk::ops::{SessionId, ZkCommand, ZkOp, ZkOutput, ZkRequest, ZkResponse, ZkTimer, Zxid};
 use crate::zk::recipe::Acquire;
 use crate::zk::session::ClientSession;
 use crate::zk::situations as s;
@@ -71,6 +71,9 @@ pub struct ZkClient {
     pub session: Option<ClientSession>,
     pub(super) sessions_opened: u64,
     pub(super) seq: u64,
+    /// Every answer this client accepted, in order: (session, request, answer), for
+    /// the checker's `answers_linearizable`.
+    pub answers: Vec<(SessionId, u64, ZkOutput)>,
     pub(super) pending: Option<Pending>,
     pub(super) server_guess: u32,
     pub(super) attempts: u64,
@@ -96,6 +99,7 @@ impl ZkClient {
             session: None,
             sessions_opened: 0,
             seq: 0,
+            answers: Vec::new(),
             pending: None,
             attempts: 0,
             ops: 0,
@@ -150,6 +154,7 @@ impl ZkClient {
             } => {
                 let ours = self.session_id() == Some(session);
                 if ours && self.pending.as_ref().is_some_and(|p| p.seq == seq) {
+                    self.answers.push((session, seq, output.clone()));
                     self.end_request(ctx);
                     self.on_reply(ctx, output);
                 }

@@ -17,6 +17,9 @@
 //!   sessions the replica held at `i` (a server that changed its tree outside the log
 //!   disagrees at its next apply).
 //!
+//! - `answers_linearizable` (`answers.rs`): every answer a client accepted is the
+//!   one the replica produced for that request when it applied its entry.
+//!
 //! Per server, on every server an event touched: `ephemeral_with_session` (each
 //! ephemeral node's session is live there: once its expiry is applied, its nodes are
 //! gone) and `sequence_unique` (the sequence numbers of a parent's children are
@@ -29,6 +32,7 @@
 use crate::history::ClientEventKind;
 use crate::protocol::Violation;
 use crate::raft::messages::Payload;
+use crate::zk::answers::AnswerCheck;
 use crate::zk::node::ZkNode;
 use crate::zk::ops::sequence_of;
 use crate::zk::ops::{ZkCommand, ZkOp};
@@ -61,6 +65,7 @@ pub struct ZkChecker {
     highest_written: Option<(u64, u32)>,
     watch: ChangeWatch,
     changed: Vec<NodeId>,
+    answers: AnswerCheck,
 }
 
 fn digest(machine: &ZkMachine) -> u64 {
@@ -83,6 +88,7 @@ impl ZkChecker {
             highest_written: None,
             watch: ChangeWatch::new(nodes),
             changed: Vec::new(),
+            answers: AnswerCheck::default(),
         }
     }
 
@@ -105,6 +111,9 @@ impl ZkChecker {
         if changed.contains(&self.resource) {
             self.check_resource(world)?;
         }
+        for &node in changed.iter().filter(|n| n.0 > self.resource.0) {
+            self.answers.check_client(world, node)?;
+        }
         self.changed = changed;
         self.check_clients(world)
     }
@@ -121,7 +130,8 @@ impl ZkChecker {
                 return Ok(()); // compacted away: zk keeps its log whole, so only under a bug
             };
             if let Payload::Command(command) = &entry.payload {
-                self.replica.apply(index, command);
+                let notices = self.replica.apply(index, command);
+                self.answers.on_committed(index, &notices);
                 self.replica_index = index;
                 self.digests.insert(index, digest(&self.replica));
                 self.check_queue(world, index, command)?;

@@ -21,6 +21,7 @@
 //! and (harness) every client finishes its lock cycles after the faults heal, so a
 //! waiter blocked for good fails as `stuck`.
 
+pub mod answers;
 pub mod bugs;
 pub mod client;
 pub mod config;

@@ -32,6 +32,12 @@ pub const ONE_NODE_PER_SESSION: Property = Property::new(
         orphan that blocks the queue for the session's life)",
 );
 
+pub const ANSWERS_LINEARIZABLE: Property = Property::new(
+    "answers_linearizable",
+    "every answer a client accepted is the one the committed log gave its request (the \
+        service's history is linearizable in log order)",
+);
+
 pub const PROPERTIES: &[Property] = &[
     LOCK_EXCLUSIVE,
     ONE_NODE_PER_SESSION,
@@ -39,4 +45,5 @@ pub const PROPERTIES: &[Property] = &[
     EPHEMERAL_WITH_SESSION,
     SEQUENCE_UNIQUE,
     REPLICAS_AGREE,
+    ANSWERS_LINEARIZABLE,
 ];
