@@ -20,6 +20,19 @@ fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The scenario in `file`, which must parse and say what it checks; with its name.
+fn parse_described(file: &Path) -> (String, Scenario) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let name = file.display().to_string();
+    let scenario =
+        Scenario::parse(&text, &name, &Registry::builtin()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !scenario.file.description.is_empty(),
+        "{name}: says what it checks"
+    );
+    (name, scenario)
+}
+
 #[test]
 fn every_scenario_file_meets_its_expectation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
@@ -29,14 +42,7 @@ fn every_scenario_file_meets_its_expectation() {
     assert!(files.len() >= 3, "found the scenario files");
     let mut wrong = Vec::new();
     for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        let name = file.display().to_string();
-        let scenario =
-            Scenario::parse(&text, &name, &Registry::builtin()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            !scenario.file.description.is_empty(),
-            "{name}: says what it checks"
-        );
+        let (name, scenario) = parse_described(file);
         let outcome = run(&scenario, &RunOptions::default()).unwrap();
         let property = scenario.expect.property();
         let expected = outcome.verdict == scenario.expect.verdict()
@@ -58,13 +64,6 @@ fn every_benchmark_scenario_file_is_valid() {
     scenario_files(&root, &mut files);
     assert!(files.len() >= 10, "found the benchmark scenario files");
     for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        let name = file.display().to_string();
-        let scenario =
-            Scenario::parse(&text, &name, &Registry::builtin()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            !scenario.file.description.is_empty(),
-            "{name}: says what it checks"
-        );
+        parse_described(file);
     }
 }

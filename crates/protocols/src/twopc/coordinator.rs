@@ -24,6 +24,7 @@ use faultline_sim::actor::Role;
 use faultline_sim::context::TimerId;
 use faultline_sim::{Context, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound::{Excluded, Unbounded};
 use std::rc::Rc;
 
 type Ctx<'a, 'b> = &'a mut Context<'b, TwoPcNode>;
@@ -66,8 +67,6 @@ pub struct Coordinator {
     pub undecided: BTreeSet<Attempt>,
     /// Attempts decided whose decision some participant has not yet acknowledged.
     pub unacked: BTreeSet<Attempt>,
-    /// Each client's latest attempt begun: an older one is a late retry.
-    pub latest: BTreeMap<u32, Attempt>,
     /// Every attempt begun since this incarnation started, in order (for checkers).
     pub begun_log: Vec<Attempt>,
     /// Every decision made or recovered by this incarnation, in order (for checkers).
@@ -85,7 +84,6 @@ impl Coordinator {
             attempts: BTreeMap::new(),
             undecided: BTreeSet::new(),
             unacked: BTreeSet::new(),
-            latest: BTreeMap::new(),
             begun_log: Vec::new(),
             decision_log: Vec::new(),
             resend_timer: None,
@@ -122,7 +120,8 @@ impl Coordinator {
             match record {
                 Record::Begun { attempt, transfer } => {
                     let state = self.fresh_state(transfer);
-                    self.note_begun(attempt, state);
+                    self.attempts.insert(attempt, state);
+                    self.undecided.insert(attempt);
                 }
                 Record::Decided {
                     attempt,
@@ -169,18 +168,14 @@ impl Coordinator {
     }
 
     /// Whether the attempt's client has begun a later one (of this transaction or a
-    /// later one): a client moves on only once told how this one ended.
+    /// later one): a client moves on only once told how this one ended. Attempts
+    /// sort by client first, so a later one of the same client is the next key; the
+    /// latest is never forgotten (`log_compaction`), so this holds across restarts.
     pub fn superseded(&self, attempt: &Attempt) -> bool {
-        self.latest
-            .get(&attempt.tx.client)
-            .is_some_and(|latest| latest > attempt)
-    }
-
-    fn note_begun(&mut self, attempt: Attempt, state: AttemptState) {
-        self.attempts.insert(attempt, state);
-        self.undecided.insert(attempt);
-        let latest = self.latest.entry(attempt.tx.client).or_insert(attempt);
-        *latest = (*latest).max(attempt);
+        self.attempts
+            .range((Excluded(*attempt), Unbounded))
+            .next()
+            .is_some_and(|(later, _)| later.tx.client == attempt.tx.client)
     }
 
     pub fn on_message(&mut self, ctx: Ctx, from: NodeId, msg: Msg) {
@@ -225,7 +220,8 @@ impl Coordinator {
             ctx.send(NodeId(*node), prepare);
             ctx.crash_point(crate::twopc::crash_points::BETWEEN_PREPARE_SENDS);
         }
-        self.note_begun(attempt, state);
+        self.attempts.insert(attempt, state);
+        self.undecided.insert(attempt);
         self.begun_log.push(attempt);
         ctx.set_timer(self.config.vote_timeout_ns, Timer::VoteTimeout { attempt });
         log_compaction::compact_if_long(self, ctx);

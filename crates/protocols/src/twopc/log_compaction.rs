@@ -12,7 +12,7 @@
 //! coordinator must remember: a participant acknowledges only an outcome it has made
 //! durable, and a late PREPARE of a forgotten attempt is an abort's, whose "abort"
 //! presumed abort still gives. A client's latest attempt is never forgotten, which
-//! keeps `Coordinator::latest` right across a restart.
+//! keeps `Coordinator::superseded` right across a restart.
 
 use crate::twopc::coordinator::{AttemptState, Coordinator};
 use crate::twopc::messages::{Attempt, Record};
