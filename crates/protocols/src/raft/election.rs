@@ -163,8 +163,9 @@ impl<M: Machine> Server<M> {
         let next = self.log.last_index() + 1;
         self.next_index.iter_mut().for_each(|n| *n = next);
         self.match_index.iter_mut().for_each(|m| *m = 0);
+        self.match_past_commit = 0;
         self.acked_since_check.clear();
-        self.match_index[self.id as usize] = self.durable_index;
+        self.set_match(self.id as usize, self.durable_index);
         if self.commit_index < self.log.last_index() {
             ctx.sometimes(s::ELECTED_WITH_UNCOMMITTED);
         }

@@ -18,7 +18,7 @@ impl<M: Machine> Server<M> {
         self.log.append(entry.clone());
         self.write_entry(ctx, index, entry);
         self.sync_log(ctx);
-        self.match_index[self.id as usize] = self.durable_index;
+        self.set_match(self.id as usize, self.durable_index);
         self.advance_commit(ctx);
     }
 
@@ -251,7 +251,7 @@ impl<M: Machine> Server<M> {
         if success {
             let progressed = match_index > self.match_index[p];
             if progressed {
-                self.match_index[p] = match_index;
+                self.set_match(p, match_index);
             }
             self.next_index[p] = self.next_index[p].max(self.match_index[p] + 1);
             self.advance_commit(ctx);

@@ -74,7 +74,11 @@ pub struct Server<M: Machine = KvStore> {
     pub leader_heard_at: Option<Nanos>,
     // Leader only.
     pub next_index: Vec<u64>,
+    /// Written through `set_match`, which keeps `match_past_commit` true.
     pub match_index: Vec<u64>,
+    /// How many servers' match indexes are past `commit_index`: the commit can only
+    /// advance once a majority is, so most answers cost no scan of `match_index`.
+    pub match_past_commit: usize,
     pub acked_since_check: BTreeSet<u32>,
     /// Log index → (client node, sequence number) to answer once applied.
     pub pending_replies: BTreeMap<u64, (u32, u64)>,
@@ -107,6 +111,7 @@ impl<M: Machine> Server<M> {
             leader_heard_at: None,
             next_index: vec![1; servers],
             match_index: vec![0; servers],
+            match_past_commit: 0,
             acked_since_check: BTreeSet::new(),
             pending_replies: BTreeMap::new(),
             noop_pending: false,

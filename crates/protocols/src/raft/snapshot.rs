@@ -127,7 +127,7 @@ impl<M: Machine> Server<M> {
         // and the probe must still point into our log.
         let index = index.min(self.log.last_index());
         let progressed = index > self.match_index[p];
-        self.match_index[p] = self.match_index[p].max(index);
+        self.set_match(p, self.match_index[p].max(index));
         self.next_index[p] = self.match_index[p] + 1;
         self.advance_commit(ctx);
         if progressed && self.match_index[p] < self.log.last_index() {
