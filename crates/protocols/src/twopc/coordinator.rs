@@ -9,7 +9,7 @@
 //! attempt the coordinator never began is told "abort".
 //!
 //! Its log would grow with every attempt, and so would each restart's replay; once it
-//! passes a few thousand records it is rewritten (`log_compaction.rs`) to what a
+//! passes a few hundred records it is rewritten (`log_compaction.rs`) to what a
 //! restart still needs, forgetting attempts that are settled everywhere and that
 //! their client has moved past. Those are asked about again only by a participant
 //! that prepared one late, after its abort: "abort" is then the right answer.

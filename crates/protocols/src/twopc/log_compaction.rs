@@ -17,10 +17,14 @@
 use crate::twopc::coordinator::{AttemptState, Coordinator};
 use crate::twopc::messages::{Attempt, Record};
 use crate::twopc::node::TwoPcNode;
+use crate::twopc::situations;
 use faultline_sim::Context;
 
-/// Below this many records the log is left alone: short runs never compact.
-pub const RECORDS_BEFORE_COMPACTION: usize = 4096;
+/// Below this many records the log is left alone. A restart replays at most about
+/// twice this plus what is live, however long the run (so events/s stays flat over an
+/// hour), and the default nemesis's ten seconds pass it, so fuzzing exercises
+/// compaction and the recovery from a compacted log.
+pub const RECORDS_BEFORE_COMPACTION: usize = 256;
 
 /// Rewrites the log if it is past the coordinator's threshold and at least twice
 /// what its live attempts need; otherwise raises the threshold, so the attempts are
@@ -49,6 +53,7 @@ pub fn compact_if_long(coordinator: &mut Coordinator, ctx: &mut Context<'_, TwoP
     for attempt in forgotten {
         coordinator.attempts.remove(&attempt);
     }
+    ctx.sometimes(situations::COORDINATOR_COMPACTED);
     coordinator.log_compact_at = RECORDS_BEFORE_COMPACTION.max(ctx.disk().len() * 2);
 }
 

@@ -161,6 +161,7 @@ impl Participant {
 
     fn on_prepare(&mut self, ctx: Ctx, attempt: Attempt, changes: Vec<Change>) {
         if self.is_forgotten(&attempt) {
+            ctx.sometimes(s::FORGOTTEN_ATTEMPT_MESSAGE);
             return; // a late PREPARE of an attempt settled here and forgotten since
         }
         if let Some(state) = self.txs.get(&attempt.tx) {
@@ -309,7 +310,9 @@ impl Participant {
                 );
             }
             // Settled here and forgotten since: a resent decision, acknowledged again.
-            None if self.is_forgotten(&attempt) => {}
+            None if self.is_forgotten(&attempt) => {
+                ctx.sometimes(s::FORGOTTEN_ATTEMPT_MESSAGE);
+            }
             // Never prepared here (its PREPARE was lost): it can only be an abort.
             _ => debug_assert!(!commit || self.config.bugs.any(), "commit needs my yes"),
         }

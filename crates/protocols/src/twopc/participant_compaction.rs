@@ -18,10 +18,14 @@
 use crate::twopc::messages::{Attempt, Record};
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::participant::{Participant, Status};
+use crate::twopc::situations;
 use faultline_sim::Context;
 
-/// Below this many records the log is left alone: short runs never compact.
-pub const RECORDS_BEFORE_COMPACTION: usize = 4096;
+/// Below this many records the log is left alone. A restart replays at most about
+/// twice this plus what is live, however long the run (so events/s stays flat over an
+/// hour), and the default nemesis's ten seconds pass it, so fuzzing exercises
+/// compaction and the recovery from a compacted log.
+pub const RECORDS_BEFORE_COMPACTION: usize = 256;
 
 /// Rewrites the log if it is past the participant's threshold and at least twice
 /// what it would be compacted; otherwise raises the threshold, so the transactions
@@ -67,5 +71,6 @@ pub fn compact_if_long(participant: &mut Participant, ctx: &mut Context<'_, TwoP
         .txs
         .retain(|_, state| state.status == Status::Prepared);
     participant.forgotten = forgotten;
+    ctx.sometimes(situations::PARTICIPANT_COMPACTED);
     participant.log_compact_at = RECORDS_BEFORE_COMPACTION.max(ctx.disk().len() * 2);
 }

@@ -21,6 +21,10 @@ pub const DUPLICATE_PREPARE: &str = "a participant voted again on a duplicate pr
 pub const SUPERSEDED_PREPARED: &str =
     "a participant aborted a prepared attempt superseded by a newer one";
 pub const CLIENT_RETRIED: &str = "a client retried an aborted transfer as a new attempt";
+pub const COORDINATOR_COMPACTED: &str = "the coordinator compacted its log";
+pub const PARTICIPANT_COMPACTED: &str = "a participant compacted its log";
+pub const FORGOTTEN_ATTEMPT_MESSAGE: &str =
+    "a participant was sent a message about an attempt it had forgotten";
 
 pub const SITUATIONS: &[&str] = &[
     COORDINATOR_RECOVERED_DECISION,
@@ -36,4 +40,7 @@ pub const SITUATIONS: &[&str] = &[
     DUPLICATE_PREPARE,
     SUPERSEDED_PREPARED,
     CLIENT_RETRIED,
+    COORDINATOR_COMPACTED,
+    PARTICIPANT_COMPACTED,
+    FORGOTTEN_ATTEMPT_MESSAGE,
 ];
