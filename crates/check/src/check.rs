@@ -113,12 +113,13 @@ pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> 
         .filter(|op| model.includes(op))
         .cloned()
         .collect();
+    let included_len = included.len();
     let kept = if options.prune_unobserved_writes {
-        prune_unobserved_writes(included.clone())
+        prune_unobserved_writes(included)
     } else {
-        included.clone()
+        included
     };
-    let pruned = included.len() - kept.len();
+    let pruned = included_len - kept.len();
     let mut partitions: BTreeMap<Option<String>, Vec<Op>> = BTreeMap::new();
     for op in kept {
         partitions
@@ -145,7 +146,7 @@ pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> 
         let result = std::mem::replace(&mut results[first], placeholder);
         results[first] = explained(model, &parts[first].1, result, limits);
     }
-    report(model, included.len(), pruned, &parts, results)
+    report(model, included_len, pruned, &parts, results)
 }
 
 /// Steps allowed to re-run a failing partition for a plainer counterexample.
