@@ -93,6 +93,11 @@ impl<M: Machine> Server<M> {
             if !granted {
                 ctx.sometimes(s::PRE_VOTE_REFUSED);
             }
+            // A grant names the term it was asked about; a refusal names ours, so a
+            // pre-candidate behind us learns our term (it would otherwise ask about a
+            // term we are past for ever, and with a server down for good the others
+            // could wait on each other with no leader).
+            let term = if granted { term } else { self.term };
             ctx.send(
                 NodeId(candidate),
                 Msg::Vote {
@@ -131,7 +136,10 @@ impl<M: Machine> Server<M> {
         pre_vote: bool,
     ) {
         if pre_vote {
-            if self.role == Role::PreCandidate && term == self.term + 1 && granted {
+            if !granted {
+                // A refusal carries the voter's term: catch up if it is ahead.
+                self.observe_term(ctx, term);
+            } else if self.role == Role::PreCandidate && term == self.term + 1 {
                 self.votes.insert(voter);
                 self.maybe_win(ctx, true);
             }

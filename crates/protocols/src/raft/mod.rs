@@ -128,18 +128,18 @@ impl Protocol for Raft {
 
     /// A majority must stay up for progress: at most a minority crashed at once;
     /// votes and log entries survive a crash on disk. A failed fsync halts a server
-    /// (fail-stop), and a corrupt record keeps it down: tolerated on a minority,
-    /// but only without PreVote. With PreVote a server whose log is the most up to
-    /// date but whose term is behind never learns the newer term (a refused
-    /// pre-vote carries none), so with a server down for good the others can wait
-    /// for each other forever (found with `disk.corrupt_on_restart`).
+    /// (fail-stop), and a corrupt record keeps it down: tolerated on a minority.
+    /// (With PreVote this needs a refused pre-vote to carry the voter's term, so a
+    /// server whose log is the most up to date but whose term is behind learns the
+    /// newer term; before it did, the others could wait on each other for ever with
+    /// a server down for good: found with `disk.corrupt_on_restart`.)
     fn assumptions(&self) -> Assumptions {
         let minority = (self.config.servers as usize - 1) / 2;
         Assumptions {
             crashed_max: Some(minority),
             durable_disk: true,
             tolerates_fsync_errors: true,
-            corrupt_nodes_max: (!self.config.pre_vote).then_some(minority),
+            corrupt_nodes_max: Some(minority),
             clients_restart: true,
             ..Assumptions::default()
         }
