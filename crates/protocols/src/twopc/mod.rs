@@ -45,6 +45,7 @@ pub mod situations;
 
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
+use crate::list_append::{check_txn_entry, parse_txn_ops, TxnShape};
 use crate::plan::{Pacing, Plan};
 use crate::property::Property;
 use crate::protocol::{
@@ -58,7 +59,6 @@ use config::TwoPcConfig;
 use coordinator::Coordinator;
 use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::TwoPcChecker;
-use lists::{parse_txn_ops, TxnShape};
 use messages::{Request, Transfer};
 use node::TwoPcNode;
 pub use options::{TwoPcOptions, TwoPcWorkload};
@@ -94,23 +94,7 @@ impl Protocol for TwoPc {
                 "transfer" => {
                     parse_transfer(&op.key, op.value.as_deref()).map_err(|m| problem("key", m))?;
                 }
-                TXN => {
-                    if !op.key.is_empty() {
-                        let message = "a transaction names its keys in its value; remove key";
-                        return Err(problem("key", message.into()));
-                    }
-                    let ops =
-                        parse_txn_ops(op.value.as_deref()).map_err(|m| problem("value", m))?;
-                    for value in ops.iter().filter_map(|o| o.append) {
-                        if let Some(first) = appended.insert(value, entry) {
-                            let message = format!(
-                                "appends {value}, which workload.script[{first}] appends too; \
-                                    expected values unique to each append"
-                            );
-                            return Err(problem("value", message));
-                        }
-                    }
-                }
+                TXN => check_txn_entry(entry, op, &mut appended)?,
                 other => {
                     let message = format!("unknown operation `{other}`; expected transfer or txn");
                     return Err(problem("f", message));
