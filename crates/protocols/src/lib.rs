@@ -15,6 +15,7 @@ pub mod list_append;
 pub mod lock;
 pub mod paxos;
 pub mod raft;
+pub mod raft_txn;
 pub mod saga;
 pub mod twopc;
 pub mod zk;

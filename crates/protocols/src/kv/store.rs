@@ -17,20 +17,21 @@ pub struct KvStore {
     applied: u64,
 }
 
-/// What happened when a command reached the state machine.
+/// What happened when a command reached a state machine with client sessions, with
+/// the output `O` its client is answered with (the key-value store's by default).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ApplyOutcome {
+pub enum ApplyOutcome<O = KvOutput> {
     /// Applied now, for the first time.
-    Applied(KvOutput),
+    Applied(O),
     /// A retry of the session's last command: answered from the session, not re-applied.
-    Retry(KvOutput),
+    Retry(O),
     /// Older than the session's last command: the client has moved on; ignored.
     Stale,
 }
 
-impl ApplyOutcome {
+impl<O> ApplyOutcome<O> {
     /// The output to send the client, if any.
-    pub fn output(&self) -> Option<&KvOutput> {
+    pub fn output(&self) -> Option<&O> {
         match self {
             ApplyOutcome::Applied(out) | ApplyOutcome::Retry(out) => Some(out),
             ApplyOutcome::Stale => None,
