@@ -10,7 +10,7 @@
 //! and how a `workload.script` entry names one ([`parse_txn_ops`], [`check_txn_entry`]).
 //! The harness checks the history for the isolation each protocol promises.
 
-use crate::protocol::{ScriptProblem, ScriptedOp};
+use crate::protocol::{ScriptProblem, ScriptedOp, Workload};
 use crate::transactions::{txn_value, Mop, TxnModel};
 use faultline_sim::{NodeId, SimRng};
 use serde::Serialize;
@@ -57,6 +57,16 @@ pub struct TxnShape {
 }
 
 impl TxnShape {
+    /// The shape `workload` asks for (its keys, 1 to 2^20, and read ratio), with 1 to
+    /// `ops_max` (at most 100) micro-operations per transaction.
+    pub fn for_workload(workload: &Workload, ops_max: u64) -> Self {
+        TxnShape {
+            keys: workload.keys.clamp(1, 1 << 20) as u32,
+            ops_max: ops_max.clamp(1, 100) as u32,
+            read_ratio: workload.read_ratio,
+        }
+    }
+
     /// 1 to `ops_max` appends and reads over random keys, drawn from `rng`; each
     /// append's value is unique to `client` and counted in `appended`.
     pub fn draw(&self, rng: &mut SimRng, client: NodeId, appended: &mut u64) -> Vec<KeyOp> {

@@ -24,19 +24,16 @@ pub mod node;
 pub mod ops;
 pub mod options;
 pub mod service;
-pub mod situations;
 pub mod store;
 
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
 use crate::convergence::ReplicaDigest;
-use crate::history::ClientEventKind;
-use crate::kv::properties::AT_MOST_ONCE;
+use crate::kv::at_most_once::{check_applied_at_most_once, invoked};
 use crate::list_append::{check_txn_entry, parse_txn_ops, TxnShape};
 use crate::plan::{Pacing, Plan};
 use crate::property::Property;
 use crate::protocol::{Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation};
-use crate::raft::bugs::RaftBugs;
 use crate::raft::invariants::RaftChecker;
 use crate::raft::server::{RaftConfig, Server};
 use crate::transactions::{Consistency, Isolation, TxnModel, TXN};
@@ -89,33 +86,25 @@ impl Protocol for RaftTxn {
         crate::raft::properties::PROPERTIES
     }
 
+    /// Raft's: the servers' own, and a retry answered from its session.
     fn situations() -> &'static [&'static str] {
-        situations::SITUATIONS
+        crate::raft::situations::SITUATIONS
     }
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let options: RaftTxnOptions = setup.read_options()?;
-        let election_ms = options.election_timeout_ms.max(1);
+        let timed = RaftConfig::timed(
+            setup.servers as u32,
+            options.election_timeout_ms,
+            options.heartbeat_ms,
+        );
         let raft = RaftConfig {
-            servers: setup.servers as u32,
-            election_timeout_ns_min: election_ms.saturating_mul(MILLISECOND),
-            election_timeout_ns_max: election_ms.saturating_mul(2 * MILLISECOND),
-            heartbeat_ns: options.heartbeat_ms.max(1).saturating_mul(MILLISECOND),
-            pre_vote: true,
-            check_quorum: true,
             snapshot_every: options.snapshot_every,
-            entries_per_message_max: 4,
-            leader_noop: true,
-            bugs: RaftBugs::default(),
-        };
-        let shape = TxnShape {
-            keys: setup.workload.keys.clamp(1, 1 << 20) as u32,
-            ops_max: options.txn_ops_max.clamp(1, 100) as u32,
-            read_ratio: setup.workload.read_ratio,
+            ..timed
         };
         let clients = TxnClientConfig {
             servers: setup.servers as u32,
-            shape,
+            shape: TxnShape::for_workload(&setup.workload, options.txn_ops_max),
             pacing: Pacing::for_workload(&setup.workload, setup.fault_period_ns),
             retry_ns: options.client_retry_ms.max(1).saturating_mul(MILLISECOND),
         };
@@ -177,22 +166,9 @@ impl Protocol for RaftTxn {
     /// No server applied more transactions than clients invoked: a retry applied
     /// twice would show here.
     fn check_end(&mut self, world: &World<TxnNode>) -> Result<(), Violation> {
-        let invoked = world
-            .observations()
-            .iter()
-            .filter(|o| o.value.kind == ClientEventKind::Invoke)
-            .count() as u64;
-        let servers = world.actors().iter().enumerate();
-        for (i, server) in servers.filter_map(|(i, n)| Some((i, n.as_ref()?.as_server()?))) {
-            let applied = server.raft.store.applied_count();
-            if applied > invoked {
-                let detail = format!(
-                    "n{i} applied {applied} transactions but clients invoked only {invoked}"
-                );
-                return Err(Violation::of(&AT_MOST_ONCE, detail));
-            }
-        }
-        Ok(())
+        check_applied_at_most_once(world, invoked(world), |node| {
+            Some(node.as_server()?.raft.store.applied_count())
+        })
     }
 
     fn unfinished_ops(&self, world: &World<TxnNode>) -> usize {

@@ -15,10 +15,10 @@ use crate::kv::ApplyOutcome;
 use crate::raft::machine::Machine;
 use crate::raft::messages::{Entry, Msg, Payload};
 use crate::raft::server::{Ctx, Role, Server};
+use crate::raft::situations as s;
 use crate::raft_txn::bugs::TxnBugs;
 use crate::raft_txn::node::TxnNode;
 use crate::raft_txn::ops::{TxnCommand, TxnRequest, TxnResponse, TxnTimer};
-use crate::raft_txn::situations as s;
 use crate::raft_txn::store::TxnStore;
 use faultline_sim::NodeId;
 

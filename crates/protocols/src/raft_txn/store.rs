@@ -29,13 +29,9 @@ pub struct TxnStore {
 impl TxnStore {
     /// Applies `command` at most once per (client, seq).
     pub fn apply(&mut self, command: &TxnCommand) -> ApplyOutcome<Reads> {
-        if let Some((last_seq, reads)) = self.sessions.get(&command.client) {
-            if command.seq == *last_seq {
-                return ApplyOutcome::Retry(reads.clone());
-            }
-            if command.seq < *last_seq {
-                return ApplyOutcome::Stale;
-            }
+        let session = self.sessions.get(&command.client);
+        if let Some(outcome) = ApplyOutcome::from_session(session, command.seq) {
+            return outcome;
         }
         let reads = self.run(&command.ops);
         self.sessions

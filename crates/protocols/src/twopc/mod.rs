@@ -134,11 +134,8 @@ impl Protocol for TwoPc {
             initial_balance: options.initial_balance.min(1 << 40) as i64,
         };
         check_accounts_named(&setup.workload, &bank)?;
-        let txn = (options.workload == TwoPcWorkload::ListAppend).then(|| TxnShape {
-            keys: setup.workload.keys.clamp(1, 1 << 20) as u32,
-            ops_max: options.txn_ops_max.clamp(1, 100) as u32,
-            read_ratio: setup.workload.read_ratio,
-        });
+        let txn = (options.workload == TwoPcWorkload::ListAppend)
+            .then(|| TxnShape::for_workload(&setup.workload, options.txn_ops_max));
         check_script_fits(&setup.workload, txn.is_some())?;
         let config = TwoPcConfig {
             bank,
