@@ -147,3 +147,13 @@ fn every_zk_bug_is_caught_by_the_right_property() {
 fn the_zk_nemesis_passes_a_slice_of_seeds_without_bugs() {
     clean_slice("zk");
 }
+
+#[test]
+fn every_raft_txn_bug_is_caught_by_the_right_property() {
+    hunt("raft_txn", faultline_protocols::raft_txn::bugs::BUGS);
+}
+
+#[test]
+fn the_raft_txn_nemesis_passes_a_slice_of_seeds_without_bugs() {
+    clean_slice("raft_txn");
+}

@@ -7,6 +7,7 @@ use crate::examples::{broadcast::Broadcast, gossip::Gossip, pingpong::PingPong};
 use crate::lock::Lock;
 use crate::paxos::Paxos;
 use crate::raft::Raft;
+use crate::raft_txn::RaftTxn;
 use crate::saga::Saga;
 use crate::twopc::TwoPc;
 use crate::zk::Zk;
@@ -35,6 +36,7 @@ impl BuiltinProtocols for Registry {
             .with::<Saga>()
             .with::<Lock>()
             .with::<Zk>()
+            .with::<RaftTxn>()
             .with::<Broadcast>()
             .with::<PingPong>()
             .with::<Gossip>()

@@ -5,13 +5,17 @@
 //!   API and benchmark the kernel.
 //! - [`kv`]: the replicated key-value workload shared by the consensus protocols:
 //!   operations, a deduplicating state machine, and the client actor.
+//! - [`list_append`]: the list-append transaction workload shared by the protocols
+//!   whose clients run transactions (`twopc`, `raft_txn`).
 
 pub mod builtin;
 pub mod examples;
 pub mod kv;
+pub mod list_append;
 pub mod lock;
 pub mod paxos;
 pub mod raft;
+pub mod raft_txn;
 pub mod saga;
 pub mod twopc;
 pub mod zk;

@@ -17,20 +17,35 @@ pub struct KvStore {
     applied: u64,
 }
 
-/// What happened when a command reached the state machine.
+/// What happened when a command reached a state machine with client sessions, with
+/// the output `O` its client is answered with (the key-value store's by default).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ApplyOutcome {
+pub enum ApplyOutcome<O = KvOutput> {
     /// Applied now, for the first time.
-    Applied(KvOutput),
+    Applied(O),
     /// A retry of the session's last command: answered from the session, not re-applied.
-    Retry(KvOutput),
+    Retry(O),
     /// Older than the session's last command: the client has moved on; ignored.
     Stale,
 }
 
-impl ApplyOutcome {
+impl<O: Clone> ApplyOutcome<O> {
+    /// What a client session says of its command number `seq`, given the session's
+    /// last command applied and its output: a retry of that one (answered with the
+    /// same output), an older, stale one, or `None`, a new command to apply.
+    pub fn from_session(last: Option<&(u64, O)>, seq: u64) -> Option<Self> {
+        let (last_seq, output) = last?;
+        match seq.cmp(last_seq) {
+            std::cmp::Ordering::Equal => Some(ApplyOutcome::Retry(output.clone())),
+            std::cmp::Ordering::Less => Some(ApplyOutcome::Stale),
+            std::cmp::Ordering::Greater => None,
+        }
+    }
+}
+
+impl<O> ApplyOutcome<O> {
     /// The output to send the client, if any.
-    pub fn output(&self) -> Option<&KvOutput> {
+    pub fn output(&self) -> Option<&O> {
         match self {
             ApplyOutcome::Applied(out) | ApplyOutcome::Retry(out) => Some(out),
             ApplyOutcome::Stale => None,
@@ -41,13 +56,9 @@ impl ApplyOutcome {
 impl KvStore {
     /// Applies `command` at most once per (client, seq).
     pub fn apply(&mut self, command: &Command) -> ApplyOutcome {
-        if let Some((last_seq, output)) = self.sessions.get(&command.client) {
-            if command.seq == *last_seq {
-                return ApplyOutcome::Retry(output.clone());
-            }
-            if command.seq < *last_seq {
-                return ApplyOutcome::Stale;
-            }
+        let session = self.sessions.get(&command.client);
+        if let Some(outcome) = ApplyOutcome::from_session(session, command.seq) {
+            return outcome;
         }
         let output = self.apply_op(&command.op);
         self.sessions

@@ -44,8 +44,8 @@ pub mod situations;
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
 use crate::history::ClientEventKind;
+use crate::kv::at_most_once::check_applied_at_most_once;
 use crate::kv::node::{node_factory, unfinished_ops};
-use crate::kv::properties::AT_MOST_ONCE;
 use crate::kv::{ClientConfig, KvOp};
 use crate::property::Property;
 use crate::protocol::{
@@ -151,7 +151,9 @@ impl Protocol for Paxos {
         let invoked = invoked_proposals(world);
         let proposed: BTreeSet<u64> = invoked.iter().copied().collect();
         self.checker.check_only_proposed(&proposed)?;
-        check_applied_at_most_once(world, invoked.len() as u64)
+        check_applied_at_most_once(world, invoked.len() as u64, |node| {
+            Some(node.as_server()?.store.applied_count())
+        })
     }
 
     fn unfinished_ops(&self, world: &World<PaxosNode>) -> usize {
@@ -176,21 +178,6 @@ impl Protocol for Paxos {
     ) -> Option<crate::convergence::ReplicaDigest> {
         crate::kv::node::store_digest(world, node, |server| &server.store)
     }
-}
-
-/// No server's store applied more commands than clients invoked (sessions turn
-/// retries and re-proposals of a command into one application).
-fn check_applied_at_most_once(world: &World<PaxosNode>, invoked: u64) -> Result<(), Violation> {
-    let servers = world.actors().iter().enumerate();
-    for (i, server) in servers.filter_map(|(i, n)| Some((i, n.as_ref()?.as_server()?))) {
-        let applied = server.store.applied_count();
-        if applied > invoked {
-            let detail =
-                format!("n{i} applied {applied} commands but clients invoked only {invoked}");
-            return Err(Violation::of(&AT_MOST_ONCE, detail));
-        }
-    }
-    Ok(())
 }
 
 /// The [`proposal_key`] of every operation clients invoked, rebuilt from their

@@ -18,12 +18,13 @@
 //! argument (§5.4.3) that the voting rule relies on. It catches a Figure 8 commit the
 //! moment it happens, not only in the rare runs where the wrong server then wins.
 
+use crate::kv::KvStore;
 use crate::property::Property;
 use crate::protocol::Violation;
 use crate::raft::cluster_view::ClusterView;
 use crate::raft::log::Log;
+use crate::raft::machine::Machine;
 use crate::raft::messages::Payload;
-use crate::raft::node::RaftNode;
 use crate::raft::persistence::replay;
 use crate::raft::properties::{
     COMMITTED_DURABLE, COMMIT_MONOTONIC, ELECTABLE_COMPLETENESS, ELECTION_SAFETY,
@@ -38,8 +39,10 @@ use faultline_sim::{NodeId, World};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
+/// Raft's invariant checker for servers of machine `M` (the key-value store unless
+/// named): what it checks is Raft's, whatever the servers replicate.
 #[derive(Debug, Default)]
-pub struct RaftChecker {
+pub struct RaftChecker<M: Machine = KvStore> {
     leader_of_term: BTreeMap<u64, u32>,
     max_term: Vec<u64>,
     vote_in_max_term: Vec<Option<u32>>,
@@ -68,14 +71,14 @@ pub struct RaftChecker {
     /// The servers the current event changed (reused between events).
     changed: Vec<NodeId>,
     /// The log a crashed server will recover (replayed from its disk once per crash).
-    crashed_log: Vec<Option<Log>>,
+    crashed_log: Vec<Option<Log<M>>>,
     /// Which servers changed since the checker last looked.
     examined: ChangeWatch,
     /// Recovery from disk and snapshots against what was durable and applied.
     recovery: RecoveryChecker,
 }
 
-fn payload_hash(payload: &Payload) -> u64 {
+fn payload_hash<M: Machine>(payload: &Payload<M>) -> u64 {
     let mut h = TraceHasher::new();
     payload.hash(&mut h);
     h.finish()
@@ -85,7 +88,7 @@ fn violation(property: &Property, detail: String) -> Result<(), Violation> {
     Err(Violation::of(property, detail))
 }
 
-impl RaftChecker {
+impl<M: Machine> RaftChecker<M> {
     pub fn new(servers: usize) -> Self {
         RaftChecker {
             max_term: vec![0; servers],
@@ -97,12 +100,12 @@ impl RaftChecker {
             leader_checked_at: vec![None; servers],
             crashed_log: vec![None; servers],
             examined: ChangeWatch::new(servers),
-            recovery: RecoveryChecker::new(servers),
+            recovery: RecoveryChecker::new::<M>(servers),
             ..RaftChecker::default()
         }
     }
 
-    pub fn check(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
+    pub fn check(&mut self, world: &World<M::Node>) -> Result<(), Violation> {
         let mut changed = std::mem::take(&mut self.changed);
         self.examined.changed_nodes(world, &mut changed);
         let examined = changed
@@ -116,9 +119,9 @@ impl RaftChecker {
     }
 
     /// Re-examines a server something happened to.
-    fn examine(&mut self, world: &World<RaftNode>, node: NodeId) -> Result<(), Violation> {
+    fn examine(&mut self, world: &World<M::Node>, node: NodeId) -> Result<(), Violation> {
         let i = node.index();
-        let Some(server) = world.actor(node).and_then(RaftNode::as_server) else {
+        let Some(server) = world.actor(node).and_then(M::server_of) else {
             self.leaders.remove(&(i as u32));
             self.leader_checked_at[i] = None;
             self.last_commit[i] = None;
@@ -151,13 +154,13 @@ impl RaftChecker {
     }
 
     /// Server `i`'s log: live, or the one on its disk if crashed.
-    fn log_of<'a>(&'a self, world: &'a World<RaftNode>, i: usize) -> Option<&'a Log> {
-        let live = world.actor(NodeId(i as u32)).and_then(RaftNode::as_server);
+    fn log_of<'a>(&'a self, world: &'a World<M::Node>, i: usize) -> Option<&'a Log<M>> {
+        let live = world.actor(NodeId(i as u32)).and_then(M::server_of);
         live.map(|s| &s.log).or(self.crashed_log[i].as_ref())
     }
 
     /// Notes whether server `i` lacks the newest committed entry.
-    fn update_lacks(&mut self, world: &World<RaftNode>, i: usize) {
+    fn update_lacks(&mut self, world: &World<M::Node>, i: usize) {
         let Some((index, term)) = self.view.newest_committed() else {
             return;
         };
@@ -168,7 +171,7 @@ impl RaftChecker {
     }
 
     /// When a newer entry was committed, asks every server again whether it lacks it.
-    fn follow_newest_committed(&mut self, world: &World<RaftNode>) {
+    fn follow_newest_committed(&mut self, world: &World<M::Node>) {
         let Some((&index, &(term, _))) = self.committed.last_key_value() else {
             return;
         };
@@ -183,9 +186,9 @@ impl RaftChecker {
 
     /// What a leader committed is on a majority of disks: re-checked for every live
     /// leader after every event, since another server's crash can break it.
-    fn check_leaders_durable(&self, world: &World<RaftNode>) -> Result<(), Violation> {
+    fn check_leaders_durable(&self, world: &World<M::Node>) -> Result<(), Violation> {
         for &i in &self.leaders {
-            let live = world.actor(NodeId(i)).and_then(RaftNode::as_server);
+            let live = world.actor(NodeId(i)).and_then(M::server_of);
             let Some(leader) = live.filter(|s| s.role == Role::Leader) else {
                 unreachable!("n{i} is examined whenever it changes");
             };
@@ -206,7 +209,7 @@ impl RaftChecker {
     /// A crashed server will come back with the log on its disk: read it once.
     /// One that crashed inside a handler may have made more durable than the checker
     /// saw after any whole event: its disk says how much.
-    fn note_crashed(&mut self, i: usize, world: &World<RaftNode>) {
+    fn note_crashed(&mut self, i: usize, world: &World<M::Node>) {
         if self.crashed_log[i].is_none() {
             let log = replay(world.disk(NodeId(i as u32)).records_unchecked()).log;
             self.view
@@ -219,7 +222,7 @@ impl RaftChecker {
     /// committed entry could win an election now.
     /// The view answers whether such a server exists; only then are they searched in
     /// order, to name the first.
-    fn check_electable_completeness(&self, world: &World<RaftNode>) -> Result<(), Violation> {
+    fn check_electable_completeness(&self, world: &World<M::Node>) -> Result<(), Violation> {
         if !self.view.lacking_could_win() {
             return Ok(());
         }
@@ -252,7 +255,7 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn check_term_and_vote(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+    fn check_term_and_vote(&mut self, i: usize, s: &Server<M>) -> Result<(), Violation> {
         if s.term < self.max_term[i] {
             return violation(
                 &TERM_MONOTONIC,
@@ -281,7 +284,7 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn check_commit(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+    fn check_commit(&mut self, i: usize, s: &Server<M>) -> Result<(), Violation> {
         if let Some(previous) = self.last_commit[i] {
             if s.commit_index < previous {
                 return violation(
@@ -321,7 +324,7 @@ impl RaftChecker {
         Ok(())
     }
 
-    fn check_log_tail(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+    fn check_log_tail(&mut self, i: usize, s: &Server<M>) -> Result<(), Violation> {
         let last = s.log.last_index();
         let Some(entry) = s.log.entry(last) else {
             return Ok(());
@@ -344,7 +347,7 @@ impl RaftChecker {
         }
     }
 
-    fn check_leader(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+    fn check_leader(&mut self, i: usize, s: &Server<M>) -> Result<(), Violation> {
         let at = (s.term, s.log.last_index(), s.log.last_term());
         if self.leader_checked_at[i] == Some(at) {
             return Ok(());
@@ -380,7 +383,7 @@ impl RaftChecker {
 
     /// Entries committed in earlier terms must be in the log of a new leader (an entry
     /// committed in a later term need not be in a stale leader's log).
-    fn check_completeness(&self, i: usize, s: &Server) -> Result<(), Violation> {
+    fn check_completeness(&self, i: usize, s: &Server<M>) -> Result<(), Violation> {
         for (&index, &(term, hash)) in self.committed.range(s.log.snapshot_index + 1..) {
             if self
                 .committed_in_term

@@ -28,6 +28,10 @@ impl Machine for KvStore {
         server.on_client_request(ctx, from, request);
     }
 
+    fn server_of(node: &RaftNode) -> Option<&Server> {
+        node.as_server()
+    }
+
     fn apply(server: &mut Server, ctx: &mut Ctx<'_>, index: u64, command: &Command) {
         let outcome = server.store.apply(command);
         ctx.crash_point(crate::raft::crash_points::AFTER_APPLY_BEFORE_REPLY);

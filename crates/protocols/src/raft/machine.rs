@@ -54,6 +54,10 @@ pub trait Machine: Wire + Default + Sized {
         command: &Self::Command,
     );
 
+    /// The Raft server `node` hosts, if it is one: what Raft's invariant checker
+    /// (`raft::invariants`) reads, whatever the machine.
+    fn server_of(node: &Self::Node) -> Option<&Server<Self>>;
+
     /// The leader's heartbeat tick: a chance to propose commands of its own.
     fn on_leader_tick(server: &mut Server<Self>, ctx: &mut Ctx<'_, Self>) {
         let _ = (server, ctx);

@@ -25,8 +25,9 @@
 //! `persistence` (disk records, recovery), `snapshot` (compaction, InstallSnapshot),
 //! `bugs` (the named bugs), `node` (servers and clients as one actor type),
 //! `machine` (what a server replicates: `Server<M>` is generic over its state machine;
-//! the key-value store, `kv_machine`, is the default, and `zk` builds a coordination
-//! service on the same servers).
+//! the key-value store, `kv_machine`, is the default; `zk` builds a coordination
+//! service and `raft_txn` a transactional store on the same servers, and the
+//! invariant checker runs on any machine's servers).
 
 pub mod bugs;
 pub mod cluster_view;
@@ -50,16 +51,15 @@ pub mod snapshot;
 
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
-use crate::history::ClientEventKind;
+use crate::kv::at_most_once::{check_applied_at_most_once, invoked};
 use crate::kv::node::{node_factory, unfinished_ops};
-use crate::kv::properties::AT_MOST_ONCE;
 use crate::kv::ClientConfig;
 use crate::property::Property;
 use crate::protocol::{
     Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
 use bugs::{RaftBugs, BUGS};
-use faultline_sim::{NodeId, World, MILLISECOND};
+use faultline_sim::{NodeId, World};
 use invariants::RaftChecker;
 use node::RaftNode;
 pub use options::RaftOptions;
@@ -105,18 +105,19 @@ impl Protocol for Raft {
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let options: RaftOptions = setup.read_options()?;
-        let election_ms = options.election_timeout_ms.max(1);
+        let timed = RaftConfig::timed(
+            setup.servers as u32,
+            options.election_timeout_ms,
+            options.heartbeat_ms,
+        );
         let config = RaftConfig {
-            servers: setup.servers as u32,
-            election_timeout_ns_min: election_ms.saturating_mul(MILLISECOND),
-            election_timeout_ns_max: election_ms.saturating_mul(2 * MILLISECOND),
-            heartbeat_ns: options.heartbeat_ms.max(1).saturating_mul(MILLISECOND),
             pre_vote: options.pre_vote,
             check_quorum: options.check_quorum,
             snapshot_every: options.snapshot_every,
             entries_per_message_max: options.entries_per_message.max(1) as usize,
             leader_noop: options.leader_noop,
             bugs: RaftBugs::from(&setup.bugs),
+            ..timed
         };
         Ok(Raft {
             clients: ClientConfig::for_setup(setup, &options.client),
@@ -166,23 +167,9 @@ impl Protocol for Raft {
     }
 
     fn check_end(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
-        let invoked = world
-            .observations()
-            .iter()
-            .filter(|o| o.value.kind == ClientEventKind::Invoke)
-            .count() as u64;
-        for (i, node) in world.actors().iter().enumerate() {
-            if let Some(server) = node.as_ref().and_then(RaftNode::as_server) {
-                if server.store.applied_count() > invoked {
-                    let detail = format!(
-                        "n{i} applied {} commands but clients invoked only {invoked}",
-                        server.store.applied_count()
-                    );
-                    return Err(Violation::of(&AT_MOST_ONCE, detail));
-                }
-            }
-        }
-        Ok(())
+        check_applied_at_most_once(world, invoked(world), |node| {
+            Some(node.as_server()?.store.applied_count())
+        })
     }
 
     fn unfinished_ops(&self, world: &World<RaftNode>) -> usize {

@@ -19,10 +19,10 @@
 //! server's applied index lands on a known snapshot point.
 
 use crate::convergence::digest_of;
-use crate::kv::KvStore;
 use crate::property::Property;
 use crate::protocol::Violation;
 use crate::raft::log::Log;
+use crate::raft::machine::Machine;
 use crate::raft::messages::Record;
 use crate::raft::persistence::replay;
 use crate::raft::properties::{RECOVERED_AS_DURABLE, SNAPSHOT_MATCHES_APPLIED};
@@ -60,34 +60,40 @@ pub struct RecoveryChecker {
     snapshot_seen: Vec<(u64, u64)>,
     /// Snapshot index → (store digest, the server it was first seen on).
     snapshots: BTreeMap<u64, (u64, u32)>,
+    /// The digest of the machine's empty state (the snapshot of index 0).
+    empty_store: u64,
 }
 
 fn violation(property: &Property, detail: String) -> Result<(), Violation> {
     Err(Violation::of(property, detail))
 }
 
-fn empty_store_digest() -> u64 {
-    digest_of(&KvStore::default())
-}
-
-fn tail_of(log: &Log) -> (u64, u64, u64) {
+fn tail_of<M: Machine>(log: &Log<M>) -> (u64, u64, u64) {
     let last = log.last_index();
     let payload = log.entry(last).map_or(0, |e| digest_of(&e.payload));
     (last, log.last_term(), payload)
 }
 
 impl RecoveryChecker {
-    pub fn new(servers: usize) -> Self {
+    /// A checker of `servers` servers replicating machine `M`.
+    pub fn new<M: Machine>(servers: usize) -> Self {
+        let empty_store = digest_of(&M::default());
         RecoveryChecker {
             last_seen: vec![None; servers],
             at_crash: vec![None; servers],
-            snapshot_seen: vec![(0, empty_store_digest()); servers],
+            snapshot_seen: vec![(0, empty_store); servers],
             snapshots: BTreeMap::new(),
+            empty_store,
         }
     }
 
     /// A live server, after an event that touched it.
-    pub fn on_live(&mut self, i: usize, s: &Server, disk: &Disk<Record>) -> Result<(), Violation> {
+    pub fn on_live<M: Machine>(
+        &mut self,
+        i: usize,
+        s: &Server<M>,
+        disk: &Disk<Record<M>>,
+    ) -> Result<(), Violation> {
         if let Some(expected) = self.at_crash[i].take() {
             self.check_restarted(i, s, &expected)?;
         }
@@ -102,20 +108,17 @@ impl RecoveryChecker {
     }
 
     /// A crashed server, once per crash: its disk must replay to what it made durable.
-    pub fn on_crashed(
+    pub fn on_crashed<M: Machine>(
         &mut self,
         i: usize,
-        disk: &Disk<Record>,
+        disk: &Disk<Record<M>>,
         mid_handler: bool,
     ) -> Result<(), Violation> {
         let Some(expected) = self.last_seen[i].take() else {
             return Ok(());
         };
         let recovered = replay(disk.records_unchecked());
-        let store = recovered
-            .store
-            .as_ref()
-            .map_or_else(empty_store_digest, digest_of);
+        let store = recovered.store.as_ref().map_or(self.empty_store, digest_of);
         let found = DurableMark {
             term: recovered.term,
             voted_for: recovered.voted_for,
@@ -135,7 +138,7 @@ impl RecoveryChecker {
         Ok(())
     }
 
-    fn mark(&self, i: usize, s: &Server) -> DurableMark {
+    fn mark<M: Machine>(&self, i: usize, s: &Server<M>) -> DurableMark {
         let (index, store) = self.snapshot_seen[i];
         DurableMark {
             term: s.term,
@@ -146,10 +149,10 @@ impl RecoveryChecker {
     }
 
     /// The first look at a restarted server: it holds what its disk promised.
-    fn check_restarted(
+    fn check_restarted<M: Machine>(
         &mut self,
         i: usize,
-        s: &Server,
+        s: &Server<M>,
         expected: &AtCrash,
     ) -> Result<(), Violation> {
         let snapshot = (
@@ -175,11 +178,11 @@ impl RecoveryChecker {
     }
 
     /// Snapshot points and applied stores at known snapshot points agree.
-    fn check_snapshot(&mut self, i: usize, s: &Server) -> Result<(), Violation> {
+    fn check_snapshot<M: Machine>(&mut self, i: usize, s: &Server<M>) -> Result<(), Violation> {
         let index = s.log.snapshot_index;
         if index != self.snapshot_seen[i].0 {
             let digest = match (&s.snapshot_copy, index) {
-                (_, 0) => empty_store_digest(),
+                (_, 0) => self.empty_store,
                 (Some(copy), _) => digest_of(copy),
                 (None, _) => digest_of(&s.store),
             };
@@ -210,11 +213,11 @@ impl RecoveryChecker {
 }
 
 /// Compares what came back (`found`, with its `log`) with what was durable.
-fn compare(
+fn compare<M: Machine>(
     i: usize,
     how: &str,
     found: &DurableMark,
-    log: &Log,
+    log: &Log<M>,
     expected: &AtCrash,
 ) -> Result<(), Violation> {
     match expected {

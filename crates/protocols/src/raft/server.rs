@@ -10,7 +10,7 @@ use crate::raft::machine::Machine;
 use crate::raft::messages::{Msg, Timer};
 use crate::raft::situations as s;
 use faultline_sim::context::TimerId;
-use faultline_sim::{Context, Nanos, NodeId};
+use faultline_sim::{Context, Nanos, NodeId, MILLISECOND};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -33,6 +33,27 @@ pub struct RaftConfig {
 }
 
 impl RaftConfig {
+    /// `servers` servers timed in whole milliseconds: election timeouts between
+    /// `election_ms` and twice it, a heartbeat every `heartbeat_ms` (each at least 1 ms,
+    /// saturating: an absurd value means "never"), with PreVote, CheckQuorum, the
+    /// leader's no-op, a snapshot every 64 applied entries, at most 4 entries per
+    /// message, and no bugs.
+    pub fn timed(servers: u32, election_ms: u64, heartbeat_ms: u64) -> Self {
+        let election_ms = election_ms.max(1);
+        RaftConfig {
+            servers,
+            election_timeout_ns_min: election_ms.saturating_mul(MILLISECOND),
+            election_timeout_ns_max: election_ms.saturating_mul(2 * MILLISECOND),
+            heartbeat_ns: heartbeat_ms.max(1).saturating_mul(MILLISECOND),
+            pre_vote: true,
+            check_quorum: true,
+            snapshot_every: 64,
+            entries_per_message_max: 4,
+            leader_noop: true,
+            bugs: RaftBugs::default(),
+        }
+    }
+
     pub fn majority(&self) -> usize {
         self.servers as usize / 2 + 1
     }

@@ -88,6 +88,16 @@ impl<M: Machine> Server<M> {
     ) {
         self.observe_term(ctx, term);
         if term < self.term {
+            // Answered with our term, as a stale AppendEntries is: a deposed leader
+            // whose only traffic to us is snapshots learns the newer term and steps
+            // down (silence here left it leading a majority that refuses our pre-votes,
+            // with us behind its snapshot for good).
+            ctx.sometimes(s::REJECTED_STALE_LEADER);
+            let reply = Msg::SnapshotReply {
+                term: self.term,
+                index: self.commit_index,
+            };
+            ctx.send(NodeId(leader), reply);
             return;
         }
         self.leader_hint = Some(leader);

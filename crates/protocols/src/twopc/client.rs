@@ -10,11 +10,11 @@
 //! when every attempt aborted.
 
 use crate::history::{ClientEvent, ClientEventKind};
+use crate::list_append::{txn_text, TxnShape};
 use crate::plan::{Pacing, Plan};
 use crate::transactions::TXN;
 use crate::twopc::bank::transfer_key;
 use crate::twopc::config::TwoPcConfig;
-use crate::twopc::lists::{txn_text, unique_value, TxnShape};
 use crate::twopc::messages::{Attempt, KeyOp, Msg, Reads, Request, Timer, Transfer, TxId};
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::situations as s;
@@ -155,19 +155,7 @@ impl BankClient {
 
     /// 1 to `ops_max` appends and reads over random keys; each append's value unique.
     fn random_txn(&mut self, ctx: Ctx, shape: TxnShape) -> Vec<KeyOp> {
-        let len = 1 + ctx.rng().below(u64::from(shape.ops_max.max(1)));
-        let mut ops = Vec::new();
-        for _ in 0..len {
-            let key = ctx.rng().below(u64::from(shape.keys.max(1))) as u32;
-            let append = if ctx.rng().chance(shape.read_ratio) {
-                None
-            } else {
-                self.appended += 1;
-                Some(unique_value(NodeId(self.process), self.appended))
-            };
-            ops.push(KeyOp { key, append });
-        }
-        ops
+        shape.draw(ctx.rng(), NodeId(self.process), &mut self.appended)
     }
 
     fn send(&mut self, ctx: Ctx) {

@@ -1,8 +1,8 @@
 //! How a two-phase commit run is set up: the bank, the timeouts, and the bugs on.
 
+use crate::list_append::TxnShape;
 use crate::twopc::bank::Bank;
 use crate::twopc::bugs::TwoPcBugs;
-use crate::twopc::lists::TxnShape;
 use faultline_sim::Nanos;
 
 #[derive(Clone, Debug, PartialEq)]

@@ -14,25 +14,13 @@
 //! Jepsen's notation (`[[:append 3 4000001] [:r 2 [4000001 5000002]]]`), which is
 //! also how a `workload.script` names one.
 
-use crate::transactions::{txn_value, Mop, TxnModel};
+use crate::list_append::{KeyOp, Reads};
 use crate::twopc::bank::Bank;
-use crate::twopc::messages::{Change, KeyOp, Reads};
-use faultline_sim::NodeId;
+use crate::twopc::messages::Change;
 use std::collections::BTreeMap;
 
 /// A participant's committed lists, by key.
 pub type Lists = BTreeMap<u32, Vec<u64>>;
-
-/// How random transactions are drawn.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TxnShape {
-    /// Keys `0..keys` (the workload's `keys`).
-    pub keys: u32,
-    /// Micro-operations per transaction: 1 to this many.
-    pub ops_max: u32,
-    /// The chance each micro-operation is a read (the workload's `read_ratio`).
-    pub read_ratio: f64,
-}
 
 /// Each participant a transaction involves, with its changes there, by node.
 pub fn txn_changes(bank: &Bank, ops: &[KeyOp]) -> Vec<(u32, Vec<Change>)> {
@@ -80,71 +68,10 @@ pub fn merge<'a>(parts: impl IntoIterator<Item = &'a Reads>) -> Reads {
     Reads(all)
 }
 
-/// A transaction's micro-operations for the history: reads as `reads` saw them
-/// (`None`: not known yet, as at invocation).
-pub fn mops(ops: &[KeyOp], reads: Option<&Reads>) -> Vec<Mop> {
-    let seen = |index: usize| {
-        let reads = reads?;
-        let (_, list) = reads.0.iter().find(|(i, _)| *i as usize == index)?;
-        Some(list.iter().map(u64::to_string).collect())
-    };
-    ops.iter()
-        .enumerate()
-        .map(|(index, op)| match op.append {
-            Some(value) => Mop::Append {
-                key: op.key.to_string(),
-                value: value.to_string(),
-            },
-            None => Mop::ReadList {
-                key: op.key.to_string(),
-                values: seen(index),
-            },
-        })
-        .collect()
-}
-
-/// A transaction as a client event's value.
-pub fn txn_text(ops: &[KeyOp], reads: Option<&Reads>) -> String {
-    txn_value(&mops(ops, reads))
-}
-
-/// The transaction a script's `value` names (`[[:append 0 7] [:r 1 nil]]`), or why not.
-pub fn parse_txn_ops(value: Option<&str>) -> Result<Vec<KeyOp>, String> {
-    let text = value.ok_or(
-        "a transaction needs \"value\": its micro-operations, like \
-        \"[[:append 0 7] [:r 1 nil]]\"",
-    )?;
-    let mops = crate::transactions::parse_txn(text, TxnModel::ListAppend)?;
-    if mops.is_empty() {
-        return Err("a transaction needs at least one micro-operation".into());
-    }
-    let number = |what: &str, text: &str| {
-        text.parse::<u64>()
-            .map_err(|_| format!("{what} `{text}`: expected a whole number"))
-    };
-    mops.iter()
-        .map(|mop| match mop {
-            Mop::Append { key, value } => Ok(KeyOp {
-                key: u32::try_from(number("key", key)?).map_err(|e| e.to_string())?,
-                append: Some(number("value", value)?),
-            }),
-            Mop::ReadList { key, .. } => Ok(KeyOp {
-                key: u32::try_from(number("key", key)?).map_err(|e| e.to_string())?,
-                append: None,
-            }),
-            other => Err(format!("{other} is not a list-append micro-operation")),
-        })
-        .collect()
-}
-
-/// A value no other client's append has: the client's node id, then its count.
-pub fn unique_value(client: NodeId, appended: u64) -> u64 {
-    u64::from(client.0) * 1_000_000 + appended
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::list_append::txn_text;
 
     fn op(key: u32, append: Option<u64>) -> KeyOp {
         KeyOp { key, append }
@@ -173,14 +100,5 @@ mod tests {
             txn_text(&ops, None),
             "[[:append 1 7] [:r 1 nil] [:r 2 nil]]"
         );
-    }
-
-    #[test]
-    fn a_scripted_transaction_reads_back() {
-        let ops = parse_txn_ops(Some("[[:append 0 7] [:r 1 nil]]")).expect("parses");
-        assert_eq!(ops, [op(0, Some(7)), op(1, None)]);
-        assert!(parse_txn_ops(Some("[[:append x 7]]")).is_err());
-        assert!(parse_txn_ops(Some("[]")).is_err());
-        assert!(parse_txn_ops(None).is_err());
     }
 }

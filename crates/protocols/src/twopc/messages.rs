@@ -6,6 +6,7 @@
 //! hash and JSON are, for a bank transfer, exactly those of the fields they replaced:
 //! the bank's runs keep their trace hashes.
 
+pub use crate::list_append::{KeyOp, Reads};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -51,14 +52,6 @@ pub struct Transfer {
 pub struct AccountChange {
     pub account: u32,
     pub delta: i64,
-}
-
-/// One micro-operation of a list-append transaction: append `append` to the list
-/// under `key`, or (`None`) read the list.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct KeyOp {
-    pub key: u32,
-    pub append: Option<u64>,
 }
 
 /// What a client asks the coordinator to run.
@@ -117,26 +110,6 @@ impl Change {
     /// Whether it needs the key to itself (a write lock); a read shares it.
     pub fn writes(&self) -> bool {
         !matches!(self, Change::Read { .. })
-    }
-}
-
-/// What a transaction's reads saw: (the read's index in its transaction, the list).
-/// Empty for a bank transfer, and then it hashes as nothing: messages that carry it
-/// hash as they did before it existed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Reads(pub Vec<(u32, Vec<u64>)>);
-
-impl Hash for Reads {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        if !self.0.is_empty() {
-            self.0.hash(state);
-        }
-    }
-}
-
-impl Reads {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

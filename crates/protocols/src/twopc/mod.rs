@@ -45,6 +45,7 @@ pub mod situations;
 
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
+use crate::list_append::{check_txn_entry, parse_txn_ops, TxnShape};
 use crate::plan::{Pacing, Plan};
 use crate::property::Property;
 use crate::protocol::{
@@ -58,7 +59,6 @@ use config::TwoPcConfig;
 use coordinator::Coordinator;
 use faultline_sim::{NodeId, World, MILLISECOND};
 use invariants::TwoPcChecker;
-use lists::{parse_txn_ops, TxnShape};
 use messages::{Request, Transfer};
 use node::TwoPcNode;
 pub use options::{TwoPcOptions, TwoPcWorkload};
@@ -94,23 +94,7 @@ impl Protocol for TwoPc {
                 "transfer" => {
                     parse_transfer(&op.key, op.value.as_deref()).map_err(|m| problem("key", m))?;
                 }
-                TXN => {
-                    if !op.key.is_empty() {
-                        let message = "a transaction names its keys in its value; remove key";
-                        return Err(problem("key", message.into()));
-                    }
-                    let ops =
-                        parse_txn_ops(op.value.as_deref()).map_err(|m| problem("value", m))?;
-                    for value in ops.iter().filter_map(|o| o.append) {
-                        if let Some(first) = appended.insert(value, entry) {
-                            let message = format!(
-                                "appends {value}, which workload.script[{first}] appends too; \
-                                    expected values unique to each append"
-                            );
-                            return Err(problem("value", message));
-                        }
-                    }
-                }
+                TXN => check_txn_entry(entry, op, &mut appended)?,
                 other => {
                     let message = format!("unknown operation `{other}`; expected transfer or txn");
                     return Err(problem("f", message));
@@ -150,11 +134,8 @@ impl Protocol for TwoPc {
             initial_balance: options.initial_balance.min(1 << 40) as i64,
         };
         check_accounts_named(&setup.workload, &bank)?;
-        let txn = (options.workload == TwoPcWorkload::ListAppend).then(|| TxnShape {
-            keys: setup.workload.keys.clamp(1, 1 << 20) as u32,
-            ops_max: options.txn_ops_max.clamp(1, 100) as u32,
-            read_ratio: setup.workload.read_ratio,
-        });
+        let txn = (options.workload == TwoPcWorkload::ListAppend)
+            .then(|| TxnShape::for_workload(&setup.workload, options.txn_ops_max));
         check_script_fits(&setup.workload, txn.is_some())?;
         let config = TwoPcConfig {
             bank,

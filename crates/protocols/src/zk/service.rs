@@ -101,6 +101,10 @@ impl Machine for ZkMachine {
         }
     }
 
+    fn server_of(node: &ZkNode) -> Option<&ZkServerCore> {
+        node.as_server().map(|server| &server.raft)
+    }
+
     fn on_leader_tick(server: &mut ZkServerCore, ctx: &mut Ctx<'_, ZkMachine>) {
         let local_clock = server.local.config.bugs.local_session_expiry;
         if server.local.term != server.term && !local_clock {
