@@ -23,7 +23,7 @@ use std::time::Instant;
 
 pub const MUTANTS_START: &str = "<!-- mutants:start -->";
 pub const MUTANTS_END: &str = "<!-- mutants:end -->";
-const PROTOCOLS: [&str; 6] = ["raft", "paxos", "twopc", "saga", "lock", "zk"];
+const PROTOCOLS: [&str; 7] = ["raft", "paxos", "twopc", "saga", "lock", "zk", "raft_txn"];
 /// Files that are not the protocol's behaviour: bug switches, checkers, names.
 const EXCLUDED: [&str; 5] = [
     "**/bugs.rs",
