@@ -353,3 +353,42 @@ fn a_long_run_compacts_a_participants_log_and_recovers_from_it() {
     run.check().expect("the recovered outcomes agree");
     run.check_end().expect("still all decided and conserved");
 }
+
+/// A query about an attempt the coordinator compacted away, arriving after the asker
+/// recorded the commit (it asked while still prepared): the coordinator must not
+/// answer "abort", which would contradict the commit (a participant asserts one
+/// decision per attempt), but `Forgotten`, which the asker then ignores.
+#[test]
+fn a_late_query_about_a_forgotten_commit_is_not_answered_abort() {
+    let mut run = long_run();
+    let kept = &coordinator(&run.world).attempts;
+    let forgotten: BTreeSet<Attempt> = coordinator(&run.world)
+        .decision_log
+        .iter()
+        .filter(|d| d.commit && !kept.contains_key(&d.attempt))
+        .map(|d| d.attempt)
+        .collect();
+    let committed_here = |world: &World<TwoPcNode>, node: u32| {
+        let participant = world
+            .actor(NodeId(node))
+            .and_then(TwoPcNode::as_participant);
+        let txs = &participant.expect("live").txs;
+        forgotten.iter().copied().find(|a| {
+            txs.get(&a.tx)
+                .is_some_and(|s| s.attempt == a.number && s.status == Status::Committed)
+        })
+    };
+    let (asker, attempt) = (1..=3)
+        .find_map(|node| committed_here(&run.world, node).map(|a| (node, a)))
+        .expect("a forgotten commit a participant still remembers");
+    run.world.with_context(NodeId(0), |node, ctx| {
+        let TwoPcNode::Coordinator(coordinator) = node else {
+            unreachable!("node 0 is the coordinator")
+        };
+        let query = faultline_protocols::twopc::messages::Msg::Query { attempt };
+        coordinator.on_message(ctx, NodeId(asker), query);
+    });
+    run.run_healthy_until(601 * SECOND);
+    assert_eq!(committed_here(&run.world, asker), Some(attempt));
+    run.check().expect("no outcome contradicted");
+}

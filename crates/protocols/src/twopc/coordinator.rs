@@ -188,7 +188,10 @@ impl Coordinator {
             } => self.on_vote(ctx, from.0, attempt, (yes, reads)),
             Msg::Ack { attempt } => self.on_ack(ctx, from.0, attempt),
             Msg::Query { attempt } => self.on_query(ctx, from, attempt),
-            other @ (Msg::Outcome { .. } | Msg::Prepare { .. } | Msg::Decision { .. }) => {
+            other @ (Msg::Outcome { .. }
+            | Msg::Prepare { .. }
+            | Msg::Decision { .. }
+            | Msg::Forgotten { .. }) => {
                 unreachable!("the coordinator got {other:?} from {from:?}: its own messages")
             }
         }
@@ -260,6 +263,9 @@ impl Coordinator {
                 ctx.send(from, Msg::Decision { attempt, commit })
             }
             Some(None) => {} // still collecting votes: the answer comes with the decision
+            // Compacted away: not "abort", which would contradict a commit the asker
+            // recorded after it asked.
+            None if self.superseded(&attempt) => ctx.send(from, Msg::Forgotten { attempt }),
             // Never begun here (Begun is forced before any PREPARE): presumed abort.
             None => ctx.send(
                 from,

@@ -10,8 +10,10 @@
 //! the decision (its `Ended` record), and its client has begun a later attempt, so
 //! neither a retried begin nor a participant can ask about it for a reason the
 //! coordinator must remember: a participant acknowledges only an outcome it has made
-//! durable, and a late PREPARE of a forgotten attempt is an abort's, whose "abort"
-//! presumed abort still gives. A client's latest attempt is never forgotten, which
+//! durable, and a late PREPARE of a forgotten attempt is an abort's. A query about a
+//! forgotten attempt (a late one, or from a participant prepared on that late
+//! PREPARE) is answered `Forgotten`, not "abort": the asker may have recorded a commit
+//! since it asked, and an "abort" would contradict it. A client's latest attempt is never forgotten, which
 //! keeps `Coordinator::superseded` right across a restart.
 
 use crate::twopc::coordinator::{AttemptState, Coordinator};

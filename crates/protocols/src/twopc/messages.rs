@@ -148,6 +148,12 @@ pub enum Msg {
     Ack { attempt: Attempt },
     /// Prepared participant → coordinator: what was decided? (termination protocol)
     Query { attempt: Attempt },
+    /// Coordinator → participant, the answer to a query about an attempt compacted
+    /// away (`log_compaction.rs`): it was settled and every participant acknowledged
+    /// its decision. A participant still prepared for it can only have prepared on a
+    /// late PREPARE after acknowledging an abort (a commit is acknowledged only once
+    /// recorded), so it aborts; any other asker already knows the outcome.
+    Forgotten { attempt: Attempt },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -149,6 +149,7 @@ impl Participant {
         match msg {
             Msg::Prepare { attempt, changes } => self.on_prepare(ctx, attempt, changes),
             Msg::Decision { attempt, commit } => self.on_decision(ctx, attempt, commit),
+            Msg::Forgotten { attempt } => self.on_forgotten(ctx, attempt),
             other @ (Msg::Begin { .. }
             | Msg::Outcome { .. }
             | Msg::Vote { .. }
@@ -317,6 +318,17 @@ impl Participant {
             _ => debug_assert!(!commit || self.config.bugs.any(), "commit needs my yes"),
         }
         ctx.send(COORDINATOR, Msg::Ack { attempt });
+    }
+
+    /// The coordinator compacted `attempt` away after every participant acknowledged
+    /// its decision (`Msg::Forgotten`): still prepared for it means this participant
+    /// prepared on a late PREPARE after acknowledging an abort, so abort it.
+    fn on_forgotten(&mut self, ctx: Ctx, attempt: Attempt) {
+        let status = self.txs.get(&attempt.tx).map(|s| (s.attempt, s.status));
+        if status == Some((attempt.number, Status::Prepared)) {
+            ctx.sometimes(s::PREPARED_FOR_FORGOTTEN);
+            self.record_outcome(ctx, attempt, false);
+        }
     }
 
     /// The `late_decision_overwrites` bug: a decision about an earlier attempt is

@@ -25,6 +25,8 @@ pub const COORDINATOR_COMPACTED: &str = "the coordinator compacted its log";
 pub const PARTICIPANT_COMPACTED: &str = "a participant compacted its log";
 pub const FORGOTTEN_ATTEMPT_MESSAGE: &str =
     "a participant was sent a message about an attempt it had forgotten";
+pub const PREPARED_FOR_FORGOTTEN: &str =
+    "a participant prepared on a late PREPARE aborted an attempt the coordinator forgot";
 
 pub const SITUATIONS: &[&str] = &[
     COORDINATOR_RECOVERED_DECISION,
@@ -43,4 +45,5 @@ pub const SITUATIONS: &[&str] = &[
     COORDINATOR_COMPACTED,
     PARTICIPANT_COMPACTED,
     FORGOTTEN_ATTEMPT_MESSAGE,
+    PREPARED_FOR_FORGOTTEN,
 ];
