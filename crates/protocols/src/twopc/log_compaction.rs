@@ -13,8 +13,8 @@
 //! durable, and a late PREPARE of a forgotten attempt is an abort's. A query about a
 //! forgotten attempt (a late one, or from a participant prepared on that late
 //! PREPARE) is answered `Forgotten`, not "abort": the asker may have recorded a commit
-//! since it asked, and an "abort" would contradict it. A client's latest attempt is never forgotten, which
-//! keeps `Coordinator::superseded` right across a restart.
+//! since it asked, and an "abort" would contradict it. A client's latest attempt is
+//! never forgotten, which keeps `Coordinator::superseded` right across a restart.
 
 use crate::twopc::coordinator::{AttemptState, Coordinator};
 use crate::twopc::messages::{Attempt, Record};
