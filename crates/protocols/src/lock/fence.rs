@@ -3,7 +3,8 @@
 //! accepted is refused; a client's retry of its last write is answered as the first
 //! copy was; an older write of a client that has moved on gets no answer. The lock
 //! protocol's resource (`resource`) and the zk service's (`zk::resource`) both keep
-//! one; they make an accepted write durable before they `apply` it.
+//! one and hand it each write (`decide`), with how to make an accepted write durable
+//! before it is applied.
 
 use crate::lock::messages::Token;
 use serde::Serialize;
@@ -29,6 +30,14 @@ pub enum Verdict {
     Refused,
     /// Accept it: make it durable, then `apply` it.
     Accept(AcceptedWrite),
+}
+
+/// What a resource answers a write, once `Fence::decide` carried its verdict out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub accepted: bool,
+    /// Refused now for a token lower than one accepted (a situation worth marking).
+    pub fenced_off: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -65,6 +74,37 @@ impl Fence {
             token,
             value,
         })
+    }
+
+    /// Judges write `op` of `client` and carries the verdict out: an accepted write is
+    /// made durable by `persist` (which halts the node if it cannot: fail-stop, never
+    /// acknowledged), then applied. `None` for a write older than the client's last,
+    /// which gets no answer.
+    pub fn decide(
+        &mut self,
+        client: u32,
+        (op, token): (u64, Token),
+        value: String,
+        fencing: bool,
+        persist: impl FnOnce(&AcceptedWrite),
+    ) -> Option<Answer> {
+        let answer = |accepted, fenced_off| {
+            Some(Answer {
+                accepted,
+                fenced_off,
+            })
+        };
+        match self.judge(client, (op, token), value, fencing) {
+            Verdict::Repeat(accepted) => answer(accepted, false),
+            Verdict::Stale => None,
+            Verdict::Refused => answer(false, true),
+            Verdict::Accept(write) => {
+                persist(&write);
+                debug_assert!(!fencing || token >= self.highest, "fenced writes rise");
+                self.apply(write);
+                answer(true, false)
+            }
+        }
     }
 
     /// Takes an accepted write (made durable, or replayed from the disk).

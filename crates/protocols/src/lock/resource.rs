@@ -8,7 +8,7 @@
 //! [`Fence`]'s (`fence`), shared with the zk service's resource.
 
 use crate::lock::config::LockConfig;
-use crate::lock::fence::{Fence, Verdict};
+use crate::lock::fence::Fence;
 use crate::lock::messages::{Msg, Record};
 use crate::lock::node::LockNode;
 use crate::lock::situations as s;
@@ -50,21 +50,20 @@ impl Resource {
             unreachable!("the resource got {msg:?} from {from:?}: it takes only writes");
         };
         let fencing = !self.config.bugs.no_fencing;
-        let accepted = match self.fence.judge(from.0, (op, token), value, fencing) {
-            Verdict::Repeat(verdict) => verdict,
-            Verdict::Stale => return, // the client has moved on
-            Verdict::Refused => {
-                ctx.sometimes(s::WRITE_FENCED_OFF);
-                false
-            }
-            Verdict::Accept(write) => {
-                ctx.disk().append(Record::Accepted(write.clone()));
-                ctx.fsync_or_halt(); // fail-stop: the write is never acknowledged
-                debug_assert!(!fencing || token >= self.fence.highest);
-                self.fence.apply(write);
-                true
-            }
+        let persist = |write: &AcceptedWrite| {
+            ctx.disk().append(Record::Accepted(write.clone()));
+            ctx.fsync_or_halt();
         };
+        let Some(answer) = self
+            .fence
+            .decide(from.0, (op, token), value, fencing, persist)
+        else {
+            return; // the client has moved on
+        };
+        if answer.fenced_off {
+            ctx.sometimes(s::WRITE_FENCED_OFF);
+        }
+        let accepted = answer.accepted;
         let highest = self.fence.highest;
         ctx.send(
             from,

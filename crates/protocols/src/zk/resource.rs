@@ -5,7 +5,7 @@
 //! this node type) before acknowledging it, and answers a client's retry as the first
 //! copy was. With `zk.expiry_without_fencing` it accepts every write.
 
-use crate::lock::fence::{AcceptedWrite, Fence, Verdict};
+use crate::lock::fence::{AcceptedWrite, Fence};
 use crate::raft::messages::{Msg, Record};
 use crate::raft::server::Ctx;
 use crate::zk::config::ZkConfig;
@@ -52,20 +52,20 @@ impl ZkResource {
             unreachable!("the resource got {msg:?} from {from:?}: it takes only writes");
         };
         let fencing = !self.config.bugs.expiry_without_fencing;
-        let accepted = match self.fence.judge(from.0, (op, token), value, fencing) {
-            Verdict::Repeat(verdict) => verdict,
-            Verdict::Stale => return, // the client has moved on
-            Verdict::Refused => {
-                ctx.sometimes(s::WRITE_FENCED_OFF);
-                false
-            }
-            Verdict::Accept(write) => {
-                ctx.disk().append(Record::Host(write.clone()));
-                ctx.fsync_or_halt(); // fail-stop: the write is never acknowledged
-                self.fence.apply(write);
-                true
-            }
+        let persist = |write: &AcceptedWrite| {
+            ctx.disk().append(Record::Host(write.clone()));
+            ctx.fsync_or_halt();
         };
+        let Some(answer) = self
+            .fence
+            .decide(from.0, (op, token), value, fencing, persist)
+        else {
+            return; // the client has moved on
+        };
+        if answer.fenced_off {
+            ctx.sometimes(s::WRITE_FENCED_OFF);
+        }
+        let accepted = answer.accepted;
         let reply = ZkResponse::WriteReply {
             op,
             accepted,
