@@ -9,7 +9,7 @@
 use crate::kv::KvStore;
 use crate::kv::{ApplyOutcome, ClientTimer, Command, KvOp, KvOutput, KvRequest, KvResponse};
 use crate::raft::machine::Machine;
-use crate::raft::messages::{Entry, Msg, Payload};
+use crate::raft::messages::Msg;
 use crate::raft::node::RaftNode;
 use crate::raft::server::{Ctx, Role, Server};
 use crate::raft::situations as s;
@@ -54,7 +54,7 @@ impl Server {
     pub fn on_client_request(&mut self, ctx: &mut Ctx<'_>, client: NodeId, request: KvRequest) {
         let command = request.command;
         if self.role != Role::Leader {
-            let leader_hint = self.leader_hint.filter(|&l| l != self.id);
+            let leader_hint = self.leader_hint_for_client();
             ctx.send(
                 client,
                 Msg::Response(KvResponse::NotLeader {
@@ -78,15 +78,6 @@ impl Server {
                 return;
             }
         }
-        let index = self.log.last_index() + 1;
-        self.pending_replies.insert(index, (client.0, command.seq));
-        self.append_local(
-            ctx,
-            Entry {
-                term: self.term,
-                payload: Payload::Command(command),
-            },
-        );
-        self.broadcast_append(ctx);
+        self.propose_for(ctx, client, command.seq, command);
     }
 }

@@ -22,6 +22,35 @@ impl<M: Machine> Server<M> {
         self.advance_commit(ctx);
     }
 
+    /// The leader appends `command` to its log, in its term, and replicates it now.
+    pub fn propose(&mut self, ctx: &mut Ctx<'_, M>, command: M::Command) {
+        let entry = Entry {
+            term: self.term,
+            payload: Payload::Command(command),
+        };
+        self.append_local(ctx, entry);
+        self.broadcast_append(ctx);
+    }
+
+    /// `propose`, remembering to answer request `seq` of `client` once it applies
+    /// (`pending_replies`, which `Machine::apply` takes from).
+    pub fn propose_for(
+        &mut self,
+        ctx: &mut Ctx<'_, M>,
+        client: NodeId,
+        seq: u64,
+        command: M::Command,
+    ) {
+        let index = self.log.last_index() + 1;
+        self.pending_replies.insert(index, (client.0, seq));
+        self.propose(ctx, command);
+    }
+
+    /// The leader a client that asked this follower should try: the one it knows of.
+    pub fn leader_hint_for_client(&self) -> Option<u32> {
+        self.leader_hint.filter(|&l| l != self.id)
+    }
+
     pub fn on_heartbeat(&mut self, ctx: &mut Ctx<'_, M>) {
         if self.role != Role::Leader {
             return;

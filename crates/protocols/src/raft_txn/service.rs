@@ -13,7 +13,7 @@
 
 use crate::kv::ApplyOutcome;
 use crate::raft::machine::Machine;
-use crate::raft::messages::{Entry, Msg, Payload};
+use crate::raft::messages::Msg;
 use crate::raft::server::{Ctx, Role, Server};
 use crate::raft::situations as s;
 use crate::raft_txn::bugs::TxnBugs;
@@ -42,7 +42,7 @@ impl Machine for TxnStore {
     ) {
         let command = request.command;
         if server.role != Role::Leader {
-            let leader_hint = server.leader_hint.filter(|&l| l != server.id);
+            let leader_hint = server.leader_hint_for_client();
             let seq = command.seq;
             ctx.send(
                 from,
@@ -57,14 +57,7 @@ impl Machine for TxnStore {
             ctx.send(from, Msg::Response(TxnResponse::Committed { seq, reads }));
             return;
         }
-        let index = server.log.last_index() + 1;
-        server.pending_replies.insert(index, (from.0, command.seq));
-        let entry = Entry {
-            term: server.term,
-            payload: Payload::Command(command),
-        };
-        server.append_local(ctx, entry);
-        server.broadcast_append(ctx);
+        server.propose_for(ctx, from, command.seq, command);
     }
 
     fn server_of(node: &TxnNode) -> Option<&TxnServerCore> {

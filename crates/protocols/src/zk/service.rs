@@ -13,7 +13,7 @@
 
 use crate::lock::fence::AcceptedWrite;
 use crate::raft::machine::Machine;
-use crate::raft::messages::{Entry, Msg, Payload};
+use crate::raft::messages::Msg;
 use crate::raft::server::{Ctx, Role, Server};
 use crate::zk::config::ZkConfig;
 use crate::zk::node::ZkNode;
@@ -57,11 +57,11 @@ impl Machine for ZkMachine {
             unreachable!("server n{} got a resource write from {from:?}", server.id);
         };
         if server.role != Role::Leader {
-            let hint = server.leader_hint.filter(|&l| l != server.id);
+            let hint = server.leader_hint_for_client();
             ctx.send(from, Msg::Response(ZkResponse::NotLeader { hint }));
             return;
         }
-        propose(server, ctx, command);
+        server.propose(ctx, command);
     }
 
     fn apply(
@@ -136,21 +136,12 @@ impl Machine for ZkMachine {
                 session,
                 last_touch,
             };
-            propose(server, ctx, expire);
+            server.propose(ctx, expire);
         }
     }
 }
 
 /// The leader appends `command` to its log and sends it to its followers.
-fn propose(server: &mut ZkServerCore, ctx: &mut Ctx<'_, ZkMachine>, command: ZkCommand) {
-    let entry = Entry {
-        term: server.term,
-        payload: Payload::Command(command),
-    };
-    server.append_local(ctx, entry);
-    server.broadcast_append(ctx);
-}
-
 fn send_notices(ctx: &mut Ctx<'_, ZkMachine>, notices: Notices) {
     for (client, response) in notices {
         if matches!(response, ZkResponse::Watch { .. }) {
