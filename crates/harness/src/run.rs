@@ -25,9 +25,10 @@ use crate::swarm;
 use crate::triggers::{RoleTrigger, Triggers};
 use crate::watchdog::Watchdog;
 use faultline_api::harness_properties::{ISOLATION, LINEARIZABILITY, PANIC, STUCK};
-use faultline_api::{AsClientEvent, Assumptions, Protocol, Violation};
+use faultline_api::{AsClientEvent, Assumptions, Protocol, TimedClientEvent, Violation};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
+use faultline_sim::node::NodeStatus;
 use faultline_sim::rng::{SimRng, Stream};
 use faultline_sim::{FaultAction, Nanos, World, WorldConfig};
 
@@ -451,9 +452,15 @@ fn judge<P: Protocol>(
         return (Verdict::Fail, Some(found(v)), None);
     }
     let unfinished = protocol.unfinished_ops(world);
-    if unfinished > 0 {
-        let history = protocol.history(world);
-        let detail = stuck::detail(unfinished, world.now(), scenario.duration_ns, &history);
+    let history = protocol.history(world);
+    let unanswered = stuck::unanswered(&history, |node| {
+        world.status(node) == NodeStatus::Up && world.crash_count(node) == 0
+    });
+    if unfinished > 0 || unanswered > 0 {
+        let detail = match unfinished {
+            0 => stuck::undercounted(unfinished, unanswered),
+            _ => stuck::detail(unfinished, world.now(), scenario.duration_ns, &history),
+        };
         return (
             Verdict::Stuck,
             Some(found(Violation::of(&STUCK, detail))),
@@ -464,7 +471,7 @@ fn judge<P: Protocol>(
         return (Verdict::Fail, Some(found(v)), None);
     }
     if let Some(model) = model {
-        if let Some((verdict, found)) = judge_linearizability(world, protocol, model) {
+        if let Some((verdict, found)) = judge_linearizability(&history, model) {
             return (verdict, Some(found), None);
         }
     }
@@ -475,12 +482,10 @@ fn judge<P: Protocol>(
 }
 
 /// The client history against the model: `None` when it is linearizable.
-fn judge_linearizability<P: Protocol>(
-    world: &World<P::Node>,
-    protocol: &P,
+fn judge_linearizability(
+    history: &[TimedClientEvent],
     model: &dyn HistoryModel,
 ) -> Option<(Verdict, Found)> {
-    let history = protocol.history(world);
     match check_history(model, history.iter().map(|o| &o.value)) {
         HistoryVerdict::Linearizable => None,
         HistoryVerdict::NotLinearizable {

@@ -9,6 +9,8 @@
 
 use faultline_api::{ClientEventKind, TimedClientEvent};
 use faultline_sim::time::{format_nanos, Nanos};
+use faultline_sim::NodeId;
+use std::collections::BTreeMap;
 
 /// The detail of a stuck verdict at `now_ns`, from the client history and the end of the
 /// fault period.
@@ -43,6 +45,34 @@ pub fn detail(
     }
 }
 
+/// Operations the history shows invoked and never answered on client nodes that
+/// `lived` (ran to the end as one process: a crashed client's operation died with it):
+/// each such process whose last event is an invocation. A protocol whose
+/// `unfinished_ops` counts fewer is wrong about its own clients, and the run is
+/// judged by the history.
+pub fn unanswered(history: &[TimedClientEvent], lived: impl Fn(NodeId) -> bool) -> usize {
+    let mut waiting: BTreeMap<u64, Option<NodeId>> = BTreeMap::new();
+    for event in history {
+        let invoked = event.value.kind == ClientEventKind::Invoke;
+        waiting.insert(event.value.process, invoked.then_some(event.node));
+    }
+    waiting
+        .values()
+        .flatten()
+        .filter(|&&node| lived(node))
+        .count()
+}
+
+/// The detail of a stuck verdict the protocol's own count missed: `unanswered`
+/// operations waiting in the history while `unfinished_ops` said `unfinished`.
+pub fn undercounted(unfinished: usize, unanswered: usize) -> String {
+    format!(
+        "the client history has {} invoked and never answered, but the protocol's \
+         `unfinished_ops` counted {unfinished}: the run ended as if the clients were done",
+        operations(unanswered)
+    )
+}
+
 fn operations(count: usize) -> String {
     match count {
         1 => "1 operation".to_string(),
@@ -54,7 +84,6 @@ fn operations(count: usize) -> String {
 mod tests {
     use super::*;
     use faultline_api::ClientEvent;
-    use faultline_sim::NodeId;
 
     fn event(time_ns: Nanos, kind: ClientEventKind) -> TimedClientEvent {
         let value = ClientEvent {
@@ -69,6 +98,21 @@ mod tests {
             node: NodeId(5),
             value,
         }
+    }
+
+    #[test]
+    fn a_process_whose_last_event_is_an_invocation_is_unanswered() {
+        let mut other = event(30, ClientEventKind::Invoke);
+        other.value.process = 6;
+        let history = [
+            event(10, ClientEventKind::Invoke),
+            event(20, ClientEventKind::Info),
+            other,
+            event(40, ClientEventKind::Invoke),
+        ];
+        assert_eq!(unanswered(&history, |_| true), 2);
+        assert_eq!(unanswered(&history[..2], |_| true), 0);
+        assert_eq!(unanswered(&history, |node| node != NodeId(5)), 0);
     }
 
     #[test]

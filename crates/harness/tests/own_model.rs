@@ -5,7 +5,9 @@
 //! the plugin boundary a user meets first, so it checks that each of its paths
 //! reports what it should: a correct counter passes; a counter that loses adds fails
 //! `linearizability` at the end; clients that name an operation the model does not
-//! know fail `history_model` at that event, not at the end; and a scenario naming a
+//! know fail `history_model` at that event, not at the end; operations the server
+//! never answers are `stuck`, even when the protocol's `unfinished_ops` forgets them;
+//! and a scenario naming a
 //! protocol this registry lacks is an error that lists the ones it has.
 
 use faultline_api::plan::{Pacing, Plan};
@@ -18,6 +20,8 @@ use serde::Serialize;
 
 const LOST_ADD: &str = "counter.lost_add";
 const MISNAMED_OP: &str = "counter.misnamed_op";
+const DROPS_READS: &str = "counter.drops_reads";
+const COUNTS_NONE: &str = "counter.counts_none";
 
 /// The counter's sequential specification: `add` adds its input, `read` returns the
 /// total. `read` is a built-in name, so `Func::named("read")` is `Func::Read`.
@@ -82,6 +86,8 @@ enum CounterNode {
         total: i64,
         adds: u64,
         lost_add: bool,
+        reads: u64,
+        drops_reads: bool,
     },
     Client(Client),
 }
@@ -93,6 +99,9 @@ struct Client {
     /// What reads are reported as: `read`, or `get` with `counter.misnamed_op`.
     read_name: &'static str,
     completed: usize,
+    /// With `counter.counts_none`, `unfinished_ops` counts nothing (an adapter that
+    /// left it a stub).
+    counts_none: bool,
 }
 
 impl Client {
@@ -160,6 +169,8 @@ impl Actor for CounterNode {
                 total,
                 adds,
                 lost_add,
+                reads,
+                drops_reads,
             } => match msg {
                 Msg::Add(amount) => {
                     *adds += 1;
@@ -168,7 +179,12 @@ impl Actor for CounterNode {
                     }
                     ctx.send(from, Msg::Added(amount));
                 }
-                Msg::Read => ctx.send(from, Msg::Total(*total)),
+                Msg::Read => {
+                    *reads += 1;
+                    if !(*drops_reads && *reads % 10 == 0) {
+                        ctx.send(from, Msg::Total(*total));
+                    }
+                }
                 Msg::Added(_) | Msg::Total(_) => {}
             },
             CounterNode::Client(client) => client.on_reply(ctx, msg),
@@ -190,7 +206,7 @@ impl Protocol for Counter {
     const HISTORY_MODEL: Option<&'static str> = Some("counter");
 
     fn bugs() -> &'static [BugInfo] {
-        const BUGS: [BugInfo; 2] = [
+        const BUGS: [BugInfo; 4] = [
             BugInfo {
                 name: LOST_ADD,
                 mechanism: "every other add is acknowledged but not applied",
@@ -201,6 +217,18 @@ impl Protocol for Counter {
                 name: MISNAMED_OP,
                 mechanism: "clients report reads as `get`",
                 violates: &["history_model"],
+                scenario: "nemesis",
+            },
+            BugInfo {
+                name: DROPS_READS,
+                mechanism: "the server never answers every tenth read",
+                violates: &["stuck"],
+                scenario: "nemesis",
+            },
+            BugInfo {
+                name: COUNTS_NONE,
+                mechanism: "`unfinished_ops` is a stub that counts nothing",
+                violates: &["stuck"],
                 scenario: "nemesis",
             },
         ];
@@ -229,6 +257,8 @@ impl Protocol for Counter {
                     total: 0,
                     adds: 0,
                     lost_add,
+                    reads: 0,
+                    drops_reads: setup.bugs.is_on(DROPS_READS),
                 };
             }
             let workload = &setup.workload;
@@ -242,6 +272,7 @@ impl Protocol for Counter {
                     "read"
                 },
                 completed: 0,
+                counts_none: setup.bugs.is_on(COUNTS_NONE),
             })
         })
     }
@@ -252,6 +283,7 @@ impl Protocol for Counter {
 
     fn unfinished_ops(&self, world: &World<CounterNode>) -> usize {
         let left = |node: &CounterNode| match node {
+            CounterNode::Client(c) if c.counts_none => 0,
             CounterNode::Client(c) => c.plan.len() - c.completed,
             CounterNode::Server { .. } => 0,
         };
@@ -377,6 +409,35 @@ fn an_operation_the_model_does_not_know_fails_at_its_first_event() {
             (last.value.f, last.value.kind),
             ("get", ClientEventKind::Invoke),
             "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn operations_left_unanswered_are_stuck_even_when_the_protocol_counts_none() {
+    for seed in 0..3 {
+        let honest = run_counter(seed, &[DROPS_READS]);
+        assert_eq!(
+            honest.verdict,
+            Verdict::Stuck,
+            "seed {seed}: {:?}",
+            honest.detail
+        );
+        let outcome = run_counter(seed, &[DROPS_READS, COUNTS_NONE]);
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Stuck,
+            "seed {seed}: {:?}",
+            outcome.detail
+        );
+        let detail = outcome.detail.unwrap_or_default();
+        assert!(
+            detail.contains("invoked and never answered"),
+            "seed {seed}: {detail}"
+        );
+        assert!(
+            detail.contains("`unfinished_ops` counted 0"),
+            "seed {seed}: {detail}"
         );
     }
 }

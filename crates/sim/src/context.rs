@@ -89,8 +89,21 @@ impl<A: Actor> Context<'_, A> {
     }
 
     /// Replaces the timer kept in `slot` (cancelling it if pending) with a new one.
-    pub fn reset_timer(&mut self, slot: &mut Option<TimerId>, delay_ns: Nanos, timer: A::Timer) {
+    /// A pending timer moved later keeps its id and its place in the queue (see
+    /// `timers`): it fires exactly when a new one would have.
+    pub fn reset_timer(
+        &mut self,
+        slot: &mut Option<TimerId>,
+        delay_ns: Nanos,
+        mut timer: A::Timer,
+    ) {
         if let Some(old) = slot.take() {
+            if self.kernel.halt.is_none() {
+                match self.kernel.move_timer(self.node, old, delay_ns, timer) {
+                    Ok(()) => return *slot = Some(old),
+                    Err(given_back) => timer = given_back,
+                }
+            }
             self.cancel_timer(old);
         }
         *slot = Some(self.set_timer(delay_ns, timer));
@@ -99,7 +112,7 @@ impl<A: Actor> Context<'_, A> {
     /// Cancels a pending timer; cancelling one that already fired is harmless.
     #[inline]
     pub fn cancel_timer(&mut self, id: TimerId) {
-        self.kernel.pending_timers.remove(&id.0);
+        self.kernel.timers.cancel(id.0);
     }
 
     /// This node's disk.

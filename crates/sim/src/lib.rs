@@ -26,6 +26,7 @@ pub mod queue;
 pub mod rng;
 pub mod role_watch;
 pub mod time;
+mod timers;
 pub mod touches;
 pub mod trace;
 pub mod watch;

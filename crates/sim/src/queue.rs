@@ -76,13 +76,28 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     #[inline(always)]
     pub fn push(&mut self, time: Nanos, event: E) {
-        let index = self.store(event);
+        let sequence = self.reserve_sequence();
+        self.push_reserved(time, sequence, event);
+    }
+
+    /// The insertion sequence the next push would take, taken now: an event pushed
+    /// later with it (`push_reserved`) is ordered as if it had been pushed now.
+    #[inline(always)]
+    pub fn reserve_sequence(&mut self) -> u64 {
         assert!(
             self.next_seq < 1 << (64 - INDEX_BITS),
             "2^36 events scheduled"
         );
-        let order = (self.next_seq << INDEX_BITS) | index as u64;
         self.next_seq += 1;
+        self.next_seq - 1
+    }
+
+    /// Pushes `event` with a sequence number `reserve_sequence` gave out (once).
+    #[inline(always)]
+    pub fn push_reserved(&mut self, time: Nanos, sequence: u64, event: E) {
+        debug_assert!(sequence < self.next_seq, "a reserved sequence");
+        let index = self.store(event);
+        let order = (sequence << INDEX_BITS) | index as u64;
         let slot = Slot { time, order };
         self.heap.push(slot);
         self.sift_up_from(self.heap.len() - 1, slot);

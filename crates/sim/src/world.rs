@@ -21,10 +21,10 @@ use crate::partition;
 use crate::queue::EventQueue;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
+use crate::timers::{Due, Moved, Timers};
 use crate::touches::Touches;
 use crate::trace::{DropReason, Recorder, TraceEvent};
 use disk_errors::DiskErrorState;
-use std::collections::BTreeSet;
 
 mod disk_errors;
 
@@ -100,8 +100,7 @@ pub struct Kernel<A: Actor> {
     pub(crate) held: Vec<Event<A>>,
     /// Deferred events of paused nodes, replayed in order when they resume.
     pub(crate) deferred: Vec<Vec<Event<A>>>,
-    pub(crate) pending_timers: BTreeSet<u64>,
-    pub(crate) next_timer_id: u64,
+    pub(crate) timers: Timers<A::Timer>,
     pub(crate) recorder: Recorder<A::Msg, A::Timer, A::Observation>,
     pub(crate) observations: Vec<Observed<A::Observation>>,
     pub(crate) stats: Stats,
@@ -182,14 +181,18 @@ impl<A: Actor> Kernel<A> {
         self.recorder.drop(self.now, to, from, msg, reason);
     }
 
+    /// When a timer `node` sets now for `delay_ns` of its clock comes due.
+    #[inline]
+    fn timer_due_ns(&self, node: NodeId, delay_ns: Nanos) -> Nanos {
+        let delay_ns = self.clocks[node.index()].true_delay(delay_ns);
+        self.departure_ns(node).saturating_add(delay_ns)
+    }
+
     #[inline]
     pub(crate) fn set_timer(&mut self, node: NodeId, delay_ns: Nanos, timer: A::Timer) -> TimerId {
-        let id = self.next_timer_id;
-        self.next_timer_id += 1;
-        self.pending_timers.insert(id);
-        let delay_ns = self.clocks[node.index()].true_delay(delay_ns);
-        let at = self.departure_ns(node).saturating_add(delay_ns);
+        let at = self.timer_due_ns(node, delay_ns);
         let incarnation = self.nodes[node.index()].incarnation;
+        let id = self.timers.add(at, incarnation);
         self.queue.push(
             at,
             Event::Timer {
@@ -200,6 +203,23 @@ impl<A: Actor> Kernel<A> {
             },
         );
         TimerId(id)
+    }
+
+    /// Moves `node`'s pending timer `id` to `delay_ns` from now, keeping its queued
+    /// event (see `timers`); gives `timer` back when it must be queued anew.
+    #[inline]
+    pub(crate) fn move_timer(
+        &mut self,
+        node: NodeId,
+        id: TimerId,
+        delay_ns: Nanos,
+        timer: A::Timer,
+    ) -> Result<(), A::Timer> {
+        let at = self.timer_due_ns(node, delay_ns);
+        let incarnation = self.nodes[node.index()].incarnation;
+        let queue = &mut self.queue;
+        self.timers
+            .try_move(id.0, incarnation, at, timer, || queue.reserve_sequence())
     }
 
     pub(crate) fn observe(&mut self, node: NodeId, value: A::Observation) {
@@ -253,8 +273,7 @@ impl<A: Actor> World<A> {
             handler_rng: SimRng::new(config.seed, Stream::Network),
             held: Vec::new(),
             deferred: node_ids.clone().map(|_| Vec::new()).collect(),
-            pending_timers: BTreeSet::new(),
-            next_timer_id: 0,
+            timers: Timers::default(),
             recorder: Recorder::new(config.keep_trace),
             observations: Vec::new(),
             stats: Stats::default(),
@@ -425,6 +444,14 @@ impl<A: Actor> World<A> {
 
     #[inline]
     fn fire_timer(&mut self, event: Event<A>) {
+        let Event::Timer { id, .. } = &event else {
+            unreachable!("fire_timer takes timers")
+        };
+        match self.kernel.timers.due(*id) {
+            Due::Fire => {}
+            Due::Cancelled => return,
+            Due::Moved(moved) => return self.requeue_moved_timer(event, moved),
+        }
         let Some(event) = self.unless_busy(event) else {
             return;
         };
@@ -440,22 +467,43 @@ impl<A: Actor> World<A> {
         let (node, incarnation, id) = (*node, *incarnation, *id);
         let runtime = &self.kernel.nodes[node.index()];
         if runtime.incarnation != incarnation || runtime.status == NodeStatus::Crashed {
-            self.kernel.pending_timers.remove(&id);
+            self.kernel.timers.remove(id);
             return;
         }
         if runtime.status == NodeStatus::Paused {
             self.kernel.deferred[node.index()].push(event);
             return;
         }
-        if !self.kernel.pending_timers.remove(&id) {
-            return; // cancelled
-        }
+        self.kernel.timers.remove(id);
         let Event::Timer { timer, .. } = event else {
             unreachable!()
         };
         self.kernel.stats.timers_fired += 1;
         self.kernel.recorder.timer(self.kernel.now, node, &timer);
         self.with_actor(node, |actor, ctx| actor.on_timer(ctx, timer));
+    }
+
+    /// Queues a reset timer's event again where the reset moved it, in the order
+    /// the reset reserved.
+    fn requeue_moved_timer(&mut self, event: Event<A>, moved: Moved<A::Timer>) {
+        let Event::Timer {
+            node,
+            incarnation,
+            id,
+            ..
+        } = event
+        else {
+            unreachable!("fire_timer takes timers")
+        };
+        let event = Event::Timer {
+            node,
+            incarnation,
+            id,
+            timer: moved.timer,
+        };
+        self.kernel
+            .queue
+            .push_reserved(moved.at, moved.sequence, event);
     }
 
     #[inline]
@@ -954,6 +1002,12 @@ impl<A: Actor> World<A> {
 
     pub fn status(&self, node: NodeId) -> NodeStatus {
         self.kernel.status(node)
+    }
+
+    /// How many times `node` crashed (its incarnation): 0 for a node that has run
+    /// since the start as one process.
+    pub fn crash_count(&self, node: NodeId) -> u32 {
+        self.kernel.nodes[node.index()].incarnation
     }
 
     /// Whether `node`'s last crash happened inside a handler (at a crash point, or
