@@ -22,7 +22,8 @@ pub const ISOLATION: Property = Property::new(
 /// Every client operation completes once the faults heal.
 pub const STUCK: Property = Property::new(
     "stuck",
-    "every client operation completes within the quiet period after the faults heal",
+    "every client operation completes within the quiet period after the faults heal, \
+     and not every one fails",
 );
 
 /// Availability mode (`checks.availability`): once the faults heal, every client

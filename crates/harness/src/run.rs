@@ -467,6 +467,13 @@ fn judge<P: Protocol>(
             None,
         );
     }
+    if let Some(detail) = stuck::never_served(&history) {
+        return (
+            Verdict::Stuck,
+            Some(found(Violation::of(&STUCK, detail))),
+            None,
+        );
+    }
     if let Err(v) = protocol.check_end(world) {
         return (Verdict::Fail, Some(found(v)), None);
     }

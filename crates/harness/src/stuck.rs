@@ -73,6 +73,32 @@ pub fn undercounted(unfinished: usize, unanswered: usize) -> String {
     )
 }
 
+/// Completions a run needs before `never_served` judges it: fewer say too little.
+const COMPLETIONS_MIN: usize = 10;
+
+/// The detail of a run whose clients were answered but never served: at least
+/// `COMPLETIONS_MIN` operations completed and not one of them `ok`. Every check of
+/// what the service did passes vacuously when it does nothing (a lock service that
+/// times out every acquire grants no overlapping leases), so this is judged as no
+/// progress.
+pub fn never_served(history: &[TimedClientEvent]) -> Option<String> {
+    let completions = history
+        .iter()
+        .filter(|e| e.value.kind != ClientEventKind::Invoke);
+    let (mut completed, mut ok) = (0, 0);
+    for event in completions {
+        completed += 1;
+        ok += usize::from(event.value.kind == ClientEventKind::Ok);
+    }
+    (completed >= COMPLETIONS_MIN && ok == 0).then(|| {
+        format!(
+            "no client operation succeeded: {} completed, none `ok` (every one failed or \
+             timed out), so the service answered but never served",
+            operations(completed)
+        )
+    })
+}
+
 fn operations(count: usize) -> String {
     match count {
         1 => "1 operation".to_string(),
@@ -113,6 +139,21 @@ mod tests {
         assert_eq!(unanswered(&history, |_| true), 2);
         assert_eq!(unanswered(&history[..2], |_| true), 0);
         assert_eq!(unanswered(&history, |node| node != NodeId(5)), 0);
+    }
+
+    #[test]
+    fn a_history_of_failures_only_was_never_served() {
+        let mut history = Vec::new();
+        for i in 0..COMPLETIONS_MIN as u64 {
+            history.push(event(2 * i, ClientEventKind::Invoke));
+            history.push(event(2 * i + 1, ClientEventKind::Fail));
+        }
+        let words = never_served(&history).expect("no op succeeded");
+        assert!(words.starts_with("no client operation succeeded: 10 operations"), "{words}");
+        history.push(event(100, ClientEventKind::Invoke));
+        history.push(event(101, ClientEventKind::Ok));
+        assert_eq!(never_served(&history), None);
+        assert_eq!(never_served(&history[..4]), None, "too few to judge");
     }
 
     #[test]
