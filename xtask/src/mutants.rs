@@ -5,7 +5,7 @@
 //! switches, invariant checkers and declarations excluded, applies each in a
 //! scratch copy and rebuilds; the oracle is the fuzz campaign a user runs (the
 //! ignored test `crates/protocols/tests/mutation_oracle.rs`: the default scenario over the seeds,
-//! plain then swarm). A sample of each protocol's mutants keeps a run near an hour on two
+//! plain then swarm, and the protocol's other fuzzing scenarios over the first 50). A sample of each protocol's mutants keeps a run near an hour on two
 //! cores. The per-protocol table (mutants, caught by which property, survived,
 //! score, time) goes to BENCHMARKS.md; survivors go to `docs/mutation-survivors.md`,
 //! where a reviewer classifies each as equivalent (with a reason) or missed; those
@@ -309,8 +309,10 @@ fn section(options: &Options, rows: &str, seconds: Option<f64>) -> String {
         text,
         "Bugs nobody named: mutants of each protocol's source (cargo-mutants; bug switches, \
             invariant checkers and declarations excluded), a sample of about {} per protocol, each \
-            judged by the fuzz campaign on the protocol's nemesis scenario over seeds {} (plain, \
-            then `--swarm`). Score = caught / (caught + survived); unviable mutants do not build. \
+            judged by the fuzz campaign of `crates/protocols/tests/mutation_oracle.rs`: the \
+            protocol's nemesis scenario over seeds {} (plain, then `--swarm`) and its other \
+            fuzzing scenarios (a random nemesis, no bugs, expecting a pass) over the first 50 \
+            of them. Score = caught / (caught + survived); unviable mutants do not build. \
             Survivors, each classified equivalent or missed, are in `{SURVIVORS}`.\n\n",
         options.sample, options.seeds
     );

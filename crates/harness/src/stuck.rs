@@ -149,7 +149,10 @@ mod tests {
             history.push(event(2 * i + 1, ClientEventKind::Fail));
         }
         let words = never_served(&history).expect("no op succeeded");
-        assert!(words.starts_with("no client operation succeeded: 10 operations"), "{words}");
+        assert!(
+            words.starts_with("no client operation succeeded: 10 operations"),
+            "{words}"
+        );
         history.push(event(100, ClientEventKind::Invoke));
         history.push(event(101, ClientEventKind::Ok));
         assert_eq!(never_served(&history), None);
