@@ -4,8 +4,9 @@
 //! crates.io when missing) generates mutants of each protocol's source, the bug
 //! switches, invariant checkers and declarations excluded, applies each in a
 //! scratch copy and rebuilds; the oracle is the fuzz campaign a user runs (the
-//! ignored test `crates/protocols/tests/mutation_oracle.rs`: the default scenario over the seeds,
-//! plain then swarm, and the protocol's other fuzzing scenarios over the first 50). A sample of each protocol's mutants keeps a run near an hour on two
+//! ignored test `crates/protocols/tests/mutation_oracle.rs`: the default scenario
+//! over the seeds, plain then swarm, and the protocol's other fuzzing scenarios over
+//! the first 50). A sample of each protocol's mutants keeps a run near an hour on two
 //! cores. The per-protocol table (mutants, caught by which property, survived,
 //! score, time) goes to BENCHMARKS.md; survivors go to `docs/mutation-survivors.md`,
 //! where a reviewer classifies each as equivalent (with a reason) or missed; those

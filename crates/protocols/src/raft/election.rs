@@ -168,9 +168,11 @@ impl<M: Machine> Server<M> {
         debug_assert_eq!(self.voted_for, Some(self.id), "a leader voted for itself");
         self.role = Role::Leader;
         self.leader_hint = Some(self.id);
-        let next = self.log.last_index() + 1;
-        self.next_index.iter_mut().for_each(|n| *n = next);
-        self.match_index.iter_mut().for_each(|m| *m = 0);
+        let (next, servers) = (self.log.last_index() + 1, self.config.servers as usize);
+        self.next_index.clear();
+        self.next_index.resize(servers, next);
+        self.match_index.clear();
+        self.match_index.resize(servers, 0);
         self.match_past_commit = 0;
         self.acked_since_check.clear();
         self.set_match(self.id as usize, self.durable_index);

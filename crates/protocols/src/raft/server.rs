@@ -93,7 +93,8 @@ pub struct Server<M: Machine = KvStore> {
     pub election_timer: Option<TimerId>,
     /// When (by this node's clock) a leader was last heard from.
     pub leader_heard_at: Option<Nanos>,
-    // Leader only.
+    // Leader only: sized to the cluster when it is elected, empty on a server that
+    // never led (a thousand followers do not each hold a thousand of them).
     pub next_index: Vec<u64>,
     /// Written through `set_match`, which keeps `match_past_commit` true.
     pub match_index: Vec<u64>,
@@ -113,7 +114,6 @@ pub struct Server<M: Machine = KvStore> {
 
 impl<M: Machine> Server<M> {
     pub fn new(id: u32, config: Rc<RaftConfig>) -> Self {
-        let servers = config.servers as usize;
         Server {
             id,
             config,
@@ -130,8 +130,8 @@ impl<M: Machine> Server<M> {
             votes: BTreeSet::new(),
             election_timer: None,
             leader_heard_at: None,
-            next_index: vec![1; servers],
-            match_index: vec![0; servers],
+            next_index: Vec::new(),
+            match_index: Vec::new(),
             match_past_commit: 0,
             acked_since_check: BTreeSet::new(),
             pending_replies: BTreeMap::new(),
