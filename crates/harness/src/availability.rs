@@ -39,6 +39,8 @@ pub(crate) struct Availability {
     /// No planned fault acts after this instant.
     faults_end_ns: Nanos,
     healed_at_ns: Option<Nanos>,
+    /// Servers that may stay down through the heal (`checks.leader_down`: one).
+    down_for_good_max: usize,
     running: Vec<Running>,
     /// Observations already read.
     seen: usize,
@@ -72,11 +74,14 @@ pub(crate) fn end_of_faults<'a>(
 }
 
 impl Availability {
-    pub(crate) fn new(bound_ns: Nanos, faults_end_ns: Nanos) -> Self {
+    /// With `leader_down`, the leader crashed for good at the end of the faults does
+    /// not keep the run from healing.
+    pub(crate) fn new(bound_ns: Nanos, faults_end_ns: Nanos, leader_down: bool) -> Self {
         Availability {
             bound_ns,
             faults_end_ns,
             healed_at_ns: None,
+            down_for_good_max: usize::from(leader_down),
             running: Vec::new(),
             seen: 0,
         }
@@ -89,7 +94,10 @@ impl Availability {
     {
         self.read_events(world);
         let now = world.now();
-        if self.healed_at_ns.is_none() && now >= self.faults_end_ns && healthy(world) {
+        if self.healed_at_ns.is_none()
+            && now >= self.faults_end_ns
+            && healthy(world, self.down_for_good_max)
+        {
             self.healed_at_ns = Some(now);
         }
         let Some(healed_ns) = self.healed_at_ns else {
@@ -147,10 +155,14 @@ impl Availability {
     }
 }
 
-/// No node crashed or paused, no link cut.
-fn healthy<A: Actor>(world: &World<A>) -> bool {
+/// No node paused, no link cut, and no node crashed beyond `crashed_max` (those
+/// down for good).
+fn healthy<A: Actor>(world: &World<A>, crashed_max: usize) -> bool {
+    let status = |i: usize| world.status(NodeId(i as u32));
+    let nodes = 0..world.node_count();
     !world.is_partitioned()
-        && (0..world.node_count()).all(|i| world.status(NodeId(i as u32)) == NodeStatus::Up)
+        && nodes.clone().all(|i| status(i) != NodeStatus::Paused)
+        && nodes.filter(|&i| status(i) == NodeStatus::Crashed).count() <= crashed_max
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::node::NodeStatus;
 use faultline_sim::rng::{SimRng, Stream};
-use faultline_sim::{FaultAction, Nanos, World, WorldConfig};
+use faultline_sim::{FaultAction, Nanos, Target, World, WorldConfig};
 
 /// How to run, beyond what the scenario says.
 #[derive(Clone, Debug, Default)]
@@ -148,7 +148,7 @@ pub(crate) fn run_protocol<P: Protocol>(
     };
     let availability = scenario
         .availability_ns
-        .map(|bound_ns| Availability::new(bound_ns, faults_end_ns));
+        .map(|bound_ns| Availability::new(bound_ns, faults_end_ns, scenario.leader_down));
     let judged = drive_and_judge(
         &mut world,
         &mut protocol,
@@ -354,6 +354,15 @@ fn schedule_faults<A: faultline_sim::Actor>(
         }
     }
     world.schedule_fault(scenario.duration_ns, FaultAction::RecoverAll);
+    if let (true, Some(bound_ns)) = (scenario.leader_down, scenario.availability_ns) {
+        // One bound after the heal, so the service has settled (a backup that has
+        // not caught up may not take over, by design).
+        let crash = FaultAction::Crash {
+            target: Target::Role("leader".into()),
+            restart_after_ns: None,
+        };
+        world.schedule_fault(scenario.duration_ns + bound_ns, crash);
+    }
     faults_end_ns
 }
 

@@ -61,6 +61,12 @@ pub struct ChecksSection {
     /// already running), or the run fails `unavailable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<Duration>,
+    /// With availability mode: one bound after the end of the fault period, the
+    /// leader crashes and stays down, so the rest must elect or fail over and keep
+    /// serving within the bound (for a protocol whose nodes claim `leader` and that
+    /// survives a crash).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leader_down: bool,
 }
 
 /// `{ "kind": "raft", "nodes": 5, ...options }`

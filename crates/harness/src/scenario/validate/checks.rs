@@ -34,3 +34,32 @@ pub(super) fn availability_of(
     }
     Ok(Some(bound.0))
 }
+
+/// Whether the leader goes down for good at the heal (`checks.leader_down`): only in
+/// availability mode, which is what judges the rest serving without it.
+pub(super) fn leader_down_of(file: &ScenarioFile) -> Result<bool, Problem> {
+    if file.checks.leader_down && file.checks.availability.is_none() {
+        return Err(problem(
+            "checks.leader_down",
+            "expected `checks.availability` too: the bound within which the servers left \
+             must answer once the leader is down",
+        ));
+    }
+    Ok(file.checks.leader_down)
+}
+
+/// A leader taken down for good needs a protocol whose nodes claim `leader`.
+pub(super) fn check_leader_down(
+    file: &ScenarioFile,
+    protocol: &str,
+    roles: &[&str],
+) -> Result<(), Problem> {
+    if file.checks.leader_down && !roles.contains(&"leader") {
+        let message = format!(
+            "protocol `{protocol}` has no `leader` role to take down; its nodes claim: {}",
+            roles.join(", ")
+        );
+        return Err(problem("checks.leader_down", message));
+    }
+    Ok(())
+}

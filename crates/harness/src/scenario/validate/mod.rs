@@ -70,6 +70,8 @@ pub struct Scenario {
     /// Availability mode (`checks.availability`): once the faults healed, every client
     /// operation completes within this long.
     pub availability_ns: Option<Nanos>,
+    /// `checks.leader_down`: the leader crashes for good at the end of the faults.
+    pub leader_down: bool,
 }
 
 /// Collects where a rule broke, to locate it in the source afterwards.
@@ -148,6 +150,7 @@ impl Scenario {
         protocol::validate_crash_points(&file, &info)?;
         protocol::validate_expected_property(&file, &info)?;
         let availability_ns = checks::availability_of(&file, &info)?;
+        let leader_down = checks::leader_down_of(&file)?;
         let scenario = Scenario {
             info,
             servers,
@@ -182,6 +185,7 @@ impl Scenario {
             bugs: file.bugs.clone(),
             expect: file.expect.clone(),
             availability_ns,
+            leader_down,
             file,
         };
         protocol::check_setup(&scenario)?;

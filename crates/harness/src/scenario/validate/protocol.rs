@@ -1,7 +1,7 @@
 //! Protocol rules: the node count, options the protocol declares, its bugs, the
 //! roles faults aim at, and the property a failing scenario expects.
 
-use super::{problem, Problem, Scenario};
+use super::{checks, problem, Problem, Scenario};
 use crate::registry::ProtocolInfo;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::roles;
@@ -69,6 +69,7 @@ pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
         let message = roles::unknown_role_message(&role, scenario.info.name, roles);
         return Err(problem(path, message));
     }
+    checks::check_leader_down(&scenario.file, scenario.info.name, roles)?;
     check_disk_errors(scenario, &assumptions)?;
     client_crashes_in_model(scenario, &assumptions)
 }
