@@ -234,6 +234,19 @@ fn money_from_nowhere_is_caught() {
     assert_eq!(run.violated_at_end(), "money_conserved");
 }
 
+/// Money moved between two accounts that no client was told of (or a commit never
+/// applied): the total still adds up, what the clients were told does not.
+#[test]
+fn balances_other_than_the_clients_were_told_are_caught() {
+    let mut run = healthy_run();
+    run.corrupt(1, |n| {
+        let mut balances = as_participant(n).balances.values_mut();
+        *balances.next().unwrap() -= 5;
+        *balances.next().unwrap() += 5;
+    });
+    assert_eq!(run.violated_at_end(), "balances_as_told");
+}
+
 #[test]
 fn a_lock_kept_after_its_attempt_resolved_is_caught() {
     let mut run = healthy_run();

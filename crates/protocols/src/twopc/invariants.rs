@@ -29,19 +29,25 @@
 //! At the end, once the faults have healed and the clients are done:
 //! - `all_decided` (AC5): every attempt begun is decided, and no participant is still
 //!   prepared;
-//! - `money_conserved`: the balances add up to what the bank started with.
+//! - `money_conserved`: the balances add up to what the bank started with;
+//! - `balances_as_told`: what clients were told is what the accounts hold: each ends
+//!   at its opening balance plus the transfers its clients were told committed, so
+//!   a commit a participant never applied, or an abort that moved money, shows even
+//!   when the total still adds up. An account an indeterminate transfer touched
+//!   (timed out, or never answered) is left out: it may or may not have moved.
 
 use crate::property::Property;
 use crate::protocol::Violation;
-use crate::twopc::bank::Bank;
+use crate::twopc::bank::{parse_transfer, Bank};
 use crate::twopc::coordinator::{AttemptState, Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
 use crate::twopc::participant::{Participant, Status};
 use crate::twopc::properties::{
-    ABORT_WITHOUT_CAUSE, AGREEMENT, ALL_DECIDED, COMMIT_NEEDS_ALL_YES, DECISION_DURABLE,
-    LOCKS_HELD_BY_PREPARED, MONEY_CONSERVED, NO_REVERSAL, PREPARED_DURABLE,
+    ABORT_WITHOUT_CAUSE, AGREEMENT, ALL_DECIDED, BALANCES_AS_TOLD, COMMIT_NEEDS_ALL_YES,
+    DECISION_DURABLE, LOCKS_HELD_BY_PREPARED, MONEY_CONSERVED, NO_REVERSAL, PREPARED_DURABLE,
 };
+use faultline_api::{AsClientEvent, ClientEventKind};
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
 use std::collections::btree_map::Entry;
@@ -329,6 +335,73 @@ impl TwoPcChecker {
                 ),
             );
         }
+        self.check_balances_as_told(world)
+    }
+
+    /// `balances_as_told`, from the clients' history and the participants' accounts.
+    fn check_balances_as_told(&self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        let told = ToldTransfers::from_history(world);
+        for account in 0..self.bank.accounts {
+            if told.uncertain.contains(&account) {
+                continue;
+            }
+            let home = NodeId(self.bank.home_of(account));
+            let Some(TwoPcNode::Participant(p)) = world.actor(home) else {
+                continue;
+            };
+            let held = p.balances.get(&account).copied().unwrap_or(0);
+            let moved = told.moved.get(&account).copied().unwrap_or(0);
+            let expected = self.bank.initial_balance + moved;
+            if held != expected {
+                return violation(
+                    &BALANCES_AS_TOLD,
+                    format!(
+                        "account a{account} holds {held}, but clients were told of \
+                         committed transfers that leave it at {expected}"
+                    ),
+                );
+            }
+        }
         Ok(())
+    }
+}
+
+/// What the clients were told of their transfers: the net amount each account
+/// moved by those told committed, and the accounts an indeterminate one touched.
+#[derive(Default)]
+struct ToldTransfers {
+    moved: BTreeMap<u32, i64>,
+    uncertain: BTreeSet<u32>,
+}
+
+impl ToldTransfers {
+    fn from_history(world: &World<TwoPcNode>) -> Self {
+        let mut told = ToldTransfers::default();
+        let mut in_flight = BTreeMap::new();
+        for observed in world.observations() {
+            let Some(event) = observed.value.client_event() else {
+                continue;
+            };
+            let key = event.key.as_deref().unwrap_or("");
+            let Ok(transfer) = parse_transfer(key, event.value.as_deref()) else {
+                continue; // not a transfer (a list-append transaction)
+            };
+            let accounts = [transfer.from, transfer.to];
+            match event.kind {
+                ClientEventKind::Invoke => {
+                    in_flight.insert(event.process, accounts);
+                    continue;
+                }
+                ClientEventKind::Ok => {
+                    *told.moved.entry(transfer.from).or_default() -= transfer.amount;
+                    *told.moved.entry(transfer.to).or_default() += transfer.amount;
+                }
+                ClientEventKind::Fail => {}
+                ClientEventKind::Info => told.uncertain.extend(accounts),
+            }
+            in_flight.remove(&event.process);
+        }
+        told.uncertain.extend(in_flight.into_values().flatten());
+        told
     }
 }

@@ -43,6 +43,12 @@ pub const MONEY_CONSERVED: Property = Property::new(
     "at the end the balances add up to what the bank started with",
 );
 
+pub const BALANCES_AS_TOLD: Property = Property::new(
+    "balances_as_told",
+    "at the end every account holds its opening balance plus the transfers its clients \
+     were told committed (those told aborted moved nothing)",
+);
+
 pub const PROPERTIES: &[Property] = &[
     AGREEMENT,
     NO_REVERSAL,
@@ -53,4 +59,5 @@ pub const PROPERTIES: &[Property] = &[
     DECISION_DURABLE,
     LOCKS_HELD_BY_PREPARED,
     MONEY_CONSERVED,
+    BALANCES_AS_TOLD,
 ];
