@@ -1,5 +1,5 @@
 //! `cargo xtask mutants [--protocol P] [--sample N] [--seeds A..B] [--jobs J]
-//! [--report-only]`: how
+//! [--report-only | --retest]`: how
 //! many bugs nobody named the fuzz campaign finds. cargo-mutants (installed from
 //! crates.io when missing) generates mutants of each protocol's source, the bug
 //! switches, invariant checkers and declarations excluded, applies each in a
@@ -10,7 +10,9 @@
 //! cores. The per-protocol table (mutants, caught by which property, survived,
 //! score, time) goes to BENCHMARKS.md; survivors go to `docs/mutation-survivors.md`,
 //! where a reviewer classifies each as equivalent (with a reason) or missed; those
-//! classifications are kept across runs.
+//! classifications are kept across runs. `--retest` judges the last run's survivors
+//! again on the current tree (after a new check or scenario) and reports the run
+//! with their new outcomes.
 
 use crate::bench::replace_section;
 use crate::cmd::{self, root};
@@ -43,6 +45,8 @@ struct Options {
     jobs: usize,
     /// Only rewrite the table and survivors from the last run's outcomes.
     report_only: bool,
+    /// Judge the last run's survivors again on the current tree, then report.
+    retest: bool,
 }
 
 /// One protocol's results.
@@ -59,16 +63,20 @@ struct Tally {
 pub fn run(args: &[String]) -> Result<()> {
     let options = parse(args)?;
     ensure_cargo_mutants()?;
-    let (tallies, seconds) = if options.report_only {
+    if options.retest {
+        retest_survivors(&options)?;
+    }
+    let (tallies, seconds) = if options.report_only || options.retest {
         last_campaign(&options)?
     } else {
         campaign(&options)?
     };
+    let classified = classifications();
     let mut rows = String::new();
     let mut survivors = Vec::new();
     for protocol in &options.protocols {
         let tally = tallies.get(protocol).cloned().unwrap_or_default();
-        rows += &row(protocol, &tally);
+        rows += &row(protocol, &tally, &classified);
         survivors.extend(tally.survived.iter().map(|s| (protocol.clone(), s.clone())));
     }
     replace_section(
@@ -104,6 +112,7 @@ fn parse(args: &[String]) -> Result<Options> {
         seeds: value("--seeds").cloned().unwrap_or_else(|| "0..300".into()),
         jobs: number("--jobs", 2)?,
         report_only: args.iter().any(|a| a == "--report-only"),
+        retest: args.iter().any(|a| a == "--retest"),
     })
 }
 
@@ -179,18 +188,65 @@ fn campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, Option<f64>)>
             output.display()
         );
     }
-    let mut tallies = outcomes(&output.join("mutants.out"))?;
+    let mut tallies = outcomes(&output.join("mutants.out"), None)?;
     for (protocol, count) in listed {
         tallies.entry(protocol).or_default().listed = count;
     }
     Ok((tallies, Some(started.elapsed().as_secs_f64())))
 }
 
+/// Where `--retest` judges the last run's survivors again.
+const RETEST_DIR: &str = "target/mutants-retest";
+
+/// Judges the last run's survivors again on the current tree (after a new check or
+/// scenario, say): the same oracle, only those mutants, into `RETEST_DIR`, whose
+/// outcomes then stand in for theirs in the report.
+fn retest_survivors(options: &Options) -> Result<()> {
+    let missed = root().join("target/mutants/mutants.out/missed.txt");
+    let text = std::fs::read_to_string(&missed)
+        .with_context(|| format!("{}: no last run to retest", missed.display()))?;
+    let mut args: Vec<String> = vec!["mutants".into()];
+    args.extend(filters(&options.protocols));
+    for name in text.lines().filter(|l| !l.trim().is_empty()) {
+        // `file:line:col: replace ...`: the part after the location names the mutant.
+        let what = name.split_once(": ").map_or(name, |(_, what)| what);
+        args.extend(["--re".into(), regex_escape(what)]);
+    }
+    let out = root().join(RETEST_DIR).display().to_string();
+    let jobs = options.jobs.to_string();
+    args.extend(["--jobs", &jobs, "--output", &out].map(String::from));
+    args.extend(["--", "--test", "mutation_oracle", "--", "--ignored"].map(String::from));
+    std::fs::create_dir_all(root().join(RETEST_DIR))?;
+    let status = Command::new("cargo")
+        .args(&args)
+        .current_dir(root())
+        .env("FAULTLINE_ORACLE_SEEDS", &options.seeds)
+        .status()
+        .context("cannot start cargo mutants")?;
+    if matches!(status.code(), Some(1) | Some(4) | None) {
+        bail!("cargo mutants failed ({status}); its log is under {out}");
+    }
+    Ok(())
+}
+
+/// `text` as a regular expression that matches only itself.
+fn regex_escape(text: &str) -> String {
+    let mut escaped = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~ ".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// The last run's results (`target/mutants`), as `campaign` would return them: for
 /// rewriting the table after a run that stopped at its end, or after reclassifying.
+/// A mutant judged again by `--retest` takes its newer outcome.
 fn last_campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, Option<f64>)> {
     let dir = root().join("target/mutants/mutants.out");
-    let mut tallies = outcomes(&dir)?;
+    let mut tallies = outcomes(&dir, Some(&root().join(RETEST_DIR).join("mutants.out")))?;
     for (protocol, count) in list(&options.protocols)? {
         tallies.entry(protocol).or_default().listed = count;
     }
@@ -246,32 +302,67 @@ fn protocol_of(mutant: &Value) -> String {
 }
 
 /// Reads `outcomes.json`: each mutant's fate, and for a caught one the property the
-/// oracle named in its log.
-fn outcomes(dir: &Path) -> Result<BTreeMap<String, Tally>> {
+/// oracle named in its log. A mutant `retest` judged again (same name: same file,
+/// line and change) takes that outcome instead.
+fn outcomes(dir: &Path, retest: Option<&Path>) -> Result<BTreeMap<String, Tally>> {
+    let mut judged = judged_in(dir)?;
+    if let Some(retest) = retest.filter(|r| r.join("outcomes.json").exists()) {
+        for (name, later) in judged_in(retest)? {
+            if let Some(earlier) = judged.get_mut(&name) {
+                *earlier = later;
+            }
+        }
+    }
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for (name, (protocol, fate)) in judged {
+        let tally = tallies.entry(protocol).or_default();
+        tally.tested += 1;
+        match fate {
+            Fate::Caught(property) => *tally.caught_by.entry(property).or_default() += 1,
+            Fate::Missed => tally.survived.push(name),
+            Fate::Unviable => tally.unviable += 1,
+            Fate::Timeout => tally.timeout += 1,
+        }
+    }
+    Ok(tallies)
+}
+
+/// What the oracle made of one mutant.
+enum Fate {
+    Caught(String),
+    Missed,
+    Unviable,
+    Timeout,
+}
+
+/// Each mutant one run judged, by name: its protocol and fate.
+fn judged_in(dir: &Path) -> Result<BTreeMap<String, (String, Fate)>> {
     let path = dir.join("outcomes.json");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cargo mutants wrote no outcomes", path.display()))?;
     let all: Value = serde_json::from_str(&text)?;
-    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut judged = BTreeMap::new();
     for outcome in all["outcomes"].as_array().into_iter().flatten() {
         let Some(mutant) = outcome["scenario"].get("Mutant") else {
             continue; // the baseline
         };
         let name = mutant["name"].as_str().unwrap_or("?").to_string();
-        let tally = tallies.entry(protocol_of(mutant)).or_default();
-        tally.tested += 1;
-        match outcome["summary"].as_str().unwrap_or("") {
+        let fate = match outcome["summary"].as_str().unwrap_or("") {
             "CaughtMutant" => {
                 let log = dir.join(outcome["log_path"].as_str().unwrap_or(""));
-                *tally.caught_by.entry(caught_property(&log)).or_default() += 1;
+                Fate::Caught(caught_property(&log))
             }
-            "MissedMutant" => tally.survived.push(name),
-            "Unviable" => tally.unviable += 1,
-            "Timeout" => tally.timeout += 1,
-            other => eprintln!("mutants: {name}: outcome {other}"),
-        }
+            "MissedMutant" => Fate::Missed,
+            "Unviable" => Fate::Unviable,
+            "Timeout" => Fate::Timeout,
+            other => {
+                eprintln!("mutants: {name}: outcome {other}");
+                continue;
+            }
+        };
+        judged.insert(name, (protocol_of(mutant), fate));
     }
-    Ok(tallies)
+    Ok(judged)
 }
 
 /// `caught: linearizability by ...` in the oracle's panic message; `build or test`
@@ -284,17 +375,31 @@ fn caught_property(log: &Path) -> String {
         .map_or_else(|| "other".to_string(), str::to_string)
 }
 
-fn row(protocol: &str, tally: &Tally) -> String {
+/// A protocol's row: the raw score over every survivor, and the score over the
+/// survivors not classified `equivalent` (the one the issue's 90% is about).
+fn row(protocol: &str, tally: &Tally, classified: &BTreeMap<String, String>) -> String {
     let caught: usize = tally.caught_by.values().sum();
     let judged = caught + tally.survived.len();
     let score = 100.0 * caught as f64 / judged.max(1) as f64;
+    let equivalent = tally
+        .survived
+        .iter()
+        .filter(|name| {
+            classified
+                .get(*name)
+                .is_some_and(|c| c.starts_with("equivalent"))
+        })
+        .count();
+    let real = judged - equivalent;
+    let real_score = 100.0 * caught as f64 / real.max(1) as f64;
     let by: Vec<String> = tally
         .caught_by
         .iter()
         .map(|(property, n)| format!("{property} {n}"))
         .collect();
     format!(
-        "| {protocol} | {} | {} | {} | {caught} ({}) | {} | {} | {score:.0}% |\n",
+        "| {protocol} | {} | {} | {} | {caught} ({}) | {} | {equivalent} | {} | {score:.0}% \
+         | {real_score:.0}% |\n",
         tally.listed,
         tally.tested,
         tally.unviable,
@@ -313,12 +418,14 @@ fn section(options: &Options, rows: &str, seconds: Option<f64>) -> String {
             judged by the fuzz campaign of `crates/protocols/tests/mutation_oracle.rs`: the \
             protocol's nemesis scenario over seeds {} (plain, then `--swarm`) and its other \
             fuzzing scenarios (a random nemesis, no bugs, expecting a pass) over the first 50 \
-            of them. Score = caught / (caught + survived); unviable mutants do not build. \
-            Survivors, each classified equivalent or missed, are in `{SURVIVORS}`.\n\n",
+            of them. Score = caught / (caught + survived); the last column leaves out survivors a reviewer \
+            classified equivalent. Unviable mutants do not build. Survivors, each classified \
+            equivalent or missed, are in `{SURVIVORS}`.\n\n",
         options.sample, options.seeds
     );
-    text += "| protocol | mutants | tested | unviable | caught (by property) | survived | timeout \
-        | score |\n|---|---|---|---|---|---|---|---|\n";
+    text += "| protocol | mutants | tested | unviable | caught (by property) | survived | of them \
+        equivalent | timeout | score | score without equivalents |\n\
+        |---|---|---|---|---|---|---|---|---|---|\n";
     text += rows;
     let _ = write!(
         text,
@@ -334,19 +441,25 @@ fn section(options: &Options, rows: &str, seconds: Option<f64>) -> String {
     text
 }
 
-/// Rewrites the survivors list: each survivor of this run, with the classification
-/// a reviewer gave it before (kept), or `unclassified`.
-fn write_survivors(survivors: &[(String, String)]) -> Result<()> {
-    let path: PathBuf = root().join(SURVIVORS);
-    let before = std::fs::read_to_string(&path).unwrap_or_default();
-    let classified: BTreeMap<String, String> = before
+/// The classification (and reason) a reviewer gave each survivor in `SURVIVORS`, by
+/// mutant name.
+fn classifications() -> BTreeMap<String, String> {
+    let before = std::fs::read_to_string(root().join(SURVIVORS)).unwrap_or_default();
+    before
         .lines()
         .filter_map(|line| {
             let cells: Vec<&str> = line.split(" | ").collect();
             let name = cells.get(1)?.trim_matches('`').replace("\\|", "|");
             Some((name, cells.get(2..)?.join(" | ")))
         })
-        .collect();
+        .collect()
+}
+
+/// Rewrites the survivors list: each survivor of this run, with the classification
+/// a reviewer gave it before (kept), or `unclassified`.
+fn write_survivors(survivors: &[(String, String)]) -> Result<()> {
+    let path: PathBuf = root().join(SURVIVORS);
+    let classified = classifications();
     let mut text = String::from(
         "# Mutation survivors\n\nMutants of the protocols that the fuzz \
         campaign did not catch (`cargo xtask mutants`). Each is classified by a reviewer: \
