@@ -418,9 +418,9 @@ fn section(options: &Options, rows: &str, seconds: Option<f64>) -> String {
             judged by the fuzz campaign of `crates/protocols/tests/mutation_oracle.rs`: the \
             protocol's nemesis scenario over seeds {} (plain, then `--swarm`) and its other \
             fuzzing scenarios (a random nemesis, no bugs, expecting a pass) over the first 50 \
-            of them. Score = caught / (caught + survived); the last column leaves out survivors a reviewer \
-            classified equivalent. Unviable mutants do not build. Survivors, each classified \
-            equivalent or missed, are in `{SURVIVORS}`.\n\n",
+            of them. Score = caught / (caught + survived); the last column leaves out \
+            survivors a reviewer classified equivalent. Unviable mutants do not build. \
+            Survivors, each classified equivalent or missed, are in `{SURVIVORS}`.\n\n",
         options.sample, options.seeds
     );
     text += "| protocol | mutants | tested | unviable | caught (by property) | survived | of them \
