@@ -427,9 +427,20 @@ fn section(options: &Options, rows: &str, seconds: Option<f64>) -> String {
         equivalent | timeout | score | score without equivalents |\n\
         |---|---|---|---|---|---|---|---|---|---|\n";
     text += rows;
+    let retested = match root()
+        .join(RETEST_DIR)
+        .join("mutants.out/outcomes.json")
+        .exists()
+    {
+        true => {
+            ", then `cargo xtask mutants --retest` on its survivors (their newer outcomes count)"
+        }
+        false => "",
+    };
     let _ = write!(
         text,
-        "\nCommand: `cargo xtask mutants --sample {} --seeds {} --jobs {}` ({}).\n{MUTANTS_END}\n",
+        "\nCommand: `cargo xtask mutants --sample {} --seeds {} --jobs {}` ({}){retested}.\n\
+        {MUTANTS_END}\n",
         options.sample,
         options.seeds,
         options.jobs,
