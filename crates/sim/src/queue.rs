@@ -115,6 +115,9 @@ impl<E> EventQueue<E> {
             .take()
             .expect("a queued slot holds its event");
         self.free.push(top.index() as u32);
+        if let Some(next) = self.heap.first() {
+            prefetch(&self.events[next.index()]);
+        }
         Some((top.time, event))
     }
 
@@ -189,6 +192,26 @@ impl<E> EventQueue<E> {
         }
         self.heap[at] = slot;
     }
+}
+
+/// Asks the processor to bring the next event's slab slot into cache while the
+/// current event is handled. A large queue's slots are mostly cache misses (a
+/// thousand Raft nodes keep about 25,000 events pending, 2.5 MB of slots); measured
+/// in one sitting, alternating binaries (`faultline bench benches/scale/N.json`):
+/// gossip at 10,000 nodes 1.02-1.17M -> 1.16-1.65M events/s, Raft at 1,000 nodes
+/// 0.71-0.85M -> 0.84-0.95M, the 5-node Raft run within its noise.
+#[inline(always)]
+fn prefetch<T>(slot: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it reads nothing into the program, cannot
+    // fault, and `slot` is a live reference anyway. `_mm_prefetch` is `unsafe` only
+    // because it is a `target_feature` function; SSE is part of every x86_64 target.
+    unsafe {
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((slot as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
 }
 
 #[cfg(test)]
