@@ -168,26 +168,9 @@ fn campaign(options: &Options) -> Result<(BTreeMap<String, Tally>, Option<f64>)>
         &out,
     ];
     args.extend(rest.map(String::from));
-    // After `--`: cargo test's arguments, then the test binary's.
-    let oracle = ["--", "--test", "mutation_oracle", "--", "--ignored"];
-    args.extend(oracle.map(String::from));
     eprintln!("mutants: {total} mutants, testing shard 0 of {shards} (about {wanted})");
-    std::fs::create_dir_all(&output)?;
     let started = Instant::now();
-    let status = Command::new("cargo")
-        .args(&args)
-        .current_dir(root())
-        .env("FAULTLINE_ORACLE_SEEDS", &options.seeds)
-        .status()
-        .context("cannot start cargo mutants")?;
-    // 2 and 3 mean survivors and timeouts, which the outcomes hold; 1 is a usage
-    // error and 4 a baseline that failed (the oracle fails on the unmutated tree).
-    if matches!(status.code(), Some(1) | Some(4) | None) {
-        bail!(
-            "cargo mutants failed ({status}); its log is under {}",
-            output.display()
-        );
-    }
+    judge_with_oracle(args, &options.seeds, &output)?;
     let mut tallies = outcomes(&output.join("mutants.out"), None)?;
     for (protocol, count) in listed {
         tallies.entry(protocol).or_default().listed = count;
@@ -212,19 +195,33 @@ fn retest_survivors(options: &Options) -> Result<()> {
         let what = name.split_once(": ").map_or(name, |(_, what)| what);
         args.extend(["--re".into(), regex_escape(what)]);
     }
-    let out = root().join(RETEST_DIR).display().to_string();
+    let output = root().join(RETEST_DIR);
+    let out = output.display().to_string();
     let jobs = options.jobs.to_string();
     args.extend(["--jobs", &jobs, "--output", &out].map(String::from));
-    args.extend(["--", "--test", "mutation_oracle", "--", "--ignored"].map(String::from));
-    std::fs::create_dir_all(root().join(RETEST_DIR))?;
+    judge_with_oracle(args, &options.seeds, &output)
+}
+
+/// Runs cargo-mutants with `args` (its mutant selection and output) and the fuzz
+/// oracle over `seeds`, writing its outcomes under `output`.
+fn judge_with_oracle(mut args: Vec<String>, seeds: &str, output: &Path) -> Result<()> {
+    // After `--`: cargo test's arguments, then the test binary's.
+    let oracle = ["--", "--test", "mutation_oracle", "--", "--ignored"];
+    args.extend(oracle.map(String::from));
+    std::fs::create_dir_all(output)?;
     let status = Command::new("cargo")
         .args(&args)
         .current_dir(root())
-        .env("FAULTLINE_ORACLE_SEEDS", &options.seeds)
+        .env("FAULTLINE_ORACLE_SEEDS", seeds)
         .status()
         .context("cannot start cargo mutants")?;
+    // 2 and 3 mean survivors and timeouts, which the outcomes hold; 1 is a usage
+    // error and 4 a baseline that failed (the oracle fails on the unmutated tree).
     if matches!(status.code(), Some(1) | Some(4) | None) {
-        bail!("cargo mutants failed ({status}); its log is under {out}");
+        bail!(
+            "cargo mutants failed ({status}); its log is under {}",
+            output.display()
+        );
     }
     Ok(())
 }
