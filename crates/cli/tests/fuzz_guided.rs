@@ -47,7 +47,8 @@ fn a_mutated_runs_failure_is_kept_as_a_scenario_that_runs_and_a_trace_that_repla
     let (code, lines) = guided(&dir.join("traces"), "2");
     assert_eq!(code, 1);
     let failure = &lines[0];
-    assert_eq!(failure["run"], 18, "{failure}");
+    // Run 2: the second run of the second batch, a mutant of run 0 (role triggers).
+    assert_eq!(failure["run"], 2, "{failure}");
     let origin = failure["origin"].as_str().unwrap();
     assert!(origin.contains("mutated"), "{origin}");
     let summary = lines.last().unwrap();
@@ -60,7 +61,7 @@ fn a_mutated_runs_failure_is_kept_as_a_scenario_that_runs_and_a_trace_that_repla
     let repro = failure["repro"].as_str().unwrap();
     let kept = repro
         .split_whitespace()
-        .find(|w| w.ends_with("-run18.json"))
+        .find(|w| w.ends_with("-run2.json"))
         .unwrap();
     let run = faultline(&["run", kept, "--json"]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
@@ -98,7 +99,7 @@ fn the_text_summary_counts_fresh_and_mutated_runs_and_shards_are_refused() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("6 runs made"), "{text}");
-    assert!(text.contains("guided: 6 fresh runs, 0 mutated"), "{text}");
+    assert!(text.contains("guided: 3 fresh runs, 3 mutated"), "{text}");
     let refused = faultline(&[
         "fuzz", &scenario, "--seeds", "0..6", "--guided", "--shard", "0/2",
     ]);
