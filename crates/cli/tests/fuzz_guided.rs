@@ -47,10 +47,10 @@ fn a_mutated_runs_failure_is_kept_as_a_scenario_that_runs_and_a_trace_that_repla
     let (code, lines) = guided(&dir.join("traces"), "2");
     assert_eq!(code, 1);
     let failure = &lines[0];
-    // Run 2: the second run of the second batch, a mutant of run 0 (role triggers).
-    assert_eq!(failure["run"], 2, "{failure}");
+    // Run 32: a fresh seed with role triggers added, kept as its own scenario file.
+    assert_eq!(failure["run"], 32, "{failure}");
     let origin = failure["origin"].as_str().unwrap();
-    assert!(origin.contains("mutated"), "{origin}");
+    assert!(origin.contains("role triggers added"), "{origin}");
     let summary = lines.last().unwrap();
     let guided = &summary["guided"];
     let made = guided["fresh"].as_u64().unwrap() + guided["mutated"].as_u64().unwrap();
@@ -61,7 +61,7 @@ fn a_mutated_runs_failure_is_kept_as_a_scenario_that_runs_and_a_trace_that_repla
     let repro = failure["repro"].as_str().unwrap();
     let kept = repro
         .split_whitespace()
-        .find(|w| w.ends_with("-run2.json"))
+        .find(|w| w.ends_with("-run32.json"))
         .unwrap();
     let run = faultline(&["run", kept, "--json"]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
@@ -99,7 +99,7 @@ fn the_text_summary_counts_fresh_and_mutated_runs_and_shards_are_refused() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("6 runs made"), "{text}");
-    assert!(text.contains("guided: 3 fresh runs, 3 mutated"), "{text}");
+    assert!(text.contains("guided: 6 fresh runs, 0 mutated"), "{text}");
     let refused = faultline(&[
         "fuzz", &scenario, "--seeds", "0..6", "--guided", "--shard", "0/2",
     ]);

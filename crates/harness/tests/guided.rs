@@ -1,7 +1,7 @@
 //! Guided fuzzing end to end: a campaign is a function of its inputs whatever the
 //! thread count, it finds a catalogue bug (Figure 8, `raft.commit_previous_term`,
-//! here by a mutated run), and a mutated run's scenario, written out and read back
-//! as a file, fails the same way and its trace replays.
+//! here by a fresh seed with role triggers added), and that run's scenario, written
+//! out and read back as a file, fails the same way and its trace replays.
 
 use faultline_harness::guided::{hunt, HuntResult, Origin};
 use faultline_harness::readable_json::to_readable_json;
@@ -12,7 +12,8 @@ use faultline_protocols::BuiltinProtocols;
 const RAFT: &str = include_str!("../../../scenarios/raft/nemesis.json");
 
 /// Seeds 300..600 of the raft nemesis with the Figure 8 bug: plain fuzzing needs
-/// 60 seeds here; the guided campaign finds it at run 22, a mutant of run 6.
+/// 60 seeds here; the guided campaign finds it at run 33, a fresh seed with two role
+/// triggers added.
 const FIRST_SEED: u64 = 300;
 const RUNS: u64 = 60;
 
@@ -57,19 +58,19 @@ fn a_guided_campaign_is_the_same_on_one_thread_or_two() {
 }
 
 #[test]
-fn a_mutated_run_finds_figure_8_and_its_scenario_file_fails_and_replays_the_same() {
+fn a_guided_run_finds_figure_8_and_its_scenario_file_fails_and_replays_the_same() {
     let registry = Registry::builtin();
     let result = hunt_with_threads(2, &registry);
     let (candidate, outcome) = result.failure.expect("the campaign finds the bug");
     assert!(
         !candidate.origin.is_fresh(),
-        "found by a mutant: {:?}",
+        "found by a run the guide made, not a plain seed: {:?}",
         candidate.origin
     );
     assert_eq!(outcome.verdict, Verdict::Fail);
     assert!(
-        result.runs <= 30,
-        "found within 30 runs, not {}",
+        result.runs <= 40,
+        "found within 40 runs, not {}",
         result.runs
     );
     let property = outcome.property.clone().unwrap();

@@ -14,7 +14,7 @@ use crate::files::{check_replaceable, write_atomically};
 use crate::progress::Progress;
 use crate::run_cmd::repro_command;
 use faultline_harness::campaign::{failure_file_name, with_seed};
-use faultline_harness::guided::{Candidate, Origin};
+use faultline_harness::guided::Candidate;
 use faultline_harness::scenario::Expect;
 use faultline_harness::trace_file::{self, TRACE_FORMAT};
 use faultline_harness::{run, Outcome, RunOptions, Scenario, Verdict};
@@ -152,14 +152,12 @@ impl<'a> FailureLog<'a> {
             Some(property) => Expect::FailsWith(property.clone()),
             None => Expect::Fail,
         };
-        if let Origin::Mutated { .. } = &candidate.origin {
-            scenario.file.description = format!(
-                "Run {} of a guided campaign on {} ({}).",
-                candidate.run,
-                self.args.scenario.display(),
-                candidate.origin.describe()
-            );
-        }
+        scenario.file.description = format!(
+            "Run {} of a guided campaign on {} ({}).",
+            candidate.run,
+            self.args.scenario.display(),
+            candidate.origin.describe()
+        );
         let suffix = format!("run{}", candidate.run);
         let name = failure_file_name(self.scenario, outcome).replace(".trace.jsonl", "");
         let path = self.args.out.join(format!("{name}-{suffix}.json"));

@@ -13,6 +13,9 @@ use crate::scenario::Scenario;
 pub enum Origin {
     /// The campaign's scenario with the next seed of its range.
     Fresh,
+    /// The campaign's scenario with the next seed of its range and `triggers` role
+    /// triggers added.
+    Triggered { triggers: usize },
     /// A kept run's explicit form, mutated.
     Mutated {
         /// The run index of the parent.
@@ -31,6 +34,10 @@ impl Origin {
     pub fn describe(&self) -> String {
         match self {
             Origin::Fresh => "fresh seed".into(),
+            Origin::Triggered { triggers: 1 } => "fresh seed with a role trigger added".into(),
+            Origin::Triggered { triggers } => {
+                format!("fresh seed with {triggers} role triggers added")
+            }
             Origin::Mutated { parent, mutations } => {
                 format!("run {parent} mutated: {}", mutations.join(", "))
             }

@@ -21,12 +21,6 @@ pub const CORPUS_ENTRIES_MAX: usize = 64;
 /// A feature at most this share of the runs reached is rare.
 pub const RARE_SHARE: f64 = 0.1;
 
-/// The energy of a kept run that reaches nothing rare (any rare one has at least
-/// `1 / RARE_SHARE²` = 100). Not zero: with nothing rare to chase yet, a mutant of
-/// a kept run, often with a role trigger added, finds handover bugs far sooner than
-/// a fresh seed (the Figure 8 bug: median runs 30 -> 5 over 20 campaigns; BENCHMARKS.md).
-pub const ORDINARY_ENERGY: f64 = 1.0;
-
 /// A kept run: its explicit scenario (seed included) and what it reached.
 #[derive(Clone, Debug)]
 pub struct Entry {
@@ -116,24 +110,23 @@ impl Corpus {
         self.entries.remove(weakest);
     }
 
-    /// How much an entry deserves mutating: [`ORDINARY_ENERGY`] unless it reaches a
-    /// rare feature; else the square of the rarity of its rarest feature (the inverse
-    /// of the share of runs reaching it), so the few runs that reach something hard
-    /// get most of the mutations. Either is divided by the square root of one more
-    /// than the times it was picked, so no entry gets them all.
+    /// How much an entry deserves mutating: none unless it reaches a rare feature (a
+    /// mutant of an ordinary run does no better than a fresh seed); else the square
+    /// of the rarity of its rarest feature (the inverse of the share of runs reaching
+    /// it), so the few runs that reach something hard get most of the mutations;
+    /// divided by the square root of one more than the times it was picked, so they
+    /// do not get them all.
     pub fn energy(&self, entry: &Entry) -> f64 {
         let rarest = entry
             .features
             .iter()
             .map(|f| self.share(f))
             .fold(1.0_f64, f64::min);
-        let weight = if rarest > RARE_SHARE {
-            ORDINARY_ENERGY
-        } else {
-            let rarity = 1.0 / rarest.max(1.0 / self.runs_seen.max(1) as f64);
-            rarity * rarity
-        };
-        weight / (1.0 + f64::from(entry.picked)).sqrt()
+        if rarest > RARE_SHARE {
+            return 0.0;
+        }
+        let rarity = 1.0 / rarest.max(1.0 / self.runs_seen.max(1) as f64);
+        rarity * rarity / (1.0 + f64::from(entry.picked)).sqrt()
     }
 
     /// Picks a parent with chance proportional to its energy; `None` if empty.

@@ -158,13 +158,28 @@ fn add_trigger(triggers: &mut Vec<TriggerSection>, targets: &Targets, rng: &mut 
     let Some(on) = rng.pick(&targets.claimed_roles).cloned() else {
         return false;
     };
-    let faults = [
-        TriggerFaultName::Crash,
-        TriggerFaultName::Pause,
-        TriggerFaultName::Isolate,
-        TriggerFaultName::ClockJump,
-    ];
-    let fault = *rng.pick(&faults).expect("some fault");
+    // Clocks jump no further than the scenario's own nemesis lets them: a larger jump
+    // would break the clock-error budget a protocol declares (a lease's drift
+    // allowance), and its failure would be outside the protocol's fault model.
+    let jump_ms_max = targets
+        .nemesis
+        .as_ref()
+        .map_or(0, |n| n.clock_jump_ns_max / MILLISECOND);
+    let faults: &[TriggerFaultName] = if jump_ms_max > 0 {
+        &[
+            TriggerFaultName::Crash,
+            TriggerFaultName::Pause,
+            TriggerFaultName::Isolate,
+            TriggerFaultName::ClockJump,
+        ]
+    } else {
+        &[
+            TriggerFaultName::Crash,
+            TriggerFaultName::Pause,
+            TriggerFaultName::Isolate,
+        ]
+    };
+    let fault = *rng.pick(faults).expect("some fault");
     let mut trigger = TriggerSection {
         on,
         fault,
@@ -179,7 +194,7 @@ fn add_trigger(triggers: &mut Vec<TriggerSection>, targets: &Targets, rng: &mut 
             trigger.at_point = rng.pick(targets.crash_points).map(|p| p.to_string());
         }
         TriggerFaultName::ClockJump => {
-            let by_ms = rng.range_inclusive(10, 500) as i64;
+            let by_ms = rng.range_inclusive(1, jump_ms_max) as i64;
             trigger.by = Some(SignedDuration(
                 if rng.chance(0.5) { -by_ms } else { by_ms } * MILLISECOND as i64,
             ));
