@@ -233,3 +233,33 @@ fn bad_setups_are_refused_with_a_reason() {
     assert!(huge.to_string().contains("too long"), "{huge}");
     assert!(Lock::build(&setup(3, &[("ttl_ms", json!(500))])).is_ok());
 }
+
+#[test]
+fn a_write_the_resource_logged_twice_or_lost_breaks_writes_as_told() {
+    for (mut lock, mut world) in [single(), redlock()] {
+        until_held(&mut lock, &mut world);
+        lock.check_end(&world)
+            .expect("the log agrees with the answers");
+        let resource = lock.config().resource;
+        let fence = |world: &mut World<LockNode>, edit: fn(&mut Vec<AcceptedWrite>)| {
+            world.with_context(resource, |node, _| {
+                let LockNode::Resource(r) = node else {
+                    panic!("the resource")
+                };
+                edit(&mut r.fence.accepted);
+            });
+        };
+        fence(&mut world, |log| log.push(log.last().cloned().unwrap()));
+        let twice = lock.check_end(&world).expect_err("applied twice").property;
+        assert_eq!(twice, "writes_as_told");
+        fence(&mut world, |log| {
+            log.pop();
+            log.pop();
+        });
+        let lost = lock
+            .check_end(&world)
+            .expect_err("an ok write lost")
+            .property;
+        assert_eq!(lost, "writes_as_told");
+    }
+}

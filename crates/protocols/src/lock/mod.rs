@@ -45,6 +45,7 @@ pub mod resource;
 pub mod script;
 pub mod single;
 pub mod situations;
+pub mod writes_as_told;
 
 use crate::assumptions::{Assumptions, ClockErrorBudget};
 use crate::bugs::BugInfo;
@@ -143,6 +144,18 @@ impl Protocol for Lock {
 
     fn check_step(&mut self, world: &World<LockNode>) -> Result<(), Violation> {
         self.checker.check(world)
+    }
+
+    fn check_end(&mut self, world: &World<LockNode>) -> Result<(), Violation> {
+        let resource = world.actor(self.config.resource);
+        let Some(resource) = resource.and_then(LockNode::as_resource) else {
+            return Ok(()); // down for good (it halted): no log to compare
+        };
+        let history = self.history(world);
+        match writes_as_told::disagreement(&history, &resource.fence.accepted) {
+            Some(detail) => Err(Violation::of(&properties::WRITES_AS_TOLD, detail)),
+            None => Ok(()),
+        }
     }
 
     fn unfinished_ops(&self, world: &World<LockNode>) -> usize {

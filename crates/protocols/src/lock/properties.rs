@@ -17,4 +17,16 @@ pub const FENCED_WRITES: Property = Property::new(
     "the resource never accepts a write with a lower token than one it accepted before",
 );
 
-pub const PROPERTIES: &[Property] = &[LEASES_DISJOINT, TOKENS_INCREASE, FENCED_WRITES];
+/// Shared with zk, whose resource is the same fence.
+pub const WRITES_AS_TOLD: Property = Property::new(
+    "writes_as_told",
+    "at the end the resource has logged each write once: every write a client was told \
+     accepted, none it was told refused",
+);
+
+pub const PROPERTIES: &[Property] = &[
+    LEASES_DISJOINT,
+    TOKENS_INCREASE,
+    FENCED_WRITES,
+    WRITES_AS_TOLD,
+];

@@ -46,4 +46,5 @@ pub const PROPERTIES: &[Property] = &[
     SEQUENCE_UNIQUE,
     REPLICAS_AGREE,
     ANSWERS_LINEARIZABLE,
+    crate::lock::properties::WRITES_AS_TOLD,
 ];

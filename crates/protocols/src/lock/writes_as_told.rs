@@ -1,0 +1,189 @@
+//! `writes_as_told`: at the end of a run, the fenced resource's log of accepted writes
+//! agrees with what its clients were told, for the lock service and zk alike.
+//!
+//! `fenced_writes` watches the order of the tokens the resource accepts; nothing else
+//! compared the log with the answers. A resource that applies a retried or delayed
+//! copy of a write a second time, answers `ok` to a write it never logged, or logs one
+//! it answered as refused keeps its tokens in order and passes. So, per client and
+//! value written: the log holds it at least as often as the client was told `ok`, and
+//! at most that plus the writes whose answer never came (`info`, or an invocation still
+//! open); and no client operation is logged twice.
+
+use crate::history::{ClientEventKind, TimedClientEvent};
+use crate::lock::fence::AcceptedWrite;
+use std::collections::BTreeMap;
+
+/// How the writes of one client and value were answered.
+#[derive(Clone, Copy, Debug, Default)]
+struct Told {
+    ok: usize,
+    /// Answered `info`, or never answered: either way they may have been applied.
+    unknown: usize,
+}
+
+/// The first disagreement between the resource's `log` and the `history`'s writes, in
+/// words, or `None` when they agree.
+pub fn disagreement(history: &[TimedClientEvent], log: &[AcceptedWrite]) -> Option<String> {
+    if let Some(twice) = logged_twice(log) {
+        return Some(twice);
+    }
+    let told = told_by_value(history);
+    let mut logged: BTreeMap<(u32, &str), usize> = BTreeMap::new();
+    for write in log {
+        *logged
+            .entry((write.client, write.value.as_str()))
+            .or_default() += 1;
+    }
+    for (&(client, value), told) in &told {
+        let times = logged.remove(&(client, value)).unwrap_or(0);
+        if times < told.ok {
+            return Some(format!(
+                "n{client} was told its write {value} was accepted ({} time{}), but the \
+                 resource's log holds it {times} time{}",
+                told.ok,
+                plural(told.ok),
+                plural(times)
+            ));
+        }
+        if times > told.ok + told.unknown {
+            return Some(format!(
+                "the resource's log holds n{client}'s write {value} {times} time{}, but the \
+                 client was told it was accepted {} time{} and refused the rest",
+                plural(times),
+                told.ok,
+                plural(told.ok)
+            ));
+        }
+    }
+    let ((client, value), _) = logged.into_iter().next()?;
+    Some(format!(
+        "the resource's log holds a write {value} of n{client} that no client invoked"
+    ))
+}
+
+/// A client operation the log holds twice.
+fn logged_twice(log: &[AcceptedWrite]) -> Option<String> {
+    let mut seen: BTreeMap<(u32, u64), &str> = BTreeMap::new();
+    for write in log {
+        if let Some(first) = seen.insert((write.client, write.op), &write.value) {
+            return Some(format!(
+                "the resource accepted n{}'s operation {} twice ({first}, then {}): a retry \
+                 or a late copy was applied again",
+                write.client, write.op, write.value
+            ));
+        }
+    }
+    None
+}
+
+/// Per (client node, value): how its writes were answered. A write's value is on its
+/// invocation; its completion follows on the same process.
+fn told_by_value(history: &[TimedClientEvent]) -> BTreeMap<(u32, &str), Told> {
+    let mut told: BTreeMap<(u32, &str), Told> = BTreeMap::new();
+    let mut open: BTreeMap<u64, (u32, &str)> = BTreeMap::new();
+    for event in history {
+        let process = event.value.process;
+        if event.value.kind == ClientEventKind::Invoke {
+            open.remove(&process);
+            if let (true, Some(value)) = (event.value.f == "write", &event.value.value) {
+                open.insert(process, (event.node.0, value.as_str()));
+            }
+            continue;
+        }
+        let Some(key) = open.remove(&process) else {
+            continue;
+        };
+        let entry = told.entry(key).or_default();
+        match event.value.kind {
+            ClientEventKind::Ok => entry.ok += 1,
+            ClientEventKind::Info => entry.unknown += 1,
+            _ => {}
+        }
+    }
+    for key in open.into_values() {
+        told.entry(key).or_default().unknown += 1;
+    }
+    told
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::ClientEvent;
+    use faultline_sim::world::Observed;
+    use faultline_sim::NodeId;
+
+    fn event(node: u32, kind: ClientEventKind, value: Option<&str>) -> TimedClientEvent {
+        Observed {
+            time_ns: 0,
+            node: NodeId(node),
+            value: ClientEvent {
+                process: u64::from(node),
+                kind,
+                f: "write",
+                key: Some("lock".into()),
+                value: value.map(str::to_string),
+            },
+        }
+    }
+
+    fn write(client: u32, op: u64, value: &str) -> AcceptedWrite {
+        AcceptedWrite {
+            client,
+            op,
+            token: 1,
+            value: value.into(),
+        }
+    }
+
+    fn history(outcomes: &[(u32, &'static str, ClientEventKind)]) -> Vec<TimedClientEvent> {
+        let mut history = Vec::new();
+        for &(node, value, kind) in outcomes {
+            history.push(event(node, ClientEventKind::Invoke, Some(value)));
+            history.push(event(node, kind, None));
+        }
+        history
+    }
+
+    #[test]
+    fn a_log_as_told_agrees() {
+        let told = history(&[
+            (3, "a", ClientEventKind::Ok),
+            (3, "b", ClientEventKind::Fail),
+            (4, "c", ClientEventKind::Info),
+        ]);
+        assert_eq!(
+            disagreement(&told, &[write(3, 1, "a"), write(4, 1, "c")]),
+            None
+        );
+        assert_eq!(
+            disagreement(&told, &[write(3, 1, "a")]),
+            None,
+            "info: either"
+        );
+    }
+
+    #[test]
+    fn every_disagreement_is_named() {
+        let told = history(&[
+            (3, "a", ClientEventKind::Ok),
+            (3, "b", ClientEventKind::Fail),
+        ]);
+        let lost = disagreement(&told, &[]).unwrap();
+        assert!(lost.contains("was told its write a was accepted"), "{lost}");
+        let refused = disagreement(&told, &[write(3, 1, "a"), write(3, 2, "b")]).unwrap();
+        assert!(refused.contains("n3's write b 1 time"), "{refused}");
+        let twice = disagreement(&told, &[write(3, 1, "a"), write(3, 1, "a")]).unwrap();
+        assert!(twice.contains("operation 1 twice"), "{twice}");
+        let invented = disagreement(&told, &[write(3, 1, "a"), write(4, 1, "z")]).unwrap();
+        assert!(invented.contains("no client invoked"), "{invented}");
+    }
+}
