@@ -83,10 +83,12 @@ impl Server {
         ballot: Ballot,
         chosen_through: u64,
     ) {
-        if ballot < self.promised {
-            return;
+        if ballot >= self.promised {
+            self.follow(ctx, ballot);
         }
-        self.follow(ctx, ballot);
+        // Decisions are final whoever holds them: a learner that promised a ballot
+        // the serving leader never had to beat (a rival's, cut off since) still
+        // fetches from it, or it would never catch up while a majority serves.
         if chosen_through >= self.next_exec {
             ctx.sometimes(s::FETCHED_MISSED_DECISIONS);
             ctx.send(
