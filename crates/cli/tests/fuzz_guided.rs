@@ -99,7 +99,10 @@ fn the_text_summary_counts_fresh_and_mutated_runs_and_shards_are_refused() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("6 runs made"), "{text}");
-    assert!(text.contains("guided: 6 fresh runs, 0 mutated"), "{text}");
+    assert!(
+        text.contains("guided: 6 fresh runs (5 with role triggers), 0 mutated"),
+        "{text}"
+    );
     let refused = faultline(&[
         "fuzz", &scenario, "--seeds", "0..6", "--guided", "--shard", "0/2",
     ]);

@@ -121,9 +121,15 @@ impl GuidedReport {
     pub fn text(&self) -> String {
         let s = &self.stats;
         let mut text = format!(
-            "guided: {} fresh runs, {} mutated ({} mutants refused by validation); \
-             corpus holds {} runs ({} kept in all), {} features reached",
-            s.fresh, s.mutated, s.mutants_refused, self.corpus_runs, s.kept, self.features
+            "guided: {} fresh runs ({} with role triggers), {} mutated ({} mutants refused by \
+             validation); corpus holds {} runs ({} kept in all), {} features reached",
+            s.fresh,
+            s.triggered,
+            s.mutated,
+            s.mutants_refused,
+            self.corpus_runs,
+            s.kept,
+            self.features
         );
         for (feature, runs) in &self.rare {
             text += &format!("\n  rare: {feature} ({runs} runs)");
@@ -141,6 +147,7 @@ impl GuidedReport {
             .collect();
         json!({
             "fresh": s.fresh,
+            "triggered": s.triggered,
             "mutated": s.mutated,
             "mutants_refused": s.mutants_refused,
             "kept": s.kept,
@@ -155,6 +162,7 @@ impl GuidedReport {
         let s = &self.stats;
         vec![
             ("guided_fresh".into(), s.fresh.to_string()),
+            ("guided_triggered".into(), s.triggered.to_string()),
             ("guided_mutated".into(), s.mutated.to_string()),
             ("guided_corpus".into(), self.corpus_runs.to_string()),
             ("guided_kept".into(), s.kept.to_string()),

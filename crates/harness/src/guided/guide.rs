@@ -48,7 +48,10 @@ const MUTANT_TRIES: u32 = 4;
 /// Counts of what a guided campaign did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GuidedStats {
+    /// Fresh seeds run, with role triggers added or not.
     pub fresh: u64,
+    /// Of the fresh runs, those with role triggers added.
+    pub triggered: u64,
     pub mutated: u64,
     /// Mutants validation refused (not run; another was drawn).
     pub mutants_refused: u64,
@@ -166,6 +169,7 @@ impl<'a, I: Iterator<Item = u64>> Guide<'a, I> {
         if let Ok(scenario) = Scenario::from_file_named(file, &self.base.file.name, self.registry) {
             candidate.scenario = scenario;
             candidate.origin = Origin::Triggered { triggers: added };
+            self.stats.triggered += 1;
         }
         Some(candidate)
     }
