@@ -97,6 +97,20 @@ fn a_write_accepted_with_a_lower_token_breaks_fenced_writes() {
 }
 
 #[test]
+fn a_write_the_resource_applied_twice_breaks_writes_as_told() {
+    let mut run = healthy();
+    run.check_end().expect("the log agrees with the answers");
+    run.corrupt(RESOURCE, |node| match node {
+        ZkNode::Resource(resource) => {
+            let last = resource.fence.accepted.last().cloned().expect("a write");
+            resource.fence.accepted.push(last);
+        }
+        _ => unreachable!("n{RESOURCE} is the resource"),
+    });
+    assert_eq!(run.violated_at_end(), "writes_as_told");
+}
+
+#[test]
 fn an_ephemeral_node_of_an_expired_session_breaks_ephemeral_with_session() {
     let mut run = healthy();
     corrupt_tree(&mut run, 0, |tree| {
