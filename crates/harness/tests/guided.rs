@@ -63,7 +63,7 @@ fn a_guided_run_finds_figure_8_and_its_scenario_file_fails_and_replays_the_same(
     let result = hunt_with_threads(2, &registry);
     let (candidate, outcome) = result.failure.expect("the campaign finds the bug");
     assert!(
-        !candidate.origin.is_fresh(),
+        !candidate.origin.is_plain_seed(),
         "found by a run the guide made, not a plain seed: {:?}",
         candidate.origin
     );

@@ -139,7 +139,7 @@ impl<'a> FailureLog<'a> {
     /// campaign's own for a seed; for a mutated run, its scenario written under
     /// `--out` (named like its trace), expecting the failure it had.
     fn kept_scenario(&self, outcome: &Outcome, guided: Option<&Candidate>) -> Result<Kept, Exit> {
-        let Some(candidate) = guided.filter(|c| !c.origin.is_fresh()) else {
+        let Some(candidate) = guided.filter(|c| !c.origin.is_plain_seed()) else {
             let scenario = with_seed(self.scenario, outcome.seed);
             return Ok(Kept {
                 path: self.args.scenario.clone(),

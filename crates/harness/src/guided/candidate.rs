@@ -26,7 +26,9 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub fn is_fresh(&self) -> bool {
+    /// The campaign's scenario as it is, with a seed of its range: the seed alone
+    /// reproduces it (a run with triggers added or mutated needs its own file).
+    pub fn is_plain_seed(&self) -> bool {
         matches!(self, Origin::Fresh)
     }
 

@@ -18,10 +18,10 @@
 //! claims (a new leader, a new lock holder), on top of the scenario's own faults.
 //! Handovers are where most bugs of protocols with roles live: Raft's Figure 8 bug
 //! fails 40% of seeds with leader triggers and 2% under its nemesis alone. Measured
-//! over 20 campaigns of 100 runs (median runs to the first failure, plain fresh runs
-//! -> triggered): the Figure 8 bug 30 -> 5, Redlock without drift 17 -> 3, Raft's
-//! unpersisted vote 10 -> 7, 2PC's early read-lock release 9 -> 8.5. A protocol whose
-//! nodes claim no role gets plain fresh runs.
+//! by the bug hunt (BENCHMARKS.md: median runs to the first failure over 20 campaigns
+//! of 100, guided before -> with triggers): the Figure 8 bug 30 -> 5, Redlock without
+//! drift 17 -> 7, Raft's unpersisted vote 10 -> 7, Paxos's learner without snapshots
+//! 7 -> 3. A protocol whose nodes claim no role gets plain fresh runs.
 
 use super::candidate::{Candidate, Origin};
 use super::corpus::{Corpus, Entry, Verdict};

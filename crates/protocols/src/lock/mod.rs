@@ -151,11 +151,7 @@ impl Protocol for Lock {
         let Some(resource) = resource.and_then(LockNode::as_resource) else {
             return Ok(()); // down for good (it halted): no log to compare
         };
-        let history = self.history(world);
-        match writes_as_told::disagreement(&history, &resource.fence.accepted) {
-            Some(detail) => Err(Violation::of(&properties::WRITES_AS_TOLD, detail)),
-            None => Ok(()),
-        }
+        writes_as_told::check(&self.history(world), &resource.fence.accepted)
     }
 
     fn unfinished_ops(&self, world: &World<LockNode>) -> usize {

@@ -11,7 +11,18 @@
 
 use crate::history::{ClientEventKind, TimedClientEvent};
 use crate::lock::fence::AcceptedWrite;
+use crate::lock::properties::WRITES_AS_TOLD;
+use crate::protocol::Violation;
 use std::collections::BTreeMap;
+
+/// The property over a run's client `history` and the resource's final `log`; lock
+/// and zk call it from `check_end`.
+pub fn check(history: &[TimedClientEvent], log: &[AcceptedWrite]) -> Result<(), Violation> {
+    match disagreement(history, log) {
+        Some(detail) => Err(Violation::of(&WRITES_AS_TOLD, detail)),
+        None => Ok(()),
+    }
+}
 
 /// How the writes of one client and value were answered.
 #[derive(Clone, Copy, Debug, Default)]
@@ -84,7 +95,11 @@ fn told_by_value(history: &[TimedClientEvent]) -> BTreeMap<(u32, &str), Told> {
     for event in history {
         let process = event.value.process;
         if event.value.kind == ClientEventKind::Invoke {
-            open.remove(&process);
+            // A write left open by a process that invoked again (a client that
+            // restarted) may have been applied.
+            if let Some(abandoned) = open.remove(&process) {
+                told.entry(abandoned).or_default().unknown += 1;
+            }
             if let (true, Some(value)) = (event.value.f == "write", &event.value.value) {
                 open.insert(process, (event.node.0, value.as_str()));
             }
@@ -169,6 +184,19 @@ mod tests {
             None,
             "info: either"
         );
+    }
+
+    #[test]
+    fn a_write_abandoned_by_a_new_invocation_may_or_may_not_be_logged() {
+        let mut told = vec![event(3, ClientEventKind::Invoke, Some("a"))];
+        told.extend(history(&[(3, "b", ClientEventKind::Ok)]));
+        assert_eq!(disagreement(&told, &[write(3, 2, "b")]), None);
+        assert_eq!(
+            disagreement(&told, &[write(3, 1, "a"), write(3, 2, "b")]),
+            None
+        );
+        let log = [write(3, 1, "a"), write(3, 2, "a"), write(3, 3, "b")];
+        assert!(disagreement(&told, &log).is_some(), "at most once");
     }
 
     #[test]

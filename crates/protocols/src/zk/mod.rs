@@ -39,7 +39,6 @@ pub mod tree;
 
 use crate::assumptions::{Assumptions, ClockErrorBudget};
 use crate::bugs::BugInfo;
-use crate::lock::properties::WRITES_AS_TOLD;
 use crate::property::Property;
 use crate::protocol::{Protocol, Setup, SetupError, Violation, Workload};
 use crate::raft::bugs::RaftBugs;
@@ -150,12 +149,7 @@ impl Protocol for Zk {
         let Some(resource) = resource.and_then(ZkNode::as_resource) else {
             return Ok(()); // down for good (it halted): no log to compare
         };
-        let history = self.history(world);
-        let disagreement = crate::lock::writes_as_told::disagreement;
-        match disagreement(&history, resource.accepted()) {
-            Some(detail) => Err(Violation::of(&WRITES_AS_TOLD, detail)),
-            None => Ok(()),
-        }
+        crate::lock::writes_as_told::check(&self.history(world), resource.accepted())
     }
 
     fn unfinished_ops(&self, world: &World<ZkNode>) -> usize {
