@@ -17,6 +17,7 @@
 //! or `info`): the client was answered. Judged after every event, so a failing run
 //! stops at the first event past an operation's deadline, and its trace shows it.
 
+use crate::served::Served;
 use faultline_api::harness_properties::UNAVAILABLE;
 use faultline_api::{AsClientEvent, ClientEventKind, Violation};
 use faultline_sim::node::NodeStatus;
@@ -28,6 +29,10 @@ use faultline_sim::{Actor, FaultAction, Nanos, NodeId, World};
 #[derive(Clone, Debug)]
 struct Running {
     node: NodeId,
+    /// The node's crash count at the invocation: a crash since abandons the
+    /// operation (no one is waiting for its answer; a restarted client is a new
+    /// process).
+    incarnation: u32,
     process: u64,
     invoked_ns: Nanos,
     what: String,
@@ -39,9 +44,11 @@ pub(crate) struct Availability {
     /// No planned fault acts after this instant.
     faults_end_ns: Nanos,
     healed_at_ns: Option<Nanos>,
-    /// Servers that may stay down through the heal (`checks.leader_down`: one).
+    /// Nodes that may stay down through the heal (`checks.down_for_good`: one).
     down_for_good_max: usize,
     running: Vec<Running>,
+    /// With a node down for good: that the rest still serve.
+    served: Option<Served>,
     /// Observations already read.
     seen: usize,
 }
@@ -74,15 +81,16 @@ pub(crate) fn end_of_faults<'a>(
 }
 
 impl Availability {
-    /// With `leader_down`, the leader crashed for good at the end of the faults does
-    /// not keep the run from healing.
-    pub(crate) fn new(bound_ns: Nanos, faults_end_ns: Nanos, leader_down: bool) -> Self {
+    /// With a node down for good after the faults, its crash does not keep the run
+    /// from healing.
+    pub(crate) fn new(bound_ns: Nanos, faults_end_ns: Nanos, down_for_good: bool) -> Self {
         Availability {
             bound_ns,
             faults_end_ns,
             healed_at_ns: None,
-            down_for_good_max: usize::from(leader_down),
+            down_for_good_max: usize::from(down_for_good),
             running: Vec::new(),
+            served: down_for_good.then(|| Served::new(bound_ns)),
             seen: 0,
         }
     }
@@ -103,6 +111,11 @@ impl Availability {
         let Some(healed_ns) = self.healed_at_ns else {
             return Ok(());
         };
+        self.running
+            .retain(|op| world.crash_count(op.node) == op.incarnation);
+        if let Some(served) = self.served.as_mut() {
+            served.after_step(world, !self.running.is_empty())?;
+        }
         let late = self
             .running
             .iter()
@@ -129,12 +142,17 @@ impl Availability {
                 let key = event.key.as_deref().unwrap_or("");
                 self.running.push(Running {
                     node: observed.node,
+                    incarnation: world.crash_count(observed.node),
                     process: event.process,
                     invoked_ns: observed.time_ns,
                     what: format!("{} {key}", event.f).trim_end().to_string(),
                 });
             } else if let Some(i) = self.running.iter().position(is) {
                 self.running.remove(i);
+            }
+            if let Some(served) = self.served.as_mut() {
+                let running = !self.running.is_empty();
+                served.on_event(event.kind, observed.time_ns, running);
             }
         }
         self.seen = observations.len();

@@ -14,6 +14,7 @@
 pub mod availability;
 pub mod campaign;
 pub mod convergence;
+mod down_for_good;
 pub mod duration;
 pub mod error;
 pub mod fault_model;
@@ -31,6 +32,7 @@ pub mod run;
 pub mod scenario;
 pub mod schema;
 pub mod seeds;
+mod served;
 pub mod shrink;
 mod stuck;
 pub mod swarm;

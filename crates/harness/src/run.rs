@@ -12,6 +12,7 @@
 
 use crate::availability::{end_of_faults, Availability};
 use crate::convergence::{self, Convergence, RunEnd};
+use crate::down_for_good::DownForGood;
 use crate::error::InputError;
 use crate::fault_model;
 use crate::isolation::{check_transactions, IsolationVerdict};
@@ -30,7 +31,7 @@ use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::node::NodeStatus;
 use faultline_sim::rng::{SimRng, Stream};
-use faultline_sim::{FaultAction, Nanos, Target, World, WorldConfig};
+use faultline_sim::{FaultAction, Nanos, World, WorldConfig};
 
 /// How to run, beyond what the scenario says.
 #[derive(Clone, Debug, Default)]
@@ -146,14 +147,17 @@ pub(crate) fn run_protocol<P: Protocol>(
         true => faults_end_ns.max(period_ns),
         false => faults_end_ns,
     };
+    let down = scenario.down_for_good.as_deref();
     let availability = scenario
         .availability_ns
-        .map(|bound_ns| Availability::new(bound_ns, faults_end_ns, scenario.leader_down));
+        .map(|bound_ns| Availability::new(bound_ns, faults_end_ns, down.is_some()));
+    let down = down.zip(scenario.availability_ns);
+    let down = down.map(|(role, bound_ns)| DownForGood::new(role, period_ns, bound_ns));
     let judged = drive_and_judge(
         &mut world,
         &mut protocol,
         scenario,
-        (triggers, availability),
+        (Afterwards { triggers, down }, availability),
         options,
     );
     // After a panic the protocol's state may be half-updated; its history is kept
@@ -268,7 +272,7 @@ fn drive_and_judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
-    (triggers, availability): (Triggers, Option<Availability>),
+    (afterwards, availability): (Afterwards, Option<Availability>),
     options: &RunOptions,
 ) -> Judged {
     let model = P::history_model();
@@ -281,7 +285,7 @@ fn drive_and_judge<P: Protocol>(
             states: options.keep_trace.then(StateRecorder::default),
             availability,
         };
-        let violation = drive(world, &mut checks, scenario, triggers);
+        let violation = drive(world, &mut checks, scenario, afterwards);
         let mut violation_event = violation
             .as_ref()
             .map(|_| world.event_count().saturating_sub(1));
@@ -354,15 +358,6 @@ fn schedule_faults<A: faultline_sim::Actor>(
         }
     }
     world.schedule_fault(scenario.duration_ns, FaultAction::RecoverAll);
-    if let (true, Some(bound_ns)) = (scenario.leader_down, scenario.availability_ns) {
-        // One bound after the heal, so the service has settled (a backup that has
-        // not caught up may not take over, by design).
-        let crash = FaultAction::Crash {
-            target: Target::Role("leader".into()),
-            restart_after_ns: None,
-        };
-        world.schedule_fault(scenario.duration_ns + bound_ns, crash);
-    }
     faults_end_ns
 }
 
@@ -406,12 +401,19 @@ impl<P: Protocol> Checks<'_, P> {
     }
 }
 
+/// Faults the run itself sets off after an event: role triggers, and the node taken
+/// down for good.
+struct Afterwards {
+    triggers: Triggers,
+    down: Option<DownForGood>,
+}
+
 /// Steps the world through the fault and quiet periods; the first violation stops it.
 fn drive<P: Protocol>(
     world: &mut World<P::Node>,
     checks: &mut Checks<'_, P>,
     scenario: &Scenario,
-    mut triggers: Triggers,
+    mut afterwards: Afterwards,
 ) -> Option<Violation> {
     let end_ns = scenario.duration_ns + scenario.quiet_ns;
     while let Some(next_ns) = world.peek_time() {
@@ -422,7 +424,10 @@ fn drive<P: Protocol>(
             break;
         }
         world.step();
-        triggers.after_step(world);
+        afterwards.triggers.after_step(world);
+        if let Some(down) = afterwards.down.as_mut() {
+            down.after_step(world);
+        }
         if let Err(violation) = checks.after_step(world) {
             return Some(violation);
         }

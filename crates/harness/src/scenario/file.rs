@@ -67,6 +67,13 @@ pub struct ChecksSection {
     /// survives a crash).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub leader_down: bool,
+    /// With availability mode: one bound after the end of the fault period, the
+    /// next node to hold this role (at once, if one holds it) crashes and stays
+    /// down, so the rest must keep serving within the bound without it: `"leader"`
+    /// is `leader_down`; `"holder"`, a lock client that dies holding the lock, whose
+    /// lease or session the service must expire so the others can go on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub down_for_good: Option<String>,
 }
 
 /// `{ "kind": "raft", "nodes": 5, ...options }`

@@ -35,31 +35,63 @@ pub(super) fn availability_of(
     Ok(Some(bound.0))
 }
 
-/// Whether the leader goes down for good at the heal (`checks.leader_down`): only in
-/// availability mode, which is what judges the rest serving without it.
-pub(super) fn leader_down_of(file: &ScenarioFile) -> Result<bool, Problem> {
-    if file.checks.leader_down && file.checks.availability.is_none() {
+/// The role whose holder goes down for good after the heal (`checks.down_for_good`,
+/// or `checks.leader_down` for `leader`): only in availability mode, which is what
+/// judges the rest serving without it.
+pub(super) fn down_for_good_of(file: &ScenarioFile) -> Result<Option<String>, Problem> {
+    let checks = &file.checks;
+    let path = down_for_good_path(file);
+    let role = match (checks.leader_down, &checks.down_for_good) {
+        (true, Some(_)) => {
+            return Err(problem(
+                "checks.down_for_good",
+                "expected one of `leader_down` and `down_for_good`: `leader_down` is \
+                 `down_for_good: \"leader\"`",
+            ))
+        }
+        (true, None) => Some("leader".to_string()),
+        (false, role) => role.clone(),
+    };
+    if role.is_some() && checks.availability.is_none() {
         return Err(problem(
-            "checks.leader_down",
-            "expected `checks.availability` too: the bound within which the servers left \
-             must answer once the leader is down",
+            path,
+            "expected `checks.availability` too: the bound within which the nodes left \
+             must answer once it is down",
         ));
     }
-    Ok(file.checks.leader_down)
+    if role.as_deref() == Some("") {
+        return Err(problem(
+            path,
+            "expected a role name, such as \"leader\" or \"holder\"",
+        ));
+    }
+    Ok(role)
 }
 
-/// A leader taken down for good needs a protocol whose nodes claim `leader`.
-pub(super) fn check_leader_down(
+/// A node taken down for good by its role needs a protocol whose nodes claim it.
+pub(super) fn check_down_for_good(
+    role: Option<&str>,
     file: &ScenarioFile,
     protocol: &str,
     roles: &[&str],
 ) -> Result<(), Problem> {
-    if file.checks.leader_down && !roles.contains(&"leader") {
+    let Some(role) = role else {
+        return Ok(());
+    };
+    if !roles.contains(&role) {
         let message = format!(
-            "protocol `{protocol}` has no `leader` role to take down; its nodes claim: {}",
+            "protocol `{protocol}` has no `{role}` role to take down; its nodes claim: {}",
             roles.join(", ")
         );
-        return Err(problem("checks.leader_down", message));
+        return Err(problem(down_for_good_path(file), message));
     }
     Ok(())
+}
+
+/// Where the file asked for a node down for good.
+fn down_for_good_path(file: &ScenarioFile) -> &'static str {
+    match file.checks.leader_down {
+        true => "checks.leader_down",
+        false => "checks.down_for_good",
+    }
 }

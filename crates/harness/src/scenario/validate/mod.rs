@@ -70,8 +70,9 @@ pub struct Scenario {
     /// Availability mode (`checks.availability`): once the faults healed, every client
     /// operation completes within this long.
     pub availability_ns: Option<Nanos>,
-    /// `checks.leader_down`: the leader crashes for good at the end of the faults.
-    pub leader_down: bool,
+    /// `checks.down_for_good` (or `leader_down`): the role whose next holder
+    /// crashes for good one availability bound after the end of the faults.
+    pub down_for_good: Option<String>,
 }
 
 /// Collects where a rule broke, to locate it in the source afterwards.
@@ -150,7 +151,7 @@ impl Scenario {
         protocol::validate_crash_points(&file, &info)?;
         protocol::validate_expected_property(&file, &info)?;
         let availability_ns = checks::availability_of(&file, &info)?;
-        let leader_down = checks::leader_down_of(&file)?;
+        let down_for_good = checks::down_for_good_of(&file)?;
         let scenario = Scenario {
             info,
             servers,
@@ -185,7 +186,7 @@ impl Scenario {
             bugs: file.bugs.clone(),
             expect: file.expect.clone(),
             availability_ns,
-            leader_down,
+            down_for_good,
             file,
         };
         protocol::check_setup(&scenario)?;

@@ -69,7 +69,8 @@ pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
         let message = roles::unknown_role_message(&role, scenario.info.name, roles);
         return Err(problem(path, message));
     }
-    checks::check_leader_down(&scenario.file, scenario.info.name, roles)?;
+    let down = scenario.down_for_good.as_deref();
+    checks::check_down_for_good(down, &scenario.file, scenario.info.name, roles)?;
     check_disk_errors(scenario, &assumptions)?;
     client_crashes_in_model(scenario, &assumptions)
 }
