@@ -20,6 +20,8 @@
 //! - [`transactions`]: transactional histories and the isolation a protocol
 //!   promises ([`Isolation`]), checked at the end of every run.
 //! - [`plan`]: when a client invokes what (random paced operations or a script).
+//! - [`writes_as_told`]: the end-of-run comparison of a log of accepted writes with
+//!   what the clients were told ([`writes_as_told::WRITES_AS_TOLD`]).
 //! - [`testkit`]: a driver for invariant tests: run healthy, corrupt, see which
 //!   property the checker names.
 
@@ -35,6 +37,7 @@ pub mod property;
 pub mod protocol;
 pub mod testkit;
 pub mod transactions;
+pub mod writes_as_told;
 
 pub use assumptions::{Assumptions, ClockErrorBudget};
 pub use bugs::{BugInfo, Bugs};

@@ -25,7 +25,7 @@ pub mod zk;
 pub use builtin::BuiltinProtocols;
 pub use faultline_api::{
     assumptions, bugs, convergence, harness_properties, history, plan, property, protocol, testkit,
-    transactions,
+    transactions, writes_as_told,
 };
 pub use faultline_api::{
     BugInfo, Bugs, ClientEvent, ClientEventKind, OptionInfo, Options, Property, Protocol,

@@ -6,9 +6,29 @@
 //! one and hand it each write (`decide`), with how to make an accepted write durable
 //! before it is applied.
 
+use crate::history::TimedClientEvent;
 use crate::lock::messages::Token;
+use crate::protocol::Violation;
+use crate::writes_as_told::{self, LoggedWrite};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// `writes_as_told` over a fenced resource's log (the clients' `write` operations):
+/// lock and zk call it from `check_end`.
+pub fn writes_as_told(
+    history: &[TimedClientEvent],
+    accepted: &[AcceptedWrite],
+) -> Result<(), Violation> {
+    let log: Vec<LoggedWrite<'_>> = accepted
+        .iter()
+        .map(|write| LoggedWrite {
+            client: write.client,
+            op: write.op,
+            value: &write.value,
+        })
+        .collect();
+    writes_as_told::check(history, "write", &log)
+}
 
 /// A write the resource accepted, as logged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -45,7 +45,6 @@ pub mod resource;
 pub mod script;
 pub mod single;
 pub mod situations;
-pub mod writes_as_told;
 
 use crate::assumptions::{Assumptions, ClockErrorBudget};
 use crate::bugs::BugInfo;
@@ -151,7 +150,7 @@ impl Protocol for Lock {
         let Some(resource) = resource.and_then(LockNode::as_resource) else {
             return Ok(()); // down for good (it halted): no log to compare
         };
-        writes_as_told::check(&self.history(world), &resource.fence.accepted)
+        fence::writes_as_told(&self.history(world), &resource.fence.accepted)
     }
 
     fn unfinished_ops(&self, world: &World<LockNode>) -> usize {

@@ -17,12 +17,9 @@ pub const FENCED_WRITES: Property = Property::new(
     "the resource never accepts a write with a lower token than one it accepted before",
 );
 
-/// Shared with zk, whose resource is the same fence.
-pub const WRITES_AS_TOLD: Property = Property::new(
-    "writes_as_told",
-    "at the end the resource has logged each write once: every write a client was told \
-     accepted, none it was told refused",
-);
+/// Shared with zk, whose resource is the same fence; the comparison is the API's, so
+/// a protocol of one's own can make it too.
+pub use crate::writes_as_told::WRITES_AS_TOLD;
 
 pub const PROPERTIES: &[Property] = &[
     LEASES_DISJOINT,

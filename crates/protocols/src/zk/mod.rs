@@ -149,7 +149,7 @@ impl Protocol for Zk {
         let Some(resource) = resource.and_then(ZkNode::as_resource) else {
             return Ok(()); // down for good (it halted): no log to compare
         };
-        crate::lock::writes_as_told::check(&self.history(world), resource.accepted())
+        crate::lock::fence::writes_as_told(&self.history(world), resource.accepted())
     }
 
     fn unfinished_ops(&self, world: &World<ZkNode>) -> usize {

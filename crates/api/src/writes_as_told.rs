@@ -1,24 +1,46 @@
-//! `writes_as_told`: at the end of a run, the fenced resource's log of accepted writes
-//! agrees with what its clients were told, for the lock service and zk alike.
+//! `writes_as_told`: at the end of a run, a log of accepted writes (a fenced
+//! resource's, a store's) agrees with what its clients were told. The lock service
+//! and zk call it on their resource; a protocol of your own with such a log adds
+//! [`WRITES_AS_TOLD`] to its properties and calls [`check`] from `check_end`.
 //!
-//! `fenced_writes` watches the order of the tokens the resource accepts; nothing else
-//! compared the log with the answers. A resource that applies a retried or delayed
-//! copy of a write a second time, answers `ok` to a write it never logged, or logs one
-//! it answered as refused keeps its tokens in order and passes. So, per client and
-//! value written: the log holds it at least as often as the client was told `ok`, and
-//! at most that plus the writes whose answer never came (`info`, or an invocation still
-//! open); and no client operation is logged twice.
+//! Checking the order of what a resource accepts (fencing tokens) says nothing about
+//! whether it is what the clients were told. A resource that applies a retried or
+//! delayed copy of a write a second time, answers `ok` to a write it never logged, or
+//! logs one it answered as refused keeps its tokens in order and passes. So, per
+//! client and value written: the log holds it at least as often as the client was
+//! told `ok`, and at most that plus the writes whose answer never came (`info`, or an
+//! invocation still open, or abandoned by a restarted client); and no client
+//! operation is logged twice. Values must tell one client's writes apart for the
+//! count to mean much (`check_unique_values` helps).
 
 use crate::history::{ClientEventKind, TimedClientEvent};
-use crate::lock::fence::AcceptedWrite;
-use crate::lock::properties::WRITES_AS_TOLD;
+use crate::property::Property;
 use crate::protocol::Violation;
 use std::collections::BTreeMap;
 
-/// The property over a run's client `history` and the resource's final `log`; lock
-/// and zk call it from `check_end`.
-pub fn check(history: &[TimedClientEvent], log: &[AcceptedWrite]) -> Result<(), Violation> {
-    match disagreement(history, log) {
+pub const WRITES_AS_TOLD: Property = Property::new(
+    "writes_as_told",
+    "at the end the resource has logged each write once: every write a client was told \
+     accepted, none it was told refused",
+);
+
+/// One write in the log: the client node that wrote it, its operation number (a
+/// retry keeps it) and the value written (as the client's invocation names it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoggedWrite<'a> {
+    pub client: u32,
+    pub op: u64,
+    pub value: &'a str,
+}
+
+/// The property over a run's client `history`, whose writes are the operations
+/// named `write_f` with their value on the invocation, and the final `log`.
+pub fn check(
+    history: &[TimedClientEvent],
+    write_f: &str,
+    log: &[LoggedWrite<'_>],
+) -> Result<(), Violation> {
+    match disagreement(history, write_f, log) {
         Some(detail) => Err(Violation::of(&WRITES_AS_TOLD, detail)),
         None => Ok(()),
     }
@@ -34,16 +56,18 @@ struct Told {
 
 /// The first disagreement between the resource's `log` and the `history`'s writes, in
 /// words, or `None` when they agree.
-pub fn disagreement(history: &[TimedClientEvent], log: &[AcceptedWrite]) -> Option<String> {
+pub fn disagreement(
+    history: &[TimedClientEvent],
+    write_f: &str,
+    log: &[LoggedWrite<'_>],
+) -> Option<String> {
     if let Some(twice) = logged_twice(log) {
         return Some(twice);
     }
-    let told = told_by_value(history);
+    let told = told_by_value(history, write_f);
     let mut logged: BTreeMap<(u32, &str), usize> = BTreeMap::new();
     for write in log {
-        *logged
-            .entry((write.client, write.value.as_str()))
-            .or_default() += 1;
+        *logged.entry((write.client, write.value)).or_default() += 1;
     }
     for (&(client, value), told) in &told {
         let times = logged.remove(&(client, value)).unwrap_or(0);
@@ -73,10 +97,10 @@ pub fn disagreement(history: &[TimedClientEvent], log: &[AcceptedWrite]) -> Opti
 }
 
 /// A client operation the log holds twice.
-fn logged_twice(log: &[AcceptedWrite]) -> Option<String> {
+fn logged_twice(log: &[LoggedWrite<'_>]) -> Option<String> {
     let mut seen: BTreeMap<(u32, u64), &str> = BTreeMap::new();
     for write in log {
-        if let Some(first) = seen.insert((write.client, write.op), &write.value) {
+        if let Some(first) = seen.insert((write.client, write.op), write.value) {
             return Some(format!(
                 "the resource accepted n{}'s operation {} twice ({first}, then {}): a retry \
                  or a late copy was applied again",
@@ -89,7 +113,10 @@ fn logged_twice(log: &[AcceptedWrite]) -> Option<String> {
 
 /// Per (client node, value): how its writes were answered. A write's value is on its
 /// invocation; its completion follows on the same process.
-fn told_by_value(history: &[TimedClientEvent]) -> BTreeMap<(u32, &str), Told> {
+fn told_by_value<'h>(
+    history: &'h [TimedClientEvent],
+    write_f: &str,
+) -> BTreeMap<(u32, &'h str), Told> {
     let mut told: BTreeMap<(u32, &str), Told> = BTreeMap::new();
     let mut open: BTreeMap<u64, (u32, &str)> = BTreeMap::new();
     for event in history {
@@ -100,7 +127,7 @@ fn told_by_value(history: &[TimedClientEvent]) -> BTreeMap<(u32, &str), Told> {
             if let Some(abandoned) = open.remove(&process) {
                 told.entry(abandoned).or_default().unknown += 1;
             }
-            if let (true, Some(value)) = (event.value.f == "write", &event.value.value) {
+            if let (true, Some(value)) = (event.value.f == write_f, &event.value.value) {
                 open.insert(process, (event.node.0, value.as_str()));
             }
             continue;
@@ -150,13 +177,12 @@ mod tests {
         }
     }
 
-    fn write(client: u32, op: u64, value: &str) -> AcceptedWrite {
-        AcceptedWrite {
-            client,
-            op,
-            token: 1,
-            value: value.into(),
-        }
+    fn write(client: u32, op: u64, value: &str) -> LoggedWrite<'_> {
+        LoggedWrite { client, op, value }
+    }
+
+    fn disagreement(history: &[TimedClientEvent], log: &[LoggedWrite<'_>]) -> Option<String> {
+        super::disagreement(history, "write", log)
     }
 
     fn history(outcomes: &[(u32, &'static str, ClientEventKind)]) -> Vec<TimedClientEvent> {
