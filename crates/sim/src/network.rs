@@ -47,6 +47,10 @@ pub struct NetworkConfig {
     pub drop_probability: f64,
     /// Probability that a message is delivered twice (each copy with its own latency).
     pub duplicate_probability: f64,
+    /// A duplicate arrives up to this much later than its own latency: a copy
+    /// redelivered long after (a retransmission after a reconnect, a queue's
+    /// redelivery), after the sender has moved on. 0: copies arrive like messages.
+    pub duplicate_delay_ns_max: Nanos,
     /// Whether a message that meets a cut link (when sent, or when it arrives) is
     /// held and delivered when the link heals, in order, rather than dropped: a
     /// connection that retransmits across an outage.
@@ -65,6 +69,7 @@ impl Default for NetworkConfig {
             latency_shape: LatencyShape::Uniform,
             drop_probability: 0.0,
             duplicate_probability: 0.0,
+            duplicate_delay_ns_max: 0,
             hold_across_cut: false,
             links: Vec::new(),
             phases: Vec::new(),
@@ -80,6 +85,16 @@ impl NetworkConfig {
         self.latency_ns_max > self.latency_ns_min
             || self.drop_probability > 0.0
             || self.duplicate_probability > 0.0
+    }
+
+    /// How much later than its latency a duplicate arrives (no draw when copies are
+    /// not delayed, so runs without late copies draw as before).
+    #[inline]
+    fn duplicate_delay(&self, rng: &mut SimRng) -> Nanos {
+        match self.duplicate_delay_ns_max {
+            0 => 0,
+            max => rng.below(max + 1),
+        }
     }
 
     /// Draws one message latency.
@@ -202,7 +217,7 @@ impl Network {
         }
         let copy_at_ns = rng
             .chance(config.duplicate_probability)
-            .then(|| now + config.sample_latency(rng));
+            .then(|| now + config.sample_latency(rng) + config.duplicate_delay(rng));
         Fate::Arrives {
             at_ns: now + config.sample_latency(rng),
             copy_at_ns,
@@ -227,6 +242,7 @@ impl Network {
 mod tests {
     use super::*;
     use crate::rng::Stream;
+    use crate::time::SECOND;
 
     #[test]
     fn latency_stays_within_bounds_for_each_shape() {
@@ -241,6 +257,55 @@ mod tests {
                 assert!((config.latency_ns_min..=config.latency_ns_max).contains(&l));
             }
         }
+    }
+
+    #[test]
+    fn late_duplicates_arrive_up_to_their_delay_later_and_leave_messages_as_they_were() {
+        let base = NetworkConfig {
+            duplicate_probability: 1.0,
+            ..NetworkConfig::default()
+        };
+        let late = NetworkConfig {
+            duplicate_delay_ns_max: SECOND,
+            ..base.clone()
+        };
+        let (n0, n1) = (NodeId(0), NodeId(1));
+        let (mut prompt, mut delayed) = (Network::new(base, 2, 7), Network::new(late, 2, 7));
+        let mut copy_delays = Vec::new();
+        for now in (0..500).map(|t| t * MILLISECOND) {
+            let (
+                Fate::Arrives {
+                    copy_at_ns: Some(prompt_copy),
+                    ..
+                },
+                Fate::Arrives {
+                    at_ns,
+                    copy_at_ns: Some(copy),
+                    ..
+                },
+            ) = (
+                prompt.fate_at_send(n0, n1, now),
+                delayed.fate_at_send(n0, n1, now),
+            )
+            else {
+                panic!("every message arrives, with its copy");
+            };
+            assert!(prompt_copy <= now + 10 * MILLISECOND);
+            assert!(
+                at_ns <= now + 10 * MILLISECOND,
+                "the message itself is not delayed"
+            );
+            assert!(copy <= now + 10 * MILLISECOND + SECOND);
+            copy_delays.push(copy - now);
+        }
+        let late_copies = copy_delays
+            .iter()
+            .filter(|&&d| d > 100 * MILLISECOND)
+            .count();
+        assert!(
+            late_copies > 400,
+            "most copies come late: {late_copies} of 500"
+        );
     }
 
     fn slow_link(from: u32, to: u32, ms: u64) -> LinkOverride {

@@ -99,6 +99,12 @@ pub struct NetworkSection {
     /// Probability a message is delivered twice.
     #[serde(default, skip_serializing_if = "is_default")]
     pub duplicate: f64,
+    /// A duplicate arrives up to this much later than a message would: a copy
+    /// redelivered after the sender has moved on (a retransmission after a
+    /// reconnect, a queue's redelivery), which reaches the code that must ignore
+    /// stale requests. Default: copies arrive like messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_delay_max: Option<Duration>,
     /// What becomes of a message that meets a cut link: `"drop"` (default) or
     /// `"hold"`: delivered when the link heals, in the order held.
     #[serde(default, skip_serializing_if = "is_default")]

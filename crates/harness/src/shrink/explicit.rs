@@ -201,6 +201,8 @@ fn effective_network(outcome: &Outcome) -> NetworkSection {
         latency: Some(latency_section(latency)),
         drop: network.drop_probability,
         duplicate: network.duplicate_probability,
+        duplicate_delay_max: (network.duplicate_delay_ns_max > 0)
+            .then_some(Duration(network.duplicate_delay_ns_max)),
         across_cut: match network.hold_across_cut {
             true => AcrossCut::Hold,
             false => AcrossCut::Drop,

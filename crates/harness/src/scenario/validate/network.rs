@@ -23,6 +23,7 @@ pub(super) fn network_of(
     network.drop_probability = probability("network.drop", Some(section.drop))?.unwrap_or(0.0);
     network.duplicate_probability =
         probability("network.duplicate", Some(section.duplicate))?.unwrap_or(0.0);
+    network.duplicate_delay_ns_max = section.duplicate_delay_max.map_or(0, |d| d.0);
     network.hold_across_cut = section.across_cut == AcrossCut::Hold;
     network.links = links_of("network.links", &section.links, node_count)?;
     network.phases = phases_of(&section.phases, node_count, end_ns)?;
