@@ -16,6 +16,10 @@
 //! later, within the bound of its invocation. Any completion counts (`ok`, `fail`
 //! or `info`): the client was answered. Judged after every event, so a failing run
 //! stops at the first event past an operation's deadline, and its trace shows it.
+//! An operation whose client crashed after invoking it is abandoned: nobody waits
+//! for its answer. In a run that takes a node down for good
+//! (`checks.down_for_good`), `served` asks more than answers: that operations
+//! succeed.
 
 use crate::served::Served;
 use faultline_api::harness_properties::UNAVAILABLE;
