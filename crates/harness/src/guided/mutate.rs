@@ -173,14 +173,12 @@ fn add_trigger(triggers: &mut Vec<TriggerSection>, targets: &Targets, rng: &mut 
     ];
     let kinds = if jump_ms_max > 0 { 4 } else { 3 }; // the clock jump is last
     let fault = *rng.pick(&faults[..kinds]).expect("some fault");
-    let (for_ms_min, for_ms_max) = trigger_window_ms(fault, targets.nemesis.as_ref());
+    let for_ms_max = trigger_window_ms_max(fault, targets.nemesis.as_ref());
     let mut trigger = TriggerSection {
         on,
         fault,
         within: Some(Duration(rng.range_inclusive(0, 100) * MILLISECOND)),
-        for_: Some(Duration(
-            rng.range_inclusive(for_ms_min, for_ms_max) * MILLISECOND,
-        )),
+        for_: Some(Duration(rng.range_inclusive(50, for_ms_max) * MILLISECOND)),
         probability: Some(*rng.pick(&[1.0, 0.5, 0.25]).expect("some probability")),
         at_point: None,
         by: None,
@@ -202,17 +200,18 @@ fn add_trigger(triggers: &mut Vec<TriggerSection>, targets: &Targets, rng: &mut 
     true
 }
 
-/// How long a triggered fault lasts, in ms: 50 ms up to a second; a pause up to the
-/// scenario's own longest pause when its pauses last longer, so a triggered pause can
-/// outlast a lease as the scenario's do (a process stalled past its lease is what
-/// long pauses are for). Longer crashes and isolations were measured slower to find
-/// bugs (a Paxos learner's catch-up: median 3 runs to 5), so they keep the second.
-fn trigger_window_ms(fault: TriggerFaultName, nemesis: Option<&NemesisConfig>) -> (u64, u64) {
+/// The longest a triggered fault lasts, in ms (the shortest is 50 ms): a second; a
+/// pause up to the scenario's own longest pause when its pauses last longer, so a
+/// triggered pause can outlast a lease as the scenario's do (a process stalled past
+/// its lease is what long pauses are for). Longer crashes and isolations were
+/// measured slower to find bugs (a Paxos learner's catch-up: median 3 runs to 5), so
+/// they keep the second.
+fn trigger_window_ms_max(fault: TriggerFaultName, nemesis: Option<&NemesisConfig>) -> u64 {
     let longest_ns = match (fault, nemesis) {
         (TriggerFaultName::Pause, Some(nemesis)) => nemesis.pause_for_ns_max,
         _ => 0,
     };
-    (50, (longest_ns / MILLISECOND).max(1_000))
+    (longest_ns / MILLISECOND).max(1_000)
 }
 
 /// Keeps the faults that start before a random moment; replaces the rest with a new
