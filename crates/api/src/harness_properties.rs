@@ -1,7 +1,8 @@
 //! The properties the harness itself judges every run by, whatever the protocol:
 //! the client history against its model, its transactions against the promised
 //! consistency, liveness, availability (when a scenario asks) and convergence after
-//! the faults heal, and a run that panics or never settles. A protocol's named bugs
+//! the faults heal, a run that panics or never settles, and (once per campaign) the
+//! situations a scenario requires. A protocol's named bugs
 //! may name these beside its own declared properties ([`crate::Protocol::properties`]).
 
 use crate::property::Property;
@@ -56,7 +57,18 @@ pub const RUNAWAY: Property = Property::new(
     "a run stays within its event budgets (time advances, the queue stays bounded)",
 );
 
-/// Every property the harness judges, whatever the protocol.
+/// A campaign reaches every situation its scenario requires (`checks.reached`):
+/// judged once per campaign of at least 100 seeds, not per run. A situation the
+/// scenario was written to exercise that no seed reaches any more is a code path
+/// that stopped running, which no property of a single run can see.
+pub const NEVER_REACHED: Property = Property::new(
+    "never_reached",
+    "a fuzz campaign of at least 100 seeds reaches every situation its scenario requires \
+     (`checks.reached`)",
+);
+
+/// Every property the harness judges on a run, whatever the protocol (the ones a
+/// named bug may cite; [`NEVER_REACHED`], judged per campaign, is not among them).
 pub const HARNESS_PROPERTIES: &[Property] = &[
     LINEARIZABILITY,
     ISOLATION,

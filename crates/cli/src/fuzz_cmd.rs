@@ -44,7 +44,9 @@ the summary and the JUnit report then list the seeds not run and the resume comm
 
 Exit codes:
   0    every seed run passed (with --require-complete: and every planned seed ran)
-  1    a property failed
+  1    a property failed (a seed's, or never_reached: a situation the scenario
+       requires in checks.reached that no seed of a whole campaign of 100 or more
+       seeds reached)
   2    only stuck or unknown seeds; or --require-complete and seeds were left unrun
   3    bad input or usage (with --json: a line {\"error\": ..., \"exit\": 3} on stdout)
   130  stopped by SIGINT (Ctrl-C), after writing the summary and the JUnit report

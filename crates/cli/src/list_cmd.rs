@@ -1,11 +1,12 @@
 //! `faultline list protocols|bugs|models`: what faultline can run, break and check.
-//! Each protocol is listed with its options and the safety properties it declares.
+//! Each protocol is listed with its options, the safety properties it declares and
+//! the situations its nodes mark (the names a scenario's `checks.reached` may list).
 
 use crate::app::App;
 use crate::output::outln;
 use clap::ValueEnum;
 use faultline_harness::registry::{scenario_path, Registry};
-use faultline_protocols::harness_properties::HARNESS_PROPERTIES;
+use faultline_protocols::harness_properties::{HARNESS_PROPERTIES, NEVER_REACHED};
 use faultline_protocols::Property;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -40,6 +41,7 @@ fn protocols_json(registry: &Registry) -> serde_json::Value {
                 "options": p.options.iter().map(|o| o.name).collect::<Vec<_>>(),
                 "bugs": p.bugs.iter().map(|b| b.name).collect::<Vec<_>>(),
                 "crash_points": p.crash_points,
+                "situations": p.situations,
                 "properties": p.properties.iter().map(|property| serde_json::json!({
                     "name": property.name,
                     "meaning": property.meaning,
@@ -83,6 +85,9 @@ fn list_protocols(registry: &Registry) {
             );
         }
         list_properties(p.properties);
+        for situation in p.situations {
+            outln!("    situation {situation:?}");
+        }
         if !p.crash_points.is_empty() {
             outln!("    crash points: {}", p.crash_points.join(", "));
         }
@@ -92,6 +97,11 @@ fn list_protocols(registry: &Registry) {
         "(harness)"
     );
     list_properties(HARNESS_PROPERTIES);
+    outln!(
+        "{:<10} judged once per fuzz campaign, when a scenario asks",
+        "(campaign)"
+    );
+    list_properties(&[NEVER_REACHED]);
 }
 
 fn list_properties(properties: &[Property]) {

@@ -1,12 +1,15 @@
 //! Coverage you can see: `faultline fuzz` reports, per campaign, how many seeds
 //! reached each situation the protocol declares and names those none reached (text,
 //! the `--json` summary's `coverage` object, JUnit `<properties>`), whatever
-//! `--jobs`; `faultline run` says how many situations one run reached.
+//! `--jobs`; `faultline run` says how many situations one run reached. A campaign
+//! of at least 100 seeds that never reaches a situation its scenario requires
+//! (`checks.reached`) fails `never_reached`: exit 1, the summary and a failing JUnit
+//! campaign case say which.
 
 mod common;
 
 use common::*;
-use faultline_protocols::raft::situations::{RECOVERED_FROM_DISK, SITUATIONS};
+use faultline_protocols::raft::situations::{PRE_VOTE_WON, RECOVERED_FROM_DISK, SITUATIONS};
 
 /// Raft with no faults at all: no server ever crashes, so none recovers from disk.
 const RAFT_WITHOUT_CRASHES: &str = r#"{
@@ -170,5 +173,94 @@ fn run_says_how_many_situations_it_reached() {
     assert_eq!(
         coverage["reached"].as_u64().unwrap() as usize + not_reached.len(),
         SITUATIONS.len()
+    );
+}
+
+/// The calm scenario requiring `situations` (`checks.reached`).
+fn calm_requiring(dir: &std::path::Path, situations: &[&str]) -> String {
+    let mut file: serde_json::Value = serde_json::from_str(RAFT_WITHOUT_CRASHES).unwrap();
+    file["checks"] = serde_json::json!({ "reached": situations });
+    let path = dir.join("calm_requiring.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&file).unwrap()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A campaign of `calm_requiring`: its exit code, text and JUnit report.
+fn campaign_requiring(situations: &[&str], seeds: &str, tag: &str) -> (i32, String, String) {
+    let dir = workdir(tag);
+    let scenario = calm_requiring(&dir, situations);
+    let (junit, out) = (dir.join("report.xml"), dir.join("traces"));
+    let output = faultline(&[
+        "fuzz",
+        &scenario,
+        "--seeds",
+        seeds,
+        "--junit",
+        junit.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    (output.status.code().unwrap(), stdout(&output), xml)
+}
+
+#[test]
+fn a_campaign_that_never_reaches_a_required_situation_fails_never_reached() {
+    let required = [PRE_VOTE_WON, RECOVERED_FROM_DISK];
+    let (code, text, xml) = campaign_requiring(&required, "0..100", "required-missed");
+    assert_eq!(code, 1, "{text}");
+    let expected = format!(
+        "never_reached: none of 100 seeds reached a situation the scenario requires \
+         (checks.reached): {RECOVERED_FROM_DISK}"
+    );
+    assert!(text.lines().any(|l| l == expected), "{text}");
+    assert!(
+        text.contains("100 passed, 0 failed"),
+        "every run passed: {text}"
+    );
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("a failing campaign case");
+    let message = failure.attribute("message").unwrap();
+    assert!(
+        message.starts_with("never_reached: none of 100 seeds"),
+        "{message}"
+    );
+}
+
+#[test]
+fn required_situations_reached_pass_and_a_short_campaign_is_not_judged() {
+    let (code, text, _) = campaign_requiring(&[PRE_VOTE_WON], "0..100", "required-reached");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("checks.reached: all 1 required situations reached"),
+        "{text}"
+    );
+    let (code, text, xml) = campaign_requiring(&[RECOVERED_FROM_DISK], "0..4", "required-short");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("checks.reached: not judged (1 required situations;"),
+        "{text}"
+    );
+    assert!(!xml.contains("<failure"), "{xml}");
+}
+
+#[test]
+fn a_required_situation_the_protocol_does_not_declare_is_refused_with_its_place() {
+    let dir = workdir("required-unknown");
+    let scenario = calm_requiring(&dir, &[PRE_VOTE_WON, "a leader was crowned"]);
+    let output = faultline(&["fuzz", &scenario, "--seeds", "0..1"]);
+    assert_eq!(output.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("checks.reached[1]"), "{err}");
+    assert!(
+        err.contains("`a leader was crowned` is not a situation protocol `raft` declares"),
+        "{err}"
+    );
+    assert!(
+        err.contains(PRE_VOTE_WON),
+        "the declared ones are listed: {err}"
     );
 }

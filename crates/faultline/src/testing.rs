@@ -31,6 +31,7 @@
 use faultline_cli::files::write_atomically;
 use faultline_cli::{repro_command, App};
 use faultline_harness::campaign::{failure_file_name, run_seed, with_seed, BATCH_SEEDS};
+use faultline_harness::reached::{RequiredSituations, NEVER_REACHED};
 use faultline_harness::replay::{first_divergence, replay, Divergence};
 use faultline_harness::{run, trace_file, Outcome, Registry, RunOptions, Scenario, Verdict};
 use rayon::prelude::*;
@@ -117,15 +118,27 @@ impl Fuzz {
         self
     }
 
-    /// Asserts that every seed passes.
+    /// Asserts that every seed passes, and that the seeds reach every situation the
+    /// scenario requires (`checks.reached`; judged from 100 seeds on, as `fuzz` does).
     ///
     /// # Panics
     /// At the first failing seed (in seed order), after writing its trace, with the
-    /// seed, what failed and the commands that replay and shrink it.
+    /// seed, what failed and the commands that replay and shrink it; or naming the
+    /// required situations no seed reached.
     pub fn assert_passes(self) {
-        if let Some(outcome) = self.first_failure(&self.scenario) {
-            let report = self.report(&self.scenario, &outcome);
-            panic!("expected every seed of {:?} to pass\n{report}", self.seeds);
+        match self.campaign(&self.scenario) {
+            Err(outcome) => {
+                let report = self.report(&self.scenario, &outcome);
+                panic!("expected every seed of {:?} to pass\n{report}", self.seeds);
+            }
+            Ok(required) => {
+                if let Some(detail) = required.judge(true).detail() {
+                    panic!(
+                        "{} failed {}: {detail}",
+                        self.scenario.file.name, NEVER_REACHED.name
+                    );
+                }
+            }
         }
     }
 
@@ -137,7 +150,7 @@ impl Fuzz {
     /// first failure names another property (its trace is written).
     pub fn assert_caught(self, bug: &str, property: &str) -> u64 {
         let with_bug = self.with_bug(bug);
-        let Some(outcome) = self.first_failure(&with_bug) else {
+        let Err(outcome) = self.campaign(&with_bug) else {
             panic!(
                 "bug `{bug}` was not caught on {} in seeds {:?}",
                 self.scenario.file.name, self.seeds
@@ -204,23 +217,25 @@ impl Fuzz {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The lowest seed that does not pass, running a batch of seeds at a time (as
-    /// `fuzz` does): a failure stops the search at the end of its batch.
-    fn first_failure(&self, scenario: &Scenario) -> Option<Outcome> {
+    /// Runs the seeds a batch at a time (as `fuzz` does): the lowest seed that does
+    /// not pass (a failure stops the campaign at the end of its batch), or, when all
+    /// pass, what they reached of the situations the scenario requires.
+    fn campaign(&self, scenario: &Scenario) -> Result<RequiredSituations, Box<Outcome>> {
+        let mut required = RequiredSituations::of(scenario);
         let mut start = self.seeds.start;
         while start < self.seeds.end {
             let end = self.seeds.end.min(start.saturating_add(BATCH_SEEDS as u64));
-            let failure = (start..end)
+            let outcomes: Vec<Outcome> = (start..end)
                 .into_par_iter()
                 .map(|seed| run_seed(scenario, seed).unwrap_or_else(|e| panic!("{e}")))
-                .filter(|o| o.verdict != Verdict::Pass)
-                .min_by_key(|o| o.seed);
-            if failure.is_some() {
-                return failure;
+                .collect();
+            if let Some(failure) = outcomes.iter().find(|o| o.verdict != Verdict::Pass) {
+                return Err(Box::new(failure.clone()));
             }
+            outcomes.iter().for_each(|o| required.add(o));
             start = end;
         }
-        None
+        Ok(required)
     }
 
     /// Writes the failing seed's trace and says what failed and what to run next.

@@ -25,6 +25,7 @@ pub mod linearizability;
 pub mod node_states;
 pub mod outcome;
 pub mod panic_capture;
+pub mod reached;
 pub mod readable_json;
 pub mod registry;
 pub mod replay;

@@ -5,16 +5,18 @@
 //! the others (a second service such as Redlock, client crashes, slow disks) over
 //! the first `FAULTLINE_ORACLE_OTHER_SEEDS` of it (50 by default), plain. A mutant
 //! is caught when any run does not pass (a safety property, linearizability,
-//! stuck, a panic, a runaway), and the test fails naming the property, which the
-//! task reads from the log.
+//! stuck, a panic, a runaway) or when the default scenario's campaign no longer
+//! reaches a situation the scenario requires (`never_reached`), and the test fails
+//! naming the property, which the task reads from the log.
 //!
 //! Ignored in ordinary test runs: it is the judge of a mutated tree, not a test of
 //! this one. It judges the protocol whose source holds cargo-mutants' marker (every
 //! protocol when none does), or the one `FAULTLINE_ORACLE_PROTOCOL` names;
 //! `FAULTLINE_ORACLE_SEEDS` is the range (`0..300` by default).
 
+use faultline_harness::reached::RequiredSituations;
 use faultline_harness::seeds::{SeedRange, Shard};
-use faultline_harness::{run, Registry, RunOptions, Scenario, ScenarioFile, Verdict};
+use faultline_harness::{run, Outcome, Registry, RunOptions, Scenario, ScenarioFile, Verdict};
 use faultline_protocols::BuiltinProtocols;
 use std::path::PathBuf;
 
@@ -71,9 +73,18 @@ fn the_fuzz_campaign_passes() {
                 _ => (&[false][..], others),
             };
             for &swarm in swarms {
+                let scenario = Scenario::from_file_named(file.clone(), path, &registry).unwrap();
+                let mut required = RequiredSituations::of(&scenario);
                 for seed in seeds.seeds(Shard::ALL).take(count) {
-                    judge(&registry, path, file, seed, swarm);
+                    required.add(&judge(&registry, path, file, seed, swarm));
                 }
+                let reach = required.judge(true);
+                assert!(
+                    !reach.missed(),
+                    "caught: never_reached by {path}{}: {}",
+                    if swarm { " --swarm" } else { "" },
+                    reach.detail().unwrap_or_default()
+                );
             }
         }
     }
@@ -81,7 +92,7 @@ fn the_fuzz_campaign_passes() {
 
 /// One run of the campaign; a run that does not pass fails the test, naming the
 /// property (`caught: PROPERTY by ...`).
-fn judge(registry: &Registry, path: &str, file: &ScenarioFile, seed: u64, swarm: bool) {
+fn judge(registry: &Registry, path: &str, file: &ScenarioFile, seed: u64, swarm: bool) -> Outcome {
     let mut file = file.clone();
     file.seed = seed;
     file.faults.swarm = swarm;
@@ -94,6 +105,7 @@ fn judge(registry: &Registry, path: &str, file: &ScenarioFile, seed: u64, swarm:
         if swarm { " --swarm" } else { "" },
         outcome.detail.as_deref().unwrap_or("")
     );
+    outcome
 }
 
 /// The protocol whose source cargo-mutants changed: its files hold the marker it

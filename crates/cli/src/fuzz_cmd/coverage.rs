@@ -1,10 +1,12 @@
 //! What a campaign covered: for each situation the protocol declares (the paths its
 //! nodes mark with `ctx.sometimes`), how many seeds reached it, and which none did.
 //! A situation never reached is a hole in the scenario, worth a look before a bug
-//! hides there. Seeds are added in seed order, batch by batch, so the report does
-//! not depend on `--jobs`.
+//! hides there. The situations the scenario requires (`checks.reached`) are judged
+//! from the same runs at the end ([`Reach`]). Seeds are added in seed order, batch
+//! by batch, so the report does not depend on `--jobs`.
 
-use faultline_harness::Outcome;
+use faultline_harness::reached::{Reach, RequiredSituations};
+use faultline_harness::{Outcome, Scenario};
 use serde_json::json;
 
 /// Seeds reaching each situation: the declared ones first, in declared order, then
@@ -14,20 +16,35 @@ pub struct Coverage {
     seeds_by_situation: Vec<(&'static str, u64)>,
     declared: usize,
     seeds_run: u64,
+    required: RequiredSituations,
 }
 
 impl Coverage {
-    pub fn new(declared: &'static [&'static str]) -> Self {
+    /// What the protocol of `scenario` declares, and what the scenario requires.
+    pub fn of(scenario: &Scenario) -> Self {
+        let mut coverage = Coverage::new(scenario.info.situations);
+        coverage.required = RequiredSituations::of(scenario);
+        coverage
+    }
+
+    fn new(declared: &'static [&'static str]) -> Self {
         Coverage {
             seeds_by_situation: declared.iter().map(|&s| (s, 0)).collect(),
             declared: declared.len(),
             seeds_run: 0,
+            required: RequiredSituations::new(&[]),
         }
     }
 
     /// Counts one seed's run: each situation it reached once, however often.
     pub fn add(&mut self, outcome: &Outcome) {
         self.add_reached(&outcome.reached);
+        self.required.add(outcome);
+    }
+
+    /// The required situations, judged for a campaign that ran all its seeds or not.
+    pub fn reach(&self, complete: bool) -> Reach {
+        self.required.judge(complete)
     }
 
     fn add_reached(&mut self, reached: &[(&'static str, u64)]) {

@@ -55,7 +55,7 @@ pub fn run_guided_campaign(
     );
     let mut progress = Progress::new(planned, "runs");
     let (mut tally, mut log) = (Tally::default(), FailureLog::new(app, scenario, args));
-    let mut coverage = Coverage::new(scenario.info.situations);
+    let mut coverage = Coverage::of(scenario);
     let stop = loop {
         if let Some(stop) = stop_before_batch(args, started, interrupts) {
             break stop;

@@ -7,11 +7,13 @@
 //! seeds). A campaign stopped before every seed ran says so in `<properties>`
 //! (`stopped`, `interrupted`, `seeds_not_run`, `resume`) and in its campaign test
 //! case: an `<error>` after a signal, a `<failure>` with `--require-complete`, else
-//! `<skipped>`; so the report has a failing test case exactly when the exit code is
-//! not 0. `<properties>` also carry the coverage: how many declared situations were
-//! reached (`coverage`), those never reached (`never_reached`), and the seeds
-//! reaching each (`situation: NAME`). The counts (`tests`, `failures`, `errors`, `skipped`) are
-//! computed from the test cases written, so they always agree with them.
+//! `<skipped>`; a campaign that ran every seed but never reached a situation its
+//! scenario requires fails it (`never_reached`); so the report has a failing test
+//! case exactly when the exit code is not 0. `<properties>` also carry the
+//! coverage: how many declared situations were reached (`coverage`), those never
+//! reached (`never_reached`), and the seeds reaching each (`situation: NAME`). The
+//! counts (`tests`, `failures`, `errors`, `skipped`) are computed from the test
+//! cases written, so they always agree with them.
 //!
 //! The file starts with [`HEADER`], which is how a later run knows it may replace it.
 
@@ -19,6 +21,7 @@ use super::failure::{Failure, MAX_LISTED};
 use super::runner::{CampaignReport, Stop};
 use super::summary::resume_range;
 use super::FuzzArgs;
+use faultline_harness::reached::NEVER_REACHED;
 use faultline_harness::{Scenario, Verdict};
 
 /// The first lines of every JUnit file faultline writes.
@@ -192,8 +195,21 @@ fn campaign_case(args: &FuzzArgs, report: &CampaignReport, resume: Option<&str>)
     let resume_line = resume.map_or(String::new(), |r| format!("\nresume: {r}"));
     let never_reached = report.coverage.never_reached_line();
     let never_line = never_reached.map_or(String::new(), |n| format!("\n{n}"));
-    let summary = format!("{ran}{never_line}{resume_line}");
+    let reach = report.reach();
+    let reach_line = reach.text().map_or(String::new(), |r| format!("\n{r}"));
+    let summary = format!("{ran}{never_line}{reach_line}{resume_line}");
     let name = format!("campaign seeds {} shard {}", args.seeds, args.shard());
+    if let Some(detail) = reach.detail() {
+        let message = format!("{}: {detail}", NEVER_REACHED.name);
+        return TestCase {
+            name,
+            result: CaseResult::Failure {
+                message,
+                text: summary,
+            },
+            output: None,
+        };
+    }
     if report.seeds_not_run() == 0 {
         return TestCase {
             name,

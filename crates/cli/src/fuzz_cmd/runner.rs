@@ -16,6 +16,7 @@ use crate::exit::Exit;
 use crate::interrupt::{Interrupts, StopSignal};
 use crate::progress::Progress;
 use faultline_harness::campaign::{run_seed, Tally, BATCH_SEEDS};
+use faultline_harness::reached::Reach;
 use faultline_harness::{InputError, Outcome, Scenario};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -85,11 +86,20 @@ impl CampaignReport {
         }
     }
 
-    /// 130/143 after a signal; else the verdicts' code (1 fail, 2 stuck or unknown);
-    /// else 2 if seeds were left unrun and `require_complete`; else 0.
+    /// The situations the scenario requires, judged if every seed ran.
+    pub fn reach(&self) -> Reach {
+        self.coverage.reach(self.stop == Stop::Complete)
+    }
+
+    /// 130/143 after a signal; else 1 if a property failed (a seed's, or a required
+    /// situation never reached); else 2 for stuck or unknown seeds, or seeds left
+    /// unrun with `require_complete`; else 0.
     pub fn exit_code(&self, require_complete: bool) -> i32 {
         if let Some(signal) = self.interrupted() {
             return signal.exit_code();
+        }
+        if self.reach().missed() {
+            return 1;
         }
         match self.tally.exit_code() {
             0 if require_complete && self.seeds_not_run() > 0 => EXIT_INCOMPLETE,
@@ -113,7 +123,7 @@ pub fn run_campaign(
     let planned = seeds.remaining();
     let mut progress = Progress::new(planned, "seeds");
     let mut tally = Tally::default();
-    let mut coverage = Coverage::new(scenario.info.situations);
+    let mut coverage = Coverage::of(scenario);
     let mut log = FailureLog::new(app, scenario, args);
     let (stop, next_seed) = loop {
         let batch: Vec<u64> = seeds.by_ref().take(BATCH_SEEDS).collect();

@@ -96,6 +96,7 @@ fn summary_json(
         "unknown": tally.unknown,
         "failed_by_property": tally.failed_by_property,
         "coverage": report.coverage.to_json(),
+        "reached_required": report.reach().to_json(),
         "guided": report.guided.as_ref().map(|g| g.to_json()),
         "wall_ns": report.wall.as_nanos() as u64,
         "seeds_per_second": seeds_per_second(report),
@@ -142,6 +143,9 @@ fn summary_text(
     let coverage = report.coverage.text();
     if !coverage.is_empty() {
         text += &format!("\n{coverage}");
+    }
+    if let Some(reach) = report.reach().text() {
+        text += &format!("\n{reach}");
     }
     if report.stop != Stop::Complete {
         let not = if report.guided.is_some() {

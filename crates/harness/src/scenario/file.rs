@@ -74,6 +74,12 @@ pub struct ChecksSection {
     /// lease or session the service must expire so the others can go on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub down_for_good: Option<String>,
+    /// Situations (the protocol's declared ones, `faultline list protocols`) that a
+    /// fuzz campaign of this scenario must reach: one of at least 100 seeds in which
+    /// no seed reaches one of them fails `never_reached`. List the paths the scenario
+    /// was written to exercise, so a change that stops them running is caught.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reached: Vec<String>,
 }
 
 /// `{ "kind": "raft", "nodes": 5, ...options }`

@@ -1,5 +1,6 @@
 //! Check rules: the optional checks a scenario switches on (`checks`), such as
-//! availability mode, are ones its protocol can be judged by.
+//! availability mode or the situations a campaign must reach, are ones its protocol
+//! can be judged by.
 
 use super::{problem, Problem};
 use crate::registry::ProtocolInfo;
@@ -94,4 +95,32 @@ fn down_for_good_path(file: &ScenarioFile) -> &'static str {
         true => "checks.leader_down",
         false => "checks.down_for_good",
     }
+}
+
+/// The situations a campaign must reach (`checks.reached`): each one the protocol
+/// declares (a name it never marks could never be reached), each once.
+pub(super) fn required_situations_of(
+    file: &ScenarioFile,
+    info: &ProtocolInfo,
+) -> Result<Vec<&'static str>, Problem> {
+    let mut required: Vec<&'static str> = Vec::new();
+    for (index, name) in file.checks.reached.iter().enumerate() {
+        let path = format!("checks.reached[{index}]");
+        let Some(&declared) = info.situations.iter().find(|s| **s == name.as_str()) else {
+            let message = match info.situations {
+                [] => format!("protocol `{}` declares no situations", info.name),
+                declared => format!(
+                    "`{name}` is not a situation protocol `{}` declares; expected one of: {}",
+                    info.name,
+                    declared.join("; ")
+                ),
+            };
+            return Err(problem(path, message));
+        };
+        if required.contains(&declared) {
+            return Err(problem(path, format!("`{name}` is listed twice")));
+        }
+        required.push(declared);
+    }
+    Ok(required)
 }

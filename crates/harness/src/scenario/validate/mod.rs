@@ -73,6 +73,8 @@ pub struct Scenario {
     /// `checks.down_for_good` (or `leader_down`): the role whose next holder
     /// crashes for good one availability bound after the end of the faults.
     pub down_for_good: Option<String>,
+    /// `checks.reached`: the declared situations a campaign must reach.
+    pub required_situations: Vec<&'static str>,
 }
 
 /// Collects where a rule broke, to locate it in the source afterwards.
@@ -152,6 +154,7 @@ impl Scenario {
         protocol::validate_expected_property(&file, &info)?;
         let availability_ns = checks::availability_of(&file, &info)?;
         let down_for_good = checks::down_for_good_of(&file)?;
+        let required_situations = checks::required_situations_of(&file, &info)?;
         let scenario = Scenario {
             info,
             servers,
@@ -187,6 +190,7 @@ impl Scenario {
             expect: file.expect.clone(),
             availability_ns,
             down_for_good,
+            required_situations,
             file,
         };
         protocol::check_setup(&scenario)?;
