@@ -21,7 +21,9 @@
 //! by the bug hunt (BENCHMARKS.md: median runs to the first failure over 20 campaigns
 //! of 100, guided before -> with triggers): the Figure 8 bug 30 -> 5, Redlock without
 //! drift 17 -> 7, Raft's unpersisted vote 10 -> 7, Paxos's learner without snapshots
-//! 7 -> 3. A protocol whose nodes claim no role gets plain fresh runs.
+//! 7 -> 3. A protocol whose nodes claim no role gets plain fresh runs. A role the
+//! scenario's nemesis pauses by preference is paused by its triggers as often
+//! (Redlock without drift 7 -> 6 -> 5 with longer, then preferred, pauses).
 
 use super::candidate::{Candidate, Origin};
 use super::corpus::{Corpus, Entry, Verdict};
