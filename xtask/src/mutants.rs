@@ -209,10 +209,18 @@ fn judge_with_oracle(mut args: Vec<String>, seeds: &str, output: &Path) -> Resul
     let oracle = ["--", "--test", "mutation_oracle", "--", "--ignored"];
     args.extend(oracle.map(String::from));
     std::fs::create_dir_all(output)?;
+    // Each of cargo-mutants' parallel jobs builds its scratch copy in its own target
+    // directory; a shared CARGO_TARGET_DIR would have the jobs overwrite each other's
+    // binaries and judge one mutant with another's (seen: a mutant that makes every
+    // run stuck reported missed).
+    if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        eprintln!("mutants: ignoring CARGO_TARGET_DIR (each parallel job needs its own)");
+    }
     let status = Command::new("cargo")
         .args(&args)
         .current_dir(root())
         .env("FAULTLINE_ORACLE_SEEDS", seeds)
+        .env_remove("CARGO_TARGET_DIR")
         .status()
         .context("cannot start cargo mutants")?;
     // 2 and 3 mean survivors and timeouts, which the outcomes hold; 1 is a usage
