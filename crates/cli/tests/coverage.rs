@@ -235,13 +235,13 @@ fn required_situations_reached_pass_and_a_short_campaign_is_not_judged() {
     let (code, text, _) = campaign_requiring(&[PRE_VOTE_WON], "0..100", "required-reached");
     assert_eq!(code, 0, "{text}");
     assert!(
-        text.contains("checks.reached: all 1 required situations reached"),
+        text.contains("checks.reached: 1 required situation reached"),
         "{text}"
     );
     let (code, text, xml) = campaign_requiring(&[RECOVERED_FROM_DISK], "0..4", "required-short");
     assert_eq!(code, 0, "{text}");
     assert!(
-        text.contains("checks.reached: not judged (1 required situations;"),
+        text.contains("checks.reached: not judged (1 required situation;"),
         "{text}"
     );
     assert!(!xml.contains("<failure"), "{xml}");

@@ -68,31 +68,54 @@ impl RequiredSituations {
 
     /// The verdict, for a campaign that ran every seed it planned (`complete`) or not.
     pub fn judge(&self, complete: bool) -> Reach {
-        let required = self.seeds_reaching.len();
-        if required == 0 {
-            return Reach::NothingRequired;
-        }
-        if !complete || self.seeds_run < REACHED_JUDGED_SEEDS_MIN {
-            let seeds_run = self.seeds_run;
-            return Reach::NotJudged {
-                required,
-                seeds_run,
-            };
-        }
-        let missing: Vec<&'static str> = self
-            .seeds_reaching
-            .iter()
-            .filter(|(_, seeds)| *seeds == 0)
-            .map(|&(s, _)| s)
-            .collect();
-        match missing.is_empty() {
-            true => Reach::AllReached { required },
-            false => Reach::Missed {
-                required,
-                missing,
-                seeds_run: self.seeds_run,
-            },
-        }
+        let required: Vec<&'static str> = self.seeds_reaching.iter().map(|&(s, _)| s).collect();
+        let seeds_reaching = |situation: &str| {
+            let found = self.seeds_reaching.iter().find(|(s, _)| *s == situation);
+            found.map_or(0, |&(_, seeds)| seeds)
+        };
+        judge(&required, self.seeds_run, complete, seeds_reaching)
+    }
+}
+
+/// The verdict on `required` for a campaign of `seeds_run` seeds that ran every seed
+/// it planned (`complete`) or not, given how many seeds reached each situation: for
+/// callers that count seeds per situation already (`fuzz`'s coverage).
+pub fn judge(
+    required: &[&'static str],
+    seeds_run: u64,
+    complete: bool,
+    seeds_reaching: impl Fn(&str) -> u64,
+) -> Reach {
+    let count = required.len();
+    if count == 0 {
+        return Reach::NothingRequired;
+    }
+    if !complete || seeds_run < REACHED_JUDGED_SEEDS_MIN {
+        return Reach::NotJudged {
+            required: count,
+            seeds_run,
+        };
+    }
+    let missing: Vec<&'static str> = required
+        .iter()
+        .copied()
+        .filter(|s| seeds_reaching(s) == 0)
+        .collect();
+    match missing.is_empty() {
+        true => Reach::AllReached { required: count },
+        false => Reach::Missed {
+            required: count,
+            missing,
+            seeds_run,
+        },
+    }
+}
+
+/// "1 required situation", "3 required situations".
+fn required_count(count: usize) -> String {
+    match count {
+        1 => "1 required situation".into(),
+        _ => format!("{count} required situations"),
     }
 }
 
@@ -110,12 +133,14 @@ impl Reach {
                 required,
                 seeds_run,
             } => Some(format!(
-                "checks.reached: not judged ({required} required situations; a campaign is \
+                "checks.reached: not judged ({}; a campaign is \
                  judged once it runs all its seeds, at least {REACHED_JUDGED_SEEDS_MIN}; \
-                 this one ran {seeds_run})"
+                 this one ran {seeds_run})",
+                required_count(*required)
             )),
             Reach::AllReached { required } => Some(format!(
-                "checks.reached: all {required} required situations reached"
+                "checks.reached: {} reached",
+                required_count(*required)
             )),
             Reach::Missed { .. } => self.detail().map(|d| format!("never_reached: {d}")),
         }

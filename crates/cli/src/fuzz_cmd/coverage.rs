@@ -5,7 +5,7 @@
 //! from the same runs at the end ([`Reach`]). Seeds are added in seed order, batch
 //! by batch, so the report does not depend on `--jobs`.
 
-use faultline_harness::reached::{Reach, RequiredSituations};
+use faultline_harness::reached::{self, Reach};
 use faultline_harness::{Outcome, Scenario};
 use serde_json::json;
 
@@ -16,14 +16,15 @@ pub struct Coverage {
     seeds_by_situation: Vec<(&'static str, u64)>,
     declared: usize,
     seeds_run: u64,
-    required: RequiredSituations,
+    /// The declared situations the scenario requires (`checks.reached`).
+    required: Vec<&'static str>,
 }
 
 impl Coverage {
     /// What the protocol of `scenario` declares, and what the scenario requires.
     pub fn of(scenario: &Scenario) -> Self {
         let mut coverage = Coverage::new(scenario.info.situations);
-        coverage.required = RequiredSituations::of(scenario);
+        coverage.required = scenario.required_situations.clone();
         coverage
     }
 
@@ -32,19 +33,25 @@ impl Coverage {
             seeds_by_situation: declared.iter().map(|&s| (s, 0)).collect(),
             declared: declared.len(),
             seeds_run: 0,
-            required: RequiredSituations::new(&[]),
+            required: Vec::new(),
         }
     }
 
     /// Counts one seed's run: each situation it reached once, however often.
     pub fn add(&mut self, outcome: &Outcome) {
         self.add_reached(&outcome.reached);
-        self.required.add(outcome);
     }
 
     /// The required situations, judged for a campaign that ran all its seeds or not.
     pub fn reach(&self, complete: bool) -> Reach {
-        self.required.judge(complete)
+        let seeds_reaching = |situation: &str| {
+            let found = self
+                .seeds_by_situation
+                .iter()
+                .find(|(s, _)| *s == situation);
+            found.map_or(0, |&(_, seeds)| seeds)
+        };
+        reached::judge(&self.required, self.seeds_run, complete, seeds_reaching)
     }
 
     fn add_reached(&mut self, reached: &[(&'static str, u64)]) {
