@@ -13,6 +13,7 @@ use crate::search::{search, Limits, SearchResult};
 use crate::value::Val;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -107,12 +108,7 @@ pub fn check_kind(history: &History, kind: ModelKind, options: &CheckOptions) ->
 
 /// Checks `history` against `model`.
 pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> CheckReport {
-    let included: Vec<Op> = history
-        .ops
-        .iter()
-        .filter(|op| model.includes(op))
-        .cloned()
-        .collect();
+    let included: Vec<&Op> = history.ops.iter().filter(|op| model.includes(op)).collect();
     let included_len = included.len();
     let kept = if options.prune_unobserved_writes {
         prune_unobserved_writes(included)
@@ -120,19 +116,12 @@ pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> 
         included
     };
     let pruned = included_len - kept.len();
-    let mut partitions: BTreeMap<Option<String>, Vec<Op>> = BTreeMap::new();
-    for op in kept {
-        partitions
-            .entry(model.partition(&op).map(str::to_string))
-            .or_default()
-            .push(op);
-    }
+    let parts = partitioned(model, kept);
     let limits = Limits {
         steps_max: options.steps_max,
         memo_entries_max: options.memo_entries_max,
         look_ahead: true,
     };
-    let parts: Vec<(Option<String>, Vec<Op>)> = partitions.into_iter().collect();
     let mut results: Vec<SearchResult> = parts
         .par_iter()
         .map(|(_, ops)| search(model, ops, limits))
@@ -182,6 +171,23 @@ fn explained<M: Model>(
             (result, _) => result,
         },
     }
+}
+
+/// The kept operations split by partition, in key order, each operation copied
+/// once into a partition sized for it: a long run's history is not held twice more
+/// while it is checked.
+fn partitioned<M: Model>(model: &M, kept: Vec<&Op>) -> Vec<(Option<String>, Vec<Op>)> {
+    let mut by_partition: BTreeMap<Option<&str>, Vec<&Op>> = BTreeMap::new();
+    for op in kept {
+        by_partition
+            .entry(model.partition(op))
+            .or_default()
+            .push(op);
+    }
+    let owned = |(key, ops): (Option<&str>, Vec<&Op>)| {
+        (key.map(str::to_string), ops.into_iter().cloned().collect())
+    };
+    by_partition.into_iter().map(owned).collect()
 }
 
 fn report<M: Model>(
@@ -246,14 +252,17 @@ fn report<M: Model>(
 /// it, so the linearization without it is valid too. It is not sound when a failed
 /// CAS counts as a compare that ran (the etcd reading: "state != from" can depend on
 /// the write), so then nothing is pruned.
-pub fn prune_unobserved_writes(ops: Vec<Op>) -> Vec<Op> {
+pub fn prune_unobserved_writes<O: Borrow<Op>>(ops: Vec<O>) -> Vec<O> {
     if ops
         .iter()
-        .any(|op| op.f == Func::Cas && op.status == Status::Fail)
+        .any(|op| op.borrow().f == Func::Cas && op.borrow().status == Status::Fail)
     {
         return ops;
     }
-    let observers: Vec<(&Option<String>, &Val)> = ops.iter().filter_map(observed_value).collect();
+    let observers: Vec<(&Option<String>, &Val)> = ops
+        .iter()
+        .filter_map(|op| observed_value(op.borrow()))
+        .collect();
     let observed = |write: &Op| {
         observers.iter().any(|(key, seen)| {
             **key == write.key
@@ -266,6 +275,7 @@ pub fn prune_unobserved_writes(ops: Vec<Op>) -> Vec<Op> {
     let keep: Vec<bool> = ops
         .iter()
         .map(|op| {
+            let op = op.borrow();
             let unobserved_write = op.status == Status::Info
                 && matches!(op.f, Func::Write | Func::Put | Func::Append)
                 && !observed(op);
