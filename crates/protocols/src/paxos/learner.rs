@@ -100,23 +100,31 @@ impl Server {
         }
     }
 
+    /// Sends a learner the decisions it lacks from `from_slot` on, from the log of
+    /// executed slots, or a snapshot when that log does not hold `from_slot`: the
+    /// slot is below where the log starts (it restarts empty), or in a hole left
+    /// where this server itself caught up from a snapshot. Decisions past a hole
+    /// would never let the learner execute the slot it asked for.
     pub fn on_fetch(&mut self, ctx: &mut Ctx<'_>, learner: NodeId, from_slot: u64) {
-        let kept_from = self
+        if from_slot >= self.next_exec {
+            return; // nothing executed here that the learner lacks
+        }
+        let start = self.exec_log.partition_point(|(slot, _)| *slot < from_slot);
+        let held = self
             .exec_log
-            .first()
-            .map_or(self.next_exec, |(slot, _)| *slot);
-        if from_slot < kept_from && !self.config.bugs.learner_no_snapshot {
+            .get(start)
+            .is_some_and(|(slot, _)| *slot == from_slot);
+        if !held && !self.config.bugs.learner_no_snapshot {
             let through = self.next_exec - 1;
             let store = self.store.clone();
             ctx.send(learner, Msg::Snapshot { through, store });
             return;
         }
         let through = (self.next_exec - 1).min(from_slot + FETCH_SLOTS_MAX);
-        for (slot, value) in self
-            .exec_log
+        let fetched = self.exec_log[start..]
             .iter()
-            .filter(|(s, _)| (from_slot..=through).contains(s))
-        {
+            .take_while(|(s, _)| *s <= through);
+        for (slot, value) in fetched {
             ctx.send(
                 learner,
                 Msg::Decide {
