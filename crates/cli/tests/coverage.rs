@@ -218,6 +218,11 @@ fn a_campaign_that_never_reaches_a_required_situation_fails_never_reached() {
         text.contains("100 passed, 0 failed"),
         "every run passed: {text}"
     );
+    let headline = text.lines().next().unwrap_or_default();
+    assert!(
+        headline.ends_with("; the campaign failed never_reached"),
+        "the first line says the campaign failed: {text}"
+    );
     let doc = roxmltree::Document::parse(&xml).expect("well-formed");
     let failure = doc
         .descendants()

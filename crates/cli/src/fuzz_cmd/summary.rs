@@ -7,6 +7,7 @@ use super::runner::{CampaignReport, Stop};
 use super::{FuzzArgs, DEFAULT_MAX_TRACES};
 use crate::app::App;
 use crate::output::outln;
+use faultline_harness::reached::NEVER_REACHED;
 use faultline_harness::seeds::SeedRange;
 use faultline_harness::Scenario;
 use serde_json::json;
@@ -134,6 +135,10 @@ fn summary_text(
         report.wall.as_secs_f64(),
         seeds_per_second(report),
     );
+    if report.reach().missed() {
+        // Every run passed on its own; the campaign still failed, and says so first.
+        text += &format!("; the campaign failed {}", NEVER_REACHED.name);
+    }
     for (property, count) in &tally.failed_by_property {
         text += &format!("\n  {property}: {count}");
     }
