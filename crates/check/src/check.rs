@@ -35,8 +35,10 @@ pub struct CheckOptions {
     pub steps_max: u64,
     /// Memo entries per partition; beyond this the search goes on without memoising.
     pub memo_entries_max: usize,
-    /// Drop `info` writes whose value no read ever returned. Sound only when written
-    /// values are unique (faultline's workloads guarantee it; Jepsen's etcd logs do not).
+    /// Written values are unique (faultline's workloads guarantee it; Jepsen's etcd
+    /// logs do not): drop `info` writes whose value no read ever returned, and let a
+    /// read that shows a write's token order that write ([`crate::Model::shown_tokens`]).
+    /// Unsound when values repeat.
     pub prune_unobserved_writes: bool,
 }
 
@@ -121,6 +123,7 @@ pub fn check<M: Model>(history: &History, model: &M, options: &CheckOptions) -> 
         steps_max: options.steps_max,
         memo_entries_max: options.memo_entries_max,
         look_ahead: true,
+        unique_values: options.prune_unobserved_writes,
     };
     let mut results: Vec<SearchResult> = parts
         .par_iter()

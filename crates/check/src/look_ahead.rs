@@ -12,6 +12,7 @@
 
 use crate::history::Op;
 use crate::model::Model;
+use std::collections::HashMap;
 
 const NIL: usize = usize::MAX;
 
@@ -24,6 +25,10 @@ pub(crate) struct LookAhead {
     explainers: Vec<Vec<usize>>,
     /// Where each operation sits in `reads`, or `NIL`.
     read_slot: Vec<usize>,
+    /// For each write, the reads that show its token ([`Model::shown_tokens`]):
+    /// once it is linearized they must be reachable without a reset. Empty unless
+    /// written values are unique.
+    shown_by: Vec<Vec<usize>>,
     /// The pending reads as a doubly linked list over slots `1..=reads.len()` (slot 0 is
     /// the head sentinel; slot `i + 1` is `reads[i]`).
     next: Vec<usize>,
@@ -32,8 +37,9 @@ pub(crate) struct LookAhead {
 }
 
 impl LookAhead {
-    /// Prepares the look-ahead for `ops` under `model`.
-    pub(crate) fn new<M: Model>(model: &M, ops: &[Op]) -> LookAhead {
+    /// Prepares the look-ahead for `ops` under `model`; `unique_values` says that no
+    /// two writes wrote the same value, so a read showing a value saw its one write.
+    pub(crate) fn new<M: Model>(model: &M, ops: &[Op], unique_values: bool) -> LookAhead {
         let mut reads: Vec<usize> = (0..ops.len())
             .filter(|&i| ops[i].ret.is_some() && model.is_read_only(&ops[i]))
             .collect();
@@ -47,11 +53,16 @@ impl LookAhead {
         for (position, &read) in reads.iter().enumerate() {
             read_slot[read] = position + 1;
         }
+        let shown_by = match unique_values {
+            true => shown_by(model, ops, &reads),
+            false => vec![Vec::new(); ops.len()],
+        };
         let slots = reads.len() + 1;
         LookAhead {
             reads,
             explainers,
             read_slot,
+            shown_by,
             next: (0..slots)
                 .map(|i| if i + 1 < slots { i + 1 } else { NIL })
                 .collect(),
@@ -97,6 +108,11 @@ impl LookAhead {
         op: usize,
         state: &M::State,
     ) -> bool {
+        // A pending read that shows `op`'s token saw it with no reset since.
+        let shown = |&read: &usize| self.linearized[read] || model.may_reach(state, &ops[read]);
+        if !self.shown_by[op].iter().all(shown) {
+            return false;
+        }
         let mut slot = self.next[0];
         while slot != NIL {
             let read = self.reads[slot - 1];
@@ -117,11 +133,28 @@ impl LookAhead {
     }
 }
 
+/// For each operation, the completed reads among `reads` whose result shows the
+/// token it wrote.
+fn shown_by<M: Model>(model: &M, ops: &[Op], reads: &[usize]) -> Vec<Vec<usize>> {
+    let writer: HashMap<&str, usize> = (0..ops.len())
+        .filter_map(|i| model.written_token(&ops[i]).map(|token| (token, i)))
+        .collect();
+    let mut shown_by = vec![Vec::new(); ops.len()];
+    for &read in reads {
+        for token in model.shown_tokens(&ops[read]) {
+            if let Some(&write) = writer.get(token) {
+                shown_by[write].push(read);
+            }
+        }
+    }
+    shown_by
+}
+
 /// A completed read nothing can explain: no reset invoked before it returned could
 /// leave what it saw, and the initial state does not hold it either. Such a read
 /// refutes the history by itself, and is the operation to blame.
 pub(crate) fn unexplainable_read<M: Model>(model: &M, ops: &[Op]) -> Option<usize> {
-    let ahead = LookAhead::new(model, ops);
+    let ahead = LookAhead::new(model, ops, false);
     let initial = model.init();
     ahead
         .reads

@@ -102,6 +102,25 @@ pub trait Model: Sync {
         true
     }
 
+    /// The token `write` leaves in the state for a later read to show, when the
+    /// model's values are tokens a read's result can be split into
+    /// ([`Model::shown_tokens`]). `None` (the default): no such token.
+    fn written_token<'a>(&self, write: &'a Op) -> Option<&'a str> {
+        let _ = write;
+        None
+    }
+
+    /// The tokens the completed read `read` returned, each the [`Model::written_token`]
+    /// of the write that left it. Only asked when written values are unique (the
+    /// check's `prune_unobserved_writes`): a read that shows a write's token then saw
+    /// that write's effect with no reset since, so once the write is linearized the
+    /// read must be reachable from the state without one. The split must be exact (a
+    /// token found only where a write left it); empty (the default) infers nothing.
+    fn shown_tokens<'a>(&self, read: &'a Op) -> Vec<&'a str> {
+        let _ = read;
+        Vec::new()
+    }
+
     /// A short rendering of a state for counterexamples.
     fn describe(&self, state: &Self::State) -> String {
         format!("{state:?}")

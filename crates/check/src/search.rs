@@ -336,6 +336,10 @@ pub struct Limits {
     /// in the plain sense (pruning can blame an earlier write whose effect a later read
     /// rules out).
     pub look_ahead: bool,
+    /// No two writes wrote the same value: a read showing a write's token
+    /// ([`Model::shown_tokens`]) orders the write (the check's
+    /// `prune_unobserved_writes`).
+    pub unique_values: bool,
 }
 
 /// Searches for a linearization of `ops` (one partition) under `model`.
@@ -394,7 +398,7 @@ impl<'a, M: Model> Search<'a, M> {
         // A read leaves the state and the pending resets as they were, so only writes
         // need the look-ahead over pending reads.
         let look_ahead = (limits.look_ahead && model.prunes_by_reachability())
-            .then(|| LookAhead::new(model, ops));
+            .then(|| LookAhead::new(model, ops, limits.unique_values));
         Search {
             model,
             ops,

@@ -36,6 +36,33 @@ fn seen(later: &Op) -> Option<&str> {
         .then(|| later.output.as_str().unwrap_or(""))
 }
 
+/// `value` as a token: `<` and `>` around anything without either. Values of that
+/// shape (faultline's workloads write `<client.n>`) split a read's string exactly, so
+/// a read shows a write's token only where the write left it.
+fn as_token(value: &str) -> Option<&str> {
+    let inner = value.strip_prefix('<')?.strip_suffix('>')?;
+    (!inner.contains(['<', '>'])).then_some(value)
+}
+
+/// The tokens a completed get returned, or none when its string is not made of them.
+fn tokens_seen(read: &Op) -> Vec<&str> {
+    let Some(mut rest) = seen(read) else {
+        return Vec::new();
+    };
+    let mut tokens = Vec::new();
+    while !rest.is_empty() {
+        let Some(end) = rest.find('>') else {
+            return Vec::new();
+        };
+        let Some(token) = as_token(&rest[..=end]) else {
+            return Vec::new();
+        };
+        tokens.push(token);
+        rest = &rest[end + 1..];
+    }
+    tokens
+}
+
 /// What [`Kv`] and [`KvWhole`] accept: their operations, a string to put or append,
 /// and a get that returned a string or nil (a missing key).
 fn validate_kv(op: &Op) -> Result<(), String> {
@@ -105,6 +132,17 @@ impl Model for Kv {
         seen(later).is_none_or(|seen| seen.starts_with(put))
     }
 
+    fn written_token<'a>(&self, write: &'a Op) -> Option<&'a str> {
+        matches!(write.f, Func::Put | Func::Append)
+            .then(|| write.input.as_str())
+            .flatten()
+            .and_then(as_token)
+    }
+
+    fn shown_tokens<'a>(&self, read: &'a Op) -> Vec<&'a str> {
+        tokens_seen(read)
+    }
+
     fn describe(&self, state: &Text) -> String {
         format!("{state:?}")
     }
@@ -166,5 +204,46 @@ impl Model for KvWhole {
     /// Only a put of the read's own key can reset what it reads.
     fn may_reach_after(&self, reset: &Op, later: &Op) -> bool {
         seen(later).is_none() || (reset.key == later.key && Kv.may_reach_after(reset, later))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(f: Func, input: &str, output: &str) -> Op {
+        Op {
+            id: 0,
+            process: 0,
+            f,
+            key: Some("k".into()),
+            input: Val::Str(input.into()),
+            output: Val::Str(output.into()),
+            status: Status::Ok,
+            call: 0,
+            ret: Some(1),
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn a_get_of_tokens_shows_each_write_and_anything_else_shows_none() {
+        let get = |seen: &str| Kv.shown_tokens(&op(Func::Get, "", seen)).join(" ");
+        assert_eq!(get("<5.1><7.2>"), "<5.1> <7.2>");
+        assert_eq!(get(""), "");
+        for unsplittable in ["<5.1>x", "x<5.1>", "<5<1>", "<5.1", "5.1"] {
+            assert_eq!(get(unsplittable), "", "{unsplittable}");
+        }
+        assert!(Kv.shown_tokens(&op(Func::Put, "<1>", "<1>")).is_empty());
+    }
+
+    #[test]
+    fn only_a_write_of_one_token_leaves_one() {
+        let written = |f, value: &str| Kv.written_token(&op(f, value, "")).map(str::to_string);
+        assert_eq!(written(Func::Append, "<5.1>"), Some("<5.1>".into()));
+        assert_eq!(written(Func::Put, "<5.1>"), Some("<5.1>".into()));
+        assert_eq!(written(Func::Append, "<5.1><5.2>"), None);
+        assert_eq!(written(Func::Append, "5.1"), None);
+        assert_eq!(written(Func::Get, "<5.1>"), None);
     }
 }
