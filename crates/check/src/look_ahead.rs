@@ -9,6 +9,12 @@
 //! list, unlinked and relinked as the search linearizes and backtracks) and, for each,
 //! asks the model one question about the state and looks up a short list. A step so
 //! costs the pending reads, not the whole history, and nothing per resetting operation.
+//!
+//! When written values are unique, a read that shows the write just linearized (its
+//! token, [`Model::shown_tokens`]) saw that write with no reset since: no pending
+//! reset may explain it, and it must be reachable from the new state itself. Without
+//! this a write pending for a long time (a retried append) is linearized at its
+//! earliest point at every level of the search, and only a read much later says no.
 
 use crate::history::Op;
 use crate::model::Model;
