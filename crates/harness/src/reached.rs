@@ -69,23 +69,24 @@ impl RequiredSituations {
     /// The verdict, for a campaign that ran every seed it planned (`complete`) or not.
     pub fn judge(&self, complete: bool) -> Reach {
         let required: Vec<&'static str> = self.seeds_reaching.iter().map(|&(s, _)| s).collect();
-        let seeds_reaching = |situation: &str| {
-            let found = self.seeds_reaching.iter().find(|(s, _)| *s == situation);
-            found.map_or(0, |&(_, seeds)| seeds)
-        };
-        judge(&required, self.seeds_run, complete, seeds_reaching)
+        judge(&required, self.seeds_run, complete, &self.seeds_reaching)
     }
 }
 
 /// The verdict on `required` for a campaign of `seeds_run` seeds that ran every seed
-/// it planned (`complete`) or not, given how many seeds reached each situation: for
-/// callers that count seeds per situation already (`fuzz`'s coverage).
+/// it planned (`complete`) or not, given the seeds that reached each situation
+/// (`seeds_by_situation`, a situation not listed reached by none): for callers that
+/// count seeds per situation already (`fuzz`'s coverage).
 pub fn judge(
     required: &[&'static str],
     seeds_run: u64,
     complete: bool,
-    seeds_reaching: impl Fn(&str) -> u64,
+    seeds_by_situation: &[(&'static str, u64)],
 ) -> Reach {
+    let seeds_reaching = |situation: &str| {
+        let found = seeds_by_situation.iter().find(|(s, _)| *s == situation);
+        found.map_or(0, |&(_, seeds)| seeds)
+    };
     let count = required.len();
     if count == 0 {
         return Reach::NothingRequired;

@@ -44,14 +44,8 @@ impl Coverage {
 
     /// The required situations, judged for a campaign that ran all its seeds or not.
     pub fn reach(&self, complete: bool) -> Reach {
-        let seeds_reaching = |situation: &str| {
-            let found = self
-                .seeds_by_situation
-                .iter()
-                .find(|(s, _)| *s == situation);
-            found.map_or(0, |&(_, seeds)| seeds)
-        };
-        reached::judge(&self.required, self.seeds_run, complete, seeds_reaching)
+        let seen = &self.seeds_by_situation;
+        reached::judge(&self.required, self.seeds_run, complete, seen)
     }
 
     fn add_reached(&mut self, reached: &[(&'static str, u64)]) {

@@ -135,7 +135,8 @@ fn summary_text(
         report.wall.as_secs_f64(),
         seeds_per_second(report),
     );
-    if report.reach().missed() {
+    let reach = report.reach();
+    if reach.missed() {
         // Every run passed on its own; the campaign still failed, and says so first.
         text += &format!("; the campaign failed {}", NEVER_REACHED.name);
     }
@@ -149,8 +150,8 @@ fn summary_text(
     if !coverage.is_empty() {
         text += &format!("\n{coverage}");
     }
-    if let Some(reach) = report.reach().text() {
-        text += &format!("\n{reach}");
+    if let Some(line) = reach.text() {
+        text += &format!("\n{line}");
     }
     if report.stop != Stop::Complete {
         let not = if report.guided.is_some() {

@@ -45,8 +45,10 @@ impl Server {
         while let Some(value) = self.decided.remove(&self.next_exec) {
             let slot = self.next_exec;
             self.next_exec += 1;
-            let ascends = self.exec_log.last().is_none_or(|(last, _)| *last < slot);
-            debug_assert!(ascends, "the executed log ascends: fetches search it");
+            debug_assert!(
+                self.exec_log.last().is_none_or(|(last, _)| *last < slot),
+                "the executed log ascends: fetches search it"
+            );
             self.exec_log.push((slot, value.clone()));
             let Value::Command(command) = value else {
                 continue;
