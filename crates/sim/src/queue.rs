@@ -1,9 +1,10 @@
 //! The event queue: pending events ordered by (virtual time, insertion sequence).
 //!
 //! Ties in time are broken by the order events were scheduled, never by memory
-//! address or hash order, which is what makes a run repeatable. Time and sequence are
-//! compared as one (time, sequence) pair per heap step.
+//! address or hash order, which is what makes a run repeatable. The heap itself, and
+//! how it lays slots on cache lines, is `slot_heap.rs`.
 
+use crate::slot_heap::{Slot, SlotHeap};
 use crate::time::Nanos;
 
 /// How many bits of a slot's `order` word hold the slab index; the rest hold the
@@ -13,38 +14,10 @@ use crate::time::Nanos;
 const INDEX_BITS: u32 = 28;
 const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
 
-/// What the heap orders: the event's time, then its insertion sequence with the
-/// event's slab index in the low bits. Events stay put in the slab while the heap
-/// sifts these 16-byte slots, so a push or pop costs the same whatever the size of
-/// a protocol's messages, and four siblings share one or two cache lines.
-#[derive(Clone, Copy)]
-struct Slot {
-    time: Nanos,
-    /// `sequence << INDEX_BITS | slab index`: sequences are unique, so the index
-    /// never decides an order.
-    order: u64,
-}
-
-impl Slot {
-    #[inline(always)]
-    fn before(&self, other: &Slot) -> bool {
-        (self.time, self.order) < (other.time, other.order)
-    }
-
-    #[inline(always)]
-    fn index(&self) -> usize {
-        (self.order & INDEX_MASK) as usize
-    }
-}
-
-/// Children per heap node: a 4-ary heap is half as deep as a binary one, and a
-/// node's children sit side by side, so a large queue (a thousand nodes' timers)
-/// misses the cache about half as often per pop.
-const ARITY: usize = 4;
-
 /// A min-queue of events by (time, sequence).
 ///
-/// The heap is written here rather than taken from `std::collections::BinaryHeap`,
+/// The heap is written here (`slot_heap.rs`) rather than taken from
+/// `std::collections::BinaryHeap`,
 /// so that its per-event functions can be forced inline: they are compiled into the
 /// simulation loop of whichever crate instantiates it (a user's protocol crate as
 /// much as faultline's), instead of costing a call wherever the compiler places one
@@ -52,8 +25,11 @@ const ARITY: usize = 4;
 /// in an out-of-line `BinaryHeap::pop` once its run loop was instantiated outside
 /// the harness.
 pub struct EventQueue<E> {
-    /// A 4-ary min-heap of slots by (time, order).
-    heap: Vec<Slot>,
+    /// Slots by (time, order), where `order` is `sequence << INDEX_BITS | slab
+    /// index`: sequences are unique, so the index never decides an order. Events
+    /// stay put in the slab while the heap moves these 16-byte slots, so a push or
+    /// pop costs the same whatever the size of a protocol's messages.
+    heap: SlotHeap,
     /// Events by slab index; `None` where a slot is free.
     events: Vec<Option<E>>,
     /// Free slab indexes, reused last-freed first (only the order of pushes and
@@ -65,7 +41,7 @@ pub struct EventQueue<E> {
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            heap: Vec::new(),
+            heap: SlotHeap::default(),
             events: Vec::new(),
             free: Vec::new(),
             next_seq: 0,
@@ -98,25 +74,19 @@ impl<E> EventQueue<E> {
         debug_assert!(sequence < self.next_seq, "a reserved sequence");
         let index = self.store(event);
         let order = (sequence << INDEX_BITS) | index as u64;
-        let slot = Slot { time, order };
-        self.heap.push(slot);
-        self.sift_up_from(self.heap.len() - 1, slot);
+        self.heap.push(Slot { time, order });
     }
 
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
-        let top = *self.heap.first()?;
-        let last = self.heap.pop().expect("not empty");
-        if !self.heap.is_empty() {
-            let hole = self.hole_to_bottom();
-            self.sift_up_from(hole, last);
-        }
-        let event = self.events[top.index()]
+        let top = self.heap.pop()?;
+        let index = slab_index(top);
+        let event = self.events[index]
             .take()
             .expect("a queued slot holds its event");
-        self.free.push(top.index() as u32);
+        self.free.push(index as u32);
         if let Some(next) = self.heap.first() {
-            prefetch(&self.events[next.index()]);
+            prefetch(&self.events[slab_index(next)]);
         }
         Some((top.time, event))
     }
@@ -131,7 +101,7 @@ impl<E> EventQueue<E> {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.len() == 0
     }
 
     /// Puts `event` in a free slab slot; its index.
@@ -154,44 +124,12 @@ impl<E> EventQueue<E> {
             }
         }
     }
+}
 
-    /// Moves the hole left at the root down to a leaf, each level taking the
-    /// smallest child up (the element that will fill the hole came from the end of
-    /// the heap and usually belongs near the bottom, so comparing it on the way down
-    /// would mostly be wasted).
-    #[inline(always)]
-    fn hole_to_bottom(&mut self) -> usize {
-        let len = self.heap.len();
-        let mut hole = 0;
-        loop {
-            let first = ARITY * hole + 1;
-            if first >= len {
-                return hole;
-            }
-            let mut child = first;
-            for sibling in first + 1..(first + ARITY).min(len) {
-                if self.heap[sibling].before(&self.heap[child]) {
-                    child = sibling;
-                }
-            }
-            self.heap[hole] = self.heap[child];
-            hole = child;
-        }
-    }
-
-    /// Puts `slot` at the hole `at`, or above it while its parent is later.
-    #[inline(always)]
-    fn sift_up_from(&mut self, mut at: usize, slot: Slot) {
-        while at > 0 {
-            let parent = (at - 1) / ARITY;
-            if !slot.before(&self.heap[parent]) {
-                break;
-            }
-            self.heap[at] = self.heap[parent];
-            at = parent;
-        }
-        self.heap[at] = slot;
-    }
+/// Where a slot's event sits in the slab.
+#[inline(always)]
+fn slab_index(slot: Slot) -> usize {
+    (slot.order & INDEX_MASK) as usize
 }
 
 /// Asks the processor to bring the next event's slab slot into cache while the

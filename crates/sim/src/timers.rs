@@ -12,12 +12,16 @@
 //! by (time, sequence), so the timer fires exactly where a cancel-and-requeue would
 //! have fired it, and a run's trace does not change.
 
+use crate::lookup_map::LookupMap;
 use crate::time::Nanos;
-use std::collections::BTreeMap;
 
 /// Every pending timer by id: where its event is queued, and where it moved to.
+///
+/// Looked up by id only, never listed, so a `LookupMap` rather than a tree: ten
+/// thousand nodes keep over ten thousand timers pending, and a tree's search over
+/// them mispredicted a branch at every level of every set, fire and cancel.
 pub(crate) struct Timers<T> {
-    pending: BTreeMap<u64, Pending<T>>,
+    pending: LookupMap<u64, Pending<T>>,
     next_id: u64,
 }
 
@@ -50,7 +54,7 @@ pub(crate) enum Due<T> {
 impl<T> Default for Timers<T> {
     fn default() -> Self {
         Timers {
-            pending: BTreeMap::new(),
+            pending: LookupMap::default(),
             next_id: 0,
         }
     }

@@ -24,6 +24,12 @@ const FORBIDDEN: &[&str] = &[
     "rand::random",
 ];
 
+/// Files allowed a hash map, and why no order can leak from them.
+const HASH_MAPS_ALLOWED: &[(&str, &str)] = &[(
+    "crates/sim/src/lookup_map.rs",
+    "wraps a seedless hash map behind lookups only: nothing can iterate it",
+)];
+
 const FUNCTION_LINES_MAX: usize = 70;
 const LINE_COLUMNS_MAX: usize = 100;
 
@@ -97,7 +103,9 @@ fn simulated_code_has_no_determinism_hazards() {
         for (number, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for pattern in FORBIDDEN {
-                if code.contains(pattern) {
+                let allowed = pattern.starts_with("Hash")
+                    && HASH_MAPS_ALLOWED.iter().any(|(f, _)| *f == relative(file));
+                if code.contains(pattern) && !allowed {
                     hits.push(format!(
                         "{}:{}: {}",
                         relative(file),
