@@ -20,6 +20,7 @@ pub mod event;
 pub mod history;
 pub mod history_model;
 pub mod import;
+mod links;
 mod look_ahead;
 pub mod model;
 pub mod models;

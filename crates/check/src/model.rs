@@ -74,6 +74,18 @@ pub trait Model: Sync {
         true
     }
 
+    /// True when `reset` (one [`Model::resets`] says yes to) certainly replaces the
+    /// whole state once linearized, whatever came before: a register's write, a key's
+    /// put when the model is one key. Then a reset that returned before another such
+    /// one was invoked can never show through to a read invoked after that one
+    /// returned, and the look-ahead stops asking about it. The default, false, is
+    /// always sound; say true only when it holds for every state (not for a put on
+    /// one key of a whole map, nor a CAS that may not take).
+    fn reset_replaces_state(&self, reset: &Op) -> bool {
+        let _ = reset;
+        false
+    }
+
     /// Whether [`Model::may_reach`] can prune; when false the search skips the
     /// look-ahead over pending reads altogether. A completed read `later` is still
     /// reachable when [`Model::may_reach`] holds from the state, or when some resetting

@@ -13,6 +13,7 @@
 //! when a pending read could no longer see what it saw.
 
 use crate::history::{Func, Op, Status};
+use crate::links::{Links, NIL};
 use crate::look_ahead::LookAhead;
 use crate::model::Model;
 use crate::value::Val;
@@ -49,8 +50,6 @@ pub struct Stuck {
     pub states: Vec<String>,
 }
 
-const NIL: usize = usize::MAX;
-
 /// A call or return event in the search list.
 #[derive(Clone, Copy)]
 struct Entry {
@@ -61,8 +60,7 @@ struct Entry {
 /// The list of events, with O(1) lift and unlift of an operation's pair.
 struct EventList {
     entries: Vec<Entry>,
-    next: Vec<usize>,
-    prev: Vec<usize>,
+    links: Links,
     /// For each op, its call and return entry positions.
     call_of: Vec<usize>,
     return_of: Vec<usize>,
@@ -103,56 +101,33 @@ impl EventList {
                 call_of[op] = slot + 1;
             }
         }
-        let next = (0..count)
-            .map(|i| if i + 1 < count { i + 1 } else { NIL })
-            .collect();
-        let prev = (0..count)
-            .map(|i| if i == 0 { NIL } else { i - 1 })
-            .collect();
         EventList {
             entries,
-            next,
-            prev,
+            links: Links::chain(count),
             call_of,
             return_of,
             head: 0,
         }
     }
 
-    fn unlink(&mut self, slot: usize) {
-        let (p, n) = (self.prev[slot], self.next[slot]);
-        self.next[p] = n;
-        if n != NIL {
-            self.prev[n] = p;
-        }
-    }
-
-    fn relink(&mut self, slot: usize) {
-        let (p, n) = (self.prev[slot], self.next[slot]);
-        self.next[p] = slot;
-        if n != NIL {
-            self.prev[n] = slot;
-        }
-    }
-
     /// Removes an operation's call and return (if it has one) from the list.
     fn lift(&mut self, op: usize) {
-        self.unlink(self.call_of[op]);
+        self.links.unlink(self.call_of[op]);
         if self.return_of[op] != NIL {
-            self.unlink(self.return_of[op]);
+            self.links.unlink(self.return_of[op]);
         }
     }
 
     /// Puts them back (in reverse order of removal).
     fn unlift(&mut self, op: usize) {
         if self.return_of[op] != NIL {
-            self.relink(self.return_of[op]);
+            self.links.relink(self.return_of[op]);
         }
-        self.relink(self.call_of[op]);
+        self.links.relink(self.call_of[op]);
     }
 
     fn first(&self) -> usize {
-        self.next[self.head]
+        self.links.next[self.head]
     }
 }
 
@@ -419,7 +394,7 @@ impl<'a, M: Model> Search<'a, M> {
     /// accepts it and the (set, state) pair is new, and returns the entry to visit next.
     #[inline]
     fn try_linearize(&mut self, op: usize, entry: usize) -> usize {
-        let skip = self.list.next[entry];
+        let skip = self.list.links.next[entry];
         if !self.twins.allowed(op) {
             return skip;
         }
@@ -482,7 +457,7 @@ impl<'a, M: Model> Search<'a, M> {
         };
         let frame = pop_to_choice(&mut self.frames, undo)?;
         self.state = frame.state_before;
-        Some(self.list.next[self.list.call_of[frame.op]])
+        Some(self.list.links.next[self.list.call_of[frame.op]])
     }
 }
 

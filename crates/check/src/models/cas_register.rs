@@ -86,6 +86,13 @@ impl Model for CasRegister {
         !self.is_read_only(op)
     }
 
+    /// A write sets the value, and so does a CAS that completed ok (its compare
+    /// matched); a failed CAS is read-only, never a reset. A CAS whose outcome is
+    /// unknown never returned, so it never hides another.
+    fn reset_replaces_state(&self, reset: &Op) -> bool {
+        reset.status == Status::Ok
+    }
+
     /// Only a write or CAS can change the state: what the read saw must be the
     /// current value or one a remaining write or CAS may still set.
     fn prunes_by_reachability(&self) -> bool {

@@ -117,6 +117,11 @@ impl Model for Kv {
         op.f == Func::Put
     }
 
+    /// One key's string: a put replaces all of it.
+    fn reset_replaces_state(&self, reset: &Op) -> bool {
+        reset.f == Func::Put
+    }
+
     /// Appends only extend the state, so what the read saw must start with the current
     /// state, or with the value of a put that may still come first.
     fn prunes_by_reachability(&self) -> bool {

@@ -47,6 +47,10 @@ impl Model for Register {
         !self.is_read_only(op)
     }
 
+    fn reset_replaces_state(&self, reset: &Op) -> bool {
+        matches!(reset.f, Func::Write | Func::Put)
+    }
+
     /// Only a write (or CAS) can change the state: what the read saw must be the
     /// current value or one a remaining write may still set.
     fn prunes_by_reachability(&self) -> bool {
