@@ -345,19 +345,16 @@ fn schedule_faults<A: faultline_sim::Actor>(
     scenario: &Scenario,
     nemesis: Option<&NemesisConfig>,
 ) -> faultline_sim::Nanos {
-    for (at, action) in &scenario.schedule {
-        world.schedule_fault(*at, action.clone());
-    }
-    let mut faults_end_ns = end_of_faults(&scenario.schedule);
+    let mut faults = scenario.schedule.clone();
+    let mut faults_end_ns = end_of_faults(&faults);
     if let Some(nemesis) = nemesis {
         let mut rng = SimRng::new(scenario.seed, Stream::Nemesis);
         let planned = plan(nemesis, scenario.duration_ns, &mut rng);
         faults_end_ns = faults_end_ns.max(end_of_faults(&planned));
-        for (at, action) in planned {
-            world.schedule_fault(at, action);
-        }
+        faults.extend(planned);
     }
-    world.schedule_fault(scenario.duration_ns, FaultAction::RecoverAll);
+    faults.push((scenario.duration_ns, FaultAction::RecoverAll));
+    world.plan_faults(faults);
     faults_end_ns
 }
 

@@ -23,6 +23,7 @@ pub mod nemesis;
 pub mod network;
 pub mod node;
 mod partition;
+mod planned_faults;
 pub mod queue;
 pub mod rng;
 pub mod role_watch;

@@ -96,6 +96,14 @@ impl<E> EventQueue<E> {
         self.heap.first().map(|slot| slot.time)
     }
 
+    /// The earliest event's (time, insertion sequence): what orders it.
+    #[inline]
+    pub fn peek_key(&self) -> Option<(Nanos, u64)> {
+        self.heap
+            .first()
+            .map(|slot| (slot.time, slot.order >> INDEX_BITS))
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }

@@ -18,6 +18,7 @@ use crate::halt::Halt;
 use crate::network::{Fate, Network, NetworkConfig};
 use crate::node::{NodeId, NodeRuntime, NodeStatus};
 use crate::partition;
+use crate::planned_faults::PlannedFaults;
 use crate::queue::EventQueue;
 use crate::rng::{InstantKeys, SimRng, Stream};
 use crate::time::Nanos;
@@ -242,6 +243,8 @@ pub struct World<A: Actor> {
     actors: Vec<Option<A>>,
     factory: Box<dyn FnMut(NodeId) -> A>,
     fault_plan: Vec<FaultAction>,
+    /// Faults planned before the run ([`World::plan_faults`]), out of the queue.
+    planned: PlannedFaults,
     fault_rng: SimRng,
     unsynced_on_crash: UnsyncedOnCrash,
     applied: Vec<AppliedFault>,
@@ -291,6 +294,7 @@ impl<A: Actor> World<A> {
             actors,
             factory: Box::new(factory),
             fault_plan: Vec::new(),
+            planned: PlannedFaults::default(),
             fault_rng: SimRng::new(config.seed, Stream::Faults),
             unsynced_on_crash: config.unsynced_on_crash,
             applied: Vec::new(),
@@ -321,18 +325,37 @@ impl<A: Actor> World<A> {
             .push(at_ns.max(self.kernel.now), Event::Fault { index });
     }
 
+    /// Schedules `faults` at their true times, in the order given, exactly as
+    /// [`World::schedule_fault`] would, but keeps them out of the event queue until
+    /// their turn: a whole run's plan costs a list, not a queued event each for the
+    /// whole run.
+    pub fn plan_faults(&mut self, faults: impl IntoIterator<Item = (Nanos, FaultAction)>) {
+        let now = self.kernel.now;
+        let queue = &mut self.kernel.queue;
+        let planned: Vec<_> = faults
+            .into_iter()
+            .map(|(at_ns, action)| (at_ns.max(now), queue.reserve_sequence(), action))
+            .collect();
+        self.planned.add(planned);
+    }
+
     /// True time.
     pub fn now(&self) -> Nanos {
         self.kernel.now
     }
 
-    /// Events waiting in the queue.
+    /// Events waiting in the queue, and planned faults still to come.
     pub fn pending_events(&self) -> usize {
-        self.kernel.queue.len()
+        self.kernel.queue.len() + self.planned.len()
     }
 
+    /// When the next event or planned fault falls due.
     pub fn peek_time(&self) -> Option<Nanos> {
-        self.kernel.queue.peek_time()
+        let planned = self.planned.next_key().map(|(at_ns, _)| at_ns);
+        match (self.kernel.queue.peek_time(), planned) {
+            (Some(queued), Some(planned)) => Some(queued.min(planned)),
+            (queued, planned) => queued.or(planned),
+        }
     }
 
     /// Runs every event up to and including `until_ns`, then sets the time to it.
@@ -345,6 +368,13 @@ impl<A: Actor> World<A> {
 
     /// Processes the earliest event. Returns `false` when nothing is left to do.
     pub fn step(&mut self) -> bool {
+        if self.planned_fault_first() {
+            let (at_ns, action) = self.planned.take().expect("a planned fault");
+            debug_assert!(at_ns >= self.kernel.now, "time never goes backwards");
+            self.kernel.now = at_ns;
+            self.apply_fault(action);
+            return true;
+        }
         let Some((time, event)) = self.kernel.queue.pop() else {
             return false;
         };
@@ -360,6 +390,16 @@ impl<A: Actor> World<A> {
             }
         }
         true
+    }
+
+    /// Whether the next planned fault comes before the queue's earliest event, by
+    /// (time, sequence) as the queue orders its own.
+    #[inline]
+    fn planned_fault_first(&self) -> bool {
+        match (self.planned.next_key(), self.kernel.queue.peek_key()) {
+            (Some(planned), Some(queued)) => planned < queued,
+            (planned, _) => planned.is_some(),
+        }
     }
 
     fn start(&mut self, node: NodeId) {
