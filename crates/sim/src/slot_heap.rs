@@ -3,12 +3,17 @@
 //!
 //! A thousand-node run keeps tens of thousands of events pending, and every pop
 //! walks the hole left at the root down to a leaf, reading each level's four
-//! children. Stored from the start of an ordinary vector those four straddled two
-//! cache lines at every level; here the root sits at position 3 of a vector of
-//! 64-byte-aligned lines, so the children of position `p` are positions `4p - 8` to
-//! `4p - 5`, always one whole line. The smallest child is picked by comparisons
-//! compiled to conditional moves: which of two pending events is earlier is a coin
-//! toss, and a mispredicted branch per level cost more than the comparison.
+//! children. Stored from the start of a vector those four straddled two cache lines
+//! at every level. Here the root sits at position 3, so the children of position
+//! `p` are positions `4p - 8` to `4p - 5`, and position `p` is stored `shift` slots
+//! into the vector, `shift` (0 to 3) chosen from where the allocation starts so that
+//! every group of children is one whole line. An over-aligned vector would do the
+//! same without the shift, but it cannot grow in place: each growth freed a large
+//! block, which moved glibc's mmap threshold and left repeated runs in one process
+//! (`bench --repeat`, a fuzz worker) holding 20% more memory. The smallest child is
+//! picked by comparisons compiled to conditional moves: which of two pending events
+//! is earlier is a coin toss, and a mispredicted branch per level cost more than
+//! the comparison.
 
 use crate::time::Nanos;
 
@@ -38,20 +43,21 @@ impl Slot {
 const ARITY: usize = 4;
 
 /// The root's position: with it at 3, every node's children start on a multiple
-/// of four, which is where a line starts.
+/// of four.
 const ROOT: usize = ARITY - 1;
 
-/// Four slots on one cache line.
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct Line([Slot; ARITY]);
+/// Slots on one cache line.
+const LINE_BYTES: usize = 64;
 
 const PADDING: Slot = Slot { time: 0, order: 0 };
 
 /// A min-heap of slots by (time, order).
 #[derive(Default)]
 pub(crate) struct SlotHeap {
-    lines: Vec<Line>,
+    /// Position `p` at index `shift + p`; positions before `ROOT` are padding.
+    slots: Vec<Slot>,
+    /// How far positions are shifted so that children share a line.
+    shift: usize,
     /// Slots held; they sit at positions `ROOT..ROOT + len`.
     len: usize,
 }
@@ -71,8 +77,9 @@ impl SlotHeap {
     #[inline(always)]
     pub fn push(&mut self, slot: Slot) {
         let position = ROOT + self.len;
-        if position / ARITY == self.lines.len() {
-            self.lines.push(Line([PADDING; ARITY]));
+        // A full line must be readable past the last slot (`hole_to_bottom`).
+        if self.shift + position + ARITY >= self.slots.len() {
+            self.grow();
         }
         self.len += 1;
         self.sift_up_from(position, slot);
@@ -91,14 +98,31 @@ impl SlotHeap {
         Some(top)
     }
 
+    /// More room (the vector's capacity doubles); if the vector moved, the slots
+    /// are shifted to suit its new address.
+    #[cold]
+    fn grow(&mut self) {
+        let used = self.shift + ROOT + self.len;
+        // Enough for the next slot and a line past it whatever the new shift.
+        self.slots
+            .reserve((used + 3 * ARITY).saturating_sub(self.slots.len()));
+        let misalignment = self.slots.as_ptr() as usize % LINE_BYTES;
+        let shift = (LINE_BYTES - misalignment) % LINE_BYTES / size_of::<Slot>() % ARITY;
+        self.slots.resize(self.slots.capacity(), PADDING);
+        if shift != self.shift {
+            self.slots.copy_within(self.shift..used, shift);
+            self.shift = shift;
+        }
+    }
+
     #[inline(always)]
     fn at(&self, position: usize) -> Slot {
-        self.lines[position / ARITY].0[position % ARITY]
+        self.slots[self.shift + position]
     }
 
     #[inline(always)]
     fn set(&mut self, position: usize, slot: Slot) {
-        self.lines[position / ARITY].0[position % ARITY] = slot;
+        self.slots[self.shift + position] = slot;
     }
 
     /// Moves the hole left at the root down to a leaf, each level taking the
@@ -114,8 +138,10 @@ impl SlotHeap {
             if first >= end {
                 return hole;
             }
-            let line = &self.lines[first / ARITY].0;
-            let lane = earliest_lane(line, (end - first).min(ARITY));
+            let at = self.shift + first;
+            let held = (end - first).min(ARITY);
+            let line: &[Slot; ARITY] = self.slots[at..at + ARITY].try_into().expect("a line");
+            let lane = earliest_lane(line, held);
             let slot = line[lane];
             self.set(hole, slot);
             hole = first + lane;
@@ -178,8 +204,12 @@ mod tests {
                 assert_eq!(child / ARITY + 2, position);
             }
         }
-        assert_eq!(std::mem::align_of::<Line>(), 64);
-        assert_eq!(std::mem::size_of::<Line>(), 64);
+        let mut heap = SlotHeap::default();
+        for order in 0..100_000 {
+            heap.push(Slot { time: 0, order });
+            let root_children = heap.slots[heap.shift + ARITY..].as_ptr() as usize;
+            assert_eq!(root_children % LINE_BYTES, 0, "after {order} pushes");
+        }
     }
 
     #[test]
