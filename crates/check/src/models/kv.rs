@@ -22,7 +22,7 @@ fn key_step(value: &Text, op: &Op) -> Option<Text> {
     match op.f {
         Func::Get => {
             let read = op.output.as_str().unwrap_or("");
-            (op.status == Status::Info || read == value.as_str()).then(|| value.clone())
+            (op.status == Status::Info || value.equals(read)).then(|| value.clone())
         }
         Func::Put => Some(Text::new(input)),
         Func::Append => Some(value.appended(input)),
@@ -129,7 +129,7 @@ impl Model for Kv {
     }
 
     fn may_reach(&self, state: &Text, later: &Op) -> bool {
-        seen(later).is_none_or(|seen| seen.starts_with(state.as_str()))
+        seen(later).is_none_or(|seen| state.is_prefix_of(seen))
     }
 
     fn may_reach_after(&self, reset: &Op, later: &Op) -> bool {
