@@ -147,34 +147,34 @@ impl LookAhead {
         op: usize,
         state: &M::State,
     ) -> bool {
-        let reachable = |&read: &usize| model.may_reach(state, &ops[read]);
-        let pending = |&&read: &&usize| !self.linearized[read];
+        let reachable = |read: usize| model.may_reach(state, &ops[read]);
         // A pending read that shows `op`'s token saw it with no reset since.
-        let showing = self.shown_by[op].iter().filter(pending);
-        if !showing.take(READS_ASKED_MAX).all(reachable) {
-            return false;
-        }
-        let explained_only_by_op = |&&position: &&usize| self.unexplained_by[position] == 1;
-        let last_explained = self.explains[op].iter().filter(explained_only_by_op);
-        let last_explained = last_explained.map(|&position| self.reads[position]);
-        if !last_explained
-            .filter(|read| pending(&read))
+        let showing = self.shown_by[op].iter().copied();
+        // The reads `op` was the last pending explainer of.
+        let only_by_op = self.explains[op]
+            .iter()
+            .filter(|&&position| self.unexplained_by[position] == 1)
+            .map(|&position| self.reads[position]);
+        let mut asked = showing
+            .filter(|&read| !self.linearized[read])
             .take(READS_ASKED_MAX)
-            .all(|r| reachable(&r))
-        {
-            return false;
-        }
-        let mut slot = self.exposed.next[0];
-        for _ in 0..READS_ASKED_MAX {
-            if slot == NIL {
-                break;
-            }
-            if !reachable(&self.reads[slot - 1]) {
-                return false;
-            }
-            slot = self.exposed.next[slot];
-        }
-        true
+            .chain(
+                only_by_op
+                    .filter(|&read| !self.linearized[read])
+                    .take(READS_ASKED_MAX),
+            )
+            .chain(self.exposed_reads().take(READS_ASKED_MAX));
+        asked.all(reachable)
+    }
+
+    /// The exposed reads, most recently exposed first (all pending).
+    fn exposed_reads(&self) -> impl Iterator<Item = usize> + '_ {
+        let first = self.exposed.next[0];
+        std::iter::successors((first != NIL).then_some(first), |&slot| {
+            let next = self.exposed.next[slot];
+            (next != NIL).then_some(next)
+        })
+        .map(|slot| self.reads[slot - 1])
     }
 }
 
@@ -299,6 +299,12 @@ mod tests {
     use crate::models::text::Text;
     use crate::value::Val;
 
+    /// Whether every pending read of `ops` can still be satisfied once `op` left
+    /// the key holding `state`.
+    fn reachable(ahead: &LookAhead, ops: &[Op], op: usize, state: &str) -> bool {
+        ahead.all_reachable(&Kv, ops, op, &Text::new(state))
+    }
+
     /// A kv operation on one key, invoked at event `call` and returned at `ret`.
     fn op(id: usize, f: Func, value: &str, call: usize, ret: usize) -> Op {
         let (input, output) = match f {
@@ -329,14 +335,11 @@ mod tests {
             op(3, Func::Get, "x", 8, 9),
         ];
         let mut ahead = LookAhead::new(&Kv, &ops, false);
-        assert!(ahead.all_reachable(&Kv, &ops, 2, &Text::new("y")));
+        assert!(reachable(&ahead, &ops, 2, "y"));
         ahead.linearize(2);
-        assert!(
-            ahead.all_reachable(&Kv, &ops, 0, &Text::new("x")),
-            "put 1 pending"
-        );
+        assert!(reachable(&ahead, &ops, 0, "x"), "put 1 pending");
         ahead.linearize(0);
-        assert!(ahead.all_reachable(&Kv, &ops, 1, &Text::new("x")));
+        assert!(reachable(&ahead, &ops, 1, "x"));
     }
 
     #[test]
@@ -347,23 +350,14 @@ mod tests {
             op(2, Func::Get, "x", 4, 5),
         ];
         let mut ahead = LookAhead::new(&Kv, &ops, false);
-        assert!(
-            ahead.all_reachable(&Kv, &ops, 1, &Text::new("y")),
-            "put pending"
-        );
+        assert!(reachable(&ahead, &ops, 1, "y"), "put pending");
         ahead.linearize(0);
-        assert!(
-            !ahead.all_reachable(&Kv, &ops, 1, &Text::new("xy")),
-            "exposed"
-        );
+        assert!(!reachable(&ahead, &ops, 1, "xy"), "exposed");
         ahead.unlinearize(0);
-        assert!(
-            ahead.all_reachable(&Kv, &ops, 1, &Text::new("y")),
-            "hidden again"
-        );
+        assert!(reachable(&ahead, &ops, 1, "y"), "hidden again");
         // Linearizing the read's one explainer leaves only the state to satisfy it.
-        assert!(!ahead.all_reachable(&Kv, &ops, 0, &Text::new("z")));
-        assert!(ahead.all_reachable(&Kv, &ops, 0, &Text::new("x")));
+        assert!(!reachable(&ahead, &ops, 0, "z"));
+        assert!(reachable(&ahead, &ops, 0, "x"));
     }
 
     #[test]
@@ -374,7 +368,7 @@ mod tests {
         ops.push(op(reads + 1, Func::Get, "z", 2 * reads + 2, 2 * reads + 3));
         let ahead = LookAhead::new(&Kv, &ops, false);
         assert!(
-            ahead.all_reachable(&Kv, &ops, 0, &Text::new("x")),
+            reachable(&ahead, &ops, 0, "x"),
             "the read of z is beyond the reads a step asks about"
         );
         let mut history = crate::history::History::new();

@@ -17,8 +17,8 @@ const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
 /// A min-queue of events by (time, sequence).
 ///
 /// The heap is written here (`slot_heap.rs`) rather than taken from
-/// `std::collections::BinaryHeap`,
-/// so that its per-event functions can be forced inline: they are compiled into the
+/// `std::collections::BinaryHeap`, so that its per-event functions can be forced
+/// inline: they are compiled into the
 /// simulation loop of whichever crate instantiates it (a user's protocol crate as
 /// much as faultline's), instead of costing a call wherever the compiler places one
 /// shared copy. Measured: the ping-pong kernel shape spent 15% of its instructions

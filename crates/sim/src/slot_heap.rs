@@ -46,7 +46,7 @@ const ARITY: usize = 4;
 /// of four.
 const ROOT: usize = ARITY - 1;
 
-/// Slots on one cache line.
+/// Bytes in a cache line.
 const LINE_BYTES: usize = 64;
 
 const PADDING: Slot = Slot { time: 0, order: 0 };
