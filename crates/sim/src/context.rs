@@ -10,8 +10,9 @@
 use crate::actor::Actor;
 use crate::disk::Disk;
 use crate::halt::Halt;
+use crate::instant_keys::InstantKeys;
 use crate::node::NodeId;
-use crate::rng::{InstantKeys, SimRng, Stream};
+use crate::rng::{SimRng, Stream};
 use crate::time::Nanos;
 use crate::world::Kernel;
 

@@ -17,6 +17,7 @@ pub mod disk;
 pub mod fault;
 mod halt;
 pub mod hash;
+pub mod instant_keys;
 pub mod links;
 mod lookup_map;
 pub mod nemesis;

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash};
 
 /// Values by key; lookups only.
+#[derive(Debug)]
 pub(crate) struct LookupMap<K, V> {
     entries: HashMap<K, V, BuildHasherDefault<TraceHasher>>,
 }
@@ -29,6 +30,11 @@ impl<K: Hash + Eq, V> LookupMap<K, V> {
     #[inline]
     pub fn insert(&mut self, key: K, value: V) {
         self.entries.insert(key, value);
+    }
+
+    #[inline]
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.entries.get(key)
     }
 
     #[inline]

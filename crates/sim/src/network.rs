@@ -17,10 +17,11 @@
 //! without overrides or phases pays one comparison per message for them.
 
 pub use crate::cuts::Partitions;
+use crate::instant_keys::InstantKeys;
 use crate::links::LinkTable;
 pub use crate::links::{BehaviourChange, LinkOverride, NetworkPhase};
 use crate::node::NodeId;
-use crate::rng::{InstantKeys, SimRng, Stream};
+use crate::rng::{SimRng, Stream};
 use crate::time::{Nanos, MILLISECOND};
 use crate::trace::DropReason;
 use serde::{Deserialize, Serialize};
@@ -160,7 +161,7 @@ impl Network {
             config,
             partitions: Partitions::new(node_count),
             rng: SimRng::new(seed, Stream::Network),
-            keys: InstantKeys::new(node_count),
+            keys: InstantKeys::new(),
             links,
             table,
             phases,

@@ -4,65 +4,16 @@
 //! ChaCha8 stream derived from the run seed, so removing a fault while shrinking does
 //! not reshuffle every later network delay. Draws go further: each message's fate,
 //! and each handler's draws (`ctx.rng()`), are read at a position keyed by the
-//! instant ([`InstantKeys`], [`SimRng::seek`]), so removing one message or one client
-//! operation leaves the fate of every other message and every later election timeout
-//! as it was. Range helpers are written here rather than taken from `rand` so the
-//! values stay stable across crate upgrades.
+//! instant ([`crate::instant_keys`], [`SimRng::seek`]), so removing one message or
+//! one client operation leaves the fate of every other message and every later
+//! election timeout as it was. Range helpers are written here rather than taken from
+//! `rand` so the values stay stable across crate upgrades.
 
-use crate::node::NodeId;
-use crate::time::Nanos;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// ChaCha blocks (64 bytes each) that belong to one key: 32 draws of 64 bits, and
-/// exactly what one refill of the generator's buffer produces.
-const BLOCKS_PER_KEY: u64 = 4;
-
 /// Node indices and same-instant counts must fit 21 bits of a keyed stream id.
 const KEY_FIELD_MAX: u64 = (1 << 21) - 1;
-
-/// Keys for draws that must not depend on how many draws came before: the instant,
-/// and how many keys the same node already took on the same channel (a link's
-/// destination, say) at that instant.
-#[derive(Clone, Debug)]
-pub struct InstantKeys {
-    /// Per node: the instant of its last key, and per channel the keys taken then.
-    last: Vec<(Nanos, Vec<(u32, u32)>)>,
-}
-
-impl InstantKeys {
-    pub fn new(node_count: usize) -> Self {
-        InstantKeys {
-            last: vec![(Nanos::MAX, Vec::new()); node_count],
-        }
-    }
-
-    /// How many keys `node` already took on `channel` at `now` (0 for the first).
-    #[inline]
-    pub fn nth(&mut self, node: NodeId, channel: u32, now: Nanos) -> u32 {
-        let (instant, channels) = &mut self.last[node.index()];
-        if *instant != now {
-            *instant = now;
-            channels.clear();
-        }
-        match channels.iter_mut().find(|(c, _)| *c == channel) {
-            Some((_, taken)) => {
-                *taken += 1;
-                *taken - 1
-            }
-            None => {
-                channels.push((channel, 1));
-                0
-            }
-        }
-    }
-
-    /// The block of a keyed stream where draws made at `now` start.
-    #[inline]
-    pub fn block(now: Nanos) -> u64 {
-        now.saturating_mul(BLOCKS_PER_KEY)
-    }
-}
 
 /// The independent random streams of one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -15,12 +15,13 @@ use crate::crash_point::{ArmedPoint, ArmedPoints};
 use crate::disk::{Disk, UnsyncedOnCrash};
 use crate::fault::{AppliedFault, FaultAction, PartitionShape, Target};
 use crate::halt::Halt;
+use crate::instant_keys::InstantKeys;
 use crate::network::{Fate, Network, NetworkConfig};
 use crate::node::{NodeId, NodeRuntime, NodeStatus};
 use crate::partition;
 use crate::planned_faults::PlannedFaults;
 use crate::queue::EventQueue;
-use crate::rng::{InstantKeys, SimRng, Stream};
+use crate::rng::{SimRng, Stream};
 use crate::time::Nanos;
 use crate::timers::{Due, Moved, Timers};
 use crate::touches::Touches;
@@ -268,7 +269,7 @@ impl<A: Actor> World<A> {
             server_count: config.server_count,
             queue: EventQueue::default(),
             network: Network::new(config.network, node_count, config.seed),
-            handler_keys: InstantKeys::new(node_count),
+            handler_keys: InstantKeys::new(),
             nodes: node_ids.clone().map(|_| NodeRuntime::new()).collect(),
             clocks: vec![NodeClock::default(); node_count],
             disks: node_ids.clone().map(|_| Disk::default()).collect(),
