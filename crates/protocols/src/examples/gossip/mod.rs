@@ -60,8 +60,8 @@ faultline_api::protocol_options! {
 
 pub struct Gossip {
     config: GossipConfig,
-    /// The node `check_step` looks at next: one per event, in turn.
-    cursor: usize,
+    /// How far into the world's log of touched nodes `check_step` has read.
+    touches_read: u64,
 }
 
 impl Gossip {
@@ -118,7 +118,10 @@ impl Protocol for Gossip {
             memory: options.memory as usize,
             forget_without_floor: bugs.is_on("gossip.forget_without_floor"),
         };
-        Ok(Gossip { config, cursor: 0 })
+        Ok(Gossip {
+            config,
+            touches_read: 0,
+        })
     }
 
     fn node_factory(&self) -> Box<dyn FnMut(NodeId) -> GossipNode> {
@@ -126,13 +129,21 @@ impl Protocol for Gossip {
         Box::new(move |_| GossipNode::new(config))
     }
 
-    /// Reads one node's audit per event, in turn: constant work per event at any
-    /// size, and a broken delivery is named within `nodes` events of it (at the end
-    /// at the latest, unless the node crashed first and took its record with it).
+    /// Reads the audit of each node the last event touched: constant work per event
+    /// at any size, on state the event just brought into cache, and a broken
+    /// delivery is named at the event that made it.
+    /// Reads the audit of each node touched since the last event (from the world's
+    /// log of touched nodes): constant work per event at any size, and a broken
+    /// delivery is named at the event that made it. It used to read one node per
+    /// event in turn, naming a broken delivery up to `nodes` events late.
     fn check_step(&mut self, world: &World<GossipNode>) -> Result<(), Violation> {
-        let node = self.cursor;
-        self.cursor = (self.cursor + 1) % world.node_count();
-        Self::audit(world, node)
+        let touches = world.touches();
+        let since = touches.since(self.touches_read);
+        self.touches_read = touches.end();
+        match since {
+            Some(nodes) => nodes.iter().try_for_each(|n| Self::audit(world, n.index())),
+            None => self.check_end(world),
+        }
     }
 
     fn check_end(&mut self, world: &World<GossipNode>) -> Result<(), Violation> {
