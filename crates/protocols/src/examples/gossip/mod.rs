@@ -26,7 +26,7 @@ use crate::bugs::{BugInfo, Bugs};
 use crate::property::Property;
 use crate::protocol::{Protocol, Setup, SetupError, Violation};
 use faultline_sim::{NodeId, World};
-use node::{GossipConfig, GossipNode};
+use node::{GossipConfig, GossipNode, FANOUT_MAX};
 
 /// Its one safety property.
 pub const DELIVERED_ONCE: Property = Property::new(
@@ -42,9 +42,6 @@ pub const BUGS: &[BugInfo] = &[BugInfo {
     violates: &[DELIVERED_ONCE.name],
     scenario: "nemesis",
 }];
-
-/// Largest `fanout`: a node forwards to at most this many peers.
-const FANOUT_MAX: u64 = 64;
 
 faultline_api::protocol_options! {
     /// The gossip example's options.
@@ -103,7 +100,7 @@ impl Protocol for Gossip {
         if options.interval_us == 0 {
             return Err(SetupError::Invalid("interval_us must be positive".into()));
         }
-        if !(1..=FANOUT_MAX).contains(&options.fanout) {
+        if !(1..=FANOUT_MAX as u64).contains(&options.fanout) {
             let why = format!("fanout must be 1 to {FANOUT_MAX}");
             return Err(SetupError::Invalid(why));
         }
