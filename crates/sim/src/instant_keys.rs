@@ -5,43 +5,54 @@
 //! link's destination, say) at that instant, so removing one message while
 //! shrinking leaves every other draw where it was (see `rng`).
 //!
-//! Simulated time never goes backwards, so only the current instant's counts can
-//! ever be asked for again: one table for the whole run, emptied when the instant
-//! moves on, holds them all. It used to be a table per node, and at ten thousand
-//! nodes reading a node's entry (and the list of channels it pointed to) was a cache
-//! miss on every send and every handler that drew. Most instants see one or two
-//! keys, so the table is a short list scanned in place; an instant that takes many
-//! (ten thousand nodes starting at time zero) gets a lookup map beside it.
+//! Across nodes, though, a key's instant can lie ahead of the run's present: a node
+//! stalled on slow fsyncs sends when its handler's fsyncs are done. What can never
+//! be asked for again is an instant before the present. So one table for the whole
+//! run counts the keys taken per (node, channel, instant), and is emptied once the
+//! present passes every instant it holds (`forget_before`): without slow disks,
+//! at every new instant. It used to be a table per node, and at ten thousand nodes
+//! reading a node's entry (and the list of channels it pointed to) was a cache miss
+//! on every send and every handler that drew. Most instants see one or two keys, so
+//! the table is a short list scanned in place; an instant that takes many (ten
+//! thousand nodes starting at time zero) gets a lookup map beside it.
 
 use crate::lookup_map::LookupMap;
 use crate::node::NodeId;
 use crate::time::Nanos;
 
-/// Keys one instant may take before the list is indexed by a map.
+/// Entries the table may hold before the list is indexed by a map.
 const SCANNED_MAX: usize = 16;
 
 /// ChaCha blocks (64 bytes each) that belong to one key: 32 draws of 64 bits, and
 /// exactly what one refill of the generator's buffer produces.
 const BLOCKS_PER_KEY: u64 = 4;
 
-/// The counts of keys taken at the current instant, by (node, channel).
+/// The keys taken, by (node, channel, instant), at instants not yet past.
 #[derive(Debug, Default)]
 pub struct InstantKeys {
-    instant: Option<Nanos>,
-    /// (node, channel) packed into one word, and the keys taken on it.
-    taken: Vec<(u64, u32)>,
-    /// Where each (node, channel) sits in `taken`, once it holds more than
-    /// `SCANNED_MAX`.
-    index: Option<LookupMap<u64, usize>>,
+    entries: Vec<Entry>,
+    /// Where each (node and channel, instant) sits in `entries`, once they are more
+    /// than `SCANNED_MAX`.
+    index: Option<LookupMap<(u64, Nanos), usize>>,
+    /// The latest instant any entry holds.
+    newest: Option<Nanos>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Node and channel as one word.
+    place: u64,
+    instant: Nanos,
+    taken: u32,
 }
 
 impl Clone for InstantKeys {
-    /// A copy for a forked world: counts of the current instant included.
+    /// A copy for a forked world, counts included.
     fn clone(&self) -> Self {
         let mut copy = InstantKeys {
-            instant: self.instant,
-            taken: self.taken.clone(),
+            entries: self.entries.clone(),
             index: None,
+            newest: self.newest,
         };
         copy.index_if_long();
         copy
@@ -53,46 +64,67 @@ impl InstantKeys {
         InstantKeys::default()
     }
 
-    /// How many keys `node` already took on `channel` at `now` (0 for the first).
-    /// `now` never goes backwards from one call to the next.
+    /// How many keys `node` already took on `channel` at `instant` (0 for the
+    /// first). `instant` is never before the present `forget_before` was told.
     #[inline]
-    pub fn nth(&mut self, node: NodeId, channel: u32, now: Nanos) -> u32 {
-        if self.instant != Some(now) {
-            debug_assert!(self.instant.is_none_or(|i| i < now), "time went backwards");
-            self.instant = Some(now);
-            self.taken.clear();
-            self.index = None;
-        }
-        let key = u64::from(node.0) << 32 | u64::from(channel);
+    pub fn nth(&mut self, node: NodeId, channel: u32, instant: Nanos) -> u32 {
+        let place = u64::from(node.0) << 32 | u64::from(channel);
         let found = match &self.index {
-            None => self.taken.iter().position(|(k, _)| *k == key),
-            Some(index) => index.get(&key).copied(),
+            None => self
+                .entries
+                .iter()
+                .position(|e| e.place == place && e.instant == instant),
+            Some(index) => index.get(&(place, instant)).copied(),
         };
         match found {
             Some(at) => {
-                let taken = &mut self.taken[at].1;
+                let taken = &mut self.entries[at].taken;
                 *taken += 1;
                 *taken - 1
             }
             None => {
-                self.taken.push((key, 1));
-                match &mut self.index {
-                    Some(index) => index.insert(key, self.taken.len() - 1),
-                    None => self.index_if_long(),
-                }
+                self.add(place, instant);
                 0
             }
         }
     }
 
-    /// Builds the map over `taken` once it is too long to scan.
+    /// The run reached `now`: counts at earlier instants can never be asked for
+    /// again, and once every instant held is earlier, the table empties.
+    #[inline]
+    pub fn forget_before(&mut self, now: Nanos) {
+        if self.newest.is_some_and(|newest| newest < now) {
+            self.entries.clear();
+            self.index = None;
+            self.newest = None;
+        }
+    }
+
+    /// Notes the first key taken at (`place`, `instant`).
+    #[inline]
+    fn add(&mut self, place: u64, instant: Nanos) {
+        self.newest = self.newest.max(Some(instant));
+        self.entries.push(Entry {
+            place,
+            instant,
+            taken: 1,
+        });
+        let at = self.entries.len() - 1;
+        match &mut self.index {
+            Some(index) => index.insert((place, instant), at),
+            None if at >= SCANNED_MAX => self.index_if_long(),
+            None => {}
+        }
+    }
+
+    /// Builds the map over `entries` once they are too many to scan.
     fn index_if_long(&mut self) {
-        if self.taken.len() <= SCANNED_MAX {
+        if self.entries.len() <= SCANNED_MAX {
             return;
         }
         let mut index = LookupMap::default();
-        for (at, (key, _)) in self.taken.iter().enumerate() {
-            index.insert(*key, at);
+        for (at, entry) in self.entries.iter().enumerate() {
+            index.insert((entry.place, entry.instant), at);
         }
         self.index = Some(index);
     }
@@ -135,5 +167,24 @@ mod tests {
         let mut copy = keys.clone();
         assert_eq!(copy.nth(NodeId(999), 4, 42), 3);
         assert_eq!(keys.nth(NodeId(999), 4, 43), 0);
+    }
+
+    #[test]
+    fn a_node_ahead_of_the_run_keeps_its_counts_until_the_run_catches_up() {
+        let mut keys = InstantKeys::new();
+        let (slow, other) = (NodeId(0), NodeId(1));
+        keys.forget_before(10);
+        assert_eq!(
+            keys.nth(slow, 1, 50),
+            0,
+            "a send that departs after a stall"
+        );
+        assert_eq!(keys.nth(other, 1, 10), 0, "another node, at the present");
+        keys.forget_before(20);
+        assert_eq!(keys.nth(slow, 1, 50), 1, "the same instant, still counted");
+        assert_eq!(keys.nth(slow, 2, 60), 0);
+        assert_eq!(keys.nth(slow, 1, 60), 0, "another instant");
+        keys.forget_before(61);
+        assert_eq!(keys.nth(slow, 1, 61), 0);
     }
 }

@@ -225,6 +225,12 @@ impl Network {
         }
     }
 
+    /// The run reached `now`: link keys of earlier instants are never asked again.
+    #[inline]
+    pub(crate) fn forget_keys_before(&mut self, now: Nanos) {
+        self.keys.forget_before(now);
+    }
+
     /// Whether a message `from → to` that reached its destination is stopped there:
     /// a cut made while it was in flight drops it, or holds it for the heal.
     #[inline]

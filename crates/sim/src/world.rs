@@ -382,16 +382,14 @@ impl<A: Actor> World<A> {
     pub fn step(&mut self) -> bool {
         if self.planned_fault_first() {
             let (at_ns, action) = self.planned.take().expect("a planned fault");
-            debug_assert!(at_ns >= self.kernel.now, "time never goes backwards");
-            self.kernel.now = at_ns;
+            self.advance_to(at_ns);
             self.apply_fault(action);
             return true;
         }
         let Some((time, event)) = self.kernel.queue.pop() else {
             return false;
         };
-        debug_assert!(time >= self.kernel.now, "time never goes backwards");
-        self.kernel.now = time;
+        self.advance_to(time);
         self.prefetch_next_addressee();
         match event {
             Event::Start { node } => self.start(node),
@@ -403,6 +401,15 @@ impl<A: Actor> World<A> {
             }
         }
         true
+    }
+
+    /// Moves the run's clock to `now`, where the next event happens.
+    #[inline(always)]
+    fn advance_to(&mut self, now: Nanos) {
+        debug_assert!(now >= self.kernel.now, "time never goes backwards");
+        self.kernel.now = now;
+        self.kernel.handler_keys.forget_before(now);
+        self.kernel.network.forget_keys_before(now);
     }
 
     /// Asks the processor for the state of the node the next event is for, so it
