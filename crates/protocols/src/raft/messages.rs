@@ -57,7 +57,10 @@ pub enum Msg<M: Machine = KvStore> {
         term: u64,
         index: u64,
         snapshot_term: u64,
-        store: M,
+        /// Boxed: a store is larger than any other message, and every message in
+        /// flight takes the size of the largest (the queue's slots, a thousand
+        /// nodes' election bursts).
+        store: Box<M>,
     },
     SnapshotReply {
         term: u64,

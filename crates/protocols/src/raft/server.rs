@@ -197,7 +197,7 @@ impl<M: Machine> Server<M> {
                 index,
                 snapshot_term,
                 store,
-            } => self.on_install_snapshot(ctx, from.0, term, index, snapshot_term, store),
+            } => self.on_install_snapshot(ctx, from.0, term, index, snapshot_term, *store),
             Msg::SnapshotReply { term, index } => self.on_snapshot_reply(ctx, from.0, term, index),
             Msg::Response(_) => {} // servers do not get responses
         }

@@ -65,7 +65,7 @@ impl<M: Machine> Server<M> {
             term: self.term,
             index: self.log.snapshot_index,
             snapshot_term: self.log.snapshot_term,
-            store: self.snapshot_store(),
+            store: Box::new(self.snapshot_store()),
         };
         ctx.send(NodeId(peer), msg);
     }
