@@ -112,8 +112,7 @@ impl InstantKeys {
         let at = self.entries.len() - 1;
         match &mut self.index {
             Some(index) => index.insert((place, instant), at),
-            None if at >= SCANNED_MAX => self.index_if_long(),
-            None => {}
+            None => self.index_if_long(),
         }
     }
 

@@ -162,11 +162,12 @@ fn slab_index(slot: Slot) -> usize {
     (slot.order & INDEX_MASK) as usize
 }
 
-/// Asks the processor to bring the next event's slab slot into cache while the
-/// current event is handled. A large queue's slots are mostly cache misses (a
-/// thousand Raft nodes keep about 25,000 events pending, 2.5 MB of slots); measured
-/// in one sitting, alternating binaries (`faultline bench benches/scale/N.json`):
-/// gossip at 10,000 nodes 1.02-1.17M -> 1.16-1.65M events/s, Raft at 1,000 nodes
+/// Asks the processor to bring `slot` into cache while the current event is
+/// handled: here the next event's slab slot, in the World the next event's node.
+/// A large queue's slots are mostly cache misses (a thousand Raft nodes keep about
+/// 25,000 events pending, 2.5 MB of slots). For the slab slot, measured in one
+/// sitting, alternating binaries (`faultline bench benches/scale/N.json`): gossip
+/// at 10,000 nodes 1.02-1.17M -> 1.16-1.65M events/s, Raft at 1,000 nodes
 /// 0.71-0.85M -> 0.84-0.95M, the 5-node Raft run within its noise.
 #[inline(always)]
 pub(crate) fn prefetch<T>(slot: &T) {

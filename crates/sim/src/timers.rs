@@ -94,28 +94,30 @@ impl<T> Timers<T> {
         u64::from(slot.generation) << 32 | u64::from(index)
     }
 
+    /// The slot of timer `id`, while that timer is pending.
+    #[inline]
+    fn live_slot(&mut self, id: u64) -> Option<&mut Slot<T>> {
+        let slot = self.slots.get_mut(slot_index(id))?;
+        let live = u64::from(slot.generation) == id >> 32 && slot.pending.is_some();
+        live.then_some(slot)
+    }
+
     /// The timer `id` names, while it is pending.
     #[inline]
     fn pending(&mut self, id: u64) -> Option<&mut Pending<T>> {
-        let slot = self.slots.get_mut((id & u64::from(u32::MAX)) as usize)?;
-        match u64::from(slot.generation) == id >> 32 {
-            true => slot.pending.as_mut(),
-            false => None,
-        }
+        self.live_slot(id)?.pending.as_mut()
     }
 
     /// Timer `id` is cancelled, fired, or its node gone: no longer pending. An id
     /// that names nothing pending is ignored.
     #[inline]
     pub(crate) fn remove(&mut self, id: u64) {
-        let index = id & u64::from(u32::MAX);
-        if self.pending(id).is_none() {
+        let Some(slot) = self.live_slot(id) else {
             return;
-        }
-        let slot = &mut self.slots[index as usize];
+        };
         slot.pending = None;
         slot.generation = slot.generation.wrapping_add(1);
-        self.free.push(index as u32);
+        self.free.push(slot_index(id) as u32);
     }
 
     #[inline]
@@ -164,6 +166,12 @@ impl<T> Timers<T> {
             None => Due::Fire,
         }
     }
+}
+
+/// The slot an id names (its low 32 bits).
+#[inline(always)]
+fn slot_index(id: u64) -> usize {
+    (id & u64::from(u32::MAX)) as usize
 }
 
 #[cfg(test)]

@@ -126,9 +126,6 @@ impl Protocol for Gossip {
         Box::new(move |_| GossipNode::new(config))
     }
 
-    /// Reads the audit of each node the last event touched: constant work per event
-    /// at any size, on state the event just brought into cache, and a broken
-    /// delivery is named at the event that made it.
     /// Reads the audit of each node touched since the last event (from the world's
     /// log of touched nodes): constant work per event at any size, and a broken
     /// delivery is named at the event that made it. It used to read one node per
