@@ -321,19 +321,9 @@ impl fmt::Display for CheckReport {
                 String::new()
             }
         )?;
-        for p in self
-            .partitions
-            .iter()
-            .filter(|p| p.verdict == Verdict::Unknown)
-        {
-            let key = p.key.as_deref().unwrap_or("(all)");
-            writeln!(f, "  key {key:?}: unknown after {} steps", p.steps)?;
-        }
+        write_unknown_partitions(f, &self.partitions)?;
         if let Some(c) = &self.counterexample {
-            if let Some(key) = &c.key {
-                writeln!(f, "in key {key:?}:")?;
-            }
-            writeln!(f, "  cannot linearize: {}", c.op)?;
+            write_blamed(f, c.key.as_deref(), &c.op)?;
             writeln!(
                 f,
                 "  longest partial linearization ({} ops):",
@@ -350,4 +340,24 @@ impl fmt::Display for CheckReport {
         }
         Ok(())
     }
+}
+
+/// One line per partition the check could not judge.
+pub(crate) fn write_unknown_partitions(
+    f: &mut fmt::Formatter<'_>,
+    partitions: &[PartitionReport],
+) -> fmt::Result {
+    for p in partitions.iter().filter(|p| p.verdict == Verdict::Unknown) {
+        let key = p.key.as_deref().unwrap_or("(all)");
+        writeln!(f, "  key {key:?}: unknown after {} steps", p.steps)?;
+    }
+    Ok(())
+}
+
+/// The key and the operation a violation blames.
+pub(crate) fn write_blamed(f: &mut fmt::Formatter<'_>, key: Option<&str>, op: &Op) -> fmt::Result {
+    if let Some(key) = key {
+        writeln!(f, "in key {key:?}:")?;
+    }
+    writeln!(f, "  cannot linearize: {op}")
 }

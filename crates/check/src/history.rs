@@ -177,6 +177,62 @@ pub struct HistoryError {
     pub message: String,
 }
 
+impl HistoryError {
+    /// `process` invoked while its last operation was still open.
+    pub(crate) fn invoked_again(process: u64, line: usize) -> Self {
+        HistoryError {
+            line,
+            message: format!("process {process} invokes again before its last operation completed"),
+        }
+    }
+
+    /// `process` completed with nothing open.
+    pub(crate) fn never_invoked(process: u64, line: usize) -> Self {
+        HistoryError {
+            line,
+            message: format!("process {process} completes an operation it never invoked"),
+        }
+    }
+
+    /// A completion naming `f` for the open operation `invoked`, which is another.
+    pub(crate) fn completes_another(invoked: &Op, f: Func, line: usize) -> Self {
+        HistoryError {
+            line,
+            message: format!(
+                "process {} completes `{f}`, but its open operation is the `{}` it invoked at \
+                    line {}",
+                invoked.process, invoked.f, invoked.line
+            ),
+        }
+    }
+}
+
+impl Op {
+    /// Operation `id`, just invoked (at event `call`): `info` until it completes.
+    pub(crate) fn invoked(
+        id: usize,
+        process: u64,
+        f: Func,
+        key: Option<String>,
+        input: Val,
+        call: usize,
+        line: usize,
+    ) -> Op {
+        Op {
+            id,
+            process,
+            f,
+            key,
+            input,
+            output: Val::Nil,
+            status: Status::Info,
+            call,
+            ret: None,
+            line,
+        }
+    }
+}
+
 /// Operations in invocation order, built from events.
 #[derive(Clone, Debug, Default)]
 pub struct History {
@@ -201,26 +257,11 @@ impl History {
         line: usize,
     ) -> Result<(), HistoryError> {
         if self.open.contains_key(&process) {
-            return Err(HistoryError {
-                line,
-                message: format!(
-                    "process {process} invokes again before its last operation completed"
-                ),
-            });
+            return Err(HistoryError::invoked_again(process, line));
         }
         let id = self.ops.len();
-        self.ops.push(Op {
-            id,
-            process,
-            f,
-            key,
-            input,
-            output: Val::Nil,
-            status: Status::Info,
-            call: self.events,
-            ret: None,
-            line,
-        });
+        self.ops
+            .push(Op::invoked(id, process, f, key, input, self.events, line));
         self.events += 1;
         self.open.insert(process, id);
         Ok(())
@@ -234,10 +275,10 @@ impl History {
         output: Val,
         line: usize,
     ) -> Result<(), HistoryError> {
-        let id = self.open.remove(&process).ok_or_else(|| HistoryError {
-            line,
-            message: format!("process {process} completes an operation it never invoked"),
-        })?;
+        let id = self
+            .open
+            .remove(&process)
+            .ok_or_else(|| HistoryError::never_invoked(process, line))?;
         let op = &mut self.ops[id];
         op.status = status;
         if status != Status::Info {
@@ -261,14 +302,7 @@ impl History {
     ) -> Result<(), HistoryError> {
         if let Some(invoked) = self.open.get(&process).map(|&id| &self.ops[id]) {
             if invoked.f != f {
-                return Err(HistoryError {
-                    line,
-                    message: format!(
-                        "process {process} completes `{f}`, but its open operation is the `{}` it \
-                            invoked at line {}",
-                        invoked.f, invoked.line
-                    ),
-                });
+                return Err(HistoryError::completes_another(invoked, f, line));
             }
         }
         self.complete(process, status, output, line)

@@ -9,8 +9,9 @@
 //! spell the trait, as in `Model::knows(&queue, f)`.
 
 use crate::check::{check, CheckOptions, CheckReport};
-use crate::history::{Func, History, Op};
+use crate::history::{Func, History, HistoryError, Op};
 use crate::model::Model;
+use crate::stream::{check_stream, HistoryStream, StreamCheck, StreamLimits, StreamReport};
 
 /// A model a history can be checked against, whatever its state type; object-safe.
 pub trait HistoryModel: Send + Sync {
@@ -38,6 +39,17 @@ pub trait HistoryModel: Send + Sync {
 
     /// Checks `history` for linearizability against this model.
     fn check(&self, history: &History, options: &CheckOptions) -> CheckReport;
+
+    /// A streaming check against this model, fed one event at a time, giving up on a
+    /// partition beyond `limits`.
+    fn stream(&self, limits: StreamLimits) -> Box<dyn HistoryStream + '_>;
+
+    /// Checks a whole `history` as a stream ([`crate::check_stream`]).
+    fn check_stream(
+        &self,
+        history: &History,
+        limits: StreamLimits,
+    ) -> Result<StreamReport, HistoryError>;
 }
 
 impl<M: Model + Send> HistoryModel for M {
@@ -59,5 +71,17 @@ impl<M: Model + Send> HistoryModel for M {
 
     fn check(&self, history: &History, options: &CheckOptions) -> CheckReport {
         check(history, self, options)
+    }
+
+    fn stream(&self, limits: StreamLimits) -> Box<dyn HistoryStream + '_> {
+        Box::new(StreamCheck::new(self, limits))
+    }
+
+    fn check_stream(
+        &self,
+        history: &History,
+        limits: StreamLimits,
+    ) -> Result<StreamReport, HistoryError> {
+        check_stream(history, self, limits)
     }
 }

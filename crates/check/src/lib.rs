@@ -12,11 +12,14 @@
 //! - [`search`]: Wing & Gong / Lowe search with a memo of (linearized set, state).
 //! - [`check`](mod@check): partitioning by key (P-compositionality), parallel partitions,
 //!   pruning, step budgets, and the report with its counterexample.
+//! - [`stream`]: the same verdict from events as they are recorded, in memory that
+//!   follows the history's concurrency, not its length (long runs, huge histories).
 //! - [`import`]: Jepsen EDN, Porcupine's etcd logs, faultline's JSON Lines.
 
 pub mod builder;
 pub mod check;
 pub mod event;
+mod frontier;
 pub mod history;
 pub mod history_model;
 pub mod import;
@@ -25,6 +28,8 @@ mod look_ahead;
 pub mod model;
 pub mod models;
 pub mod search;
+mod slots;
+pub mod stream;
 pub mod value;
 
 pub use builder::HistoryBuilder;
@@ -37,4 +42,7 @@ pub use history::{Func, History, HistoryError, Op, Status};
 pub use history_model::HistoryModel;
 pub use model::Model;
 pub use models::{CasFail, ModelKind};
+pub use stream::{
+    check_stream, HistoryStream, StreamCheck, StreamLimits, StreamReport, StreamViolation,
+};
 pub use value::Val;

@@ -6,11 +6,13 @@
 //! if it is wrong. The oracle tries every order of every subset of crashed operations,
 //! with no pruning at all, on histories of up to eight operations. Histories come
 //! from a simulated atomic object (so many are linearizable), and a quarter get one
-//! completion corrupted (so many are not).
+//! completion corrupted (so many are not). The streaming check ([`check_stream`]) must
+//! give the same verdicts.
 
 use faultline_check::check::check;
 use faultline_check::model::Model;
 use faultline_check::models::{CasFail, CasRegister, Kv, KvWhole, Mutex, Register};
+use faultline_check::{check_stream, StreamLimits};
 use faultline_check::{CheckOptions, Func, History, Op, Status, Val, Verdict};
 use std::collections::BTreeMap;
 
@@ -288,6 +290,21 @@ fn agree<M: Model, O: Model>(object: Object, model: &M, oracle: &O, seed: u64, u
             model.name(),
             history.ops
         );
+        let streamed = check_stream(&history, model, StreamLimits::default()).unwrap();
+        assert_eq!(
+            streamed.verdict,
+            want,
+            "case {case} as a stream ({}): {:#?}\n{streamed}",
+            model.name(),
+            history.ops
+        );
+        if let Some(v) = &streamed.violation {
+            assert!(
+                v.op.ret.is_some(),
+                "blames a completed operation: {streamed}"
+            );
+            assert!(!v.states_before.is_empty(), "{streamed}");
+        }
         if let Some(c) = &report.counterexample {
             assert!(c.op.ret.is_some(), "blames a completed operation: {report}");
             assert!(!c.states_before.is_empty(), "{report}");

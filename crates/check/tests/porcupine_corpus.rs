@@ -1,14 +1,20 @@
 //! Conformance with Porcupine's test histories (the directory `FAULTLINE_CORPUS` names,
-//! kept outside this repository): every etcd log with the etcd reading of a failed CAS, and every
-//! kv history both key by key and (c01, c10) as one whole-map state, must get the
-//! verdict the corpus lists in its `expected.tsv`. The corpus is not copied here; when it is
-//! absent the test fails under `CI=true`, and elsewhere says so on the terminal (past
-//! the test harness's output capture) and checks nothing.
+//! kept outside this repository): every etcd log with the etcd reading of a failed CAS,
+//! and every kv history both key by key and (c01, c10) as one whole-map state, must get
+//! the verdict the corpus lists in its `expected.tsv`, and the streaming check
+//! (`check_stream`) the same verdict where its frontier can follow the concurrency. The
+//! corpus is not copied here; when it is absent the test fails under `CI=true`, and
+//! elsewhere says so on the terminal (past the test harness's output capture) and
+//! checks nothing.
 
 use faultline_check::check::check_kind;
 use faultline_check::import::{parse, Format};
 use faultline_check::models::{CasFail, ModelKind};
-use faultline_check::{CheckOptions, Verdict};
+use faultline_check::{CheckOptions, StreamLimits, Verdict};
+
+/// The streaming check's frontier limit here: wide enough for every history it is
+/// meant for, small enough that the ones beyond it give up in well under a second.
+const STREAM_CONFIGURATIONS_MAX: usize = 2_000;
 use std::path::PathBuf;
 
 fn corpus() -> Option<PathBuf> {
@@ -32,6 +38,15 @@ fn corpus() -> Option<PathBuf> {
     None
 }
 
+/// Whether the streaming check may answer `unknown` on `path`: its frontier holds
+/// every order of the operations in flight, which fifty clients on a key, or ten
+/// across the whole map as one state, take past [`STREAM_CONFIGURATIONS_MAX`]. Every
+/// etcd log and the kv histories of one and ten clients key by key must be judged.
+fn stream_may_give_up(path: &std::path::Path, model: ModelKind) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with("c50") || (name.starts_with("c10") && model == ModelKind::KvWhole)
+}
+
 /// The verdict; every partition must be resolved (none unknown), and a violation
 /// must come with a counterexample.
 fn verdict_of(path: &PathBuf, format: Format, model: ModelKind) -> Verdict {
@@ -52,6 +67,18 @@ fn verdict_of(path: &PathBuf, format: Format, model: ModelKind) -> Verdict {
     assert_eq!(
         report.counterexample.is_some(),
         report.verdict == Verdict::NotLinearizable
+    );
+    let limits = StreamLimits {
+        configurations_max: STREAM_CONFIGURATIONS_MAX,
+        ..StreamLimits::default()
+    };
+    let streamed = model.boxed().check_stream(&history, limits).unwrap();
+    let too_concurrent = streamed.verdict == Verdict::Unknown && stream_may_give_up(path, model);
+    assert!(
+        streamed.verdict == report.verdict || too_concurrent,
+        "{} as a stream, expected {:?}: {streamed}",
+        path.display(),
+        report.verdict
     );
     report.verdict
 }

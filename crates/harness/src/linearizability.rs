@@ -6,7 +6,9 @@
 
 use faultline_api::harness_properties::KNOWN_OPERATIONS;
 use faultline_api::{ClientEvent, ClientEventKind, Violation};
-use faultline_check::{CheckOptions, Func, History, HistoryModel, Status, Val};
+use faultline_check::{
+    CheckOptions, Func, History, HistoryModel, Status, StreamLimits, Val, STEPS_PER_PARTITION_MAX,
+};
 use serde_json::Value;
 
 /// What the history checker concluded.
@@ -44,8 +46,53 @@ pub fn unknown_operation(model: &dyn HistoryModel, event: &ClientEvent) -> Optio
     ))
 }
 
-/// Checks `events` against `model`.
-pub fn check_history<'a>(
+/// The streaming check's frontier limit in a run: far above what a few clients per
+/// key need (tens), low enough that a history beyond it falls back to the
+/// whole-history search within milliseconds.
+const STREAM_CONFIGURATIONS_MAX: usize = 1_000;
+
+/// Checks `events` against `model`: as a stream first, which holds only what is in
+/// flight; a history it does not pass (a violation, a malformed event, too much
+/// concurrency) is checked whole, for the same verdict and the full counterexample.
+pub fn check_history<'a, I>(model: &dyn HistoryModel, events: I) -> HistoryVerdict
+where
+    I: IntoIterator<Item = &'a ClientEvent>,
+    I::IntoIter: Clone,
+{
+    let events = events.into_iter();
+    if streams_linearizable(model, events.clone()) {
+        return HistoryVerdict::Linearizable;
+    }
+    check_whole(model, events)
+}
+
+/// Whether the streaming check passes `events`.
+fn streams_linearizable<'a>(
+    model: &dyn HistoryModel,
+    events: impl Iterator<Item = &'a ClientEvent>,
+) -> bool {
+    let limits = StreamLimits {
+        steps_max: STEPS_PER_PARTITION_MAX,
+        configurations_max: STREAM_CONFIGURATIONS_MAX,
+    };
+    let mut stream = model.stream(limits);
+    for (index, event) in events.enumerate() {
+        let f = Func::named(event.f);
+        let value = event.value.clone().map_or(Val::Nil, Val::Str);
+        let line = index + 1;
+        let recorded = match status_of(event.kind) {
+            None => stream.invoke(event.process, f, event.key.clone(), value, line),
+            Some(status) => stream.complete(event.process, f, status, value, line),
+        };
+        if recorded.is_err() {
+            return false;
+        }
+    }
+    stream.finish().verdict == faultline_check::Verdict::Linearizable
+}
+
+/// Checks `events` against `model` as one history.
+fn check_whole<'a>(
     model: &dyn HistoryModel,
     events: impl IntoIterator<Item = &'a ClientEvent>,
 ) -> HistoryVerdict {
@@ -115,17 +162,23 @@ fn to_history<'a>(events: impl IntoIterator<Item = &'a ClientEvent>) -> Result<H
         let f = Func::named(event.f);
         let value = event.value.clone().map_or(Val::Nil, Val::Str);
         let line = index + 1;
-        let result = match event.kind {
-            ClientEventKind::Invoke => {
-                history.invoke(event.process, f, event.key.clone(), value, line)
-            }
-            ClientEventKind::Ok => history.complete(event.process, Status::Ok, value, line),
-            ClientEventKind::Fail => history.complete(event.process, Status::Fail, value, line),
-            ClientEventKind::Info => history.complete(event.process, Status::Info, value, line),
+        let result = match status_of(event.kind) {
+            None => history.invoke(event.process, f, event.key.clone(), value, line),
+            Some(status) => history.complete(event.process, status, value, line),
         };
         result.map_err(|e| e.to_string())?;
     }
     Ok(history)
+}
+
+/// How a client event completes its operation; `None` for an invocation.
+fn status_of(kind: ClientEventKind) -> Option<Status> {
+    match kind {
+        ClientEventKind::Invoke => None,
+        ClientEventKind::Ok => Some(Status::Ok),
+        ClientEventKind::Fail => Some(Status::Fail),
+        ClientEventKind::Info => Some(Status::Info),
+    }
 }
 
 #[cfg(test)]
