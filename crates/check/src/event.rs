@@ -7,6 +7,7 @@
 //! [`History::record`] pairs events into operations.
 
 use crate::history::{Func, History, HistoryError, Status};
+use crate::stream::HistoryStream;
 use crate::value::Val;
 use serde::{Deserialize, Serialize};
 
@@ -81,10 +82,12 @@ impl HistoryEvent {
     }
 }
 
-impl History {
-    /// Adds one event; `line` (1-based, or 0 in memory) is quoted in errors.
-    pub fn record(&mut self, event: &HistoryEvent, line: usize) -> Result<(), HistoryError> {
-        let value = if event.f == Func::Txn {
+impl HistoryEvent {
+    /// The event's value as the checker holds it (a transaction for `txn`), or why it
+    /// is not one; `line` is quoted in the error.
+    pub fn val(&self, line: usize) -> Result<Val, HistoryError> {
+        let event = self;
+        if event.f == Func::Txn {
             Val::txn_from_json(&event.value).ok_or_else(|| HistoryError {
                 line,
                 message: format!(
@@ -92,7 +95,7 @@ impl History {
                         2]], found {}",
                     event.value
                 ),
-            })?
+            })
         } else {
             Val::from_json(&event.value).ok_or_else(|| HistoryError {
                 line,
@@ -101,8 +104,24 @@ impl History {
                         {}",
                     event.value
                 ),
-            })?
-        };
+            })
+        }
+    }
+
+    /// Passes this event to a streaming check.
+    pub fn feed(&self, stream: &mut dyn HistoryStream, line: usize) -> Result<(), HistoryError> {
+        let value = self.val(line)?;
+        match self.kind.status() {
+            None => stream.invoke(self.process, self.f, self.key.clone(), value, line),
+            Some(status) => stream.complete(self.process, self.f, status, value, line),
+        }
+    }
+}
+
+impl History {
+    /// Adds one event; `line` (1-based, or 0 in memory) is quoted in errors.
+    pub fn record(&mut self, event: &HistoryEvent, line: usize) -> Result<(), HistoryError> {
+        let value = event.val(line)?;
         match event.kind.status() {
             None => self.invoke(event.process, event.f, event.key.clone(), value, line),
             Some(status) => self.complete_matching(event.process, event.f, status, value, line),

@@ -47,6 +47,12 @@ pub struct CheckArgs {
     /// linearizability check.
     #[arg(long, value_name = "STEPS", default_value_t = STEPS_PER_PARTITION_MAX)]
     pub budget: u64,
+    /// Check as a stream: a JSON Lines history is read and checked a line at a time,
+    /// in memory that follows its concurrency, not its length (for very long
+    /// histories; a few clients per key). The counterexample names the operation and
+    /// the states before it, without the longest linearization; no --html.
+    #[arg(long)]
+    pub stream: bool,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -64,6 +70,13 @@ pub struct CheckArgs {
 /// the file and line) and gives 3; `Err` is left for failures writing the output.
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if let Some(model) = faultline_isolation::TxnModel::parse(&args.model) {
+        if args.stream {
+            errln!(
+                "error: --stream checks linearizability; --model {} is transactional",
+                args.model
+            );
+            return Ok(EXIT_BAD_INPUT);
+        }
         return crate::check_txn::run(args, model);
     }
     if args.consistency.is_some() {
@@ -72,6 +85,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             args.model
         );
         return Ok(EXIT_BAD_INPUT);
+    }
+    if args.stream {
+        return crate::check_stream::run(args);
     }
     if let Some(path) = &args.html {
         if let Err(e) = check_replaceable(path, args.force, REPORT_HEAD) {
@@ -213,7 +229,7 @@ fn print_report(report: &CheckReport, format: Format, wall_ns: u64, as_json: boo
     }
 }
 
-fn model_of(args: &CheckArgs, format: Format) -> Result<ModelKind, String> {
+pub(crate) fn model_of(args: &CheckArgs, format: Format) -> Result<ModelKind, String> {
     let kind = ModelKind::parse(&args.model).ok_or_else(|| {
         format!(
             "--model {}: expected register, cas-register, kv, mutex, multi-register, list-append \

@@ -12,6 +12,7 @@
 mod app;
 mod bench_cmd;
 mod check_cmd;
+mod check_stream;
 mod check_txn;
 mod exit;
 pub mod files;

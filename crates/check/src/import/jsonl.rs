@@ -9,11 +9,22 @@ use crate::history::{History, HistoryError};
 pub fn parse_events(text: &str) -> Result<Vec<(usize, HistoryEvent)>, HistoryError> {
     let mut events = Vec::new();
     for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        if raw.trim().is_empty() {
-            continue;
+        if let Some(event) = parse_line(raw, index + 1)? {
+            events.push((index + 1, event));
         }
-        let event = serde_json::from_str(raw).map_err(|e| HistoryError {
+    }
+    Ok(events)
+}
+
+/// Reads line number `line` (1-based), `raw`: its event, or `None` when it is blank.
+/// For a history read line by line ([`crate::HistoryStream`]).
+pub fn parse_line(raw: &str, line: usize) -> Result<Option<HistoryEvent>, HistoryError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(raw)
+        .map(Some)
+        .map_err(|e| HistoryError {
             line,
             message: format!(
                 "column {}: {}; expected one event per line, such as {}",
@@ -21,10 +32,7 @@ pub fn parse_events(text: &str) -> Result<Vec<(usize, HistoryEvent)>, HistoryErr
                 without_position(&e),
                 r#"{"process":3,"type":"invoke","f":"put","key":"k1","value":"v-3-7"}"#
             ),
-        })?;
-        events.push((line, event));
-    }
-    Ok(events)
+        })
 }
 
 /// serde_json's message without its trailing " at line L column C" (we number lines
