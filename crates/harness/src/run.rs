@@ -170,6 +170,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         events.iter().map(|e| e.to_json()).collect()
     });
     let found = judged.found;
+    let faults_applied = world.take_applied_faults();
     Ok(Outcome {
         verdict: judged.verdict,
         property: found.as_ref().map(|f| f.violation.property.clone()),
@@ -181,7 +182,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         events: end.events,
         sim_time_ns: end.sim_time_ns,
         trace_hash: end.trace_hash,
-        faults: world.applied_faults().to_vec(),
+        faults: faults_applied,
         stats: end.stats,
         clients: scenario.clients(),
         history,

@@ -1143,6 +1143,12 @@ impl<A: Actor> World<A> {
         &self.applied
     }
 
+    /// Every fault applied so far, moved out: the world's own list is left empty
+    /// (a run's outcome takes them once the world is done).
+    pub fn take_applied_faults(&mut self) -> Vec<AppliedFault> {
+        std::mem::take(&mut self.applied)
+    }
+
     /// The kept events (empty unless `keep_trace` was set).
     pub fn take_trace(&mut self) -> Vec<TraceEvent<A::Msg, A::Timer, A::Observation>> {
         self.kernel.recorder.take_events()
