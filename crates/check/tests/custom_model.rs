@@ -6,7 +6,7 @@
 use faultline_check::import::{parse, Format};
 use faultline_check::{
     CheckOptions, CheckReport, EventKind, Func, History, HistoryBuilder, HistoryModel, Model,
-    ModelKind, Op, Status, Val, Verdict,
+    ModelKind, Op, Status, StreamLimits, Val, Verdict,
 };
 use serde_json::json;
 use std::collections::VecDeque;
@@ -84,8 +84,22 @@ fn sequential(steps: &[Step]) -> History {
     history
 }
 
+/// The whole-history check, after asserting the streaming check gives a user's own
+/// model the same verdict.
 fn check_queue(history: &History) -> CheckReport {
-    Queue::boxed().check(history, &CheckOptions::default())
+    let report = Queue::boxed().check(history, &CheckOptions::default());
+    let streamed = Queue::boxed()
+        .check_stream(history, StreamLimits::default())
+        .unwrap();
+    assert_eq!(streamed.verdict, report.verdict, "as a stream: {streamed}");
+    if let Some(c) = &report.counterexample {
+        let v = streamed
+            .violation
+            .as_ref()
+            .expect("the stream names the operation");
+        assert_eq!((v.op.id, &v.states_before), (c.op.id, &c.states_before));
+    }
+    report
 }
 
 #[test]
