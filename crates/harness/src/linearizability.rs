@@ -10,6 +10,7 @@ use faultline_check::{
     CheckOptions, Func, History, HistoryModel, Status, StreamLimits, Val, STEPS_PER_PARTITION_MAX,
 };
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the history checker concluded.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,16 +63,31 @@ where
     I::IntoIter: Clone,
 {
     let events = events.into_iter();
-    if streams_linearizable(model, events.clone()) {
+    if streams_linearizable(model, events.clone(), &never_completed(events.clone())) {
         return HistoryVerdict::Linearizable;
     }
     check_whole(model, events)
 }
 
-/// Whether the streaming check passes `events`.
+/// The positions of invocations never completed (a crashed client's operation).
+fn never_completed<'a>(events: impl Iterator<Item = &'a ClientEvent>) -> BTreeSet<usize> {
+    let mut open: BTreeMap<u64, usize> = BTreeMap::new();
+    for (index, event) in events.enumerate() {
+        match event.kind {
+            ClientEventKind::Invoke => open.insert(event.process, index),
+            _ => open.remove(&event.process),
+        };
+    }
+    open.into_values().collect()
+}
+
+/// Whether the streaming check passes `events`. An invocation in `never_completed`
+/// is completed as `info` at once, which is what it means (it may take effect at
+/// any later time, or never), so its key's events need not wait for the end.
 fn streams_linearizable<'a>(
     model: &dyn HistoryModel,
     events: impl Iterator<Item = &'a ClientEvent>,
+    never_completed: &BTreeSet<usize>,
 ) -> bool {
     let limits = StreamLimits {
         steps_max: STEPS_PER_PARTITION_MAX,
@@ -83,7 +99,12 @@ fn streams_linearizable<'a>(
         let value = event.value.clone().map_or(Val::Nil, Val::Str);
         let line = index + 1;
         let recorded = match status_of(event.kind) {
-            None => stream.invoke(event.process, f, event.key.clone(), value, line),
+            None => stream
+                .invoke(event.process, f, event.key.clone(), value, line)
+                .and_then(|()| match never_completed.contains(&index) {
+                    true => stream.complete(event.process, f, Status::Info, Val::Nil, line),
+                    false => Ok(()),
+                }),
             Some(status) => stream.complete(event.process, f, status, value, line),
         };
         if recorded.is_err() {
@@ -219,6 +240,24 @@ mod tests {
             check_history(kv.as_ref(), &events[..4]),
             HistoryVerdict::Linearizable
         );
+    }
+
+    #[test]
+    fn a_crashed_clients_operation_is_info_to_the_stream_at_once() {
+        use ClientEventKind::*;
+        let mut events = [
+            event(5, Invoke, "put", "<5.1>"),
+            event(6, Invoke, "put", "<6.1>"),
+            event(6, Ok, "put", "<6.1>"),
+            event(7, Invoke, "get", ""),
+            event(7, Ok, "get", "<5.1>"),
+        ];
+        let kv = ModelKind::Kv.boxed();
+        let open = never_completed(events.iter());
+        assert_eq!(open, BTreeSet::from([0]), "process 5's put never completed");
+        assert!(streams_linearizable(kv.as_ref(), events.iter(), &open));
+        events[4] = event(7, Ok, "get", "<9.9>");
+        assert!(!streams_linearizable(kv.as_ref(), events.iter(), &open));
     }
 
     #[test]
