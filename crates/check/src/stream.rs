@@ -592,12 +592,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn too_much_concurrency_is_unknown_not_a_verdict() {
-        let limits = StreamLimits {
-            configurations_max: 8,
-            ..StreamLimits::default()
-        };
+    /// Six concurrent writes and a read of the third: every order of the writes
+    /// before it is a configuration.
+    fn six_writes_and_a_read(limits: StreamLimits) -> StreamReport {
         let mut check = StreamCheck::new(&Register, limits);
         for process in 0..6 {
             write(&mut check, process, process as i64 + 1);
@@ -607,7 +604,22 @@ mod tests {
         for process in 0..6 {
             done(&mut check, process, Func::Write, Status::Ok, -1);
         }
-        let report = check.finish_report();
+        check.finish_report()
+    }
+
+    #[test]
+    fn too_much_concurrency_is_unknown_not_a_verdict() {
+        let limits = StreamLimits {
+            configurations_max: 8,
+            ..StreamLimits::default()
+        };
+        let report = six_writes_and_a_read(limits);
         assert_eq!(report.verdict, Verdict::Unknown, "{report}");
+        let report = six_writes_and_a_read(StreamLimits::default());
+        assert_eq!(
+            report.verdict,
+            Verdict::Linearizable,
+            "the limit made it unknown"
+        );
     }
 }

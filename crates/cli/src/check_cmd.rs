@@ -156,23 +156,9 @@ struct Checked {
 fn checked(args: &CheckArgs) -> Result<Checked, String> {
     let (name, bytes) = history_bytes(&args.history)?;
     let text = decode(&bytes).map_err(|e| format!("{name}:{}: {}", e.line, e.message))?;
-    let format = Format::parse(&args.format)
-        .ok_or_else(|| {
-            format!(
-                "--format {}: expected auto, edn, porcupine-etcd or jsonl",
-                args.format
-            )
-        })?
-        .unwrap_or_else(|| Format::detect(text));
+    let format = format_of(args, text)?;
     let model = model_of(args, format)?;
-    let located = |e: HistoryError| {
-        format!(
-            "{name}:{}: {} (read as {})",
-            e.line,
-            e.message,
-            format.name()
-        )
-    };
+    let located = |e: HistoryError| located(&name, format, e);
     let history = parse(text, format).map_err(located)?;
     if history.ops.is_empty() {
         return Err(format!("{name}: no operations found"));
@@ -227,6 +213,28 @@ fn print_report(report: &CheckReport, format: Format, wall_ns: u64, as_json: boo
             format.name()
         ));
     }
+}
+
+/// The format `--format` names, or the one `text` (the history, or its start) is
+/// written in for `auto`.
+pub(crate) fn format_of(args: &CheckArgs, text: &str) -> Result<Format, String> {
+    let named = Format::parse(&args.format).ok_or_else(|| {
+        format!(
+            "--format {}: expected auto, edn, porcupine-etcd or jsonl",
+            args.format
+        )
+    })?;
+    Ok(named.unwrap_or_else(|| Format::detect(text)))
+}
+
+/// A bad-input message naming the file `name`, the line and the format read.
+pub(crate) fn located(name: &str, format: Format, e: HistoryError) -> String {
+    format!(
+        "{name}:{}: {} (read as {})",
+        e.line,
+        e.message,
+        format.name()
+    )
 }
 
 pub(crate) fn model_of(args: &CheckArgs, format: Format) -> Result<ModelKind, String> {

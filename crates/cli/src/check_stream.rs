@@ -5,7 +5,7 @@
 //! streamed. Same exit codes as `check` (0, 1, 2, 3 on bad input naming the file and
 //! line). No `--html`: the page draws the whole history.
 
-use crate::check_cmd::{model_of, CheckArgs};
+use crate::check_cmd::{format_of, located, model_of, CheckArgs};
 use crate::exit::EXIT_BAD_INPUT;
 use crate::output::errln;
 use faultline_check::import::{jsonl, parse, Format};
@@ -42,27 +42,13 @@ fn streamed(args: &CheckArgs) -> Result<(StreamReport, Format), String> {
     let (name, mut lines) = open(&args.history)?;
     let mut reader = LineReader::default();
     let first = reader.next_non_blank(&name, &mut lines)?;
-    let format = Format::parse(&args.format)
-        .ok_or_else(|| {
-            format!(
-                "--format {}: expected auto, edn, porcupine-etcd or jsonl",
-                args.format
-            )
-        })?
-        .unwrap_or_else(|| Format::detect(first.as_deref().unwrap_or("")));
+    let format = format_of(args, first.as_deref().unwrap_or(""))?;
     let model = model_of(args, format)?.boxed();
     let limits = StreamLimits {
         steps_max: args.budget,
         ..StreamLimits::default()
     };
-    let located = |e: HistoryError| {
-        format!(
-            "{name}:{}: {} (read as {})",
-            e.line,
-            e.message,
-            format.name()
-        )
-    };
+    let located = |e: HistoryError| located(&name, format, e);
     let report = if format == Format::Jsonl {
         stream_lines(
             model.as_ref(),
