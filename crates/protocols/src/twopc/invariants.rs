@@ -38,6 +38,7 @@
 
 use crate::property::Property;
 use crate::protocol::Violation;
+use crate::twopc::attempt_record::AttemptRecord;
 use crate::twopc::bank::{parse_transfer, Bank};
 use crate::twopc::coordinator::{AttemptState, Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
@@ -50,7 +51,6 @@ use crate::twopc::properties::{
 use faultline_api::{AsClientEvent, ClientEventKind};
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 const COORDINATOR: usize = 0;
@@ -63,14 +63,8 @@ pub struct TwoPcChecker {
     /// Per server, how far into its current incarnation's logs the checker has read:
     /// (votes or begun attempts, outcomes or decisions).
     read: Vec<(usize, usize)>,
-    /// Attempt → the first outcome any process reached, and which node.
-    first_outcome: BTreeMap<Attempt, (bool, u32)>,
-    /// (node, attempt) → the outcome that process reached.
-    outcome_of: BTreeMap<(u32, Attempt), bool>,
-    /// Yes votes seen: (attempt, participant).
-    yes_votes: BTreeSet<(Attempt, u32)>,
-    /// Attempt → faults applied plus messages lost when it began.
-    disruptions_at_begin: BTreeMap<Attempt, u64>,
+    /// What was seen of each attempt: outcomes reached, yes votes, disruptions.
+    attempts: BTreeMap<Attempt, AttemptRecord>,
 }
 
 fn violation(property: &Property, detail: String) -> Result<(), Violation> {
@@ -146,10 +140,7 @@ impl TwoPcChecker {
             bank,
             examined: ChangeWatch::new(servers),
             read: vec![(0, 0); servers],
-            first_outcome: BTreeMap::new(),
-            outcome_of: BTreeMap::new(),
-            yes_votes: BTreeSet::new(),
-            disruptions_at_begin: BTreeMap::new(),
+            attempts: BTreeMap::new(),
         }
     }
 
@@ -177,9 +168,10 @@ impl TwoPcChecker {
             .expect("live");
         let (begun_read, decisions_read) = self.read[COORDINATOR];
         for attempt in &coordinator.begun_log[begun_read..] {
-            self.disruptions_at_begin
-                .entry(*attempt)
-                .or_insert_with(|| disruptions(world));
+            let record = self.attempts.entry(*attempt).or_default();
+            record
+                .disruptions_at_begin
+                .get_or_insert_with(|| disruptions(world));
         }
         for entry in &coordinator.decision_log[decisions_read..] {
             self.check_decision(world, coordinator, entry)?;
@@ -205,14 +197,16 @@ impl TwoPcChecker {
             return violation(&DECISION_DURABLE, detail);
         }
         let state = coordinator.attempts.get(&attempt);
+        let seen = self.attempts.get(&attempt);
+        let yes_from = |p: &u32| seen.is_some_and(|r| r.yes_from.contains(*p));
         let mut participants = state.into_iter().flat_map(|s| s.participants.iter());
-        let all_yes = participants.all(|(p, _)| self.yes_votes.contains(&(attempt, *p)));
+        let all_yes = participants.all(|(p, _)| yes_from(p));
         if entry.commit && !all_yes {
             let detail =
                 format!("the coordinator committed {attempt} without a yes from every participant");
             return violation(&COMMIT_NEEDS_ALL_YES, detail);
         }
-        let undisturbed = self.disruptions_at_begin.get(&attempt) == Some(&disruptions(world));
+        let undisturbed = seen.and_then(|r| r.disruptions_at_begin) == Some(disruptions(world));
         let every_yes_in_hand = state.is_some_and(holds_every_yes);
         if !entry.commit && !entry.recovered && every_yes_in_hand && undisturbed {
             let detail = format!(
@@ -244,7 +238,8 @@ impl TwoPcChecker {
                     ),
                 );
             }
-            self.yes_votes.insert((vote.attempt, i as u32));
+            let record = self.attempts.entry(vote.attempt).or_default();
+            record.yes_from.insert(i as u32);
         }
         for &(attempt, commit) in &participant.outcome_log[outcomes_read..] {
             self.record_outcome(i as u32, attempt, commit)?;
@@ -260,26 +255,25 @@ impl TwoPcChecker {
         attempt: Attempt,
         commit: bool,
     ) -> Result<(), Violation> {
-        match self.outcome_of.entry((node, attempt)) {
-            Entry::Occupied(before) if *before.get() != commit => {
-                return violation(
-                    &NO_REVERSAL,
-                    format!(
-                        "n{node} reached {} for {attempt} after {}",
-                        outcome_name(commit),
-                        outcome_name(*before.get())
-                    ),
-                );
+        let record = self.attempts.entry(attempt).or_default();
+        if let Some(before) = record.outcome_of(node) {
+            if before == commit {
+                // The same outcome again (recovered after a restart): it was held to
+                // agreement when first reached, and the first outcome never changes.
+                return Ok(());
             }
-            // The same outcome again (recovered after a restart): it was held to
-            // agreement when first reached, and the first outcome never changes.
-            Entry::Occupied(_) => return Ok(()),
-            Entry::Vacant(first) => {
-                first.insert(commit);
-            }
+            return violation(
+                &NO_REVERSAL,
+                format!(
+                    "n{node} reached {} for {attempt} after {}",
+                    outcome_name(commit),
+                    outcome_name(before)
+                ),
+            );
         }
-        match self.first_outcome.get(&attempt) {
-            Some(&(other, by)) if other != commit => violation(
+        record.reached.insert(node);
+        match record.first_outcome {
+            Some((other, by)) if other != commit => violation(
                 &AGREEMENT,
                 format!(
                     "n{node} reached {} for {attempt} but n{by} reached {}",
@@ -289,7 +283,7 @@ impl TwoPcChecker {
             ),
             Some(_) => Ok(()),
             None => {
-                self.first_outcome.insert(attempt, (commit, node));
+                record.first_outcome = Some((commit, node));
                 Ok(())
             }
         }

@@ -26,6 +26,7 @@
 //! transfers), `lists` (the list-append workload), `messages`, `bugs`, `node` (the
 //! roles as one actor type).
 
+pub mod attempt_record;
 pub mod bank;
 pub mod bugs;
 pub mod client;

@@ -1,0 +1,91 @@
+//! What two-phase commit's checker remembers of one attempt for the rest of the run.
+//!
+//! No attempt is ever settled enough to forget: a process may recover an outcome
+//! from its disk at any later time, and that outcome is held to the one it reached
+//! before (`no_reversal`) and to the one every other process reached (`agreement`);
+//! a recovered commit decision is held to the yes votes seen (`commit_needs_all_yes`).
+//! So the record is kept small instead: one per attempt, its servers as bits, where
+//! maps keyed by (server, attempt) and (attempt, participant) kept one entry per
+//! server and vote. An hour of the 2PC nemesis remembers about 30,000 attempts.
+
+/// A set of servers: ids below 64 as bits, any larger ones beside them, sorted (a
+/// boxed slice: nothing allocated while there are none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Servers {
+    low: u64,
+    high: Box<[u32]>,
+}
+
+impl Servers {
+    pub fn contains(&self, server: u32) -> bool {
+        match server < 64 {
+            true => self.low & (1 << server) != 0,
+            false => self.high.binary_search(&server).is_ok(),
+        }
+    }
+
+    /// Adds `server`; whether it was not there before.
+    pub fn insert(&mut self, server: u32) -> bool {
+        if server < 64 {
+            let new = !self.contains(server);
+            self.low |= 1 << server;
+            return new;
+        }
+        let Err(at) = self.high.binary_search(&server) else {
+            return false;
+        };
+        let mut high = std::mem::take(&mut self.high).into_vec();
+        high.insert(at, server);
+        self.high = high.into_boxed_slice();
+        true
+    }
+}
+
+/// What the checker saw of one attempt.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttemptRecord {
+    /// The first outcome a process reached (`true`: commit), and which server.
+    pub first_outcome: Option<(bool, u32)>,
+    /// The servers that reached an outcome. Each reached `first_outcome`'s: a
+    /// different one is a violation (`agreement` or `no_reversal`), which ends the run.
+    pub reached: Servers,
+    /// The participants whose yes vote was seen.
+    pub yes_from: Servers,
+    /// Faults applied plus messages lost when the coordinator began the attempt.
+    pub disruptions_at_begin: Option<u64>,
+}
+
+impl AttemptRecord {
+    /// The outcome `server` reached, if it reached one.
+    pub fn outcome_of(&self, server: u32) -> Option<bool> {
+        let (outcome, _) = self.first_outcome?;
+        self.reached.contains(server).then_some(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_hold_low_and_high_ids() {
+        let mut servers = Servers::default();
+        for id in [0, 5, 63, 64, 1000] {
+            assert!(!servers.contains(id));
+            assert!(servers.insert(id), "{id} was not there");
+            assert!(!servers.insert(id), "{id} was there");
+            assert!(servers.contains(id));
+        }
+        assert!(!servers.contains(1) && !servers.contains(65));
+    }
+
+    #[test]
+    fn a_server_reached_the_first_outcome_once_it_reached_any() {
+        let mut record = AttemptRecord::default();
+        assert_eq!(record.outcome_of(2), None);
+        record.first_outcome = Some((true, 2));
+        record.reached.insert(2);
+        assert_eq!(record.outcome_of(2), Some(true));
+        assert_eq!(record.outcome_of(3), None);
+    }
+}
