@@ -22,6 +22,7 @@ use crate::kv::KvStore;
 use crate::property::Property;
 use crate::protocol::Violation;
 use crate::raft::cluster_view::ClusterView;
+use crate::raft::entries_seen::{Committed, CommittedEntries, TailsSeen};
 use crate::raft::log::Log;
 use crate::raft::machine::Machine;
 use crate::raft::messages::Payload;
@@ -51,12 +52,10 @@ pub struct RaftChecker<M: Machine = KvStore> {
     /// (leader, term) → (last index, its term) when last seen.
     leader_tail: BTreeMap<(u32, u64), (u64, u64)>,
     leaders_checked: BTreeSet<(u32, u64)>,
-    /// Index → (term, command hash) of every committed entry seen.
-    committed: BTreeMap<u64, (u64, u64)>,
-    /// Index → the lowest server term in which the entry was seen committed.
-    committed_in_term: BTreeMap<u64, u64>,
-    /// (index, term) → command hash of every log tail seen.
-    tails: BTreeMap<(u64, u64), u64>,
+    /// Every committed entry seen.
+    committed: CommittedEntries,
+    /// The command hash of every log tail seen.
+    tails: TailsSeen,
     /// Each server's (index, term, hash) tail when last entered in `tails`: an
     /// unchanged tail is already there, so most events skip the map.
     tail_entered: Vec<Option<(u64, u64, u64)>>,
@@ -172,7 +171,7 @@ impl<M: Machine> RaftChecker<M> {
 
     /// When a newer entry was committed, asks every server again whether it lacks it.
     fn follow_newest_committed(&mut self, world: &World<M::Node>) {
-        let Some((&index, &(term, _))) = self.committed.last_key_value() else {
+        let Some((index, &Committed { term, .. })) = self.committed.newest() else {
             return;
         };
         if self.view.newest_committed() == Some((index, term)) {
@@ -301,22 +300,27 @@ impl<M: Machine> RaftChecker<M> {
         let from = self.checked_commit[i].max(s.log.snapshot_index) + 1;
         for index in from..=s.commit_index.min(s.log.last_index()) {
             let entry = s.log.entry(index).expect("within the log");
-            let seen = (entry.term, payload_hash(&entry.payload));
-            match self.committed.get(&index) {
-                Some(&committed) if committed != seen => {
+            let hash = payload_hash(&entry.payload);
+            match self.committed.get(index) {
+                Some(committed) if (committed.term, committed.hash) != (entry.term, hash) => {
                     return violation(
                         &STATE_MACHINE_SAFETY,
                         format!(
                             "n{i} committed a different entry at index {index} (term {}) than was \
                                 committed before (term {})",
-                            seen.0, committed.0
+                            entry.term, committed.term
                         ),
                     );
                 }
                 Some(_) => {}
                 None => {
+                    let in_term = s.term;
+                    let seen = Committed {
+                        term: entry.term,
+                        hash,
+                        in_term,
+                    };
                     self.committed.insert(index, seen);
-                    self.committed_in_term.insert(index, s.term);
                 }
             }
         }
@@ -335,7 +339,7 @@ impl<M: Machine> RaftChecker<M> {
             return Ok(());
         }
         self.tail_entered[i] = Some(tail);
-        match self.tails.insert((last, entry.term), hash) {
+        match self.tails.insert(last, entry.term, hash) {
             Some(other) if other != hash => violation(
                 &LOG_MATCHING,
                 format!(
@@ -384,12 +388,13 @@ impl<M: Machine> RaftChecker<M> {
     /// Entries committed in earlier terms must be in the log of a new leader (an entry
     /// committed in a later term need not be in a stale leader's log).
     fn check_completeness(&self, i: usize, s: &Server<M>) -> Result<(), Violation> {
-        for (&index, &(term, hash)) in self.committed.range(s.log.snapshot_index + 1..) {
-            if self
-                .committed_in_term
-                .get(&index)
-                .is_some_and(|&t| t >= s.term)
-            {
+        for (index, committed) in self.committed.from(s.log.snapshot_index + 1) {
+            let Committed {
+                term,
+                hash,
+                in_term,
+            } = *committed;
+            if in_term >= s.term {
                 continue;
             }
             let held = s

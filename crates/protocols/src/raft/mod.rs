@@ -34,6 +34,7 @@ pub mod cluster_view;
 pub mod commit;
 pub mod crash_points;
 pub mod election;
+pub mod entries_seen;
 pub mod invariants;
 pub mod kv_machine;
 pub mod log;
