@@ -344,16 +344,18 @@ pub trait Protocol: Sized + 'static {
     /// What the clients saw, in real-time order, stamped with true time: by default
     /// every observation that is a client event.
     fn history(&self, world: &World<Self::Node>) -> Vec<TimedClientEvent> {
-        world
-            .observations()
-            .iter()
-            .filter_map(|o| {
-                o.value.client_event().map(|event| Observed {
-                    time_ns: o.time_ns,
-                    node: o.node,
-                    value: event.clone(),
-                })
+        let observations = world.observations();
+        let events = observations.iter().filter_map(|o| {
+            o.value.client_event().map(|event| Observed {
+                time_ns: o.time_ns,
+                node: o.node,
+                value: event.clone(),
             })
-            .collect()
+        });
+        // Sized exactly: the history is a long run's largest record after the
+        // observations themselves, and growing it by doubling could double it.
+        let mut history = Vec::with_capacity(events.clone().count());
+        history.extend(events);
+        history
     }
 }

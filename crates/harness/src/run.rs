@@ -162,7 +162,8 @@ pub(crate) fn run_protocol<P: Protocol>(
     );
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
-    let history = panic_capture::catch(|| protocol.history(&world)).unwrap_or_default();
+    let read_history = || panic_capture::catch(|| protocol.history(&world)).unwrap_or_default();
+    let history = judged.history.unwrap_or_else(read_history);
     let end = judged.ended.unwrap_or_else(|| RunEnd::of(&world));
     let trace = options.keep_trace.then(|| {
         let mut events = world.take_trace();
@@ -265,6 +266,8 @@ struct Judged {
     ended: Option<RunEnd>,
     /// What the isolation check judged, in words, when it passed.
     isolation: Option<String>,
+    /// The client history, when the run was judged from it.
+    history: Option<Vec<TimedClientEvent>>,
 }
 
 /// Steps the run and judges it; a panic in protocol code anywhere in between is
@@ -290,7 +293,7 @@ fn drive_and_judge<P: Protocol>(
         let mut violation_event = violation
             .as_ref()
             .map(|_| world.event_count().saturating_sub(1));
-        let (mut verdict, mut found, isolation) = judge(
+        let ((mut verdict, mut found, isolation), history) = judge(
             world,
             checks.protocol,
             scenario,
@@ -318,6 +321,7 @@ fn drive_and_judge<P: Protocol>(
             states,
             ended,
             isolation,
+            history,
         }
     });
     caught.unwrap_or_else(|panic| Judged {
@@ -327,6 +331,7 @@ fn drive_and_judge<P: Protocol>(
         states: Vec::new(),
         ended: None,
         isolation: None,
+        history: None,
     })
 }
 
@@ -452,26 +457,40 @@ impl From<Violation> for Found {
 /// judged (in words) when it passed.
 type Judgement = (Verdict, Option<Found>, Option<String>);
 
+/// Judges a run that broke no invariant on the way; the client history it read
+/// too, which the outcome keeps (read once: it is the run's largest record).
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
     model: Option<&dyn HistoryModel>,
     violation: Option<Violation>,
+) -> (Judgement, Option<Vec<TimedClientEvent>>) {
+    if let Some(v) = violation {
+        return ((Verdict::Fail, Some(Found::from(v)), None), None);
+    }
+    let history = protocol.history(world);
+    let judgement = judge_ended(world, protocol, scenario, model, &history);
+    (judgement, Some(history))
+}
+
+/// Judges a run that broke no invariant on the way, from its client `history`.
+fn judge_ended<P: Protocol>(
+    world: &mut World<P::Node>,
+    protocol: &mut P,
+    scenario: &Scenario,
+    model: Option<&dyn HistoryModel>,
+    history: &[TimedClientEvent],
 ) -> Judgement {
     let found = Found::from;
-    if let Some(v) = violation {
-        return (Verdict::Fail, Some(found(v)), None);
-    }
     let unfinished = protocol.unfinished_ops(world);
-    let history = protocol.history(world);
-    let unanswered = stuck::unanswered(&history, |node| {
+    let unanswered = stuck::unanswered(history, |node| {
         world.status(node) == NodeStatus::Up && world.crash_count(node) == 0
     });
     if unfinished > 0 || unanswered > 0 {
         let detail = match unfinished {
             0 => stuck::undercounted(unfinished, unanswered),
-            _ => stuck::detail(unfinished, world.now(), scenario.duration_ns, &history),
+            _ => stuck::detail(unfinished, world.now(), scenario.duration_ns, history),
         };
         return (
             Verdict::Stuck,
@@ -479,7 +498,7 @@ fn judge<P: Protocol>(
             None,
         );
     }
-    if let Some(detail) = stuck::never_served(&history) {
+    if let Some(detail) = stuck::never_served(history) {
         return (
             Verdict::Stuck,
             Some(found(Violation::of(&STUCK, detail))),
@@ -490,7 +509,7 @@ fn judge<P: Protocol>(
         return (Verdict::Fail, Some(found(v)), None);
     }
     if let Some(model) = model {
-        if let Some((verdict, found)) = judge_linearizability(&history, model) {
+        if let Some((verdict, found)) = judge_linearizability(history, model) {
             return (verdict, Some(found), None);
         }
     }
