@@ -342,7 +342,10 @@ pub trait Protocol: Sized + 'static {
     }
 
     /// What the clients saw, in real-time order, stamped with true time: by default
-    /// every observation that is a client event.
+    /// every observation that is a client event. The harness judges those events as
+    /// they are observed (the linearizability stream, the stuck tally) and reads this
+    /// back only to check a history whole, for `--history` and for the report, so an
+    /// override must return the same events.
     fn history(&self, world: &World<Self::Node>) -> Vec<TimedClientEvent> {
         let observations = world.observations();
         let events = observations.iter().filter_map(|o| {

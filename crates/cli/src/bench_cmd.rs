@@ -67,7 +67,14 @@ pub fn bench_command(app: &App, args: &BenchArgs) -> Result<i32, Exit> {
     let mut last = None;
     for _ in 0..args.repeat {
         let started = Instant::now();
-        let outcome = run(&scenario, &RunOptions::default()).map_err(Exit::input)?;
+        let outcome = run(
+            &scenario,
+            &RunOptions {
+                keep_history: false,
+                ..RunOptions::default()
+            },
+        )
+        .map_err(Exit::input)?;
         walls_ns.push(started.elapsed().as_nanos() as u64);
         last = Some(outcome);
     }

@@ -144,6 +144,7 @@ pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
     }
     let options = RunOptions {
         keep_trace: args.trace.is_some(),
+        keep_history: args.history.is_some(),
     };
     let started = Instant::now();
     let outcome = run(&scenario, &options).map_err(Exit::input)?;

@@ -149,7 +149,7 @@ fn write_minimal_report(
     let written = Scenario::from_file_named(minimal, name, &app.registry)
         .map_err(anyhow::Error::new)
         .and_then(|scenario| {
-            let traced = run(&scenario, &RunOptions { keep_trace: true })?;
+            let traced = run(&scenario, &RunOptions::traced())?;
             write_report(path, force, &scenario, &traced)
         });
     match written {

@@ -194,7 +194,7 @@ impl Fuzz {
     /// the first run's trace.
     fn divergence(&self, seed: u64) -> Option<(&'static str, Divergence)> {
         let seeded = with_seed(&self.scenario, seed);
-        let keep = RunOptions { keep_trace: true };
+        let keep = RunOptions::traced();
         let first = run(&seeded, &keep).unwrap_or_else(|e| panic!("{e}"));
         let second = run(&seeded, &keep).unwrap_or_else(|e| panic!("{e}"));
         let events = |o: &Outcome| o.trace.clone().unwrap_or_default();
@@ -241,8 +241,7 @@ impl Fuzz {
     /// Writes the failing seed's trace and says what failed and what to run next.
     fn report(&self, scenario: &Scenario, outcome: &Outcome) -> String {
         let seeded = with_seed(scenario, outcome.seed);
-        let traced =
-            run(&seeded, &RunOptions { keep_trace: true }).unwrap_or_else(|e| panic!("{e}"));
+        let traced = run(&seeded, &RunOptions::traced()).unwrap_or_else(|e| panic!("{e}"));
         let trace = self.traces_dir.join(failure_file_name(scenario, outcome));
         let written = write_atomically(&trace, &trace_file::render(&seeded.file, &traced));
         let mut text = format!(

@@ -22,9 +22,15 @@ pub fn with_seed(scenario: &Scenario, seed: u64) -> Scenario {
     scenario
 }
 
-/// Runs one seed (no trace kept).
+/// Runs one seed, as a campaign does: no trace, and no history in the outcome.
 pub fn run_seed(scenario: &Scenario, seed: u64) -> Result<Outcome, InputError> {
-    run(&with_seed(scenario, seed), &RunOptions::default())
+    run(
+        &with_seed(scenario, seed),
+        &RunOptions {
+            keep_history: false,
+            ..RunOptions::default()
+        },
+    )
 }
 
 /// The file name of a failing seed's trace: scenario, property and seed.

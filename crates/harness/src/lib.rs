@@ -22,6 +22,7 @@ pub mod fault_tally;
 pub mod guided;
 pub mod isolation;
 pub mod linearizability;
+mod live_history;
 pub mod node_states;
 pub mod outcome;
 pub mod panic_capture;

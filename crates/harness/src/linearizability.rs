@@ -7,7 +7,8 @@
 use faultline_api::harness_properties::KNOWN_OPERATIONS;
 use faultline_api::{ClientEvent, ClientEventKind, Violation};
 use faultline_check::{
-    CheckOptions, Func, History, HistoryModel, Status, StreamLimits, Val, STEPS_PER_PARTITION_MAX,
+    CheckOptions, Func, History, HistoryError, HistoryModel, HistoryStream, Status, StreamLimits,
+    Val, STEPS_PER_PARTITION_MAX,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,24 +90,18 @@ fn streams_linearizable<'a>(
     events: impl Iterator<Item = &'a ClientEvent>,
     never_completed: &BTreeSet<usize>,
 ) -> bool {
-    let limits = StreamLimits {
-        steps_max: STEPS_PER_PARTITION_MAX,
-        configurations_max: STREAM_CONFIGURATIONS_MAX,
-    };
-    let mut stream = model.stream(limits);
+    let mut stream = model.stream(stream_limits());
     for (index, event) in events.enumerate() {
-        let f = Func::named(event.f);
-        let value = event.value.clone().map_or(Val::Nil, Val::Str);
         let line = index + 1;
-        let recorded = match status_of(event.kind) {
-            None => stream
-                .invoke(event.process, f, event.key.clone(), value, line)
-                .and_then(|()| match never_completed.contains(&index) {
-                    true => stream.complete(event.process, f, Status::Info, Val::Nil, line),
-                    false => Ok(()),
-                }),
-            Some(status) => stream.complete(event.process, f, status, value, line),
-        };
+        let recorded = feed(stream.as_mut(), event, line).and_then(|()| {
+            match never_completed.contains(&index) {
+                true => {
+                    let f = Func::named(event.f);
+                    stream.complete(event.process, f, Status::Info, Val::Nil, line)
+                }
+                false => Ok(()),
+            }
+        });
         if recorded.is_err() {
             return false;
         }
@@ -114,8 +109,33 @@ fn streams_linearizable<'a>(
     stream.finish().verdict == faultline_check::Verdict::Linearizable
 }
 
-/// Checks `events` against `model` as one history.
-fn check_whole<'a>(
+/// The streaming check's limits in a run.
+pub(crate) fn stream_limits() -> StreamLimits {
+    StreamLimits {
+        steps_max: STEPS_PER_PARTITION_MAX,
+        configurations_max: STREAM_CONFIGURATIONS_MAX,
+    }
+}
+
+/// Passes one client event to a streaming check; `line` (its place in the history,
+/// from 1) is quoted in errors.
+pub(crate) fn feed(
+    stream: &mut dyn HistoryStream,
+    event: &ClientEvent,
+    line: usize,
+) -> Result<(), HistoryError> {
+    let f = Func::named(event.f);
+    let value = event.value.clone().map_or(Val::Nil, Val::Str);
+    match status_of(event.kind) {
+        None => stream.invoke(event.process, f, event.key.clone(), value, line),
+        Some(status) => stream.complete(event.process, f, status, value, line),
+    }
+}
+
+/// Checks `events` against `model` as one history: the whole-history search, the
+/// reference for every other way of checking (a run checks whole whatever its live
+/// stream did not pass).
+pub fn check_whole<'a>(
     model: &dyn HistoryModel,
     events: impl IntoIterator<Item = &'a ClientEvent>,
 ) -> HistoryVerdict {

@@ -63,8 +63,11 @@ pub struct Outcome {
     pub stats: Stats,
     /// Client nodes the run had (after the servers).
     pub clients: usize,
-    /// What the clients saw, stamped with true time.
+    /// What the clients saw, stamped with true time (empty when the run was asked
+    /// not to keep it: `RunOptions::keep_history`).
     pub history: Vec<TimedClientEvent>,
+    /// Client operations that completed (`ok`, `fail` or `info`).
+    pub ops_completed: usize,
     /// The run's fault settings after swarm choices.
     pub network: NetworkConfig,
     pub unsynced_on_crash: UnsyncedOnCrash,
@@ -104,10 +107,7 @@ impl Outcome {
 
     /// Client operations that completed.
     pub fn completed_ops(&self) -> usize {
-        self.history
-            .iter()
-            .filter(|e| e.value.kind != faultline_api::ClientEventKind::Invoke)
-            .count()
+        self.ops_completed
     }
 
     /// The situations of `declared` this run never reached, in declared order.

@@ -37,7 +37,7 @@ pub fn replay(
     let mut file = trace.header.scenario.clone();
     file.seed = trace.header.seed;
     let scenario = Scenario::from_file_named(file, origin, registry)?;
-    let outcome = run(&scenario, &RunOptions { keep_trace: true })?;
+    let outcome = run(&scenario, &RunOptions::traced())?;
     let events = outcome.trace.as_deref().unwrap_or_default();
     let divergence = first_divergence(&trace.events, events);
     let recorded_hash = trace

@@ -16,7 +16,8 @@ use crate::down_for_good::DownForGood;
 use crate::error::InputError;
 use crate::fault_model;
 use crate::isolation::{check_transactions, IsolationVerdict};
-use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
+use crate::linearizability::{check_whole, unknown_operation, HistoryVerdict};
+use crate::live_history::LiveHistory;
 use crate::node_states::{StateChange, StateRecorder};
 use crate::outcome::{Outcome, Verdict};
 use crate::panic_capture;
@@ -26,7 +27,9 @@ use crate::swarm;
 use crate::triggers::{RoleTrigger, Triggers};
 use crate::watchdog::Watchdog;
 use faultline_api::harness_properties::{ISOLATION, LINEARIZABILITY, PANIC, STUCK};
-use faultline_api::{AsClientEvent, Assumptions, Protocol, TimedClientEvent, Violation};
+use faultline_api::{
+    AsClientEvent, Assumptions, ClientEventKind, Protocol, TimedClientEvent, Violation,
+};
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::node::NodeStatus;
@@ -34,10 +37,33 @@ use faultline_sim::rng::{SimRng, Stream};
 use faultline_sim::{FaultAction, Nanos, World, WorldConfig};
 
 /// How to run, beyond what the scenario says.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RunOptions {
     /// Keep every event for a trace file (costs memory proportional to the run).
     pub keep_trace: bool,
+    /// Return the client history in the outcome (the default). Without it a run
+    /// whose history passes never copies it out of the world: what fuzzing and
+    /// benchmarks, which never show it, run with.
+    pub keep_history: bool,
+}
+
+impl RunOptions {
+    /// Keeping the trace, as replaying, reports and failure traces do.
+    pub fn traced() -> Self {
+        RunOptions {
+            keep_trace: true,
+            ..RunOptions::default()
+        }
+    }
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            keep_trace: false,
+            keep_history: true,
+        }
+    }
 }
 
 /// Runs `scenario` with its own seed (set `scenario.seed` to change it), as the
@@ -162,7 +188,10 @@ pub(crate) fn run_protocol<P: Protocol>(
     );
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
-    let read_history = || panic_capture::catch(|| protocol.history(&world)).unwrap_or_default();
+    let read_history = || match options.keep_history {
+        true => panic_capture::catch(|| protocol.history(&world)).unwrap_or_default(),
+        false => Vec::new(),
+    };
     let history = judged.history.unwrap_or_else(read_history);
     let end = judged.ended.unwrap_or_else(|| RunEnd::of(&world));
     let trace = options.keep_trace.then(|| {
@@ -186,6 +215,7 @@ pub(crate) fn run_protocol<P: Protocol>(
         faults: faults_applied,
         stats: end.stats,
         clients: scenario.clients(),
+        ops_completed: ops_completed(&world),
         history,
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,
@@ -197,6 +227,19 @@ pub(crate) fn run_protocol<P: Protocol>(
         isolation: judged.isolation,
         violation_event: judged.violation_event,
     })
+}
+
+/// Client operations the run completed, counted in the world's observations (the
+/// history need not have been read out of it).
+fn ops_completed<A: faultline_sim::Actor>(world: &World<A>) -> usize
+where
+    A::Observation: AsClientEvent,
+{
+    let events = world
+        .observations()
+        .iter()
+        .filter_map(|o| o.value.client_event());
+    events.filter(|e| e.kind != ClientEventKind::Invoke).count()
 }
 
 /// Builds the protocol for the scenario. Validation built it once already
@@ -285,6 +328,7 @@ fn drive_and_judge<P: Protocol>(
             protocol: &mut *protocol,
             model: model.as_deref(),
             observations_seen: 0,
+            live: LiveHistory::new(model.as_deref()),
             watchdog: Watchdog::default(),
             states: options.keep_trace.then(StateRecorder::default),
             availability,
@@ -297,7 +341,7 @@ fn drive_and_judge<P: Protocol>(
             world,
             checks.protocol,
             scenario,
-            model.as_deref(),
+            (model.as_deref(), &mut checks.live),
             violation,
         );
         let mut ended = None;
@@ -369,8 +413,10 @@ fn schedule_faults<A: faultline_sim::Actor>(
 pub(crate) struct Checks<'a, P> {
     pub(crate) protocol: &'a mut P,
     model: Option<&'a dyn HistoryModel>,
-    /// Observations already read for unknown operations.
+    /// Observations already read.
     observations_seen: usize,
+    /// The client history judged so far.
+    live: LiveHistory<'a>,
     watchdog: Watchdog,
     /// Node states for the timeline, when the trace is kept.
     states: Option<StateRecorder>,
@@ -390,17 +436,29 @@ impl<P: Protocol> Checks<'_, P> {
         if let Some(availability) = self.availability.as_mut() {
             availability.after_step(world)?;
         }
-        let Some(model) = self.model else {
-            return Ok(());
-        };
+        match world.observations().len() == self.observations_seen {
+            true => Ok(()),
+            false => self.read_observations(world),
+        }
+    }
+
+    /// Takes in the observations since the last event: each client event must be an
+    /// operation the history model knows, and goes to the live history.
+    #[inline(never)]
+    fn read_observations(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
         let observations = world.observations();
         let new = &observations[self.observations_seen..];
         self.observations_seen = observations.len();
-        let events = new.iter().filter_map(|o| o.value.client_event());
-        match events.into_iter().find_map(|e| unknown_operation(model, e)) {
-            Some(violation) => Err(violation),
-            None => Ok(()),
+        for observed in new {
+            let Some(event) = observed.value.client_event() else {
+                continue;
+            };
+            if let Some(violation) = self.model.and_then(|m| unknown_operation(m, event)) {
+                return Err(violation);
+            }
+            self.live.record(observed.node, event);
         }
+        Ok(())
     }
 }
 
@@ -457,66 +515,59 @@ impl From<Violation> for Found {
 /// judged (in words) when it passed.
 type Judgement = (Verdict, Option<Found>, Option<String>);
 
-/// Judges a run that broke no invariant on the way; the client history it read
-/// too, which the outcome keeps (read once: it is the run's largest record).
+/// Judges a run: a violation on the way fails it; otherwise it is judged from what
+/// the live history tallied and streamed, reading the history back (returned too,
+/// for the outcome) only when that cannot pass it: a stuck run's detail, or a
+/// stream that did not pass, checked whole for the verdict and its counterexample.
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
-    model: Option<&dyn HistoryModel>,
+    (model, live): (Option<&dyn HistoryModel>, &mut LiveHistory<'_>),
     violation: Option<Violation>,
 ) -> (Judgement, Option<Vec<TimedClientEvent>>) {
-    if let Some(v) = violation {
-        return ((Verdict::Fail, Some(Found::from(v)), None), None);
-    }
-    let history = protocol.history(world);
-    let judgement = judge_ended(world, protocol, scenario, model, &history);
-    (judgement, Some(history))
-}
-
-/// Judges a run that broke no invariant on the way, from its client `history`.
-fn judge_ended<P: Protocol>(
-    world: &mut World<P::Node>,
-    protocol: &mut P,
-    scenario: &Scenario,
-    model: Option<&dyn HistoryModel>,
-    history: &[TimedClientEvent],
-) -> Judgement {
     let found = Found::from;
+    if let Some(v) = violation {
+        return ((Verdict::Fail, Some(found(v)), None), None);
+    }
+    let stuck = |detail| {
+        (
+            Verdict::Stuck,
+            Some(found(Violation::of(&STUCK, detail))),
+            None,
+        )
+    };
     let unfinished = protocol.unfinished_ops(world);
-    let unanswered = stuck::unanswered(history, |node| {
-        world.status(node) == NodeStatus::Up && world.crash_count(node) == 0
-    });
+    let unanswered = live
+        .tally()
+        .unanswered(|node| world.status(node) == NodeStatus::Up && world.crash_count(node) == 0);
     if unfinished > 0 || unanswered > 0 {
+        let history = protocol.history(world);
         let detail = match unfinished {
             0 => stuck::undercounted(unfinished, unanswered),
-            _ => stuck::detail(unfinished, world.now(), scenario.duration_ns, history),
+            _ => stuck::detail(unfinished, world.now(), scenario.duration_ns, &history),
         };
-        return (
-            Verdict::Stuck,
-            Some(found(Violation::of(&STUCK, detail))),
-            None,
-        );
+        return (stuck(detail), Some(history));
     }
-    if let Some(detail) = stuck::never_served(history) {
-        return (
-            Verdict::Stuck,
-            Some(found(Violation::of(&STUCK, detail))),
-            None,
-        );
+    if let Some(detail) = live.tally().never_served() {
+        return (stuck(detail), None);
     }
     if let Err(v) = protocol.check_end(world) {
-        return (Verdict::Fail, Some(found(v)), None);
+        return ((Verdict::Fail, Some(found(v)), None), None);
     }
-    if let Some(model) = model {
-        if let Some((verdict, found)) = judge_linearizability(history, model) {
-            return (verdict, Some(found), None);
+    let mut read = None;
+    if let Some(model) = model.filter(|_| !live.stream_passes()) {
+        let history = protocol.history(world);
+        if let Some((verdict, found)) = judge_linearizability(&history, model) {
+            return ((verdict, Some(found), None), Some(history));
         }
+        read = Some(history);
     }
-    match judge_isolation(world, protocol) {
+    let judgement = match judge_isolation(world, protocol) {
         Ok(checked) => (Verdict::Pass, None, checked),
         Err((verdict, found)) => (verdict, Some(found), None),
-    }
+    };
+    (judgement, read)
 }
 
 /// The client history against the model: `None` when it is linearizable.
@@ -524,7 +575,7 @@ fn judge_linearizability(
     history: &[TimedClientEvent],
     model: &dyn HistoryModel,
 ) -> Option<(Verdict, Found)> {
-    match check_history(model, history.iter().map(|o| &o.value)) {
+    match check_whole(model, history.iter().map(|o| &o.value)) {
         HistoryVerdict::Linearizable => None,
         HistoryVerdict::NotLinearizable {
             detail,

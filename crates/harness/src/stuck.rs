@@ -7,7 +7,7 @@
 //! detail says which one the history shows, so a user knows whether to read the protocol
 //! or lengthen the run.
 
-use faultline_api::{ClientEventKind, TimedClientEvent};
+use faultline_api::{ClientEvent, ClientEventKind, TimedClientEvent};
 use faultline_sim::time::{format_nanos, Nanos};
 use faultline_sim::NodeId;
 use std::collections::BTreeMap;
@@ -45,22 +45,62 @@ pub fn detail(
     }
 }
 
-/// Operations the history shows invoked and never answered on client nodes that
-/// `lived` (ran to the end as one process: a crashed client's operation died with it):
-/// each such process whose last event is an invocation. A protocol whose
-/// `unfinished_ops` counts fewer is wrong about its own clients, and the run is
-/// judged by the history.
-pub fn unanswered(history: &[TimedClientEvent], lived: impl Fn(NodeId) -> bool) -> usize {
-    let mut waiting: BTreeMap<u64, Option<NodeId>> = BTreeMap::new();
-    for event in history {
-        let invoked = event.value.kind == ClientEventKind::Invoke;
-        waiting.insert(event.value.process, invoked.then_some(event.node));
+/// What a stuck verdict is judged from, tallied client event by client event as
+/// the run goes (so judging it needs no history read back): each process's open
+/// invocation, and how many operations completed and how many `ok`.
+#[derive(Debug, Default)]
+pub struct ClientTally {
+    /// Per process: the node of its invocation if its last event is one.
+    waiting: BTreeMap<u64, Option<NodeId>>,
+    completed: usize,
+    ok: usize,
+}
+
+impl ClientTally {
+    /// The tally of a whole history.
+    #[cfg(test)]
+    pub fn of(history: &[TimedClientEvent]) -> Self {
+        let mut tally = ClientTally::default();
+        for event in history {
+            tally.record(event.node, &event.value);
+        }
+        tally
     }
-    waiting
-        .values()
-        .flatten()
-        .filter(|&&node| lived(node))
-        .count()
+
+    /// Counts `event`, observed on client node `node`.
+    pub fn record(&mut self, node: NodeId, event: &ClientEvent) {
+        let invoked = event.kind == ClientEventKind::Invoke;
+        self.waiting.insert(event.process, invoked.then_some(node));
+        if !invoked {
+            self.completed += 1;
+            self.ok += usize::from(event.kind == ClientEventKind::Ok);
+        }
+    }
+
+    /// Operations invoked and never answered on client nodes that `lived` (ran to
+    /// the end as one process: a crashed client's operation died with it): each
+    /// such process whose last event is an invocation. A protocol whose
+    /// `unfinished_ops` counts fewer is wrong about its own clients, and the run is
+    /// judged by the history.
+    pub fn unanswered(&self, lived: impl Fn(NodeId) -> bool) -> usize {
+        let waiting = self.waiting.values().flatten();
+        waiting.filter(|&&node| lived(node)).count()
+    }
+
+    /// The detail of a run whose clients were answered but never served: at least
+    /// `COMPLETIONS_MIN` operations completed and not one of them `ok`. Every check
+    /// of what the service did passes vacuously when it does nothing (a lock service
+    /// that times out every acquire grants no overlapping leases), so this is judged
+    /// as no progress.
+    pub fn never_served(&self) -> Option<String> {
+        (self.completed >= COMPLETIONS_MIN && self.ok == 0).then(|| {
+            format!(
+                "no client operation succeeded: {} completed, none `ok` (every one failed or \
+                 timed out), so the service answered but never served",
+                operations(self.completed)
+            )
+        })
+    }
 }
 
 /// The detail of a stuck verdict the protocol's own count missed: `unanswered`
@@ -75,29 +115,6 @@ pub fn undercounted(unfinished: usize, unanswered: usize) -> String {
 
 /// Completions a run needs before `never_served` judges it: fewer say too little.
 const COMPLETIONS_MIN: usize = 10;
-
-/// The detail of a run whose clients were answered but never served: at least
-/// `COMPLETIONS_MIN` operations completed and not one of them `ok`. Every check of
-/// what the service did passes vacuously when it does nothing (a lock service that
-/// times out every acquire grants no overlapping leases), so this is judged as no
-/// progress.
-pub fn never_served(history: &[TimedClientEvent]) -> Option<String> {
-    let completions = history
-        .iter()
-        .filter(|e| e.value.kind != ClientEventKind::Invoke);
-    let (mut completed, mut ok) = (0, 0);
-    for event in completions {
-        completed += 1;
-        ok += usize::from(event.value.kind == ClientEventKind::Ok);
-    }
-    (completed >= COMPLETIONS_MIN && ok == 0).then(|| {
-        format!(
-            "no client operation succeeded: {} completed, none `ok` (every one failed or \
-             timed out), so the service answered but never served",
-            operations(completed)
-        )
-    })
-}
 
 fn operations(count: usize) -> String {
     match count {
@@ -136,9 +153,12 @@ mod tests {
             other,
             event(40, ClientEventKind::Invoke),
         ];
-        assert_eq!(unanswered(&history, |_| true), 2);
-        assert_eq!(unanswered(&history[..2], |_| true), 0);
-        assert_eq!(unanswered(&history, |node| node != NodeId(5)), 0);
+        let unanswered = |history: &[TimedClientEvent], lived: &dyn Fn(NodeId) -> bool| {
+            ClientTally::of(history).unanswered(lived)
+        };
+        assert_eq!(unanswered(&history, &|_| true), 2);
+        assert_eq!(unanswered(&history[..2], &|_| true), 0);
+        assert_eq!(unanswered(&history, &|node| node != NodeId(5)), 0);
     }
 
     #[test]
@@ -148,6 +168,7 @@ mod tests {
             history.push(event(2 * i, ClientEventKind::Invoke));
             history.push(event(2 * i + 1, ClientEventKind::Fail));
         }
+        let never_served = |history: &[TimedClientEvent]| ClientTally::of(history).never_served();
         let words = never_served(&history).expect("no op succeeded");
         assert!(
             words.starts_with("no client operation succeeded: 10 operations"),

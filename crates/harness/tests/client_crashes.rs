@@ -23,7 +23,10 @@ fn scenario(protocol: &str, faults: &str, seed: u64) -> Result<Scenario, String>
 }
 
 fn outcome(protocol: &str, faults: &str, seed: u64) -> Outcome {
-    let options = RunOptions { keep_trace: false };
+    let options = RunOptions {
+        keep_trace: false,
+        ..RunOptions::default()
+    };
     run(&scenario(protocol, faults, seed).unwrap(), &options).unwrap()
 }
 

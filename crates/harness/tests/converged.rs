@@ -131,7 +131,14 @@ fn run_gossip<P: Protocol>(seed: u64, bugs: &[&str], keep_trace: bool) -> Outcom
     .to_string();
     let registry = Registry::empty().with::<P>();
     let scenario = Scenario::parse(&text, "gossip.json", &registry).expect("valid scenario");
-    run(&scenario, &RunOptions { keep_trace }).expect("runs")
+    run(
+        &scenario,
+        &RunOptions {
+            keep_trace,
+            ..RunOptions::default()
+        },
+    )
+    .expect("runs")
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn scenario(protocol: &str, faults: &str) -> Result<Scenario, String> {
 }
 
 fn outcome(protocol: &str, faults: &str) -> Outcome {
-    let options = RunOptions { keep_trace: true };
+    let options = RunOptions::traced();
     run(&scenario(protocol, faults).unwrap(), &options).unwrap()
 }
 

@@ -36,7 +36,7 @@ fn every_default_scenario_repeats_and_replays_exactly() {
         for seed in 0..3 {
             let file = common::scenario_file(&protocol, &name, seed, None);
             let scenario = Scenario::from_file_named(file, &name, &Registry::builtin()).unwrap();
-            let keep = RunOptions { keep_trace: true };
+            let keep = RunOptions::traced();
             let first = run(&scenario, &keep).unwrap();
             let second = run(&scenario, &keep).unwrap();
             let label = format!("{protocol}/{name} seed {seed}");

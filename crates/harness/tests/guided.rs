@@ -87,7 +87,7 @@ fn a_guided_run_finds_figure_8_and_its_scenario_file_fails_and_replays_the_same(
     // The kept scenario: written as a file, read back, run with nothing else.
     let text = to_readable_json(&candidate.scenario.file);
     let kept = Scenario::parse(&text, "kept.json", &registry).unwrap();
-    let traced = run(&kept, &RunOptions { keep_trace: true }).unwrap();
+    let traced = run(&kept, &RunOptions::traced()).unwrap();
     assert_eq!(traced.property.as_deref(), Some(property.as_str()));
     assert_eq!(traced.trace_hash, outcome.trace_hash);
 

@@ -22,7 +22,7 @@ fn scenario(network: &str) -> String {
 fn outcome(network: &str) -> Outcome {
     let registry = Registry::builtin();
     let scenario = Scenario::parse(&scenario(network), "links.json", &registry).unwrap();
-    let options = RunOptions { keep_trace: true };
+    let options = RunOptions::traced();
     run(&scenario, &options).unwrap()
 }
 

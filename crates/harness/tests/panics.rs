@@ -145,7 +145,7 @@ fn without_the_bug_the_crashes_pass() {
 #[test]
 fn a_panic_fails_the_run_with_its_message_and_location_and_keeps_the_trace() {
     let scenario = crashes(&[PANICS]);
-    let outcome = run(&scenario, &RunOptions { keep_trace: true }).expect("runs");
+    let outcome = run(&scenario, &RunOptions::traced()).expect("runs");
     assert_eq!(outcome.verdict, Verdict::Fail);
     assert_eq!(outcome.property.as_deref(), Some("panic"));
     let detail = outcome.detail.clone().unwrap_or_default();

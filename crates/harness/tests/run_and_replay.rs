@@ -61,7 +61,7 @@ fn scenario(text: &str, seed: Option<u64>) -> Scenario {
 }
 
 fn traced(scenario: &Scenario) -> faultline_harness::Outcome {
-    run(scenario, &RunOptions { keep_trace: true }).expect("runs")
+    run(scenario, &RunOptions::traced()).expect("runs")
 }
 
 #[test]

@@ -13,7 +13,7 @@ fn regression(name: &str) -> Outcome {
         .join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap();
     let scenario = Scenario::parse(&text, name, &Registry::builtin()).unwrap();
-    let outcome = run(&scenario, &RunOptions { keep_trace: true }).unwrap();
+    let outcome = run(&scenario, &RunOptions::traced()).unwrap();
     assert_eq!(outcome.verdict, Verdict::Fail);
     outcome
 }

@@ -181,7 +181,7 @@ impl<'a> FailureLog<'a> {
     /// Re-runs a failing run with its trace kept and writes the trace.
     fn write_trace(&self, outcome: &Outcome, kept: &Kept) -> Result<TraceNote, Exit> {
         let seeded = &kept.scenario;
-        let traced = run(seeded, &RunOptions { keep_trace: true }).map_err(Exit::input)?;
+        let traced = run(seeded, &RunOptions::traced()).map_err(Exit::input)?;
         debug_assert_eq!(
             traced.trace_hash, outcome.trace_hash,
             "a seed reruns identically"

@@ -88,7 +88,7 @@ fn trace_events(outcome: &Outcome) -> &[Value] {
 /// Validates `file` and runs it with its trace (and node states) kept.
 fn traced_run(app: &App, file: ScenarioFile, name: &str) -> Result<(Scenario, Outcome), Exit> {
     let scenario = Scenario::from_file_named(file, name, &app.registry).map_err(Exit::input)?;
-    let outcome = run(&scenario, &RunOptions { keep_trace: true }).map_err(Exit::input)?;
+    let outcome = run(&scenario, &RunOptions::traced()).map_err(Exit::input)?;
     Ok((scenario, outcome))
 }
 
