@@ -107,6 +107,16 @@ const SECTIONS: &[Section] = &[
 /// none is named) and keeps the others as BENCHMARKS.md has them. `--peers` also
 /// measures turmoil and madsim beside the kernel (`bench_peers.rs`).
 pub fn run(args: &[String]) -> Result<()> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        let names: Vec<&str> = SECTIONS.iter().map(|s| s.name).collect();
+        println!(
+            "cargo xtask bench [SECTION...] [--peers]: measures the named sections of \
+             BENCHMARKS.md (all when none is named) with a release build and rewrites them\n\
+             sections: {}\n--peers: also measure turmoil and madsim beside the kernel",
+            names.join(", ")
+        );
+        return Ok(());
+    }
     let peers = args.iter().any(|a| a == "--peers");
     let args: Vec<String> = args.iter().filter(|a| *a != "--peers").cloned().collect();
     if peers && !args.is_empty() && !args.iter().any(|a| a == "kernel") {
