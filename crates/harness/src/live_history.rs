@@ -8,8 +8,9 @@
 use crate::linearizability::{feed, stream_limits};
 use crate::stuck::ClientTally;
 use faultline_api::ClientEvent;
-use faultline_check::{HistoryModel, HistoryStream, Verdict};
+use faultline_check::{Func, HistoryModel, HistoryStream, Status, Val, Verdict};
 use faultline_sim::NodeId;
+use std::collections::BTreeSet;
 
 /// What the run has judged of its client history so far.
 pub(crate) struct LiveHistory<'m> {
@@ -18,6 +19,9 @@ pub(crate) struct LiveHistory<'m> {
     stream: Option<Box<dyn HistoryStream + 'm>>,
     /// Client events seen: the next one's place in the history, from 0.
     events: usize,
+    /// Processes whose operation a crash ended: gone, so one that invokes again is
+    /// a malformed history (the whole-history check says so).
+    crashed: BTreeSet<u64>,
     tally: ClientTally,
 }
 
@@ -26,6 +30,7 @@ impl<'m> LiveHistory<'m> {
         LiveHistory {
             stream: model.map(|m| m.stream(stream_limits())),
             events: 0,
+            crashed: BTreeSet::new(),
             tally: ClientTally::default(),
         }
     }
@@ -34,9 +39,37 @@ impl<'m> LiveHistory<'m> {
     pub(crate) fn record(&mut self, node: NodeId, event: &ClientEvent) {
         self.events += 1;
         self.tally.record(node, event);
+        if !self.crashed.is_empty() && self.crashed.contains(&event.process) {
+            self.stream = None;
+        }
         if let Some(stream) = self.stream.as_mut() {
             if feed(stream.as_mut(), event, self.events).is_err() {
                 self.stream = None;
+            }
+        }
+    }
+
+    /// Ends the open operations of client nodes that `crashed`: a crashed client's
+    /// process is gone (it comes back as a new one), so its operation will never
+    /// complete and is `info`, which is what the whole-history check makes of it.
+    /// Said now, its key's later events need not wait for the end of the run.
+    pub(crate) fn end_crashed(&mut self, crashed: impl Fn(NodeId) -> bool) {
+        let waiting = self.tally.waiting();
+        let ended: Vec<(u64, &'static str)> = waiting
+            .filter(|&(process, node, _)| crashed(node) && !self.crashed.contains(&process))
+            .map(|(process, _, f)| (process, f))
+            .collect();
+        self.crashed
+            .extend(ended.iter().map(|&(process, _)| process));
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        for (process, f) in ended {
+            let ended =
+                stream.complete(process, Func::named(f), Status::Info, Val::Nil, self.events);
+            if ended.is_err() {
+                self.stream = None;
+                return;
             }
         }
     }
@@ -86,6 +119,39 @@ mod tests {
         let read = |value| [event(2, Invoke, "read", ""), event(2, Ok, "read", value)];
         assert!(passes(&[write.clone(), read("1")].concat()));
         assert!(!passes(&[write.clone(), read("0")].concat()));
+    }
+
+    #[test]
+    fn a_crashed_clients_write_is_info_and_may_explain_a_later_read() {
+        use ClientEventKind::{Invoke, Ok};
+        let model = Register;
+        let mut live = LiveHistory::new(Some(&model));
+        live.record(NodeId(1), &event(1, Invoke, "write", "7"));
+        live.end_crashed(|node| node == NodeId(2));
+        assert!(
+            live.crashed.is_empty(),
+            "only a crashed client's operation ends"
+        );
+        live.end_crashed(|node| node == NodeId(1));
+        assert!(live.crashed.contains(&1));
+        live.record(NodeId(3), &event(3, Invoke, "read", ""));
+        live.record(NodeId(3), &event(3, Ok, "read", "7"));
+        assert!(
+            live.stream_passes(),
+            "the crashed write may have taken effect"
+        );
+    }
+
+    #[test]
+    fn a_process_ended_by_a_crash_that_invokes_again_is_left_to_the_whole_check() {
+        use ClientEventKind::{Invoke, Ok};
+        let model = Register;
+        let mut live = LiveHistory::new(Some(&model));
+        live.record(NodeId(1), &event(1, Invoke, "write", "7"));
+        live.end_crashed(|_| true);
+        live.record(NodeId(1), &event(1, Invoke, "read", ""));
+        live.record(NodeId(1), &event(1, Ok, "read", "7"));
+        assert!(!live.stream_passes(), "a malformed history is not passed");
     }
 
     #[test]

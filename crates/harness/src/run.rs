@@ -329,6 +329,8 @@ fn drive_and_judge<P: Protocol>(
             model: model.as_deref(),
             observations_seen: 0,
             live: LiveHistory::new(model.as_deref()),
+            clients_crash: world.clients_crash(),
+            faults_seen: 0,
             watchdog: Watchdog::default(),
             states: options.keep_trace.then(StateRecorder::default),
             availability,
@@ -417,6 +419,10 @@ pub(crate) struct Checks<'a, P> {
     observations_seen: usize,
     /// The client history judged so far.
     live: LiveHistory<'a>,
+    /// Whether clients may crash, and the faults applied when the live history last
+    /// looked for crashed clients.
+    clients_crash: bool,
+    faults_seen: u64,
     watchdog: Watchdog,
     /// Node states for the timeline, when the trace is kept.
     states: Option<StateRecorder>,
@@ -436,10 +442,21 @@ impl<P: Protocol> Checks<'_, P> {
         if let Some(availability) = self.availability.as_mut() {
             availability.after_step(world)?;
         }
+        if self.clients_crash && world.stats().faults_applied != self.faults_seen {
+            self.end_crashed_clients(world);
+        }
         match world.observations().len() == self.observations_seen {
             true => Ok(()),
             false => self.read_observations(world),
         }
+    }
+
+    /// After a fault: the open operations of clients it crashed end as `info`.
+    #[inline(never)]
+    fn end_crashed_clients(&mut self, world: &World<P::Node>) {
+        self.faults_seen = world.stats().faults_applied;
+        let crashed = |node| world.status(node) == NodeStatus::Crashed;
+        self.live.end_crashed(crashed);
     }
 
     /// Takes in the observations since the last event: each client event must be an

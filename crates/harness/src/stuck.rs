@@ -50,8 +50,9 @@ pub fn detail(
 /// invocation, and how many operations completed and how many `ok`.
 #[derive(Debug, Default)]
 pub struct ClientTally {
-    /// Per process: the node of its invocation if its last event is one.
-    waiting: BTreeMap<u64, Option<NodeId>>,
+    /// Per process: the node and operation of its invocation if its last event is
+    /// one.
+    waiting: BTreeMap<u64, Option<(NodeId, &'static str)>>,
     completed: usize,
     ok: usize,
 }
@@ -70,7 +71,8 @@ impl ClientTally {
     /// Counts `event`, observed on client node `node`.
     pub fn record(&mut self, node: NodeId, event: &ClientEvent) {
         let invoked = event.kind == ClientEventKind::Invoke;
-        self.waiting.insert(event.process, invoked.then_some(node));
+        self.waiting
+            .insert(event.process, invoked.then_some((node, event.f)));
         if !invoked {
             self.completed += 1;
             self.ok += usize::from(event.kind == ClientEventKind::Ok);
@@ -84,7 +86,13 @@ impl ClientTally {
     /// judged by the history.
     pub fn unanswered(&self, lived: impl Fn(NodeId) -> bool) -> usize {
         let waiting = self.waiting.values().flatten();
-        waiting.filter(|&&node| lived(node)).count()
+        waiting.filter(|&&(node, _)| lived(node)).count()
+    }
+
+    /// The processes waiting for an answer: process, client node, operation.
+    pub fn waiting(&self) -> impl Iterator<Item = (u64, NodeId, &'static str)> + '_ {
+        let waiting = self.waiting.iter();
+        waiting.filter_map(|(&process, open)| open.map(|(node, f)| (process, node, f)))
     }
 
     /// The detail of a run whose clients were answered but never served: at least

@@ -853,6 +853,11 @@ impl<A: Actor> World<A> {
         self.clients_crash = on;
     }
 
+    /// Whether clients crash too (`set_clients_crash`).
+    pub fn clients_crash(&self) -> bool {
+        self.clients_crash
+    }
+
     /// A server, or a client when clients crash too.
     fn crashable(&self, node: NodeId) -> Result<(), String> {
         if node.index() >= self.kernel.server_count && !self.clients_crash {
