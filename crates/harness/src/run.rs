@@ -410,8 +410,9 @@ fn schedule_faults<A: faultline_sim::Actor>(
     faults_end_ns
 }
 
-/// What is checked after every event: the protocol's invariants, and that every
-/// client operation is one the history model knows.
+/// What is checked after every event: the protocol's invariants, that every client
+/// operation is one the history model knows, and the client history so far (the
+/// live history: the linearizability stream and the stuck tally).
 pub(crate) struct Checks<'a, P> {
     pub(crate) protocol: &'a mut P,
     model: Option<&'a dyn HistoryModel>,
