@@ -92,7 +92,8 @@ pub fn long_section(faultline: &str, doc: &mut String) -> Result<()> {
         run dry nor fall behind: `faultline bench --duration` alone would stretch the same \
         operations thinner. Events per simulated second show whether the protocol's work \
         grows with time; events/s (wall) whether the simulator's and checkers' cost per event \
-        does. Wall time includes the linearizability check at the end.\n\n",
+        does. Wall time includes the linearizability check (a stream fed as the run goes; \
+        the whole history at the end only when the stream does not pass).\n\n",
     );
     doc.push_str(
         "| scenario | simulated | events | events per simulated s | events/s | peak RSS | \
