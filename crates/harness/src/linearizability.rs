@@ -1,8 +1,10 @@
 //! Checks a run's client history against the protocol's sequential model, using the
 //! `faultline-check` crate (which knows nothing of the simulator).
 //!
-//! Client events become a `faultline_check::History` in memory (no text round trip).
-//! Written values are unique, so crashed writes nobody observed are pruned.
+//! Client events become a `faultline_check::History` in memory (no text round trip)
+//! for the whole-history check; written values are unique, so crashed writes nobody
+//! observed are pruned. `feed` passes them one at a time to the streaming check a run
+//! keeps as it goes (`live_history`).
 
 use faultline_api::harness_properties::KNOWN_OPERATIONS;
 use faultline_api::{ClientEvent, ClientEventKind, Violation};
@@ -11,7 +13,6 @@ use faultline_check::{
     Val, STEPS_PER_PARTITION_MAX,
 };
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// What the history checker concluded.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,60 +56,6 @@ pub fn unknown_operation(model: &dyn HistoryModel, event: &ClientEvent) -> Optio
 /// whole alone (9% with a limit of 1,000).
 const STREAM_CONFIGURATIONS_MAX: usize = 128;
 
-/// Checks `events` against `model`: as a stream first, which holds only what is in
-/// flight; a history it does not pass (a violation, a malformed event, too much
-/// concurrency) is checked whole, for the same verdict and the full counterexample.
-pub fn check_history<'a, I>(model: &dyn HistoryModel, events: I) -> HistoryVerdict
-where
-    I: IntoIterator<Item = &'a ClientEvent>,
-    I::IntoIter: Clone,
-{
-    let events = events.into_iter();
-    if streams_linearizable(model, events.clone(), &never_completed(events.clone())) {
-        return HistoryVerdict::Linearizable;
-    }
-    check_whole(model, events)
-}
-
-/// The positions of invocations never completed (a crashed client's operation).
-fn never_completed<'a>(events: impl Iterator<Item = &'a ClientEvent>) -> BTreeSet<usize> {
-    let mut open: BTreeMap<u64, usize> = BTreeMap::new();
-    for (index, event) in events.enumerate() {
-        match event.kind {
-            ClientEventKind::Invoke => open.insert(event.process, index),
-            _ => open.remove(&event.process),
-        };
-    }
-    open.into_values().collect()
-}
-
-/// Whether the streaming check passes `events`. An invocation in `never_completed`
-/// is completed as `info` at once, which is what it means (it may take effect at
-/// any later time, or never), so its key's events need not wait for the end.
-fn streams_linearizable<'a>(
-    model: &dyn HistoryModel,
-    events: impl Iterator<Item = &'a ClientEvent>,
-    never_completed: &BTreeSet<usize>,
-) -> bool {
-    let mut stream = model.stream(stream_limits());
-    for (index, event) in events.enumerate() {
-        let line = index + 1;
-        let recorded = feed(stream.as_mut(), event, line).and_then(|()| {
-            match never_completed.contains(&index) {
-                true => {
-                    let f = Func::named(event.f);
-                    stream.complete(event.process, f, Status::Info, Val::Nil, line)
-                }
-                false => Ok(()),
-            }
-        });
-        if recorded.is_err() {
-            return false;
-        }
-    }
-    stream.finish().verdict == faultline_check::Verdict::Linearizable
-}
-
 /// The streaming check's limits in a run.
 pub(crate) fn stream_limits() -> StreamLimits {
     StreamLimits {
@@ -133,9 +80,9 @@ pub(crate) fn feed(
 }
 
 /// Checks `events` against `model` as one history: the whole-history search, the
-/// reference for every other way of checking (a run checks whole whatever its live
-/// stream did not pass).
-pub fn check_whole<'a>(
+/// reference for every other way of checking (a run streams its history as it goes,
+/// `live_history`, and checks whole what the stream did not pass).
+pub fn check_history<'a>(
     model: &dyn HistoryModel,
     events: impl IntoIterator<Item = &'a ClientEvent>,
 ) -> HistoryVerdict {
@@ -260,24 +207,6 @@ mod tests {
             check_history(kv.as_ref(), &events[..4]),
             HistoryVerdict::Linearizable
         );
-    }
-
-    #[test]
-    fn a_crashed_clients_operation_is_info_to_the_stream_at_once() {
-        use ClientEventKind::*;
-        let mut events = [
-            event(5, Invoke, "put", "<5.1>"),
-            event(6, Invoke, "put", "<6.1>"),
-            event(6, Ok, "put", "<6.1>"),
-            event(7, Invoke, "get", ""),
-            event(7, Ok, "get", "<5.1>"),
-        ];
-        let kv = ModelKind::Kv.boxed();
-        let open = never_completed(events.iter());
-        assert_eq!(open, BTreeSet::from([0]), "process 5's put never completed");
-        assert!(streams_linearizable(kv.as_ref(), events.iter(), &open));
-        events[4] = event(7, Ok, "get", "<9.9>");
-        assert!(!streams_linearizable(kv.as_ref(), events.iter(), &open));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::down_for_good::DownForGood;
 use crate::error::InputError;
 use crate::fault_model;
 use crate::isolation::{check_transactions, IsolationVerdict};
-use crate::linearizability::{check_whole, unknown_operation, HistoryVerdict};
+use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
 use crate::live_history::LiveHistory;
 use crate::node_states::{StateChange, StateRecorder};
 use crate::outcome::{Outcome, Verdict};
@@ -593,7 +593,7 @@ fn judge_linearizability(
     history: &[TimedClientEvent],
     model: &dyn HistoryModel,
 ) -> Option<(Verdict, Found)> {
-    match check_whole(model, history.iter().map(|o| &o.value)) {
+    match check_history(model, history.iter().map(|o| &o.value)) {
         HistoryVerdict::Linearizable => None,
         HistoryVerdict::NotLinearizable {
             detail,
