@@ -288,6 +288,20 @@ pub trait Protocol: Sized + 'static {
         Ok(())
     }
 
+    /// Whether every check of this protocol reads the world's observations and
+    /// applied faults only as they come (in `check_step`, through
+    /// [`World::unread_observations`] and [`World::unread_faults`]), never whole
+    /// (with [`World::observations`] at the end, or in a `history` or
+    /// `transactions` of its own). Then a run that returns no history
+    /// (`RunOptions::keep_history` off: fuzzing, benchmarks, `faultline run` without
+    /// `--history`) forgets them once read, and its memory stays flat however long
+    /// it runs; a run that does not pass is run again with its record kept, for
+    /// the whole-history check and the report. The default, `false`, keeps every
+    /// observation: always correct, and memory grows with the run.
+    fn reads_observations_as_they_come(&self) -> bool {
+        false
+    }
+
     /// Client operations invoked or still to invoke that have not completed (and any
     /// protocol work still owed, such as undecided transactions); a run that still
     /// has some at the end of the quiet period is stuck. It is asked after every event

@@ -12,10 +12,15 @@
 //! invocation still open, or abandoned by a restarted client); and no client
 //! operation is logged twice. Values must tell one client's writes apart for the
 //! count to mean much (`check_unique_values` helps).
+//!
+//! What the clients were told can be read from the whole history ([`check`]) or
+//! event by event as the run goes ([`ToldWrites`]), which is what a protocol whose
+//! checks read observations as they come keeps.
 
-use crate::history::{ClientEventKind, TimedClientEvent};
+use crate::history::{ClientEvent, ClientEventKind, TimedClientEvent};
 use crate::property::Property;
 use crate::protocol::Violation;
+use faultline_sim::NodeId;
 use std::collections::BTreeMap;
 
 pub const WRITES_AS_TOLD: Property = Property::new(
@@ -40,10 +45,7 @@ pub fn check(
     write_f: &str,
     log: &[LoggedWrite<'_>],
 ) -> Result<(), Violation> {
-    match disagreement(history, write_f, log) {
-        Some(detail) => Err(Violation::of(&WRITES_AS_TOLD, detail)),
-        None => Ok(()),
-    }
+    ToldWrites::of(history, write_f).check(log)
 }
 
 /// How the writes of one client and value were answered.
@@ -61,15 +63,102 @@ pub fn disagreement(
     write_f: &str,
     log: &[LoggedWrite<'_>],
 ) -> Option<String> {
-    if let Some(twice) = logged_twice(log) {
-        return Some(twice);
+    ToldWrites::of(history, write_f).disagreement(log)
+}
+
+/// How each client's writes were answered, per (client node, value), read event by
+/// event. A write's value is on its invocation; its completion follows on the same
+/// process.
+#[derive(Clone, Debug)]
+pub struct ToldWrites {
+    /// The operation name of a write.
+    write_f: String,
+    told: BTreeMap<(u32, String), Told>,
+    /// Per process, the write it awaits an answer to.
+    open: BTreeMap<u64, (u32, String)>,
+}
+
+impl ToldWrites {
+    /// Nothing told yet, of the operations named `write_f`.
+    pub fn new(write_f: &str) -> Self {
+        ToldWrites {
+            write_f: write_f.to_string(),
+            told: BTreeMap::new(),
+            open: BTreeMap::new(),
+        }
     }
-    let told = told_by_value(history, write_f);
+
+    /// What a whole history told.
+    pub fn of(history: &[TimedClientEvent], write_f: &str) -> Self {
+        let mut told = ToldWrites::new(write_f);
+        for event in history {
+            told.record(event.node, &event.value);
+        }
+        told
+    }
+
+    /// Takes in client event `event`, observed on client node `node`.
+    pub fn record(&mut self, node: NodeId, event: &ClientEvent) {
+        let process = event.process;
+        if event.kind == ClientEventKind::Invoke {
+            // A write left open by a process that invoked again (a client that
+            // restarted) may have been applied.
+            if let Some(abandoned) = self.open.remove(&process) {
+                self.told.entry(abandoned).or_default().unknown += 1;
+            }
+            if let (true, Some(value)) = (event.f == self.write_f, &event.value) {
+                self.open.insert(process, (node.0, value.clone()));
+            }
+            return;
+        }
+        let Some(key) = self.open.remove(&process) else {
+            return;
+        };
+        let entry = self.told.entry(key).or_default();
+        match event.kind {
+            ClientEventKind::Ok => entry.ok += 1,
+            ClientEventKind::Info => entry.unknown += 1,
+            _ => {}
+        }
+    }
+
+    /// The property over what was told so far and the resource's final `log`.
+    pub fn check(&self, log: &[LoggedWrite<'_>]) -> Result<(), Violation> {
+        match self.disagreement(log) {
+            Some(detail) => Err(Violation::of(&WRITES_AS_TOLD, detail)),
+            None => Ok(()),
+        }
+    }
+
+    /// The first disagreement between the resource's `log` and what was told, in
+    /// words, or `None` when they agree. Writes still awaiting an answer may or may
+    /// not have been applied.
+    pub fn disagreement(&self, log: &[LoggedWrite<'_>]) -> Option<String> {
+        if let Some(twice) = logged_twice(log) {
+            return Some(twice);
+        }
+        let mut told: BTreeMap<(u32, &str), Told> = self
+            .told
+            .iter()
+            .map(|((client, value), told)| ((*client, value.as_str()), *told))
+            .collect();
+        for (client, value) in self.open.values() {
+            told.entry((*client, value.as_str())).or_default().unknown += 1;
+        }
+        first_disagreement(&told, log)
+    }
+}
+
+/// The first disagreement between the writes `told` and the `log`.
+fn first_disagreement(
+    told: &BTreeMap<(u32, &str), Told>,
+    log: &[LoggedWrite<'_>],
+) -> Option<String> {
     let mut logged: BTreeMap<(u32, &str), usize> = BTreeMap::new();
     for write in log {
         *logged.entry((write.client, write.value)).or_default() += 1;
     }
-    for (&(client, value), told) in &told {
+    for (&(client, value), told) in told {
         let times = logged.remove(&(client, value)).unwrap_or(0);
         if times < told.ok {
             return Some(format!(
@@ -109,43 +198,6 @@ fn logged_twice(log: &[LoggedWrite<'_>]) -> Option<String> {
         }
     }
     None
-}
-
-/// Per (client node, value): how its writes were answered. A write's value is on its
-/// invocation; its completion follows on the same process.
-fn told_by_value<'h>(
-    history: &'h [TimedClientEvent],
-    write_f: &str,
-) -> BTreeMap<(u32, &'h str), Told> {
-    let mut told: BTreeMap<(u32, &str), Told> = BTreeMap::new();
-    let mut open: BTreeMap<u64, (u32, &str)> = BTreeMap::new();
-    for event in history {
-        let process = event.value.process;
-        if event.value.kind == ClientEventKind::Invoke {
-            // A write left open by a process that invoked again (a client that
-            // restarted) may have been applied.
-            if let Some(abandoned) = open.remove(&process) {
-                told.entry(abandoned).or_default().unknown += 1;
-            }
-            if let (true, Some(value)) = (event.value.f == write_f, &event.value.value) {
-                open.insert(process, (event.node.0, value.as_str()));
-            }
-            continue;
-        }
-        let Some(key) = open.remove(&process) else {
-            continue;
-        };
-        let entry = told.entry(key).or_default();
-        match event.value.kind {
-            ClientEventKind::Ok => entry.ok += 1,
-            ClientEventKind::Info => entry.unknown += 1,
-            _ => {}
-        }
-    }
-    for key in open.into_values() {
-        told.entry(key).or_default().unknown += 1;
-    }
-    told
 }
 
 fn plural(n: usize) -> &'static str {

@@ -136,8 +136,7 @@ impl Availability {
     where
         A::Observation: AsClientEvent,
     {
-        let observations = world.observations();
-        for observed in &observations[self.seen..] {
+        for observed in world.unread_observations(&mut self.seen) {
             let Some(event) = observed.value.client_event() else {
                 continue;
             };
@@ -159,7 +158,6 @@ impl Availability {
                 served.on_event(event.kind, observed.time_ns, running);
             }
         }
-        self.seen = observations.len();
     }
 
     fn violation(&self, op: &Running, healed_ns: Nanos, now: Nanos) -> Violation {

@@ -72,7 +72,7 @@ impl Served {
         let now = world.now();
         if self.healed_ns.is_none() {
             self.healed_ns = Some(now);
-            self.faults_seen = world.applied_faults().len();
+            self.faults_seen = world.applied_fault_count();
             self.start_afresh(now);
         }
         if self.down.is_none() {
@@ -106,9 +106,8 @@ impl Served {
     }
 
     fn look_for_the_crash<A: Actor>(&mut self, world: &World<A>) {
-        let applied = world.applied_faults();
-        let seen = std::mem::replace(&mut self.faults_seen, applied.len());
-        let crash = applied[seen..].iter().find_map(|fault| match fault.action {
+        let unread = world.unread_faults(&mut self.faults_seen);
+        let crash = unread.iter().find_map(|fault| match fault.action {
             FaultAction::Crash {
                 target: faultline_sim::Target::Node(node),
                 restart_after_ns: None,

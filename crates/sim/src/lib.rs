@@ -26,6 +26,7 @@ pub mod node;
 mod partition;
 mod planned_faults;
 pub mod queue;
+pub mod read_log;
 pub mod rng;
 pub mod role_watch;
 mod slot_heap;

@@ -21,6 +21,7 @@ use crate::node::{NodeId, NodeRuntime, NodeStatus};
 use crate::partition;
 use crate::planned_faults::PlannedFaults;
 use crate::queue::{prefetch, Addressed, EventQueue};
+use crate::read_log::ReadLog;
 use crate::rng::{SimRng, Stream};
 use crate::time::Nanos;
 use crate::timers::{Due, Moved, Timers};
@@ -115,7 +116,7 @@ pub struct Kernel<A: Actor> {
     pub(crate) deferred: Vec<Vec<Event<A>>>,
     pub(crate) timers: Timers<A::Timer>,
     pub(crate) recorder: Recorder<A::Msg, A::Timer, A::Observation>,
-    pub(crate) observations: Vec<Observed<A::Observation>>,
+    pub(crate) observations: ReadLog<Observed<A::Observation>>,
     pub(crate) stats: Stats,
     /// The situations handlers marked with `sometimes`: not events, not hashed.
     pub(crate) reached: Reached,
@@ -259,7 +260,7 @@ pub struct World<A: Actor> {
     planned: PlannedFaults,
     fault_rng: SimRng,
     unsynced_on_crash: UnsyncedOnCrash,
-    applied: Vec<AppliedFault>,
+    applied: ReadLog<AppliedFault>,
     seed: u64,
     /// Failing disks and halted nodes (`disk_errors`).
     disk_errors: DiskErrorState,
@@ -290,7 +291,7 @@ impl<A: Actor> World<A> {
             deferred: node_ids.clone().map(|_| Vec::new()).collect(),
             timers: Timers::default(),
             recorder: Recorder::new(config.keep_trace),
-            observations: Vec::new(),
+            observations: ReadLog::default(),
             stats: Stats::default(),
             reached: Reached::default(),
             slow_disks: false,
@@ -309,7 +310,7 @@ impl<A: Actor> World<A> {
             planned: PlannedFaults::default(),
             fault_rng: SimRng::new(config.seed, Stream::Faults),
             unsynced_on_crash: config.unsynced_on_crash,
-            applied: Vec::new(),
+            applied: ReadLog::default(),
             seed: config.seed,
             disk_errors: DiskErrorState::default(),
             clients_crash: false,
@@ -1134,8 +1135,22 @@ impl<A: Actor> World<A> {
         &self.kernel.stats
     }
 
+    /// Every observation so far, in order. Panics in a run that forgot some
+    /// ([`World::forget_read`]): a check that reads them whole needs every one.
     pub fn observations(&self) -> &[Observed<A::Observation>] {
-        &self.kernel.observations
+        self.kernel.observations.all()
+    }
+
+    /// How many observations were made so far (forgotten ones too).
+    pub fn observation_count(&self) -> usize {
+        self.kernel.observations.len()
+    }
+
+    /// The observations from position `*cursor` on (0 for the first), moving the
+    /// cursor past them: how a check reads them as they come, each once, and what
+    /// lets a run forget them once read.
+    pub fn unread_observations(&self, cursor: &mut usize) -> &[Observed<A::Observation>] {
+        self.kernel.observations.unread(cursor)
     }
 
     /// The situations handlers marked with `ctx.sometimes`, and how often.
@@ -1143,15 +1158,45 @@ impl<A: Actor> World<A> {
         &self.kernel.reached
     }
 
-    /// Every fault applied so far, with targets resolved.
+    /// Every fault applied (or skipped) so far, with targets resolved. Panics in
+    /// a run that forgot some ([`World::forget_read`]).
     pub fn applied_faults(&self) -> &[AppliedFault] {
-        &self.applied
+        self.applied.all()
     }
 
-    /// Every fault applied so far, moved out: the world's own list is left empty
-    /// (a run's outcome takes them once the world is done).
+    /// How many faults were applied or skipped so far (forgotten ones too).
+    pub fn applied_fault_count(&self) -> usize {
+        self.applied.len()
+    }
+
+    /// The applied faults from position `*cursor` on, moving the cursor past them
+    /// (as [`World::unread_observations`]).
+    pub fn unread_faults(&self, cursor: &mut usize) -> &[AppliedFault] {
+        self.applied.unread(cursor)
+    }
+
+    /// Every fault applied so far and still kept, moved out: the world's own list
+    /// is left empty (a run's outcome takes them once the world is done).
     pub fn take_applied_faults(&mut self) -> Vec<AppliedFault> {
-        std::mem::take(&mut self.applied)
+        self.applied.take()
+    }
+
+    /// Drops the observations and applied faults made so far, for a run whose
+    /// every reader has read them (with [`World::unread_observations`] and
+    /// [`World::unread_faults`]): what keeps a long run's memory flat. Reading a
+    /// forgotten entry afterwards panics rather than return less than there was.
+    pub fn forget_read(&mut self) {
+        if !self.kernel.observations.kept().is_empty() {
+            self.kernel.observations.forget_kept();
+        }
+        if !self.applied.kept().is_empty() {
+            self.applied.forget_kept();
+        }
+    }
+
+    /// Whether [`World::forget_read`] dropped anything so far.
+    pub fn forgot_any(&self) -> bool {
+        self.kernel.observations.forgot_any() || self.applied.forgot_any()
     }
 
     /// The kept events (empty unless `keep_trace` was set).

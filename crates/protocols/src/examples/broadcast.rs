@@ -133,6 +133,11 @@ impl Protocol for Broadcast {
         Ok(())
     }
 
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
+    }
+
     fn unfinished_ops(&self, _world: &World<BroadcastNode>) -> usize {
         0
     }

@@ -122,6 +122,11 @@ impl Protocol for PingPong {
         Ok(())
     }
 
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
+    }
+
     fn unfinished_ops(&self, world: &World<PingPongNode>) -> usize {
         let received: u64 = world.actors().iter().flatten().map(|n| n.received).sum();
         self.messages.saturating_sub(received) as usize

@@ -2,18 +2,41 @@
 //! commands through sessions: no server applied more commands than clients invoked
 //! (sessions turn retries and re-proposals of a command into one application, so a
 //! count above the invocations is a command applied twice).
+//!
+//! The invocations are counted as they are observed, so a run may forget its
+//! observations once read.
 
 use crate::history::{ClientEvent, ClientEventKind};
 use crate::kv::properties::AT_MOST_ONCE;
 use crate::protocol::Violation;
 use faultline_sim::{Actor, World};
 
-/// How many operations the clients invoked in the run so far.
-pub fn invoked<A: Actor<Observation = ClientEvent>>(world: &World<A>) -> u64 {
-    let observations = world.observations().iter();
-    observations
-        .filter(|o| o.value.kind == ClientEventKind::Invoke)
-        .count() as u64
+/// How many operations the clients invoked, counted as their invocations are
+/// observed.
+#[derive(Debug, Default)]
+pub struct Invocations {
+    /// Observations read so far.
+    read: usize,
+    count: u64,
+}
+
+impl Invocations {
+    /// Counts the invocations observed since the last call.
+    #[inline]
+    pub fn read<A: Actor<Observation = ClientEvent>>(&mut self, world: &World<A>) {
+        if world.observation_count() != self.read {
+            let unread = world.unread_observations(&mut self.read);
+            let invoked = unread
+                .iter()
+                .filter(|o| o.value.kind == ClientEventKind::Invoke);
+            self.count += invoked.count() as u64;
+        }
+    }
+
+    /// The invocations counted so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
 }
 
 /// Fails when a live node's count of applied commands (`applied_of`: `None` for a

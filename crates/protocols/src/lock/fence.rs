@@ -6,19 +6,15 @@
 //! one and hand it each write (`decide`), with how to make an accepted write durable
 //! before it is applied.
 
-use crate::history::TimedClientEvent;
 use crate::lock::messages::Token;
 use crate::protocol::Violation;
-use crate::writes_as_told::{self, LoggedWrite};
+use crate::writes_as_told::{LoggedWrite, ToldWrites};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// `writes_as_told` over a fenced resource's log (the clients' `write` operations):
-/// lock and zk call it from `check_end`.
-pub fn writes_as_told(
-    history: &[TimedClientEvent],
-    accepted: &[AcceptedWrite],
-) -> Result<(), Violation> {
+/// `writes_as_told` over a fenced resource's log (the clients' `write` operations,
+/// read as they were observed): lock and zk call it from `check_end`.
+pub fn writes_as_told(told: &ToldWrites, accepted: &[AcceptedWrite]) -> Result<(), Violation> {
     let log: Vec<LoggedWrite<'_>> = accepted
         .iter()
         .map(|write| LoggedWrite {
@@ -27,7 +23,7 @@ pub fn writes_as_told(
             value: &write.value,
         })
         .collect();
-    writes_as_told::check(history, "write", &log)
+    told.check(&log)
 }
 
 /// A write the resource accepted, as logged.

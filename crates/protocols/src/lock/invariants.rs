@@ -24,6 +24,7 @@ use crate::lock::messages::Token;
 use crate::lock::node::LockNode;
 use crate::lock::properties::{FENCED_WRITES, LEASES_DISJOINT, TOKENS_INCREASE};
 use crate::protocol::Violation;
+use crate::writes_as_told::ToldWrites;
 use faultline_sim::time::format_nanos;
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{Nanos, NodeId, World};
@@ -53,6 +54,8 @@ pub struct LockChecker {
     /// Whether the resource changed since the checker last looked.
     examined: ChangeWatch,
     believed_together: u64,
+    /// What clients were told of their writes, for `writes_as_told` at the end.
+    told: ToldWrites,
 }
 
 impl LockChecker {
@@ -66,6 +69,7 @@ impl LockChecker {
             highest_written: None,
             examined: ChangeWatch::new(resource.index() + 1),
             believed_together: 0,
+            told: ToldWrites::new("write"),
         }
     }
 
@@ -75,17 +79,20 @@ impl LockChecker {
         self.believed_together
     }
 
+    /// What clients were told of their writes so far.
+    pub fn told_writes(&self) -> &ToldWrites {
+        &self.told
+    }
+
     pub fn check(&mut self, world: &World<LockNode>) -> Result<(), Violation> {
         self.check_clients(world)?;
         self.check_resource(world)
     }
 
     fn check_clients(&mut self, world: &World<LockNode>) -> Result<(), Violation> {
-        let observations = world.observations();
-        while self.observed < observations.len() {
-            let observed = &observations[self.observed];
-            self.observed += 1;
+        for observed in world.unread_observations(&mut self.observed) {
             let event = &observed.value;
+            self.told.record(observed.node, event);
             let client = observed.node.0;
             match (event.f, event.kind) {
                 ("acquire", ClientEventKind::Ok) => self.on_accepted(world, client)?,

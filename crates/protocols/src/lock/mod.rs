@@ -146,11 +146,17 @@ impl Protocol for Lock {
     }
 
     fn check_end(&mut self, world: &World<LockNode>) -> Result<(), Violation> {
+        self.checker.check(world)?; // anything observed since the last step
         let resource = world.actor(self.config.resource);
         let Some(resource) = resource.and_then(LockNode::as_resource) else {
             return Ok(()); // down for good (it halted): no log to compare
         };
-        fence::writes_as_told(&self.history(world), &resource.fence.accepted)
+        fence::writes_as_told(self.checker.told_writes(), &resource.fence.accepted)
+    }
+
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
     }
 
     fn unfinished_ops(&self, world: &World<LockNode>) -> usize {

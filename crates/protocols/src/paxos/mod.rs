@@ -36,6 +36,7 @@ pub mod node;
 pub mod options;
 pub mod persistence;
 pub mod properties;
+pub mod proposals_invoked;
 pub mod proposer;
 pub mod recovery;
 pub mod server;
@@ -43,21 +44,20 @@ pub mod situations;
 
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
-use crate::history::ClientEventKind;
 use crate::kv::at_most_once::check_applied_at_most_once;
 use crate::kv::node::{node_factory, unfinished_ops};
-use crate::kv::{ClientConfig, KvOp};
+use crate::kv::ClientConfig;
 use crate::property::Property;
 use crate::protocol::{
     Protocol, ScriptProblem, ScriptedOp, Setup, SetupError, Violation, Workload,
 };
 use bugs::{PaxosBugs, BUGS};
 use faultline_sim::{NodeId, World, MILLISECOND};
-use invariants::{proposal_key, PaxosChecker};
+use invariants::PaxosChecker;
 use node::PaxosNode;
 pub use options::PaxosOptions;
+use proposals_invoked::ProposalsInvoked;
 use server::{PaxosConfig, Server};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 pub struct Paxos {
@@ -65,6 +65,7 @@ pub struct Paxos {
     clients: ClientConfig,
     workload: Workload,
     checker: PaxosChecker,
+    invoked: ProposalsInvoked,
 }
 
 impl Protocol for Paxos {
@@ -110,6 +111,7 @@ impl Protocol for Paxos {
             clients: ClientConfig::for_setup(setup, &options.client),
             workload: setup.workload.clone(),
             checker: PaxosChecker::new(setup.servers),
+            invoked: ProposalsInvoked::default(),
             config: Rc::new(config),
         })
     }
@@ -144,16 +146,21 @@ impl Protocol for Paxos {
     }
 
     fn check_step(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
+        self.invoked.read(world);
         self.checker.check(world)
     }
 
     fn check_end(&mut self, world: &World<PaxosNode>) -> Result<(), Violation> {
-        let invoked = invoked_proposals(world);
-        let proposed: BTreeSet<u64> = invoked.iter().copied().collect();
-        self.checker.check_only_proposed(&proposed)?;
-        check_applied_at_most_once(world, invoked.len() as u64, |node| {
+        self.invoked.read(world);
+        self.checker.check_only_proposed(self.invoked.keys())?;
+        check_applied_at_most_once(world, self.invoked.count(), |node| {
             Some(node.as_server()?.store.applied_count())
         })
+    }
+
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
     }
 
     fn unfinished_ops(&self, world: &World<PaxosNode>) -> usize {
@@ -178,23 +185,4 @@ impl Protocol for Paxos {
     ) -> Option<crate::convergence::ReplicaDigest> {
         crate::kv::node::store_digest(world, node, |server| &server.store)
     }
-}
-
-/// The [`proposal_key`] of every operation clients invoked, rebuilt from their
-/// observations, one per invocation.
-fn invoked_proposals(world: &World<PaxosNode>) -> Vec<u64> {
-    let invocations = world.observations().iter().map(|o| &o.value);
-    invocations
-        .filter(|event| event.kind == ClientEventKind::Invoke)
-        .map(|event| {
-            let key: std::rc::Rc<str> = event.key.as_deref().unwrap_or_default().into();
-            let value: std::rc::Rc<str> = event.value.as_deref().unwrap_or_default().into();
-            let op = match event.f {
-                "get" => KvOp::Get { key },
-                "put" => KvOp::Put { key, value },
-                _ => KvOp::Append { key, value },
-            };
-            proposal_key(event.process, &op)
-        })
-        .collect()
 }

@@ -52,7 +52,7 @@ pub mod snapshot;
 
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
-use crate::kv::at_most_once::{check_applied_at_most_once, invoked};
+use crate::kv::at_most_once::{check_applied_at_most_once, Invocations};
 use crate::kv::node::{node_factory, unfinished_ops};
 use crate::kv::ClientConfig;
 use crate::property::Property;
@@ -72,6 +72,7 @@ pub struct Raft {
     clients: ClientConfig,
     workload: Workload,
     checker: RaftChecker,
+    invocations: Invocations,
 }
 
 impl Protocol for Raft {
@@ -124,6 +125,7 @@ impl Protocol for Raft {
             clients: ClientConfig::for_setup(setup, &options.client),
             workload: setup.workload.clone(),
             checker: RaftChecker::new(setup.servers),
+            invocations: Invocations::default(),
             config: Rc::new(config),
         })
     }
@@ -164,13 +166,20 @@ impl Protocol for Raft {
     }
 
     fn check_step(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
+        self.invocations.read(world);
         self.checker.check(world)
     }
 
     fn check_end(&mut self, world: &World<RaftNode>) -> Result<(), Violation> {
-        check_applied_at_most_once(world, invoked(world), |node| {
+        self.invocations.read(world);
+        check_applied_at_most_once(world, self.invocations.count(), |node| {
             Some(node.as_server()?.store.applied_count())
         })
+    }
+
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
     }
 
     fn unfinished_ops(&self, world: &World<RaftNode>) -> usize {

@@ -29,7 +29,7 @@ pub mod store;
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
 use crate::convergence::ReplicaDigest;
-use crate::kv::at_most_once::{check_applied_at_most_once, invoked};
+use crate::kv::at_most_once::{check_applied_at_most_once, Invocations};
 use crate::list_append::{check_txn_entry, parse_txn_ops, TxnShape};
 use crate::plan::{Pacing, Plan};
 use crate::property::Property;
@@ -51,6 +51,7 @@ pub struct RaftTxn {
     clients: TxnClientConfig,
     workload: crate::protocol::Workload,
     checker: RaftChecker<TxnStore>,
+    invocations: Invocations,
 }
 
 impl Protocol for RaftTxn {
@@ -114,6 +115,7 @@ impl Protocol for RaftTxn {
             clients,
             workload: setup.workload.clone(),
             checker: RaftChecker::new(setup.servers),
+            invocations: Invocations::default(),
         })
     }
 
@@ -160,15 +162,22 @@ impl Protocol for RaftTxn {
     }
 
     fn check_step(&mut self, world: &World<TxnNode>) -> Result<(), Violation> {
+        self.invocations.read(world);
         self.checker.check(world)
     }
 
     /// No server applied more transactions than clients invoked: a retry applied
     /// twice would show here.
     fn check_end(&mut self, world: &World<TxnNode>) -> Result<(), Violation> {
-        check_applied_at_most_once(world, invoked(world), |node| {
+        self.invocations.read(world);
+        check_applied_at_most_once(world, self.invocations.count(), |node| {
             Some(node.as_server()?.raft.store.applied_count())
         })
+    }
+
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
     }
 
     fn unfinished_ops(&self, world: &World<TxnNode>) -> usize {

@@ -240,10 +240,7 @@ impl SagaChecker {
     }
 
     fn check_customers(&mut self, world: &World<SagaNode>) -> Result<(), Violation> {
-        let observations = world.observations();
-        let from = self.observed_cursor.min(observations.len());
-        self.observed_cursor = observations.len();
-        for observed in &observations[from..] {
+        for observed in world.unread_observations(&mut self.observed_cursor) {
             let event = &observed.value;
             let placed = self.placed.entry(event.process).or_default();
             if event.kind == ClientEventKind::Invoke {

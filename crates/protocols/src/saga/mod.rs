@@ -133,6 +133,11 @@ impl Protocol for Saga {
         self.checker.check_end()
     }
 
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
+    }
+
     /// Orders customers have not heard the end of, plus sagas the orchestrator has
     /// not ended (a saga redone after a restart can outlive its customer's answer).
     fn unfinished_ops(&self, world: &World<SagaNode>) -> usize {

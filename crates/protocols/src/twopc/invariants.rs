@@ -39,7 +39,7 @@
 use crate::property::Property;
 use crate::protocol::Violation;
 use crate::twopc::attempt_record::AttemptRecord;
-use crate::twopc::bank::{parse_transfer, Bank};
+use crate::twopc::bank::Bank;
 use crate::twopc::coordinator::{AttemptState, Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
 use crate::twopc::node::TwoPcNode;
@@ -48,10 +48,10 @@ use crate::twopc::properties::{
     ABORT_WITHOUT_CAUSE, AGREEMENT, ALL_DECIDED, BALANCES_AS_TOLD, COMMIT_NEEDS_ALL_YES,
     DECISION_DURABLE, LOCKS_HELD_BY_PREPARED, MONEY_CONSERVED, NO_REVERSAL, PREPARED_DURABLE,
 };
-use faultline_api::{AsClientEvent, ClientEventKind};
+use crate::twopc::told_transfers::ToldTransfers;
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const COORDINATOR: usize = 0;
 
@@ -65,6 +65,8 @@ pub struct TwoPcChecker {
     read: Vec<(usize, usize)>,
     /// What was seen of each attempt: outcomes reached, yes votes, disruptions.
     attempts: BTreeMap<Attempt, AttemptRecord>,
+    /// What clients were told of their transfers, for `balances_as_told`.
+    told: ToldTransfers,
 }
 
 fn violation(property: &Property, detail: String) -> Result<(), Violation> {
@@ -141,10 +143,12 @@ impl TwoPcChecker {
             examined: ChangeWatch::new(servers),
             read: vec![(0, 0); servers],
             attempts: BTreeMap::new(),
+            told: ToldTransfers::default(),
         }
     }
 
     pub fn check(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        self.told.read(world);
         for i in 0..self.read.len() {
             let node = NodeId(i as u32);
             if !self.examined.changed(world, node) {
@@ -290,7 +294,8 @@ impl TwoPcChecker {
     }
 
     /// AC5 and conservation, once the run is over.
-    pub fn check_end(&self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+    pub fn check_end(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
+        self.told.read(world);
         let servers = world.actors().iter().take(self.read.len()).enumerate();
         let mut total = 0;
         for (i, actor) in servers {
@@ -332,11 +337,12 @@ impl TwoPcChecker {
         self.check_balances_as_told(world)
     }
 
-    /// `balances_as_told`, from the clients' history and the participants' accounts.
+    /// `balances_as_told`, from what clients were told (read as they were told it)
+    /// and the participants' accounts.
     fn check_balances_as_told(&self, world: &World<TwoPcNode>) -> Result<(), Violation> {
-        let told = ToldTransfers::from_history(world);
+        let told = &self.told;
         for account in 0..self.bank.accounts {
-            if told.uncertain.contains(&account) {
+            if told.uncertain(account) {
                 continue;
             }
             let home = NodeId(self.bank.home_of(account));
@@ -344,7 +350,7 @@ impl TwoPcChecker {
                 continue;
             };
             let held = p.balances.get(&account).copied().unwrap_or(0);
-            let moved = told.moved.get(&account).copied().unwrap_or(0);
+            let moved = told.moved(account);
             let expected = self.bank.initial_balance + moved;
             if held != expected {
                 return violation(
@@ -357,45 +363,5 @@ impl TwoPcChecker {
             }
         }
         Ok(())
-    }
-}
-
-/// What the clients were told of their transfers: the net amount each account
-/// moved by those told committed, and the accounts an indeterminate one touched.
-#[derive(Default)]
-struct ToldTransfers {
-    moved: BTreeMap<u32, i64>,
-    uncertain: BTreeSet<u32>,
-}
-
-impl ToldTransfers {
-    fn from_history(world: &World<TwoPcNode>) -> Self {
-        let mut told = ToldTransfers::default();
-        let mut in_flight = BTreeMap::new();
-        for observed in world.observations() {
-            let Some(event) = observed.value.client_event() else {
-                continue;
-            };
-            let key = event.key.as_deref().unwrap_or("");
-            let Ok(transfer) = parse_transfer(key, event.value.as_deref()) else {
-                continue; // not a transfer (a list-append transaction)
-            };
-            let accounts = [transfer.from, transfer.to];
-            match event.kind {
-                ClientEventKind::Invoke => {
-                    in_flight.insert(event.process, accounts);
-                    continue;
-                }
-                ClientEventKind::Ok => {
-                    *told.moved.entry(transfer.from).or_default() -= transfer.amount;
-                    *told.moved.entry(transfer.to).or_default() += transfer.amount;
-                }
-                ClientEventKind::Fail => {}
-                ClientEventKind::Info => told.uncertain.extend(accounts),
-            }
-            in_flight.remove(&event.process);
-        }
-        told.uncertain.extend(in_flight.into_values().flatten());
-        told
     }
 }

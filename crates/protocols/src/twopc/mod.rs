@@ -43,6 +43,7 @@ pub mod participant;
 pub mod participant_compaction;
 pub mod properties;
 pub mod situations;
+pub mod told_transfers;
 
 use crate::assumptions::Assumptions;
 use crate::bugs::BugInfo;
@@ -205,6 +206,11 @@ impl Protocol for TwoPc {
 
     fn check_end(&mut self, world: &World<TwoPcNode>) -> Result<(), Violation> {
         self.checker.check_end(world)
+    }
+
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
     }
 
     /// Client transfers still to finish, and attempts still undecided somewhere: the

@@ -32,6 +32,7 @@
 use crate::history::ClientEventKind;
 use crate::protocol::Violation;
 use crate::raft::messages::Payload;
+use crate::writes_as_told::ToldWrites;
 use crate::zk::answers::AnswerCheck;
 use crate::zk::node::ZkNode;
 use crate::zk::ops::sequence_of;
@@ -66,6 +67,8 @@ pub struct ZkChecker {
     watch: ChangeWatch,
     changed: Vec<NodeId>,
     answers: AnswerCheck,
+    /// What clients were told of their writes, for `writes_as_told` at the end.
+    told: ToldWrites,
 }
 
 fn digest(machine: &ZkMachine) -> u64 {
@@ -89,12 +92,18 @@ impl ZkChecker {
             watch: ChangeWatch::new(nodes),
             changed: Vec::new(),
             answers: AnswerCheck::default(),
+            told: ToldWrites::new("write"),
         }
     }
 
     /// The committed state as the checker sees it.
     pub fn committed(&self) -> &ZkMachine {
         &self.replica
+    }
+
+    /// What clients were told of their writes so far.
+    pub fn told_writes(&self) -> &ToldWrites {
+        &self.told
     }
 
     pub fn check(&mut self, world: &World<ZkNode>) -> Result<(), Violation> {
@@ -242,11 +251,9 @@ impl ZkChecker {
     }
 
     fn check_clients(&mut self, world: &World<ZkNode>) -> Result<(), Violation> {
-        let observations = world.observations();
-        while self.observed < observations.len() {
-            let observed = &observations[self.observed];
-            self.observed += 1;
+        for observed in world.unread_observations(&mut self.observed) {
             let event = &observed.value;
+            self.told.record(observed.node, event);
             if (event.f, event.kind) == ("acquire", ClientEventKind::Ok) {
                 self.on_acquired(world, observed.node)?;
             }

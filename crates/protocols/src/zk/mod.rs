@@ -145,11 +145,17 @@ impl Protocol for Zk {
     }
 
     fn check_end(&mut self, world: &World<ZkNode>) -> Result<(), Violation> {
+        self.checker.check(world)?; // anything observed since the last step
         let resource = world.actor(self.config.resource);
         let Some(resource) = resource.and_then(ZkNode::as_resource) else {
             return Ok(()); // down for good (it halted): no log to compare
         };
-        crate::lock::fence::writes_as_told(&self.history(world), resource.accepted())
+        crate::lock::fence::writes_as_told(self.checker.told_writes(), resource.accepted())
+    }
+
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
     }
 
     fn unfinished_ops(&self, world: &World<ZkNode>) -> usize {

@@ -144,6 +144,11 @@ impl Protocol for Gossip {
         (0..world.node_count()).try_for_each(|node| Self::audit(world, node))
     }
 
+    /// Its checks read observations only in `check_step`, each once.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
+    }
+
     fn unfinished_ops(&self, _world: &World<GossipNode>) -> usize {
         0
     }
