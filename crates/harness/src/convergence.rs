@@ -78,6 +78,7 @@ pub(crate) fn judge<P: Protocol>(
         if let Err(violation) = checks.after_step(world) {
             return Convergence::Failed(violation);
         }
+        checks.forget_read(world);
         digests.follow(world, checks.protocol);
         if digests.agree() {
             return Convergence::LookedAhead(ended);

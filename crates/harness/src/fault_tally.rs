@@ -19,16 +19,21 @@ impl FaultTally {
     pub fn of(faults: &[AppliedFault]) -> Self {
         let mut tally = FaultTally::default();
         for fault in faults {
-            if fault.action == FaultAction::RecoverAll {
-                continue;
-            }
-            let kind = fault.action.kind_name();
-            match &fault.skipped {
-                None => *tally.applied.entry(kind).or_default() += 1,
-                Some(reason) => *tally.skipped.entry((kind, reason.clone())).or_default() += 1,
-            }
+            tally.add(fault);
         }
         tally
+    }
+
+    /// Counts one more fault (the final recovery is not counted).
+    pub fn add(&mut self, fault: &AppliedFault) {
+        if fault.action == FaultAction::RecoverAll {
+            return;
+        }
+        let kind = fault.action.kind_name();
+        match &fault.skipped {
+            None => *self.applied.entry(kind).or_default() += 1,
+            Some(reason) => *self.skipped.entry((kind, reason.clone())).or_default() += 1,
+        }
     }
 
     pub fn applied_total(&self) -> usize {

@@ -59,7 +59,12 @@ pub struct Outcome {
     pub events: u64,
     pub sim_time_ns: Nanos,
     pub trace_hash: u64,
+    /// Every fault applied or skipped, in order. Empty for a passing run that kept
+    /// no record (`RunOptions::keep_history` off, for a protocol whose checks read
+    /// observations as they come): `faults_by_kind` still counts them.
     pub faults: Vec<AppliedFault>,
+    /// The faults applied and skipped, by kind, counted as they happened.
+    pub faults_by_kind: FaultTally,
     pub stats: Stats,
     /// Client nodes the run had (after the servers).
     pub clients: usize,
@@ -102,7 +107,7 @@ impl Outcome {
 
     /// Faults applied and skipped, by kind.
     pub fn fault_tally(&self) -> FaultTally {
-        FaultTally::of(&self.faults)
+        self.faults_by_kind.clone()
     }
 
     /// Client operations that completed.

@@ -15,6 +15,7 @@ use crate::convergence::{self, Convergence, RunEnd};
 use crate::down_for_good::DownForGood;
 use crate::error::InputError;
 use crate::fault_model;
+use crate::fault_tally::FaultTally;
 use crate::isolation::{check_transactions, IsolationVerdict};
 use crate::linearizability::{check_history, unknown_operation, HistoryVerdict};
 use crate::live_history::LiveHistory;
@@ -33,6 +34,7 @@ use faultline_api::{
 use faultline_check::HistoryModel;
 use faultline_sim::nemesis::{plan, NemesisConfig};
 use faultline_sim::node::NodeStatus;
+use faultline_sim::read_log::READ_AFTER_FORGOTTEN;
 use faultline_sim::rng::{SimRng, Stream};
 use faultline_sim::{FaultAction, Nanos, World, WorldConfig};
 
@@ -158,33 +160,56 @@ fn arms_crash_points(scenario: &Scenario, faults: &Faults) -> bool {
 }
 
 /// Runs `scenario` as protocol `P`: what a registered protocol's `run` is.
+///
+/// A run that returns no history, of a protocol whose checks read observations as
+/// they come, forgets them (and the applied faults) once read: its memory stays
+/// flat however long it runs. Such a run that does not pass is run again keeping
+/// its record (the same run: same seed, same events), since its verdict's detail,
+/// counterexample and shrinking read the history and the faults.
 pub(crate) fn run_protocol<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Outcome, InputError> {
+    let (outcome, forgot) = run_keeping::<P>(scenario, options, Record::ForgetIfAllowed)?;
+    // A check that read the record after it was forgotten is the protocol's
+    // mistake to show, not to hide by running again.
+    let misread = |o: &Outcome| {
+        o.detail
+            .as_ref()
+            .is_some_and(|d| d.contains(READ_AFTER_FORGOTTEN))
+    };
+    match forgot && outcome.verdict != Verdict::Pass && !misread(&outcome) {
+        true => Ok(run_keeping::<P>(scenario, options, Record::Keep)?.0),
+        false => Ok(outcome),
+    }
+}
+
+/// Whether a run may forget its observations and faults once every reader read
+/// them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Record {
+    ForgetIfAllowed,
+    Keep,
+}
+
+/// Runs `scenario` as protocol `P`, keeping its record or not: the outcome, and
+/// whether the run forgot some of its record (then only a passing outcome is whole).
+fn run_keeping<P: Protocol>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    record: Record,
+) -> Result<(Outcome, bool), InputError> {
     let mut protocol = build::<P>(scenario)?;
+    let forgets = record == Record::ForgetIfAllowed && may_forget(&protocol, options);
     let faults = faults_of(scenario, protocol.roles(), &protocol.assumptions());
     let (mut world, faults_end_ns) = new_world(scenario, options, &protocol, &faults);
-    let (seed, period_ns) = (scenario.seed, scenario.duration_ns);
-    let churn = RoleTrigger::churn(faults.nemesis.as_ref(), seed, period_ns);
-    let triggers = Triggers::new(&scenario.triggers, churn, seed, period_ns);
-    // Triggers and armed crash points may fault a node until the fault period ends.
-    let faults_end_ns = match !triggers.is_empty() || arms_crash_points(scenario, &faults) {
-        true => faults_end_ns.max(period_ns),
-        false => faults_end_ns,
-    };
-    let down = scenario.down_for_good.as_deref();
-    let availability = scenario
-        .availability_ns
-        .map(|bound_ns| Availability::new(bound_ns, faults_end_ns, down.is_some()));
-    let down = down.zip(scenario.availability_ns);
-    let down = down.map(|(role, bound_ns)| DownForGood::new(role, period_ns, bound_ns));
+    let afterwards = afterwards_of(scenario, &faults, faults_end_ns);
     let judged = drive_and_judge(
         &mut world,
         &mut protocol,
         scenario,
-        (Afterwards { triggers, down }, availability),
-        options,
+        afterwards,
+        (options, forgets),
     );
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
@@ -200,8 +225,15 @@ pub(crate) fn run_protocol<P: Protocol>(
         events.iter().map(|e| e.to_json()).collect()
     });
     let found = judged.found;
+    let forgot = world.forgot_any();
+    let ops_completed = judged
+        .ops_completed
+        .unwrap_or_else(|| ops_completed(&world));
     let faults_applied = world.take_applied_faults();
-    Ok(Outcome {
+    let faults_by_kind = judged
+        .faults_by_kind
+        .unwrap_or_else(|| FaultTally::of(&faults_applied));
+    let outcome = Outcome {
         verdict: judged.verdict,
         property: found.as_ref().map(|f| f.violation.property.clone()),
         detail: found
@@ -213,9 +245,10 @@ pub(crate) fn run_protocol<P: Protocol>(
         sim_time_ns: end.sim_time_ns,
         trace_hash: end.trace_hash,
         faults: faults_applied,
+        faults_by_kind,
         stats: end.stats,
         clients: scenario.clients(),
-        ops_completed: ops_completed(&world),
+        ops_completed,
         history,
         network: faults.network,
         unsynced_on_crash: faults.unsynced_on_crash,
@@ -226,15 +259,54 @@ pub(crate) fn run_protocol<P: Protocol>(
         states: judged.states,
         isolation: judged.isolation,
         violation_event: judged.violation_event,
-    })
+    };
+    Ok((outcome, forgot))
+}
+
+/// Whether a run of `protocol` may forget its record once read: it returns no
+/// history nor trace, and every check reads observations as they come.
+fn may_forget<P: Protocol>(protocol: &P, options: &RunOptions) -> bool {
+    !options.keep_history
+        && !options.keep_trace
+        && protocol.reads_observations_as_they_come()
+        && protocol.isolation().is_none()
+}
+
+/// What the run does after each event besides checking: role triggers, the node
+/// taken down for good, and availability when the scenario asks for it.
+fn afterwards_of(
+    scenario: &Scenario,
+    faults: &Faults,
+    faults_end_ns: Nanos,
+) -> (Afterwards, Option<Availability>) {
+    let (seed, period_ns) = (scenario.seed, scenario.duration_ns);
+    let churn = RoleTrigger::churn(faults.nemesis.as_ref(), seed, period_ns);
+    let triggers = Triggers::new(&scenario.triggers, churn, seed, period_ns);
+    // Triggers and armed crash points may fault a node until the fault period ends.
+    let faults_end_ns = match !triggers.is_empty() || arms_crash_points(scenario, faults) {
+        true => faults_end_ns.max(period_ns),
+        false => faults_end_ns,
+    };
+    let down = scenario.down_for_good.as_deref();
+    let availability = scenario
+        .availability_ns
+        .map(|bound_ns| Availability::new(bound_ns, faults_end_ns, down.is_some()));
+    let down = down.zip(scenario.availability_ns);
+    let down = down.map(|(role, bound_ns)| DownForGood::new(role, period_ns, bound_ns));
+    (Afterwards { triggers, down }, availability)
 }
 
 /// Client operations the run completed, counted in the world's observations (the
-/// history need not have been read out of it).
+/// history need not have been read out of it). A run that forgot them counted them
+/// as it went, unless it panicked: then it is run again (or shown as the misread
+/// it was), and its count is not worth a second panic.
 fn ops_completed<A: faultline_sim::Actor>(world: &World<A>) -> usize
 where
     A::Observation: AsClientEvent,
 {
+    if world.forgot_any() {
+        return 0;
+    }
     let events = world
         .observations()
         .iter()
@@ -311,6 +383,10 @@ struct Judged {
     isolation: Option<String>,
     /// The client history, when the run was judged from it.
     history: Option<Vec<TimedClientEvent>>,
+    /// The faults by kind and the operations completed, counted as the run went:
+    /// kept only by a run that forgot its record.
+    faults_by_kind: Option<FaultTally>,
+    ops_completed: Option<usize>,
 }
 
 /// Steps the run and judges it; a panic in protocol code anywhere in between is
@@ -320,7 +396,7 @@ fn drive_and_judge<P: Protocol>(
     protocol: &mut P,
     scenario: &Scenario,
     (afterwards, availability): (Afterwards, Option<Availability>),
-    options: &RunOptions,
+    (options, forgets): (&RunOptions, bool),
 ) -> Judged {
     let model = P::history_model();
     let caught = panic_capture::catch(|| {
@@ -331,6 +407,8 @@ fn drive_and_judge<P: Protocol>(
             live: LiveHistory::new(model.as_deref()),
             clients_crash: world.clients_crash(),
             faults_seen: 0,
+            faults_read: 0,
+            forgotten: forgets.then(FaultTally::default),
             watchdog: Watchdog::default(),
             states: options.keep_trace.then(StateRecorder::default),
             availability,
@@ -360,6 +438,7 @@ fn drive_and_judge<P: Protocol>(
             }
         }
         let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
+        let ops_completed = forgets.then(|| checks.live.tally().completed());
         Judged {
             verdict,
             found,
@@ -368,17 +447,29 @@ fn drive_and_judge<P: Protocol>(
             ended,
             isolation,
             history,
+            faults_by_kind: checks.forgotten.take(),
+            ops_completed,
         }
     });
-    caught.unwrap_or_else(|panic| Judged {
-        verdict: Verdict::Fail,
-        found: Some(Found::from(Violation::of(&PANIC, panic))),
-        violation_event: world.event_count().checked_sub(1),
-        states: Vec::new(),
-        ended: None,
-        isolation: None,
-        history: None,
-    })
+    caught.unwrap_or_else(|panic| Judged::panicked(panic, world.event_count()))
+}
+
+impl Judged {
+    /// A run whose protocol code panicked (`panic` says what it said) in the
+    /// last of `events`.
+    fn panicked(panic: String, events: u64) -> Self {
+        Judged {
+            verdict: Verdict::Fail,
+            found: Some(Found::from(Violation::of(&PANIC, panic))),
+            violation_event: events.checked_sub(1),
+            states: Vec::new(),
+            ended: None,
+            isolation: None,
+            history: None,
+            faults_by_kind: None,
+            ops_completed: None,
+        }
+    }
 }
 
 /// A failure's detail, saying when the run's faults were outside the protocol's
@@ -424,6 +515,10 @@ pub(crate) struct Checks<'a, P> {
     /// looked for crashed clients.
     clients_crash: bool,
     faults_seen: u64,
+    /// Applied (and skipped) faults already read.
+    faults_read: usize,
+    /// When the run forgets its record once read: the faults it forgot, by kind.
+    forgotten: Option<FaultTally>,
     watchdog: Watchdog,
     /// Node states for the timeline, when the trace is kept.
     states: Option<StateRecorder>,
@@ -443,31 +538,44 @@ impl<P: Protocol> Checks<'_, P> {
         if let Some(availability) = self.availability.as_mut() {
             availability.after_step(world)?;
         }
-        if self.clients_crash && world.stats().faults_applied != self.faults_seen {
-            self.end_crashed_clients(world);
+        if world.applied_fault_count() != self.faults_read {
+            self.read_faults(world);
         }
-        match world.observations().len() == self.observations_seen {
+        match world.observation_count() == self.observations_seen {
             true => Ok(()),
             false => self.read_observations(world),
         }
     }
 
-    /// After a fault: the open operations of clients it crashed end as `info`.
+    /// Once every reader has read them: drops the observations and faults of a run
+    /// that forgets its record.
+    #[inline]
+    pub(crate) fn forget_read(&self, world: &mut World<P::Node>) {
+        if self.forgotten.is_some() {
+            world.forget_read();
+        }
+    }
+
+    /// After a fault (applied or skipped): counts it if the run forgets it, and the
+    /// open operations of clients a crash ended end as `info`.
     #[inline(never)]
-    fn end_crashed_clients(&mut self, world: &World<P::Node>) {
-        self.faults_seen = world.stats().faults_applied;
-        let crashed = |node| world.status(node) == NodeStatus::Crashed;
-        self.live.end_crashed(crashed);
+    fn read_faults(&mut self, world: &World<P::Node>) {
+        let unread = world.unread_faults(&mut self.faults_read);
+        if let Some(tally) = self.forgotten.as_mut() {
+            unread.iter().for_each(|fault| tally.add(fault));
+        }
+        if self.clients_crash && world.stats().faults_applied != self.faults_seen {
+            self.faults_seen = world.stats().faults_applied;
+            let crashed = |node| world.status(node) == NodeStatus::Crashed;
+            self.live.end_crashed(crashed);
+        }
     }
 
     /// Takes in the observations since the last event: each client event must be an
     /// operation the history model knows, and goes to the live history.
     #[inline(never)]
     fn read_observations(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
-        let observations = world.observations();
-        let new = &observations[self.observations_seen..];
-        self.observations_seen = observations.len();
-        for observed in new {
+        for observed in world.unread_observations(&mut self.observations_seen) {
             let Some(event) = observed.value.client_event() else {
                 continue;
             };
@@ -510,6 +618,7 @@ fn drive<P: Protocol>(
         if let Err(violation) = checks.after_step(world) {
             return Some(violation);
         }
+        checks.forget_read(world);
     }
     None
 }
@@ -537,6 +646,8 @@ type Judgement = (Verdict, Option<Found>, Option<String>);
 /// the live history tallied and streamed, reading the history back (returned too,
 /// for the outcome) only when that cannot pass it: a stuck run's detail, or a
 /// stream that did not pass, checked whole for the verdict and its counterexample.
+/// A run that forgot its observations has no history to read: it is judged
+/// `stuck` or `unknown` without detail, and run again keeping its record.
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
@@ -559,6 +670,10 @@ fn judge<P: Protocol>(
     let unanswered = live
         .tally()
         .unanswered(|node| world.status(node) == NodeStatus::Up && world.crash_count(node) == 0);
+    let forgot = world.forgot_any();
+    if forgot && (unfinished > 0 || unanswered > 0) {
+        return ((Verdict::Stuck, None, None), None);
+    }
     if unfinished > 0 || unanswered > 0 {
         let history = protocol.history(world);
         let detail = match unfinished {
@@ -575,6 +690,9 @@ fn judge<P: Protocol>(
     }
     let mut read = None;
     if let Some(model) = model.filter(|_| !live.stream_passes()) {
+        if forgot {
+            return ((Verdict::Unknown, None, None), None);
+        }
         let history = protocol.history(world);
         if let Some((verdict, found)) = judge_linearizability(&history, model) {
             return ((verdict, Some(found), None), Some(history));

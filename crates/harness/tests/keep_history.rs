@@ -73,3 +73,69 @@ fn a_stuck_run_gets_its_detail_without_its_history_kept() {
     assert_eq!(kept.verdict, Verdict::Stuck, "{:?}", kept.detail);
     assert_judged_alike(&kept, &unkept);
 }
+
+/// Without its history kept, a run of a protocol whose checks read observations as
+/// they come forgets its record once read: a passing one returns no fault list
+/// (its faults are counted all the same), and one that does not pass is run again
+/// keeping it, so it returns what a run that kept it returns.
+#[test]
+fn a_run_that_forgets_its_record_is_judged_and_counted_alike() {
+    let scenarios = [
+        "scenarios/raft/nemesis.json",
+        "scenarios/paxos/nemesis.json",
+        "scenarios/twopc/nemesis.json",
+        "scenarios/saga/nemesis.json",
+        "scenarios/lock/nemesis.json",
+        "scenarios/zk/nemesis.json",
+        "scenarios/gossip/nemesis.json",
+        "scenarios/raft/client_crashes.json",
+        "scenarios/paxos/client_crashes.json",
+    ];
+    for relative in scenarios {
+        for seed in 0..2 {
+            let (kept, unkept) = both_ways(relative, seed);
+            let at = format!("{relative} seed {seed}");
+            assert_eq!(kept.verdict, Verdict::Pass, "{at}: {:?}", kept.detail);
+            assert_judged_alike(&kept, &unkept);
+            assert_eq!(kept.fault_tally(), unkept.fault_tally(), "{at}");
+            assert_eq!(kept.events, unkept.events, "{at}");
+            assert_eq!(kept.reached, unkept.reached, "{at}");
+            assert!(kept.applied_fault_count() > 0, "{at}: the nemesis was busy");
+            assert!(
+                unkept.faults.is_empty(),
+                "{at}: the record was forgotten: {:?}",
+                unkept.faults
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failing_run_that_forgot_its_record_is_run_again_keeping_it() {
+    let failing = [
+        ("traces/regressions/raft.stale_read.json", 11),
+        ("traces/regressions/twopc.decision_not_logged.json", 0),
+        ("traces/regressions/twopc.late_decision_overwrites.json", 1),
+        ("scenarios/raft/nemesis.json", 0),
+    ];
+    for (relative, seed) in failing {
+        let mut scenario = scenario(relative, seed);
+        if relative.contains("nemesis") {
+            scenario.quiet_ns = 0; // stuck: too many operations for no quiet period
+        }
+        let kept = run(&scenario, &RunOptions::default()).expect("runs");
+        let without = RunOptions {
+            keep_history: false,
+            ..RunOptions::default()
+        };
+        let unkept = run(&scenario, &without).expect("runs");
+        assert_ne!(kept.verdict, Verdict::Pass, "{relative}");
+        assert_judged_alike(&kept, &unkept);
+        assert!(
+            unkept.detail.is_some(),
+            "{relative}: the detail of a whole record"
+        );
+        let listed = |o: &Outcome| format!("{:?}", o.faults);
+        assert_eq!(listed(&kept), listed(&unkept), "{relative}: faults listed");
+    }
+}

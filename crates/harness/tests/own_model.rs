@@ -22,6 +22,7 @@ const LOST_ADD: &str = "counter.lost_add";
 const MISNAMED_OP: &str = "counter.misnamed_op";
 const DROPS_READS: &str = "counter.drops_reads";
 const COUNTS_NONE: &str = "counter.counts_none";
+const READS_WHOLE: &str = "counter.reads_whole";
 
 /// The counter's sequential specification: `add` adds its input, `read` returns the
 /// total. `read` is a built-in name, so `Func::named("read")` is `Func::Read`.
@@ -206,7 +207,7 @@ impl Protocol for Counter {
     const HISTORY_MODEL: Option<&'static str> = Some("counter");
 
     fn bugs() -> &'static [BugInfo] {
-        const BUGS: [BugInfo; 4] = [
+        const BUGS: [BugInfo; 5] = [
             BugInfo {
                 name: LOST_ADD,
                 mechanism: "every other add is acknowledged but not applied",
@@ -229,6 +230,13 @@ impl Protocol for Counter {
                 name: COUNTS_NONE,
                 mechanism: "`unfinished_ops` is a stub that counts nothing",
                 violates: &["stuck"],
+                scenario: "nemesis",
+            },
+            BugInfo {
+                name: READS_WHOLE,
+                mechanism: "says its checks read observations as they come, and reads them \
+                            whole at the end",
+                violates: &["panic"],
                 scenario: "nemesis",
             },
         ];
@@ -278,6 +286,17 @@ impl Protocol for Counter {
     }
 
     fn check_step(&mut self, _world: &World<CounterNode>) -> Result<(), Violation> {
+        Ok(())
+    }
+
+    fn reads_observations_as_they_come(&self) -> bool {
+        self.setup.bugs.is_on(READS_WHOLE)
+    }
+
+    fn check_end(&mut self, world: &World<CounterNode>) -> Result<(), Violation> {
+        if self.setup.bugs.is_on(READS_WHOLE) {
+            let _ = world.observations().len();
+        }
         Ok(())
     }
 
@@ -463,4 +482,24 @@ fn the_registry_describes_the_protocol_from_its_trait() {
         (owner.name, bug.violates),
         ("counter", &["linearizability"][..])
     );
+}
+
+/// A protocol that says its checks read observations as they come but reads them
+/// whole at the end is shown its mistake (a panic naming it) by a run that forgot
+/// them, not passed on a partial record nor quietly run again.
+#[test]
+fn a_protocol_that_reads_a_forgotten_record_is_told_so() {
+    let text = scenario_text("counter", 0, &[READS_WHOLE]);
+    let scenario = Scenario::parse(&text, "counter.json", &registry()).expect("valid scenario");
+    let kept = run(&scenario, &RunOptions::default()).expect("runs");
+    assert_eq!(kept.verdict, Verdict::Pass, "{:?}", kept.detail);
+    let forgetting = RunOptions {
+        keep_history: false,
+        ..RunOptions::default()
+    };
+    let forgot = run(&scenario, &forgetting).expect("runs");
+    assert_eq!(forgot.verdict, Verdict::Fail);
+    assert_eq!(forgot.property.as_deref(), Some("panic"));
+    let detail = forgot.detail.unwrap_or_default();
+    assert!(detail.contains("after the run forgot it"), "{detail}");
 }
