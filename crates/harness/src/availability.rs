@@ -62,25 +62,9 @@ pub(crate) struct Availability {
 pub(crate) fn end_of_faults<'a>(
     planned: impl IntoIterator<Item = &'a (Nanos, FaultAction)>,
 ) -> Nanos {
-    let ends = planned.into_iter().map(|(at, action)| {
-        let window = match action {
-            FaultAction::Crash {
-                restart_after_ns, ..
-            }
-            | FaultAction::Replace {
-                restart_after_ns, ..
-            } => restart_after_ns.unwrap_or(0),
-            FaultAction::Pause {
-                resume_after_ns, ..
-            } => resume_after_ns.unwrap_or(0),
-            FaultAction::Cut { heal_after_ns, .. } => heal_after_ns.unwrap_or(0),
-            _ => 0,
-        };
-        match action {
-            FaultAction::RecoverAll => 0,
-            _ => at.saturating_add(window),
-        }
-    });
+    let ends = planned
+        .into_iter()
+        .map(|(at, action)| action.over_at_ns(*at));
     ends.max().unwrap_or(0)
 }
 

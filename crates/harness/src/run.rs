@@ -32,8 +32,9 @@ use faultline_api::{
     AsClientEvent, Assumptions, ClientEventKind, Protocol, TimedClientEvent, Violation,
 };
 use faultline_check::HistoryModel;
-use faultline_sim::nemesis::{plan, NemesisConfig};
+use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::node::NodeStatus;
+use faultline_sim::plan_stream::PlanStream;
 use faultline_sim::read_log::READ_AFTER_FORGOTTEN;
 use faultline_sim::rng::{SimRng, Stream};
 use faultline_sim::{FaultAction, Nanos, World, WorldConfig};
@@ -488,16 +489,16 @@ fn schedule_faults<A: faultline_sim::Actor>(
     scenario: &Scenario,
     nemesis: Option<&NemesisConfig>,
 ) -> faultline_sim::Nanos {
-    let mut faults = scenario.schedule.clone();
-    let mut faults_end_ns = end_of_faults(&faults);
+    let mut faults_end_ns = end_of_faults(&scenario.schedule);
+    world.plan_faults(scenario.schedule.iter().cloned());
     if let Some(nemesis) = nemesis {
+        // Drawn as it falls due: an hour's plan is not held for the hour.
         let mut rng = SimRng::new(scenario.seed, Stream::Nemesis);
-        let planned = plan(nemesis, scenario.duration_ns, &mut rng);
-        faults_end_ns = faults_end_ns.max(end_of_faults(&planned));
-        faults.extend(planned);
+        let planned = PlanStream::new(nemesis, scenario.duration_ns, &mut rng);
+        faults_end_ns = faults_end_ns.max(planned.over_at_ns());
+        world.plan_nemesis(planned);
     }
-    faults.push((scenario.duration_ns, FaultAction::RecoverAll));
-    world.plan_faults(faults);
+    world.plan_faults([(scenario.duration_ns, FaultAction::RecoverAll)]);
     faults_end_ns
 }
 

@@ -193,6 +193,27 @@ pub enum FaultAction {
 }
 
 impl FaultAction {
+    /// When a fault that fires at `at_ns` is over: a crash once its node restarts,
+    /// a pause once it resumes, a cut once it heals (never, if nothing undoes it:
+    /// its start), and anything else when it fires. The final recovery counts as 0.
+    pub fn over_at_ns(&self, at_ns: Nanos) -> Nanos {
+        let window = match self {
+            FaultAction::Crash {
+                restart_after_ns, ..
+            }
+            | FaultAction::Replace {
+                restart_after_ns, ..
+            } => restart_after_ns.unwrap_or(0),
+            FaultAction::Pause {
+                resume_after_ns, ..
+            } => resume_after_ns.unwrap_or(0),
+            FaultAction::Cut { heal_after_ns, .. } => heal_after_ns.unwrap_or(0),
+            FaultAction::RecoverAll => return 0,
+            _ => 0,
+        };
+        at_ns.saturating_add(window)
+    }
+
     /// A short name for the fault kind, as used in scenarios and reports.
     pub fn kind_name(&self) -> &'static str {
         match self {

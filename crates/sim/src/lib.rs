@@ -24,6 +24,7 @@ pub mod nemesis;
 pub mod network;
 pub mod node;
 mod partition;
+pub mod plan_stream;
 mod planned_faults;
 pub mod queue;
 pub mod read_log;

@@ -78,245 +78,183 @@ pub struct NemesisConfig {
 /// A fault and when it fires.
 pub type PlannedFault = (Nanos, FaultAction);
 
-/// The faults to inject during `[0, fault_period_ns)`, in time order.
+/// The faults to inject during `[0, fault_period_ns)`, in time order, all at once
+/// (a run draws them as they fall due instead: [`crate::plan_stream`], the same
+/// faults in the same order).
 pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) -> Vec<PlannedFault> {
     // One kind after another, always in this order: each draws from the same stream.
     let mut faults = Vec::new();
-    plan_partitions(config, fault_period_ns, rng, &mut faults);
-    plan_crashes(config, fault_period_ns, rng, &mut faults);
-    plan_pauses(config, fault_period_ns, rng, &mut faults);
-    plan_clock_faults(config, fault_period_ns, rng, &mut faults);
-    plan_replacements(config, fault_period_ns, rng, &mut faults);
-    plan_crash_points(config, fault_period_ns, rng, &mut faults);
-    plan_client_crashes(config, fault_period_ns, rng, &mut faults);
+    for kind in Kind::ALL {
+        let Some(mut renewal) = kind.renewal(config, fault_period_ns) else {
+            continue;
+        };
+        while let Some((at, window)) = renewal.next(rng) {
+            kind.inject(config, rng, (at, window), &mut faults);
+        }
+    }
     faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
     faults
 }
 
-/// Random partitions (or independent cuts), each with its heal.
-fn plan_partitions(
-    config: &NemesisConfig,
-    fault_period_ns: Nanos,
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-) {
-    if let Some(every) = config.partition_every_ns {
-        renewal(
-            rng,
-            every,
-            config.partition_for_ns_max,
-            fault_period_ns,
-            |rng, at, window| {
+/// The kinds of random fault, in the order they draw from the nemesis stream.
+/// Each kind's faults come out in time order (a renewal never starts a fault
+/// before the previous window closed, and a window's end comes after its start).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Partitions (or independent cuts), each with its heal.
+    Partitions,
+    /// Crashes, one or several servers at once, each restarting after its window.
+    Crashes,
+    /// Pauses, each resumed after its window.
+    Pauses,
+    /// Clock jumps and drift.
+    ClockFaults,
+    /// Replaced machines (a crash that comes back with an empty disk).
+    Replacements,
+    /// Crashes at a point inside a handler: armed at a drawn time, they happen when
+    /// the victim next passes the drawn point.
+    CrashPoints,
+    /// A client drawn among the client nodes crashes and comes back after its
+    /// window as a new process.
+    ClientCrashes,
+}
+
+impl Kind {
+    pub(crate) const ALL: [Kind; 7] = [
+        Kind::Partitions,
+        Kind::Crashes,
+        Kind::Pauses,
+        Kind::ClockFaults,
+        Kind::Replacements,
+        Kind::CrashPoints,
+        Kind::ClientCrashes,
+    ];
+
+    /// The renewal process of this kind over `[0, fault_period_ns)`, or `None`
+    /// when the config plans none (then it draws nothing).
+    pub(crate) fn renewal(self, config: &NemesisConfig, fault_period_ns: Nanos) -> Option<Renewal> {
+        let (every_ns, window_ns_max) = match self {
+            Kind::Partitions => (config.partition_every_ns?, config.partition_for_ns_max),
+            Kind::Crashes => (config.crash_every_ns?, config.crash_for_ns_max),
+            Kind::Pauses => (config.pause_every_ns?, config.pause_for_ns_max),
+            Kind::ClockFaults => (config.clock_every_ns?, 0),
+            Kind::Replacements => (config.replace_every_ns?, config.crash_for_ns_max),
+            Kind::CrashPoints if config.crash_points.is_empty() => return None,
+            Kind::CrashPoints => (config.crash_point_every_ns?, config.crash_for_ns_max),
+            Kind::ClientCrashes if config.client_nodes.is_empty() => return None,
+            Kind::ClientCrashes => (config.client_crash_every_ns?, config.crash_for_ns_max),
+        };
+        Some(Renewal {
+            at: 0,
+            every_ns,
+            window_ns_max,
+            period_ns: fault_period_ns,
+        })
+    }
+
+    /// The faults of one renewal, starting `at` and lasting `window`, drawing what
+    /// they need (victims, shapes, points) from `rng`.
+    pub(crate) fn inject(
+        self,
+        config: &NemesisConfig,
+        rng: &mut SimRng,
+        (at, window): (Nanos, Nanos),
+        faults: &mut impl Extend<PlannedFault>,
+    ) {
+        match self {
+            Kind::Partitions => {
                 let shape = partition_shape(rng, config);
                 if config.independent_partitions {
                     let heal_after_ns = Some(window);
-                    faults.push((
+                    faults.extend([(
                         at,
                         FaultAction::Cut {
                             shape,
                             heal_after_ns,
                         },
-                    ));
+                    )]);
                 } else {
-                    faults.push((at, FaultAction::Partition(shape)));
-                    faults.push((at + window, FaultAction::Heal));
+                    faults.extend([(at, FaultAction::Partition(shape))]);
+                    faults.extend([(at + window, FaultAction::Heal)]);
                 }
-            },
-        );
-    }
-}
-
-/// Random crashes, one or several servers at once, each restarting after its window.
-fn plan_crashes(
-    config: &NemesisConfig,
-    fault_period_ns: Nanos,
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-) {
-    if let Some(every) = config.crash_every_ns {
-        renewal(
-            rng,
-            every,
-            config.crash_for_ns_max,
-            fault_period_ns,
-            |rng, at, window| {
+            }
+            Kind::Crashes => {
                 let restart_after_ns = Some(window);
                 for target in crash_victims(rng, config) {
-                    faults.push((
+                    faults.extend([(
                         at,
                         FaultAction::Crash {
                             target,
                             restart_after_ns,
                         },
-                    ));
+                    )]);
                 }
-            },
-        );
-    }
-}
-
-/// Random pauses, each resumed after its window.
-fn plan_pauses(
-    config: &NemesisConfig,
-    fault_period_ns: Nanos,
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-) {
-    if let Some(every) = config.pause_every_ns {
-        renewal(
-            rng,
-            every,
-            config.pause_for_ns_max,
-            fault_period_ns,
-            |rng, at, window| {
-                let target = pause_victim(rng, config);
-                let resume_after_ns = Some(window);
-                faults.push((
-                    at,
-                    FaultAction::Pause {
-                        target,
-                        resume_after_ns,
-                    },
-                ));
-            },
-        );
-    }
-}
-
-/// Random clock jumps and drift.
-fn plan_clock_faults(
-    config: &NemesisConfig,
-    fault_period_ns: Nanos,
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-) {
-    if let Some(every) = config.clock_every_ns {
-        renewal(rng, every, 0, fault_period_ns, |rng, at, _| {
-            faults.push((at, clock_fault(rng, config)));
-        });
-    }
-}
-
-/// Random replaced machines (a crash that comes back with an empty disk).
-fn plan_replacements(
-    config: &NemesisConfig,
-    fault_period_ns: Nanos,
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-) {
-    let Some(every) = config.replace_every_ns else {
-        return;
-    };
-    let period = (every, fault_period_ns);
-    plan_down_faults(config, period, rng, faults, |_, target, window| {
-        FaultAction::Replace {
-            target,
-            restart_after_ns: Some(window),
+            }
+            single => faults.extend([(at, single.one_fault(config, rng, window))]),
         }
-    });
-}
-
-/// One victim at a time (the leader, or a random server), down for a drawn window
-/// within `crash_for_ns_max`: `fault` builds the action for victim and window.
-fn plan_down_faults(
-    config: &NemesisConfig,
-    (every_ns, fault_period_ns): (Nanos, Nanos),
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-    fault: impl Fn(&mut SimRng, Target, Nanos) -> FaultAction,
-) {
-    let window_ns_max = config.crash_for_ns_max;
-    renewal(
-        rng,
-        every_ns,
-        window_ns_max,
-        fault_period_ns,
-        |rng, at, window| {
-            let target = victim(rng, config.leader_bias);
-            faults.push((at, fault(rng, target, window)));
-        },
-    );
-}
-
-/// Random crashes at a point inside a handler: armed at a drawn time, they happen
-/// when the victim next passes the drawn point.
-fn plan_crash_points(
-    config: &NemesisConfig,
-    fault_period_ns: Nanos,
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-) {
-    let Some(every) = config.crash_point_every_ns else {
-        return;
-    };
-    if config.crash_points.is_empty() {
-        return;
     }
-    let period = (every, fault_period_ns);
-    plan_down_faults(config, period, rng, faults, |rng, target, window| {
-        let point = rng.pick(config.crash_points).expect("some point");
-        FaultAction::CrashAtPoint {
-            target,
-            point: point.to_string(),
-            restart_after_ns: Some(window),
-        }
-    });
-}
 
-/// Random client crashes: a client drawn among the client nodes crashes and comes
-/// back after its window as a new process.
-fn plan_client_crashes(
-    config: &NemesisConfig,
-    fault_period_ns: Nanos,
-    rng: &mut SimRng,
-    faults: &mut Vec<PlannedFault>,
-) {
-    let Some(every) = config.client_crash_every_ns else {
-        return;
-    };
-    let clients = config.client_nodes.clone();
-    if clients.is_empty() {
-        return;
-    }
-    let window_ns_max = config.crash_for_ns_max;
-    renewal(
-        rng,
-        every,
-        window_ns_max,
-        fault_period_ns,
-        |rng, at, window| {
-            let client = clients.start + rng.below(u64::from(clients.end - clients.start)) as u32;
-            let action = FaultAction::Crash {
-                target: Target::Node(client),
+    /// The one fault of a renewal of a kind that injects one, lasting `window`.
+    fn one_fault(self, config: &NemesisConfig, rng: &mut SimRng, window: Nanos) -> FaultAction {
+        match self {
+            Kind::Pauses => FaultAction::Pause {
+                target: pause_victim(rng, config),
+                resume_after_ns: Some(window),
+            },
+            Kind::ClockFaults => clock_fault(rng, config),
+            Kind::Replacements => FaultAction::Replace {
+                target: victim(rng, config.leader_bias),
                 restart_after_ns: Some(window),
-            };
-            faults.push((at, action));
-        },
-    );
+            },
+            Kind::CrashPoints => {
+                let target = victim(rng, config.leader_bias);
+                let point = rng.pick(config.crash_points).expect("some point");
+                FaultAction::CrashAtPoint {
+                    target,
+                    point: point.to_string(),
+                    restart_after_ns: Some(window),
+                }
+            }
+            Kind::ClientCrashes => {
+                let clients = &config.client_nodes;
+                let offset = rng.below(u64::from(clients.end - clients.start)) as u32;
+                FaultAction::Crash {
+                    target: Target::Node(clients.start + offset),
+                    restart_after_ns: Some(window),
+                }
+            }
+            Kind::Partitions | Kind::Crashes => unreachable!("{self:?} injects several"),
+        }
+    }
 }
 
-/// Calls `inject(rng, at, window)` at exponential intervals with mean `every_ns`,
-/// never starting a new fault of this kind before the previous window closed.
-fn renewal(
-    rng: &mut SimRng,
+/// One kind's renewal process: faults at exponential intervals with mean
+/// `every_ns`, each for a window drawn within `window_ns_max`, never starting a
+/// new one before the previous window closed.
+#[derive(Clone, Debug)]
+pub(crate) struct Renewal {
+    /// Where the previous window closed (0 before the first).
+    at: Nanos,
     every_ns: Nanos,
     window_ns_max: Nanos,
     period_ns: Nanos,
-    mut inject: impl FnMut(&mut SimRng, Nanos, Nanos),
-) {
-    let mut at = 0;
-    loop {
-        at += rng.exponential(every_ns.max(1) as f64) as Nanos;
-        if at >= period_ns {
-            return;
+}
+
+impl Renewal {
+    /// The next fault's start and window, or `None` once the period is over (not
+    /// to be asked again: each asking draws).
+    pub(crate) fn next(&mut self, rng: &mut SimRng) -> Option<(Nanos, Nanos)> {
+        self.at += rng.exponential(self.every_ns.max(1) as f64) as Nanos;
+        if self.at >= self.period_ns {
+            return None;
         }
-        let window = if window_ns_max == 0 {
-            0
-        } else {
-            rng.range_inclusive(window_ns_max / 10, window_ns_max)
+        let window = match self.window_ns_max {
+            0 => 0,
+            max => rng.range_inclusive(max / 10, max),
         };
-        inject(rng, at, window);
-        at += window;
+        let start = self.at;
+        self.at += window;
+        Some((start, window))
     }
 }
 

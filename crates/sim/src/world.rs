@@ -19,6 +19,7 @@ use crate::instant_keys::InstantKeys;
 use crate::network::{Fate, Network, NetworkConfig};
 use crate::node::{NodeId, NodeRuntime, NodeStatus};
 use crate::partition;
+use crate::plan_stream::PlanStream;
 use crate::planned_faults::PlannedFaults;
 use crate::queue::{prefetch, Addressed, EventQueue};
 use crate::read_log::ReadLog;
@@ -350,6 +351,17 @@ impl<A: Actor> World<A> {
             .map(|(at_ns, action)| (at_ns.max(now), queue.reserve_sequence(), action))
             .collect();
         self.planned.add(planned);
+    }
+
+    /// Plans the nemesis's faults, drawn as they fall due ([`PlanStream`]): the
+    /// same run as [`World::plan_faults`] of the whole plan at this point, without
+    /// holding it. Its faults take the next sequence numbers, as they would have.
+    pub fn plan_nemesis(&mut self, plan: PlanStream) {
+        let queue = &mut self.kernel.queue;
+        // Consecutive: the queue hands out sequence numbers one after another.
+        let first = (0..plan.len()).map(|_| queue.reserve_sequence()).min();
+        self.planned
+            .add_stream(plan, first.unwrap_or(0), self.kernel.now);
     }
 
     /// True time.
