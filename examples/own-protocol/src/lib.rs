@@ -97,6 +97,12 @@ impl Protocol for Abd {
         node::node_factory(self.config.clone(), self.workload.clone())
     }
 
+    /// Its checks read the nodes, never the observations whole: a run may forget
+    /// them once read, and a long run's memory stays flat.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
+    }
+
     fn check_step(&mut self, world: &World<AbdNode>) -> Result<(), Violation> {
         self.checker.check(world)
     }

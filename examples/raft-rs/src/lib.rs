@@ -46,6 +46,9 @@ pub struct RaftRs {
     clients: ClientConfig,
     workload: Workload,
     checker: Checker,
+    /// Observations read so far, and how many were client invocations.
+    observed: usize,
+    invoked: u64,
 }
 
 impl Protocol for RaftRs {
@@ -84,6 +87,8 @@ impl Protocol for RaftRs {
             clients: ClientConfig::for_setup(setup, &options.client),
             workload: setup.workload.clone(),
             checker: Checker::new(setup.servers),
+            observed: 0,
+            invoked: 0,
         })
     }
 
@@ -99,21 +104,28 @@ impl Protocol for RaftRs {
     }
 
     fn check_step(&mut self, world: &World<KvNode<Server>>) -> Result<(), Violation> {
+        let unread = world.unread_observations(&mut self.observed);
+        let invocations = unread
+            .iter()
+            .filter(|o| o.value.kind == ClientEventKind::Invoke);
+        self.invoked += invocations.count() as u64;
         self.checker.check(world)
+    }
+
+    /// Observations are read once each, in `check_step`: a run may forget them.
+    fn reads_observations_as_they_come(&self) -> bool {
+        true
     }
 
     /// No server applied more commands than clients invoked: sessions kept every
     /// retry and duplicate from applying twice.
     fn check_end(&mut self, world: &World<KvNode<Server>>) -> Result<(), Violation> {
-        let observations = world.observations().iter();
-        let invoked = observations
-            .filter(|o| o.value.kind == ClientEventKind::Invoke)
-            .count();
+        let invoked = self.invoked;
         for (i, node) in world.actors().iter().enumerate() {
             let Some(server) = node.as_ref().and_then(KvNode::as_server) else {
                 continue;
             };
-            if server.store.applied_count() > invoked as u64 {
+            if server.store.applied_count() > invoked {
                 let detail = format!(
                     "n{i} applied {} commands but clients invoked only {invoked}",
                     server.store.applied_count()
