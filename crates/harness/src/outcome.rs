@@ -59,8 +59,8 @@ pub struct Outcome {
     pub events: u64,
     pub sim_time_ns: Nanos,
     pub trace_hash: u64,
-    /// Every fault applied or skipped, in order. Empty for a passing run that kept
-    /// no record (`RunOptions::keep_history` off, for a protocol whose checks read
+    /// Every fault applied or skipped, in order. Empty for a run that kept no record
+    /// (`RunOptions::keep_history` off, for a protocol whose checks read
     /// observations as they come): `faults_by_kind` still counts them.
     pub faults: Vec<AppliedFault>,
     /// The faults applied and skipped, by kind, counted as they happened.

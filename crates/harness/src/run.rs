@@ -164,25 +164,32 @@ fn arms_crash_points(scenario: &Scenario, faults: &Faults) -> bool {
 ///
 /// A run that returns no history, of a protocol whose checks read observations as
 /// they come, forgets them (and the applied faults) once read: its memory stays
-/// flat however long it runs. Such a run that does not pass is run again keeping
-/// its record (the same run: same seed, same events), since its verdict's detail,
-/// counterexample and shrinking read the history and the faults.
+/// flat however long it runs. Such a run whose verdict is judged from the history
+/// (not linearizable, stuck, unknown) is run again keeping its record (the same
+/// run: same seed, same events) for the verdict's detail and counterexample, as is
+/// one that panicked (for its count of operations). A safety violation found on the
+/// way has all it needs: its outcome lists no faults, and counts them by kind.
 pub(crate) fn run_protocol<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Outcome, InputError> {
     let (outcome, forgot) = run_keeping::<P>(scenario, options, Record::ForgetIfAllowed)?;
-    // A check that read the record after it was forgotten is the protocol's
-    // mistake to show, not to hide by running again.
-    let misread = |o: &Outcome| {
-        o.detail
-            .as_ref()
-            .is_some_and(|d| d.contains(READ_AFTER_FORGOTTEN))
-    };
-    match forgot && outcome.verdict != Verdict::Pass && !misread(&outcome) {
+    match forgot && needs_record(&outcome) {
         true => Ok(run_keeping::<P>(scenario, options, Record::Keep)?.0),
         false => Ok(outcome),
     }
+}
+
+/// Whether a run that forgot its record must run again keeping it: its verdict
+/// needs the history (then `judge` gave it no detail), or it panicked. A panic
+/// saying a check read the record after it was forgotten is the protocol's
+/// mistake to show, not to hide by running again.
+fn needs_record(outcome: &Outcome) -> bool {
+    let Some(detail) = outcome.detail.as_deref() else {
+        return outcome.verdict != Verdict::Pass;
+    };
+    let panicked = outcome.property.as_deref() == Some(PANIC.name);
+    panicked && !detail.contains(READ_AFTER_FORGOTTEN)
 }
 
 /// Whether a run may forget its observations and faults once every reader read
@@ -227,13 +234,7 @@ fn run_keeping<P: Protocol>(
     });
     let found = judged.found;
     let forgot = world.forgot_any();
-    let ops_completed = judged
-        .ops_completed
-        .unwrap_or_else(|| ops_completed(&world));
-    let faults_applied = world.take_applied_faults();
-    let faults_by_kind = judged
-        .faults_by_kind
-        .unwrap_or_else(|| FaultTally::of(&faults_applied));
+    let (faults_applied, faults_by_kind, ops_completed) = counts(&mut world, judged.counted);
     let outcome = Outcome {
         verdict: judged.verdict,
         property: found.as_ref().map(|f| f.violation.property.clone()),
@@ -295,6 +296,25 @@ fn afterwards_of(
     let down = down.zip(scenario.availability_ns);
     let down = down.map(|(role, bound_ns)| DownForGood::new(role, period_ns, bound_ns));
     (Afterwards { triggers, down }, availability)
+}
+
+/// The faults applied (listed, and by kind) and the operations completed: counted
+/// as the run went by a run that forgot its record (`counted`; what it still holds
+/// is only the last event's, so it lists none), else read from its record.
+fn counts<A: faultline_sim::Actor>(
+    world: &mut World<A>,
+    counted: Option<(FaultTally, usize)>,
+) -> (Vec<faultline_sim::AppliedFault>, FaultTally, usize)
+where
+    A::Observation: AsClientEvent,
+{
+    if let Some((by_kind, ops)) = counted {
+        return (Vec::new(), by_kind, ops);
+    }
+    let ops = ops_completed(world);
+    let faults = world.take_applied_faults();
+    let by_kind = FaultTally::of(&faults);
+    (faults, by_kind, ops)
 }
 
 /// Client operations the run completed, counted in the world's observations (the
@@ -386,8 +406,7 @@ struct Judged {
     history: Option<Vec<TimedClientEvent>>,
     /// The faults by kind and the operations completed, counted as the run went:
     /// kept only by a run that forgot its record.
-    faults_by_kind: Option<FaultTally>,
-    ops_completed: Option<usize>,
+    counted: Option<(FaultTally, usize)>,
 }
 
 /// Steps the run and judges it; a panic in protocol code anywhere in between is
@@ -409,6 +428,7 @@ fn drive_and_judge<P: Protocol>(
             clients_crash: world.clients_crash(),
             faults_seen: 0,
             faults_read: 0,
+            ops_read: 0,
             forgotten: forgets.then(FaultTally::default),
             watchdog: Watchdog::default(),
             states: options.keep_trace.then(StateRecorder::default),
@@ -439,7 +459,7 @@ fn drive_and_judge<P: Protocol>(
             }
         }
         let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
-        let ops_completed = forgets.then(|| checks.live.tally().completed());
+        let counted = checks.forgotten_counts(world);
         Judged {
             verdict,
             found,
@@ -448,8 +468,7 @@ fn drive_and_judge<P: Protocol>(
             ended,
             isolation,
             history,
-            faults_by_kind: checks.forgotten.take(),
-            ops_completed,
+            counted,
         }
     });
     caught.unwrap_or_else(|panic| Judged::panicked(panic, world.event_count()))
@@ -467,8 +486,7 @@ impl Judged {
             ended: None,
             isolation: None,
             history: None,
-            faults_by_kind: None,
-            ops_completed: None,
+            counted: None,
         }
     }
 }
@@ -516,8 +534,9 @@ pub(crate) struct Checks<'a, P> {
     /// looked for crashed clients.
     clients_crash: bool,
     faults_seen: u64,
-    /// Applied (and skipped) faults already read.
+    /// Applied (and skipped) faults already read, and operations completed.
     faults_read: usize,
+    ops_read: usize,
     /// When the run forgets its record once read: the faults it forgot, by kind.
     forgotten: Option<FaultTally>,
     watchdog: Watchdog,
@@ -576,16 +595,36 @@ impl<P: Protocol> Checks<'_, P> {
     /// operation the history model knows, and goes to the live history.
     #[inline(never)]
     fn read_observations(&mut self, world: &World<P::Node>) -> Result<(), Violation> {
+        let mut violation = None;
         for observed in world.unread_observations(&mut self.observations_seen) {
             let Some(event) = observed.value.client_event() else {
                 continue;
             };
-            if let Some(violation) = self.model.and_then(|m| unknown_operation(m, event)) {
-                return Err(violation);
+            // Every completion is counted, those after a violation in this event too.
+            self.ops_read += usize::from(event.kind != ClientEventKind::Invoke);
+            if violation.is_some() {
+                continue;
             }
-            self.live.record(observed.node, event);
+            violation = self.model.and_then(|m| unknown_operation(m, event));
+            if violation.is_none() {
+                self.live.record(observed.node, event);
+            }
         }
-        Ok(())
+        violation.map_or(Ok(()), Err)
+    }
+
+    /// For a run that forgets its record: the faults by kind and the operations
+    /// completed, with what an event that broke a check left unread.
+    fn forgotten_counts(&self, world: &World<P::Node>) -> Option<(FaultTally, usize)> {
+        let mut faults = self.forgotten.clone()?;
+        let mut faults_read = self.faults_read;
+        let unread = world.unread_faults(&mut faults_read);
+        unread.iter().for_each(|fault| faults.add(fault));
+        let mut seen = self.observations_seen;
+        let unread = world.unread_observations(&mut seen).iter();
+        let events = unread.filter_map(|o| o.value.client_event());
+        let completed = events.filter(|e| e.kind != ClientEventKind::Invoke).count();
+        Some((faults, self.ops_read + completed))
     }
 }
 

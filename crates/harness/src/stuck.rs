@@ -79,11 +79,6 @@ impl ClientTally {
         }
     }
 
-    /// How many operations completed (answered `ok`, `fail` or `info`).
-    pub fn completed(&self) -> usize {
-        self.completed
-    }
-
     /// Operations invoked and never answered on client nodes that `lived` (ran to
     /// the end as one process: a crashed client's operation died with it): each
     /// such process whose last event is an invocation. A protocol whose
