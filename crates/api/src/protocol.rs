@@ -295,9 +295,11 @@ pub trait Protocol: Sized + 'static {
     /// `transactions` of its own). Then a run that returns no history
     /// (`RunOptions::keep_history` off: fuzzing, benchmarks, `faultline run` without
     /// `--history`) forgets them once read, and its memory stays flat however long
-    /// it runs; a run that does not pass is run again with its record kept, for
-    /// the whole-history check and the report. The default, `false`, keeps every
-    /// observation: always correct, and memory grows with the run.
+    /// it runs; a run whose verdict needs the history (not linearizable, stuck) is
+    /// run again with its record kept, for the whole-history check and the report.
+    /// A check that reads a forgotten observation anyway panics, and the run shows
+    /// that panic rather than pass on part of the record. The default, `false`,
+    /// keeps every observation: always correct, and memory grows with the run.
     fn reads_observations_as_they_come(&self) -> bool {
         false
     }
