@@ -38,7 +38,7 @@
 
 use crate::property::Property;
 use crate::protocol::Violation;
-use crate::twopc::attempt_record::AttemptRecord;
+use crate::twopc::attempts_seen::AttemptsSeen;
 use crate::twopc::bank::Bank;
 use crate::twopc::coordinator::{AttemptState, Coordinator, DecisionEntry};
 use crate::twopc::messages::Attempt;
@@ -51,7 +51,6 @@ use crate::twopc::properties::{
 use crate::twopc::told_transfers::ToldTransfers;
 use faultline_sim::watch::ChangeWatch;
 use faultline_sim::{NodeId, World};
-use std::collections::BTreeMap;
 
 const COORDINATOR: usize = 0;
 
@@ -64,7 +63,7 @@ pub struct TwoPcChecker {
     /// (votes or begun attempts, outcomes or decisions).
     read: Vec<(usize, usize)>,
     /// What was seen of each attempt: outcomes reached, yes votes, disruptions.
-    attempts: BTreeMap<Attempt, AttemptRecord>,
+    attempts: AttemptsSeen,
     /// What clients were told of their transfers, for `balances_as_told`.
     told: ToldTransfers,
 }
@@ -142,7 +141,7 @@ impl TwoPcChecker {
             bank,
             examined: ChangeWatch::new(servers),
             read: vec![(0, 0); servers],
-            attempts: BTreeMap::new(),
+            attempts: AttemptsSeen::default(),
             told: ToldTransfers::default(),
         }
     }
@@ -172,7 +171,7 @@ impl TwoPcChecker {
             .expect("live");
         let (begun_read, decisions_read) = self.read[COORDINATOR];
         for attempt in &coordinator.begun_log[begun_read..] {
-            let record = self.attempts.entry(*attempt).or_default();
+            let record = self.attempts.entry(*attempt);
             record
                 .disruptions_at_begin
                 .get_or_insert_with(|| disruptions(world));
@@ -242,7 +241,7 @@ impl TwoPcChecker {
                     ),
                 );
             }
-            let record = self.attempts.entry(vote.attempt).or_default();
+            let record = self.attempts.entry(vote.attempt);
             record.yes_from.insert(i as u32);
         }
         for &(attempt, commit) in &participant.outcome_log[outcomes_read..] {
@@ -259,7 +258,7 @@ impl TwoPcChecker {
         attempt: Attempt,
         commit: bool,
     ) -> Result<(), Violation> {
-        let record = self.attempts.entry(attempt).or_default();
+        let record = self.attempts.entry(attempt);
         if let Some(before) = record.outcome_of(node) {
             if before == commit {
                 // The same outcome again (recovered after a restart): it was held to

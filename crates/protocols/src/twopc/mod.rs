@@ -27,6 +27,7 @@
 //! roles as one actor type).
 
 pub mod attempt_record;
+pub mod attempts_seen;
 pub mod bank;
 pub mod bugs;
 pub mod client;
