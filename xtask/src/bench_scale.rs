@@ -24,6 +24,8 @@ const SCALE: &[(&str, &[u32])] = &[
 
 /// Runs timed per size (the median is reported).
 const SCALE_REPEAT: &str = "5";
+/// Runs a long-run row's events/s is the median of.
+const LONG_REPEAT: &str = "3";
 
 /// Long-run scenarios per protocol and the simulated minutes of each.
 const LONG: &[(&str, &str)] = &[("raft", "Raft nemesis"), ("twopc", "2PC nemesis")];
@@ -102,15 +104,20 @@ pub fn long_section(faultline: &str, doc: &mut String) -> Result<()> {
     for (protocol, title) in LONG {
         for minutes in LONG_MINUTES {
             let file = format!("benches/long/{protocol}_nemesis_{minutes}m.json");
-            let r = bench_json(faultline, &[&file, "--repeat", "1"])?;
+            // Events/s as the median of three (a minute runs in about 10 ms, too short
+            // for one run to say); memory from one run in a process of its own.
+            let mut r = bench_json(faultline, &[&file, "--repeat", LONG_REPEAT])?;
+            let single = bench_json(faultline, &[&file, "--repeat", "1"])?;
+            r["peak_rss_kib"] = single["peak_rss_kib"].clone();
             long_row(doc, title, *minutes, &r);
         }
     }
-    doc.push_str(
-        "\nCommand: `faultline bench benches/long/PROTOCOL_nemesis_Mm.json --repeat 1` \
-        (seed 0). A run the watchdog stops (`runaway`: past 20M events and 2M per \
+    doc.push_str(&format!(
+        "\nCommand: `faultline bench benches/long/PROTOCOL_nemesis_Mm.json --repeat \
+        {LONG_REPEAT}` (seed 0) for events/s, and `--repeat 1` in a process of its own for \
+        peak RSS. A run the watchdog stops (`runaway`: past 20M events and 2M per \
         simulated second) is cut short: its simulated time is where it stopped.\n\n",
-    );
+    ));
     Ok(())
 }
 
