@@ -112,7 +112,10 @@ mod tests {
         seen.entry(far).first_outcome = Some((false, 9));
         seen.entry(attempt(7, 4_000, 1));
         seen.entry(attempt(7, 5_100, 1));
-        assert!(seen.first_attempts[&7].len() > 5_000 / CHUNK, "chunks reach it");
+        assert!(
+            seen.first_attempts[&7].len() > 5_000 / CHUNK,
+            "chunks reach it"
+        );
         assert_eq!(
             seen.get(&far).and_then(|r| r.first_outcome),
             Some((false, 9))
