@@ -8,6 +8,8 @@
 //! maps keyed by (server, attempt) and (attempt, participant) kept one entry per
 //! server and vote. An hour of the 2PC nemesis remembers about 30,000 attempts.
 
+use std::num::NonZeroU64;
+
 /// A set of servers: ids below 64 as bits, any larger ones beside them, sorted
 /// (behind one thin pointer: nothing allocated while there are none, and the set
 /// is 16 bytes, where a boxed slice made it 24).
@@ -57,11 +59,26 @@ pub struct AttemptRecord {
     pub reached: Servers,
     /// The participants whose yes vote was seen.
     pub yes_from: Servers,
-    /// Faults applied plus messages lost when the coordinator began the attempt.
-    pub disruptions_at_begin: Option<u64>,
+    /// Faults applied plus messages lost when the coordinator began the attempt,
+    /// plus one: `None` is the zero, so the record stays 48 bytes.
+    disruptions_at_begin: Option<NonZeroU64>,
 }
 
 impl AttemptRecord {
+    /// Faults applied plus messages lost when the coordinator began the attempt, if
+    /// it was seen to begin.
+    pub fn disruptions_at_begin(&self) -> Option<u64> {
+        self.disruptions_at_begin.map(|d| d.get() - 1)
+    }
+
+    /// Notes the disruptions so far (`disruptions`) as the attempt's beginning,
+    /// unless it was seen to begin before.
+    pub fn note_begun(&mut self, disruptions: impl FnOnce() -> u64) {
+        if self.disruptions_at_begin.is_none() {
+            self.disruptions_at_begin = NonZeroU64::new(disruptions().saturating_add(1));
+        }
+    }
+
     /// The outcome `server` reached, if it reached one.
     pub fn outcome_of(&self, server: u32) -> Option<bool> {
         let (outcome, _) = self.first_outcome?;

@@ -38,6 +38,7 @@
 
 use crate::property::Property;
 use crate::protocol::Violation;
+use crate::twopc::attempt_record::AttemptRecord;
 use crate::twopc::attempts_seen::AttemptsSeen;
 use crate::twopc::bank::Bank;
 use crate::twopc::coordinator::{AttemptState, Coordinator, DecisionEntry};
@@ -172,9 +173,7 @@ impl TwoPcChecker {
         let (begun_read, decisions_read) = self.read[COORDINATOR];
         for attempt in &coordinator.begun_log[begun_read..] {
             let record = self.attempts.entry(*attempt);
-            record
-                .disruptions_at_begin
-                .get_or_insert_with(|| disruptions(world));
+            record.note_begun(|| disruptions(world));
         }
         for entry in &coordinator.decision_log[decisions_read..] {
             self.check_decision(world, coordinator, entry)?;
@@ -209,7 +208,8 @@ impl TwoPcChecker {
                 format!("the coordinator committed {attempt} without a yes from every participant");
             return violation(&COMMIT_NEEDS_ALL_YES, detail);
         }
-        let undisturbed = seen.and_then(|r| r.disruptions_at_begin) == Some(disruptions(world));
+        let undisturbed =
+            seen.and_then(AttemptRecord::disruptions_at_begin) == Some(disruptions(world));
         let every_yes_in_hand = state.is_some_and(holds_every_yes);
         if !entry.commit && !entry.recovered && every_yes_in_hand && undisturbed {
             let detail = format!(
