@@ -173,23 +173,11 @@ pub(crate) fn run_protocol<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Outcome, InputError> {
-    let (outcome, forgot) = run_keeping::<P>(scenario, options, Record::ForgetIfAllowed)?;
-    match forgot && needs_record(&outcome) {
-        true => Ok(run_keeping::<P>(scenario, options, Record::Keep)?.0),
-        false => Ok(outcome),
+    match run_keeping::<P>(scenario, options, Record::ForgetIfAllowed)? {
+        Some(outcome) => Ok(outcome),
+        None => Ok(run_keeping::<P>(scenario, options, Record::Keep)?
+            .expect("a run that keeps its record is always judged")),
     }
-}
-
-/// Whether a run that forgot its record must run again keeping it: its verdict
-/// needs the history (then `judge` gave it no detail), or it panicked. A panic
-/// saying a check read the record after it was forgotten is the protocol's
-/// mistake to show, not to hide by running again.
-fn needs_record(outcome: &Outcome) -> bool {
-    let Some(detail) = outcome.detail.as_deref() else {
-        return outcome.verdict != Verdict::Pass;
-    };
-    let panicked = outcome.property.as_deref() == Some(PANIC.name);
-    panicked && !detail.contains(READ_AFTER_FORGOTTEN)
 }
 
 /// Whether a run may forget its observations and faults once every reader read
@@ -200,25 +188,27 @@ enum Record {
     Keep,
 }
 
-/// Runs `scenario` as protocol `P`, keeping its record or not: the outcome, and
-/// whether the run forgot some of its record (then only a passing outcome is whole).
+/// Runs `scenario` as protocol `P`, keeping its record or not: the outcome, or
+/// `None` when a run that forgot its record cannot be judged without it.
 fn run_keeping<P: Protocol>(
     scenario: &Scenario,
     options: &RunOptions,
     record: Record,
-) -> Result<(Outcome, bool), InputError> {
+) -> Result<Option<Outcome>, InputError> {
     let mut protocol = build::<P>(scenario)?;
     let forgets = record == Record::ForgetIfAllowed && may_forget(&protocol, options);
     let faults = faults_of(scenario, protocol.roles(), &protocol.assumptions());
     let (mut world, faults_end_ns) = new_world(scenario, options, &protocol, &faults);
     let afterwards = afterwards_of(scenario, &faults, faults_end_ns);
-    let judged = drive_and_judge(
+    let Some(judged) = drive_and_judge(
         &mut world,
         &mut protocol,
         scenario,
         afterwards,
         (options, forgets),
-    );
+    ) else {
+        return Ok(None);
+    };
     // After a panic the protocol's state may be half-updated; its history is kept
     // only if reading it does not panic too.
     let read_history = || match options.keep_history {
@@ -233,7 +223,6 @@ fn run_keeping<P: Protocol>(
         events.iter().map(|e| e.to_json()).collect()
     });
     let found = judged.found;
-    let forgot = world.forgot_any();
     let (faults_applied, faults_by_kind, ops_completed) = counts(&mut world, judged.counted);
     let outcome = Outcome {
         verdict: judged.verdict,
@@ -262,7 +251,7 @@ fn run_keeping<P: Protocol>(
         isolation: judged.isolation,
         violation_event: judged.violation_event,
     };
-    Ok((outcome, forgot))
+    Ok(Some(outcome))
 }
 
 /// Whether a run of `protocol` may forget its record once read: it returns no
@@ -319,8 +308,8 @@ where
 
 /// Client operations the run completed, counted in the world's observations (the
 /// history need not have been read out of it). A run that forgot them counted them
-/// as it went, unless it panicked: then it is run again (or shown as the misread
-/// it was), and its count is not worth a second panic.
+/// as it went; only one shown as the misread it was (a check read the forgotten
+/// record and panicked) comes here, and its count is not worth a second panic.
 fn ops_completed<A: faultline_sim::Actor>(world: &World<A>) -> usize
 where
     A::Observation: AsClientEvent,
@@ -417,7 +406,7 @@ fn drive_and_judge<P: Protocol>(
     scenario: &Scenario,
     (afterwards, availability): (Afterwards, Option<Availability>),
     (options, forgets): (&RunOptions, bool),
-) -> Judged {
+) -> Option<Judged> {
     let model = P::history_model();
     let caught = panic_capture::catch(|| {
         let mut checks = Checks {
@@ -444,7 +433,7 @@ fn drive_and_judge<P: Protocol>(
             scenario,
             (model.as_deref(), &mut checks.live),
             violation,
-        );
+        )?;
         let mut ended = None;
         if verdict == Verdict::Pass {
             let quiet_end_ns = scenario.duration_ns + scenario.quiet_ns;
@@ -460,7 +449,7 @@ fn drive_and_judge<P: Protocol>(
         }
         let states = checks.states.take().map(|s| s.changes).unwrap_or_default();
         let counted = checks.forgotten_counts(world);
-        Judged {
+        Some(Judged {
             verdict,
             found,
             violation_event,
@@ -469,9 +458,15 @@ fn drive_and_judge<P: Protocol>(
             isolation,
             history,
             counted,
-        }
+        })
     });
-    caught.unwrap_or_else(|panic| Judged::panicked(panic, world.event_count()))
+    match caught {
+        Ok(judged) => judged,
+        // Run again keeping the record, for its count of operations; unless a check
+        // read the forgotten record, which is the protocol's mistake to show.
+        Err(panic) if forgets && !panic.contains(READ_AFTER_FORGOTTEN) => None,
+        Err(panic) => Some(Judged::panicked(panic, world.event_count())),
+    }
 }
 
 impl Judged {
@@ -686,18 +681,18 @@ type Judgement = (Verdict, Option<Found>, Option<String>);
 /// the live history tallied and streamed, reading the history back (returned too,
 /// for the outcome) only when that cannot pass it: a stuck run's detail, or a
 /// stream that did not pass, checked whole for the verdict and its counterexample.
-/// A run that forgot its observations has no history to read: it is judged
-/// `stuck` or `unknown` without detail, and run again keeping its record.
+/// A run that forgot its observations has no history to read: `None` when it needs
+/// one (then it runs again keeping its record).
 fn judge<P: Protocol>(
     world: &mut World<P::Node>,
     protocol: &mut P,
     scenario: &Scenario,
     (model, live): (Option<&dyn HistoryModel>, &mut LiveHistory<'_>),
     violation: Option<Violation>,
-) -> (Judgement, Option<Vec<TimedClientEvent>>) {
+) -> Option<(Judgement, Option<Vec<TimedClientEvent>>)> {
     let found = Found::from;
     if let Some(v) = violation {
-        return ((Verdict::Fail, Some(found(v)), None), None);
+        return Some(((Verdict::Fail, Some(found(v)), None), None));
     }
     let stuck = |detail| {
         (
@@ -711,31 +706,25 @@ fn judge<P: Protocol>(
         .tally()
         .unanswered(|node| world.status(node) == NodeStatus::Up && world.crash_count(node) == 0);
     let forgot = world.forgot_any();
-    if forgot && (unfinished > 0 || unanswered > 0) {
-        return ((Verdict::Stuck, None, None), None);
-    }
     if unfinished > 0 || unanswered > 0 {
-        let history = protocol.history(world);
+        let history = (!forgot).then(|| protocol.history(world))?;
         let detail = match unfinished {
             0 => stuck::undercounted(unfinished, unanswered),
             _ => stuck::detail(unfinished, world.now(), scenario.duration_ns, &history),
         };
-        return (stuck(detail), Some(history));
+        return Some((stuck(detail), Some(history)));
     }
     if let Some(detail) = live.tally().never_served() {
-        return (stuck(detail), None);
+        return Some((stuck(detail), None));
     }
     if let Err(v) = protocol.check_end(world) {
-        return ((Verdict::Fail, Some(found(v)), None), None);
+        return Some(((Verdict::Fail, Some(found(v)), None), None));
     }
     let mut read = None;
     if let Some(model) = model.filter(|_| !live.stream_passes()) {
-        if forgot {
-            return ((Verdict::Unknown, None, None), None);
-        }
-        let history = protocol.history(world);
+        let history = (!forgot).then(|| protocol.history(world))?;
         if let Some((verdict, found)) = judge_linearizability(&history, model) {
-            return ((verdict, Some(found), None), Some(history));
+            return Some(((verdict, Some(found), None), Some(history)));
         }
         read = Some(history);
     }
@@ -743,7 +732,7 @@ fn judge<P: Protocol>(
         Ok(checked) => (Verdict::Pass, None, checked),
         Err((verdict, found)) => (verdict, Some(found), None),
     };
-    (judgement, read)
+    Some((judgement, read))
 }
 
 /// The client history against the model: `None` when it is linearizable.
