@@ -314,7 +314,7 @@ fn ops_completed<A: faultline_sim::Actor>(world: &World<A>) -> usize
 where
     A::Observation: AsClientEvent,
 {
-    if world.forgot_any() {
+    if world.forgot_observations() {
         return 0;
     }
     let events = world
@@ -705,7 +705,7 @@ fn judge<P: Protocol>(
     let unanswered = live
         .tally()
         .unanswered(|node| world.status(node) == NodeStatus::Up && world.crash_count(node) == 0);
-    let forgot = world.forgot_any();
+    let forgot = world.forgot_observations();
     if unfinished > 0 || unanswered > 0 {
         let history = (!forgot).then(|| protocol.history(world))?;
         let detail = match unfinished {

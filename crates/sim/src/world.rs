@@ -1206,9 +1206,10 @@ impl<A: Actor> World<A> {
         }
     }
 
-    /// Whether [`World::forget_read`] dropped anything so far.
-    pub fn forgot_any(&self) -> bool {
-        self.kernel.observations.forgot_any() || self.applied.forgot_any()
+    /// Whether [`World::forget_read`] dropped observations so far (the client
+    /// history is then no longer whole).
+    pub fn forgot_observations(&self) -> bool {
+        self.kernel.observations.forgot_any()
     }
 
     /// The kept events (empty unless `keep_trace` was set).
