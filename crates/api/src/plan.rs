@@ -90,7 +90,8 @@ impl Pacing {
         }
     }
 
-    /// How long to wait before invoking operation number `n` (0-based) of `plan`.
+    /// How long to wait before invoking operation number `n` (0-based) of `plan`: a
+    /// random plan's pause is drawn, but never past the end of the pacing.
     pub fn delay_before<Op: Clone, A: Actor>(
         &self,
         plan: &Plan<Op>,
@@ -101,7 +102,12 @@ impl Pacing {
         let delay = match plan {
             Plan::Script(ops) => ops[n].0.saturating_sub(now),
             Plan::Random { .. } if now >= self.ends_ns => MILLISECOND,
-            Plan::Random { .. } => ctx.rng().exponential(self.think_ns_mean as f64) as Nanos,
+            Plan::Random { .. } => {
+                let think_ns = ctx.rng().exponential(self.think_ns_mean as f64) as Nanos;
+                // A long draw near the end would invoke after the faults healed and
+                // the quiet period ran out: the operation is due when pacing ends.
+                think_ns.min(self.ends_ns - now)
+            }
         };
         delay.max(1)
     }
