@@ -18,7 +18,9 @@
 //! Every invocation and completion is reported as a [`ClientEvent`] observation.
 //! A client node that crashes and restarts is a new process with a fresh id (and so
 //! a fresh session): the crashed process's operation stays pending in the history,
-//! and the new one runs the rest of the plan.
+//! and the new one runs the rest of the plan. Its command numbers start past any its
+//! node's earlier processes used, since answers carry only the number: a late answer
+//! to the crashed process's command must not complete the new one's.
 
 use crate::history::{client_process, ClientEvent, ClientEventKind};
 use crate::kv::op::{Command, KvOp, KvOutput, KvRequest, KvResponse};
@@ -54,6 +56,11 @@ pub struct ClientConfig {
     /// The chance that a random write is an append rather than a put.
     pub append_ratio: f64,
 }
+
+/// A process's command numbers stay below `1 << SEQ_BITS_PER_PROCESS` (a plan has
+/// fewer operations: a scenario's `ops` is a `u32`), so each restart of a client
+/// node numbers its commands in a range of its own.
+const SEQ_BITS_PER_PROCESS: u32 = 32;
 
 /// What one key-value client runs.
 pub type ClientPlan = Plan<KvOp>;
@@ -113,7 +120,12 @@ pub struct KvClient {
     process: u64,
     plan: ClientPlan,
     ops_left: usize,
+    /// Operations of the plan invoked (by this node's processes, or skipped at a
+    /// restart): the plan's index of the next.
     seq: u64,
+    /// Added to `seq` to number commands: zero for the node's first process, past
+    /// every number its earlier processes could have used for the others.
+    seq_base: u64,
     in_flight: Option<Command>,
     leader_guess: u32,
     retry_timer: Option<TimerId>,
@@ -130,6 +142,7 @@ impl KvClient {
             ops_left: plan.len(),
             plan,
             seq: 0,
+            seq_base: 0,
             in_flight: None,
             leader_guess,
             retry_timer: None,
@@ -158,6 +171,7 @@ impl KvClient {
     /// session with the servers), runs the rest of the node's plan.
     fn take_over<A: Actor>(&mut self, ctx: &Context<'_, A>) {
         self.process = client_process(ctx);
+        self.seq_base = u64::from(ctx.incarnation()) << SEQ_BITS_PER_PROCESS;
         self.seq = self.plan.resume_at(ctx.now()) as u64;
         self.ops_left = self.plan.len() - self.seq as usize;
     }
@@ -245,11 +259,20 @@ impl KvClient {
         });
         self.in_flight = Some(Command {
             client: self.process,
-            seq: self.seq,
+            seq: self.command_seq(),
             op,
         });
         self.retries = 0;
         self.send(ctx);
+    }
+
+    /// The number of the command for the plan's operation `seq` (1-based).
+    fn command_seq(&self) -> u64 {
+        debug_assert!(
+            self.seq < 1 << SEQ_BITS_PER_PROCESS,
+            "a plan of 2^32 operations"
+        );
+        self.seq_base + self.seq
     }
 
     fn random_op<A: Actor>(&self, ctx: &mut Context<'_, A>) -> KvOp {
@@ -287,7 +310,7 @@ impl KvClient {
         A::Msg: From<KvRequest>,
         A::Timer: From<ClientTimer>,
     {
-        let seq = self.seq;
+        let seq = self.command_seq();
         ctx.reset_timer(
             &mut self.retry_timer,
             delay_ns,
