@@ -16,9 +16,13 @@ use std::collections::BTreeMap;
 impl Server {
     pub fn on_election_timeout(&mut self, ctx: &mut Ctx<'_>) {
         self.election_timer = None;
-        let leader_recent = self
-            .leader_heard_at
-            .is_some_and(|at| ctx.now().saturating_sub(at) < self.config.election_timeout_ns_min);
+        // By this server's clock; one that has gone back since it heard the leader
+        // says nothing of how long ago that was, and would hold off phase 1 for the
+        // size of the jump: not recent.
+        let leader_recent = self.leader_heard_at.is_some_and(|at| {
+            let elapsed_ns = ctx.now().checked_sub(at);
+            elapsed_ns.is_some_and(|ns| ns < self.config.election_timeout_ns_min)
+        });
         if self.role == Role::Follower && !leader_recent {
             self.start_prepare(ctx);
         } else if self.role == Role::Preparing {

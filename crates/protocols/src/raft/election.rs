@@ -70,11 +70,14 @@ impl<M: Machine> Server<M> {
         (last_term, last_index) >= (self.log.last_term(), self.log.last_index())
     }
 
-    /// A leader was heard from within the minimum election timeout.
+    /// A leader was heard from within the minimum election timeout, by this server's
+    /// clock. A clock that has gone back since says nothing of how long ago that was:
+    /// not recent, or a jump back would hold off every election for its size.
     fn leader_is_recent(&self, ctx: &Ctx<'_, M>) -> bool {
         self.role == Role::Leader
             || self.leader_heard_at.is_some_and(|at| {
-                ctx.now().saturating_sub(at) < self.config.election_timeout_ns_min
+                let elapsed_ns = ctx.now().checked_sub(at);
+                elapsed_ns.is_some_and(|ns| ns < self.config.election_timeout_ns_min)
             })
     }
 
