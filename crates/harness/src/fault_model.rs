@@ -5,8 +5,10 @@
 //!
 //! Clock faults are measured as the protocol's budget counts them: the largest
 //! jump plus the drift gathered over the budget's window. A nemesis beyond the
-//! budget is scaled down, jump and drift alike, until it fits; scheduled faults are
-//! never changed (the scenario asked for exactly them), only reported.
+//! budget is scaled down, jump and drift alike, until it fits, and its jumps within
+//! any one window may add up to no more than the budget leaves after drift (each is
+//! cut to the room left: `sim::clock_jumps`); scheduled faults are never changed
+//! (the scenario asked for exactly them), only reported.
 //!
 //! Crashes are measured by how many servers the random crashes take down together
 //! (`crash_max_concurrent`): a nemesis beyond the protocol's `crashed_max` is capped
@@ -22,6 +24,7 @@
 
 use crate::scenario::DiskErrors;
 use faultline_api::{Assumptions, ClockErrorBudget};
+use faultline_sim::clock_jumps::ClockJumpWindow;
 use faultline_sim::nemesis::NemesisConfig;
 use faultline_sim::time::format_nanos;
 use faultline_sim::{FaultAction, Nanos};
@@ -109,7 +112,9 @@ fn crashed_max(nemesis: &NemesisConfig, assumptions: &Assumptions) -> Option<u32
     Some(u32::try_from(most).unwrap_or(u32::MAX))
 }
 
-/// Scales the nemesis's clock faults down to what the protocol tolerates.
+/// Scales the nemesis's clock faults down to what the protocol tolerates, and
+/// bounds what its jumps add up to within the budget's window to what drift
+/// leaves of it (many jumps in one window would otherwise walk a clock past it).
 fn fit_clocks(nemesis: &mut NemesisConfig, assumptions: &Assumptions) {
     let Some(budget) = assumptions.clock_error else {
         return;
@@ -120,12 +125,16 @@ fn fit_clocks(nemesis: &mut NemesisConfig, assumptions: &Assumptions) {
     let jump_ns = nemesis.clock_jump_ns_max;
     let drift_ppm = nemesis.clock_drift_ppm_max.unsigned_abs();
     let error_ns = budget.error_ns(jump_ns, drift_ppm);
-    if error_ns <= budget.max_ns {
-        return;
+    if error_ns > budget.max_ns {
+        nemesis.clock_jump_ns_max = scaled(jump_ns, budget.max_ns, error_ns);
+        let drift_ppm = scaled(drift_ppm, budget.max_ns, error_ns);
+        nemesis.clock_drift_ppm_max = i64::try_from(drift_ppm).unwrap_or(i64::MAX);
     }
-    nemesis.clock_jump_ns_max = scaled(jump_ns, budget.max_ns, error_ns);
-    let drift_ppm = scaled(drift_ppm, budget.max_ns, error_ns);
-    nemesis.clock_drift_ppm_max = i64::try_from(drift_ppm).unwrap_or(i64::MAX);
+    let drift_ns = budget.error_ns(0, nemesis.clock_drift_ppm_max.unsigned_abs());
+    nemesis.clock_jumps_window = Some(ClockJumpWindow {
+        window_ns: budget.window_ns,
+        jumps_ns_max: budget.max_ns.saturating_sub(drift_ns),
+    });
 }
 
 /// `value × part / whole`, rounded down.

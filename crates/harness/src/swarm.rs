@@ -98,6 +98,7 @@ pub fn default_nemesis() -> NemesisConfig {
         clock_jump_ns_max: 100 * MILLISECOND,
         clock_drift_ppm_max: 1_000,
         clock_node_count: 0,
+        clock_jumps_window: None,
         leader_bias: 0.3,
         new_leader_crash: 0.0,
         new_leader_crash_within_ns: 100 * MILLISECOND,

@@ -60,6 +60,23 @@ fn lock_swarm_stays_inside_the_clock_allowance_for_300_seeds() {
     }
 }
 
+/// Clock faults every 5 ms: dozens of jumps land in one lease, each small enough,
+/// but together they walked a clock far past the allowance (7 of 100 seeds failed
+/// `leases_disjoint`, inside the model, before the jumps of one window were bounded
+/// together).
+#[test]
+fn frequent_clock_jumps_stay_inside_the_allowance_together() {
+    for seed in 0..100 {
+        let mut file = common::scenario_file("lock", "nemesis", seed, None);
+        let random = file.faults.random.as_mut().unwrap();
+        random.clock_every = Some(faultline_harness::duration::Duration(5_000_000));
+        random.clock_jump_max = None;
+        let outcome = outcome_of(file);
+        assert_eq!(outcome.verdict, Verdict::Pass, "{}", failure_note(&outcome));
+        assert_eq!(outcome.beyond_model, None, "seed {seed}");
+    }
+}
+
 #[test]
 fn beyond_the_model_the_failure_comes_back_and_says_so() {
     let outcome = outcome_of(lock_swarm_unset_clocks(SEED_OUTSIDE_THE_MODEL, true));

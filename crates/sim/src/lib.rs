@@ -9,6 +9,7 @@
 
 pub mod actor;
 pub mod clock;
+pub mod clock_jumps;
 pub mod context;
 pub mod coverage;
 mod crash_point;

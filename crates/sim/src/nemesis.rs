@@ -8,6 +8,7 @@
 //! when each fault fires. Partitions split the servers only, unless
 //! `partition_clients` asks for shapes that put the clients on their sides too.
 
+use crate::clock_jumps::{ClockJumpWindow, JumpsInWindow};
 use crate::fault::{FaultAction, PartitionShape, Target};
 use crate::rng::SimRng;
 use crate::time::Nanos;
@@ -43,6 +44,10 @@ pub struct NemesisConfig {
     pub clock_every_ns: Option<Nanos>,
     pub clock_jump_ns_max: Nanos,
     pub clock_drift_ppm_max: i64,
+    /// How much random jumps may add up to within any window (`None`: no bound):
+    /// what the protocol's clock-error allowance leaves after drift, so that jumps
+    /// every few milliseconds do not walk a clock past it ([`crate::clock_jumps`]).
+    pub clock_jumps_window: Option<ClockJumpWindow>,
     /// When non-zero, random clock faults pick their node among nodes
     /// `0..clock_node_count` (servers and clients: a client's clock skews too) with
     /// a draw of their own; zero: `random`, a server drawn when the fault fires.
@@ -89,7 +94,9 @@ pub fn plan(config: &NemesisConfig, fault_period_ns: Nanos, rng: &mut SimRng) ->
             continue;
         };
         while let Some((at, window)) = renewal.next(rng) {
+            let first = faults.len();
             kind.inject(config, rng, (at, window), &mut faults);
+            renewal.fit_drawn(&mut faults[first..]);
         }
     }
     faults.sort_by_key(|(at, _)| *at); // stable: equal times keep kind order
@@ -144,10 +151,15 @@ impl Kind {
             Kind::ClientCrashes if config.client_nodes.is_empty() => return None,
             Kind::ClientCrashes => (config.client_crash_every_ns?, config.crash_for_ns_max),
         };
+        let clock_jumps = match self {
+            Kind::ClockFaults => config.clock_jumps_window.map(JumpsInWindow::new),
+            _ => None,
+        };
         Some(Renewal {
             at: 0,
             every_ns,
             window_ns_max,
+            clock_jumps,
             period_ns: fault_period_ns,
         })
     }
@@ -238,6 +250,8 @@ pub(crate) struct Renewal {
     every_ns: Nanos,
     window_ns_max: Nanos,
     period_ns: Nanos,
+    /// The clock jumps of the last window, when their sum is bounded.
+    clock_jumps: Option<JumpsInWindow>,
 }
 
 impl Renewal {
@@ -255,6 +269,14 @@ impl Renewal {
         let start = self.at;
         self.at += window;
         Some((start, window))
+    }
+
+    /// Fits the faults of the renewal just drawn to what bounds the kind has: clock
+    /// jumps to the room their window has left.
+    pub(crate) fn fit_drawn(&mut self, faults: &mut [PlannedFault]) {
+        if let Some(jumps) = &mut self.clock_jumps {
+            jumps.fit(faults);
+        }
     }
 }
 

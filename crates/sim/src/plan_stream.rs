@@ -114,9 +114,11 @@ impl KindStream {
     fn next_at(&mut self, config: &NemesisConfig) -> Option<Nanos> {
         while self.drawn.is_empty() && !self.exhausted {
             match self.renewal.next(&mut self.rng) {
-                Some(window) => self
-                    .kind
-                    .inject(config, &mut self.rng, window, &mut self.drawn),
+                Some(window) => {
+                    let kind = self.kind;
+                    kind.inject(config, &mut self.rng, window, &mut self.drawn);
+                    self.renewal.fit_drawn(self.drawn.make_contiguous());
+                }
                 None => self.exhausted = true,
             }
         }

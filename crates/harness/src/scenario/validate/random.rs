@@ -84,6 +84,7 @@ pub(super) fn nemesis_of(random: &RandomSection) -> Result<NemesisConfig, Proble
         clock_jump_ns_max: random.clock_jump_max.map_or(100 * MILLISECOND, |d| d.0),
         clock_drift_ppm_max: random.clock_drift_ppm_max.unwrap_or(1_000),
         clock_node_count: 0,
+        clock_jumps_window: None,
         leader_bias: bias,
         new_leader_crash: probability("new_leader_crash", random.new_leader_crash)?,
         new_leader_crash_within_ns: random
