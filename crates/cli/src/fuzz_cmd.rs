@@ -128,9 +128,18 @@ fn parse_budget(text: &str) -> Result<Duration, String> {
         .map_err(|_| "expected a positive duration".into())
 }
 
-fn parse_jobs(text: &str) -> Result<usize, String> {
+/// The most threads `--jobs` may ask for: more than any machine's cores, few
+/// enough that a typo (`--jobs 99999999`) is refused rather than starting a
+/// thread per unit until the system runs out of memory.
+const JOBS_MAX: usize = 1024;
+
+/// `--jobs` of `fuzz` and `test`: 1 to [`JOBS_MAX`] threads.
+pub(crate) fn parse_jobs(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err("expected at least 1 thread (leave --jobs out to use all cores)".into()),
+        Ok(jobs) if jobs > JOBS_MAX => Err(format!(
+            "expected at most {JOBS_MAX} threads (leave --jobs out to use all cores)"
+        )),
         Ok(jobs) => Ok(jobs),
         Err(_) => Err(format!("`{text}` is not a number of threads")),
     }

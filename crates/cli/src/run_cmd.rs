@@ -131,7 +131,7 @@ pub fn run_command(app: &App, args: &RunArgs) -> Result<i32, Exit> {
             beyond_model: args.beyond_model,
         },
     )?;
-    files::refuse_shared_stdout(&[
+    files::refuse_shared_outputs(&[
         ("--trace", args.trace.as_deref()),
         ("--history", args.history.as_deref()),
     ])

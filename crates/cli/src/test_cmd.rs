@@ -36,7 +36,7 @@ pub struct TestArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Threads (default: all cores). The report does not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::fuzz_cmd::parse_jobs)]
     pub jobs: Option<usize>,
     /// Write JUnit XML here, one test case per scenario file.
     #[arg(long, value_name = "FILE")]

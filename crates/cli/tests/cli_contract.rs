@@ -69,6 +69,16 @@ fn malformed_json_is_located() {
 }
 
 #[test]
+fn text_after_the_scenario_is_refused_not_ignored() {
+    let one = r#"{ "protocol": { "kind": "broadcast", "nodes": 3 } }"#;
+    let message = bad_scenario("two_objects.json", &format!("{one}\n{one}\n"));
+    assert!(
+        message.contains("two_objects.json:2:1") && message.contains("one scenario object"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_wrong_type_names_the_field() {
     let message = bad_scenario(
         "wrong_type.json",

@@ -232,6 +232,34 @@ fn a_dash_history_goes_to_stdout_and_two_outputs_cannot_share_it() {
 }
 
 #[test]
+fn two_outputs_cannot_share_a_file() {
+    let dir = workdir("same_file");
+    let same = run_in(
+        &dir,
+        &["run", "--trace", "out.jsonl", "--history", "./out.jsonl"],
+    );
+    assert_eq!(same.status.code(), Some(EXIT_BAD_INPUT));
+    let message = text(&same.stderr);
+    assert!(
+        message.contains("--trace and --history both name"),
+        "{message}"
+    );
+    assert!(!dir.join("out.jsonl").exists(), "refused before the run");
+    let out = dir.join("campaign");
+    std::fs::write(dir.join("flaky.json"), FLAKY_PINGPONG).unwrap();
+    let args = ["fuzz", "flaky.json", "--seeds", "0..2", "--out", "campaign"];
+    let junit = run_in(&dir, &[&args[..], &["--junit", "campaign"]].concat());
+    assert_eq!(
+        junit.status.code(),
+        Some(EXIT_BAD_INPUT),
+        "{}",
+        text(&junit.stderr)
+    );
+    assert!(text(&junit.stderr).contains("is the --out directory"));
+    assert!(!out.exists(), "refused before any seed ran");
+}
+
+#[test]
 fn a_closed_stdout_ends_a_trace_to_stdout_quietly() {
     let dir = workdir("closed");
     let (code, stderr) = run_into_closed_pipe(&dir, &["run", "--trace", "-"], false);

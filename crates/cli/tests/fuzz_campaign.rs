@@ -318,6 +318,22 @@ fn a_bare_seed_number_and_zero_counts_are_refused() {
     let jobs = faultline(&["fuzz", &scenario, "--seeds", "0..10", "--jobs", "0"]);
     assert_eq!(jobs.status.code(), Some(3));
     assert!(text(&jobs.stderr).contains("at least 1"));
+    let huge = faultline(&[
+        "fuzz",
+        &scenario,
+        "--seeds",
+        "0..10",
+        "--jobs",
+        "99999999999",
+    ]);
+    assert_eq!(
+        huge.status.code(),
+        Some(3),
+        "a thread each would exhaust memory"
+    );
+    assert!(text(&huge.stderr).contains("at most 1024"));
+    let test_jobs = faultline(&["test", &scenario, "--jobs", "0"]);
+    assert_eq!(test_jobs.status.code(), Some(3));
 
     let repeat = faultline(&["bench", "--repeat", "0"]);
     assert_eq!(repeat.status.code(), Some(3));

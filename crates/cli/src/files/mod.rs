@@ -45,4 +45,4 @@ pub use describe::describe;
 pub use destination::{is_stdout, Destination};
 pub use read::{check_replaceable, read_input, read_text};
 pub use report::print_report;
-pub use write::{refuse_shared_stdout, write_atomically, write_output, write_outputs};
+pub use write::{refuse_shared_outputs, same_path, write_atomically, write_output, write_outputs};

@@ -55,8 +55,9 @@ fn refuse_shared_streams(planned: &[(&Path, Destination, &String)]) -> Result<()
 }
 
 /// Refuses, before any work, to send more than one of the `options` (an option
-/// name and its path, if given) to stdout.
-pub fn refuse_shared_stdout(options: &[(&str, Option<&Path>)]) -> Result<()> {
+/// name and its path, if given) to stdout, or two of them to the same file (the
+/// second written would replace the first).
+pub fn refuse_shared_outputs(options: &[(&str, Option<&Path>)]) -> Result<()> {
     let on_stdout: Vec<&str> = options
         .iter()
         .filter(|(_, path)| path.is_some_and(is_stdout))
@@ -68,7 +69,40 @@ pub fn refuse_shared_stdout(options: &[(&str, Option<&Path>)]) -> Result<()> {
             on_stdout.join(" and ")
         );
     }
+    let files: Vec<(&str, &Path)> = options
+        .iter()
+        .filter_map(|(option, path)| Some((*option, (*path)?)))
+        .filter(|(_, path)| !is_stdout(path))
+        .collect();
+    for (i, (first, first_path)) in files.iter().enumerate() {
+        if let Some((second, _)) = files[i + 1..]
+            .iter()
+            .find(|(_, p)| same_path(first_path, p))
+        {
+            bail!(
+                "{first} and {second} both name {}; each output needs a file of its own",
+                first_path.display()
+            );
+        }
+    }
     Ok(())
+}
+
+/// Whether `a` and `b` name the same regular file, whether or not it exists yet:
+/// their directories resolved (links, `..`), their file names compared. A device
+/// (`/dev/null`) takes any number of outputs.
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    let special = |p: &Path| fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    !special(a) && resolved(a) == resolved(b)
+}
+
+fn resolved(path: &Path) -> Option<std::path::PathBuf> {
+    if let Ok(real) = fs::canonicalize(path) {
+        return Some(real);
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()?;
+    Some(parent.join(path.file_name()?))
 }
 
 fn write_to(path: &Path, destination: &Destination, contents: &str) -> Result<()> {

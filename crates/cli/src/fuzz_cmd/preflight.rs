@@ -8,7 +8,7 @@
 //! check leaves nothing behind, not even the `--out` directory.
 
 use super::{junit, FuzzArgs};
-use crate::files::check_replaceable;
+use crate::files::{check_replaceable, same_path};
 use anyhow::{bail, Context as _, Result};
 use std::fs;
 use std::path::Path;
@@ -16,6 +16,12 @@ use std::path::Path;
 /// Fails with a message naming the flag and the path if an output cannot be written.
 pub fn check_outputs(args: &FuzzArgs) -> Result<()> {
     if let Some(junit) = &args.junit {
+        if same_path(junit, &args.out) {
+            bail!(
+                "--junit {}: is the --out directory; expected a file name",
+                junit.display()
+            );
+        }
         check_file(junit, "--junit")?;
         check_replaceable(junit, args.force, junit::HEADER)?;
     }

@@ -215,20 +215,32 @@ impl Scenario {
 }
 
 /// Parses JSON into the file types; serde's line and column, plus the field path.
+/// Anything after the scenario's object but whitespace is refused (a second
+/// object pasted below the first would otherwise be ignored without a word).
 pub fn parse_file(source: &str, file_name: &str) -> Result<ScenarioFile, InputError> {
     let deserializer = &mut serde_json::Deserializer::from_str(source);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    let file = serde_path_to_error::deserialize(&mut *deserializer).map_err(|err| {
         let path = err.path().to_string().replace(".?", "").replace('?', "");
         let inner = err.into_inner();
-        let message = strip_position(&inner.to_string());
-        InputError {
-            file: file_name.to_string(),
-            line: inner.line(),
-            column: inner.column().max(1),
-            path: if path == "." { String::new() } else { path },
-            message,
-        }
-    })
+        input_error(file_name, &inner, path)
+    })?;
+    deserializer.end().map_err(|err| InputError {
+        message: "text after the scenario's closing brace: expected one scenario object \
+                  per file"
+            .into(),
+        ..input_error(file_name, &err, String::new())
+    })?;
+    Ok(file)
+}
+
+fn input_error(file_name: &str, err: &serde_json::Error, path: String) -> InputError {
+    InputError {
+        file: file_name.to_string(),
+        line: err.line(),
+        column: err.column().max(1),
+        path: if path == "." { String::new() } else { path },
+        message: strip_position(&err.to_string()),
+    }
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.
