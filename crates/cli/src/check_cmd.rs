@@ -71,28 +71,25 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if let Some(model) = faultline_isolation::TxnModel::parse(&args.model) {
         if args.stream {
-            errln!(
-                "error: --stream checks linearizability; --model {} is transactional",
-                args.model
-            );
-            return Ok(EXIT_BAD_INPUT);
+            let model = &args.model;
+            let message =
+                format!("--stream checks linearizability; --model {model} is transactional");
+            return Ok(refuse(args, &message));
         }
         return crate::check_txn::run(args, model);
     }
     if args.consistency.is_some() {
-        errln!(
-            "error: --consistency applies to --model list-append or rw-register, not {}",
-            args.model
-        );
-        return Ok(EXIT_BAD_INPUT);
+        let model = &args.model;
+        let message =
+            format!("--consistency applies to --model list-append or rw-register, not {model}");
+        return Ok(refuse(args, &message));
     }
     if args.stream {
         return crate::check_stream::run(args);
     }
     if let Some(path) = &args.html {
         if let Err(e) = check_replaceable(path, args.force, REPORT_HEAD) {
-            errln!("error: {e:#}");
-            return Ok(EXIT_BAD_INPUT);
+            return Ok(refuse(args, &format!("{e:#}")));
         }
     }
     match checked(args) {
@@ -113,11 +110,19 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             }
             Ok(report.verdict.exit_code())
         }
-        Err(message) => {
-            errln!("error: {message}");
-            Ok(EXIT_BAD_INPUT)
-        }
+        Err(message) => Ok(refuse(args, &message)),
     }
+}
+
+/// Reports bad input as every command does (one JSON line on stdout with `--json`,
+/// else a line on stderr) and gives its exit code.
+pub(crate) fn refuse(args: &CheckArgs, message: &str) -> i32 {
+    if args.json {
+        crate::json_error::print(message);
+    } else {
+        errln!("error: {message}");
+    }
+    EXIT_BAD_INPUT
 }
 
 /// [`run`] for `main`'s error plumbing (bad input was already reported by `run`).

@@ -6,8 +6,6 @@
 //! line). No `--html`: the page draws the whole history.
 
 use crate::check_cmd::{format_of, located, model_of, CheckArgs};
-use crate::exit::EXIT_BAD_INPUT;
-use crate::output::errln;
 use faultline_check::import::{jsonl, parse, Format};
 use faultline_check::{HistoryError, HistoryModel, StreamLimits, StreamReport};
 use serde_json::json;
@@ -17,8 +15,8 @@ use std::time::Instant;
 /// Checks the history as a stream; the exit code.
 pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     if args.html.is_some() {
-        errln!("error: --html draws the whole history, which --stream does not keep; drop one");
-        return Ok(EXIT_BAD_INPUT);
+        let message = "--html draws the whole history, which --stream does not keep; drop one";
+        return Ok(crate::check_cmd::refuse(args, message));
     }
     let started = Instant::now();
     match streamed(args) {
@@ -27,10 +25,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
             print_report(&report, format, wall_ns, args.json)?;
             Ok(report.verdict.exit_code())
         }
-        Err(message) => {
-            errln!("error: {message}");
-            Ok(EXIT_BAD_INPUT)
-        }
+        Err(message) => Ok(crate::check_cmd::refuse(args, &message)),
     }
 }
 

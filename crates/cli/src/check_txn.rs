@@ -4,8 +4,6 @@
 //! anomalies it forbids are named and explained), 3 on bad input (file and line).
 
 use crate::check_cmd::CheckArgs;
-use crate::exit::EXIT_BAD_INPUT;
-use crate::output::errln;
 use faultline_check::import::{decode, Format};
 use faultline_isolation::{check, parse_edn, parse_jsonl, Consistency, TxnModel};
 use std::time::Instant;
@@ -29,10 +27,7 @@ pub fn run(args: &CheckArgs, model: TxnModel) -> anyhow::Result<i32> {
             }
             Ok(if report.valid { 0 } else { 1 })
         }
-        Err(message) => {
-            errln!("error: {message}");
-            Ok(EXIT_BAD_INPUT)
-        }
+        Err(message) => Ok(crate::check_cmd::refuse(args, &message)),
     }
 }
 

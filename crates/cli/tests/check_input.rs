@@ -204,3 +204,30 @@ fn a_json_lines_file_with_a_broken_first_line_is_read_as_json_lines() {
     );
     assert!(message.contains("(read as jsonl)"), "{message}");
 }
+
+/// With `--json`, bad input is the one JSON error line every command prints, for
+/// linearizability, transactional and streaming checks alike.
+#[test]
+fn with_json_bad_input_is_one_json_line_on_stdout() {
+    let path = temp_file("truncated.jsonl", b"{\"process\": 0, \"type\": \"invoke\"");
+    for extra in [
+        &["--model", "kv"][..],
+        &["--model", "list-append"],
+        &["--model", "kv", "--stream"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .args(["check", path.to_str().unwrap(), "--json"])
+            .args(extra)
+            .output()
+            .expect("the binary runs");
+        assert_eq!(output.status.code(), Some(3), "{extra:?}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let line: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+        assert_eq!(line["exit"], 3, "{extra:?}");
+        assert!(
+            line["error"].as_str().unwrap().contains("truncated.jsonl"),
+            "{line}"
+        );
+        assert!(output.stderr.is_empty(), "{extra:?}");
+    }
+}
