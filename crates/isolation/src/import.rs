@@ -223,6 +223,10 @@ fn json_event(value: &Value, line: usize) -> Result<Event, ImportError> {
 /// Pairs invocations with completions into transactions, numbered in invocation order.
 fn assemble(events: Vec<Event>, model: TxnModel) -> Result<TxnHistory, ImportError> {
     let mut builder = TxnHistoryBuilder::new();
+    // A process runs one transaction at a time (Jepsen gives a crashed one a new
+    // number): a second invocation while one is open is a broken history, not a
+    // transaction to guess the fate of.
+    let mut open = std::collections::BTreeSet::new();
     for event in events {
         let Some(process) = event.process else {
             continue; // the nemesis, or another process without a number
@@ -239,6 +243,11 @@ fn assemble(events: Vec<Event>, model: TxnModel) -> Result<TxnHistory, ImportErr
             .map_err(error)?;
         let status = match event.kind.as_str() {
             "invoke" => {
+                if !open.insert(process) {
+                    return Err(error(format!(
+                        "process {process} invokes again before its last transaction completed"
+                    )));
+                }
                 builder.invoke(process, mops, event.line);
                 continue;
             }
@@ -251,6 +260,7 @@ fn assemble(events: Vec<Event>, model: TxnModel) -> Result<TxnHistory, ImportErr
                 )))
             }
         };
+        open.remove(&process);
         builder.complete(process, status, mops).map_err(error)?;
     }
     Ok(builder.finish())

@@ -51,3 +51,21 @@ fn a_run_history_with_transactions_as_text_is_checked() {
     );
     assert!(report.valid, "{report}");
 }
+
+#[test]
+fn a_process_invoking_twice_without_completing_is_refused() {
+    let lines = [
+        r#"{"process":5,"type":"invoke","f":"txn","value":"[[:append 1 10]]"}"#,
+        r#"{"process":5,"type":"invoke","f":"txn","value":"[[:append 1 11]]"}"#,
+        r#"{"process":5,"type":"ok","f":"txn","value":"[[:append 1 11]]"}"#,
+    ];
+    let error = parse_jsonl(&lines.join("\n"), TxnModel::ListAppend).unwrap_err();
+    assert_eq!(error.line, 2, "{error}");
+    assert!(error.message.contains("invokes again"), "{error}");
+    let completed = [
+        lines[0],
+        r#"{"process":5,"type":"info","f":"txn","value":"[[:append 1 10]]"}"#,
+        lines[1],
+    ];
+    assert!(parse_jsonl(&completed.join("\n"), TxnModel::ListAppend).is_ok());
+}
