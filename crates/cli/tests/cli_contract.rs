@@ -79,6 +79,44 @@ fn text_after_the_scenario_is_refused_not_ignored() {
 }
 
 #[test]
+fn a_partition_must_cut_something_and_name_each_node_once() {
+    let with = |partition: &str| {
+        format!(
+            r#"{{ "protocol": {{ "kind": "broadcast", "nodes": 3 }},
+  "faults": {{ "schedule": [{{ "at": "1ms", "partition": {partition} }}] }} }}"#
+        )
+    };
+    for (name, partition, expected) in [
+        ("overlap.json", "[[0, 1], [1, 2]]", "node 1 is named twice"),
+        ("empty_side.json", "[[0, 1, 2], []]", "at least one node"),
+        ("one_side.json", "[[0, 1, 2]]", "at least two sides"),
+    ] {
+        let message = bad_scenario(name, &with(partition));
+        assert!(
+            message.contains("faults.schedule[0].partition") && message.contains(expected),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_or_a_top_level_array_is_named_as_such() {
+    let bom = bad_scenario(
+        "bom.json",
+        "\u{feff}{ \"protocol\": { \"kind\": \"broadcast\" } }",
+    );
+    assert!(
+        bom.contains("bom.json:1:1") && bom.contains("byte-order mark"),
+        "{bom}"
+    );
+    let array = bad_scenario("array.json", "\n  [1, 2, 3]");
+    assert!(
+        array.contains("array.json:2:3") && array.contains("one JSON object"),
+        "{array}"
+    );
+}
+
+#[test]
 fn a_wrong_type_names_the_field() {
     let message = bad_scenario(
         "wrong_type.json",

@@ -193,3 +193,32 @@ fn a_reconnected_follower_catches_up_and_its_log_matches() {
         );
     }
 }
+
+/// What building Raft with `options` refuses, and why.
+fn refusal(options: Value) -> String {
+    let setup = faultline_protocols::Setup {
+        servers: 3,
+        workload: faultline_protocols::Workload::default(),
+        bugs: faultline_protocols::Bugs::default(),
+        options: serde_json::from_value(options).unwrap(),
+        fault_period_ns: SECOND,
+    };
+    match Raft::build(&setup) {
+        Err(faultline_protocols::SetupError::Invalid(why)) => why,
+        other => panic!("expected a refusal, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn timing_raft_cannot_run_with_is_refused() {
+    let zero_election = refusal(serde_json::json!({ "election_timeout_ms": 0 }));
+    assert!(
+        zero_election.starts_with("election_timeout_ms must be 1 to"),
+        "{zero_election}"
+    );
+    let slow_heartbeat = serde_json::json!({ "heartbeat_ms": 150, "election_timeout_ms": 150 });
+    assert!(refusal(slow_heartbeat).contains("below election_timeout_ms (150)"));
+    assert!(refusal(serde_json::json!({ "heartbeat_ms": 0 })).contains("at least 1"));
+    let no_entries = refusal(serde_json::json!({ "entries_per_message": 0 }));
+    assert_eq!(no_entries, "entries_per_message must be at least 1");
+}

@@ -107,6 +107,7 @@ impl Protocol for Raft {
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let options: RaftOptions = setup.read_options()?;
+        check_timing(&options)?;
         let timed = RaftConfig::timed(
             setup.servers as u32,
             options.election_timeout_ms,
@@ -116,7 +117,8 @@ impl Protocol for Raft {
             pre_vote: options.pre_vote,
             check_quorum: options.check_quorum,
             snapshot_every: options.snapshot_every,
-            entries_per_message_max: options.entries_per_message.max(1) as usize,
+            entries_per_message_max: usize::try_from(options.entries_per_message)
+                .unwrap_or(usize::MAX),
             leader_noop: options.leader_noop,
             bugs: RaftBugs::from(&setup.bugs),
             ..timed
@@ -204,4 +206,30 @@ impl Protocol for Raft {
     ) -> Option<crate::convergence::ReplicaDigest> {
         crate::kv::node::store_digest(world, node, |server| &server.store)
     }
+}
+
+/// The longest election timeout a scenario may set: a day.
+const ELECTION_TIMEOUT_MS_MAX: u64 = 86_400_000;
+
+/// Timing a Raft cluster can run with: elections that time out, heartbeats more
+/// often than elections (else followers stand for election between every two), and
+/// at least one entry per append.
+fn check_timing(options: &RaftOptions) -> Result<(), SetupError> {
+    let election_ms = options.election_timeout_ms;
+    if !(1..=ELECTION_TIMEOUT_MS_MAX).contains(&election_ms) {
+        let why = format!("election_timeout_ms must be 1 to {ELECTION_TIMEOUT_MS_MAX}");
+        return Err(SetupError::Invalid(why));
+    }
+    if options.heartbeat_ms == 0 || options.heartbeat_ms >= election_ms {
+        let why = format!(
+            "heartbeat_ms must be at least 1 and below election_timeout_ms ({election_ms}): \
+             followers hearing the leader less often than they time out elect for ever"
+        );
+        return Err(SetupError::Invalid(why));
+    }
+    if options.entries_per_message == 0 {
+        let why = "entries_per_message must be at least 1".to_string();
+        return Err(SetupError::Invalid(why));
+    }
+    Ok(())
 }

@@ -218,6 +218,7 @@ impl Scenario {
 /// Anything after the scenario's object but whitespace is refused (a second
 /// object pasted below the first would otherwise be ignored without a word).
 pub fn parse_file(source: &str, file_name: &str) -> Result<ScenarioFile, InputError> {
+    check_top_level(source, file_name)?;
     let deserializer = &mut serde_json::Deserializer::from_str(source);
     let file = serde_path_to_error::deserialize(&mut *deserializer).map_err(|err| {
         let path = err.path().to_string().replace(".?", "").replace('?', "");
@@ -231,6 +232,41 @@ pub fn parse_file(source: &str, file_name: &str) -> Result<ScenarioFile, InputEr
         ..input_error(file_name, &err, String::new())
     })?;
     Ok(file)
+}
+
+/// A byte-order mark or a top level other than an object gets words of its own,
+/// rather than serde's "expected value" or "expected struct ScenarioFile".
+fn check_top_level(source: &str, file_name: &str) -> Result<(), InputError> {
+    let at_start = |message: &str| InputError {
+        file: file_name.to_string(),
+        line: 1,
+        column: 1,
+        path: String::new(),
+        message: message.to_string(),
+    };
+    if source.starts_with('\u{feff}') {
+        let message = "the file starts with a byte-order mark; save it as UTF-8 without one";
+        return Err(at_start(message));
+    }
+    let first = source.trim_start().chars().next();
+    if first.is_some_and(|c| c != '{') {
+        let (line, column) = position_of_first_non_blank(source);
+        return Err(InputError {
+            line,
+            column,
+            ..at_start("expected a scenario: one JSON object, `{ \"protocol\": ... }`")
+        });
+    }
+    Ok(())
+}
+
+/// Line and column (1-based) of the first character that is not whitespace.
+fn position_of_first_non_blank(source: &str) -> (usize, usize) {
+    let blank = source.len() - source.trim_start().len();
+    let before = &source[..blank];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 fn input_error(file_name: &str, err: &serde_json::Error, path: String) -> InputError {

@@ -243,6 +243,7 @@ pub(super) fn check_partition_nodes(
     path: &str,
     node_count: usize,
 ) -> Result<(), Problem> {
+    check_sides(shape, path)?;
     match shape
         .named_nodes()
         .iter()
@@ -254,6 +255,37 @@ pub(super) fn check_partition_nodes(
                 "node {n} is out of range; this scenario has nodes 0 to {}",
                 node_count - 1
             ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// An explicit partition cuts something and says each node once: at least two
+/// sides, none empty, no node on two sides (or twice on one).
+fn check_sides(shape: &PartitionShape, path: &str) -> Result<(), Problem> {
+    let sides: Vec<&[u32]> = match shape {
+        PartitionShape::Groups(groups) => groups.iter().map(Vec::as_slice).collect(),
+        PartitionShape::OneWay { from, to } => vec![from.as_slice(), to.as_slice()],
+        _ => return Ok(()),
+    };
+    if sides.len() < 2 {
+        return Err(problem(path, "expected at least two sides to cut apart"));
+    }
+    if sides.iter().any(|side| side.is_empty()) {
+        return Err(problem(
+            path,
+            "expected every side to name at least one node",
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    match sides
+        .iter()
+        .flat_map(|side| side.iter())
+        .find(|n| !seen.insert(**n))
+    {
+        Some(node) => Err(problem(
+            path,
+            format!("node {node} is named twice; each node belongs to one side"),
         )),
         None => Ok(()),
     }
