@@ -152,6 +152,17 @@ fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
             report.recorded_events,
             outcome.trace_hash_hex()
         ),
+        Some(d) if is_summary(d) => {
+            outln!(
+                "replay of {name}: DIVERGED at the summary line: the {} events are the same, \
+                 what the summary records of them is not (the trace was edited, or the code \
+                 changed since it was recorded)",
+                report.recorded_events
+            );
+            for (key, recorded, replayed) in summary_differences(d) {
+                outln!("  {key}: recorded {recorded}, replayed {replayed}");
+            }
+        }
         Some(d) => {
             outln!(
                 "replay of {name}: DIVERGED at event {} (nondeterminism, or the code changed \
@@ -171,4 +182,38 @@ fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
         .map(|p| format!(" — {p}: {}", outcome.detail.as_deref().unwrap_or("")))
         .unwrap_or_default();
     outln!("  verdict: {}{property}", outcome.verdict.label());
+}
+
+/// Whether the divergence is the summary line's (both sides are summaries).
+fn is_summary(divergence: &faultline_harness::replay::Divergence) -> bool {
+    let summary =
+        |v: &Option<serde_json::Value>| v.as_ref().is_some_and(|v| v.get("summary").is_some());
+    summary(&divergence.expected) && summary(&divergence.got)
+}
+
+/// The summary fields recorded with a value the replay did not give: (key,
+/// recorded, replayed).
+fn summary_differences(
+    divergence: &faultline_harness::replay::Divergence,
+) -> Vec<(String, serde_json::Value, serde_json::Value)> {
+    let field = |v: &Option<serde_json::Value>, key: &str| {
+        v.as_ref()
+            .map_or(serde_json::Value::Null, |v| v["summary"][key].clone())
+    };
+    let recorded = divergence
+        .expected
+        .as_ref()
+        .and_then(|v| v["summary"].as_object());
+    recorded
+        .into_iter()
+        .flat_map(|fields| fields.keys())
+        .map(|key| {
+            (
+                key.clone(),
+                field(&divergence.expected, key),
+                field(&divergence.got, key),
+            )
+        })
+        .filter(|(_, recorded, replayed)| recorded != replayed)
+        .collect()
 }

@@ -487,3 +487,26 @@ fn a_history_piped_to_check_dash_is_checked() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(text(&output.stdout).starts_with("LINEARIZABLE: 100 operations"));
 }
+
+/// The summary line is checked too: a trace whose events replay the same but whose
+/// summary was edited (its hash, its verdict) is not reported identical.
+#[test]
+fn an_edited_summary_line_diverges_at_the_summary() {
+    let dir = workdir("edited_summary");
+    let trace = stuck_trace(&dir);
+    let text_of = std::fs::read_to_string(&trace).unwrap();
+    let edited = text_of.replace("\"verdict\":\"stuck\"", "\"verdict\":\"pass\"");
+    assert_ne!(edited, text_of, "the summary names its verdict");
+    std::fs::write(dir.join("edited.jsonl"), edited).unwrap();
+    let output = run_in(&dir, &["replay", "edited.jsonl"]);
+    assert_eq!(output.status.code(), Some(EXIT_STUCK), "a divergence");
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("DIVERGED at the summary line"), "{stdout}");
+    assert!(
+        stdout.contains("verdict: recorded \"pass\", replayed \"stuck\""),
+        "{stdout}"
+    );
+    let json = run_in(&dir, &["replay", "edited.jsonl", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["identical"], false);
+}

@@ -7,7 +7,7 @@ use crate::outcome::Outcome;
 use crate::registry::Registry;
 use crate::run::{run, RunOptions};
 use crate::scenario::Scenario;
-use crate::trace_file::Trace;
+use crate::trace_file::{summary_of, Trace};
 use serde_json::Value;
 
 /// Where a replay first differed from the recording.
@@ -39,7 +39,10 @@ pub fn replay(
     let scenario = Scenario::from_file_named(file, origin, registry)?;
     let outcome = run(&scenario, &RunOptions::traced())?;
     let events = outcome.trace.as_deref().unwrap_or_default();
-    let divergence = first_divergence(&trace.events, events);
+    let divergence = first_divergence(&trace.events, events).or_else(|| {
+        let recorded = trace.summary.as_ref()?;
+        summary_divergence(recorded, &summary_of(&outcome), events.len())
+    });
     let recorded_hash = trace
         .summary
         .as_ref()
@@ -65,6 +68,20 @@ pub fn first_divergence(expected: &[Value], got: &[Value]) -> Option<Divergence>
         })
 }
 
+/// Where the recorded summary line says something other than the replay's, given
+/// the same events: each field it records (the trace hash, the verdict, ...) must
+/// come out the same, or the trace was edited after it was written. Reported as a
+/// divergence at the summary line, after the last event.
+fn summary_divergence(recorded: &Value, replayed: &Value, events: usize) -> Option<Divergence> {
+    let differs = |(key, value): (&String, &Value)| replayed["summary"].get(key) != Some(value);
+    let fields = recorded["summary"].as_object()?;
+    fields.iter().any(differs).then(|| Divergence {
+        index: events,
+        expected: Some(recorded.clone()),
+        got: Some(replayed.clone()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +96,20 @@ mod tests {
         assert_eq!(d.expected, Some(json!({"t": 2})));
         assert_eq!(first_divergence(&a, &a), None);
         assert_eq!(first_divergence(&a, &a[..2]).unwrap().got, None);
+    }
+
+    #[test]
+    fn a_summary_field_unlike_the_replay_is_a_divergence_at_the_summary() {
+        let replayed = json!({"summary": {"trace_hash": "2e08", "verdict": "pass", "new": 1}});
+        let older = json!({"summary": {"trace_hash": "2e08", "verdict": "pass"}});
+        assert_eq!(
+            summary_divergence(&older, &replayed, 7),
+            None,
+            "fields it lacks"
+        );
+        let edited = json!({"summary": {"trace_hash": "abc", "verdict": "pass"}});
+        let divergence = summary_divergence(&edited, &replayed, 7).unwrap();
+        assert_eq!(divergence.index, 7);
+        assert_eq!(divergence.expected, Some(edited));
     }
 }

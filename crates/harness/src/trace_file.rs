@@ -214,9 +214,16 @@ fn at_line(file_name: &str, line: usize, message: &str) -> InputError {
     }
 }
 
-/// True when `text` is a trace: its first line starts as a trace header does.
+/// True when `text` is a trace: its first line is a trace header, as faultline
+/// writes it or formatted otherwise (keys reordered, spaces added).
 pub fn looks_like_trace(text: &str) -> bool {
-    text.trim_start().starts_with(HEADER_START)
+    let text = text.trim_start();
+    if text.starts_with(HEADER_START) {
+        return true;
+    }
+    let first_line = text.lines().next().unwrap_or_default();
+    serde_json::from_str::<Value>(first_line)
+        .is_ok_and(|header| header.get("format") == Some(&Value::from("faultline-trace")))
 }
 
 /// True when `text` is a scenario file: one JSON object (on any number of lines)
@@ -237,6 +244,11 @@ mod tests {
         let trace = "{\"format\":\"faultline-trace\",\"version\":1}\n{\"t\":1}\n";
         assert!(looks_like_trace(trace));
         assert!(!looks_like_scenario(trace));
+        let reformatted = "{\"version\": 1, \"format\": \"faultline-trace\"}\n{\"t\":1}\n";
+        assert!(
+            looks_like_trace(reformatted),
+            "a header written by another tool"
+        );
     }
 
     #[test]
