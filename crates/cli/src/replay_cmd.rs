@@ -13,6 +13,7 @@ use faultline_harness::outcome::Outcome;
 use faultline_harness::replay::replay;
 use faultline_harness::timeline;
 use faultline_harness::trace_file::{self, Trace};
+use faultline_sim::time::format_nanos;
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -49,6 +50,13 @@ pub struct ReplayArgs {
 const EXIT_DIVERGED: i32 = 2;
 
 pub fn replay_command(app: &App, args: &ReplayArgs) -> Result<i32, Exit> {
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            let (from, to) = (format_nanos(from), format_nanos(to));
+            let why = anyhow::anyhow!("--from {from} is after --to {to}: the window is empty");
+            return Err(usage_error(why));
+        }
+    }
     let (trace, name) = load_trace(app, &args.trace)?;
     let report = replay(&trace, &name, &app.registry).map_err(Exit::input)?;
     let outcome = &report.outcome;

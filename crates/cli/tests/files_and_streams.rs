@@ -510,3 +510,30 @@ fn an_edited_summary_line_diverges_at_the_summary() {
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["identical"], false);
 }
+
+#[test]
+fn a_report_over_its_own_trace_and_an_empty_time_window_are_refused() {
+    let dir = workdir("own_input");
+    let trace = stuck_trace(&dir);
+    let before = std::fs::read(&trace).unwrap();
+    let over = run_in(&dir, &["report", "stuck.jsonl", "-o", "./stuck.jsonl"]);
+    assert_eq!(over.status.code(), Some(EXIT_BAD_INPUT));
+    assert!(text(&over.stderr).contains("is the file the report reads"));
+    assert_eq!(
+        std::fs::read(&trace).unwrap(),
+        before,
+        "the trace is untouched"
+    );
+    let args = [
+        "replay",
+        "stuck.jsonl",
+        "--timeline",
+        "--from",
+        "5s",
+        "--to",
+        "1s",
+    ];
+    let window = run_in(&dir, &args);
+    assert_eq!(window.status.code(), Some(EXIT_BAD_INPUT));
+    assert!(text(&window.stderr).contains("is after --to"));
+}

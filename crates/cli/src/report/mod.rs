@@ -43,6 +43,14 @@ pub struct ReportArgs {
 
 pub fn report_command(app: &App, args: &ReportArgs) -> Result<i32, Exit> {
     let name = args.trace.display().to_string();
+    if !crate::files::is_stdout(&args.output) && crate::files::same_path(&args.output, &args.trace)
+    {
+        let why = anyhow::anyhow!(
+            "-o {}: is the file the report reads; give the page a name of its own",
+            args.output.display()
+        );
+        return Err(usage_error(why));
+    }
     let text = read_input(&args.trace).map_err(usage_error)?;
     let (file, recorded) = if looks_like_trace(&text) {
         let trace = trace_file::parse(&text, &name).map_err(Exit::input)?;
