@@ -220,16 +220,12 @@ fn next_steps(
     let replayable = trace.filter(|t| std::fs::metadata(t).is_ok_and(|m| m.is_file()));
     match replayable {
         Some(trace) => {
+            let shrunk = faultline_harness::trace_file::shrunk_file_name(trace);
             let trace = trace.as_os_str();
             let replay = ["replay".as_ref(), trace, "--timeline".as_ref()];
             lines.push(("replay", app.command(replay)));
             if outcome.verdict != Verdict::Pass {
-                let shrink = [
-                    "shrink".as_ref(),
-                    trace,
-                    "-o".as_ref(),
-                    "minimal.json".as_ref(),
-                ];
+                let shrink = ["shrink".as_ref(), trace, "-o".as_ref(), shrunk.as_os_str()];
                 lines.push(("shrink", app.command(shrink)));
             }
         }

@@ -29,8 +29,10 @@
 //!   linearizability checker, usable on its own.
 //! - [`harness`]: scenario files, runs, traces, replay, fuzz campaigns, shrinking.
 //! - [`cli`]: the command line as a library.
-//! - [`builtin`]: the built-in protocols (Raft, Multi-Paxos, two-phase commit, Saga,
-//!   a lease lock), written against [`api`] exactly as yours is.
+//! - [`builtin`]: the built-in protocols (`faultline list protocols` names them:
+//!   Raft, Multi-Paxos, two-phase commit, Saga, lease locks, a ZooKeeper-style lock,
+//!   transactions over Raft, gossip, ...), written against [`api`] exactly as
+//!   yours is.
 //!
 //! The guide `docs/own-protocol.md` goes from an empty crate to a fuzzed, shrunk
 //! failure; `examples/own-protocol/` is the worked example.
@@ -47,8 +49,8 @@ pub use faultline_sim as sim;
 pub use faultline_api::harness_properties;
 pub use faultline_api::{
     check_unique_values, AsClientEvent, Assumptions, BugInfo, Bugs, ClientEvent, ClientEventKind,
-    ClockErrorBudget, OptionInfo, OptionValue, Options, Property, Protocol, ScriptProblem,
-    ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,
+    ClockErrorBudget, OptionInfo, OptionValue, Options, Property, Protocol, ReplicaDigest,
+    ScriptProblem, ScriptedOp, Setup, SetupError, TimedClientEvent, Violation, Workload,
 };
 pub use faultline_api::{node_roles, option_choices, protocol_options};
 pub use faultline_check::{HistoryModel, Model};
@@ -56,6 +58,7 @@ pub use faultline_cli::main_with;
 pub use faultline_harness::{Outcome, Registry, Scenario, Verdict};
 pub use faultline_protocols::BuiltinProtocols;
 pub use faultline_sim::actor::Role;
+pub use faultline_sim::context::TimerId;
 pub use faultline_sim::{
     Actor, Context, Disk, Nanos, NodeId, World, MICROSECOND, MILLISECOND, SECOND,
 };
@@ -65,9 +68,9 @@ pub mod prelude {
     pub use crate::api::plan::{Pacing, Plan};
     pub use crate::api::testkit::TestRun;
     pub use crate::{
-        check_unique_values, option_choices, protocol_options, Actor, BugInfo, Bugs,
+        check_unique_values, node_roles, option_choices, protocol_options, Actor, BugInfo, Bugs,
         BuiltinProtocols, ClientEvent, ClientEventKind, Context, Nanos, NodeId, OptionInfo,
-        Property, Protocol, Registry, Role, ScriptProblem, ScriptedOp, Setup, SetupError,
-        Violation, Workload, World, MILLISECOND, SECOND,
+        Property, Protocol, Registry, ReplicaDigest, Role, ScriptProblem, ScriptedOp, Setup,
+        SetupError, TimerId, Violation, Workload, World, MILLISECOND, SECOND,
     };
 }

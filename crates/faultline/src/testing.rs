@@ -260,12 +260,10 @@ impl Fuzz {
                 let replay = self
                     .app
                     .command(["replay".as_ref(), path, "--timeline".as_ref()]);
-                let shrink = self.app.command([
-                    "shrink".as_ref(),
-                    path,
-                    "-o".as_ref(),
-                    "minimal.json".as_ref(),
-                ]);
+                let shrunk = crate::harness::trace_file::shrunk_file_name(&trace);
+                let shrink =
+                    self.app
+                        .command(["shrink".as_ref(), path, "-o".as_ref(), shrunk.as_os_str()]);
                 text += &format!("  trace:   {t}\n  replay:  {replay}\n  shrink:  {shrink}\n");
             }
             Err(e) => text += &format!("  trace:   not written to {}: {e}\n", trace.display()),

@@ -214,6 +214,21 @@ fn at_line(file_name: &str, line: usize, message: &str) -> InputError {
     }
 }
 
+/// Where the commands faultline suggests write the shrunk scenario of `trace`: the
+/// trace's own name with `.min.json` (`raft-nemesis-seed9.min.json` for
+/// `traces/failures/raft-nemesis-seed9.trace.jsonl`), in the working directory, so
+/// shrinking two failures one after the other writes two files rather than
+/// refusing to replace the first.
+pub fn shrunk_file_name(trace: &std::path::Path) -> std::path::PathBuf {
+    let name = trace.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_else(|| "minimal".into());
+    let stem = name
+        .strip_suffix(".trace.jsonl")
+        .or_else(|| name.strip_suffix(".jsonl"))
+        .unwrap_or(&name);
+    format!("{stem}.min.json").into()
+}
+
 /// True when `text` is a trace: its first line is a trace header, as faultline
 /// writes it or formatted otherwise (keys reordered, spaces added).
 pub fn looks_like_trace(text: &str) -> bool {
@@ -249,6 +264,17 @@ mod tests {
             looks_like_trace(reformatted),
             "a header written by another tool"
         );
+    }
+
+    #[test]
+    fn a_shrunk_scenario_is_named_after_its_trace() {
+        let trace = std::path::Path::new("traces/failures/raft-nemesis-seed9.trace.jsonl");
+        assert_eq!(
+            shrunk_file_name(trace),
+            std::path::Path::new("raft-nemesis-seed9.min.json")
+        );
+        let other = std::path::Path::new("/tmp/t.jsonl");
+        assert_eq!(shrunk_file_name(other), std::path::Path::new("t.min.json"));
     }
 
     #[test]

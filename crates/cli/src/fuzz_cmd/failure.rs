@@ -216,11 +216,12 @@ impl<'a> FailureLog<'a> {
     fn report(&self, failure: &Failure) -> String {
         let app = self.app;
         let shrink = |t: &PathBuf| {
+            let shrunk = faultline_harness::trace_file::shrunk_file_name(t);
             app.command([
                 "shrink".as_ref(),
                 t.as_os_str(),
                 "-o".as_ref(),
-                "minimal.json".as_ref(),
+                shrunk.as_os_str(),
             ])
         };
         let trace = failure.trace_path();
