@@ -189,7 +189,12 @@ fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
         .as_ref()
         .map(|p| format!(" — {p}: {}", outcome.detail.as_deref().unwrap_or("")))
         .unwrap_or_default();
-    outln!("  verdict: {}{property}", outcome.verdict.label());
+    let whose = if report.divergence.is_some() {
+        "the replayed run's verdict"
+    } else {
+        "verdict"
+    };
+    outln!("  {whose}: {}{property}", outcome.verdict.label());
 }
 
 /// Whether the divergence is the summary line's (both sides are summaries).

@@ -116,6 +116,7 @@ fn checked(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
             "availability: once the faults healed, every client operation completed within {}",
             format_nanos(bound_ns)
         ));
+        checks.extend(down_for_good_missed(scenario, outcome, bound_ns));
     }
     if let Some(model) = scenario.info.history_model {
         checks.push(format!(
@@ -127,6 +128,22 @@ fn checked(scenario: &Scenario, outcome: &Outcome) -> Vec<String> {
         checks.push(format!("isolation: {isolation}"));
     }
     checks
+}
+
+/// Words for a `checks.down_for_good` crash the run never reached: the clients were
+/// done, and the run over, before the role's holder was due to go down (one
+/// availability bound after the faults healed), so nothing was checked without it.
+fn down_for_good_missed(scenario: &Scenario, outcome: &Outcome, bound_ns: u64) -> Option<String> {
+    let role = scenario.down_for_good.as_deref()?;
+    let due_ns = scenario.duration_ns.saturating_add(bound_ns);
+    (outcome.sim_time_ns < due_ns).then(|| {
+        format!(
+            "but no {role} was taken down for good: the clients were done and the run over at \
+             {}, before it was due at {} (give the clients more operations)",
+            format_nanos(outcome.sim_time_ns),
+            format_nanos(due_ns)
+        )
+    })
 }
 
 /// The protocol's own safety properties, counted when it declares them.

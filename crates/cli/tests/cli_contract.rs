@@ -500,3 +500,23 @@ fn the_run_summary_says_what_was_faulted_checked_and_what_to_do_next() {
     assert_eq!(object["faults"]["skipped"][0]["reason"], "no leader");
     assert_eq!(object["faults"]["applied"]["crash"], 1);
 }
+
+/// A node down for good that the run never reached is said, not counted as checked.
+#[test]
+fn a_down_for_good_crash_after_the_run_ended_is_said() {
+    let path = temp_file(
+        "down_too_late.json",
+        r#"{ "protocol": { "kind": "lock", "nodes": 3 },
+  "workload": { "clients": 2, "ops": 2 },
+  "checks": { "availability": "3s", "down_for_good": "holder" },
+  "duration": "5s", "quiet": "20s" }"#,
+    );
+    let output = faultline(&["run", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("but no holder was taken down for good")
+            && stdout.contains("due at 8.000s"),
+        "{stdout}"
+    );
+}

@@ -132,7 +132,8 @@ impl Scenario {
             problem(
                 "protocol.kind",
                 format!(
-                    "unknown protocol `{}`; expected one of {}",
+                    "unknown protocol `{}`; expected one of {} (a protocol of your own runs \
+                     with the binary that registers it: Registry::builtin().with::<Yours>())",
                     file.protocol.kind,
                     names.join(", ")
                 ),
