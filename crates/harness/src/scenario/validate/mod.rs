@@ -127,18 +127,10 @@ impl Scenario {
     }
 
     fn from_file(file: ScenarioFile, registry: &Registry) -> Result<Scenario, Problem> {
-        let info = registry.get(&file.protocol.kind).cloned().ok_or_else(|| {
-            let names = registry.names();
-            problem(
-                "protocol.kind",
-                format!(
-                    "unknown protocol `{}`; expected one of {} (a protocol of your own runs \
-                     with the binary that registers it: Registry::builtin().with::<Yours>())",
-                    file.protocol.kind,
-                    names.join(", ")
-                ),
-            )
-        })?;
+        let info = registry
+            .get(&file.protocol.kind)
+            .cloned()
+            .ok_or_else(|| unknown_protocol(&file.protocol.kind, registry))?;
         times::check_time_limits(&file)?;
         times::script_within_run(&file)?;
         let servers = protocol::validate_nodes(&file)?;
@@ -233,6 +225,18 @@ pub fn parse_file(source: &str, file_name: &str) -> Result<ScenarioFile, InputEr
         ..input_error(file_name, &err, String::new())
     })?;
     Ok(file)
+}
+
+/// A protocol `registry` does not have, and the ones it has.
+fn unknown_protocol(kind: &str, registry: &Registry) -> Problem {
+    problem(
+        "protocol.kind",
+        format!(
+            "unknown protocol `{kind}`; expected one of {} (a protocol of your own runs with \
+             the binary that registers it: Registry::builtin().with::<Yours>())",
+            registry.names().join(", ")
+        ),
+    )
 }
 
 /// A byte-order mark or a top level other than an object gets words of its own,
