@@ -221,4 +221,9 @@ fn timing_raft_cannot_run_with_is_refused() {
     assert!(refusal(serde_json::json!({ "heartbeat_ms": 0 })).contains("at least 1"));
     let no_entries = refusal(serde_json::json!({ "entries_per_message": 0 }));
     assert_eq!(no_entries, "entries_per_message must be at least 1");
+    let appends = refusal(serde_json::json!({ "append_percent": 101 }));
+    assert_eq!(
+        appends, "append_percent must be 0 to 100",
+        "the client's options too"
+    );
 }

@@ -82,6 +82,7 @@ impl Protocol for RaftRs {
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let options: config::RaftRsOptions = setup.read_options()?;
+        options.client.check()?;
         Ok(RaftRs {
             config: Rc::new(RaftRsConfig::from_setup(setup, &options)?),
             clients: ClientConfig::for_setup(setup, &options.client),

@@ -14,3 +14,27 @@ faultline_api::protocol_options! {
         append_percent: u64 = 50,
     }
 }
+
+/// The longest retry wait a scenario may set: a day.
+const RETRY_MS_MAX: u64 = 86_400_000;
+
+impl KvClientOptions {
+    /// Refuses values a client cannot run with: a share of appends past 100 percent,
+    /// a first retry wait of zero, or retry waits past a day. A protocol hosting the
+    /// client calls it from `build`.
+    pub fn check(&self) -> Result<(), faultline_api::SetupError> {
+        let invalid = |why: String| Err(faultline_api::SetupError::Invalid(why));
+        if self.append_percent > 100 {
+            return invalid("append_percent must be 0 to 100".into());
+        }
+        if !(1..=RETRY_MS_MAX).contains(&self.client_retry_ms) {
+            return invalid(format!("client_retry_ms must be 1 to {RETRY_MS_MAX}"));
+        }
+        if self.client_retry_max_ms > RETRY_MS_MAX {
+            return invalid(format!(
+                "client_retry_max_ms must be at most {RETRY_MS_MAX}"
+            ));
+        }
+        Ok(())
+    }
+}

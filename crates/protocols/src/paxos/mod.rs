@@ -96,6 +96,7 @@ impl Protocol for Paxos {
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let options: PaxosOptions = setup.read_options()?;
+        options.client.check()?;
         let election_ms = options.election_timeout_ms.max(1);
         let config = PaxosConfig {
             servers: setup.servers as u32,

@@ -107,6 +107,7 @@ impl Protocol for Raft {
 
     fn build(setup: &Setup) -> Result<Self, SetupError> {
         let options: RaftOptions = setup.read_options()?;
+        options.client.check()?;
         check_timing(&options)?;
         let timed = RaftConfig::timed(
             setup.servers as u32,
