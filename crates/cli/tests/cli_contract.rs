@@ -117,6 +117,18 @@ fn a_byte_order_mark_or_a_top_level_array_is_named_as_such() {
 }
 
 #[test]
+fn a_value_the_protocol_refuses_is_located_at_its_option() {
+    let message = bad_scenario(
+        "slow_heartbeat.json",
+        "{ \"protocol\": { \"kind\": \"raft\", \"nodes\": 3,\n  \"heartbeat_ms\": 900 } }",
+    );
+    assert!(
+        message.contains("slow_heartbeat.json:2:19: protocol.heartbeat_ms: heartbeat_ms must"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_wrong_type_names_the_field() {
     let message = bad_scenario(
         "wrong_type.json",

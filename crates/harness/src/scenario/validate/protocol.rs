@@ -52,6 +52,20 @@ pub(super) fn validate_options(
     Ok(options)
 }
 
+/// Where a refusal from `build` points: at the option it starts by naming, when the
+/// file sets that option (`fanout must be 1 to 64` at `protocol.fanout`), else at
+/// the `protocol` object.
+fn invalid_path(scenario: &Scenario, message: &str) -> String {
+    let first_word = message
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or_default();
+    match scenario.file.protocol.options.contains_key(first_word) {
+        true => format!("protocol.{first_word}"),
+        false => "protocol".to_string(),
+    }
+}
+
 /// Builds the protocol once, so a bad option value or node count is reported here,
 /// located, rather than when the run starts.
 /// Builds the protocol as a run would, then checks every role the file aims a
@@ -60,7 +74,7 @@ pub(super) fn validate_options(
 pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
     let built = (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
         SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
-        SetupError::Invalid(message) => problem("protocol", message.clone()),
+        SetupError::Invalid(message) => problem(invalid_path(scenario, message), message.clone()),
     })?;
     let (roles, assumptions) = built;
     let known = |role: &str| roles.contains(&role);
