@@ -10,7 +10,7 @@ use crate::files::read_input;
 use crate::output::outln;
 use clap::Args;
 use faultline_harness::outcome::Outcome;
-use faultline_harness::replay::replay;
+use faultline_harness::replay::{replay, summary_differences};
 use faultline_harness::timeline;
 use faultline_harness::trace_file::{self, Trace};
 use faultline_sim::time::format_nanos;
@@ -167,7 +167,11 @@ fn print_report(report: &faultline_harness::replay::ReplayReport, name: &str) {
                  changed since it was recorded)",
                 report.recorded_events
             );
-            for (key, recorded, replayed) in summary_differences(d) {
+            let (recorded, replayed) = (d.expected.as_ref(), d.got.as_ref());
+            let differences = recorded
+                .zip(replayed)
+                .map(|(r, g)| summary_differences(r, g));
+            for (key, recorded, replayed) in differences.unwrap_or_default() {
                 outln!("  {key}: recorded {recorded}, replayed {replayed}");
             }
         }
@@ -202,31 +206,4 @@ fn is_summary(divergence: &faultline_harness::replay::Divergence) -> bool {
     let summary =
         |v: &Option<serde_json::Value>| v.as_ref().is_some_and(|v| v.get("summary").is_some());
     summary(&divergence.expected) && summary(&divergence.got)
-}
-
-/// The summary fields recorded with a value the replay did not give: (key,
-/// recorded, replayed).
-fn summary_differences(
-    divergence: &faultline_harness::replay::Divergence,
-) -> Vec<(String, serde_json::Value, serde_json::Value)> {
-    let field = |v: &Option<serde_json::Value>, key: &str| {
-        v.as_ref()
-            .map_or(serde_json::Value::Null, |v| v["summary"][key].clone())
-    };
-    let recorded = divergence
-        .expected
-        .as_ref()
-        .and_then(|v| v["summary"].as_object());
-    recorded
-        .into_iter()
-        .flat_map(|fields| fields.keys())
-        .map(|key| {
-            (
-                key.clone(),
-                field(&divergence.expected, key),
-                field(&divergence.got, key),
-            )
-        })
-        .filter(|(_, recorded, replayed)| recorded != replayed)
-        .collect()
 }

@@ -73,13 +73,27 @@ pub fn first_divergence(expected: &[Value], got: &[Value]) -> Option<Divergence>
 /// come out the same, or the trace was edited after it was written. Reported as a
 /// divergence at the summary line, after the last event.
 fn summary_divergence(recorded: &Value, replayed: &Value, events: usize) -> Option<Divergence> {
-    let differs = |(key, value): (&String, &Value)| replayed["summary"].get(key) != Some(value);
-    let fields = recorded["summary"].as_object()?;
-    fields.iter().any(differs).then(|| Divergence {
+    let differs = !summary_differences(recorded, replayed).is_empty();
+    differs.then(|| Divergence {
         index: events,
         expected: Some(recorded.clone()),
         got: Some(replayed.clone()),
     })
+}
+
+/// The fields a recorded summary line holds with another value than the replayed
+/// one: (field, recorded, replayed), in the recorded line's order. Fields the
+/// recording lacks (a trace from before they were written) are not compared.
+pub fn summary_differences(recorded: &Value, replayed: &Value) -> Vec<(String, Value, Value)> {
+    let Some(fields) = recorded["summary"].as_object() else {
+        return Vec::new();
+    };
+    let replayed_field = |key: &str| replayed["summary"].get(key).cloned().unwrap_or_default();
+    fields
+        .iter()
+        .filter(|(key, value)| replayed["summary"].get(key.as_str()) != Some(value))
+        .map(|(key, value)| (key.clone(), value.clone(), replayed_field(key)))
+        .collect()
 }
 
 #[cfg(test)]

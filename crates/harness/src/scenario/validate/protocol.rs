@@ -66,11 +66,10 @@ fn invalid_path(scenario: &Scenario, message: &str) -> String {
     }
 }
 
-/// Builds the protocol once, so a bad option value or node count is reported here,
-/// located, rather than when the run starts.
-/// Builds the protocol as a run would, then checks every role the file aims a
-/// fault at is one its nodes may claim, and that the disk errors it asks for are
-/// ones the protocol survives (or the file goes beyond its model).
+/// Builds the protocol once, as a run would, so a bad option value or node count is
+/// reported here, located, rather than when the run starts; then checks every role
+/// the file aims a fault at is one its nodes may claim, and that the disk errors it
+/// asks for are ones the protocol survives (or the file goes beyond its model).
 pub(super) fn check_setup(scenario: &Scenario) -> Result<(), Problem> {
     let built = (scenario.info.check_setup)(&scenario.setup()).map_err(|e| match &e {
         SetupError::BadOption { name, .. } => problem(format!("protocol.{name}"), e.to_string()),
